@@ -1,0 +1,59 @@
+/**
+ * The civicloop command line. `npm run cli -- <command>`:
+ *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
+ */
+import { parseArgs } from 'node:util';
+import { queuePull } from './queue-pull.ts';
+import { resolveTarget, TargetError } from './targets.ts';
+
+const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
+                                   [--outputs cdk-outputs.json]   (default target: the local runtime)`;
+
+const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      unit: { type: 'string' },
+      wait: { type: 'string', default: '5' },
+      peek: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      max: { type: 'string' },
+      outputs: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [group, command] = positionals;
+  if (values.help || group !== 'queue' || command !== 'pull') {
+    io.err(usage);
+    return values.help ? 0 : 2;
+  }
+  if (!values.unit) {
+    io.err('--unit is required (e.g. --unit psb-antifraud)');
+    return 2;
+  }
+  const waitSeconds = Number(values.wait);
+  const max = values.max === undefined ? undefined : Number(values.max);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+    io.err('--wait must be a number of seconds ≥ 0');
+    return 2;
+  }
+  if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+    io.err('--max must be a whole number ≥ 1');
+    return 2;
+  }
+  const target = resolveTarget(values.outputs);
+  const printed = await queuePull(target, { unitId: values.unit, waitSeconds, peek: values.peek, json: values.json, max }, io);
+  if (!values.json) io.err(`${printed} case(s) from ${values.unit}${values.peek ? ' (peeked, left on the queue)' : ''}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    io.err(error instanceof TargetError || error instanceof TypeError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

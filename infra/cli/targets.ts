@@ -1,0 +1,61 @@
+/**
+ * Where the CLI points: the local runtime (default; read from `.data/local-runtime.json`, written
+ * by `npm start`) or a deployed stack (`--outputs cdk-outputs.json` from `cdk deploy --outputs-file`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { queueOutputKey } from '../stack-outputs.ts';
+
+export const localRuntimeFile = fileURLToPath(new URL('../../.data/local-runtime.json', import.meta.url));
+
+const LocalRuntimeFile = z.object({
+  apiUrl: z.string(),
+  region: z.string(),
+  sqsEndpoint: z.string(),
+  dynamoEndpoint: z.string(),
+  queues: z.record(z.string(), z.string()),
+  tables: z.record(z.string(), z.string()),
+});
+
+const StackOutputs = z.record(z.string(), z.record(z.string(), z.string()));
+
+export interface Target {
+  description: string;
+  sqs: SQSClient;
+  queueUrl(queueName: string): string | undefined;
+}
+
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+export function resolveTarget(outputsFile: string | undefined): Target {
+  if (outputsFile) {
+    if (!existsSync(outputsFile)) throw new TargetError(`no outputs file at ${outputsFile}`);
+    const stacks = StackOutputs.parse(readJson(outputsFile));
+    const outputs = stacks.Civicloop ?? Object.values(stacks)[0];
+    if (!outputs) throw new TargetError(`${outputsFile} has no stack outputs`);
+    return {
+      description: `AWS stack outputs in ${outputsFile}`,
+      sqs: new SQSClient({}),
+      queueUrl: (name) => outputs[queueOutputKey(name)],
+    };
+  }
+  if (!existsSync(localRuntimeFile)) {
+    throw new TargetError('the local runtime is not running: start it with `npm start` (or pass --outputs)');
+  }
+  const local = LocalRuntimeFile.parse(readJson(localRuntimeFile));
+  return {
+    description: `local runtime at ${local.apiUrl}`,
+    sqs: new SQSClient({
+      endpoint: local.sqsEndpoint,
+      region: local.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    queueUrl: (name) => local.queues[name],
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * One topology function as deployed: the bundled handler with the project's safe defaults, its
+ * own role and log group, and its bindings. A binding grants the access and sets the environment
+ * variable naming the resource in the same step, so a function can only name what it may reach.
+ * Triggers are wired by the stack, which owns the shared HTTP API.
+ */
+import path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Binding, FunctionSpec } from '../topology.ts';
+
+/** The deployed resources a binding can name, keyed by their topology names. */
+export interface BindableResources {
+  readonly tables: ReadonlyMap<string, dynamodb.ITable>;
+  readonly queues: ReadonlyMap<string, sqs.IQueue>;
+  /** Every unit's dispatch queue, keyed by unit id. */
+  readonly unitQueues: ReadonlyMap<string, sqs.IQueue>;
+}
+
+export interface CivicFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly resources: BindableResources;
+  /** Absolute path of the repository root: the entry, the lock file and node_modules resolve from it. */
+  readonly projectRoot: string;
+}
+
+export const serviceName = 'civicloop';
+export const functionLogRetention = logs.RetentionDays.ONE_MONTH;
+
+// Defines `require` for CommonJS dependencies inside the ESM bundle; the alias avoids clashing
+// with any bundled module's own `createRequire` import.
+const esmRequireBanner =
+  "import { createRequire as __civicloopCreateRequire } from 'node:module'; const require = __civicloopCreateRequire(import.meta.url);";
+
+export class CivicFunction extends Construct {
+  readonly spec: FunctionSpec;
+  readonly lambda: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /**
+   * Where failed asynchronous invocations land after Lambda's retries. Only functions with a
+   * schedule trigger are invoked asynchronously; the others report failures to their caller
+   * (HTTP) or to their queue's own dead-letter queue.
+   */
+  readonly asyncFailureQueue: sqs.Queue | undefined;
+
+  private readonly resources: BindableResources;
+  private readonly boundEnvNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: CivicFunctionProps) {
+    super(scope, id);
+    const { spec, resources, projectRoot } = props;
+    this.spec = spec;
+    this.resources = resources;
+    const functionName = `${Stack.of(this).stackName}-${spec.name}`;
+
+    // Named so operators find it where Lambda's console looks; destroyed with the stack because
+    // it holds only a month of operational logs, never case records.
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: functionLogRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every
+    // log group in the account, this one only to the function's own.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${functionName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const scheduled = spec.triggers.some((trigger) => trigger.kind === 'schedule');
+    this.asyncFailureQueue = scheduled
+      ? new sqs.Queue(this, 'AsyncFailureQueue', {
+          queueName: `${functionName}-async-dlq`,
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+        })
+      : undefined;
+
+    this.lambda = new NodejsFunction(this, 'Function', {
+      functionName,
+      description: spec.description,
+      entry: path.join(projectRoot, spec.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      ...(this.asyncFailureQueue ? { deadLetterQueue: this.asyncFailureQueue, retryAttempts: 2 } : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // The local esbuild from node_modules: synth works offline and without Docker.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Unit and township names are Chinese; keep them as UTF-8 instead of \u escapes. Passed
+        // to esbuild directly because this aws-cdk-lib's local bundler ignores `charset`.
+        esbuildArgs: { '--charset': 'utf8' },
+        // Bundle the AWS SDK v3 clients instead of using the runtime's copy: the version is the
+        // one we test with, and a cold start loads only the clients the handler imports.
+        externalModules: [],
+      },
+    });
+
+    // Lambda's X-Ray integration needs xray:PutTraceSegments/PutTelemetryRecords, which have no
+    // resource-level permissions; CDK adds them to this role when tracing is active.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only the X-Ray write actions added for active tracing, which do not support resource-level permissions',
+    });
+
+    for (const binding of spec.bindings) this.bind(binding);
+  }
+
+  /** Grants what the binding allows and names the resource in the binding's env var, together. */
+  private bind(binding: Binding): void {
+    if (this.boundEnvNames.has(binding.env)) {
+      throw new Error(`topology: function ${this.spec.name} binds ${binding.env} twice`);
+    }
+    this.boundEnvNames.add(binding.env);
+
+    switch (binding.kind) {
+      case 'table': {
+        const table = this.lookUp(this.resources.tables, binding.table, 'table');
+        if (binding.access === 'readWrite') table.grantReadWriteData(this.lambda);
+        else table.grantReadData(this.lambda);
+        this.lambda.addEnvironment(binding.env, table.tableName);
+        return;
+      }
+      case 'queue': {
+        const queue = this.lookUp(this.resources.queues, binding.queue, 'queue');
+        queue.grantSendMessages(this.lambda);
+        this.lambda.addEnvironment(binding.env, queue.queueUrl);
+        return;
+      }
+      case 'unitQueues': {
+        if (this.resources.unitQueues.size === 0) {
+          throw new Error(`topology: function ${this.spec.name} binds unit queues but there are none`);
+        }
+        const queueUrlByUnit: Record<string, string> = {};
+        for (const [unitId, queue] of this.resources.unitQueues) {
+          queue.grantSendMessages(this.lambda);
+          queueUrlByUnit[unitId] = queue.queueUrl;
+        }
+        this.lambda.addEnvironment(binding.env, Stack.of(this).toJsonString(queueUrlByUnit));
+        return;
+      }
+    }
+  }
+
+  private lookUp<T>(resources: ReadonlyMap<string, T>, name: string, kind: string): T {
+    const resource = resources.get(name);
+    if (resource === undefined) {
+      throw new Error(`topology: function ${this.spec.name} is bound to unknown ${kind} ${name}`);
+    }
+    return resource;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * One topology queue as deployed: the queue, its own dead-letter queue, and the alarms that say
+ * a message is stuck. Both queues are SQS-encrypted and refuse requests that are not TLS.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { QueueSpec } from '../topology.ts';
+
+export interface CivicQueueProps {
+  readonly spec: QueueSpec;
+  readonly alarmTopic: sns.ITopic;
+}
+
+/** SQS keeps a message at most 14 days; a dead letter should wait as long as possible for a human. */
+export const deadLetterRetention = Duration.days(14);
+
+/** Fewer receives than this dead-letter a message on a burst of throttling alone. */
+const minimumMaxReceiveCount = 5;
+
+/**
+ * How old the oldest message may get before someone is told. Our own consumers drain a queue
+ * within seconds, so a quarter of an hour means they are failing. Departments poll their queue
+ * on working days only, so three days spans a weekend yet alarms long before the 14-day
+ * retention would lose a case.
+ */
+export const oldestMessageAlarmAge = (spec: QueueSpec): Duration =>
+  spec.consumer === 'function' ? Duration.minutes(15) : Duration.days(3);
+
+export class CivicQueue extends Construct {
+  readonly spec: QueueSpec;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CivicQueueProps) {
+    super(scope, id);
+    const { spec, alarmTopic } = props;
+    if (spec.maxReceiveCount < minimumMaxReceiveCount) {
+      throw new Error(`topology: queue ${spec.name} needs maxReceiveCount >= ${minimumMaxReceiveCount}`);
+    }
+    this.spec = spec;
+    const physicalName = `${Stack.of(this).stackName}-${spec.name}`;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: `${physicalName}-dlq`,
+      retentionPeriod: deadLetterRetention,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: physicalName,
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(spec.retentionDays),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    alarmOnDeadLetters(this, this.deadLetterQueue, alarmTopic, `a message for ${spec.name} failed`);
+
+    const maxAge = oldestMessageAlarmAge(spec);
+    const ageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAlarm', {
+      alarmDescription: `The oldest message in ${physicalName} is older than ${maxAge.toHumanString()}: its consumer is not keeping up`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: maxAge.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notify(ageAlarm, alarmTopic);
+  }
+}
+
+/** Any message in a dead-letter queue needs a human: alarm on the first one. */
+export function alarmOnDeadLetters(
+  scope: Construct,
+  deadLetterQueue: sqs.IQueue,
+  alarmTopic: sns.ITopic,
+  what: string,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
+    alarmDescription: `Dead letters in ${deadLetterQueue.queueName}: ${what} after all retries`,
+    metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  notify(alarm, alarmTopic);
+  return alarm;
+}
+
+/** Tells the topic when the alarm fires and when it clears, so nobody chases a solved problem. */
+function notify(alarm: cloudwatch.Alarm, alarmTopic: sns.ITopic): void {
+  const action = new SnsAction(alarmTopic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+}

@@ -1,0 +1,47 @@
+/**
+ * The embedded AWS emulators of the local runtime: dynalite for DynamoDB and fauxqs for SQS, in
+ * this process, on loopback. Persistent under a data directory, or in memory.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { startFauxqs } from 'fauxqs';
+
+export interface Emulators {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** Where state persists; omitted for in-memory emulators. */
+  dataDir?: string;
+  dynamoPort?: number;
+  sqsPort?: number;
+}
+
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  const dynamoPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  const sqsPath = options.dataDir ? join(options.dataDir, 'sqs') : undefined;
+  for (const dir of [dynamoPath, sqsPath]) if (dir) mkdirSync(dir, { recursive: true });
+
+  const dynamo = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(options.dynamoPort ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = dynamo.address();
+  if (address === null || typeof address === 'string') throw new Error('dynalite is not listening on TCP');
+  const dynamoPort = address.port;
+
+  const sqs = await startFauxqs({ port: options.sqsPort ?? 0, host: '127.0.0.1', logger: false, dataDir: sqsPath });
+
+  return {
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    sqsEndpoint: sqs.address,
+    async stop() {
+      await sqs.stop();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}

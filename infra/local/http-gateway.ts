@@ -1,0 +1,155 @@
+/**
+ * The local stand-in for API Gateway's HTTP API: matches the topology's routes, turns each
+ * request into a payload-v2 event (bodies base64-encoded as the HTTP API does for non-text
+ * types, such as form posts), invokes the handler and writes its structured result back.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { HttpMethod } from '../topology.ts';
+import type { HostedFunction } from './function-host.ts';
+
+/** API Gateway's own payload limit; the functions enforce their much smaller ones. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface Route {
+  method: HttpMethod;
+  path: string;
+  pattern: RegExp;
+  params: string[];
+  fn: HostedFunction;
+}
+
+const StructuredResult = z.object({
+  statusCode: z.number().int(),
+  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+  cookies: z.array(z.string()).optional(),
+});
+
+export function routesOf(functions: Iterable<HostedFunction>): Route[] {
+  const routes: Route[] = [];
+  for (const fn of functions) {
+    for (const trigger of fn.spec.triggers) {
+      if (trigger.kind !== 'http') continue;
+      const params: string[] = [];
+      const source = trigger.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        params.push(name);
+        return '([^/]+)';
+      });
+      routes.push({ method: trigger.method, path: trigger.path, pattern: new RegExp(`^${source}$`), params, fn });
+    }
+  }
+  return routes;
+}
+
+const isTextual = (contentType: string | undefined) =>
+  contentType === undefined || /^(text\/|application\/(json|[\w.+-]+\+json|xml))/i.test(contentType);
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.byteLength;
+    if (size > GATEWAY_MAX_BODY_BYTES) return 'too_large';
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(req: IncomingMessage, url: URL, route: Route, match: RegExpExecArray, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+  const pathParameters: Record<string, string> = {};
+  route.params.forEach((name, i) => {
+    pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
+  });
+  const textual = isTextual(headers['content-type']);
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: route.params.length ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.byteLength === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.byteLength > 0 && !textual,
+  };
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export function createHttpGateway(routes: Route[], extra?: ExtraRoute): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (extra && (await extra(req, res, url))) return;
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      let matched: { route: Route; match: RegExpExecArray } | undefined;
+      for (const route of routes) {
+        const match = route.pattern.exec(url.pathname);
+        if (match && route.method === method) matched = { route, match };
+      }
+      if (!matched) {
+        writeJson(res, 404, { message: 'Not Found' });
+        return;
+      }
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        writeJson(res, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      const raw = await matched.route.fn.invoke(toEvent(req, url, matched.route, matched.match, body));
+      const result = StructuredResult.safeParse(raw);
+      if (!result.success) {
+        // The HTTP API answers a plain returned value as a 200 JSON body.
+        writeJson(res, 200, raw);
+        return;
+      }
+      const { statusCode, headers = {}, body: out = '', isBase64Encoded, cookies } = result.data;
+      const outHeaders: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(headers)) outHeaders[name] = String(value);
+      if (cookies?.length) outHeaders['set-cookie'] = cookies;
+      res.writeHead(statusCode, outHeaders);
+      res.end(req.method === 'HEAD' ? undefined : isBase64Encoded ? Buffer.from(out, 'base64') : out);
+    } catch {
+      // What API Gateway says when the integration fails; the function's own logs say why.
+      if (!res.headersSent) writeJson(res, 500, { message: 'Internal Server Error' });
+      else res.end();
+    }
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * The whole system on a laptop, in one process: dynalite and fauxqs, the topology's tables and
+ * queues, the real handler modules behind an HTTP gateway, queue pollers and schedules. The
+ * handlers reach the emulators through the same SDK adapters they use in AWS, pointed here by the
+ * standard AWS_ENDPOINT_URL_* variables.
+ */
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { type Topology, topology as systemTopology } from '../topology.ts';
+import { startEmulators } from './emulators.ts';
+import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
+import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
+import { type ProvisionedResources, provision } from './provision.ts';
+import { startQueuePoller } from './queue-poller.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REGION = 'us-east-1';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Emulator state directory; ignored with `memory`. */
+  dataDir?: string;
+  memory?: boolean;
+  /** Silence the functions' logs (tests, benchmarks). */
+  quiet?: boolean;
+  /** Seed the demo organisation into an empty directory table (default true). */
+  seed?: boolean;
+  topology?: Topology;
+  pollerConcurrency?: number;
+  dynamoPort?: number;
+  sqsPort?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  region: string;
+  resources: ProvisionedResources;
+  sqsClient: SQSClient;
+  dynamoClient: DynamoDBClient;
+  queueUrl(name: string): string;
+  functions: ReadonlyMap<string, HostedFunction>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const topology = options.topology ?? systemTopology;
+  const emulators = await startEmulators({
+    dataDir: options.memory ? undefined : (options.dataDir ?? `${REPO_ROOT}.data`),
+    dynamoPort: options.dynamoPort,
+    sqsPort: options.sqsPort,
+  });
+
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    POWERTOOLS_SERVICE_NAME: 'civicloop',
+    POWERTOOLS_LOG_LEVEL: options.quiet ? 'SILENT' : (process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO'),
+    POWERTOOLS_DEV: 'true',
+  });
+
+  const dynamoClient = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: REGION, credentials });
+  const sqsClient = new SQSClient({ endpoint: emulators.sqsEndpoint, region: REGION, credentials });
+  const resources = await provision(topology, dynamoClient, sqsClient);
+
+  const directoryTable = resources.tables.directory;
+  if (directoryTable && options.seed !== false) {
+    const directory = new DynamoDbDirectory(createDocumentClient(dynamoClient), directoryTable);
+    if (!(await directory.isSeeded())) await directory.write(demoOrganisation);
+  }
+
+  Object.assign(process.env, functionEnvironment(topology, resources, unitIds));
+  const functions = await hostFunctions(topology, REPO_ROOT);
+
+  const pollers: { stop(): Promise<void> }[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  for (const fn of functions.values()) {
+    for (const trigger of fn.spec.triggers) {
+      if (trigger.kind === 'queue') {
+        const queueUrl = resources.queues[trigger.queue];
+        if (!queueUrl) throw new Error(`queue ${trigger.queue} was not provisioned`);
+        const { Attributes } = await sqsClient.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+        );
+        pollers.push(
+          startQueuePoller({
+            sqs: sqsClient,
+            queueUrl,
+            queueArn: Attributes?.QueueArn ?? '',
+            fn,
+            batchSize: trigger.batchSize,
+            concurrency: options.pollerConcurrency ?? 4,
+            onError: options.onError,
+          }),
+        );
+      } else if (trigger.kind === 'schedule') {
+        const tick = () => {
+          fn.invoke(scheduledEvent(fn.spec.name)).catch((error: unknown) => options.onError?.(error));
+        };
+        timers.push(setInterval(tick, trigger.everyMinutes * 60_000));
+      }
+    }
+  }
+
+  const extra: ExtraRoute = async (_req, res, url) => {
+    if (url.pathname !== '/_local/health') return false;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true }));
+    return true;
+  };
+  const server = createHttpGateway(routesOf(functions.values()), extra);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP gateway is not listening on TCP');
+
+  return {
+    url: `http://${host}:${address.port}`,
+    dynamoEndpoint: emulators.dynamoEndpoint,
+    sqsEndpoint: emulators.sqsEndpoint,
+    region: REGION,
+    resources,
+    sqsClient,
+    dynamoClient,
+    functions,
+    queueUrl(name) {
+      const url = resources.queues[name];
+      if (!url) throw new Error(`no queue named ${name}`);
+      return url;
+    },
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(pollers.map((p) => p.stop()));
+      await emulators.stop();
+      sqsClient.destroy();
+      dynamoClient.destroy();
+    },
+  };
+}
+
+function scheduledEvent(name: string) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:events:${REGION}:000000000000:rule/civicloop-${name}`],
+    detail: {},
+  };
+}

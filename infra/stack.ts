@@ -1,0 +1,277 @@
+/**
+ * The Civicloop stack, built only by iterating over the topology: a table per table spec, a
+ * queue (with its dead-letter queue and alarms) per queue spec, a function per function spec,
+ * and for each trigger its HTTP route, queue event source or schedule. The stack adds only what
+ * every deployment shares: the HTTP API and the alarm topic.
+ */
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { unitIds } from '../shared/organisation/county-structure.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
+import { alarmOnDeadLetters, CivicQueue } from './constructs/civic-queue.ts';
+import { CivicTable } from './constructs/civic-table.ts';
+import { alarmTopicArnOutputKey, apiUrlOutputKey, queueOutputKey, tableOutputKey } from './stack-outputs.ts';
+import {
+  topology as civicloopTopology,
+  type FunctionSpec,
+  type HttpMethod,
+  type Topology,
+  type Trigger,
+  unitQueueName,
+} from './topology.ts';
+
+export interface CivicloopStackProps extends StackProps {
+  /** The system to deploy; the real topology unless a test passes a variation. */
+  readonly topology?: Topology;
+}
+
+/** The repository root: handler entries and the lock file are resolved from here. */
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Default route throttling for the public API: far above a county's intake, far below a flood. */
+export const apiThrottle = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Lambda's own retries of a failed scheduled invocation, before it goes to the dead-letter queue. */
+export const scheduleRetryAttempts = 2;
+
+/**
+ * Routes residents use without an account, so they have no authoriser. Listed here, not
+ * inferred, so that a new route without an authoriser fails cdk-nag until someone decides it
+ * may be public.
+ */
+export const publicResidentRoutes: ReadonlySet<string> = new Set([
+  'GET /',
+  'GET /api/catalog',
+  'POST /api/reports',
+  'GET /api/reports/{trackingCode}',
+]);
+
+const integrationMethods: Record<HttpMethod, apigwv2.HttpMethod> = {
+  GET: apigwv2.HttpMethod.GET,
+  POST: apigwv2.HttpMethod.POST,
+};
+
+/** Access log fields: the route template, never the raw path, which would log tracking codes. */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+export class CivicloopStack extends Stack {
+  readonly topology: Topology;
+  readonly tables: ReadonlyMap<string, CivicTable>;
+  readonly queues: ReadonlyMap<string, CivicQueue>;
+  readonly functions: ReadonlyMap<string, CivicFunction>;
+  readonly api: apigwv2.HttpApi;
+  readonly apiStage: apigwv2.HttpStage;
+  readonly alarmTopic: AlarmTopic;
+
+  constructor(scope: Construct, id: string, props: CivicloopStackProps = {}) {
+    super(scope, id, props);
+    const topology = props.topology ?? civicloopTopology;
+    this.topology = topology;
+
+    this.alarmTopic = new AlarmTopic(this, 'Alarms');
+
+    this.tables = new Map(
+      topology.tables.map((spec) => [spec.name, new CivicTable(this, `Table-${spec.name}`, { spec })]),
+    );
+    this.queues = new Map(
+      topology.queues.map((spec) => [
+        spec.name,
+        new CivicQueue(this, `Queue-${spec.name}`, { spec, alarmTopic: this.alarmTopic.topic }),
+      ]),
+    );
+
+    const { api, stage } = this.createApi();
+    this.api = api;
+    this.apiStage = stage;
+
+    const resources = {
+      tables: this.tables,
+      queues: new Map([...this.queues].map(([name, civicQueue]) => [name, civicQueue.queue])),
+      unitQueues: this.unitQueues(),
+    };
+    this.functions = new Map(
+      topology.functions.map((spec) => {
+        const civicFunction = new CivicFunction(this, `Function-${spec.name}`, {
+          spec,
+          resources,
+          projectRoot: repositoryRoot,
+        });
+        if (civicFunction.asyncFailureQueue) {
+          alarmOnDeadLetters(
+            civicFunction,
+            civicFunction.asyncFailureQueue,
+            this.alarmTopic.topic,
+            `a scheduled run of ${spec.name} failed`,
+          );
+        }
+        this.wireTriggers(civicFunction);
+        return [spec.name, civicFunction];
+      }),
+    );
+
+    this.addOutputs();
+  }
+
+  /** One HTTP API for every http trigger, served from the `$default` stage. */
+  private createApi(): { api: apigwv2.HttpApi; stage: apigwv2.HttpStage } {
+    const api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `${this.stackName}-api`,
+      description: 'Resident report intake and status',
+      // Created below instead, because the default stage HttpApi makes takes no logging or
+      // throttling settings.
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: functionLogRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: accessLogFormat,
+      },
+    });
+    return { api, stage };
+  }
+
+  /** Every unit's dispatch queue, by unit id; each unit must have one in the topology. */
+  private unitQueues(): ReadonlyMap<string, sqs.IQueue> {
+    return new Map(
+      unitIds.map((unitId) => {
+        const civicQueue = this.queues.get(unitQueueName(unitId));
+        if (!civicQueue) throw new Error(`topology: unit ${unitId} has no queue ${unitQueueName(unitId)}`);
+        return [unitId, civicQueue.queue];
+      }),
+    );
+  }
+
+  private wireTriggers(civicFunction: CivicFunction): void {
+    const { spec } = civicFunction;
+    let integration: HttpLambdaIntegration | undefined;
+    spec.triggers.forEach((trigger, index) => {
+      switch (trigger.kind) {
+        case 'http': {
+          integration ??= new HttpLambdaIntegration(`Integration-${spec.name}`, civicFunction.lambda);
+          this.addRoute(trigger, integration);
+          return;
+        }
+        case 'queue': {
+          const civicQueue = this.queues.get(trigger.queue);
+          if (!civicQueue) throw new Error(`topology: ${spec.name} is triggered by unknown queue ${trigger.queue}`);
+          assertConsumerCanKeepUp(spec, civicQueue);
+          civicFunction.lambda.addEventSource(
+            new SqsEventSource(civicQueue.queue, {
+              batchSize: trigger.batchSize,
+              maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+              // One failed report is retried alone; the rest of its batch is not redelivered.
+              reportBatchItemFailures: true,
+            }),
+          );
+          return;
+        }
+        case 'schedule': {
+          this.addSchedule(civicFunction, trigger, index);
+          return;
+        }
+      }
+    });
+  }
+
+  private addRoute(trigger: Extract<Trigger, { kind: 'http' }>, integration: HttpLambdaIntegration): void {
+    const routeKey = `${trigger.method} ${trigger.path}`;
+    const routes = this.api.addRoutes({
+      path: trigger.path,
+      methods: [integrationMethods[trigger.method]],
+      integration,
+    });
+    if (!publicResidentRoutes.has(routeKey)) return;
+    for (const route of routes) {
+      const reason = `${routeKey} is a public resident route: residents report and follow cases without an account. Staff authentication arrives with the next issue.`;
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-COG4', reason });
+    }
+  }
+
+  private addSchedule(
+    civicFunction: CivicFunction,
+    trigger: Extract<Trigger, { kind: 'schedule' }>,
+    index: number,
+  ): void {
+    const { spec, asyncFailureQueue } = civicFunction;
+    if (!asyncFailureQueue) throw new Error(`${spec.name}: a scheduled function needs its async failure queue`);
+    new events.Rule(this, `Schedule-${spec.name}-${index}`, {
+      description: `Runs ${spec.name} every ${trigger.everyMinutes} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+      targets: [
+        new eventTargets.LambdaFunction(civicFunction.lambda, {
+          deadLetterQueue: asyncFailureQueue,
+          retryAttempts: scheduleRetryAttempts,
+          // A run that could not start within an hour is superseded by the next ones.
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+  }
+
+  private addOutputs(): void {
+    new CfnOutput(this, apiUrlOutputKey, {
+      description: 'Base URL of the resident API and report page',
+      value: this.apiStage.url,
+    });
+    new CfnOutput(this, alarmTopicArnOutputKey, {
+      description: 'SNS topic every alarm notifies; subscribe the on-call here',
+      value: this.alarmTopic.topic.topicArn,
+    });
+    for (const [name, civicQueue] of this.queues) {
+      new CfnOutput(this, queueOutputKey(name), {
+        description: `URL of the ${name} queue`,
+        value: civicQueue.queue.queueUrl,
+      });
+    }
+    for (const [name, table] of this.tables) {
+      new CfnOutput(this, tableOutputKey(name), {
+        description: `Name of the ${name} table`,
+        value: table.tableName,
+      });
+    }
+  }
+}
+
+/**
+ * A message must stay hidden long enough for every retry of its consumer, or it is delivered
+ * twice while still being worked on (AWS: visibility timeout ≥ 6× the function timeout).
+ */
+function assertConsumerCanKeepUp(spec: FunctionSpec, civicQueue: CivicQueue): void {
+  if (civicQueue.spec.consumer !== 'function') {
+    throw new Error(`topology: ${civicQueue.spec.name} is consumed outside the system, not by ${spec.name}`);
+  }
+  if (civicQueue.spec.visibilityTimeoutSeconds < 6 * spec.timeoutSeconds) {
+    throw new Error(
+      `topology: ${civicQueue.spec.name} visibility timeout must be >= 6x the ${spec.name} timeout (${6 * spec.timeoutSeconds}s)`,
+    );
+  }
+}

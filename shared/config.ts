@@ -1,0 +1,38 @@
+/**
+ * Function configuration from the environment, parsed once at cold start with zod. A missing or
+ * malformed variable fails the cold start with a message naming it, instead of a vague error on
+ * the first request.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { issuesOf } from './validation.ts';
+
+export const TableName = z.string().min(3).max(255);
+export const QueueUrl = z.url();
+
+/** `{ unitId: queueUrl }`, as the topology's unitQueues binding passes it. */
+export const UnitQueueUrls = z.string().transform((raw, ctx) => {
+  const parsed = z.record(z.string(), QueueUrl).safeParse(safeJson(raw));
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of unit id to queue URL' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const names = issuesOf(result.error)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+  throw new ConfigError(`Invalid function configuration (${names})`, { cause: result.error });
+}

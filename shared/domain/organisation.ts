@@ -1,0 +1,90 @@
+/**
+ * The county's organisation as data: the units that own cases (county centre, township and
+ * sub-district centres, county departments), the communities residents live in, the grids below
+ * them, and the routing rules that say which unit owns which category where.
+ */
+import { z } from 'zod';
+import { CategoryCode } from './categories.ts';
+
+/** Lower-case slug ids keep queue names, URLs and DynamoDB keys readable and safe. */
+export const EntityId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens');
+export type EntityId = z.infer<typeof EntityId>;
+
+export const UnitKind = z.enum(['county_centre', 'township_centre', 'department']);
+export type UnitKind = z.infer<typeof UnitKind>;
+
+export const Unit = z.object({
+  id: EntityId,
+  kind: UnitKind,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  /** Township centres: the township or sub-district they serve. */
+  townshipId: EntityId.optional(),
+});
+export type Unit = z.infer<typeof Unit>;
+
+export const TownshipKind = z.enum(['subdistrict', 'town', 'township']);
+export const Township = z.object({
+  id: EntityId,
+  kind: TownshipKind,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  /** The township-level comprehensive-governance centre (综治中心) that triages here. */
+  centreUnitId: EntityId,
+});
+export type Township = z.infer<typeof Township>;
+
+export const Community = z.object({
+  id: EntityId,
+  townshipId: EntityId,
+  kind: z.enum(['community', 'village']),
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  households: z.number().int().positive(),
+});
+export type Community = z.infer<typeof Community>;
+
+export const Grid = z.object({
+  id: EntityId,
+  communityId: EntityId,
+  zh: z.string().min(1),
+  households: z.number().int().positive(),
+});
+export type Grid = z.infer<typeof Grid>;
+
+/** Where a routing rule applies. More specific areas win: community > township > county. */
+export const RuleArea = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('county') }),
+  z.object({ kind: z.literal('township'), townshipId: EntityId }),
+  z.object({ kind: z.literal('community'), communityId: EntityId }),
+]);
+export type RuleArea = z.infer<typeof RuleArea>;
+
+/** Who owns matching reports: a named unit, or the centre of the report's own township. */
+export const RuleOwner = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('unit'), unitId: EntityId }),
+  z.object({ kind: z.literal('township_centre') }),
+]);
+export type RuleOwner = z.infer<typeof RuleOwner>;
+
+export const RoutingRule = z.object({
+  id: EntityId,
+  category: CategoryCode,
+  area: RuleArea,
+  owner: RuleOwner,
+});
+export type RoutingRule = z.infer<typeof RoutingRule>;
+
+export const Organisation = z.object({
+  countyCentreUnitId: EntityId,
+  units: z.array(Unit),
+  townships: z.array(Township),
+  communities: z.array(Community),
+  grids: z.array(Grid),
+  routingRules: z.array(RoutingRule),
+});
+export type Organisation = z.infer<typeof Organisation>;

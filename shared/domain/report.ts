@@ -1,0 +1,63 @@
+/**
+ * What a resident submits, as the intake API accepts it (JSON or an HTML form), and the message
+ * that carries it from intake to the router. Phone numbers are normalised to E.164 here so every
+ * later comparison (ratings, the household registry) sees one form.
+ */
+import { z } from 'zod';
+import { CategoryCode } from './categories.ts';
+import { EntityId } from './organisation.ts';
+import { TrackingCode } from './tracking-code.ts';
+
+const MAX_DESCRIPTION = 2000;
+
+/** Form posts send empty strings for untouched optional fields; treat them as absent. */
+const optionalText = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+/** Mainland mobile (13812345678, +86 138 1234 5678) or any E.164 number, normalised to E.164. */
+export const PhoneNumber = z
+  .string()
+  .transform((raw) => raw.normalize('NFKC').replace(/[\s\-()]/g, ''))
+  .pipe(
+    z.union([
+      z
+        .string()
+        .regex(/^(?:\+?86)?1[3-9]\d{9}$/)
+        .transform((n) => `+86${n.slice(-11)}`),
+      z.string().regex(/^\+[1-9]\d{7,14}$/),
+    ], { error: 'enter a mainland mobile number (11 digits starting with 1) or an international number starting with +' }),
+  );
+export type PhoneNumber = z.infer<typeof PhoneNumber>;
+
+export const Location = z.object({
+  lat: z.coerce.number().min(-90).max(90),
+  lng: z.coerce.number().min(-180).max(180),
+});
+
+export const ReportSubmission = z.object({
+  category: CategoryCode,
+  communityId: EntityId,
+  description: z
+    .string({ error: 'describe the problem' })
+    .trim()
+    .min(1, 'describe the problem')
+    .refine((s) => [...s].length <= MAX_DESCRIPTION, `at most ${MAX_DESCRIPTION} characters`),
+  contactPhone: optionalText(PhoneNumber),
+  location: Location.optional(),
+  address: optionalText(z.string().trim().max(200, 'at most 200 characters')),
+});
+export type ReportSubmission = z.infer<typeof ReportSubmission>;
+
+export const Channel = z.enum(['web', 'sms', 'grid_worker']);
+export type Channel = z.infer<typeof Channel>;
+
+/** Intake → router. `submissionId` tells a redelivery (same id) from a code collision (different id). */
+export const ReportSubmitted = z.object({
+  kind: z.literal('report.submitted'),
+  trackingCode: TrackingCode,
+  submissionId: z.uuid(),
+  submittedAt: z.iso.datetime(),
+  channel: Channel,
+  report: ReportSubmission,
+});
+export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

@@ -1,0 +1,65 @@
+/**
+ * The one error taxonomy. Domain and adapters throw these; the HTTP edge maps them to status
+ * codes once (shared/http/error-response.ts). Anything else is an unknown error and becomes a
+ * generic 500 that says nothing about the inside.
+ */
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `location.lat`; empty for the whole body. */
+  path: string;
+  message: string;
+}
+
+export abstract class CivicloopError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that does not meet the contract; names every bad field. */
+export class ValidationError extends CivicloopError {
+  readonly code = 'invalid_request';
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[], options?: { cause?: unknown }) {
+    super(message, options);
+    this.issues = issues;
+  }
+}
+
+export class MalformedBodyError extends CivicloopError {
+  readonly code = 'malformed_body';
+}
+
+export class PayloadTooLargeError extends CivicloopError {
+  readonly code = 'payload_too_large';
+}
+
+export class UnsupportedMediaTypeError extends CivicloopError {
+  readonly code = 'unsupported_media_type';
+}
+
+export class NotFoundError extends CivicloopError {
+  readonly code = 'not_found';
+}
+
+/** The same Idempotency-Key was sent with a different request body, or is still being processed. */
+export class IdempotencyConflictError extends CivicloopError {
+  readonly code = 'idempotency_conflict';
+}
+
+/** A case's stored state contradicts what a message claims (e.g. a tracking-code collision). */
+export class CaseConflictError extends CivicloopError {
+  readonly code = 'case_conflict';
+}
+
+/** A downstream service (DynamoDB, SQS) failed; the caller may retry. */
+export class DependencyError extends CivicloopError {
+  readonly code = 'dependency_unavailable';
+}
+
+/** Startup configuration is missing or malformed: fail the cold start, loudly. */
+export class ConfigError extends CivicloopError {
+  readonly code = 'config_invalid';
+}

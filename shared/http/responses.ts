@@ -1,0 +1,39 @@
+/**
+ * HTTP response shapes for API Gateway (payload v2), so every endpoint answers in the same form:
+ * JSON bodies, an error envelope `{ error: { code, message, issues? } }`, and HTML pages.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldIssue } from '../errors.ts';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export const jsonResponse = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders, ...headers },
+  body: JSON.stringify(body),
+});
+
+export const htmlResponse = (statusCode: number, html: string, headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ...securityHeaders,
+    ...headers,
+  },
+  body: html,
+});
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: FieldIssue[] };
+}
+
+export const errorResponse = (statusCode: number, error: ErrorBody['error']): HttpResponse =>
+  jsonResponse(statusCode, { error } satisfies ErrorBody);

@@ -1,0 +1,46 @@
+/**
+ * The public view of a report, for the resident holding its tracking code: where it is and who
+ * has it. Deliberately nothing the resident wrote and nothing about them.
+ */
+import type { CategoryCode } from '../domain/categories.ts';
+import type { Stage } from '../domain/case.ts';
+import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
+import { NotFoundError } from '../errors.ts';
+import type { CaseStore } from '../ports/case-store.ts';
+import type { DirectoryReader } from '../ports/directory.ts';
+
+export interface PublicStatus {
+  trackingCode: string;
+  stage: Stage;
+  category: CategoryCode;
+  unit: { id: string; zh: string; en: string } | null;
+  submittedAt: string;
+  updatedAt: string;
+  timeline: { stage: Stage; at: string }[];
+}
+
+export interface ReportStatusDeps {
+  cases: Pick<CaseStore, 'getCase'>;
+  directory: DirectoryReader;
+}
+
+export async function getReportStatus(codeInput: string, deps: ReportStatusDeps): Promise<PublicStatus> {
+  const code = normaliseTrackingCode(codeInput);
+  const state = code === undefined ? undefined : await deps.cases.getCase(code);
+  if (!code || !state) {
+    throw new NotFoundError(
+      'No report has this tracking code. Check the code; a report submitted seconds ago may take a moment to appear.',
+    );
+  }
+  const org = await deps.directory.load();
+  const unit = org.units.find((u) => u.id === state.unitId);
+  return {
+    trackingCode: formatTrackingCode(code),
+    stage: state.stage,
+    category: state.category,
+    unit: unit ? { id: unit.id, zh: unit.zh, en: unit.en } : null,
+    submittedAt: state.submittedAt,
+    updatedAt: state.updatedAt,
+    timeline: state.timeline.map(({ stage, at }) => ({ stage, at })),
+  };
+}

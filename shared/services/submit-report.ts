@@ -1,0 +1,36 @@
+/**
+ * Intake: validate what the resident sent, give it a tracking code and queue it. Nothing is
+ * stored before the queue has it, so a rejected or failed submission leaves no trace.
+ */
+import { type Channel, ReportSubmission, type ReportSubmitted } from '../domain/report.ts';
+import { formatTrackingCode, generateTrackingCode } from '../domain/tracking-code.ts';
+import type { IntakeQueue } from '../ports/intake-queue.ts';
+import { parseOrThrow } from '../validation.ts';
+
+export interface SubmitReportDeps {
+  intake: IntakeQueue;
+  now: () => Date;
+  randomBytes: (n: number) => Uint8Array;
+  newId: () => string;
+}
+
+export interface SubmissionReceipt {
+  trackingCode: string;
+  status: 'received';
+  statusUrl: string;
+}
+
+export async function submitReport(input: unknown, channel: Channel, deps: SubmitReportDeps): Promise<SubmissionReceipt> {
+  const report = parseOrThrow(ReportSubmission, input, 'The report');
+  const trackingCode = generateTrackingCode(deps.randomBytes);
+  const message: ReportSubmitted = {
+    kind: 'report.submitted',
+    trackingCode,
+    submissionId: deps.newId(),
+    submittedAt: deps.now().toISOString(),
+    channel,
+    report,
+  };
+  await deps.intake.enqueue(message);
+  return { trackingCode: formatTrackingCode(trackingCode), status: 'received', statusUrl: `/api/reports/${trackingCode}` };
+}

@@ -1,0 +1,171 @@
+/**
+ * Every word the resident page says, in Chinese and English. Chinese is the default and the
+ * reference: most residents read only Chinese, many are older, so the copy is short, plain and
+ * tells people what to do next. English follows the same keys (the type makes a missing one a
+ * compile error). Category and community names are not here: they come from the catalogue.
+ */
+import type { Stage } from '../domain/case.ts';
+
+export type PageLanguage = 'zh' | 'en';
+
+/** Fields of the report form whose problems the page can show next to the field. */
+export type FormField = 'category' | 'communityId' | 'description' | 'contactPhone' | 'address';
+
+const zh = {
+  htmlLang: 'zh-CN',
+  siteName: '平遥县综治中心',
+  pageTitle: '反映问题 · 平遥县综治中心',
+  receiptPageTitle: '已收到 · 平遥县综治中心',
+  errorTitlePrefix: '请修改：',
+  switchLanguageLabel: 'English',
+  switchLanguageCode: 'en',
+  heading: '反映问题',
+  intro: '告诉我们遇到了什么问题，我们会交给负责的单位办理。提交后您会得到一个查询码。',
+  emergency: '紧急情况请直接拨打 110 报警、119 火警、120 急救。',
+  requiredMark: '必填',
+  optionalMark: '选填',
+  categoryLabel: '问题类别',
+  categoryPlaceholder: '请选择问题类别',
+  communityLabel: '所在社区或村',
+  communityHint: '按街道、乡镇分组，请找到您所在的社区或村。',
+  communityPlaceholder: '请选择社区或村',
+  descriptionLabel: '问题描述',
+  descriptionHint: '请写清楚发生了什么、在哪里、什么时间。最多 2000 字。',
+  counter: '已写 {n} / 2000 字',
+  phoneLabel: '联系电话',
+  phoneHint: '您的电话只用于就本次反映的问题联系您，不会用于其他用途，也不会公开。',
+  addressLabel: '详细地址',
+  addressHint: '如门牌号、路口或附近的标志性建筑。',
+  submit: '提交',
+  sending: '正在提交，请稍候……',
+  errorSummaryTitle: '还不能提交，请修改下面标出的内容：',
+  fieldErrors: {
+    category: '请选择问题类别。',
+    communityId: '请选择您所在的社区或村。',
+    description: '请填写问题描述，最多 2000 字。',
+    contactPhone: '请填写 11 位手机号（以 1 开头），或以 + 开头的国际号码；也可以不填。',
+    address: '地址最多 200 字。',
+  },
+  networkError: '网络不通，问题还没有提交成功。请检查网络后点“重试”，不会重复提交。',
+  serverBusy: '系统暂时繁忙，问题还没有提交成功。请稍后点“重试”，不会重复提交。',
+  tooLarge: '内容太长，请缩短问题描述后再提交。',
+  rejected: '提交没有成功，请检查后再试。',
+  retry: '重试',
+  receiptHeading: '已收到您反映的问题',
+  receiptCodeLabel: '您的查询码',
+  receiptKeep: '请记下或截图保存这个查询码，以后用它查询办理进度。',
+  copy: '复制查询码',
+  copied: '已复制',
+  newReport: '再反映一个问题',
+  backHome: '返回首页',
+  checkHeading: '查询办理进度',
+  checkLabel: '查询码',
+  checkHint: '9 位字母和数字，例如 K7M-2QX-9PA，大小写都可以。',
+  checkSubmit: '查询',
+  checking: '正在查询……',
+  checkNoScript:
+    '在线查询需要浏览器开启 JavaScript。如果无法查询，请保存好查询码，请所在社区或村的网格员帮您查询。',
+  checkInvalid: '请输入 9 位查询码，例如 K7M-2QX-9PA。',
+  checkNotFound: '没有找到这个查询码。请核对后再试；刚提交的问题可能要过一两分钟才能查到。',
+  checkFailed: '暂时无法查询，请检查网络后再试。',
+  statusStage: '当前进度',
+  statusCategory: '问题类别',
+  statusUnit: '办理单位',
+  statusUnitPending: '正在分派',
+  statusTimeline: '办理记录',
+  stages: {
+    received: '已收到',
+    registered: '已登记',
+    dispatched: '已交给办理单位',
+    in_progress: '正在办理',
+    resolved: '已办结',
+    verified: '已核实',
+    closed: '已结案',
+    evaluated: '已评价',
+  } satisfies Record<Stage, string>,
+  footer: '平遥县综合治理中心 · 群众诉求受理',
+};
+
+export type PageText = typeof zh;
+
+const en: PageText = {
+  htmlLang: 'en',
+  siteName: 'Pingyao County Governance Centre',
+  pageTitle: 'Report a problem · Pingyao County Governance Centre',
+  receiptPageTitle: 'Report received · Pingyao County Governance Centre',
+  errorTitlePrefix: 'Please correct: ',
+  switchLanguageLabel: '中文',
+  switchLanguageCode: 'zh',
+  heading: 'Report a problem',
+  intro:
+    'Tell us what happened and we will pass it to the unit responsible. You get a tracking code when you send it.',
+  emergency: 'In an emergency call 110 (police), 119 (fire) or 120 (ambulance).',
+  requiredMark: 'required',
+  optionalMark: 'optional',
+  categoryLabel: 'What kind of problem?',
+  categoryPlaceholder: 'Choose a kind of problem',
+  communityLabel: 'Your community or village',
+  communityHint: 'Grouped by sub-district and township.',
+  communityPlaceholder: 'Choose a community or village',
+  descriptionLabel: 'What happened?',
+  descriptionHint: 'Say what happened, where and when. Up to 2000 characters.',
+  counter: '{n} / 2000 characters',
+  phoneLabel: 'Phone number',
+  phoneHint: 'We use your number only to contact you about this report. It is never published.',
+  addressLabel: 'Address or place',
+  addressHint: 'A house number, a crossing or a landmark nearby.',
+  submit: 'Send report',
+  sending: 'Sending, please wait…',
+  errorSummaryTitle: 'Your report was not sent yet. Please correct the marked fields:',
+  fieldErrors: {
+    category: 'Choose what kind of problem it is.',
+    communityId: 'Choose your community or village.',
+    description: 'Describe the problem in up to 2000 characters.',
+    contactPhone:
+      'Enter an 11-digit mobile number starting with 1, or an international number starting with +. You may leave it empty.',
+    address: 'The address can be at most 200 characters.',
+  },
+  networkError:
+    'We could not reach the server, so your report has not been sent yet. Check your connection and tap “Retry”; it will not be sent twice.',
+  serverBusy:
+    'The service is busy and your report has not been sent yet. Tap “Retry” in a moment; it will not be sent twice.',
+  tooLarge: 'The report is too long. Please shorten the description.',
+  rejected: 'The report could not be sent. Please check it and try again.',
+  retry: 'Retry',
+  receiptHeading: 'We have received your report',
+  receiptCodeLabel: 'Your tracking code',
+  receiptKeep: 'Write this code down or take a screenshot. You need it to check on your report.',
+  copy: 'Copy code',
+  copied: 'Copied',
+  newReport: 'Report another problem',
+  backHome: 'Back to the start page',
+  checkHeading: 'Check a report',
+  checkLabel: 'Tracking code',
+  checkHint: 'Nine letters and digits, for example K7M-2QX-9PA.',
+  checkSubmit: 'Check',
+  checking: 'Checking…',
+  checkNoScript:
+    'Checking online needs JavaScript turned on in your browser. If you cannot, keep your code and ask the grid worker of your community to check for you.',
+  checkInvalid: 'Enter the nine-character code, for example K7M-2QX-9PA.',
+  checkNotFound:
+    'No report has this code. Please check it; a report sent a moment ago can take a minute or two to appear.',
+  checkFailed: 'Checking is not possible right now. Check your connection and try again.',
+  statusStage: 'Stage',
+  statusCategory: 'Kind of problem',
+  statusUnit: 'Handled by',
+  statusUnitPending: 'Being assigned',
+  statusTimeline: 'History',
+  stages: {
+    received: 'Received',
+    registered: 'Registered',
+    dispatched: 'Passed to the responsible unit',
+    in_progress: 'Being handled',
+    resolved: 'Resolved',
+    verified: 'Verified',
+    closed: 'Closed',
+    evaluated: 'Rated',
+  },
+  footer: 'Pingyao County comprehensive governance · resident reports',
+};
+
+export const pageText: Record<PageLanguage, PageText> = { zh, en };

@@ -1,0 +1,145 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import jsonEvent from '../../events/http/submit-report-json.json' with { type: 'json' };
+import idempotentEvent from '../../events/http/submit-report-json-idempotent.json' with { type: 'json' };
+import formEvent from '../../events/http/submit-report-form.json' with { type: 'json' };
+import invalidEvent from '../../events/http/submit-report-invalid.json' with { type: 'json' };
+import malformedEvent from '../../events/http/submit-report-malformed-json.json' with { type: 'json' };
+import unsupportedEvent from '../../events/http/submit-report-unsupported-type.json' with { type: 'json' };
+import { makeHandler } from '../../functions/submit-report.ts';
+import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
+import { ReportSubmitted } from '../../shared/domain/report.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
+import { captureOutput } from '../support/logs.ts';
+
+const sqsMock = mockClient(SQSClient);
+const dynamoMock = mockClient(DynamoDBClient);
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/intake';
+
+const handlerWith = (logger = new Logger({ logLevel: 'SILENT' })) =>
+  makeHandler({
+    logger,
+    dynamoDb: new DynamoDBClient({}),
+    idempotencyTable: 'idempotency',
+    intake: new SqsIntakeQueue(new SQSClient({}), QUEUE_URL),
+    now: () => new Date('2026-11-29T08:00:00Z'),
+    randomBytes: (n) => new Uint8Array(n).fill(7),
+    newId: () => '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+  });
+
+const invoke = (event: APIGatewayProxyEventV2, handler = handlerWith()) => handler(structuredClone(event), lambdaContext('civicloop-submit-report'));
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string() })).optional() }),
+});
+
+const bodyOf = (response: { body?: string }): unknown => JSON.parse(response.body ?? 'null');
+
+const sentMessages = () =>
+  sqsMock.commandCalls(SendMessageCommand).map((call) => ReportSubmitted.parse(JSON.parse(call.args[0].input.MessageBody ?? '')));
+
+beforeEach(() => {
+  sqsMock.reset();
+  dynamoMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('POST /api/reports', () => {
+  it('answers 202 with a readable tracking code once the report is on the intake queue', async () => {
+    const response = await invoke(jsonEvent);
+    expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toEqual({ trackingCode: '777-777-777', status: 'received', statusUrl: '/api/reports/777777777' });
+    const [message] = sentMessages();
+    expect(message).toMatchObject({
+      kind: 'report.submitted',
+      trackingCode: '777777777',
+      channel: 'web',
+      report: { category: 'fraud', communityId: 'chengdong-kangning', contactPhone: '+8613812345678' },
+    });
+    expect(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(QUEUE_URL);
+  });
+
+  it('accepts a plain HTML form post (base64-encoded, as the HTTP API delivers it) and answers with a page', async () => {
+    const response = await invoke(formEvent);
+    expect(response.statusCode).toBe(202);
+    expect(response.headers?.['content-type']).toMatch(/text\/html/);
+    expect(response.body).toContain('777-777-777');
+    expect(sentMessages()[0]?.report).toEqual({
+      category: 'road',
+      communityId: 'chengdong-kangning',
+      description: '南大街路灯不亮已经一周了',
+      address: '南大街与顺城路口',
+    });
+  });
+
+  it('answers 400 naming every bad field, and queues nothing', async () => {
+    const response = await invoke(invalidEvent);
+    expect(response.statusCode).toBe(400);
+    const body = ErrorBody.parse(bodyOf(response));
+    expect(body.error.code).toBe('invalid_request');
+    const paths = (body.error.issues ?? []).map((i) => i.path).sort();
+    expect(paths).toEqual(['category', 'communityId', 'contactPhone', 'description']);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 to malformed JSON without echoing it', async () => {
+    const response = await invoke(malformedEvent);
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toMatchObject({ error: { code: 'malformed_body' } });
+    expect(response.body).not.toContain('"category": "fraud"');
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 413 to a body over 16 KB before parsing it', async () => {
+    const event = structuredClone(jsonEvent);
+    event.body = JSON.stringify({ category: 'other', communityId: 'chengdong-kangning', description: '长'.repeat(6000) });
+    const response = await invoke(event);
+    expect(response.statusCode).toBe(413);
+    expect(bodyOf(response)).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 415 to an unsupported content type', async () => {
+    const response = await invoke(unsupportedEvent);
+    expect(response.statusCode).toBe(415);
+    expect(bodyOf(response)).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 without a stack trace when the queue is down, so the resident can retry', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('ServiceUnavailable: internal detail at /var/task/index.mjs:1:1'));
+    const response = await invoke(jsonEvent);
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toMatch(/var\/task|internal detail|at /);
+  });
+
+  it('records the Idempotency-Key before queueing and stores the answer for replay', async () => {
+    dynamoMock.on(PutItemCommand).resolves({});
+    dynamoMock.on(UpdateItemCommand).resolves({});
+    const response = await invoke(idempotentEvent);
+    expect(response.statusCode).toBe(202);
+    const put = dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put?.TableName).toBe('idempotency');
+    expect(put?.ConditionExpression).toContain('attribute_not_exists');
+    const update = dynamoMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(JSON.stringify(update?.ExpressionAttributeValues)).toContain('777-777-777');
+  });
+
+  it('never writes the phone number or the description to the logs', async () => {
+    const output = captureOutput();
+    try {
+      await invoke(jsonEvent, handlerWith(new Logger({ logLevel: 'DEBUG' })));
+      await invoke(invalidEvent, handlerWith(new Logger({ logLevel: 'DEBUG' })));
+    } finally {
+      output.restore();
+    }
+    const logs = output.text();
+    expect(logs).toContain('report queued');
+    expect(logs).not.toMatch(/13812345678|12345"|冒充公安局/);
+  });
+});

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Handler modules parse their configuration at import; these are placeholders for unit tests,
+    // whose clients are mocked. Integration tests start the local runtime, which sets the real ones.
+    env: {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      CASES_TABLE: 'test-cases',
+      DIRECTORY_TABLE: 'test-directory',
+      IDEMPOTENCY_TABLE: 'test-idempotency',
+      INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
+      UNIT_QUEUE_URLS: '{}',
+    },
+  },
+});
