@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
 import { loadConfig, TableName } from '../shared/config.ts';
-import type { DirectoryReader } from '../shared/ports/directory.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { DirectoryReader } from '../shared/ports/directory.ts';
 import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 
@@ -21,7 +21,9 @@ export interface CatalogHandlerDeps {
 export const makeHandler = (deps: CatalogHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpEdge({ logger: deps.logger }))
-    .handler(async () => jsonResponse(200, await getCatalog(deps), { 'cache-control': 'public, max-age=300' }));
+    .handler(async () =>
+      jsonResponse(200, await getCatalog(deps), { 'cache-control': 'public, max-age=300' }),
+    );
 
 const Config = z.object({ DIRECTORY_TABLE: TableName });
 

@@ -38,10 +38,16 @@ export const makeHandler = (deps: RouteReportHandlerDeps) => {
   };
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler((event, context) => processPartialResponse(event, routeRecord, processor, { context, throwOnFullBatchFailure: false }));
+    .handler((event, context) =>
+      processPartialResponse(event, routeRecord, processor, { context, throwOnFullBatchFailure: false }),
+    );
 };
 
-const Config = z.object({ CASES_TABLE: TableName, DIRECTORY_TABLE: TableName, UNIT_QUEUE_URLS: UnitQueueUrls });
+const Config = z.object({
+  CASES_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  UNIT_QUEUE_URLS: UnitQueueUrls,
+});
 
 const config = loadConfig(Config);
 const db = createDocumentClient();

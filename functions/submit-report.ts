@@ -8,7 +8,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoDbClient, createSqsClient } from '../shared/adapters/aws-clients.ts';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+  createSqsClient,
+} from '../shared/adapters/aws-clients.ts';
+import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
 import { SqsIntakeQueue } from '../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../shared/config.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -17,8 +22,15 @@ import { idempotencyKeyMiddleware, translateIdempotencyError } from '../shared/h
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { DirectoryReader } from '../shared/ports/directory.ts';
+import { cachedDirectory } from '../shared/services/cached-directory.ts';
+import { getCatalog } from '../shared/services/catalog.ts';
 import { type SubmitReportDeps, submitReport } from '../shared/services/submit-report.ts';
-import { parsePageLanguage, renderSubmissionReceipt, renderSubmissionRejected } from '../shared/web/resident-page.ts';
+import {
+  parsePageLanguage,
+  renderSubmissionReceipt,
+  renderSubmissionRejected,
+} from '../shared/web/resident-page.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -26,10 +38,19 @@ export interface SubmitReportHandlerDeps extends SubmitReportDeps {
   logger: Logger;
   dynamoDb: DynamoDBClient;
   idempotencyTable: string;
+  directory: DirectoryReader;
 }
 
-const formLanguage = (body: unknown) =>
-  parsePageLanguage(typeof body === 'object' && body !== null && 'lang' in body && typeof body.lang === 'string' ? body.lang : undefined);
+/** The form's own fields as typed, to re-render them; anything else in the body is ignored. */
+const FormEcho = z.object({
+  lang: z.string().optional().catch(undefined),
+  category: z.string().optional().catch(undefined),
+  communityId: z.string().optional().catch(undefined),
+  description: z.string().optional().catch(undefined),
+  contactPhone: z.string().optional().catch(undefined),
+  address: z.string().optional().catch(undefined),
+});
+const formEcho = (body: unknown) => FormEcho.catch({}).parse(body);
 
 export const makeHandler = (deps: SubmitReportHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
@@ -42,27 +63,42 @@ export const makeHandler = (deps: SubmitReportHandlerDeps) =>
       try {
         const receipt = await submitReport(body, 'web', deps);
         deps.logger.info('report queued', { trackingCode: receipt.trackingCode });
-        return html
-          ? htmlResponse(202, renderSubmissionReceipt({ lang: formLanguage(body), trackingCode: receipt.trackingCode }))
-          : jsonResponse(202, receipt);
+        if (!html) return jsonResponse(202, receipt);
+        const lang = parsePageLanguage(formEcho(body).lang);
+        return htmlResponse(202, renderSubmissionReceipt({ lang, trackingCode: receipt.trackingCode }));
       } catch (error) {
-        // A browser without JavaScript gets the page back with the problems named, not JSON.
+        // A browser without JavaScript gets its form back with the problems named, not JSON.
         if (html && error instanceof ValidationError) {
-          return htmlResponse(400, renderSubmissionRejected({ lang: formLanguage(body), issues: error.issues }));
+          const { lang, ...values } = formEcho(body);
+          const page = renderSubmissionRejected({
+            catalog: await getCatalog(deps),
+            lang: parsePageLanguage(lang),
+            values,
+            issues: error.issues,
+          });
+          return htmlResponse(400, page);
         }
         throw error;
       }
     });
 
-const Config = z.object({ INTAKE_QUEUE_URL: QueueUrl, IDEMPOTENCY_TABLE: TableName });
+const Config = z.object({
+  INTAKE_QUEUE_URL: QueueUrl,
+  IDEMPOTENCY_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+});
 
 const config = loadConfig(Config);
-const sqs = createSqsClient();
+const dynamoDb = createDynamoDbClient();
 export const handler = makeHandler({
   logger: createLogger('submit-report'),
-  dynamoDb: createDynamoDbClient(),
+  dynamoDb,
   idempotencyTable: config.IDEMPOTENCY_TABLE,
-  intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
+  directory: cachedDirectory(
+    new DynamoDbDirectory(createDocumentClient(dynamoDb), config.DIRECTORY_TABLE),
+    60_000,
+  ),
+  intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
   now: () => new Date(),
   randomBytes: (n) => randomBytes(n),
   newId: () => randomUUID(),

@@ -14,7 +14,8 @@ const app = new App();
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 new CivicloopStack(app, civicloopStackName, {
-  description: 'civicloop: resident report intake, routing to the responsible unit, closed-loop case tracking',
+  description:
+    'civicloop: resident report intake, routing to the responsible unit, closed-loop case tracking',
   env: account && region ? { account, region } : undefined,
 });
 Tags.of(app).add('project', 'civicloop');

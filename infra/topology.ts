@@ -131,6 +131,8 @@ export const topology: Topology = {
       bindings: [
         { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
         { kind: 'table', table: 'idempotency', access: 'readWrite', env: 'IDEMPOTENCY_TABLE' },
+        // Read only when a browser without JavaScript sends a bad form: the form is re-rendered.
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
       ],
     },
     {

@@ -8,7 +8,7 @@ import { ConfigError } from './errors.ts';
 import { issuesOf } from './validation.ts';
 
 export const TableName = z.string().min(3).max(255);
-export const QueueUrl = z.url();
+export const QueueUrl = z.httpUrl();
 
 /** `{ unitId: queueUrl }`, as the topology's unitQueues binding passes it. */
 export const UnitQueueUrls = z.string().transform((raw, ctx) => {

@@ -45,15 +45,24 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const target = resolveTarget(values.outputs);
-  const printed = await queuePull(target, { unitId: values.unit, waitSeconds, peek: values.peek, json: values.json, max }, io);
-  if (!values.json) io.err(`${printed} case(s) from ${values.unit}${values.peek ? ' (peeked, left on the queue)' : ''}`);
+  const printed = await queuePull(
+    target,
+    { unitId: values.unit, waitSeconds, peek: values.peek, json: values.json, max },
+    io,
+  );
+  if (!values.json)
+    io.err(`${printed} case(s) from ${values.unit}${values.peek ? ' (peeked, left on the queue)' : ''}`);
   return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    io.err(error instanceof TargetError || error instanceof TypeError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      error instanceof TargetError || error instanceof TypeError
+        ? error.message
+        : `failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   },
 );

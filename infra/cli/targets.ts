@@ -8,7 +8,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { queueOutputKey } from '../stack-outputs.ts';
 
-export const localRuntimeFile = fileURLToPath(new URL('../../.data/local-runtime.json', import.meta.url));
+/** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
+export const localRuntimeFile =
+  process.env.CIVICLOOP_RUNTIME_FILE ??
+  fileURLToPath(new URL('../../.data/local-runtime.json', import.meta.url));
 
 const LocalRuntimeFile = z.object({
   apiUrl: z.string(),

@@ -131,7 +131,8 @@ export class CivicFunction extends Construct {
     // resource-level permissions; CDK adds them to this role when tracing is active.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the X-Ray write actions added for active tracing, which do not support resource-level permissions',
+      reason:
+        'Only the X-Ray write actions added for active tracing, which do not support resource-level permissions',
     });
 
     for (const binding of spec.bindings) this.bind(binding);

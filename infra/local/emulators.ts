@@ -34,7 +34,13 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   if (address === null || typeof address === 'string') throw new Error('dynalite is not listening on TCP');
   const dynamoPort = address.port;
 
-  const sqs = await startFauxqs({ port: options.sqsPort ?? 0, host: '127.0.0.1', logger: false, dataDir: sqsPath });
+  // Queue URLs read `sqs.<region>.localhost:<port>`: valid URLs; the SDK still talks to the endpoint.
+  const sqs = await startFauxqs({
+    port: options.sqsPort ?? 0,
+    host: 'localhost',
+    logger: false,
+    dataDir: sqsPath,
+  });
 
   return {
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,

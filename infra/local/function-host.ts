@@ -89,7 +89,10 @@ function lambdaContext(spec: FunctionSpec, deadline: number): Context {
 
 const isHandler = (value: unknown): value is LambdaHandler => typeof value === 'function';
 
-export async function hostFunctions(topology: Topology, repoRoot: string): Promise<Map<string, HostedFunction>> {
+export async function hostFunctions(
+  topology: Topology,
+  repoRoot: string,
+): Promise<Map<string, HostedFunction>> {
   const hosted = new Map<string, HostedFunction>();
   for (const spec of topology.functions) {
     const module: Record<string, unknown> = await import(pathToFileURL(resolve(repoRoot, spec.entry)).href);
@@ -102,7 +105,10 @@ export async function hostFunctions(topology: Topology, repoRoot: string): Promi
         const context = lambdaContext(spec, Date.now() + timeoutMs);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new FunctionTimeoutError(spec.name, spec.timeoutSeconds)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new FunctionTimeoutError(spec.name, spec.timeoutSeconds)),
+            timeoutMs,
+          );
         });
         try {
           return await Promise.race([handler(event, context), timeout]);

@@ -39,7 +39,13 @@ export function routesOf(functions: Iterable<HostedFunction>): Route[] {
         params.push(name);
         return '([^/]+)';
       });
-      routes.push({ method: trigger.method, path: trigger.path, pattern: new RegExp(`^${source}$`), params, fn });
+      routes.push({
+        method: trigger.method,
+        path: trigger.path,
+        pattern: new RegExp(`^${source}$`),
+        params,
+        fn,
+      });
     }
   }
   return routes;
@@ -60,13 +66,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   return Buffer.concat(chunks);
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: Route, match: RegExpExecArray, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  match: RegExpExecArray,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+  for (const [key, value] of url.searchParams)
+    query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
   const pathParameters: Record<string, string> = {};
   route.params.forEach((name, i) => {
     pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');

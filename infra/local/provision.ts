@@ -33,7 +33,10 @@ function createTableInput(spec: TableSpec): CreateTableCommandInput {
     TableName: localResourceName(spec.name),
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: keySchema(spec.partitionKey, spec.sortKey),
-    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
     GlobalSecondaryIndexes:
       spec.indexes.length === 0
         ? undefined
@@ -83,7 +86,11 @@ async function ensureQueue(sqs: SQSClient, spec: QueueSpec): Promise<{ url: stri
   return { url: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
 }
 
-export async function provision(topology: Topology, dynamo: DynamoDBClient, sqs: SQSClient): Promise<ProvisionedResources> {
+export async function provision(
+  topology: Topology,
+  dynamo: DynamoDBClient,
+  sqs: SQSClient,
+): Promise<ProvisionedResources> {
   const resources: ProvisionedResources = { tables: {}, queues: {}, deadLetterQueues: {} };
   for (const table of topology.tables) resources.tables[table.name] = await ensureTable(dynamo, table);
   await Promise.all(

@@ -30,7 +30,9 @@ export interface PollerOptions {
   onError?: (error: unknown) => void;
 }
 
-const toLambdaAttributes = (attributes: Record<string, MessageAttributeValue> | undefined): SQSMessageAttributes => {
+const toLambdaAttributes = (
+  attributes: Record<string, MessageAttributeValue> | undefined,
+): SQSMessageAttributes => {
   const out: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(attributes ?? {})) {
     out[name] = {

@@ -11,7 +11,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { type Topology, topology as systemTopology } from '../topology.ts';
+import { topology as systemTopology, type Topology } from '../topology.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
@@ -72,7 +72,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     POWERTOOLS_DEV: 'true',
   });
 
-  const dynamoClient = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: REGION, credentials });
+  const dynamoClient = new DynamoDBClient({
+    endpoint: emulators.dynamoEndpoint,
+    region: REGION,
+    credentials,
+  });
   const sqsClient = new SQSClient({ endpoint: emulators.sqsEndpoint, region: REGION, credentials });
   const resources = await provision(topology, dynamoClient, sqsClient);
 
@@ -128,7 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     server.listen(options.port ?? 3000, host, () => resolve());
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the HTTP gateway is not listening on TCP');
+  if (address === null || typeof address === 'string')
+    throw new Error('the HTTP gateway is not listening on TCP');
 
   return {
     url: `http://${host}:${address.port}`,

@@ -33,7 +33,7 @@ const runtime = await startLocalRuntime({
 });
 
 mkdirSync(dataDir, { recursive: true });
-export const runtimeFile = join(dataDir, 'local-runtime.json');
+const runtimeFile = join(dataDir, 'local-runtime.json');
 writeFileSync(
   runtimeFile,
   JSON.stringify(

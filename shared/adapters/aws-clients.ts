@@ -9,7 +9,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ maxAttempts: 3 });
 
-export const createDocumentClient = (client: DynamoDBClient = createDynamoDbClient()): DynamoDBDocumentClient =>
+export const createDocumentClient = (
+  client: DynamoDBClient = createDynamoDbClient(),
+): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3 });
+// The regional endpoint, not the queue URL's host: identical in AWS, and locally the emulator's
+// queue URLs name a host (`sqs.<region>.localhost`) that only the endpoint variable reaches.
+export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: false });

@@ -32,7 +32,9 @@ export class DynamoDbCaseStore implements CaseStore {
       ),
     );
     if (!saved) {
-      throw new CaseConflictError(`tracking code ${report.trackingCode} already belongs to another submission`);
+      throw new CaseConflictError(
+        `tracking code ${report.trackingCode} already belongs to another submission`,
+      );
     }
   }
 
@@ -55,7 +57,11 @@ export class DynamoDbCaseStore implements CaseStore {
   async getCase(trackingCode: string): Promise<CaseState | undefined> {
     const { Item } = await awsCall('reading the case', () =>
       this.#db.send(
-        new GetCommand({ TableName: this.#table, Key: { pk: casePk(trackingCode), sk: 'STATE' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.#table,
+          Key: { pk: casePk(trackingCode), sk: 'STATE' },
+          ConsistentRead: true,
+        }),
       ),
     );
     return Item ? CaseState.parse(Item) : undefined;
@@ -63,13 +69,19 @@ export class DynamoDbCaseStore implements CaseStore {
 
   async getReport(trackingCode: string): Promise<CaseReport | undefined> {
     const { Item } = await awsCall('reading the report', () =>
-      this.#db.send(new GetCommand({ TableName: this.#table, Key: { pk: casePk(trackingCode), sk: 'REPORT' } })),
+      this.#db.send(
+        new GetCommand({ TableName: this.#table, Key: { pk: casePk(trackingCode), sk: 'REPORT' } }),
+      ),
     );
     return Item ? CaseReport.parse(Item) : undefined;
   }
 
   async changeStage(change: StageChange): Promise<CaseState | undefined> {
-    const names: Record<string, string> = { '#stage': 'stage', '#version': 'version', '#timeline': 'timeline' };
+    const names: Record<string, string> = {
+      '#stage': 'stage',
+      '#version': 'version',
+      '#timeline': 'timeline',
+    };
     const values: Record<string, unknown> = {
       ':from': change.from.stage,
       ':expected': change.from.version,
@@ -78,7 +90,12 @@ export class DynamoDbCaseStore implements CaseStore {
       ':event': [change.event],
       ':at': change.event.at,
     };
-    const sets = ['#stage = :to', '#version = :next', '#timeline = list_append(#timeline, :event)', 'updatedAt = :at'];
+    const sets = [
+      '#stage = :to',
+      '#version = :next',
+      '#timeline = list_append(#timeline, :event)',
+      'updatedAt = :at',
+    ];
     for (const [key, value] of Object.entries(change.set ?? {})) {
       names[`#${key}`] = key;
       values[`:${key}`] = value;

@@ -3,9 +3,14 @@
  * partition `ORG` (`sk = UNIT#id`, `COMMUNITY#id`, `RULE#id` ...), so the whole directory — a few
  * hundred small items — is one Query, never a scan.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Community, Grid, Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
+import { Community, Grid, type Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
 import { DependencyError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';
 import { awsCall } from './aws-call.ts';
@@ -32,7 +37,8 @@ const entriesOf = (org: Organisation): Entry[] => [
   ...org.routingRules.map((data): Entry => ({ type: 'RULE', data })),
 ];
 
-const sortKeyOf = (entry: Entry): string => (entry.type === 'META' ? META_SK : `${entry.type}#${entry.data.id}`);
+const sortKeyOf = (entry: Entry): string =>
+  entry.type === 'META' ? META_SK : `${entry.type}#${entry.data.id}`;
 
 export class DynamoDbDirectory implements DirectoryReader, DirectoryWriter {
   readonly #db: DynamoDBDocumentClient;
@@ -81,7 +87,10 @@ export class DynamoDbDirectory implements DirectoryReader, DirectoryWriter {
   async write(org: Organisation): Promise<void> {
     const entries = entriesOf(org);
     // META last: isSeeded() only answers yes once everything else is in.
-    const ordered = [...entries.filter((e) => e.type !== 'META'), ...entries.filter((e) => e.type === 'META')];
+    const ordered = [
+      ...entries.filter((e) => e.type !== 'META'),
+      ...entries.filter((e) => e.type === 'META'),
+    ];
     for (let i = 0; i < ordered.length; i += 25) {
       let requests: { PutRequest: { Item: Record<string, unknown> } }[] = ordered
         .slice(i, i + 25)

@@ -5,9 +5,9 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CaseDispatched } from '../domain/case.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
+import { ConfigError } from '../errors.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
-import { ConfigError } from '../errors.ts';
 import { awsCall } from './aws-call.ts';
 
 const send = (sqs: SQSClient, queueUrl: string, message: { kind: string }, what: string) =>

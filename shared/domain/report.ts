@@ -19,13 +19,19 @@ export const PhoneNumber = z
   .string()
   .transform((raw) => raw.normalize('NFKC').replace(/[\s\-()]/g, ''))
   .pipe(
-    z.union([
-      z
-        .string()
-        .regex(/^(?:\+?86)?1[3-9]\d{9}$/)
-        .transform((n) => `+86${n.slice(-11)}`),
-      z.string().regex(/^\+[1-9]\d{7,14}$/),
-    ], { error: 'enter a mainland mobile number (11 digits starting with 1) or an international number starting with +' }),
+    z.union(
+      [
+        z
+          .string()
+          .regex(/^(?:\+?86)?1[3-9]\d{9}$/)
+          .transform((n) => `+86${n.slice(-11)}`),
+        z.string().regex(/^\+[1-9]\d{7,14}$/),
+      ],
+      {
+        error:
+          'enter a mainland mobile number (11 digits starting with 1) or an international number starting with +',
+      },
+    ),
   );
 export type PhoneNumber = z.infer<typeof PhoneNumber>;
 

@@ -31,12 +31,22 @@ const statusOf = (error: CivicloopError): number => {
   return 500;
 };
 
-export function toHttpError(error: unknown, translate?: (e: unknown) => CivicloopError | undefined): HttpResponse {
-  const known =
-    error instanceof CivicloopError ? error : translate?.(error);
-  if (!known) return errorResponse(500, { code: 'internal', message: 'Something went wrong on our side. Please try again.' });
+export function toHttpError(
+  error: unknown,
+  translate?: (e: unknown) => CivicloopError | undefined,
+): HttpResponse {
+  const known = error instanceof CivicloopError ? error : translate?.(error);
+  if (!known)
+    return errorResponse(500, {
+      code: 'internal',
+      message: 'Something went wrong on our side. Please try again.',
+    });
   const status = statusOf(known);
-  if (status === 500) return errorResponse(500, { code: 'internal', message: 'Something went wrong on our side. Please try again.' });
+  if (status === 500)
+    return errorResponse(500, {
+      code: 'internal',
+      message: 'Something went wrong on our side. Please try again.',
+    });
   return errorResponse(status, {
     code: known.code,
     message: known.message,
@@ -51,7 +61,10 @@ export interface HttpEdgeOptions {
 }
 
 /** Middlewares in the order to `.use()` them; the edge must come first so its onError runs last. */
-export function httpEdge({ logger, translateError }: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
+export function httpEdge({
+  logger,
+  translateError,
+}: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
   const started = new WeakMap<object, number>();
   const accessLog: MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> = {
     before: (request) => {
@@ -65,7 +78,9 @@ export function httpEdge({ logger, translateError }: HttpEdgeOptions): Middlewar
       if (response.statusCode >= 500) {
         logger.error('request failed', { error: request.error });
       } else {
-        logger.info('request rejected', { code: request.error instanceof Error ? request.error.name : 'unknown' });
+        logger.info('request rejected', {
+          code: request.error instanceof Error ? request.error.name : 'unknown',
+        });
       }
       logRequest(request.event, response.statusCode, started.get(request));
       request.response = response;

@@ -27,14 +27,20 @@ export function idempotencyKeyMiddleware(client: DynamoDBClient, tableName: stri
 export function translateIdempotencyError(error: unknown): CivicloopError | undefined {
   if (!(error instanceof Error)) return undefined;
   if (error.name === 'IdempotencyValidationError') {
-    return new IdempotencyConflictError('This Idempotency-Key was already used with a different request body', {
-      cause: error,
-    });
+    return new IdempotencyConflictError(
+      'This Idempotency-Key was already used with a different request body',
+      {
+        cause: error,
+      },
+    );
   }
   if (error.name === 'IdempotencyAlreadyInProgressError') {
-    return new IdempotencyConflictError('A request with this Idempotency-Key is still being processed; retry shortly', {
-      cause: error,
-    });
+    return new IdempotencyConflictError(
+      'A request with this Idempotency-Key is still being processed; retry shortly',
+      {
+        cause: error,
+      },
+    );
   }
   return undefined;
 }

@@ -43,7 +43,8 @@ export function readRequestBody(event: APIGatewayProxyEventV2): unknown {
     const fields: Record<string, string | string[]> = {};
     for (const [key, value] of new URLSearchParams(decode(body, isBase64Encoded))) {
       const previous = fields[key];
-      fields[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+      fields[key] =
+        previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
     }
     return fields;
   }

@@ -12,13 +12,26 @@ const securityHeaders = {
   'referrer-policy': 'no-referrer',
 };
 
-export const jsonResponse = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+export const jsonResponse = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders, ...headers },
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...securityHeaders,
+    ...headers,
+  },
   body: JSON.stringify(body),
 });
 
-export const htmlResponse = (statusCode: number, html: string, headers: Record<string, string> = {}): HttpResponse => ({
+export const htmlResponse = (
+  statusCode: number,
+  html: string,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
   statusCode,
   headers: {
     'content-type': 'text/html; charset=utf-8',

@@ -43,12 +43,22 @@ const departments: readonly Unit[] = [
   { id: 'heritage', kind: 'department', zh: '县文物局', en: 'County Cultural Heritage Bureau' },
   { id: 'education', kind: 'department', zh: '县教育局', en: 'County Education Bureau' },
   { id: 'civil-affairs', kind: 'department', zh: '县民政局', en: 'County Civil Affairs Bureau' },
-  { id: 'market-regulation', kind: 'department', zh: '县市场监督管理局', en: 'County Market Regulation Bureau' },
+  {
+    id: 'market-regulation',
+    kind: 'department',
+    zh: '县市场监督管理局',
+    en: 'County Market Regulation Bureau',
+  },
   { id: 'petition', kind: 'department', zh: '县信访局', en: 'County Letters and Visits Bureau' },
 ];
 
 export const units: readonly Unit[] = [
-  { id: countyCentreUnitId, kind: 'county_centre', zh: '平遥县综治中心', en: 'Pingyao County Governance Centre' },
+  {
+    id: countyCentreUnitId,
+    kind: 'county_centre',
+    zh: '平遥县综治中心',
+    en: 'Pingyao County Governance Centre',
+  },
   ...townships.map(
     (t): Unit => ({
       id: t.centreUnitId,

@@ -6,7 +6,11 @@
 import type { Organisation } from '../domain/organisation.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 
-export function cachedDirectory(source: DirectoryReader, ttlMs: number, now: () => number = Date.now): DirectoryReader {
+export function cachedDirectory(
+  source: DirectoryReader,
+  ttlMs: number,
+  now: () => number = Date.now,
+): DirectoryReader {
   let cached: { org: Promise<Organisation>; until: number } | undefined;
   return {
     load() {

@@ -2,8 +2,9 @@
  * The public view of a report, for the resident holding its tracking code: where it is and who
  * has it. Deliberately nothing the resident wrote and nothing about them.
  */
-import type { CategoryCode } from '../domain/categories.ts';
+
 import type { Stage } from '../domain/case.ts';
+import type { CategoryCode } from '../domain/categories.ts';
 import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
 import { NotFoundError } from '../errors.ts';
 import type { CaseStore } from '../ports/case-store.ts';

@@ -42,11 +42,16 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
   });
 
   const org = await deps.directory.load();
-  const decision = resolveResponsibleUnit({ category: report.category, communityId: report.communityId }, org);
+  const decision = resolveResponsibleUnit(
+    { category: report.category, communityId: report.communityId },
+    org,
+  );
   // A unit the directory knows but the deployment has no queue for must not strand the case.
   const deliverable = deps.dispatch.serves(decision.unitId);
   const unitId = deliverable ? decision.unitId : org.countyCentreUnitId;
-  const routing: Routing = deliverable ? routingOf(decision) : { kind: 'county_triage', reason: 'unit_has_no_queue' };
+  const routing: Routing = deliverable
+    ? routingOf(decision)
+    : { kind: 'county_triage', reason: 'unit_has_no_queue' };
   const townshipId = decision.kind === 'county_triage' ? undefined : decision.townshipId;
   const at = deps.now().toISOString();
   const state: CaseState = {

@@ -20,7 +20,11 @@ export interface SubmissionReceipt {
   statusUrl: string;
 }
 
-export async function submitReport(input: unknown, channel: Channel, deps: SubmitReportDeps): Promise<SubmissionReceipt> {
+export async function submitReport(
+  input: unknown,
+  channel: Channel,
+  deps: SubmitReportDeps,
+): Promise<SubmissionReceipt> {
   const report = parseOrThrow(ReportSubmission, input, 'The report');
   const trackingCode = generateTrackingCode(deps.randomBytes);
   const message: ReportSubmitted = {
@@ -32,5 +36,9 @@ export async function submitReport(input: unknown, channel: Channel, deps: Submi
     report,
   };
   await deps.intake.enqueue(message);
-  return { trackingCode: formatTrackingCode(trackingCode), status: 'received', statusUrl: `/api/reports/${trackingCode}` };
+  return {
+    trackingCode: formatTrackingCode(trackingCode),
+    status: 'received',
+    statusUrl: `/api/reports/${trackingCode}`,
+  };
 }

@@ -14,13 +14,21 @@ describe('a report submission', () => {
   });
 
   it('normalises mainland mobile numbers to E.164, however they are written', () => {
-    for (const phone of ['13812345678', '138 1234 5678', '+86 138-1234-5678', '8613812345678', '１３８１２３４５６７８']) {
+    for (const phone of [
+      '13812345678',
+      '138 1234 5678',
+      '+86 138-1234-5678',
+      '8613812345678',
+      '１３８１２３４５６７８',
+    ]) {
       expect(ReportSubmission.parse({ ...valid, contactPhone: phone }).contactPhone).toBe('+8613812345678');
     }
   });
 
   it('keeps international E.164 numbers', () => {
-    expect(ReportSubmission.parse({ ...valid, contactPhone: '+44 20 7946 0958' }).contactPhone).toBe('+442079460958');
+    expect(ReportSubmission.parse({ ...valid, contactPhone: '+44 20 7946 0958' }).contactPhone).toBe(
+      '+442079460958',
+    );
   });
 
   it('rejects numbers that are neither', () => {
@@ -41,12 +49,20 @@ describe('a report submission', () => {
   });
 
   it('names every bad field at once', () => {
-    expect(pathsOf({ category: 'potholes', communityId: 'Bad Id', description: '   ', location: { lat: 91, lng: 0 } }).sort()).toEqual(
-      ['category', 'communityId', 'description', 'location.lat'].sort(),
-    );
+    expect(
+      pathsOf({
+        category: 'potholes',
+        communityId: 'Bad Id',
+        description: '   ',
+        location: { lat: 91, lng: 0 },
+      }).sort(),
+    ).toEqual(['category', 'communityId', 'description', 'location.lat'].sort());
   });
 
   it('takes coordinates as numbers or numeric strings', () => {
-    expect(ReportSubmission.parse({ ...valid, location: { lat: '37.2', lng: '112.17' } }).location).toEqual({ lat: 37.2, lng: 112.17 });
+    expect(ReportSubmission.parse({ ...valid, location: { lat: '37.2', lng: '112.17' } }).location).toEqual({
+      lat: 37.2,
+      lng: 112.17,
+    });
   });
 });

@@ -5,8 +5,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import batchEvent from '../../events/sqs/report-submitted-batch.json' with { type: 'json' };
 import singleEvent from '../../events/sqs/report-submitted.json' with { type: 'json' };
+import batchEvent from '../../events/sqs/report-submitted-batch.json' with { type: 'json' };
 import { makeHandler } from '../../functions/route-report.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
@@ -19,7 +19,9 @@ import { lambdaContext } from '../support/lambda-context.ts';
 const docMock = mockClient(DynamoDBDocumentClient);
 const sqsMock = mockClient(SQSClient);
 
-const queueUrls = Object.fromEntries(unitIds.map((id) => [id, `https://sqs.us-east-1.amazonaws.com/000000000000/unit-${id}`]));
+const queueUrls = Object.fromEntries(
+  unitIds.map((id) => [id, `https://sqs.us-east-1.amazonaws.com/000000000000/unit-${id}`]),
+);
 
 const handler = makeHandler({
   logger: new Logger({ logLevel: 'SILENT' }),
@@ -31,7 +33,8 @@ const handler = makeHandler({
 
 const route = (event: SQSEvent) => handler(structuredClone(event), lambdaContext('civicloop-route-report'));
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const registeredCase = (): CaseState => ({
   trackingCode: 'K7M2QX9PA',
@@ -48,7 +51,12 @@ const registeredCase = (): CaseState => ({
   updatedAt: '2026-11-29T08:00:01.000Z',
   timeline: [
     { stage: 'received', at: '2026-11-29T08:00:00.000Z', by: 'channel:web' },
-    { stage: 'registered', at: '2026-11-29T08:00:01.000Z', by: 'system:route-report', unitId: 'psb-antifraud' },
+    {
+      stage: 'registered',
+      at: '2026-11-29T08:00:01.000Z',
+      by: 'system:route-report',
+      unitId: 'psb-antifraud',
+    },
   ],
 });
 
@@ -62,7 +70,9 @@ beforeEach(() => {
   docMock.reset();
   sqsMock.reset();
   docMock.on(PutCommand).resolves({});
-  docMock.on(UpdateCommand).resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
+  docMock
+    .on(UpdateCommand)
+    .resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'sent' });
 });
 
@@ -73,25 +83,42 @@ describe('route-report', () => {
 
     const puts = docMock.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.map((p) => p.Item?.sk)).toEqual(['REPORT', 'STATE']);
-    expect(puts[0]?.Item).toMatchObject({ description: expect.stringContaining('安全账户'), contactPhone: '+8613812345678' });
+    expect(puts[0]?.Item).toMatchObject({
+      description: expect.stringContaining('安全账户'),
+      contactPhone: '+8613812345678',
+    });
     expect(puts[1]?.Item).toMatchObject({ stage: 'registered', version: 1, unitId: 'psb-antifraud' });
     // The small state item never carries the text or the phone number.
     expect(JSON.stringify(puts[1]?.Item)).not.toMatch(/安全账户|13812345678/);
 
     const [sent] = dispatchedMessages();
     expect(sent?.queueUrl).toBe(queueUrls['psb-antifraud']);
-    expect(sent?.body).toMatchObject({ trackingCode: 'K7M2QX9PA', unitId: 'psb-antifraud', hasContactPhone: true });
+    expect(sent?.body).toMatchObject({
+      trackingCode: 'K7M2QX9PA',
+      unitId: 'psb-antifraud',
+      hasContactPhone: true,
+    });
     expect(JSON.stringify(sent?.body)).not.toContain('13812345678');
 
     const update = docMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update?.ConditionExpression).toBe('#stage = :from AND #version = :expected');
-    expect(update?.ExpressionAttributeValues).toMatchObject({ ':from': 'registered', ':expected': 1, ':to': 'dispatched' });
+    expect(update?.ExpressionAttributeValues).toMatchObject({
+      ':from': 'registered',
+      ':expected': 1,
+      ':to': 'dispatched',
+    });
   });
 
   it('reports only the bad record of a batch as failed and routes the others', async () => {
     const result = await route(batchEvent);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a1b2c3d4-0000-4000-8000-000000000003' }] });
-    expect(dispatchedMessages().map((m) => m.body.unitId).sort()).toEqual(['psb-antifraud', 'transport']);
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'a1b2c3d4-0000-4000-8000-000000000003' }],
+    });
+    expect(
+      dispatchedMessages()
+        .map((m) => m.body.unitId)
+        .sort(),
+    ).toEqual(['psb-antifraud', 'transport']);
   });
 
   it('fails the record and dispatches nothing when the report cannot be saved', async () => {
@@ -110,7 +137,10 @@ describe('route-report', () => {
   });
 
   it('leaves the case registered when the unit queue rejects it, and dispatches it on redelivery without a second case', async () => {
-    sqsMock.on(SendMessageCommand).rejectsOnce(new Error('ServiceUnavailable')).resolves({ MessageId: 'sent' });
+    sqsMock
+      .on(SendMessageCommand)
+      .rejectsOnce(new Error('ServiceUnavailable'))
+      .resolves({ MessageId: 'sent' });
     expect((await route(singleEvent)).batchItemFailures).toHaveLength(1);
     expect(docMock.commandCalls(UpdateCommand)).toHaveLength(0);
 
@@ -128,7 +158,9 @@ describe('route-report', () => {
 
     docMock.on(PutCommand, { Item: { sk: 'STATE' } }).rejects(conditionFailed());
     docMock.on(GetCommand).resolves({ Item: { pk: 'CASE#K7M2QX9PA', sk: 'STATE', ...registeredCase() } });
-    docMock.on(UpdateCommand).resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
+    docMock
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
     expect(await route(singleEvent)).toEqual({ batchItemFailures: [] });
     expect(docMock.commandCalls(UpdateCommand).length).toBe(2);
   });
@@ -155,7 +187,9 @@ describe('route-report', () => {
       logger: new Logger({ logLevel: 'SILENT' }),
       cases: new DynamoDbCaseStore(createDocumentClient(new DynamoDBClient({})), 'cases'),
       directory: { load: async () => demoOrganisation },
-      dispatch: new SqsDispatchQueue(new SQSClient({}), { 'county-centre': 'https://sqs.us-east-1.amazonaws.com/0/unit-county-centre' }),
+      dispatch: new SqsDispatchQueue(new SQSClient({}), {
+        'county-centre': 'https://sqs.us-east-1.amazonaws.com/0/unit-county-centre',
+      }),
       now: () => new Date('2026-11-29T08:00:05Z'),
     });
     expect(await partial(structuredClone(singleEvent), lambdaContext())).toEqual({ batchItemFailures: [] });

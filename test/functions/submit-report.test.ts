@@ -5,15 +5,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import jsonEvent from '../../events/http/submit-report-json.json' with { type: 'json' };
-import idempotentEvent from '../../events/http/submit-report-json-idempotent.json' with { type: 'json' };
 import formEvent from '../../events/http/submit-report-form.json' with { type: 'json' };
 import invalidEvent from '../../events/http/submit-report-invalid.json' with { type: 'json' };
+import jsonEvent from '../../events/http/submit-report-json.json' with { type: 'json' };
+import idempotentEvent from '../../events/http/submit-report-json-idempotent.json' with { type: 'json' };
 import malformedEvent from '../../events/http/submit-report-malformed-json.json' with { type: 'json' };
 import unsupportedEvent from '../../events/http/submit-report-unsupported-type.json' with { type: 'json' };
 import { makeHandler } from '../../functions/submit-report.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import { ReportSubmitted } from '../../shared/domain/report.ts';
+import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { captureOutput } from '../support/logs.ts';
 
@@ -26,22 +27,30 @@ const handlerWith = (logger = new Logger({ logLevel: 'SILENT' })) =>
     logger,
     dynamoDb: new DynamoDBClient({}),
     idempotencyTable: 'idempotency',
+    directory: { load: async () => demoOrganisation },
     intake: new SqsIntakeQueue(new SQSClient({}), QUEUE_URL),
     now: () => new Date('2026-11-29T08:00:00Z'),
     randomBytes: (n) => new Uint8Array(n).fill(7),
     newId: () => '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
   });
 
-const invoke = (event: APIGatewayProxyEventV2, handler = handlerWith()) => handler(structuredClone(event), lambdaContext('civicloop-submit-report'));
+const invoke = (event: APIGatewayProxyEventV2, handler = handlerWith()) =>
+  handler(structuredClone(event), lambdaContext('civicloop-submit-report'));
 
 const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string() })).optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string() })).optional(),
+  }),
 });
 
 const bodyOf = (response: { body?: string }): unknown => JSON.parse(response.body ?? 'null');
 
 const sentMessages = () =>
-  sqsMock.commandCalls(SendMessageCommand).map((call) => ReportSubmitted.parse(JSON.parse(call.args[0].input.MessageBody ?? '')));
+  sqsMock
+    .commandCalls(SendMessageCommand)
+    .map((call) => ReportSubmitted.parse(JSON.parse(call.args[0].input.MessageBody ?? '')));
 
 beforeEach(() => {
   sqsMock.reset();
@@ -53,7 +62,11 @@ describe('POST /api/reports', () => {
   it('answers 202 with a readable tracking code once the report is on the intake queue', async () => {
     const response = await invoke(jsonEvent);
     expect(response.statusCode).toBe(202);
-    expect(bodyOf(response)).toEqual({ trackingCode: '777-777-777', status: 'received', statusUrl: '/api/reports/777777777' });
+    expect(bodyOf(response)).toEqual({
+      trackingCode: '777-777-777',
+      status: 'received',
+      statusUrl: '/api/reports/777777777',
+    });
     const [message] = sentMessages();
     expect(message).toMatchObject({
       kind: 'report.submitted',
@@ -87,6 +100,25 @@ describe('POST /api/reports', () => {
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('gives a browser without JavaScript its form back with the values kept and the problems named', async () => {
+    const event = structuredClone(formEvent);
+    event.body = Buffer.from(
+      new URLSearchParams({
+        category: 'road',
+        communityId: 'chengdong-kangning',
+        description: '',
+        address: '南大街',
+        lang: 'en',
+      }).toString(),
+    ).toString('base64');
+    const response = await invoke(event);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['content-type']).toMatch(/text\/html/);
+    expect(response.body).toContain('南大街');
+    expect(response.body).toMatch(/<html[^>]+lang="en"/);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
   it('answers 400 to malformed JSON without echoing it', async () => {
     const response = await invoke(malformedEvent);
     expect(response.statusCode).toBe(400);
@@ -97,7 +129,11 @@ describe('POST /api/reports', () => {
 
   it('answers 413 to a body over 16 KB before parsing it', async () => {
     const event = structuredClone(jsonEvent);
-    event.body = JSON.stringify({ category: 'other', communityId: 'chengdong-kangning', description: '长'.repeat(6000) });
+    event.body = JSON.stringify({
+      category: 'other',
+      communityId: 'chengdong-kangning',
+      description: '长'.repeat(6000),
+    });
     const response = await invoke(event);
     expect(response.statusCode).toBe(413);
     expect(bodyOf(response)).toMatchObject({ error: { code: 'payload_too_large' } });
@@ -112,7 +148,9 @@ describe('POST /api/reports', () => {
   });
 
   it('answers 503 without a stack trace when the queue is down, so the resident can retry', async () => {
-    sqsMock.on(SendMessageCommand).rejects(new Error('ServiceUnavailable: internal detail at /var/task/index.mjs:1:1'));
+    sqsMock
+      .on(SendMessageCommand)
+      .rejects(new Error('ServiceUnavailable: internal detail at /var/task/index.mjs:1:1'));
     const response = await invoke(jsonEvent);
     expect(response.statusCode).toBe(503);
     expect(response.body).not.toMatch(/var\/task|internal detail|at /);

@@ -6,7 +6,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import type { Topology } from '../../infra/topology.ts';
 import { drain, queueDepth, receiveMatching } from '../support/queues.ts';
 
@@ -15,7 +15,13 @@ const fixtureTopology: Topology = {
   queues: [
     { name: 'work', visibilityTimeoutSeconds: 1, maxReceiveCount: 2, retentionDays: 1, consumer: 'function' },
     { name: 'out', visibilityTimeoutSeconds: 30, maxReceiveCount: 5, retentionDays: 1, consumer: 'external' },
-    { name: 'ticks', visibilityTimeoutSeconds: 30, maxReceiveCount: 5, retentionDays: 1, consumer: 'external' },
+    {
+      name: 'ticks',
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      retentionDays: 1,
+      consumer: 'external',
+    },
   ],
   functions: [
     {
@@ -34,7 +40,13 @@ const Forwarded = z.object({ body: z.string(), receiveCount: z.string() });
 
 let rt: LocalRuntime;
 beforeAll(async () => {
-  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true, topology: fixtureTopology, pollerConcurrency: 1 });
+  rt = await startLocalRuntime({
+    port: 0,
+    memory: true,
+    quiet: true,
+    topology: fixtureTopology,
+    pollerConcurrency: 1,
+  });
 });
 afterAll(async () => {
   await rt?.stop();
@@ -53,7 +65,12 @@ describe('the local runtime', () => {
     }
     expect(forwarded.map((f) => f.receiveCount)).toEqual(['1', '1']);
 
-    const dead = await receiveMatching(rt.sqsClient, rt.resources.deadLetterQueues.work ?? '', (b) => b === 'fail', 15);
+    const dead = await receiveMatching(
+      rt.sqsClient,
+      rt.resources.deadLetterQueues.work ?? '',
+      (b) => b === 'fail',
+      15,
+    );
     expect(dead?.Body).toBe('fail');
     expect(await queueDepth(rt.sqsClient, work)).toBe(0);
     expect(await drain(rt.sqsClient, rt.queueUrl('out'))).toEqual([]);
@@ -73,7 +90,15 @@ describe('the local runtime schedules', () => {
       quiet: true,
       topology: {
         tables: [],
-        queues: [{ name: 'out', visibilityTimeoutSeconds: 30, maxReceiveCount: 5, retentionDays: 1, consumer: 'external' }],
+        queues: [
+          {
+            name: 'out',
+            visibilityTimeoutSeconds: 30,
+            maxReceiveCount: 5,
+            retentionDays: 1,
+            consumer: 'external',
+          },
+        ],
         functions: [
           {
             name: 'ticker',
@@ -89,7 +114,11 @@ describe('the local runtime schedules', () => {
       },
     });
     try {
-      const tick = await receiveMatching(ticking.sqsClient, ticking.queueUrl('out'), (b) => b === 'Scheduled Event');
+      const tick = await receiveMatching(
+        ticking.sqsClient,
+        ticking.queueUrl('out'),
+        (b) => b === 'Scheduled Event',
+      );
       expect(tick).toBeDefined();
     } finally {
       await ticking.stop();

@@ -6,11 +6,11 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { Catalog } from '../../shared/domain/catalog.ts';
 import { CaseDispatched, CaseState } from '../../shared/domain/case.ts';
+import { Catalog } from '../../shared/domain/catalog.ts';
 import { receiveMatching } from '../support/queues.ts';
 
 let rt: LocalRuntime;
@@ -24,7 +24,11 @@ afterAll(async () => {
 
 const Receipt = z.object({ trackingCode: z.string(), status: z.literal('received'), statusUrl: z.string() });
 const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
 });
 const Status = z.object({
   trackingCode: z.string(),
@@ -74,7 +78,11 @@ describe('a resident report, end to end', () => {
     expect(receipt.trackingCode).toMatch(/^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/);
 
     const routed = await routedTo('psb-antifraud', receipt.trackingCode);
-    expect(routed).toMatchObject({ category: 'fraud', communityId: 'chengdong-kangning', hasContactPhone: true });
+    expect(routed).toMatchObject({
+      category: 'fraud',
+      communityId: 'chengdong-kangning',
+      hasContactPhone: true,
+    });
 
     const { status: code, body } = await status(receipt.trackingCode);
     expect(code).toBe(200);
@@ -101,7 +109,10 @@ describe('a resident report, end to end', () => {
     const html = await response.text();
     const code = /[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}/.exec(html)?.[0];
     expect(code).toBeDefined();
-    expect(await routedTo('urban-management', code ?? '')).toMatchObject({ category: 'road', hasContactPhone: false });
+    expect(await routedTo('urban-management', code ?? '')).toMatchObject({
+      category: 'road',
+      hasContactPhone: false,
+    });
   });
 
   it('replays the first answer for a repeated Idempotency-Key and makes one case', async () => {
@@ -124,8 +135,14 @@ describe('a resident report, end to end', () => {
 
   it('answers 409 when an Idempotency-Key is reused for a different report', async () => {
     const key = crypto.randomUUID();
-    await postJson({ category: 'market', communityId: 'dongquan-weijiazhuang', description: '超市卖过期牛奶' }, { 'idempotency-key': key });
-    const reused = await postJson({ category: 'market', communityId: 'dongquan-weijiazhuang', description: '另一件事' }, { 'idempotency-key': key });
+    await postJson(
+      { category: 'market', communityId: 'dongquan-weijiazhuang', description: '超市卖过期牛奶' },
+      { 'idempotency-key': key },
+    );
+    const reused = await postJson(
+      { category: 'market', communityId: 'dongquan-weijiazhuang', description: '另一件事' },
+      { 'idempotency-key': key },
+    );
     expect(reused.status).toBe(409);
     expect(ErrorBody.parse(await reused.json()).error.code).toBe('idempotency_conflict');
   });
@@ -134,14 +151,27 @@ describe('a resident report, end to end', () => {
     const before = await countCases();
     const bad = await postJson({ category: 'nope', communityId: 'chengdong-kangning', description: '' });
     expect(bad.status).toBe(400);
-    expect((ErrorBody.parse(await bad.json()).error.issues ?? []).map((i) => i.path).sort()).toEqual(['category', 'description']);
-    const big = await postJson({ category: 'other', communityId: 'chengdong-kangning', description: 'x'.repeat(17_000) });
+    expect((ErrorBody.parse(await bad.json()).error.issues ?? []).map((i) => i.path).sort()).toEqual([
+      'category',
+      'description',
+    ]);
+    const big = await postJson({
+      category: 'other',
+      communityId: 'chengdong-kangning',
+      description: 'x'.repeat(17_000),
+    });
     expect(big.status).toBe(413);
     const typed = await postReport('hello', { 'content-type': 'text/plain' });
     expect(typed.status).toBe(415);
     // A good report afterwards is the only new case once it has been routed.
     const ok = Receipt.parse(
-      await (await postJson({ category: 'heritage', communityId: 'dongquan-mengshan', description: '古庙墙体开裂' })).json(),
+      await (
+        await postJson({
+          category: 'heritage',
+          communityId: 'dongquan-mengshan',
+          description: '古庙墙体开裂',
+        })
+      ).json(),
     );
     expect(await routedTo('heritage', ok.trackingCode)).toBeDefined();
     expect((await countCases()) - before).toBe(2); // its STATE and REPORT items
@@ -150,22 +180,28 @@ describe('a resident report, end to end', () => {
   it('makes one case when the same intake message is delivered twice', async () => {
     const message = {
       kind: 'report.submitted',
-      trackingCode: 'DUP1CATE9',
+      trackingCode: 'D0P1CATE9',
       submissionId: crypto.randomUUID(),
       submittedAt: new Date().toISOString(),
       channel: 'web',
       report: { category: 'sanitation', communityId: 'dongquan-weijiazhuang', description: '垃圾站满了' },
     };
     const intake = rt.queueUrl('intake');
-    await rt.sqsClient.send(new SendMessageCommand({ QueueUrl: intake, MessageBody: JSON.stringify(message) }));
-    await rt.sqsClient.send(new SendMessageCommand({ QueueUrl: intake, MessageBody: JSON.stringify(message) }));
-    expect(await routedTo('urban-management', 'DUP1CATE9')).toBeDefined();
-    const view = Status.parse((await status('DUP-1CA-TE9')).body);
+    await rt.sqsClient.send(
+      new SendMessageCommand({ QueueUrl: intake, MessageBody: JSON.stringify(message) }),
+    );
+    await rt.sqsClient.send(
+      new SendMessageCommand({ QueueUrl: intake, MessageBody: JSON.stringify(message) }),
+    );
+    expect(await routedTo('urban-management', 'D0P1CATE9')).toBeDefined();
+    const view = Status.parse((await status('D0P-1CA-TE9')).body);
     expect(view.timeline.filter((t) => t.stage === 'registered')).toHaveLength(1);
     expect(view.timeline.filter((t) => t.stage === 'dispatched')).toHaveLength(1);
     const db = createDocumentClient(rt.dynamoClient);
     const items = await db.send(new ScanCommand({ TableName: rt.resources.tables.cases }));
-    const states = (items.Items ?? []).filter((i) => i.pk === 'CASE#DUP1CATE9' && i.sk === 'STATE').map((i) => CaseState.parse(i));
+    const states = (items.Items ?? [])
+      .filter((i) => i.pk === 'CASE#D0P1CATE9' && i.sk === 'STATE')
+      .map((i) => CaseState.parse(i));
     expect(states).toHaveLength(1);
     expect(states[0]?.version).toBe(2);
   });

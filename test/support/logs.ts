@@ -4,7 +4,9 @@ import { vi } from 'vitest';
 export function captureOutput(): { text(): string; restore(): void } {
   const chunks: string[] = [];
   const keep = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+    chunks.push(
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
+    );
     return true;
   };
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(keep);

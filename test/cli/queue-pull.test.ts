@@ -1,0 +1,94 @@
+/**
+ * `npm run cli -- queue pull`: the reference department consumer, run as a real process against
+ * the local runtime, the way a department would use it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { unitQueueName } from '../../infra/topology.ts';
+import { CaseDispatched } from '../../shared/domain/case.ts';
+import { queueDepth } from '../support/queues.ts';
+
+const run = promisify(execFile);
+const Receipt = z.object({ trackingCode: z.string() });
+
+let rt: LocalRuntime;
+let runtimeFile: string;
+
+beforeAll(async () => {
+  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+  runtimeFile = join(mkdtempSync(join(tmpdir(), 'civicloop-cli-')), 'local-runtime.json');
+  writeFileSync(
+    runtimeFile,
+    JSON.stringify({
+      apiUrl: rt.url,
+      region: rt.region,
+      sqsEndpoint: rt.sqsEndpoint,
+      dynamoEndpoint: rt.dynamoEndpoint,
+      queues: rt.resources.queues,
+      tables: rt.resources.tables,
+    }),
+  );
+});
+afterAll(async () => {
+  await rt?.stop();
+});
+
+const cli = (...args: string[]) =>
+  run(process.execPath, ['infra/cli/main.ts', ...args], {
+    env: { ...process.env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
+  });
+
+const submit = async (description: string) => {
+  const response = await fetch(`${rt.url}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: 'assistance', communityId: 'dongquan-weijiazhuang', description }),
+  });
+  return Receipt.parse(await response.json()).trackingCode.replaceAll('-', '');
+};
+
+describe('queue pull', () => {
+  it('prints each routed case as one JSON line with --json, and --peek leaves them on the queue', async () => {
+    const codes = [await submit('独居老人需要探访'), await submit('低保申请没人受理')];
+    const { stdout } = await cli(
+      'queue',
+      'pull',
+      '--unit',
+      'civil-affairs',
+      '--json',
+      '--peek',
+      '--wait',
+      '5',
+      '--max',
+      '2',
+    );
+    const printed = stdout
+      .trim()
+      .split('\n')
+      .map((line) => CaseDispatched.parse(JSON.parse(line)));
+    expect(printed.map((c) => c.trackingCode).sort()).toEqual([...codes].sort());
+    expect(printed.every((c) => c.unitId === 'civil-affairs')).toBe(true);
+    expect(await queueDepth(rt.sqsClient, rt.queueUrl(unitQueueName('civil-affairs')))).toBe(2);
+  });
+
+  it('deletes what it printed without --peek, so a second pull finds nothing', async () => {
+    const { stdout, stderr } = await cli('queue', 'pull', '--unit', 'civil-affairs', '--wait', '2');
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+    expect(stdout).toMatch(/assistance/);
+    expect(stderr).toMatch(/2 case\(s\) from civil-affairs/);
+    const again = await cli('queue', 'pull', '--unit', 'civil-affairs', '--wait', '1', '--json');
+    expect(again.stdout.trim()).toBe('');
+  });
+
+  it('fails with a clear message for a unit that has no queue', async () => {
+    await expect(cli('queue', 'pull', '--unit', 'no-such-unit', '--wait', '0')).rejects.toMatchObject({
+      stderr: expect.stringContaining('unit no-such-unit has no queue'),
+    });
+  });
+});

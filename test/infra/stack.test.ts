@@ -1,0 +1,634 @@
+/**
+ * The synthesized Civicloop stack checked against the topology it is built from: for every
+ * table, queue, function, trigger and binding the topology declares, the properties of the
+ * resources that implement it. The real stack is synthesized (and bundled) once; the cdk-nag and
+ * schedule checks use fresh apps with bundling skipped, which costs milliseconds.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Stage } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { serviceName } from '../../infra/constructs/civic-function.ts';
+import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
+import { apiThrottle, CivicloopStack, publicResidentRoutes, scheduleRetryAttempts } from '../../infra/stack.ts';
+import {
+  alarmTopicArnOutputKey,
+  apiUrlOutputKey,
+  civicloopStackName,
+  queueOutputKey,
+  readCivicloopOutputs,
+  tableOutputKey,
+} from '../../infra/stack-outputs.ts';
+import { type FunctionSpec, type Topology, topology, unitQueueName } from '../../infra/topology.ts';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+const stringsOf = (value: unknown): string[] => listOf(value).filter((v) => typeof v === 'string');
+
+/** The feature flags `cdk synth` runs with, so the test synthesizes the same template. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson: unknown = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+  const context = isRecord(cdkJson) ? cdkJson.context : undefined;
+  if (!isRecord(context)) throw new Error('cdk.json has no context');
+  return context;
+}
+
+/** A stack whose functions are not bundled: everything but the asset is identical. */
+function unbundledStack(stackTopology: Topology = topology): { app: App; stack: CivicloopStack } {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const stack = new CivicloopStack(app, civicloopStackName, { topology: stackTopology });
+  return { app, stack };
+}
+
+/** Logical IDs a CloudFormation value refers to through Ref or Fn::GetAtt, pseudo parameters aside. */
+function referencedIds(value: unknown): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!isRecord(node)) return;
+    const ref = node.Ref;
+    if (typeof ref === 'string' && !ref.startsWith('AWS::')) ids.add(ref);
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') ids.add(getAtt[0]);
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(value);
+  return ids;
+}
+
+const physicalName = (name: string): string => `${civicloopStackName}-${name}`;
+const days = (n: number): number => n * 24 * 60 * 60;
+
+interface Statement {
+  effect: string;
+  actions: string[];
+  resourceIds: Set<string>;
+  resourceLiterals: string[];
+}
+
+describe('the Civicloop stack, synthesized from the topology', () => {
+  let app: App;
+  let stack: CivicloopStack;
+  let template: Template;
+  let resources: Record<string, unknown>;
+
+  beforeAll(() => {
+    app = new App({ context: cdkJsonContext() });
+    stack = new CivicloopStack(app, civicloopStackName);
+    template = Template.fromStack(stack);
+    const json: unknown = template.toJSON();
+    const templateResources = isRecord(json) ? json.Resources : undefined;
+    if (!isRecord(templateResources)) throw new Error('template has no Resources');
+    resources = templateResources;
+  }, 180_000);
+
+  const propertiesOf = (logicalId: string): Record<string, unknown> => {
+    const resource = resources[logicalId];
+    const properties = isRecord(resource) ? resource.Properties : undefined;
+    if (!isRecord(properties)) throw new Error(`${logicalId} has no Properties`);
+    return properties;
+  };
+
+  const theOnly = (type: string, properties: Record<string, unknown>): string => {
+    const ids = Object.keys(template.findResources(type, { Properties: properties }));
+    expect(ids, `${type} ${JSON.stringify(properties)}`).toHaveLength(1);
+    const [id] = ids;
+    if (id === undefined) throw new Error('unreachable');
+    return id;
+  };
+
+  const tableId = (name: string): string => theOnly('AWS::DynamoDB::Table', { TableName: physicalName(name) });
+  const queueId = (name: string): string => theOnly('AWS::SQS::Queue', { QueueName: physicalName(name) });
+  const deadLetterQueueId = (name: string): string =>
+    theOnly('AWS::SQS::Queue', { QueueName: `${physicalName(name)}-dlq` });
+  const functionId = (name: string): string => theOnly('AWS::Lambda::Function', { FunctionName: physicalName(name) });
+  const alarmTopicId = (): string => theOnly('AWS::SNS::Topic', { TopicName: physicalName('alarms') });
+
+  const roleIdOf = (functionName: string): string => {
+    const [roleId] = referencedIds(propertiesOf(functionId(functionName)).Role);
+    if (roleId === undefined) throw new Error(`${functionName} has no role`);
+    return roleId;
+  };
+
+  const statementsOf = (functionName: string): Statement[] => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: roleIdOf(functionName) }]) },
+    });
+    return Object.keys(policies).flatMap((policyId) => {
+      const document = propertiesOf(policyId).PolicyDocument;
+      return listOf(isRecord(document) ? document.Statement : undefined)
+        .filter(isRecord)
+        .map(
+          (statement): Statement => ({
+            effect: String(statement.Effect),
+            actions: stringsOf(statement.Action),
+            resourceIds: referencedIds(statement.Resource),
+            resourceLiterals: stringsOf(statement.Resource),
+          }),
+        );
+    });
+  };
+
+  /** The resources a function's role may use `action` on. */
+  const grantedTo = (functionName: string, action: string): Set<string> =>
+    new Set(
+      statementsOf(functionName)
+        .filter((s) => s.effect === 'Allow' && s.actions.includes(action))
+        .flatMap((s) => [...s.resourceIds]),
+    );
+
+  const boundTables = (spec: FunctionSpec, access: 'read' | 'readWrite' | 'any'): Set<string> =>
+    new Set(
+      spec.bindings.flatMap((b) =>
+        b.kind === 'table' && (access === 'any' || b.access === access) ? [tableId(b.table)] : [],
+      ),
+    );
+
+  const boundQueues = (spec: FunctionSpec): Set<string> =>
+    new Set(
+      spec.bindings.flatMap((b) => {
+        if (b.kind === 'queue') return [queueId(b.queue)];
+        if (b.kind === 'unitQueues') return unitIds.map((unitId) => queueId(unitQueueName(unitId)));
+        return [];
+      }),
+    );
+
+  describe('tables', () => {
+    it('creates exactly one table per topology table', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', topology.tables.length);
+    });
+
+    for (const spec of topology.tables) {
+      it(`table ${spec.name} has the keys, time-to-live and indexes of its spec`, () => {
+        const properties = propertiesOf(tableId(spec.name));
+        expect(properties.KeySchema).toEqual([
+          { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+          ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : []),
+        ]);
+        const keys = [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+        for (const key of keys) {
+          if (!key) continue;
+          expect(properties.AttributeDefinitions).toContainEqual({ AttributeName: key.name, AttributeType: key.type });
+        }
+        expect(properties.TimeToLiveSpecification).toEqual(
+          spec.timeToLiveAttribute ? { AttributeName: spec.timeToLiveAttribute, Enabled: true } : undefined,
+        );
+        const indexNames = listOf(properties.GlobalSecondaryIndexes).map((index) =>
+          isRecord(index) ? index.IndexName : undefined,
+        );
+        expect(indexNames).toEqual(spec.indexes.map((index) => index.name));
+      });
+
+      it(`table ${spec.name} is on-demand, point-in-time recoverable, encrypted and retained`, () => {
+        template.hasResource('AWS::DynamoDB::Table', {
+          Properties: Match.objectLike({
+            TableName: physicalName(spec.name),
+            BillingMode: 'PAY_PER_REQUEST',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { SSEEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+        });
+      });
+    }
+  });
+
+  describe('queues', () => {
+    it('creates each topology queue and its own dead-letter queue, and nothing else', () => {
+      const scheduledFunctions = topology.functions.filter((f) => f.triggers.some((t) => t.kind === 'schedule'));
+      template.resourceCountIs('AWS::SQS::Queue', 2 * topology.queues.length + scheduledFunctions.length);
+    });
+
+    for (const spec of topology.queues) {
+      it(`queue ${spec.name} moves a message to its own dead-letter queue after ${spec.maxReceiveCount} receives`, () => {
+        expect(spec.maxReceiveCount).toBeGreaterThanOrEqual(5);
+        expect(propertiesOf(queueId(spec.name))).toMatchObject({
+          VisibilityTimeout: spec.visibilityTimeoutSeconds,
+          MessageRetentionPeriod: days(spec.retentionDays),
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId(spec.name), 'Arn'] },
+            maxReceiveCount: spec.maxReceiveCount,
+          },
+        });
+        const deadLetterQueue = propertiesOf(deadLetterQueueId(spec.name));
+        expect(deadLetterQueue).toMatchObject({ MessageRetentionPeriod: days(14), SqsManagedSseEnabled: true });
+        expect(deadLetterQueue.RedrivePolicy).toBeUndefined();
+      });
+
+      it(`queue ${spec.name} and its dead-letter queue refuse requests that are not TLS`, () => {
+        for (const id of [queueId(spec.name), deadLetterQueueId(spec.name)]) {
+          template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: id }],
+            PolicyDocument: {
+              Statement: Match.arrayWith([
+                Match.objectLike({
+                  Effect: 'Deny',
+                  Action: 'sqs:*',
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                }),
+              ]),
+            },
+          });
+        }
+      });
+
+      it(`queue ${spec.name} alarms on its first dead letter and on a stale oldest message`, () => {
+        const toTheAlarmTopic = { AlarmActions: [{ Ref: alarmTopicId() }], OKActions: [{ Ref: alarmTopicId() }] };
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId(spec.name), 'QueueName'] } }],
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+          ...toTheAlarmTopic,
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(spec.name), 'QueueName'] } }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: oldestMessageAlarmAge(spec).toSeconds(),
+          ...toTheAlarmTopic,
+        });
+      });
+    }
+
+    it('gives every unit of the county its own dispatch queue', () => {
+      for (const unitId of unitIds) expect(() => queueId(unitQueueName(unitId))).not.toThrow();
+    });
+  });
+
+  describe('functions', () => {
+    it('creates exactly one function per topology function', () => {
+      template.resourceCountIs('AWS::Lambda::Function', topology.functions.length);
+    });
+
+    for (const spec of topology.functions) {
+      it(`function ${spec.name} runs ${spec.entry} on nodejs24.x arm64 with its timeout, memory and tracing`, () => {
+        expect(propertiesOf(functionId(spec.name))).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Timeout: spec.timeoutSeconds,
+          MemorySize: spec.memoryMb,
+          Description: spec.description,
+          TracingConfig: { Mode: 'Active' },
+        });
+      });
+
+      it(`function ${spec.name} has one env var per binding, naming the bound resource`, () => {
+        const variables = propertiesOf(functionId(spec.name)).Environment;
+        const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
+        expect(Object.keys(env).sort()).toEqual(
+          [
+            'POWERTOOLS_SERVICE_NAME',
+            'POWERTOOLS_LOG_LEVEL',
+            'NODE_OPTIONS',
+            ...spec.bindings.map((binding) => binding.env),
+          ].sort(),
+        );
+        expect(env.POWERTOOLS_SERVICE_NAME).toBe(serviceName);
+        expect(env.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+        for (const binding of spec.bindings) {
+          const value = env[binding.env];
+          if (binding.kind === 'table') expect(value).toEqual({ Ref: tableId(binding.table) });
+          if (binding.kind === 'queue') expect(value).toEqual({ Ref: queueId(binding.queue) });
+          if (binding.kind === 'unitQueues') {
+            expect(referencedIds(value)).toEqual(new Set(unitIds.map((unitId) => queueId(unitQueueName(unitId)))));
+            const literalText = JSON.stringify(value);
+            for (const unitId of unitIds) expect(literalText).toContain(`\\"${unitId}\\":\\"`);
+          }
+        }
+      });
+
+      it(`function ${spec.name} may use exactly the tables and queues it is bound to or triggered by`, () => {
+        expect(grantedTo(spec.name, 'dynamodb:GetItem')).toEqual(boundTables(spec, 'any'));
+        expect(grantedTo(spec.name, 'dynamodb:Query')).toEqual(boundTables(spec, 'any'));
+        expect(grantedTo(spec.name, 'dynamodb:PutItem')).toEqual(boundTables(spec, 'readWrite'));
+        expect(grantedTo(spec.name, 'dynamodb:DeleteItem')).toEqual(boundTables(spec, 'readWrite'));
+
+        const asyncFailureQueues = spec.triggers.some((t) => t.kind === 'schedule')
+          ? [theOnly('AWS::SQS::Queue', { QueueName: `${physicalName(spec.name)}-async-dlq` })]
+          : [];
+        expect(grantedTo(spec.name, 'sqs:SendMessage')).toEqual(new Set([...boundQueues(spec), ...asyncFailureQueues]));
+        const consumedQueues = spec.triggers.flatMap((t) => (t.kind === 'queue' ? [queueId(t.queue)] : []));
+        expect(grantedTo(spec.name, 'sqs:ReceiveMessage')).toEqual(new Set(consumedQueues));
+        expect(grantedTo(spec.name, 'logs:PutLogEvents')).toEqual(
+          new Set([theOnly('AWS::Logs::LogGroup', { LogGroupName: `/aws/lambda/${physicalName(spec.name)}` })]),
+        );
+      });
+
+      it(`function ${spec.name} has no managed policy and no wildcard resource beyond X-Ray`, () => {
+        expect(propertiesOf(roleIdOf(spec.name)).ManagedPolicyArns).toBeUndefined();
+        for (const statement of statementsOf(spec.name)) {
+          expect(statement.actions.some((action) => action.endsWith(':*'))).toBe(false);
+          if (statement.resourceLiterals.includes('*')) {
+            expect(statement.actions.every((action) => action.startsWith('xray:'))).toBe(true);
+          }
+        }
+      });
+
+      it(`function ${spec.name} logs as JSON to its own log group, kept for a month`, () => {
+        const logGroupId = theOnly('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${physicalName(spec.name)}`,
+          RetentionInDays: 30,
+        });
+        expect(propertiesOf(functionId(spec.name)).LoggingConfig).toEqual({
+          LogFormat: 'JSON',
+          LogGroup: { Ref: logGroupId },
+        });
+      });
+
+      it(`function ${spec.name} is bundled as an ES module with a source map and a require shim`, () => {
+        const code = propertiesOf(functionId(spec.name)).Code;
+        const s3Key = isRecord(code) ? code.S3Key : undefined;
+        expect(typeof s3Key).toBe('string');
+        const assetDirectory = path.join(
+          Stage.of(stack)?.synth().directory ?? '',
+          `asset.${String(s3Key).replace(/\.zip$/, '')}`,
+        );
+        const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
+        expect(bundle.startsWith("import { createRequire as __civicloopCreateRequire } from 'node:module';")).toBe(
+          true,
+        );
+        expect(existsSync(path.join(assetDirectory, 'index.mjs.map'))).toBe(true);
+      });
+    }
+
+    it('route-report may send to every unit queue but cannot touch the idempotency table', () => {
+      const sendable = grantedTo('route-report', 'sqs:SendMessage');
+      for (const unitId of unitIds) expect(sendable).toContain(queueId(unitQueueName(unitId)));
+      expect(sendable).not.toContain(queueId('intake'));
+      expect(grantedTo('route-report', 'dynamodb:GetItem')).not.toContain(tableId('idempotency'));
+    });
+
+    it('get-catalog can read the directory but cannot write to any table or send to any queue', () => {
+      expect(grantedTo('get-catalog', 'dynamodb:GetItem')).toEqual(new Set([tableId('directory')]));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']) {
+        expect(grantedTo('get-catalog', action)).toEqual(new Set());
+      }
+    });
+
+    it('submit-report can queue a report for routing but cannot dispatch it to a unit', () => {
+      const sendable = grantedTo('submit-report', 'sqs:SendMessage');
+      expect(sendable).toEqual(new Set([queueId('intake')]));
+    });
+
+    it("keeps every function's environment under Lambda's 4 KB limit, even in the longest-named regions", () => {
+      const plausibleValue = (value: unknown): string => {
+        if (typeof value === 'string') return value;
+        if (isRecord(value) && typeof value.Ref === 'string') {
+          const referenced = propertiesOf(value.Ref);
+          if (typeof referenced.QueueName === 'string') {
+            return `https://sqs.ap-southeast-5.amazonaws.com.cn/123456789012/${referenced.QueueName}`;
+          }
+          if (typeof referenced.TableName === 'string') return referenced.TableName;
+        }
+        const join = isRecord(value) ? value['Fn::Join'] : undefined;
+        if (Array.isArray(join) && typeof join[0] === 'string') {
+          return listOf(join[1]).map(plausibleValue).join(join[0]);
+        }
+        throw new Error(`cannot estimate ${JSON.stringify(value)}`);
+      };
+      for (const spec of topology.functions) {
+        const variables = propertiesOf(functionId(spec.name)).Environment;
+        const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
+        const size = Object.entries(env).reduce(
+          (total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(plausibleValue(value)),
+          0,
+        );
+        expect(size, spec.name).toBeLessThan(4096);
+      }
+    });
+  });
+
+  describe('triggers', () => {
+    const httpTriggers = topology.functions.flatMap((spec) =>
+      spec.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [{ spec, trigger }] : [])),
+    );
+    const queueTriggers = topology.functions.flatMap((spec) =>
+      spec.triggers.flatMap((trigger) => (trigger.kind === 'queue' ? [{ spec, trigger }] : [])),
+    );
+
+    it('serves exactly the routes the topology declares, from one HTTP API', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', httpTriggers.length);
+    });
+
+    for (const { spec, trigger } of httpTriggers) {
+      const routeKey = `${trigger.method} ${trigger.path}`;
+      it(`routes ${routeKey} to ${spec.name}`, () => {
+        const routeId = theOnly('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+        const [integrationId] = referencedIds(propertiesOf(routeId).Target);
+        expect(integrationId).toBeDefined();
+        expect(propertiesOf(String(integrationId))).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [functionId(spec.name), 'Arn'] },
+        });
+        expect(publicResidentRoutes.has(routeKey)).toBe(true);
+      });
+    }
+
+    it('serves the $default stage with route throttling and access logs kept for a month', () => {
+      const accessLogsId = theOnly('AWS::Logs::LogGroup', { RetentionInDays: 30, LogGroupName: Match.absent() });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: apiThrottle.rateLimit,
+          ThrottlingBurstLimit: apiThrottle.burstLimit,
+        },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [accessLogsId, 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+    });
+
+    it('creates one event source mapping per queue trigger', () => {
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', queueTriggers.length);
+    });
+
+    for (const { spec, trigger } of queueTriggers) {
+      it(`${spec.name} consumes ${trigger.queue} in batches of ${trigger.batchSize}, reporting failed items`, () => {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: functionId(spec.name) },
+          EventSourceArn: { 'Fn::GetAtt': [queueId(trigger.queue), 'Arn'] },
+          BatchSize: trigger.batchSize,
+          MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      });
+
+      it(`${trigger.queue} hides a message for at least 6x the ${spec.name} timeout`, () => {
+        const visibility = propertiesOf(queueId(trigger.queue)).VisibilityTimeout;
+        const timeout = propertiesOf(functionId(spec.name)).Timeout;
+        expect(typeof visibility === 'number' && typeof timeout === 'number').toBe(true);
+        expect(Number(visibility)).toBeGreaterThanOrEqual(6 * Number(timeout));
+      });
+    }
+  });
+
+  describe('alarm topic and outputs', () => {
+    it('notifies one KMS-encrypted topic that refuses non-TLS publishers and admits CloudWatch alarms', () => {
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      const keyId = theOnly('AWS::KMS::Key', { EnableKeyRotation: true });
+      expect(propertiesOf(alarmTopicId()).KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: alarmTopicId() }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('outputs the API URL and the alarm topic ARN', () => {
+      template.hasOutput(apiUrlOutputKey, { Value: Match.anyValue() });
+      template.hasOutput(alarmTopicArnOutputKey, { Value: { Ref: alarmTopicId() } });
+    });
+
+    it('outputs the URL of every queue and the name of every table under their helper keys', () => {
+      for (const spec of topology.queues) {
+        template.hasOutput(queueOutputKey(spec.name), { Value: { Ref: queueId(spec.name) } });
+      }
+      for (const spec of topology.tables) {
+        template.hasOutput(tableOutputKey(spec.name), { Value: { Ref: tableId(spec.name) } });
+      }
+    });
+
+    it('adds no CDK warnings', () => {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
+  });
+});
+
+describe('output keys', () => {
+  it('turn topology names into alphanumeric CloudFormation output keys', () => {
+    expect(queueOutputKey(unitQueueName('psb-antifraud'))).toBe('QueueUnitPsbAntifraud');
+    expect(queueOutputKey('intake')).toBe('QueueIntake');
+    expect(tableOutputKey('idempotency')).toBe('TableIdempotency');
+  });
+
+  it('are distinct for every queue and table of the topology', () => {
+    const keys = [...topology.queues.map((q) => queueOutputKey(q.name)), ...topology.tables.map((t) => tableOutputKey(t.name))];
+    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9]+$/);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('are read back from a cdk-outputs.json, naming what is missing', () => {
+    const outputs = readCivicloopOutputs({
+      [civicloopStackName]: {
+        ApiUrl: 'https://abc.execute-api.cn-north-1.amazonaws.com.cn/',
+        AlarmTopicArn: 'arn:aws-cn:sns:cn-north-1:123456789012:Civicloop-alarms',
+        QueueUnitPsb: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/Civicloop-unit-psb',
+        TableCases: 'Civicloop-cases',
+      },
+    });
+    expect(outputs.apiUrl).toBe('https://abc.execute-api.cn-north-1.amazonaws.com.cn/');
+    expect(outputs.queueUrl(unitQueueName('psb'))).toMatch(/Civicloop-unit-psb$/);
+    expect(outputs.tableName('cases')).toBe('Civicloop-cases');
+    expect(() => outputs.queueUrl('intake')).toThrow(/QueueIntake/);
+    expect(() => readCivicloopOutputs({})).toThrow(/Civicloop/);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds nothing in the stack beyond the acknowledged exceptions', () => {
+    const { app, stack } = unbundledStack();
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+  });
+});
+
+describe('a scheduled function (none in the topology yet)', () => {
+  const scheduledSpec: FunctionSpec = {
+    name: 'sweep-catalog',
+    entry: 'functions/get-catalog.ts',
+    description: 'A scheduled function for testing the schedule wiring',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    triggers: [{ kind: 'schedule', everyMinutes: 15 }],
+    bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
+  };
+  const scheduledTopology: Topology = { ...topology, functions: [...topology.functions, scheduledSpec] };
+
+  it('runs from an EventBridge rule that retries and then dead-letters, with an alarm on that queue', () => {
+    const { stack } = unbundledStack(scheduledTopology);
+    const template = Template.fromStack(stack);
+    const ids = (type: string, properties: Record<string, unknown>): string[] =>
+      Object.keys(template.findResources(type, { Properties: properties }));
+    const [functionId] = ids('AWS::Lambda::Function', { FunctionName: physicalName(scheduledSpec.name) });
+    const [failureQueueId] = ids('AWS::SQS::Queue', {
+      QueueName: `${physicalName(scheduledSpec.name)}-async-dlq`,
+      SqsManagedSseEnabled: true,
+    });
+    expect(functionId).toBeDefined();
+    expect(failureQueueId).toBeDefined();
+    const failureQueueArn = { 'Fn::GetAtt': [failureQueueId, 'Arn'] };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          DeadLetterConfig: { Arn: failureQueueArn },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: scheduleRetryAttempts }),
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: physicalName(scheduledSpec.name),
+      DeadLetterConfig: { TargetArn: failureQueueArn },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failureQueueId, 'QueueName'] } }],
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: failureQueueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('passes cdk-nag as well', () => {
+    const { app, stack } = unbundledStack(scheduledTopology);
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
