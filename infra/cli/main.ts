@@ -1,13 +1,17 @@
 /**
  * The civicloop command line. `npm run cli -- <command>`:
  *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
+ *   directory seed [--outputs <cdk-outputs.json>]
  */
 import { parseArgs } from 'node:util';
+import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { directorySeed } from './directory-seed.ts';
 import { queuePull } from './queue-pull.ts';
 import { resolveTarget, TargetError } from './targets.ts';
 
 const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
-                                   [--outputs cdk-outputs.json]   (default target: the local runtime)`;
+       npm run cli -- directory seed
+  add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
 
@@ -26,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [group, command] = positionals;
+  if (!values.help && group === 'directory' && command === 'seed') {
+    await directorySeed(resolveTarget(values.outputs), demoOrganisation, io);
+    return 0;
+  }
   if (values.help || group !== 'queue' || command !== 'pull') {
     io.err(usage);
     return values.help ? 0 : 2;

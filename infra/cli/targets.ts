@@ -4,9 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { z } from 'zod';
-import { queueOutputKey } from '../stack-outputs.ts';
+import { queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
 
 /** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
 export const localRuntimeFile =
@@ -27,7 +30,9 @@ const StackOutputs = z.record(z.string(), z.record(z.string(), z.string()));
 export interface Target {
   description: string;
   sqs: SQSClient;
+  db: DynamoDBDocumentClient;
   queueUrl(queueName: string): string | undefined;
+  tableName(tableName: string): string | undefined;
 }
 
 export class TargetError extends Error {
@@ -45,20 +50,21 @@ export function resolveTarget(outputsFile: string | undefined): Target {
     return {
       description: `AWS stack outputs in ${outputsFile}`,
       sqs: new SQSClient({}),
+      db: createDocumentClient(new DynamoDBClient({})),
       queueUrl: (name) => outputs[queueOutputKey(name)],
+      tableName: (name) => outputs[tableOutputKey(name)],
     };
   }
   if (!existsSync(localRuntimeFile)) {
     throw new TargetError('the local runtime is not running: start it with `npm start` (or pass --outputs)');
   }
   const local = LocalRuntimeFile.parse(readJson(localRuntimeFile));
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   return {
     description: `local runtime at ${local.apiUrl}`,
-    sqs: new SQSClient({
-      endpoint: local.sqsEndpoint,
-      region: local.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+    sqs: new SQSClient({ endpoint: local.sqsEndpoint, region: local.region, credentials }),
+    db: createDocumentClient(new DynamoDBClient({ endpoint: local.dynamoEndpoint, region: local.region, credentials })),
     queueUrl: (name) => local.queues[name],
+    tableName: (name) => local.tables[name],
   };
 }

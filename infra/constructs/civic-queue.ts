@@ -15,7 +15,10 @@ export interface CivicQueueProps {
   readonly alarmTopic: sns.ITopic;
 }
 
-/** SQS keeps a message at most 14 days; a dead letter should wait as long as possible for a human. */
+/**
+ * The SQS maximum. A dead letter keeps its original enqueue time, so a shorter retention than its
+ * source queue's could expire it on arrival; and it should wait as long as possible for a human.
+ */
 export const deadLetterRetention = Duration.days(14);
 
 /** Fewer receives than this dead-letter a message on a burst of throttling alone. */

@@ -69,7 +69,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     POWERTOOLS_SERVICE_NAME: 'civicloop',
     POWERTOOLS_LOG_LEVEL: options.quiet ? 'SILENT' : (process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO'),
-    POWERTOOLS_DEV: 'true',
   });
 
   const dynamoClient = new DynamoDBClient({

@@ -1,6 +1,6 @@
 /**
- * `npm run cli -- queue pull`: the reference department consumer, run as a real process against
- * the local runtime, the way a department would use it.
+ * The CLI, run as a real process against the local runtime the way a department would use it:
+ * `queue pull` (the reference department consumer) and `directory seed`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -90,5 +90,12 @@ describe('queue pull', () => {
     await expect(cli('queue', 'pull', '--unit', 'no-such-unit', '--wait', '0')).rejects.toMatchObject({
       stderr: expect.stringContaining('unit no-such-unit has no queue'),
     });
+  });
+});
+
+describe('directory seed', () => {
+  it('writes the demo organisation into the directory table and says what it wrote', async () => {
+    const { stderr } = await cli('directory', 'seed');
+    expect(stderr).toMatch(/seeded 26 units, 16 townships, 193 communities, 28 grids and \d+ routing rules/);
   });
 });

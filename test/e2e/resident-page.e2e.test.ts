@@ -1,0 +1,248 @@
+/**
+ * The resident page in a real browser (Debian's Chromium through playwright-core) against the
+ * real local runtime: a phone-sized viewport, the JavaScript path from the form to the unit's
+ * queue, errors shown in place, English, a dropped connection retried with the same
+ * Idempotency-Key, and the plain form post a browser without JavaScript makes.
+ * Skipped when no Chromium is installed (CHROMIUM_PATH overrides /usr/bin/chromium).
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { unitQueueName } from '../../infra/topology.ts';
+import { CaseDispatched } from '../../shared/domain/case.ts';
+import { pageText } from '../../shared/web/page-text.ts';
+import { receiveMatching } from '../support/queues.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = '/tmp/resident-page.png';
+const RECEIPT_SCREENSHOT = '/tmp/resident-page-receipt.png';
+
+// A common small Android phone; 375 wide leaves the 360 px layout a little room either way.
+const phone: BrowserContextOptions = {
+  viewport: { width: 375, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+};
+
+const fraudReport =
+  '今天上午有人打电话冒充县公安局民警，说我的银行卡涉嫌洗钱，要我把存款转到“安全账户”。我没有转账。';
+const canonical = (code: string): string => code.replaceAll('-', '');
+
+let runtime: LocalRuntime | undefined;
+let browser: Browser | undefined;
+
+function started(): { runtime: LocalRuntime; browser: Browser } {
+  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
+  return { runtime, browser };
+}
+
+async function openPage(options: BrowserContextOptions = {}, path = '/'): Promise<Page> {
+  const { runtime, browser } = started();
+  const context = await browser.newContext({ ...phone, ...options });
+  const page = await context.newPage();
+  const response = await page.goto(`${runtime.url}${path}`);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+/** The first real community in the select (the first option is the placeholder). */
+const firstCommunity = async (page: Page): Promise<string> =>
+  (await page.locator('#communityId optgroup option').first().getAttribute('value')) ?? '';
+
+const activeId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
+
+describe.skipIf(!existsSync(CHROMIUM))('resident page in a phone browser', () => {
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  it('files a fraud report, shows the tracking code, and the case reaches the anti-fraud queue', async () => {
+    const { runtime } = started();
+    const page = await openPage();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    // Nothing on the page may be wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    await page.selectOption('#category', 'fraud');
+    await page.selectOption('#communityId', await firstCommunity(page));
+    await page.fill('#description', fraudReport);
+    await page.fill('#contactPhone', '13812345678');
+    expect(await page.textContent('#description-count')).toBe(
+      pageText.zh.counter.replace('{n}', String([...fraudReport].length)),
+    );
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await page.tap('#submit');
+    await page.locator('#receipt').waitFor({ state: 'visible' });
+    const code = (await page.textContent('#receipt-code'))?.trim() ?? '';
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}$/);
+    expect(await page.textContent('#receipt')).toContain(pageText.zh.receiptKeep);
+    expect(await activeId(page)).toBe('receipt');
+    expect(await page.isVisible('#report')).toBe(false);
+    await page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true });
+
+    const message = await receiveMatching(
+      runtime.sqsClient,
+      runtime.queueUrl(unitQueueName('psb-antifraud')),
+      (body) => {
+        try {
+          const parsed: unknown = JSON.parse(body);
+          return (
+            typeof parsed === 'object' &&
+            parsed !== null &&
+            'trackingCode' in parsed &&
+            parsed.trackingCode === canonical(code)
+          );
+        } catch {
+          return false;
+        }
+      },
+    );
+    expect(message, `a message for ${code} on unit-psb-antifraud`).toBeDefined();
+    const dispatched = CaseDispatched.parse(JSON.parse(message?.Body ?? ''));
+    expect(dispatched).toMatchObject({ category: 'fraud', description: fraudReport, hasContactPhone: true });
+
+    // The lookup is pre-filled with the new code; once dispatched it names the anti-fraud centre.
+    expect(await page.inputValue('#code')).toBe(code);
+    await expect
+      .poll(
+        async () => {
+          await page.tap('#check-submit');
+          // The button is disabled while the lookup runs, so enabled again means it answered.
+          await page.waitForFunction(
+            () => !(document.getElementById('check-submit') as HTMLButtonElement | null)?.disabled,
+          );
+          return page.textContent('#check-result .stage');
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(pageText.zh.stages.dispatched);
+    expect(await page.textContent('#check-result')).toContain('县公安局反诈中心');
+  }, 60_000);
+
+  it('shows a missing description next to the field without leaving the page', async () => {
+    const { runtime } = started();
+    const page = await openPage();
+    await page.selectOption('#category', 'road');
+    await page.selectOption('#communityId', await firstCommunity(page));
+    await page.fill('#address', '东大街口');
+    await page.tap('#submit');
+
+    const error = page.locator('#description-error');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toBe(pageText.zh.fieldErrors.description);
+    expect(await page.getAttribute('#description', 'aria-invalid')).toBe('true');
+    expect(await activeId(page)).toBe('description');
+    expect(page.url()).toBe(`${runtime.url}/`);
+    // Everything else the resident typed is still there, and only the description is marked.
+    expect(await page.inputValue('#address')).toBe('东大街口');
+    expect(await page.inputValue('#category')).toBe('road');
+    expect(await page.isVisible('#category-error')).toBe(false);
+    expect(await page.isEnabled('#submit')).toBe(true);
+  }, 30_000);
+
+  it('retries a dropped submission with the same Idempotency-Key', async () => {
+    const page = await openPage();
+    const keys: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') keys.push(request.headers()['idempotency-key'] ?? '');
+    });
+    await page.route('**/api/reports', (route) => route.abort('internetdisconnected'));
+    await page.selectOption('#category', 'sanitation');
+    await page.selectOption('#communityId', await firstCommunity(page));
+    await page.fill('#description', '小区门口的垃圾三天没有清运了。');
+    await page.tap('#submit');
+
+    await page.locator('#retry').waitFor({ state: 'visible' });
+    expect(await page.textContent('#form-alert-text')).toBe(pageText.zh.networkError);
+    await page.unroute('**/api/reports');
+    await page.tap('#retry');
+    await page.locator('#receipt').waitFor({ state: 'visible' });
+
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+  }, 30_000);
+
+  it('is in English with ?lang=en', async () => {
+    const page = await openPage({ locale: 'en-GB' }, '/?lang=en');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('h1')).toBe(pageText.en.heading);
+    expect(await page.textContent('#category option[value="fraud"]')).toBe('Telecom and online fraud');
+    expect(await page.inputValue('input[name="lang"]')).toBe('en');
+    // The switch back is a plain link, so it works without JavaScript too.
+    expect(await page.getAttribute('a.lang-switch', 'href')).toBe('/');
+  }, 30_000);
+
+  it('works without JavaScript: the form posts and the receipt page shows the code', async () => {
+    const { runtime } = started();
+    const page = await openPage({ javaScriptEnabled: false });
+    // Without the script there is no lookup form, only the note explaining why.
+    expect(await page.isVisible('#check')).toBe(false);
+    expect(await page.textContent('#check-section')).toContain(pageText.zh.checkNoScript);
+
+    await page.selectOption('#category', 'road');
+    await page.selectOption('#communityId', await firstCommunity(page));
+    await page.fill('#description', '村口路灯坏了一个多月，晚上很黑。');
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url() === `${runtime.url}/api/reports` && r.request().method() === 'POST',
+      ),
+      page.tap('#submit'),
+    ]);
+    expect(response.status()).toBe(202);
+    await page.waitForURL(`${runtime.url}/api/reports`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe(pageText.zh.receiptHeading);
+    expect((await page.textContent('#tracking-code'))?.trim()).toMatch(
+      /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/,
+    );
+    expect(await page.getAttribute('a.button', 'href')).toBe('/');
+  }, 30_000);
+
+  it('without JavaScript, a rejected post comes back as the form with the error and the values', async () => {
+    const { runtime } = started();
+    const page = await openPage({ javaScriptEnabled: false });
+    const community = await firstCommunity(page);
+    await page.selectOption('#category', 'dispute');
+    await page.selectOption('#communityId', community);
+    await page.fill('#contactPhone', '12345');
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url() === `${runtime.url}/api/reports` && r.request().method() === 'POST',
+      ),
+      page.tap('#submit'),
+    ]);
+    expect(response.status()).toBe(400);
+    await page.waitForURL(`${runtime.url}/api/reports`);
+    await page.locator('#error-summary').waitFor({ state: 'visible' });
+    expect(await activeId(page)).toBe('error-summary');
+    expect(await page.textContent('#description-error')).toBe(pageText.zh.fieldErrors.description);
+    expect(await page.textContent('#contactPhone-error')).toBe(pageText.zh.fieldErrors.contactPhone);
+    expect(await page.inputValue('#category')).toBe('dispute');
+    expect(await page.inputValue('#communityId')).toBe(community);
+    expect(await page.inputValue('#contactPhone')).toBe('12345');
+  }, 30_000);
+});
