@@ -11,7 +11,8 @@ import { type Target, TargetError } from './targets.ts';
 
 export async function directorySeed(target: Target, org: Organisation, io: Output): Promise<void> {
   const problems = validateOrganisation(org);
-  if (problems.length > 0) throw new TargetError(`the organisation is inconsistent:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new TargetError(`the organisation is inconsistent:\n  ${problems.join('\n  ')}`);
   const table = target.tableName('directory');
   if (!table) throw new TargetError(`no directory table in the ${target.description}`);
   await new DynamoDbDirectory(target.db, table).write(org);

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { z } from 'zod';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
 
 /** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
@@ -63,7 +63,9 @@ export function resolveTarget(outputsFile: string | undefined): Target {
   return {
     description: `local runtime at ${local.apiUrl}`,
     sqs: new SQSClient({ endpoint: local.sqsEndpoint, region: local.region, credentials }),
-    db: createDocumentClient(new DynamoDBClient({ endpoint: local.dynamoEndpoint, region: local.region, credentials })),
+    db: createDocumentClient(
+      new DynamoDBClient({ endpoint: local.dynamoEndpoint, region: local.region, credentials }),
+    ),
     queueUrl: (name) => local.queues[name],
     tableName: (name) => local.tables[name],
   };

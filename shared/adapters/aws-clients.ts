@@ -16,4 +16,5 @@ export const createDocumentClient = (
 
 // The regional endpoint, not the queue URL's host: identical in AWS, and locally the emulator's
 // queue URLs name a host (`sqs.<region>.localhost`) that only the endpoint variable reaches.
-export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: false });
+export const createSqsClient = (): SQSClient =>
+  new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: false });

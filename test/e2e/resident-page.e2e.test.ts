@@ -3,7 +3,7 @@
  * real local runtime: a phone-sized viewport, the JavaScript path from the form to the unit's
  * queue, errors shown in place, English, a dropped connection retried with the same
  * Idempotency-Key, and the plain form post a browser without JavaScript makes.
- * Skipped when no Chromium is installed (CHROMIUM_PATH overrides /usr/bin/chromium).
+ * Needs Debian's Chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
  */
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
@@ -55,8 +55,11 @@ const firstCommunity = async (page: Page): Promise<string> =>
 
 const activeId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
 
-describe.skipIf(!existsSync(CHROMIUM))('resident page in a phone browser', () => {
+describe('resident page in a phone browser', () => {
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
+    }
     runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
