@@ -5,7 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
 import { loadConfig, TableName } from '../shared/config.ts';

@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';

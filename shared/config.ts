@@ -3,7 +3,7 @@
  * malformed variable fails the cold start with a message naming it, instead of a vague error on
  * the first request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors.ts';
 import { issuesOf } from './validation.ts';
 

@@ -9,7 +9,7 @@ import {
   GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Community, Grid, type Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
 import { DependencyError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';

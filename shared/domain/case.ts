@@ -3,7 +3,7 @@
  * (stage, version, owner, timeline of stage changes); the report's text and the resident's
  * contact details live in a separate write-once item, so stage changes stay cheap.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { Channel, Location, PhoneNumber } from './report.ts';

@@ -3,7 +3,7 @@
  * sub-district centres, county departments), the communities residents live in, the grids below
  * them, and the routing rules that say which unit owns which category where.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 
 /** Lower-case slug ids keep queue names, URLs and DynamoDB keys readable and safe. */

@@ -3,7 +3,7 @@
  * that carries it from intake to the router. Phone numbers are normalised to E.164 here so every
  * later comparison (ratings, the household registry) sees one form.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { TrackingCode } from './tracking-code.ts';

@@ -3,7 +3,7 @@
  * Crockford base32 (no I, L, O, U), shown as `K7M-2QX-9PA`. 45 random bits make them
  * unguessable in sequence; input is forgiving (any case, spaces or hyphens, O for 0, I/L for 1).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 9;

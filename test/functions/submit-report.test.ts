@@ -4,7 +4,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import formEvent from '../../events/http/submit-report-form.json' with { type: 'json' };
 import invalidEvent from '../../events/http/submit-report-invalid.json' with { type: 'json' };
 import jsonEvent from '../../events/http/submit-report-json.json' with { type: 'json' };
