@@ -15,6 +15,7 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       CASES_TABLE: 'test-cases',
       DIRECTORY_TABLE: 'test-directory',
+      STATS_TABLE: 'test-stats',
       IDEMPOTENCY_TABLE: 'test-idempotency',
       INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
       UNIT_QUEUE_URLS: '{}',

@@ -10,6 +10,8 @@ export const civicloopStackName = 'Civicloop';
 
 export const apiUrlOutputKey = 'ApiUrl';
 export const alarmTopicArnOutputKey = 'AlarmTopicArn';
+export const staffUserPoolIdOutputKey = 'StaffUserPoolId';
+export const staffUserPoolClientIdOutputKey = 'StaffUserPoolClientId';
 
 /** `unit-psb-antifraud` → `UnitPsbAntifraud`: output keys must be alphanumeric. */
 const alphanumericPascalCase = (name: string): string =>
@@ -33,6 +35,8 @@ export interface CivicloopOutputs {
   queueUrl(queueName: string): string;
   /** Physical name of a topology table; throws if the stack has none. */
   tableName(tableName: string): string;
+  /** The staff user pool and the console's client id; read on demand, so older outputs files still load. */
+  staffUserPool(): { userPoolId: string; clientId: string };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -59,5 +63,9 @@ export function readCivicloopOutputs(outputsFile: unknown, stackName = civicloop
     alarmTopicArn: outputValue(alarmTopicArnOutputKey),
     queueUrl: (queueName) => outputValue(queueOutputKey(queueName)),
     tableName: (tableName) => outputValue(tableOutputKey(tableName)),
+    staffUserPool: () => ({
+      userPoolId: outputValue(staffUserPoolIdOutputKey),
+      clientId: outputValue(staffUserPoolClientIdOutputKey),
+    }),
   };
 }

@@ -20,7 +20,15 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
 import { alarmOnDeadLetters, CivicQueue } from './constructs/civic-queue.ts';
 import { CivicTable } from './constructs/civic-table.ts';
-import { alarmTopicArnOutputKey, apiUrlOutputKey, queueOutputKey, tableOutputKey } from './stack-outputs.ts';
+import { StaffUserPool } from './constructs/staff-user-pool.ts';
+import {
+  alarmTopicArnOutputKey,
+  apiUrlOutputKey,
+  queueOutputKey,
+  staffUserPoolClientIdOutputKey,
+  staffUserPoolIdOutputKey,
+  tableOutputKey,
+} from './stack-outputs.ts';
 import {
   topology as civicloopTopology,
   type FunctionSpec,
@@ -44,21 +52,10 @@ export const apiThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 /** Lambda's own retries of a failed scheduled invocation, before it goes to the dead-letter queue. */
 export const scheduleRetryAttempts = 2;
 
-/**
- * Routes residents use without an account, so they have no authoriser. Listed here, not
- * inferred, so that a new route without an authoriser fails cdk-nag until someone decides it
- * may be public.
- */
-export const publicResidentRoutes: ReadonlySet<string> = new Set([
-  'GET /',
-  'GET /api/catalog',
-  'POST /api/reports',
-  'GET /api/reports/{trackingCode}',
-]);
-
 const integrationMethods: Record<HttpMethod, apigwv2.HttpMethod> = {
   GET: apigwv2.HttpMethod.GET,
   POST: apigwv2.HttpMethod.POST,
+  PUT: apigwv2.HttpMethod.PUT,
 };
 
 /** Access log fields: the route template, never the raw path, which would log tracking codes. */
@@ -83,6 +80,7 @@ export class CivicloopStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly apiStage: apigwv2.HttpStage;
   readonly alarmTopic: AlarmTopic;
+  readonly staff: StaffUserPool;
 
   constructor(scope: Construct, id: string, props: CivicloopStackProps = {}) {
     super(scope, id, props);
@@ -104,11 +102,13 @@ export class CivicloopStack extends Stack {
     const { api, stage } = this.createApi();
     this.api = api;
     this.apiStage = stage;
+    this.staff = new StaffUserPool(this, 'Staff');
 
     const resources = {
       tables: this.tables,
       queues: new Map([...this.queues].map(([name, civicQueue]) => [name, civicQueue.queue])),
       unitQueues: this.unitQueues(),
+      userPoolClient: this.staff.client,
     };
     this.functions = new Map(
       topology.functions.map((spec) => {
@@ -204,16 +204,19 @@ export class CivicloopStack extends Stack {
 
   private addRoute(trigger: Extract<Trigger, { kind: 'http' }>, integration: HttpLambdaIntegration): void {
     const routeKey = `${trigger.method} ${trigger.path}`;
+    // Whether a route needs a staff token is declared once, in the topology; the local gateway
+    // reads the same flag.
     const routes = this.api.addRoutes({
       path: trigger.path,
       methods: [integrationMethods[trigger.method]],
       integration,
+      ...(trigger.auth === 'staff' ? { authorizer: this.staff.authorizer } : {}),
     });
-    if (!publicResidentRoutes.has(routeKey)) return;
+    if (trigger.auth === 'staff') return;
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${routeKey} is a public resident route: residents report and follow cases without an account. Staff authentication arrives with the next issue.`,
+        reason: `${routeKey} is declared auth: 'public' in infra/topology.ts: residents report and follow cases without an account, and staff sign in through the public session route to get their token.`,
       });
     }
   }
@@ -244,6 +247,14 @@ export class CivicloopStack extends Stack {
     new CfnOutput(this, apiUrlOutputKey, {
       description: 'Base URL of the resident API and report page',
       value: this.apiStage.url,
+    });
+    new CfnOutput(this, staffUserPoolIdOutputKey, {
+      description: 'Cognito user pool of the staff accounts (administrators create users here)',
+      value: this.staff.userPool.userPoolId,
+    });
+    new CfnOutput(this, staffUserPoolClientIdOutputKey, {
+      description: 'App client id the staff console signs in with (its ID tokens name it as audience)',
+      value: this.staff.client.userPoolClientId,
     });
     new CfnOutput(this, alarmTopicArnOutputKey, {
       description: 'SNS topic every alarm notifies; subscribe the on-call here',

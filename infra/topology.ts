@@ -4,6 +4,7 @@
  * (`infra/stack.ts`) and the local runtime (`infra/local/`) are both built from this module, so
  * what runs on a laptop cannot drift from what is deployed.
  */
+import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
 import { unitIds } from '../shared/organisation/county-structure.ts';
 
 export type KeyType = 'S' | 'N';
@@ -38,10 +39,13 @@ export interface QueueSpec {
   consumer: 'function' | 'external';
 }
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+/** `public`: residents, no account. `staff`: a valid staff token (JWT) is required. */
+export type HttpAuth = 'public' | 'staff';
 
 export type Trigger =
-  | { kind: 'http'; method: HttpMethod; path: string }
+  | { kind: 'http'; method: HttpMethod; path: string; auth: HttpAuth }
   | { kind: 'queue'; queue: string; batchSize: number; maxBatchingWindowSeconds: number }
   | { kind: 'schedule'; everyMinutes: number };
 
@@ -53,7 +57,12 @@ export type Binding =
   | { kind: 'table'; table: string; access: 'read' | 'readWrite'; env: string }
   | { kind: 'queue'; queue: string; access: 'send'; env: string }
   /** Every unit's dispatch queue, passed as a JSON map { unitId: queueUrl }. */
-  | { kind: 'unitQueues'; access: 'send'; env: string };
+  | { kind: 'unitQueues'; access: 'send'; env: string }
+  /**
+   * The staff console's user-pool app client id, for signing staff in (Cognito's InitiateAuth
+   * needs no IAM grant). Locally, the id of the runtime's stand-in client.
+   */
+  | { kind: 'userPoolClient'; env: string };
 
 export interface FunctionSpec {
   name: string;
@@ -64,6 +73,11 @@ export interface FunctionSpec {
   memoryMb: number;
   triggers: Trigger[];
   bindings: Binding[];
+  /**
+   * Files the handler reads at run time, copied into its bundle: `from` relative to the
+   * repository root, `to` relative to the bundle (where `new URL(to, import.meta.url)` finds it).
+   */
+  copyFiles?: { from: string; to: string }[];
 }
 
 export interface Topology {
@@ -77,11 +91,38 @@ export const unitQueueName = (unitId: string): string => `unit-${unitId}`;
 
 const ROUTER_TIMEOUT_SECONDS = 10;
 
+/** What every function that changes cases needs (shared/adapters/case-services.ts reads these). */
+const caseWriteBindings: Binding[] = [
+  { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
+  { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+  { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
+  { kind: 'unitQueues', access: 'send', env: 'UNIT_QUEUE_URLS' },
+];
+
+/** What the functions that only read cases need. */
+const caseReadBindings: Binding[] = [
+  { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
+  { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+  { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+];
+
 export const topology: Topology = {
   tables: [
     {
       // Cases: one small, frequently-updated state item per case and one write-once report item.
+      // Sparse indexes serve every list (see shared/adapters/dynamodb-case-store.ts); no scans.
       name: 'cases',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: Object.entries(caseIndexes).map(([name, [pk, sk]]) => ({
+        name,
+        partitionKey: { name: pk, type: 'S' },
+        sortKey: { name: sk, type: 'S' },
+      })),
+    },
+    {
+      // Counters behind GET /api/stats: idempotent set memberships, one partition.
+      name: 'stats',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       indexes: [],
@@ -127,7 +168,7 @@ export const topology: Topology = {
       description: 'Accepts a resident report (JSON or form post) and queues it for routing',
       timeoutSeconds: 6,
       memoryMb: 1024,
-      triggers: [{ kind: 'http', method: 'POST', path: '/api/reports' }],
+      triggers: [{ kind: 'http', method: 'POST', path: '/api/reports', auth: 'public' }],
       bindings: [
         { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
         { kind: 'table', table: 'idempotency', access: 'readWrite', env: 'IDEMPOTENCY_TABLE' },
@@ -142,11 +183,7 @@ export const topology: Topology = {
       timeoutSeconds: ROUTER_TIMEOUT_SECONDS,
       memoryMb: 512,
       triggers: [{ kind: 'queue', queue: 'intake', batchSize: 10, maxBatchingWindowSeconds: 0 }],
-      bindings: [
-        { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
-        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
-        { kind: 'unitQueues', access: 'send', env: 'UNIT_QUEUE_URLS' },
-      ],
+      bindings: caseWriteBindings,
     },
     {
       name: 'get-report-status',
@@ -154,7 +191,7 @@ export const topology: Topology = {
       description: 'Public status of a report by tracking code, without personal data',
       timeoutSeconds: 5,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}' }],
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' }],
       bindings: [
         { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
@@ -166,7 +203,7 @@ export const topology: Topology = {
       description: 'Categories, communities and units for the report form',
       timeoutSeconds: 5,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/catalog' }],
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/catalog', auth: 'public' }],
       bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
     },
     {
@@ -175,8 +212,106 @@ export const topology: Topology = {
       description: 'The resident report page, rendered on the server so it works without JavaScript',
       timeoutSeconds: 5,
       memoryMb: 1024,
-      triggers: [{ kind: 'http', method: 'GET', path: '/' }],
+      triggers: [{ kind: 'http', method: 'GET', path: '/', auth: 'public' }],
       bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
+    },
+    {
+      name: 'console-page',
+      entry: 'functions/console-page.ts',
+      description: 'The staff console: an HTML shell without data; it signs in and uses the staff API',
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }],
+      bindings: [],
+    },
+    {
+      name: 'console-assets',
+      entry: 'functions/console-assets.ts',
+      description: 'Chart.js for the console, served from this origin with long-lived caching',
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/console/assets/chart.js', auth: 'public' }],
+      bindings: [],
+      copyFiles: [{ from: 'node_modules/chart.js/dist/chart.umd.min.js', to: 'chart.umd.min.js' }],
+    },
+    {
+      name: 'sign-in',
+      entry: 'functions/sign-in.ts',
+      description: 'Signs a member of staff in with username and password; answers with an ID token',
+      timeoutSeconds: 6,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'POST', path: '/api/session', auth: 'public' }],
+      bindings: [{ kind: 'userPoolClient', env: 'USER_POOL_CLIENT_ID' }],
+    },
+    {
+      name: 'list-cases',
+      entry: 'functions/list-cases.ts',
+      description: "A page of the caller's cases, or the problem, transfer or return-visit list",
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases', auth: 'staff' }],
+      bindings: caseReadBindings,
+    },
+    {
+      name: 'get-case',
+      entry: 'functions/get-case.ts',
+      description: 'One case in full, with the actions the caller may take now',
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/{id}', auth: 'staff' }],
+      bindings: caseReadBindings,
+    },
+    {
+      name: 'transition-case',
+      entry: 'functions/transition-case.ts',
+      description: 'Moves a case through the closed loop with one conditional write',
+      timeoutSeconds: 6,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'POST', path: '/api/cases/{id}/transitions', auth: 'staff' }],
+      bindings: caseWriteBindings,
+    },
+    {
+      name: 'get-stats',
+      entry: 'functions/get-stats.ts',
+      description: 'Counts by stage, unit and community; overdue; time per stage; satisfaction',
+      timeoutSeconds: 6,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/stats', auth: 'staff' }],
+      bindings: caseReadBindings,
+    },
+    {
+      name: 'rate-report',
+      entry: 'functions/rate-report.ts',
+      description: "The reporter's 1-5 rating of a closed case",
+      timeoutSeconds: 6,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'POST', path: '/api/reports/{trackingCode}/rating', auth: 'public' },
+      ],
+      bindings: caseWriteBindings,
+    },
+    {
+      name: 'sweep-cases',
+      entry: 'functions/sweep-cases.ts',
+      description: 'Escalates overdue cases, flags unrated ones for a return visit, reruns stranded effects',
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      triggers: [{ kind: 'schedule', everyMinutes: 5 }],
+      bindings: caseWriteBindings,
+    },
+    {
+      name: 'administer',
+      entry: 'functions/administer.ts',
+      description: 'Admin: replace the routing rules, the SLAs and the working calendar',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/admin/routing-rules', auth: 'staff' },
+        { kind: 'http', method: 'PUT', path: '/api/admin/routing-rules', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/admin/policies', auth: 'staff' },
+        { kind: 'http', method: 'PUT', path: '/api/admin/policies', auth: 'staff' },
+      ],
+      bindings: [{ kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' }],
     },
   ],
 };

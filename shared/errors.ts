@@ -44,6 +44,16 @@ export class NotFoundError extends CivicloopError {
   readonly code = 'not_found';
 }
 
+/** No valid staff identity came with a request that needs one: sign in (again). */
+export class UnauthorizedError extends CivicloopError {
+  readonly code = 'unauthorized';
+}
+
+/** The caller is signed in but may not do this, or their account lacks the scope its role needs. */
+export class ForbiddenError extends CivicloopError {
+  readonly code = 'forbidden';
+}
+
 /** The same Idempotency-Key was sent with a different request body, or is still being processed. */
 export class IdempotencyConflictError extends CivicloopError {
   readonly code = 'idempotency_conflict';
@@ -62,4 +72,30 @@ export class DependencyError extends CivicloopError {
 /** Startup configuration is missing or malformed: fail the cold start, loudly. */
 export class ConfigError extends CivicloopError {
   readonly code = 'config_invalid';
+}
+
+/** A case is not where the caller thought: carries its current version and what is allowed now. */
+export abstract class CaseStateError extends CivicloopError {
+  readonly currentVersion: number;
+  readonly allowedActions: string[];
+  constructor(
+    message: string,
+    currentVersion: number,
+    allowedActions: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.currentVersion = currentVersion;
+    this.allowedActions = allowedActions;
+  }
+}
+
+/** Someone else changed the case first: the client reloads and decides again. */
+export class VersionConflictError extends CaseStateError {
+  readonly code = 'version_conflict';
+}
+
+/** The action is not possible from the case's current stage; names the ones that are. */
+export class TransitionNotAllowedError extends CaseStateError {
+  readonly code = 'transition_not_allowed';
 }

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
 import { directorySeed } from './directory-seed.ts';
 import { queuePull } from './queue-pull.ts';
 import { resolveTarget, TargetError } from './targets.ts';
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [group, command] = positionals;
   if (!values.help && group === 'directory' && command === 'seed') {
-    await directorySeed(resolveTarget(values.outputs), demoOrganisation, io);
+    await directorySeed(resolveTarget(values.outputs), demoOrganisation, demoPolicies, io);
     return 0;
   }
   if (values.help || group !== 'queue' || command !== 'pull') {

@@ -1,6 +1,7 @@
 /**
  * `queue pull --unit <unitId>`: the reference department consumer. Long-polls the unit's queue,
- * prints each routed case (a line of text, or one JSON object per line with --json) and deletes
+ * prints each routed case or escalation notice (a line of text, or one JSON object per line with
+ * --json) and deletes
  * what it printed — unless --peek, which makes the messages visible again at once.
  */
 import {
@@ -9,7 +10,7 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { CaseDispatched } from '../../shared/domain/case.ts';
+import { UnitQueueMessage } from '../../shared/domain/case.ts';
 import { formatTrackingCode } from '../../shared/domain/tracking-code.ts';
 import { unitQueueName } from '../topology.ts';
 import type { Target } from './targets.ts';
@@ -28,23 +29,32 @@ export interface Output {
   err(line: string): void;
 }
 
-const parseCase = (message: Message): CaseDispatched | undefined => {
+const parseCase = (message: Message): UnitQueueMessage | undefined => {
   try {
-    const parsed = CaseDispatched.safeParse(JSON.parse(message.Body ?? ''));
+    const parsed = UnitQueueMessage.safeParse(JSON.parse(message.Body ?? ''));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 };
 
-const summary = (c: CaseDispatched) =>
-  [
-    formatTrackingCode(c.trackingCode),
-    c.category.padEnd(13),
-    c.communityId.padEnd(26),
-    c.dispatchedAt,
-    JSON.stringify(c.description.length > 60 ? `${c.description.slice(0, 59)}…` : c.description),
-  ].join('  ');
+const summary = (m: UnitQueueMessage) =>
+  m.kind === 'case.dispatched'
+    ? [
+        formatTrackingCode(m.trackingCode),
+        m.category.padEnd(13),
+        m.communityId.padEnd(26),
+        m.reason.padEnd(10),
+        m.dispatchedAt,
+        JSON.stringify(m.description.length > 60 ? `${m.description.slice(0, 59)}…` : m.description),
+      ].join('  ')
+    : [
+        formatTrackingCode(m.trackingCode),
+        'ESCALATED'.padEnd(13),
+        m.unitId.padEnd(26),
+        m.reason,
+        m.escalatedAt,
+      ].join('  ');
 
 /** Returns how many cases were printed. */
 export async function queuePull(target: Target, options: QueuePullOptions, io: Output): Promise<number> {
@@ -76,9 +86,10 @@ export async function queuePull(target: Target, options: QueuePullOptions, io: O
         io.err(`skipping message ${message.MessageId ?? '?'}: not a routed case (left on the queue)`);
         continue;
       }
-      // At-least-once delivery: the same case may arrive twice; print it once per run.
-      if (!seen.has(c.trackingCode) && printed < max) {
-        seen.add(c.trackingCode);
+      // At-least-once delivery: the same message may arrive twice; print it once per run.
+      const key = `${c.kind}:${c.trackingCode}:${c.version}`;
+      if (!seen.has(key) && printed < max) {
+        seen.add(key);
         io.out(options.json ? JSON.stringify(c) : summary(c));
         printed++;
         fresh++;

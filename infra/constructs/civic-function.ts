@@ -5,15 +5,31 @@
  * Triggers are wired by the stack, which owns the shared HTTP API.
  */
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Binding, FunctionSpec } from '../topology.ts';
+
+const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/** Bundling hooks that copy `copyFiles` from the repository into the function's bundle. */
+export function copyFilesHooks(files: NonNullable<FunctionSpec['copyFiles']>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.map(
+        ({ from, to }) =>
+          `cp ${shellQuote(path.join(inputDir, from))} ${shellQuote(path.join(outputDir, to))}`,
+      ),
+  };
+}
 
 /** The deployed resources a binding can name, keyed by their topology names. */
 export interface BindableResources {
@@ -21,6 +37,8 @@ export interface BindableResources {
   readonly queues: ReadonlyMap<string, sqs.IQueue>;
   /** Every unit's dispatch queue, keyed by unit id. */
   readonly unitQueues: ReadonlyMap<string, sqs.IQueue>;
+  /** The staff console's user-pool app client. */
+  readonly userPoolClient: cognito.IUserPoolClient;
 }
 
 export interface CivicFunctionProps {
@@ -124,6 +142,8 @@ export class CivicFunction extends Construct {
         // Bundle the AWS SDK v3 clients instead of using the runtime's copy: the version is the
         // one we test with, and a cold start loads only the clients the handler imports.
         externalModules: [],
+        // Files the handler reads at run time (e.g. the console's Chart.js) go beside the bundle.
+        ...(spec.copyFiles?.length ? { commandHooks: copyFilesHooks(spec.copyFiles) } : {}),
       },
     });
 
@@ -151,6 +171,7 @@ export class CivicFunction extends Construct {
         if (binding.access === 'readWrite') table.grantReadWriteData(this.lambda);
         else table.grantReadData(this.lambda);
         this.lambda.addEnvironment(binding.env, table.tableName);
+        this.acknowledgeIndexGrant(table);
         return;
       }
       case 'queue': {
@@ -171,7 +192,26 @@ export class CivicFunction extends Construct {
         this.lambda.addEnvironment(binding.env, Stack.of(this).toJsonString(queueUrlByUnit));
         return;
       }
+      case 'userPoolClient': {
+        // Nothing to grant: InitiateAuth is an unauthenticated Cognito API, and the client has
+        // no secret, so its id is all the function needs.
+        this.lambda.addEnvironment(binding.env, this.resources.userPoolClient.userPoolClientId);
+        return;
+      }
     }
+  }
+
+  /**
+   * A grant on a table with secondary indexes also covers `<table>/index/*`: the list queries read
+   * this table's own indexes, which are declared in the topology and nothing else.
+   */
+  private acknowledgeIndexGrant(table: dynamodb.ITable): void {
+    const cfn = table.node.defaultChild;
+    if (!(cfn instanceof CfnResource)) return;
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(table).getLogicalId(cfn)}.Arn>/index/*]`,
+      reason: "Queries the table's own secondary indexes (declared in infra/topology.ts), not other tables'",
+    });
   }
 
   private lookUp<T>(resources: ReadonlyMap<string, T>, name: string, kind: string): T {

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Binding, FunctionSpec, Topology } from '../topology.ts';
 import { unitQueueName } from '../topology.ts';
+import { localClientId } from './local-identity.ts';
 import type { ProvisionedResources } from './provision.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -45,6 +46,10 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
       }
       return JSON.stringify(urls);
     }
+    case 'userPoolClient':
+      // Staff sign in against the runtime's Cognito stand-in (local-sign-in.ts), whose one client
+      // this is; the runtime points the SDK at it with AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER.
+      return localClientId;
   }
 }
 

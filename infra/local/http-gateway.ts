@@ -1,13 +1,15 @@
 /**
  * The local stand-in for API Gateway's HTTP API: matches the topology's routes, turns each
  * request into a payload-v2 event (bodies base64-encoded as the HTTP API does for non-text
- * types, such as form posts), invokes the handler and writes its structured result back.
+ * types, such as form posts), invokes the handler and writes its structured result back. Routes
+ * declared `auth: 'staff'` are guarded as the JWT authoriser guards them in AWS: no valid bearer
+ * token, a 401 without invoking the function; a valid one, its claims in the event.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from 'zod';
-import type { HttpMethod } from '../topology.ts';
+import type { HttpAuth, HttpMethod } from '../topology.ts';
 import type { HostedFunction } from './function-host.ts';
 
 /** API Gateway's own payload limit; the functions enforce their much smaller ones. */
@@ -16,6 +18,7 @@ const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 interface Route {
   method: HttpMethod;
   path: string;
+  auth: HttpAuth;
   pattern: RegExp;
   params: string[];
   fn: HostedFunction;
@@ -42,6 +45,7 @@ export function routesOf(functions: Iterable<HostedFunction>): Route[] {
       routes.push({
         method: trigger.method,
         path: trigger.path,
+        auth: trigger.auth,
         pattern: new RegExp(`^${source}$`),
         params,
         fn,
@@ -120,14 +124,52 @@ function toEvent(
   };
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+/** The verified claims in the event, where API Gateway's JWT authoriser puts them. */
+function withClaims(
+  event: APIGatewayProxyEventV2,
+  claims: Record<string, string>,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { jwt: { claims, scopes: null } } },
+  };
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
-export function createHttpGateway(routes: Route[], extra?: ExtraRoute): Server {
+/** Verifies a bearer token and resolves its claims as strings; rejects an invalid one. */
+export type TokenVerifier = (token: string) => Promise<Record<string, string>>;
+
+/**
+ * The claims of the request's token, or undefined when it has none or an invalid one. Like API
+ * Gateway's default identity source, reads the Authorization header, with or without `Bearer `.
+ */
+async function authorize(
+  req: IncomingMessage,
+  verifyToken: TokenVerifier,
+): Promise<Record<string, string> | undefined> {
+  const token = /^(?:Bearer\s+)?(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1];
+  if (token === undefined) return undefined;
+  try {
+    return await verifyToken(token);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createHttpGateway(routes: Route[], extra?: ExtraRoute, verifyToken?: TokenVerifier): Server {
+  // Fail closed: a staff route must never be served without its authoriser.
+  const unguarded = routes.find((route) => route.auth === 'staff');
+  if (unguarded && !verifyToken) {
+    throw new Error(
+      `${unguarded.method} ${unguarded.path} needs staff tokens, but the gateway has no verifier`,
+    );
+  }
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -142,12 +184,22 @@ export function createHttpGateway(routes: Route[], extra?: ExtraRoute): Server {
         writeJson(res, 404, { message: 'Not Found' });
         return;
       }
+      let claims: Record<string, string> | undefined;
+      if (matched.route.auth === 'staff') {
+        claims = verifyToken ? await authorize(req, verifyToken) : undefined;
+        if (!claims) {
+          // What API Gateway's JWT authoriser answers, without invoking the function.
+          writeJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+      }
       const body = await readBody(req);
       if (body === 'too_large') {
         writeJson(res, 413, { message: 'Request Entity Too Large' });
         return;
       }
-      const raw = await matched.route.fn.invoke(toEvent(req, url, matched.route, matched.match, body));
+      const event = toEvent(req, url, matched.route, matched.match, body);
+      const raw = await matched.route.fn.invoke(claims ? withClaims(event, claims) : event);
       const result = StructuredResult.safeParse(raw);
       if (!result.success) {
         // The HTTP API answers a plain returned value as a 200 JSON body.

@@ -2,19 +2,27 @@
  * The whole system on a laptop, in one process: dynalite and fauxqs, the topology's tables and
  * queues, the real handler modules behind an HTTP gateway, queue pollers and schedules. The
  * handlers reach the emulators through the same SDK adapters they use in AWS, pointed here by the
- * standard AWS_ENDPOINT_URL_* variables.
+ * standard AWS_ENDPOINT_URL_* variables. Staff identity is local too: an in-memory JWT issuer
+ * (local-identity.ts) whose tokens the gateway verifies on staff routes, and a stand-in for
+ * Cognito's sign-in call (local-sign-in.ts) that accepts the demo logins.
  */
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import type { StaffClaims } from '../../shared/domain/staff.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { findDemoLogin } from '../../shared/organisation/demo-staff.ts';
 import { topology as systemTopology, type Topology } from '../topology.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
+import { createLocalIdentity, localClientId } from './local-identity.ts';
+import { LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { startQueuePoller } from './queue-poller.ts';
 
@@ -50,6 +58,13 @@ export interface LocalRuntime {
   dynamoClient: DynamoDBClient;
   queueUrl(name: string): string;
   functions: ReadonlyMap<string, HostedFunction>;
+  /**
+   * A valid ID token for a demo login (shared/organisation/demo-staff.ts), to send as
+   * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
+   */
+  signInAs(username: string): Promise<string>;
+  /** A valid ID token with any claims, e.g. a user whose role lacks its scope. */
+  issueToken(claims: StaffClaims): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -81,9 +96,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const directoryTable = resources.tables.directory;
   if (directoryTable && options.seed !== false) {
-    const directory = new DynamoDbDirectory(createDocumentClient(dynamoClient), directoryTable);
-    if (!(await directory.isSeeded())) await directory.write(demoOrganisation);
+    const db = createDocumentClient(dynamoClient);
+    const directory = new DynamoDbDirectory(db, directoryTable);
+    if (!(await directory.isSeeded())) {
+      // Policies first: the directory's seeded marker is the last thing written.
+      await new DynamoDbPolicies(db, directoryTable).writePolicies(demoPolicies);
+      await directory.write(demoOrganisation);
+    }
   }
+
+  // Staff identity: an in-memory issuer, and Cognito's sign-in call served from it, where the
+  // SDK in the sign-in function finds it (set before the handlers are imported and build clients).
+  const identity = await createLocalIdentity();
+  const cognito = await serveCognitoSignIn(new LocalStaffSignIn(identity), { clientId: localClientId });
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
 
   Object.assign(process.env, functionEnvironment(topology, resources, unitIds));
   const functions = await hostFunctions(topology, REPO_ROOT);
@@ -124,7 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     res.end(JSON.stringify({ ok: true }));
     return true;
   };
-  const server = createHttpGateway(routesOf(functions.values()), extra);
+  const server = createHttpGateway(routesOf(functions.values()), extra, identity.verifyToken);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -143,6 +169,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sqsClient,
     dynamoClient,
     functions,
+    async signInAs(username) {
+      const login = findDemoLogin(username);
+      if (!login) throw new Error(`no demo login named ${username}`);
+      return identity.issueToken(login.claims, { username: login.username });
+    },
+    issueToken: (claims) => identity.issueToken(claims),
     queueUrl(name) {
       const url = resources.queues[name];
       if (!url) throw new Error(`no queue named ${name}`);
@@ -153,6 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(pollers.map((p) => p.stop()));
+      await cognito.stop();
       await emulators.stop();
       sqsClient.destroy();
       dynamoClient.destroy();

@@ -1,14 +1,69 @@
 /**
  * CaseStore on DynamoDB. Layout (table `cases`): `pk = CASE#<code>`, `sk = STATE` for the small
  * state item every transition rewrites, `sk = REPORT` for the write-once text and contact details.
+ * The state item carries the keys of the sparse indexes the console's lists are read from (by
+ * unit, township, community and county, each split open/done; due timers; return visits;
+ * transfers; pending effects), recomputed on every write from the state it writes.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { CaseReport, CaseState } from '../domain/case.ts';
-import { CaseConflictError } from '../errors.ts';
-import type { CaseStore, CreateCaseResult, StageChange } from '../ports/case-store.ts';
+import { Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
+import { CaseConflictError, ValidationError } from '../errors.ts';
+import type {
+  ApplyResult,
+  CaseListing,
+  CasePage,
+  CaseStore,
+  CreateCaseResult,
+  ListFilter,
+  PendingEffects,
+} from '../ports/case-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
+import { caseIndexes, indexKeysOf, stateIndexKeyNames } from './case-table-layout.ts';
 
 const casePk = (code: string) => `CASE#${code}`;
+
+/** DynamoDB string sets arrive as JS Sets; the schemas speak arrays. */
+const plain = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Set ? [...v].sort() : v]));
+
+const toState = (item: Record<string, unknown>): CaseState => CaseState.parse(plain(item));
+
+const StoredEffects = z.record(z.string(), z.array(Effect));
+
+/** The effects still pending on a stored case item, oldest version first. */
+function pendingOf(item: Record<string, unknown>): PendingEffects[] {
+  const trackingCode = z.string().parse(item.trackingCode);
+  return Object.entries(StoredEffects.parse(item.effects ?? {}))
+    .map(([v, effects]) => ({ trackingCode, version: Number(v.slice(1)), effects }))
+    .sort((a, b) => a.version - b.version);
+}
+
+const Cursor = z.record(z.string(), z.union([z.string(), z.number()]));
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+function decodeCursor(cursor: string | undefined): Record<string, string | number> | undefined {
+  if (!cursor) return undefined;
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new ValidationError(
+      'The cursor is not one this API gave out',
+      [{ path: 'cursor', message: 'invalid cursor' }],
+      {
+        cause: error,
+      },
+    );
+  }
+}
 
 export class DynamoDbCaseStore implements CaseStore {
   readonly #db: DynamoDBDocumentClient;
@@ -38,12 +93,28 @@ export class DynamoDbCaseStore implements CaseStore {
     }
   }
 
-  async createCase(state: CaseState): Promise<CreateCaseResult> {
+  async getReport(trackingCode: string): Promise<CaseReport | undefined> {
+    const { Item } = await awsCall('reading the report', () =>
+      this.#db.send(
+        new GetCommand({ TableName: this.#table, Key: { pk: casePk(trackingCode), sk: 'REPORT' } }),
+      ),
+    );
+    return Item ? CaseReport.parse(Item) : undefined;
+  }
+
+  async createCase(state: CaseState, effects: Effect[]): Promise<CreateCaseResult> {
+    const outbox = effects.length
+      ? {
+          effects: { [`v${state.version}`]: effects },
+          outboxPk: 'OUTBOX',
+          outboxSk: `${state.updatedAt}#${state.trackingCode}`,
+        }
+      : { effects: {} };
     const created = await conditionalWrite('creating the case', () =>
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: casePk(state.trackingCode), sk: 'STATE', ...state },
+          Item: { pk: casePk(state.trackingCode), sk: 'STATE', ...state, ...indexKeysOf(state), ...outbox },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -64,58 +135,229 @@ export class DynamoDbCaseStore implements CaseStore {
         }),
       ),
     );
-    return Item ? CaseState.parse(Item) : undefined;
+    return Item ? toState(Item) : undefined;
   }
 
-  async getReport(trackingCode: string): Promise<CaseReport | undefined> {
-    const { Item } = await awsCall('reading the report', () =>
-      this.#db.send(
-        new GetCommand({ TableName: this.#table, Key: { pk: casePk(trackingCode), sk: 'REPORT' } }),
-      ),
-    );
-    return Item ? CaseReport.parse(Item) : undefined;
-  }
+  async applyTransition(current: CaseState, plan: TransitionPlan): Promise<ApplyResult> {
+    const version = plan.from.version + 1;
+    const next: CaseState = {
+      ...current,
+      ...plan.set,
+      stage: plan.to,
+      version,
+      updatedAt: plan.event.at,
+      timeline: [...current.timeline, plan.event],
+      transfers: (current.transfers ?? 0) + (plan.transfer ? 1 : 0),
+    };
+    for (const attribute of plan.remove) delete next[attribute];
 
-  async changeStage(change: StageChange): Promise<CaseState | undefined> {
-    const names: Record<string, string> = {
-      '#stage': 'stage',
-      '#version': 'version',
-      '#timeline': 'timeline',
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    let n = 0;
+    const name = (attribute: string) => {
+      const key = `#a${n++}`;
+      names[key] = attribute;
+      return key;
     };
-    const values: Record<string, unknown> = {
-      ':from': change.from.stage,
-      ':expected': change.from.version,
-      ':to': change.to,
-      ':next': change.from.version + 1,
-      ':event': [change.event],
-      ':at': change.event.at,
+    const assign = (attribute: string, value: unknown) => {
+      const key = name(attribute);
+      values[`:${key.slice(1)}`] = value;
+      sets.push(`${key} = :${key.slice(1)}`);
     };
-    const sets = [
-      '#stage = :to',
-      '#version = :next',
-      '#timeline = list_append(#timeline, :event)',
-      'updatedAt = :at',
-    ];
-    for (const [key, value] of Object.entries(change.set ?? {})) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value;
-      sets.push(`#${key} = :${key}`);
+
+    assign('stage', next.stage);
+    assign('version', version);
+    assign('updatedAt', next.updatedAt);
+    const timeline = name('timeline');
+    values[':event'] = [plan.event];
+    sets.push(`${timeline} = list_append(${timeline}, :event)`);
+    for (const [attribute, value] of Object.entries(plan.set)) assign(attribute, value);
+    if (plan.transfer) assign('transfers', next.transfers);
+    for (const attribute of plan.remove) removes.push(name(attribute));
+
+    const keys = indexKeysOf(next);
+    for (const key of stateIndexKeyNames) {
+      const value = keys[key];
+      if (value === undefined) removes.push(name(key));
+      else assign(key, value);
     }
-    let updated: Record<string, unknown> | undefined;
-    const applied = await conditionalWrite('changing the case stage', async () => {
+    if (plan.effects.length > 0) {
+      sets.push(`${name('effects')}.${name(`v${version}`)} = :effects`);
+      values[':effects'] = plan.effects;
+      assign('outboxPk', 'OUTBOX');
+      assign('outboxSk', `${plan.event.at}#${current.trackingCode}`);
+    }
+    values[':from'] = plan.from.stage;
+    values[':expected'] = plan.from.version;
+    const stage = name('stage');
+    const versionName = name('version');
+
+    let written: Record<string, unknown> | undefined;
+    const applied = await conditionalWrite('changing the case', async () => {
       const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: casePk(change.trackingCode), sk: 'STATE' },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#stage = :from AND #version = :expected',
+          Key: { pk: casePk(current.trackingCode), sk: 'STATE' },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: `${stage} = :from AND ${versionName} = :expected`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
-      updated = out.Attributes;
+      written = out.Attributes;
     });
-    return applied && updated ? CaseState.parse(updated) : undefined;
+    if (applied && written) return { applied: true, state: toState(written), pending: pendingOf(written) };
+    return { applied: false, current: await this.getCase(current.trackingCode) };
+  }
+
+  async clearEffects(trackingCode: string, version: number): Promise<void> {
+    const key = { pk: casePk(trackingCode), sk: 'STATE' };
+    const names = { '#effects': 'effects', '#v': `v${version}` };
+    // The last pending entry also takes the case out of the outbox index.
+    const emptied = await conditionalWrite('clearing effects', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'REMOVE #effects.#v, outboxPk, outboxSk',
+          ConditionExpression: 'attribute_exists(#effects.#v) AND size(#effects) = :one',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
+    if (emptied) return;
+    await awsCall('clearing effects', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'REMOVE #effects.#v',
+          ExpressionAttributeNames: names,
+        }),
+      ),
+    );
+  }
+
+  async pendingEffects(olderThan: string, limit: number): Promise<PendingEffects[]> {
+    const page = await this.#query({
+      IndexName: 'byOutbox',
+      KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX', ':before': olderThan },
+      Limit: limit,
+    });
+    return page.items.flatMap(pendingOf);
+  }
+
+  async dueTimers(now: string, limit: number): Promise<CaseState[]> {
+    const page = await this.#query({
+      IndexName: 'byTimer',
+      KeyConditionExpression: 'timerPk = :pk AND timerSk <= :now',
+      ExpressionAttributeValues: { ':pk': 'TIMER', ':now': `${now}#~` },
+      Limit: limit,
+    });
+    return page.items.map(toState);
+  }
+
+  async listCases(
+    listing: CaseListing,
+    filter: ListFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<CasePage> {
+    const lane = (open: boolean) => (open ? 'open' : 'done');
+    const [indexName, pkName, pkValue] = ((): [keyof typeof caseIndexes, string, string] => {
+      switch (listing.kind) {
+        case 'unit':
+          return ['byUnit', 'unitLane', `UNIT#${listing.unitId}#${lane(listing.open)}`];
+        case 'township':
+          return ['byTownship', 'townshipLane', `TOWNSHIP#${listing.townshipId}#${lane(listing.open)}`];
+        case 'community':
+          return ['byCommunity', 'communityLane', `COMMUNITY#${listing.communityId}#${lane(listing.open)}`];
+        case 'county':
+          return ['byCounty', 'countyLane', `COUNTY#${lane(listing.open)}`];
+        case 'return_visits':
+          return ['byVisit', 'visitPk', 'VISIT'];
+        case 'transfers':
+          return ['byTransfer', 'transferPk', 'TRANSFER'];
+      }
+    })();
+    const sortKey = caseIndexes[indexName][1];
+    const names: Record<string, string> = { '#pk': pkName };
+    const values: Record<string, unknown> = { ':pk': pkValue };
+    let keyCondition = '#pk = :pk';
+    if (filter.since && sortKey === 'laneSk') {
+      names['#sk'] = sortKey;
+      values[':since'] = filter.since;
+      keyCondition += ' AND #sk >= :since';
+    }
+    const filters: string[] = [];
+    if (filter.stage) {
+      names['#stage'] = 'stage';
+      values[':stage'] = filter.stage;
+      filters.push('#stage = :stage');
+    }
+    if (filter.category) {
+      names['#category'] = 'category';
+      values[':category'] = filter.category;
+      filters.push('#category = :category');
+    }
+    if (filter.communityId) {
+      names['#community'] = 'communityId';
+      values[':community'] = filter.communityId;
+      filters.push('#community = :community');
+    }
+    if ((listing.kind === 'transfers' || listing.kind === 'return_visits') && listing.townshipId !== 'all') {
+      names['#township'] = 'townshipId';
+      values[':township'] = listing.townshipId;
+      filters.push('#township = :township');
+    }
+    if (filter.overdue) {
+      names['#escalation'] = 'escalation';
+      names['#timer'] = 'timer';
+      names['#at'] = 'at';
+      names['#kind'] = 'kind';
+      values[':now'] = filter.overdue.now;
+      values[':rating'] = 'rating_window';
+      filters.push('(attribute_exists(#escalation) OR (#timer.#at < :now AND #timer.#kind <> :rating))');
+    }
+    const page = await this.#query({
+      IndexName: indexName,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      // Newest first: what arrived last is what staff look at first.
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    });
+    return { cases: page.items.map(toState), cursor: encodeCursor(page.lastKey) };
+  }
+
+  async linkDuplicate(original: string, duplicate: string): Promise<void> {
+    await awsCall('linking the duplicate', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: casePk(original), sk: 'STATE' },
+          UpdateExpression: 'ADD duplicates :d',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':d': new Set([duplicate]) },
+        }),
+      ),
+    );
+  }
+
+  async #query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
+    const out = await awsCall('listing cases', () =>
+      this.#db.send(new QueryCommand({ TableName: this.#table, ...input })),
+    );
+    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   }
 }

@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { Community, Grid, type Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
 import { DependencyError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';
-import { awsCall } from './aws-call.ts';
+import { awsCall, batchWriteAll, partitionItems } from './aws-call.ts';
 
 const PK = 'ORG';
 const META_SK = 'META#county';
@@ -58,21 +58,9 @@ export class DynamoDbDirectory implements DirectoryReader, DirectoryWriter {
       grids: [],
       routingRules: [],
     };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await awsCall('reading the directory', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': PK },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) addEntry(org, Entry.parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of partitionItems(this.#db, this.#table, PK, 'reading the directory')) {
+      addEntry(org, Entry.parse(item));
+    }
     if (!org.countyCentreUnitId) throw new DependencyError('the directory has not been seeded');
     return org;
   }
@@ -91,21 +79,29 @@ export class DynamoDbDirectory implements DirectoryReader, DirectoryWriter {
       ...entries.filter((e) => e.type !== 'META'),
       ...entries.filter((e) => e.type === 'META'),
     ];
-    for (let i = 0; i < ordered.length; i += 25) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = ordered
-        .slice(i, i + 25)
-        .map((entry) => ({ PutRequest: { Item: { pk: PK, sk: sortKeyOf(entry), ...entry } } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt === 8) throw new DependencyError('writing the directory kept being throttled');
-        const out = await awsCall('writing the directory', () =>
-          this.#db.send(new BatchWriteCommand({ RequestItems: { [this.#table]: requests } })),
-        );
-        requests = (out.UnprocessedItems?.[this.#table] ?? []).flatMap((r) =>
-          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-        );
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
+    await batchWriteAll(
+      this.#db,
+      this.#table,
+      ordered.map((entry) => ({ PutRequest: { Item: { pk: PK, sk: sortKeyOf(entry), ...entry } } })),
+      'writing the directory',
+    );
+  }
+
+  async replaceRoutingRules(rules: RoutingRule[]): Promise<void> {
+    const current = (await this.load()).routingRules;
+    const keep = new Set(rules.map((r) => r.id));
+    const entries = rules.map((data): Entry => ({ type: 'RULE', data }));
+    await batchWriteAll(
+      this.#db,
+      this.#table,
+      [
+        ...entries.map((entry) => ({ PutRequest: { Item: { pk: PK, sk: sortKeyOf(entry), ...entry } } })),
+        ...current
+          .filter((r) => !keep.has(r.id))
+          .map((r) => ({ DeleteRequest: { Key: { pk: PK, sk: `RULE#${r.id}` } } })),
+      ],
+      'replacing the routing rules',
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * message type travels as an attribute too, so a department's consumer can filter without parsing.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { CaseDispatched } from '../domain/case.ts';
+import type { UnitQueueMessage } from '../domain/case.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { ConfigError } from '../errors.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
@@ -48,9 +48,9 @@ export class SqsDispatchQueue implements DispatchQueue {
     return Object.hasOwn(this.#queueUrls, unitId);
   }
 
-  async dispatch(message: CaseDispatched): Promise<void> {
-    const url = this.#queueUrls[message.unitId];
-    if (!url) throw new ConfigError(`no queue is configured for unit ${message.unitId}`);
-    await send(this.#sqs, url, message, `dispatching to ${message.unitId}`);
+  async dispatch(to: string, message: UnitQueueMessage): Promise<void> {
+    const url = this.#queueUrls[to];
+    if (!url) throw new ConfigError(`no queue is configured for unit ${to}`);
+    await send(this.#sqs, url, message, `dispatching to ${to}`);
   }
 }

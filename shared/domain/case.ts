@@ -18,14 +18,29 @@ export const Stage = z.enum([
   'verified',
   'closed',
   'evaluated',
+  // A duplicate folded into its original; terminal.
+  'merged',
 ]);
 export type Stage = z.infer<typeof Stage>;
+
+/** Stages in which a case still needs work from someone; the rest are done. */
+export const openStages: readonly Stage[] = [
+  'received',
+  'registered',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'verified',
+];
+export const isOpen = (stage: Stage): boolean => openStages.includes(stage);
 
 export const TimelineEvent = z.object({
   stage: Stage,
   at: z.iso.datetime(),
-  /** Who made the change: `system:<function>` or a staff user id. */
+  /** Who made the change: `system:<function>`, `reporter`, or a staff user id. */
   by: z.string(),
+  /** The action that made it (absent on the intake events). */
+  action: z.string().optional(),
   unitId: EntityId.optional(),
   note: z.string().optional(),
 });
@@ -52,6 +67,34 @@ export const CaseState = z.object({
   submittedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   timeline: z.array(TimelineEvent),
+  /** Staff user who resolved it: verification must be someone else. */
+  resolvedBy: z.string().optional(),
+  /** The SLA clock running now, if any. */
+  timer: z
+    .object({ kind: z.enum(['accept_due', 'resolve_due', 'rating_window']), at: z.iso.datetime() })
+    .optional(),
+  /** Set once by the sweeper when an SLA deadline passed; the county centre sees it. */
+  escalation: z
+    .object({ at: z.iso.datetime(), reason: z.enum(['accept_overdue', 'resolve_overdue']) })
+    .optional(),
+  rating: z
+    .object({ score: z.number().int().min(1).max(5), comment: z.string().optional(), at: z.iso.datetime() })
+    .optional(),
+  /** On the return-visit list (回访清单) while pending. */
+  returnVisit: z
+    .object({
+      status: z.enum(['pending', 'done']),
+      reason: z.enum(['low_rating', 'no_rating']),
+      outcome: z.string().optional(),
+    })
+    .optional(),
+  /** Open cases of the same kind nearby, offered to staff at intake. */
+  possibleDuplicates: z.array(TrackingCode).optional(),
+  mergedInto: TrackingCode.optional(),
+  /** Reports merged into this one (a DynamoDB string set). */
+  duplicates: z.array(TrackingCode).optional(),
+  /** Times this case was returned or reassigned (流转清单). */
+  transfers: z.number().int().nonnegative().optional(),
 });
 export type CaseState = z.infer<typeof CaseState>;
 
@@ -63,13 +106,20 @@ export const CaseReport = z.object({
   contactPhone: PhoneNumber.optional(),
   location: Location.optional(),
   address: z.string().optional(),
+  /** SHA-256 of the private token the reporter got at submission; proves who may rate. */
+  reporterTokenHash: z.string().optional(),
 });
 export type CaseReport = z.infer<typeof CaseReport>;
 
-/** Router → a unit's queue. Consumers may see it more than once; the tracking code is the key. */
+/**
+ * → a unit's queue, whenever a case reaches a unit (routed, returned, reassigned, reopened).
+ * Consumers may see one more than once; tracking code + version identify it.
+ */
 export const CaseDispatched = z.object({
   kind: z.literal('case.dispatched'),
   trackingCode: TrackingCode,
+  version: z.number().int().positive(),
+  reason: z.enum(['routed', 'returned', 'reassigned', 'reopened']),
   unitId: EntityId,
   category: CategoryCode,
   communityId: EntityId,
@@ -83,3 +133,21 @@ export const CaseDispatched = z.object({
   dispatchedAt: z.iso.datetime(),
 });
 export type CaseDispatched = z.infer<typeof CaseDispatched>;
+
+/** → the county centre's queue when a case missed its SLA (督办). */
+export const CaseEscalated = z.object({
+  kind: z.literal('case.escalated'),
+  trackingCode: TrackingCode,
+  version: z.number().int().positive(),
+  unitId: EntityId,
+  category: CategoryCode,
+  communityId: EntityId,
+  stage: Stage,
+  reason: z.enum(['accept_overdue', 'resolve_overdue']),
+  escalatedAt: z.iso.datetime(),
+});
+export type CaseEscalated = z.infer<typeof CaseEscalated>;
+
+/** Everything a unit's queue carries. */
+export const UnitQueueMessage = z.discriminatedUnion('kind', [CaseDispatched, CaseEscalated]);
+export type UnitQueueMessage = z.infer<typeof UnitQueueMessage>;

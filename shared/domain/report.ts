@@ -65,5 +65,10 @@ export const ReportSubmitted = z.object({
   submittedAt: z.iso.datetime(),
   channel: Channel,
   report: ReportSubmission,
+  /** SHA-256 (hex) of the reporter's private token; the token itself is never stored. */
+  reporterTokenHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

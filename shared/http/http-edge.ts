@@ -10,12 +10,15 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   CaseConflictError,
+  CaseStateError,
   CivicloopError,
   DependencyError,
+  ForbiddenError,
   IdempotencyConflictError,
   MalformedBodyError,
   NotFoundError,
   PayloadTooLargeError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.ts';
@@ -23,8 +26,16 @@ import { errorResponse, type HttpResponse } from './responses.ts';
 
 const statusOf = (error: CivicloopError): number => {
   if (error instanceof ValidationError || error instanceof MalformedBodyError) return 400;
+  if (error instanceof UnauthorizedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
-  if (error instanceof IdempotencyConflictError || error instanceof CaseConflictError) return 409;
+  if (
+    error instanceof IdempotencyConflictError ||
+    error instanceof CaseConflictError ||
+    error instanceof CaseStateError
+  ) {
+    return 409;
+  }
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof UnsupportedMediaTypeError) return 415;
   if (error instanceof DependencyError) return 503;
@@ -51,6 +62,9 @@ export function toHttpError(
     code: known.code,
     message: known.message,
     ...(known instanceof ValidationError ? { issues: known.issues } : {}),
+    ...(known instanceof CaseStateError
+      ? { currentVersion: known.currentVersion, allowedActions: known.allowedActions }
+      : {}),
   });
 }
 

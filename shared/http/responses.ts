@@ -45,7 +45,13 @@ export const htmlResponse = (
 });
 
 export interface ErrorBody {
-  error: { code: string; message: string; issues?: FieldIssue[] };
+  error: {
+    code: string;
+    message: string;
+    issues?: FieldIssue[];
+    currentVersion?: number;
+    allowedActions?: string[];
+  };
 }
 
 export const errorResponse = (statusCode: number, error: ErrorBody['error']): HttpResponse =>

@@ -1,8 +1,9 @@
 /** Port: delivers a routed case to the responsible unit's own queue. */
-import type { CaseDispatched } from '../domain/case.ts';
+import type { UnitQueueMessage } from '../domain/case.ts';
 
 export interface DispatchQueue {
   /** Whether this unit has a queue to deliver to; routing falls back to triage when it has none. */
   serves(unitId: string): boolean;
-  dispatch(message: CaseDispatched): Promise<void>;
+  /** Sends `message` to the queue of unit `to`. */
+  dispatch(to: string, message: UnitQueueMessage): Promise<void>;
 }

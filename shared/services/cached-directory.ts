@@ -1,28 +1,37 @@
 /**
- * A DirectoryReader that keeps the organisation in memory for a short while. The directory is
- * read on every routed report and changes rarely; a warm function re-reads it at most once per
- * `ttlMs`, so an admin's rule change takes effect within that time.
+ * Short-lived in-memory caches for what every request reads and admins rarely change: the
+ * organisation (directory) and the case-handling policies. A warm function re-reads them at most
+ * once per `ttlMs`, so an admin's change takes effect within that time.
  */
 import type { Organisation } from '../domain/organisation.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
+import type { Policies, PolicyReader } from '../ports/policies.ts';
 
-export function cachedDirectory(
-  source: DirectoryReader,
+/** `load`, remembered for `ttlMs`; a failed load is forgotten at once so the next call retries. */
+export function memoiseFor<T>(
+  load: () => Promise<T>,
   ttlMs: number,
   now: () => number = Date.now,
-): DirectoryReader {
-  let cached: { org: Promise<Organisation>; until: number } | undefined;
-  return {
-    load() {
-      const t = now();
-      if (cached && t < cached.until) return cached.org;
-      const org = source.load();
-      cached = { org, until: t + ttlMs };
-      // A failed read must not be served from the cache.
-      org.catch(() => {
-        if (cached?.org === org) cached = undefined;
-      });
-      return org;
-    },
+): () => Promise<T> {
+  let cached: { value: Promise<T>; until: number } | undefined;
+  return () => {
+    const t = now();
+    if (cached && t < cached.until) return cached.value;
+    const value = load();
+    cached = { value, until: t + ttlMs };
+    value.catch(() => {
+      if (cached?.value === value) cached = undefined;
+    });
+    return value;
   };
+}
+
+export function cachedDirectory(source: DirectoryReader, ttlMs: number, now?: () => number): DirectoryReader {
+  const load: () => Promise<Organisation> = memoiseFor(() => source.load(), ttlMs, now);
+  return { load };
+}
+
+export function cachedPolicies(source: PolicyReader, ttlMs: number, now?: () => number): PolicyReader {
+  const loadPolicies: () => Promise<Policies> = memoiseFor(() => source.loadPolicies(), ttlMs, now);
+  return { loadPolicies };
 }

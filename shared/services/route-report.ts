@@ -1,29 +1,28 @@
 /**
  * The router's work for one submitted report: create the case exactly once, decide the owner from
- * the routing rules, and deliver it to that unit's queue. Safe to repeat after a crash at any
- * point: the report and the case are conditional writes, and a case still `registered` is
- * (re)dispatched, then moved to `dispatched` by one conditional update.
+ * the routing rules, note likely duplicates, and dispatch it through the lifecycle table. Safe to
+ * repeat after a crash at any point: the report and the case are conditional writes, a case still
+ * `registered` is dispatched again, and the effects (delivery, statistics) live in the case's
+ * outbox until they have run.
  */
-import type { CaseDispatched, CaseState, Routing } from '../domain/case.ts';
+import type { CaseState, Routing } from '../domain/case.ts';
+import { type Actor, planTransition } from '../domain/case-lifecycle.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { type RoutingDecision, resolveResponsibleUnit } from '../domain/routing.ts';
 import { CaseConflictError } from '../errors.ts';
-import type { CaseStore } from '../ports/case-store.ts';
-import type { DirectoryReader } from '../ports/directory.ts';
-import type { DispatchQueue } from '../ports/dispatch-queue.ts';
+import { runPending } from './case-effects.ts';
+import { lifecycleContext } from './lifecycle-context.ts';
+import type { CaseWorkDeps } from './transition-case.ts';
 
-export interface RouteReportDeps {
-  cases: CaseStore;
-  directory: DirectoryReader;
-  dispatch: DispatchQueue;
-  now: () => Date;
-}
+export type RouteReportDeps = CaseWorkDeps;
 
 export type RouteOutcome =
   | { outcome: 'dispatched'; unitId: string; routing: Routing }
   | { outcome: 'already_dispatched'; unitId: string };
 
-const ROUTER = 'system:route-report';
+const ROUTER: Actor = { kind: 'system', name: 'route-report' };
+/** How far back an open report of the same kind counts as a likely duplicate. */
+const DUPLICATE_WINDOW_DAYS = 7;
 
 const routingOf = (decision: RoutingDecision): Routing =>
   decision.kind === 'rule'
@@ -39,9 +38,10 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
     contactPhone: report.contactPhone,
     location: report.location,
     address: report.address,
+    reporterTokenHash: message.reporterTokenHash,
   });
 
-  const org = await deps.directory.load();
+  const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
   const decision = resolveResponsibleUnit(
     { category: report.category, communityId: report.communityId },
     org,
@@ -53,7 +53,17 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
     ? routingOf(decision)
     : { kind: 'county_triage', reason: 'unit_has_no_queue' };
   const townshipId = decision.kind === 'county_triage' ? undefined : decision.townshipId;
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
+
+  const since = new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString();
+  const nearby = await deps.cases.listCases(
+    { kind: 'community', communityId: report.communityId, open: true },
+    { category: report.category, since },
+    20,
+  );
+  const possibleDuplicates = nearby.cases.map((c) => c.trackingCode).filter((code) => code !== trackingCode);
+
   const state: CaseState = {
     trackingCode,
     submissionId,
@@ -69,42 +79,38 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
     updatedAt: at,
     timeline: [
       { stage: 'received', at: message.submittedAt, by: `channel:${message.channel}` },
-      { stage: 'registered', at, by: ROUTER, unitId },
+      { stage: 'registered', at, by: 'system:route-report', action: 'register', unitId },
     ],
+    ...(possibleDuplicates.length ? { possibleDuplicates } : {}),
   };
+  const creationEffects = [
+    {
+      kind: 'stats' as const,
+      at,
+      from: { stage: 'received' as const, unitId, since: message.submittedAt },
+      to: { stage: 'registered' as const, unitId },
+    },
+  ];
 
-  const result = await deps.cases.createCase(state);
+  const result = await deps.cases.createCase(state, creationEffects);
   const current = result.created ? state : result.existing;
   if (current.submissionId !== submissionId) {
     throw new CaseConflictError(`tracking code ${trackingCode} already belongs to another submission`);
   }
+  const effectsDeps = { ...deps, countyCentreUnitId: org.countyCentreUnitId };
   if (current.stage !== 'registered') return { outcome: 'already_dispatched', unitId: current.unitId };
 
-  // Dispatch before recording it: a crash in between re-sends (consumers dedupe by tracking code)
-  // rather than leaving a case marked dispatched that no unit ever received.
-  const dispatchedAt = deps.now().toISOString();
-  const dispatched: CaseDispatched = {
-    kind: 'case.dispatched',
-    trackingCode,
-    unitId: current.unitId,
-    category: current.category,
-    communityId: current.communityId,
-    townshipId: current.townshipId,
-    routing: current.routing,
-    description: report.description,
-    address: report.address,
-    location: report.location,
-    hasContactPhone: report.contactPhone !== undefined,
-    submittedAt: message.submittedAt,
-    dispatchedAt,
-  };
-  await deps.dispatch.dispatch(dispatched);
-  await deps.cases.changeStage({
-    trackingCode,
-    from: { stage: 'registered', version: current.version },
-    to: 'dispatched',
-    event: { stage: 'dispatched', at: dispatchedAt, by: ROUTER, unitId: current.unitId },
-  });
-  // If the condition failed, a concurrent delivery of the same message recorded it first: fine.
+  const planned = planTransition(
+    current,
+    { action: 'dispatch' },
+    ROUTER,
+    lifecycleContext(current.category, org, policies),
+    now,
+  );
+  if (!planned.ok)
+    throw new CaseConflictError(`case ${trackingCode} cannot be dispatched from ${current.stage}`);
+  const applied = await deps.cases.applyTransition(current, planned.plan);
+  // If it did not apply, a concurrent delivery of the same message dispatched it first and runs its effects.
+  if (applied.applied) await runPending(applied.state, applied.pending, effectsDeps);
   return { outcome: 'dispatched', unitId: current.unitId, routing: current.routing };
 }

@@ -3,6 +3,7 @@
  * stored before the queue has it, so a rejected or failed submission leaves no trace.
  */
 import { type Channel, ReportSubmission, type ReportSubmitted } from '../domain/report.ts';
+import { hashReporterToken, newReporterToken } from '../domain/reporter-token.ts';
 import { formatTrackingCode, generateTrackingCode } from '../domain/tracking-code.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -18,6 +19,8 @@ export interface SubmissionReceipt {
   trackingCode: string;
   status: 'received';
   statusUrl: string;
+  /** Shown once: lets this reporter rate the outcome from the web. */
+  reporterToken: string;
 }
 
 export async function submitReport(
@@ -27,6 +30,7 @@ export async function submitReport(
 ): Promise<SubmissionReceipt> {
   const report = parseOrThrow(ReportSubmission, input, 'The report');
   const trackingCode = generateTrackingCode(deps.randomBytes);
+  const reporterToken = newReporterToken(deps.randomBytes);
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,
@@ -34,11 +38,13 @@ export async function submitReport(
     submittedAt: deps.now().toISOString(),
     channel,
     report,
+    reporterTokenHash: hashReporterToken(reporterToken),
   };
   await deps.intake.enqueue(message);
   return {
     trackingCode: formatTrackingCode(trackingCode),
     status: 'received',
     statusUrl: `/api/reports/${trackingCode}`,
+    reporterToken,
   };
 }

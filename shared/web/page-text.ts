@@ -82,6 +82,7 @@ const zh = {
     verified: '已核实',
     closed: '已结案',
     evaluated: '已评价',
+    merged: '已与同一问题合并办理',
   } satisfies Record<Stage, string>,
   footer: '平遥县综合治理中心 · 群众诉求受理',
 };
@@ -164,6 +165,7 @@ const en: PageText = {
     verified: 'Verified',
     closed: 'Closed',
     evaluated: 'Rated',
+    merged: 'Merged with a report of the same problem',
   },
   footer: 'Pingyao County comprehensive governance · resident reports',
 };

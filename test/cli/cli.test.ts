@@ -96,6 +96,8 @@ describe('queue pull', () => {
 describe('directory seed', () => {
   it('writes the demo organisation into the directory table and says what it wrote', async () => {
     const { stderr } = await cli('directory', 'seed');
-    expect(stderr).toMatch(/seeded 26 units, 16 townships, 193 communities, 28 grids and \d+ routing rules/);
+    expect(stderr).toMatch(
+      /seeded 26 units, 16 townships, 193 communities, 28 grids, \d+ routing rules, 11 service levels/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +20,8 @@ import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { CaseDispatched, type CaseState } from '../../shared/domain/case.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import type { StatsChange, StatsStore } from '../../shared/ports/stats-store.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
 const docMock = mockClient(DynamoDBDocumentClient);
@@ -23,13 +31,27 @@ const queueUrls = Object.fromEntries(
   unitIds.map((id) => [id, `https://sqs.us-east-1.amazonaws.com/000000000000/unit-${id}`]),
 );
 
-const handler = makeHandler({
-  logger: new Logger({ logLevel: 'SILENT' }),
-  cases: new DynamoDbCaseStore(createDocumentClient(new DynamoDBClient({})), 'cases'),
-  directory: { load: async () => demoOrganisation },
-  dispatch: new SqsDispatchQueue(new SQSClient({}), queueUrls),
-  now: () => new Date('2026-11-29T08:00:05Z'),
-});
+const recorded: StatsChange[] = [];
+const stats: StatsStore = {
+  record: async (change) => {
+    recorded.push(change);
+  },
+  snapshot: async () => {
+    throw new Error('not used');
+  },
+};
+
+const handlerWith = (urls: Record<string, string>) =>
+  makeHandler({
+    logger: new Logger({ logLevel: 'SILENT' }),
+    cases: new DynamoDbCaseStore(createDocumentClient(new DynamoDBClient({})), 'cases'),
+    directory: { load: async () => demoOrganisation },
+    policies: { loadPolicies: async () => demoPolicies },
+    dispatch: new SqsDispatchQueue(new SQSClient({}), urls),
+    stats,
+    now: () => new Date('2026-11-30T02:00:05Z'),
+  });
+const handler = handlerWith(queueUrls);
 
 const route = (event: SQSEvent) => handler(structuredClone(event), lambdaContext('civicloop-route-report'));
 
@@ -60,6 +82,39 @@ const registeredCase = (): CaseState => ({
   ],
 });
 
+/** What DynamoDB answers to the dispatch update: the new state with its outbox. */
+const dispatchedItem = () => ({
+  pk: 'CASE#K7M2QX9PA',
+  sk: 'STATE',
+  ...registeredCase(),
+  stage: 'dispatched',
+  version: 2,
+  effects: {
+    v2: [
+      { kind: 'dispatch', unitId: 'psb-antifraud', reason: 'routed' },
+      {
+        kind: 'stats',
+        at: '2026-11-30T02:00:05.000Z',
+        from: { stage: 'registered', unitId: 'psb-antifraud', since: '2026-11-29T08:00:01.000Z' },
+        to: { stage: 'dispatched', unitId: 'psb-antifraud' },
+      },
+    ],
+  },
+});
+
+const reportItem = {
+  pk: 'CASE#K7M2QX9PA',
+  sk: 'REPORT',
+  trackingCode: 'K7M2QX9PA',
+  submissionId: '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+  description: '有人冒充公安局打电话，让我把存款转到“安全账户”。',
+  contactPhone: '+8613812345678',
+};
+
+const isTransition = (input: { UpdateExpression?: string }) =>
+  input.UpdateExpression?.includes('list_append') ?? false;
+const transitions = () => docMock.commandCalls(UpdateCommand).filter((c) => isTransition(c.args[0].input));
+
 const dispatchedMessages = () =>
   sqsMock.commandCalls(SendMessageCommand).map((c) => ({
     queueUrl: c.args[0].input.QueueUrl,
@@ -69,10 +124,15 @@ const dispatchedMessages = () =>
 beforeEach(() => {
   docMock.reset();
   sqsMock.reset();
+  recorded.length = 0;
   docMock.on(PutCommand).resolves({});
+  docMock.on(QueryCommand).resolves({ Items: [] });
+  docMock.on(GetCommand, { Key: { sk: 'REPORT' } }).resolves({ Item: reportItem });
   docMock
     .on(UpdateCommand)
-    .resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
+    .callsFake((input: { UpdateExpression?: string }) =>
+      isTransition(input) ? { Attributes: dispatchedItem() } : {},
+    );
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'sent' });
 });
 
@@ -96,17 +156,17 @@ describe('route-report', () => {
     expect(sent?.body).toMatchObject({
       trackingCode: 'K7M2QX9PA',
       unitId: 'psb-antifraud',
+      version: 2,
       hasContactPhone: true,
     });
     expect(JSON.stringify(sent?.body)).not.toContain('13812345678');
 
-    const update = docMock.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(update?.ConditionExpression).toBe('#stage = :from AND #version = :expected');
-    expect(update?.ExpressionAttributeValues).toMatchObject({
+    const [update] = transitions();
+    expect(update?.args[0].input.ExpressionAttributeValues).toMatchObject({
       ':from': 'registered',
       ':expected': 1,
-      ':to': 'dispatched',
     });
+    expect(recorded.map((r) => `${r.from.stage}→${r.to.stage}`)).toEqual(['registered→dispatched']);
   });
 
   it('reports only the bad record of a batch as failed and routes the others', async () => {
@@ -114,11 +174,7 @@ describe('route-report', () => {
     expect(result).toEqual({
       batchItemFailures: [{ itemIdentifier: 'a1b2c3d4-0000-4000-8000-000000000003' }],
     });
-    expect(
-      dispatchedMessages()
-        .map((m) => m.body.unitId)
-        .sort(),
-    ).toEqual(['psb-antifraud', 'transport']);
+    expect(transitions()).toHaveLength(2);
   });
 
   it('fails the record and dispatches nothing when the report cannot be saved', async () => {
@@ -134,45 +190,38 @@ describe('route-report', () => {
     const result = await route(singleEvent);
     expect(result.batchItemFailures).toHaveLength(1);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(transitions()).toHaveLength(0);
   });
 
-  it('leaves the case registered when the unit queue rejects it, and dispatches it on redelivery without a second case', async () => {
-    sqsMock
-      .on(SendMessageCommand)
-      .rejectsOnce(new Error('ServiceUnavailable'))
-      .resolves({ MessageId: 'sent' });
+  it('keeps the delivery in the case outbox when the unit queue rejects it, and reports the record failed', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('ServiceUnavailable'));
     expect((await route(singleEvent)).batchItemFailures).toHaveLength(1);
-    expect(docMock.commandCalls(UpdateCommand)).toHaveLength(0);
-
-    // Redelivery: the case exists (the create is refused) and is still registered.
-    docMock.on(PutCommand, { Item: { sk: 'STATE' } }).rejects(conditionFailed());
-    docMock.on(GetCommand).resolves({ Item: { pk: 'CASE#K7M2QX9PA', sk: 'STATE', ...registeredCase() } });
-    expect(await route(singleEvent)).toEqual({ batchItemFailures: [] });
-    expect(dispatchedMessages()).toHaveLength(2);
-    expect(docMock.commandCalls(UpdateCommand)).toHaveLength(1);
+    // Dispatched and recorded; the effect was not cleared, so the sweeper (or the redelivery) sends it.
+    expect(transitions()).toHaveLength(1);
+    const clears = docMock
+      .commandCalls(UpdateCommand)
+      .filter((c) => c.args[0].input.UpdateExpression?.startsWith('REMOVE'));
+    expect(clears.map((c) => c.args[0].input.ExpressionAttributeNames?.['#v'])).not.toContain('v2');
   });
 
-  it('fails the record when recording the dispatch fails, and records it on redelivery', async () => {
-    docMock.on(UpdateCommand).rejectsOnce(new Error('InternalServerError'));
-    expect((await route(singleEvent)).batchItemFailures).toHaveLength(1);
-
+  it('dispatches a case a crash left registered when the message comes again, without a second case', async () => {
     docMock.on(PutCommand, { Item: { sk: 'STATE' } }).rejects(conditionFailed());
-    docMock.on(GetCommand).resolves({ Item: { pk: 'CASE#K7M2QX9PA', sk: 'STATE', ...registeredCase() } });
     docMock
-      .on(UpdateCommand)
-      .resolves({ Attributes: { ...registeredCase(), stage: 'dispatched', version: 2 } });
+      .on(GetCommand, { Key: { sk: 'STATE' } })
+      .resolves({ Item: { pk: 'CASE#K7M2QX9PA', sk: 'STATE', ...registeredCase() } });
     expect(await route(singleEvent)).toEqual({ batchItemFailures: [] });
-    expect(docMock.commandCalls(UpdateCommand).length).toBe(2);
+    expect(dispatchedMessages()).toHaveLength(1);
+    expect(transitions()).toHaveLength(1);
   });
 
   it('does nothing for a redelivered report whose case is already dispatched', async () => {
     docMock.on(PutCommand, { Item: { sk: 'STATE' } }).rejects(conditionFailed());
-    docMock.on(GetCommand).resolves({
+    docMock.on(GetCommand, { Key: { sk: 'STATE' } }).resolves({
       Item: { pk: 'CASE#K7M2QX9PA', sk: 'STATE', ...registeredCase(), stage: 'dispatched', version: 2 },
     });
     expect(await route(singleEvent)).toEqual({ batchItemFailures: [] });
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
-    expect(docMock.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(transitions()).toHaveLength(0);
   });
 
   it('refuses a tracking code that belongs to another submission, leaving it for the DLQ', async () => {
@@ -182,18 +231,35 @@ describe('route-report', () => {
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('sends a case for a unit without a queue to the county centre rather than nowhere', async () => {
-    const partial = makeHandler({
-      logger: new Logger({ logLevel: 'SILENT' }),
-      cases: new DynamoDbCaseStore(createDocumentClient(new DynamoDBClient({})), 'cases'),
-      directory: { load: async () => demoOrganisation },
-      dispatch: new SqsDispatchQueue(new SQSClient({}), {
-        'county-centre': 'https://sqs.us-east-1.amazonaws.com/0/unit-county-centre',
-      }),
-      now: () => new Date('2026-11-29T08:00:05Z'),
+  it('offers open reports of the same category in the same community as likely duplicates', async () => {
+    docMock.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'CASE#R4D8WNC3E',
+          sk: 'STATE',
+          ...registeredCase(),
+          trackingCode: 'R4D8WNC3E',
+          stage: 'dispatched',
+        },
+      ],
     });
-    expect(await partial(structuredClone(singleEvent), lambdaContext())).toEqual({ batchItemFailures: [] });
-    expect(dispatchedMessages()[0]?.body).toMatchObject({
+    await route(singleEvent);
+    const query = docMock.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query).toMatchObject({
+      IndexName: 'byCommunity',
+      ExpressionAttributeValues: { ':pk': 'COMMUNITY#chengdong-kangning#open', ':category': 'fraud' },
+    });
+    expect(docMock.commandCalls(PutCommand, { Item: { sk: 'STATE' } })[0]?.args[0].input.Item).toMatchObject({
+      possibleDuplicates: ['R4D8WNC3E'],
+    });
+  });
+
+  it('sends a case for a unit without a queue to the county centre rather than nowhere', async () => {
+    const partial = handlerWith({
+      'county-centre': 'https://sqs.us-east-1.amazonaws.com/0/unit-county-centre',
+    });
+    await partial(structuredClone(singleEvent), lambdaContext());
+    expect(docMock.commandCalls(PutCommand, { Item: { sk: 'STATE' } })[0]?.args[0].input.Item).toMatchObject({
       unitId: 'county-centre',
       routing: { kind: 'county_triage', reason: 'unit_has_no_queue' },
     });

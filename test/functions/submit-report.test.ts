@@ -66,6 +66,8 @@ describe('POST /api/reports', () => {
       trackingCode: '777-777-777',
       status: 'received',
       statusUrl: '/api/reports/777777777',
+      // Shown once, stored only as a hash: the proof that lets this reporter rate the outcome.
+      reporterToken: expect.stringMatching(/^[\w-]{24}$/),
     });
     const [message] = sentMessages();
     expect(message).toMatchObject({
@@ -73,6 +75,7 @@ describe('POST /api/reports', () => {
       trackingCode: '777777777',
       channel: 'web',
       report: { category: 'fraud', communityId: 'chengdong-kangning', contactPhone: '+8613812345678' },
+      reporterTokenHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(QUEUE_URL);
   });

@@ -12,18 +12,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
-import {
-  apiThrottle,
-  CivicloopStack,
-  publicResidentRoutes,
-  scheduleRetryAttempts,
-} from '../../infra/stack.ts';
+import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
+import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
 import {
   alarmTopicArnOutputKey,
   apiUrlOutputKey,
   civicloopStackName,
   queueOutputKey,
   readCivicloopOutputs,
+  staffUserPoolClientIdOutputKey,
+  staffUserPoolIdOutputKey,
   tableOutputKey,
 } from '../../infra/stack-outputs.ts';
 import { type FunctionSpec, type Topology, topology, unitQueueName } from '../../infra/topology.ts';
@@ -120,6 +118,9 @@ describe('the Civicloop stack, synthesized from the topology', () => {
   const functionId = (name: string): string =>
     theOnly('AWS::Lambda::Function', { FunctionName: physicalName(name) });
   const alarmTopicId = (): string => theOnly('AWS::SNS::Topic', { TopicName: physicalName('alarms') });
+  const userPoolId = (): string => theOnly('AWS::Cognito::UserPool', { UserPoolName: physicalName('staff') });
+  const userPoolClientId = (): string =>
+    theOnly('AWS::Cognito::UserPoolClient', { ClientName: physicalName('console') });
 
   const roleIdOf = (functionName: string): string => {
     const [roleId] = referencedIds(propertiesOf(functionId(functionName)).Role);
@@ -330,6 +331,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           const value = env[binding.env];
           if (binding.kind === 'table') expect(value).toEqual({ Ref: tableId(binding.table) });
           if (binding.kind === 'queue') expect(value).toEqual({ Ref: queueId(binding.queue) });
+          if (binding.kind === 'userPoolClient') expect(value).toEqual({ Ref: userPoolClientId() });
           if (binding.kind === 'unitQueues') {
             expect(referencedIds(value)).toEqual(
               new Set(unitIds.map((unitId) => queueId(unitQueueName(unitId)))),
@@ -431,6 +433,8 @@ describe('the Civicloop stack, synthesized from the topology', () => {
             return `https://sqs.ap-southeast-5.amazonaws.com.cn/123456789012/${referenced.QueueName}`;
           }
           if (typeof referenced.TableName === 'string') return referenced.TableName;
+          // Cognito app client ids are 26 characters long.
+          if (typeof referenced.ClientName === 'string') return 'x'.repeat(26);
         }
         const join = isRecord(value) ? value['Fn::Join'] : undefined;
         if (Array.isArray(join) && typeof join[0] === 'string') {
@@ -477,12 +481,15 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         });
       });
 
-      it(`${routeKey} has no authoriser only if it is a listed public resident route`, () => {
-        const authorization = propertiesOf(
-          theOnly('AWS::ApiGatewayV2::Route', { RouteKey: routeKey }),
-        ).AuthorizationType;
-        if (publicResidentRoutes.has(routeKey)) expect(authorization).toBe('NONE');
-        else expect(authorization).not.toBe('NONE');
+      it(`${routeKey} (auth: ${trigger.auth}) has the staff authoriser exactly when its trigger says so`, () => {
+        const route = propertiesOf(theOnly('AWS::ApiGatewayV2::Route', { RouteKey: routeKey }));
+        if (trigger.auth === 'public') {
+          expect(route.AuthorizationType).toBe('NONE');
+          expect(route.AuthorizerId).toBeUndefined();
+        } else {
+          expect(route.AuthorizationType).toBe('JWT');
+          expect(route.AuthorizerId).toEqual({ Ref: theOnly('AWS::ApiGatewayV2::Authorizer', {}) });
+        }
       });
     }
 
@@ -527,6 +534,86 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         expect(Number(visibility)).toBeGreaterThanOrEqual(6 * Number(timeout));
       });
     }
+  });
+
+  describe('staff identity', () => {
+    it('keeps staff in one retained, deletion-protected user pool nobody can sign up to', () => {
+      template.resourceCountIs('AWS::Cognito::UserPool', 1);
+      template.hasResource('AWS::Cognito::UserPool', {
+        Properties: Match.objectLike({
+          UserPoolName: physicalName('staff'),
+          AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+          DeletionProtection: 'ACTIVE',
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('asks for strong passwords, offers TOTP MFA, and runs Plus-tier threat protection', () => {
+      expect(propertiesOf(userPoolId())).toMatchObject({
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          },
+        },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        UsernameConfiguration: { CaseSensitive: false },
+      });
+    });
+
+    it('defines the staff claims as custom attributes only administrators can change', () => {
+      const schema = listOf(propertiesOf(userPoolId()).Schema).filter(isRecord);
+      for (const name of staffAttributes) {
+        expect(schema).toContainEqual(expect.objectContaining({ Name: name, AttributeDataType: 'String' }));
+      }
+      const client = propertiesOf(userPoolClientId());
+      const readable = stringsOf(client.ReadAttributes);
+      for (const name of staffAttributes) expect(readable).toContain(`custom:${name}`);
+      // Empty would mean Cognito's default; custom: ones would let staff raise their own role.
+      const writable = stringsOf(client.WriteAttributes);
+      expect(writable.length).toBeGreaterThan(0);
+      expect(writable.filter((name) => name.startsWith('custom:'))).toEqual([]);
+    });
+
+    it('lets the console sign in with username and password, without a client secret', () => {
+      const client = propertiesOf(userPoolClientId());
+      expect(client.UserPoolId).toEqual({ Ref: userPoolId() });
+      expect(stringsOf(client.ExplicitAuthFlows).sort()).toEqual([
+        'ALLOW_REFRESH_TOKEN_AUTH',
+        'ALLOW_USER_PASSWORD_AUTH',
+      ]);
+      expect(client.GenerateSecret).toBe(false);
+      expect(client.PreventUserExistenceErrors).toBe('ENABLED');
+    });
+
+    it("verifies staff tokens with one JWT authoriser: the pool's issuer, the console client's audience", () => {
+      const staffRoutes = topology.functions.flatMap((f) =>
+        f.triggers.filter((t) => t.kind === 'http' && t.auth === 'staff'),
+      );
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', staffRoutes.length > 0 ? 1 : 0);
+      if (staffRoutes.length === 0) return;
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: { 'Fn::GetAtt': [userPoolId(), 'ProviderURL'] },
+          Audience: [{ Ref: userPoolClientId() }],
+        },
+      });
+    });
+
+    it('outputs the user pool id and the console client id', () => {
+      template.hasOutput(staffUserPoolIdOutputKey, { Value: { Ref: userPoolId() } });
+      template.hasOutput(staffUserPoolClientIdOutputKey, { Value: { Ref: userPoolClientId() } });
+    });
   });
 
   describe('alarm topic and outputs', () => {
@@ -608,6 +695,7 @@ describe('output keys', () => {
     expect(outputs.queueUrl(unitQueueName('psb'))).toMatch(/Civicloop-unit-psb$/);
     expect(outputs.tableName('cases')).toBe('Civicloop-cases');
     expect(() => outputs.queueUrl('intake')).toThrow(/QueueIntake/);
+    expect(() => outputs.staffUserPool()).toThrow(/StaffUserPoolId/);
     expect(() => readCivicloopOutputs({})).toThrow(/Civicloop/);
   });
 });
@@ -692,5 +780,70 @@ describe('a scheduled function (none in the topology yet)', () => {
   it('passes cdk-nag as well', () => {
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('a staff route in a variant topology', () => {
+  const whoamiSpec: FunctionSpec = {
+    name: 'whoami',
+    entry: 'test/fixtures/whoami.ts',
+    description: 'Answers with the caller, for testing the staff authoriser wiring',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    triggers: [{ kind: 'http', method: 'GET', path: '/api/whoami', auth: 'staff' }],
+    bindings: [],
+  };
+  const publicOnly: Topology = {
+    ...topology,
+    functions: topology.functions.filter((f) =>
+      f.triggers.every((t) => t.kind !== 'http' || t.auth === 'public'),
+    ),
+  };
+  const withStaffRoute: Topology = { ...publicOnly, functions: [...publicOnly.functions, whoamiSpec] };
+
+  let app: App;
+  let stack: CivicloopStack;
+  let template: Template;
+
+  beforeAll(() => {
+    ({ app, stack } = unbundledStack(withStaffRoute));
+    template = Template.fromStack(stack);
+  }, 60_000);
+
+  const route = (routeKey: string): Record<string, unknown> => {
+    const routes = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+    );
+    expect(routes, routeKey).toHaveLength(1);
+    const properties = isRecord(routes[0]) ? routes[0].Properties : undefined;
+    return isRecord(properties) ? properties : {};
+  };
+
+  it('puts the staff authoriser on the staff route, and on no public one', () => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizerId).toBeDefined();
+    expect(route('GET /api/whoami')).toMatchObject({
+      AuthorizationType: 'JWT',
+      AuthorizerId: { Ref: authorizerId },
+    });
+    for (const spec of publicOnly.functions) {
+      for (const trigger of spec.triggers) {
+        if (trigger.kind !== 'http') continue;
+        const properties = route(`${trigger.method} ${trigger.path}`);
+        expect(properties.AuthorizationType).toBe('NONE');
+        expect(properties.AuthorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it('passes cdk-nag on authorisation and Cognito: the staff route needs no acknowledgement', () => {
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
+    // The whole stack's findings are the 'cdk-nag' test's; this one is about the API and the pool.
+    expect(report.violations.map((v) => v.ruleName).filter((rule) => /APIG|COG/.test(rule))).toEqual([]);
+  });
+
+  it('creates no authoriser when no route needs one', () => {
+    const { stack: publicStack } = unbundledStack(publicOnly);
+    Template.fromStack(publicStack).resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * GET /console — the staff console's HTML shell. Public on purpose: it carries no data, only the
+ * page and its script; everything a member of staff sees comes afterwards from the staff API with
+ * their token. `?lang=en` switches to English. The page only varies by language, so each is
+ * rendered once per container and served with its own script-hash CSP.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { type HttpResponse, htmlResponse } from '../shared/http/responses.ts';
+import { createLogger } from '../shared/logger.ts';
+import { type ConsoleLanguage, type ConsolePage, renderConsolePage } from '../shared/web/console-page.ts';
+import { parsePageLanguage } from '../shared/web/resident-page.ts';
+
+export interface ConsolePageHandlerDeps {
+  logger: Logger;
+}
+
+export const makeHandler = (deps: ConsolePageHandlerDeps) => {
+  const rendered = new Map<ConsoleLanguage, ConsolePage>();
+  const pageFor = (lang: ConsoleLanguage): ConsolePage => {
+    let page = rendered.get(lang);
+    if (!page) {
+      page = renderConsolePage({ lang });
+      rendered.set(lang, page);
+    }
+    return page;
+  };
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .handler(async (event) => {
+      const page = pageFor(parsePageLanguage(event.queryStringParameters?.lang));
+      return htmlResponse(200, page.html, { 'content-security-policy': page.contentSecurityPolicy });
+    });
+};
+
+export const handler = makeHandler({ logger: createLogger('console-page') });

@@ -1,0 +1,23 @@
+/** GET /api/cases/{id} — one case in full (with the report and contact), and the actions allowed now. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { caseReadServices } from '../shared/adapters/case-services.ts';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { staffOf } from '../shared/http/staff-identity.ts';
+import { createLogger } from '../shared/logger.ts';
+import { type CaseQueryDeps, getCaseDetail } from '../shared/services/case-queries.ts';
+
+export interface GetCaseHandlerDeps extends CaseQueryDeps {
+  logger: Logger;
+}
+
+export const makeHandler = (deps: GetCaseHandlerDeps) =>
+  middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .handler(async (event) =>
+      jsonResponse(200, await getCaseDetail(staffOf(event), event.pathParameters?.id ?? '', deps)),
+    );
+
+export const handler = makeHandler({ logger: createLogger('get-case'), ...caseReadServices() });

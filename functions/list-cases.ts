@@ -1,0 +1,23 @@
+/** GET /api/cases — a page of the caller's cases (or one of the three lists), newest first. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { caseReadServices } from '../shared/adapters/case-services.ts';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { staffOf } from '../shared/http/staff-identity.ts';
+import { createLogger } from '../shared/logger.ts';
+import { type CaseQueryDeps, listCases } from '../shared/services/case-queries.ts';
+
+export interface ListCasesHandlerDeps extends CaseQueryDeps {
+  logger: Logger;
+}
+
+export const makeHandler = (deps: ListCasesHandlerDeps) =>
+  middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .handler(async (event) =>
+      jsonResponse(200, await listCases(staffOf(event), event.queryStringParameters, deps)),
+    );
+
+export const handler = makeHandler({ logger: createLogger('list-cases'), ...caseReadServices() });

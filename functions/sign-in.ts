@@ -1,0 +1,73 @@
+/**
+ * POST /api/session — a member of staff signs in with `{ username, password }` (JSON or a form
+ * post). 200 with the ID token the console sends as `Authorization: Bearer …` to the staff
+ * routes, its lifetime in seconds, and who it names; 401 with one message for every wrong username
+ * or password, never saying which. Signs in through Cognito in both runtimes (locally the SDK
+ * reaches the runtime's stand-in; see infra/local/local-sign-in.ts).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { decodeJwt } from 'jose';
+import * as z from 'zod';
+import { CognitoStaffSignIn } from '../shared/adapters/cognito-sign-in.ts';
+import { loadConfig } from '../shared/config.ts';
+import { DependencyError, UnauthorizedError } from '../shared/errors.ts';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
+import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { staffFromTokenClaims } from '../shared/http/staff-identity.ts';
+import { createLogger } from '../shared/logger.ts';
+import type { StaffSignIn } from '../shared/ports/staff-sign-in.ts';
+import { parseOrThrow } from '../shared/validation.ts';
+
+export const MAX_BODY_BYTES = 4 * 1024;
+
+/** The one answer to a wrong username, a wrong password, or both. */
+export const wrongCredentialsMessage = 'The username or password is not correct.';
+
+export interface SignInHandlerDeps {
+  logger: Logger;
+  staffSignIn: StaffSignIn;
+}
+
+const Credentials = z.object({
+  username: z.string().trim().min(1).max(128),
+  password: z.string().min(1).max(256),
+});
+
+/** The ID token's claims. It came straight from the issuer over TLS, so it is read, not verified. */
+function claimsOf(idToken: string): Record<string, unknown> {
+  try {
+    return decodeJwt(idToken);
+  } catch (error) {
+    throw new DependencyError('the identity provider returned a malformed ID token', { cause: error });
+  }
+}
+
+export const makeHandler = (deps: SignInHandlerDeps) =>
+  middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .use(limitBodySize(MAX_BODY_BYTES))
+    .handler(async (event) => {
+      const { username, password } = parseOrThrow(Credentials, readRequestBody(event), 'The sign-in');
+      const signedIn = await deps.staffSignIn.signIn(username, password);
+      if (!signedIn) throw new UnauthorizedError(wrongCredentialsMessage);
+      // Who the token names, so the console can show the right views without decoding it; a
+      // user without a usable role and scope is refused here (403) rather than on every call.
+      const staff = staffFromTokenClaims(claimsOf(signedIn.idToken));
+      deps.logger.info('signed in', { userId: staff.userId, role: staff.role });
+      return jsonResponse(200, { idToken: signedIn.idToken, expiresIn: signedIn.expiresIn, staff });
+    });
+
+const Config = z.object({ USER_POOL_CLIENT_ID: z.string().min(1).max(128) });
+
+const config = loadConfig(Config);
+export const handler = makeHandler({
+  logger: createLogger('sign-in'),
+  staffSignIn: new CognitoStaffSignIn(
+    new CognitoIdentityProviderClient({ maxAttempts: 3 }),
+    config.USER_POOL_CLIENT_ID,
+  ),
+});

@@ -1,0 +1,51 @@
+/**
+ * POST /api/cases/{id}/transitions — `{ action, note?, expectedVersion, ... }`. 200 with the case
+ * as it now is; 409 when someone else moved it first (with the current version) or when the
+ * action is not possible now (naming the allowed ones); 404 outside the caller's scope.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { CaseWriteServices } from '../shared/adapters/case-services.ts';
+import { caseWriteServices } from '../shared/adapters/case-services.ts';
+import { canSee } from '../shared/domain/case-lifecycle.ts';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
+import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { staffOf } from '../shared/http/staff-identity.ts';
+import { createLogger } from '../shared/logger.ts';
+import { getCaseDetail, summarise } from '../shared/services/case-queries.ts';
+import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
+
+export interface TransitionHandlerDeps extends TransitionDeps, CaseWriteServices {
+  logger: Logger;
+}
+
+export const makeHandler = (deps: TransitionHandlerDeps) =>
+  middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .use(limitBodySize(16 * 1024))
+    .handler(async (event) => {
+      const staff = staffOf(event);
+      const state = await transitionCase(event.pathParameters?.id ?? '', readRequestBody(event), staff, deps);
+      deps.logger.info('case moved', {
+        trackingCode: state.trackingCode,
+        stage: state.stage,
+        version: state.version,
+      });
+      // After a return or reassignment the case may have left the caller's scope: then the summary.
+      return jsonResponse(
+        200,
+        canSee(staff, state)
+          ? await getCaseDetail(staff, state.trackingCode, deps)
+          : { ...summarise(state, deps.now()), allowedActions: [] },
+      );
+    });
+
+const logger = createLogger('transition-case');
+export const handler = makeHandler({
+  logger,
+  ...caseWriteServices(),
+  onEffectsDeferred: (trackingCode, error) =>
+    logger.warn('effects deferred to the sweeper', { trackingCode, error }),
+});

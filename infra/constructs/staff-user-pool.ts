@@ -1,0 +1,112 @@
+/**
+ * Staff identity in AWS: a Cognito user pool whose users carry their role and scope as custom
+ * attributes (the `custom:` claims of shared/domain/staff.ts), the staff console's app client,
+ * and the JWT authoriser that guards every staff route of the HTTP API with the pool's ID tokens.
+ * Residents have no accounts; only staff are in this pool.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+/** The custom attributes, named as in the pool; tokens carry them as `custom:<name>`. */
+export const staffAttributes = [
+  'role',
+  'displayName',
+  'unitId',
+  'townshipId',
+  'communityId',
+  'gridId',
+] as const;
+
+/** How long an ID token (and so a console session) lasts: Cognito's default, and the local one's. */
+export const staffTokenValidity = Duration.hours(1);
+
+// Mutable so an administrator can move a member of staff to another unit or role without a new
+// account (which would change their `sub` and split their case history). Only administrators can
+// change them (AdminUpdateUserAttributes, an IAM-authorised call): the console's client may not
+// write them, see `writeAttributes` below.
+const idAttribute = () => new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true });
+const customAttributes: Record<(typeof staffAttributes)[number], cognito.ICustomAttribute> = {
+  role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
+  displayName: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+  unitId: idAttribute(),
+  townshipId: idAttribute(),
+  communityId: idAttribute(),
+  gridId: idAttribute(),
+};
+
+export class StaffUserPool extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  /** The authoriser for `auth: 'staff'` routes; created in the API on first use. */
+  readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stackName = Stack.of(this).stackName;
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: `${stackName}-staff`,
+      // Administrators create staff accounts; nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      customAttributes,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      // No email or phone is kept for staff, so there is no self-service recovery: an
+      // administrator resets the password.
+      accountRecovery: cognito.AccountRecovery.NONE,
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      // Plus: threat protection blocks sign-ins with credentials known to be leaked and adds
+      // risk-based checks; staff accounts can read residents' phone numbers and fraud reports.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP only) until the staff console can answer an MFA challenge; USER_PASSWORD_AUTH sign-in cannot complete one yet. Plus-tier threat protection blocks leaked credentials and risky sign-ins meanwhile.',
+    });
+
+    const readAttributes = new cognito.ClientAttributes().withCustomAttributes(...staffAttributes);
+    this.client = this.userPool.addClient('ConsoleClient', {
+      userPoolClientName: `${stackName}-console`,
+      // The sign-in function posts username and password (InitiateAuth); a public client, so no
+      // secret: the id alone is not a credential.
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      // Unknown users fail exactly like wrong passwords.
+      preventUserExistenceErrors: true,
+      idTokenValidity: staffTokenValidity,
+      accessTokenValidity: staffTokenValidity,
+      // The console never receives the refresh token; the shortest Cognito allows.
+      refreshTokenValidity: Duration.minutes(60),
+      // ID tokens carry the role and scope; nothing else about the user.
+      readAttributes,
+      // Staff must not change their own role or scope with their access token
+      // (UpdateUserAttributes). An empty list would mean Cognito's default, which lets the client
+      // write attributes, so one harmless standard attribute is named instead.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
+    });
+
+    // Verifies the ID token's signature against the pool's keys, its issuer, expiry and that its
+    // audience is the console client. The issuer is the pool's ProviderURL, which names the right
+    // domain in every partition (HttpUserPoolAuthorizer hard-codes amazonaws.com).
+    this.authorizer = new HttpJwtAuthorizer('StaffAuthorizer', this.userPool.userPoolProviderUrl, {
+      authorizerName: 'staff',
+      jwtAudience: [this.client.userPoolClientId],
+    });
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Staff sign-in on a laptop. `LocalStaffSignIn` is the StaffSignIn port over the demo logins
+ * (shared/organisation/demo-staff.ts) and the local identity. `serveCognitoSignIn` puts it behind
+ * the one Cognito API call the sign-in function makes, `InitiateAuth` with `USER_PASSWORD_AUTH`,
+ * on its own port: the runtime points the SDK there with AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+ * just as it points DynamoDB and SQS at dynalite and fauxqs, so the function signs staff in
+ * through the same Cognito adapter in both runtimes.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as z from 'zod';
+import { demoPassword, findDemoLogin } from '../../shared/organisation/demo-staff.ts';
+import type { SignedIn, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
+import { type LocalIdentity, tokenLifetimeSeconds } from './local-identity.ts';
+
+/** Equal-length digests make the comparison constant-time whatever the lengths of the inputs. */
+const sameSecret = (given: string, expected: string): boolean =>
+  timingSafeEqual(
+    createHash('sha256').update(given, 'utf8').digest(),
+    createHash('sha256').update(expected, 'utf8').digest(),
+  );
+
+export class LocalStaffSignIn implements StaffSignIn {
+  readonly #identity: LocalIdentity;
+
+  constructor(identity: LocalIdentity) {
+    this.#identity = identity;
+  }
+
+  async signIn(username: string, password: string): Promise<SignedIn | undefined> {
+    // Usernames are case-insensitive, as the stack's user pool is configured.
+    const login = findDemoLogin(username.trim().toLowerCase());
+    // Compared for unknown users too, so the answer takes as long whichever part is wrong.
+    const passwordMatches = sameSecret(password, demoPassword);
+    if (!login || !passwordMatches) return undefined;
+    return {
+      idToken: await this.#identity.issueToken(login.claims, { username: login.username }),
+      expiresIn: tokenLifetimeSeconds,
+    };
+  }
+}
+
+const initiateAuthTarget = 'AWSCognitoIdentityProviderService.InitiateAuth';
+const MAX_REQUEST_BYTES = 64 * 1024;
+
+const InitiateAuthRequest = z.object({
+  AuthFlow: z.string(),
+  ClientId: z.string(),
+  AuthParameters: z.record(z.string(), z.string()).optional(),
+});
+
+/** An error the way Cognito's JSON protocol sends it, so the SDK raises its own exception class. */
+function sendError(res: ServerResponse, type: string, message: string): void {
+  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+  res.end(JSON.stringify({ __type: type, message }));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.byteLength;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CognitoSignInServer {
+  /** Base URL for AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Answers `InitiateAuth` (`USER_PASSWORD_AUTH`, for `clientId`) from `signIn`, as Cognito does:
+ * the ID token in `AuthenticationResult`, or `NotAuthorizedException` with one message for any
+ * wrong username or password. Every other call is refused.
+ */
+export async function serveCognitoSignIn(
+  signIn: StaffSignIn,
+  { clientId, host = '127.0.0.1' }: { clientId: string; host?: string },
+): Promise<CognitoSignInServer> {
+  const server = createServer(async (req, res) => {
+    try {
+      if (req.method !== 'POST' || req.headers['x-amz-target'] !== initiateAuthTarget) {
+        sendError(res, 'UnknownOperationException', 'The local Cognito stand-in only answers InitiateAuth');
+        return;
+      }
+      const request = InitiateAuthRequest.safeParse(await readJson(req));
+      if (!request.success) {
+        sendError(res, 'InvalidParameterException', 'Malformed InitiateAuth request');
+        return;
+      }
+      const { AuthFlow, ClientId, AuthParameters = {} } = request.data;
+      if (ClientId !== clientId) {
+        sendError(res, 'ResourceNotFoundException', `User pool client ${ClientId} does not exist.`);
+        return;
+      }
+      if (AuthFlow !== 'USER_PASSWORD_AUTH') {
+        sendError(res, 'InvalidParameterException', `${AuthFlow} flow not enabled for this client`);
+        return;
+      }
+      const { USERNAME: username, PASSWORD: password } = AuthParameters;
+      if (username === undefined || password === undefined) {
+        sendError(res, 'InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
+        return;
+      }
+      const signedIn = await signIn.signIn(username, password);
+      if (!signedIn) {
+        sendError(res, 'NotAuthorizedException', 'Incorrect username or password.');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(
+        JSON.stringify({
+          ChallengeParameters: {},
+          AuthenticationResult: {
+            IdToken: signedIn.idToken,
+            ExpiresIn: signedIn.expiresIn,
+            TokenType: 'Bearer',
+          },
+        }),
+      );
+    } catch {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: 'InternalErrorException', message: 'Internal error' }));
+      } else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the Cognito stand-in is not on TCP');
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Composition for the case functions: the configuration they share, parsed once at cold start,
+ * and the adapters built from it. Each function's module calls one of these and hands the result
+ * to its `makeHandler`, so tests can hand in fakes instead.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { loadConfig, TableName, UnitQueueUrls } from '../config.ts';
+import type { CaseStore } from '../ports/case-store.ts';
+import type { DirectoryReader } from '../ports/directory.ts';
+import type { DispatchQueue } from '../ports/dispatch-queue.ts';
+import type { PolicyReader } from '../ports/policies.ts';
+import type { StatsStore } from '../ports/stats-store.ts';
+import { cachedDirectory, cachedPolicies } from '../services/cached-directory.ts';
+import { createDocumentClient, createSqsClient } from './aws-clients.ts';
+import { DynamoDbCaseStore } from './dynamodb-case-store.ts';
+import { DynamoDbDirectory } from './dynamodb-directory.ts';
+import { DynamoDbPolicies } from './dynamodb-policies.ts';
+import { DynamoDbStatsStore } from './dynamodb-stats-store.ts';
+import { SqsDispatchQueue } from './sqs-queues.ts';
+
+const DIRECTORY_TTL_MS = 60_000;
+
+export const CaseReadConfig = z.object({
+  CASES_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  STATS_TABLE: TableName,
+});
+export const CaseWriteConfig = CaseReadConfig.extend({ UNIT_QUEUE_URLS: UnitQueueUrls });
+
+export interface CaseReadServices {
+  cases: CaseStore;
+  directory: DirectoryReader;
+  stats: StatsStore;
+  now: () => Date;
+}
+
+export interface CaseWriteServices extends CaseReadServices {
+  policies: PolicyReader;
+  dispatch: DispatchQueue;
+}
+
+const readServicesFrom = (
+  db: DynamoDBDocumentClient,
+  config: z.infer<typeof CaseReadConfig>,
+): CaseReadServices => ({
+  cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+  directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+  stats: new DynamoDbStatsStore(db, config.STATS_TABLE),
+  now: () => new Date(),
+});
+
+export const caseReadServices = (env: NodeJS.ProcessEnv = process.env): CaseReadServices =>
+  readServicesFrom(createDocumentClient(), loadConfig(CaseReadConfig, env));
+
+export function caseWriteServices(env: NodeJS.ProcessEnv = process.env): CaseWriteServices {
+  const config = loadConfig(CaseWriteConfig, env);
+  const db = createDocumentClient();
+  return {
+    ...readServicesFrom(db, config),
+    policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+    dispatch: new SqsDispatchQueue(createSqsClient(), config.UNIT_QUEUE_URLS),
+  };
+}

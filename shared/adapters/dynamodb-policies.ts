@@ -1,0 +1,59 @@
+/**
+ * Policies (SLAs per category, the working calendar, the rating window) on DynamoDB, in the
+ * directory table under the partition `POLICY`: three small items, read together in one Query.
+ */
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { ServiceLevels } from '../domain/service-levels.ts';
+import { WorkingCalendar } from '../domain/working-calendar.ts';
+import { DependencyError } from '../errors.ts';
+import type { Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
+import { awsCall, batchWriteAll } from './aws-call.ts';
+
+const PK = 'POLICY';
+const RatingWindow = z.number().int().min(1).max(30);
+
+export class DynamoDbPolicies implements PolicyReader, PolicyWriter {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.#db = db;
+    this.#table = tableName;
+  }
+
+  async loadPolicies(): Promise<Policies> {
+    const out = await awsCall('reading policies', () =>
+      this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PK },
+        }),
+      ),
+    );
+    const bySk = new Map((out.Items ?? []).map((item) => [String(item.sk), item.data]));
+    if (!bySk.has('service-levels') || !bySk.has('calendar')) {
+      throw new DependencyError('the case-handling policies have not been seeded');
+    }
+    return {
+      serviceLevels: ServiceLevels.parse(bySk.get('service-levels')),
+      calendar: WorkingCalendar.parse(bySk.get('calendar')),
+      ratingWindowDays: RatingWindow.parse(bySk.get('rating-window') ?? 3),
+    };
+  }
+
+  async writePolicies(policies: Policies): Promise<void> {
+    const put = (sk: string, data: unknown) => ({ PutRequest: { Item: { pk: PK, sk, data } } });
+    await batchWriteAll(
+      this.#db,
+      this.#table,
+      [
+        put('service-levels', policies.serviceLevels),
+        put('calendar', policies.calendar),
+        put('rating-window', policies.ratingWindowDays),
+      ],
+      'writing policies',
+    );
+  }
+}

@@ -1,0 +1,438 @@
+/**
+ * The closed loop (六闭环) as one table: every action a case can take, the stages it is allowed
+ * from, who may take it, and what it records. Handlers and services never decide these things
+ * themselves; they ask `planTransition`, which is pure, and write what it returns in one
+ * conditional update.
+ */
+import * as z from 'zod';
+import { type CaseState, Stage, type TimelineEvent } from './case.ts';
+import { EntityId } from './organisation.ts';
+import type { Staff } from './staff.ts';
+import { TrackingCode } from './tracking-code.ts';
+
+const Note = z.string().trim().min(1, 'write a note').max(1000, 'at most 1000 characters');
+
+/** What staff can ask for through `POST /api/cases/{id}/transitions`. */
+export const StaffAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('accept'), note: Note.optional() }),
+  z.object({ action: z.literal('return'), note: Note }),
+  z.object({ action: z.literal('reassign'), unitId: EntityId, note: Note.optional() }),
+  z.object({ action: z.literal('resolve'), note: Note }),
+  z.object({ action: z.literal('verify'), note: Note.optional() }),
+  z.object({ action: z.literal('reject_resolution'), note: Note }),
+  z.object({ action: z.literal('close'), note: Note.optional() }),
+  z.object({ action: z.literal('reopen'), note: Note }),
+  z.object({ action: z.literal('merge'), into: TrackingCode, note: Note.optional() }),
+  z.object({
+    action: z.literal('record_return_visit'),
+    outcome: z.enum(['satisfied', 'unresolved']),
+    note: Note,
+  }),
+]);
+export type StaffAction = z.infer<typeof StaffAction>;
+
+/** Actions only the system or the reporter take. */
+export type SystemAction =
+  | { action: 'dispatch' }
+  | { action: 'escalate'; reason: 'accept_overdue' | 'resolve_overdue' }
+  | { action: 'flag_unrated' }
+  | { action: 'rate'; score: number; comment?: string };
+
+export type CaseAction = StaffAction | SystemAction;
+export type ActionName = CaseAction['action'];
+
+export type Actor = { kind: 'staff'; staff: Staff } | { kind: 'system'; name: string } | { kind: 'reporter' };
+
+/** Side effects a transition triggers. Each is safe to run twice (see shared/services/case-effects.ts). */
+export const Effect = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('dispatch'),
+    unitId: EntityId,
+    reason: z.enum(['routed', 'returned', 'reassigned', 'reopened']),
+  }),
+  z.object({ kind: z.literal('escalation_notice'), reason: z.enum(['accept_overdue', 'resolve_overdue']) }),
+  z.object({ kind: z.literal('link_duplicate'), into: TrackingCode }),
+  z.object({
+    kind: z.literal('stats'),
+    at: z.iso.datetime(),
+    from: z.object({ stage: Stage, unitId: EntityId, since: z.iso.datetime() }),
+    to: z.object({ stage: Stage, unitId: EntityId }),
+    rating: z.number().int().optional(),
+    escalated: z.boolean().optional(),
+  }),
+]);
+export type Effect = z.infer<typeof Effect>;
+
+/** What the organisation tells a transition: where returned cases go. */
+export interface LifecycleContext {
+  countyCentreUnitId: string;
+  /** The township centre a case in this township falls back to. */
+  townshipCentreOf(townshipId: string | undefined): string | undefined;
+  unitExists(unitId: string): boolean;
+  /** SLA deadlines for this case's category, from `from`. */
+  deadline(kind: 'accept' | 'resolve', from: Date): Date;
+  ratingWindowDays: number;
+}
+
+export interface TransitionPlan {
+  action: ActionName;
+  from: { stage: Stage; version: number };
+  to: Stage;
+  event: TimelineEvent;
+  /** Attributes to set on the case (besides stage, version, updatedAt, timeline). */
+  set: Partial<
+    Pick<
+      CaseState,
+      'unitId' | 'resolvedBy' | 'timer' | 'escalation' | 'rating' | 'returnVisit' | 'mergedInto'
+    >
+  >;
+  /** Attributes to remove. */
+  remove: ReadonlyArray<'resolvedBy' | 'timer' | 'returnVisit'>;
+  /** Increment the transfer count (returns and reassignments). */
+  transfer: boolean;
+  effects: Effect[];
+}
+
+export type PlanResult =
+  | { ok: true; plan: TransitionPlan }
+  | { ok: false; reason: 'stage'; allowed: ActionName[] }
+  | { ok: false; reason: 'forbidden'; allowed: ActionName[] }
+  | { ok: false; reason: 'invalid'; message: string; path: string };
+
+// ─── who ───────────────────────────────────────────────────────────────────────────────────────
+
+/** The unit that owns the case acts on it: its handlers, or the centre's dispatchers when the centre owns it. */
+export const ownsCase = (staff: Staff, c: CaseState): boolean =>
+  (staff.role === 'unit_handler' || staff.role === 'centre_dispatcher') && staff.unitId === c.unitId;
+
+/** Oversight: the dispatchers of the case's township centre, and the county centre's supervisors. */
+export const supervisesCase = (staff: Staff, c: CaseState): boolean =>
+  staff.role === 'county_supervisor' ||
+  (staff.role === 'centre_dispatcher' && staff.townshipId === c.townshipId);
+
+/** Which cases a member of staff can see at all; everything else is a 404 to them. */
+export function canSee(staff: Staff, c: CaseState): boolean {
+  switch (staff.role) {
+    case 'unit_handler':
+      return staff.unitId === c.unitId;
+    case 'centre_dispatcher':
+      return staff.unitId === c.unitId || staff.townshipId === c.townshipId;
+    case 'grid_worker':
+      return staff.communityId === c.communityId;
+    case 'county_supervisor':
+    case 'admin':
+      return true;
+  }
+}
+
+const staffOf = (actor: Actor): Staff | undefined => (actor.kind === 'staff' ? actor.staff : undefined);
+
+// ─── the table ─────────────────────────────────────────────────────────────────────────────────
+
+interface Rule<A extends CaseAction> {
+  from: readonly Stage[];
+  who: (actor: Actor, c: CaseState) => boolean;
+  /** The stage after it, and what it records; may refuse with a field error. */
+  apply: (
+    c: CaseState,
+    action: A,
+    ctx: LifecycleContext,
+    now: Date,
+    actor: Actor,
+  ) =>
+    | {
+        to: Stage;
+        set?: TransitionPlan['set'];
+        remove?: TransitionPlan['remove'];
+        transfer?: boolean;
+        effects?: Effect[];
+      }
+    | { invalid: string; path: string };
+}
+
+type RuleTable = { [N in ActionName]: Rule<Extract<CaseAction, { action: N }>> };
+
+const byStaff =
+  (allowed: (staff: Staff, c: CaseState) => boolean) =>
+  (actor: Actor, c: CaseState): boolean => {
+    const staff = staffOf(actor);
+    return staff !== undefined && allowed(staff, c);
+  };
+
+const bySystem = (actor: Actor) => actor.kind === 'system';
+
+const iso = (d: Date) => d.toISOString();
+
+export const caseTransitions: RuleTable = {
+  dispatch: {
+    from: ['registered'],
+    who: bySystem,
+    apply: (c, _a, ctx, now) => ({
+      to: 'dispatched',
+      set: { timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
+      effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'routed' }],
+    }),
+  },
+  accept: {
+    from: ['dispatched'],
+    who: byStaff(ownsCase),
+    apply: (c, _a, ctx) => ({
+      to: 'in_progress',
+      // The resolve clock runs from when the case reached the unit, not from when it was accepted.
+      set: { timer: { kind: 'resolve_due', at: iso(ctx.deadline('resolve', new Date(dispatchedAt(c)))) } },
+    }),
+  },
+  return: {
+    from: ['dispatched', 'in_progress'],
+    // A department sends back what is not its own; a centre returns to the county centre.
+    who: byStaff(ownsCase),
+    apply: (c, _a, ctx, now) => {
+      const centre = ctx.townshipCentreOf(c.townshipId);
+      const target = centre && centre !== c.unitId ? centre : ctx.countyCentreUnitId;
+      if (target === c.unitId)
+        return { invalid: 'the county centre has nobody to return a case to', path: 'action' };
+      return {
+        to: 'dispatched',
+        set: { unitId: target, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
+        remove: ['resolvedBy'],
+        transfer: true,
+        effects: [{ kind: 'dispatch', unitId: target, reason: 'returned' }],
+      };
+    },
+  },
+  reassign: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    who: byStaff(supervisesCase),
+    apply: (c, a, ctx, now) => {
+      if (!ctx.unitExists(a.unitId)) return { invalid: `no unit ${a.unitId}`, path: 'unitId' };
+      if (a.unitId === c.unitId) return { invalid: 'the case is already with this unit', path: 'unitId' };
+      return {
+        to: 'dispatched',
+        set: { unitId: a.unitId, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
+        remove: ['resolvedBy'],
+        transfer: true,
+        effects: [{ kind: 'dispatch', unitId: a.unitId, reason: 'reassigned' }],
+      };
+    },
+  },
+  resolve: {
+    from: ['in_progress'],
+    who: byStaff(ownsCase),
+    apply: (_c, _a, _ctx, _now, actor) => ({
+      to: 'resolved',
+      ...(actor.kind === 'staff' ? { set: { resolvedBy: actor.staff.userId } } : {}),
+      remove: ['timer'],
+    }),
+  },
+  verify: {
+    from: ['resolved'],
+    // 核查: someone other than the person who resolved it.
+    who: byStaff((s, c) => supervisesCase(s, c) && s.userId !== c.resolvedBy),
+    apply: () => ({ to: 'verified' }),
+  },
+  reject_resolution: {
+    from: ['resolved'],
+    who: byStaff((s, c) => supervisesCase(s, c) && s.userId !== c.resolvedBy),
+    apply: (c, _a, ctx) => ({
+      to: 'in_progress',
+      set: { timer: { kind: 'resolve_due', at: iso(ctx.deadline('resolve', new Date(dispatchedAt(c)))) } },
+      remove: ['resolvedBy'],
+    }),
+  },
+  close: {
+    from: ['verified'],
+    who: byStaff(supervisesCase),
+    apply: (_c, _a, ctx, now) => ({
+      to: 'closed',
+      set: {
+        timer: {
+          kind: 'rating_window',
+          at: iso(new Date(now.getTime() + ctx.ratingWindowDays * 86_400_000)),
+        },
+      },
+    }),
+  },
+  rate: {
+    from: ['closed'],
+    who: (actor) => actor.kind === 'reporter',
+    apply: (_c, a, _ctx, now) => {
+      if (!Number.isInteger(a.score) || a.score < 1 || a.score > 5)
+        return { invalid: 'rate from 1 to 5', path: 'score' };
+      const unhappy = a.score <= 2;
+      return {
+        to: 'evaluated',
+        set: {
+          rating: { score: a.score, comment: a.comment, at: iso(now) },
+          ...(unhappy ? { returnVisit: { status: 'pending', reason: 'low_rating' } } : {}),
+        },
+        remove: ['timer'],
+      };
+    },
+  },
+  flag_unrated: {
+    from: ['closed'],
+    who: bySystem,
+    apply: (c) =>
+      c.returnVisit
+        ? { invalid: 'already on the return-visit list', path: 'action' }
+        : {
+            to: 'closed',
+            set: { returnVisit: { status: 'pending', reason: 'no_rating' } },
+            remove: ['timer'],
+          },
+  },
+  record_return_visit: {
+    from: ['closed', 'evaluated'],
+    who: byStaff(
+      (s, c) => (s.role === 'grid_worker' && s.communityId === c.communityId) || supervisesCase(s, c),
+    ),
+    apply: (c, a) =>
+      c.returnVisit?.status !== 'pending'
+        ? { invalid: 'the case is not on the return-visit list', path: 'action' }
+        : { to: c.stage, set: { returnVisit: { ...c.returnVisit, status: 'done', outcome: a.outcome } } },
+  },
+  reopen: {
+    from: ['closed', 'evaluated'],
+    who: byStaff(supervisesCase),
+    apply: (c, _a, ctx, now) => ({
+      to: 'dispatched',
+      set: { timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
+      remove: ['resolvedBy'],
+      effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'reopened' }],
+    }),
+  },
+  merge: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    who: byStaff((s, c) => supervisesCase(s, c) || ownsCase(s, c)),
+    apply: (c, a) =>
+      a.into === c.trackingCode
+        ? { invalid: 'a case cannot be merged into itself', path: 'into' }
+        : {
+            to: 'merged',
+            set: { mergedInto: a.into },
+            remove: ['timer'],
+            effects: [{ kind: 'link_duplicate', into: a.into }],
+          },
+  },
+  escalate: {
+    from: ['dispatched', 'in_progress'],
+    who: bySystem,
+    apply: (c, a, _ctx, now) =>
+      c.escalation
+        ? { invalid: 'already escalated', path: 'action' }
+        : {
+            to: c.stage,
+            set: { escalation: { at: iso(now), reason: a.reason } },
+            remove: ['timer'],
+            effects: [{ kind: 'escalation_notice', reason: a.reason }],
+          },
+  },
+};
+
+/** When the case entered its current stage (for time-per-stage statistics). */
+export function enteredStageAt(c: CaseState): string {
+  let at = c.submittedAt;
+  for (let i = c.timeline.length - 1; i >= 0; i--) {
+    const event = c.timeline[i];
+    if (!event || event.stage !== c.stage) break;
+    at = event.at;
+  }
+  return at;
+}
+
+/** When the case last reached its current unit (for the resolve deadline). */
+function dispatchedAt(c: CaseState): string {
+  for (let i = c.timeline.length - 1; i >= 0; i--) {
+    const event = c.timeline[i];
+    if (event?.stage === 'dispatched') return event.at;
+  }
+  return c.submittedAt;
+}
+
+const actionNames: readonly ActionName[] = [
+  'dispatch',
+  'accept',
+  'return',
+  'reassign',
+  'resolve',
+  'verify',
+  'reject_resolution',
+  'close',
+  'rate',
+  'flag_unrated',
+  'record_return_visit',
+  'reopen',
+  'merge',
+  'escalate',
+];
+
+/** The actions this actor may take on this case now (what the console offers). */
+export function allowedActions(c: CaseState, actor: Actor): ActionName[] {
+  return actionNames.filter((name) => {
+    const rule: Rule<CaseAction> = ruleFor(name);
+    return rule.from.includes(c.stage) && rule.who(actor, c);
+  });
+}
+
+function ruleFor(name: ActionName): Rule<CaseAction> {
+  // Each entry handles its own action type and is only ever called with it (planTransition looks
+  // the rule up by the action's own name); TypeScript cannot correlate the two, hence the widening.
+  return caseTransitions[name] as Rule<CaseAction>;
+}
+
+const byOf = (actor: Actor): string =>
+  actor.kind === 'staff' ? actor.staff.userId : actor.kind === 'system' ? `system:${actor.name}` : 'reporter';
+
+/**
+ * Plans `action` on case `c` by `actor` at `now`: refused when the stage does not allow it
+ * (naming the actions that are allowed), when the actor may not take it, or when its fields
+ * do not make sense; otherwise the exact change to write and the effects to run after.
+ */
+export function planTransition(
+  c: CaseState,
+  action: CaseAction,
+  actor: Actor,
+  ctx: LifecycleContext,
+  now: Date,
+): PlanResult {
+  const rule = ruleFor(action.action);
+  const allowed = allowedActions(c, actor);
+  if (!rule.from.includes(c.stage)) return { ok: false, reason: 'stage', allowed };
+  if (!rule.who(actor, c)) return { ok: false, reason: 'forbidden', allowed };
+  const outcome = rule.apply(c, action, ctx, now, actor);
+  if ('invalid' in outcome)
+    return { ok: false, reason: 'invalid', message: outcome.invalid, path: outcome.path };
+
+  const set = outcome.set ?? {};
+  const unitId = set.unitId ?? c.unitId;
+  const note = 'note' in action ? action.note : undefined;
+  const event: TimelineEvent = {
+    stage: outcome.to,
+    at: iso(now),
+    by: byOf(actor),
+    action: action.action,
+    unitId,
+    note,
+  };
+  const stats: Effect = {
+    kind: 'stats',
+    at: iso(now),
+    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c) },
+    to: { stage: outcome.to, unitId },
+    ...(set.rating ? { rating: set.rating.score } : {}),
+    ...(set.escalation ? { escalated: true } : {}),
+  };
+  return {
+    ok: true,
+    plan: {
+      action: action.action,
+      from: { stage: c.stage, version: c.version },
+      to: outcome.to,
+      event,
+      set,
+      remove: outcome.remove ?? [],
+      transfer: outcome.transfer ?? false,
+      effects: [...(outcome.effects ?? []), stats],
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Staff and what they may see. Roles and scope come from identity-token claims (Cognito in AWS,
+ * the local runtime's issuer on a laptop); handlers read them the same way in both.
+ */
+import * as z from 'zod';
+import { EntityId } from './organisation.ts';
+
+export const Role = z.enum([
+  'unit_handler',
+  'centre_dispatcher',
+  'grid_worker',
+  'county_supervisor',
+  'admin',
+]);
+export type Role = z.infer<typeof Role>;
+
+/**
+ * The claims every staff token carries. Custom claims are strings in Cognito, hence `custom:`
+ * names and string values: `custom:unitId` for handlers and dispatchers (their centre),
+ * `custom:townshipId` for dispatchers, `custom:communityId` and `custom:gridId` for grid workers.
+ */
+export const StaffClaims = z.object({
+  sub: z.string().min(1),
+  'custom:role': Role,
+  'custom:displayName': z.string().min(1).optional(),
+  'custom:unitId': EntityId.optional(),
+  'custom:townshipId': EntityId.optional(),
+  'custom:communityId': EntityId.optional(),
+  'custom:gridId': EntityId.optional(),
+});
+export type StaffClaims = z.infer<typeof StaffClaims>;
+
+/** A signed-in member of staff, with the scope their role gives them. */
+export type Staff =
+  | { role: 'unit_handler'; userId: string; name: string; unitId: string }
+  | { role: 'centre_dispatcher'; userId: string; name: string; unitId: string; townshipId: string }
+  | { role: 'grid_worker'; userId: string; name: string; communityId: string; gridId?: string }
+  | { role: 'county_supervisor'; userId: string; name: string }
+  | { role: 'admin'; userId: string; name: string };
+
+/** Claims → Staff; undefined when the claims lack what the role needs (a misconfigured user). */
+export function staffFromClaims(claims: StaffClaims): Staff | undefined {
+  const userId = claims.sub;
+  const name = claims['custom:displayName'] ?? userId;
+  switch (claims['custom:role']) {
+    case 'unit_handler': {
+      const unitId = claims['custom:unitId'];
+      return unitId ? { role: 'unit_handler', userId, name, unitId } : undefined;
+    }
+    case 'centre_dispatcher': {
+      const unitId = claims['custom:unitId'];
+      const townshipId = claims['custom:townshipId'];
+      return unitId && townshipId
+        ? { role: 'centre_dispatcher', userId, name, unitId, townshipId }
+        : undefined;
+    }
+    case 'grid_worker': {
+      const communityId = claims['custom:communityId'];
+      return communityId
+        ? { role: 'grid_worker', userId, name, communityId, gridId: claims['custom:gridId'] }
+        : undefined;
+    }
+    case 'county_supervisor':
+      return { role: 'county_supervisor', userId, name };
+    case 'admin':
+      return { role: 'admin', userId, name };
+  }
+}

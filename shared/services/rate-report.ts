@@ -1,0 +1,60 @@
+/**
+ * The resident's rating (考核评价): 1–5 with an optional comment, on a closed case, only by the
+ * person who reported it — proven by the private token from the 202 answer (or, by SMS, by the
+ * reporting phone). A rating of 1–2 puts the case on the return-visit list.
+ */
+import * as z from 'zod';
+import type { CaseState } from '../domain/case.ts';
+import { reporterTokenMatches } from '../domain/reporter-token.ts';
+import { normaliseTrackingCode } from '../domain/tracking-code.ts';
+import { NotFoundError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
+import { applyCaseAction, type TransitionDeps } from './transition-case.ts';
+
+export const RatingRequest = z.object({
+  token: z.string().min(10).max(200),
+  score: z.coerce.number().int('a whole number from 1 to 5').min(1, 'from 1 to 5').max(5, 'from 1 to 5'),
+  comment: z
+    .string()
+    .trim()
+    .max(500, 'at most 500 characters')
+    .optional()
+    .transform((c) => (c ? c : undefined)),
+});
+
+/** Proof of being the reporter: the web token, or the phone the report came from. */
+export type ReporterProof = { kind: 'token'; token: string } | { kind: 'phone'; phone: string };
+
+// Same answer for "no such case" and "not your case": the code alone must not reveal anything.
+const notYours = () => new NotFoundError('No case with this code can be rated with these details');
+
+export async function rateCase(
+  code: string,
+  proof: ReporterProof,
+  score: number,
+  comment: string | undefined,
+  deps: TransitionDeps,
+): Promise<CaseState> {
+  const canonical = normaliseTrackingCode(code);
+  if (!canonical) throw notYours();
+  const [state, report] = await Promise.all([deps.cases.getCase(canonical), deps.cases.getReport(canonical)]);
+  if (!state || !report) throw notYours();
+  const matches =
+    proof.kind === 'token'
+      ? reporterTokenMatches(proof.token, report.reporterTokenHash)
+      : report.contactPhone !== undefined && report.contactPhone === proof.phone;
+  if (!matches) throw notYours();
+  return applyCaseAction(
+    state,
+    { action: 'rate', score, comment },
+    state.version,
+    { kind: 'reporter' },
+    deps,
+  );
+}
+
+/** `POST /api/reports/{trackingCode}/rating`. */
+export async function rateReport(code: string, body: unknown, deps: TransitionDeps): Promise<CaseState> {
+  const request = parseOrThrow(RatingRequest, body, 'The rating');
+  return rateCase(code, { kind: 'token', token: request.token }, request.score, request.comment, deps);
+}

@@ -1,0 +1,364 @@
+/**
+ * `npm run bench`: one bounded run that prints, as aligned tables, (1) every function's bundle as
+ * CDK builds it — size, gzip size, what the bytes are, and module-load time — beside a plain
+ * middy + zod + SQS baseline; (2) local end-to-end throughput and latency from POST /api/reports
+ * to the routed message on the unit's queue; (3) the AWS requests each report costs. Not part of
+ * `npm test`: it takes minutes and its figures depend on the machine.
+ *
+ * Flags: --reports N (2000), --concurrency N (16 POSTs in flight), --warmup N (20),
+ * --load-runs N (15), --poller-concurrency N (4, the local runtime's default), --timeout S (120,
+ * bound on the loaded end-to-end run), --unloaded N (50 reports one at a time afterwards),
+ * --profile-reports N (300 more under the CPU profiler), --without-idempotency-key,
+ * --all-functions, --keep-bundles, --skip-bundles, --skip-e2e.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { topology } from '../../infra/topology.ts';
+import { RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
+import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
+import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
+import { int, kb, ms, printTable } from './table.ts';
+
+/** Whatever happens, the bench stops by itself; the phases have their own, tighter bounds. */
+const HARD_LIMIT_MS = 6 * 60_000;
+
+const { values } = parseArgs({
+  options: {
+    reports: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '16' },
+    warmup: { type: 'string', default: '20' },
+    'load-runs': { type: 'string', default: '15' },
+    'poller-concurrency': { type: 'string', default: '4' },
+    timeout: { type: 'string', default: '120' },
+    unloaded: { type: 'string', default: '50' },
+    'profile-reports': { type: 'string', default: '300' },
+    'without-idempotency-key': { type: 'boolean', default: false },
+    'all-functions': { type: 'boolean', default: false },
+    'keep-bundles': { type: 'boolean', default: false },
+    'skip-bundles': { type: 'boolean', default: false },
+    'skip-e2e': { type: 'boolean', default: false },
+  },
+});
+
+function positiveInt(name: string, raw: string, min = 1): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const reports = positiveInt('reports', values.reports);
+const concurrency = positiveInt('concurrency', values.concurrency);
+const warmup = positiveInt('warmup', values.warmup, 0);
+const loadRuns = positiveInt('load-runs', values['load-runs']);
+const pollerConcurrency = positiveInt('poller-concurrency', values['poller-concurrency']);
+const timeoutS = positiveInt('timeout', values.timeout);
+const unloadedReports = positiveInt('unloaded', values.unloaded, 0);
+const profileReports = positiveInt('profile-reports', values['profile-reports'], 0);
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const progress = (line: string) => console.error(`[bench] ${line}`);
+
+const watchdog = setTimeout(() => {
+  console.error(`[bench] still running after ${HARD_LIMIT_MS / 60_000} min: giving up`);
+  process.exit(1);
+}, HARD_LIMIT_MS);
+watchdog.unref();
+
+/** Other work on the machine skews every timing here; the load average says how much there was. */
+const loadAverage = () =>
+  `${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ')} (1 / 5 / 15 min)`;
+
+function printMachine() {
+  const cpus = os.cpus();
+  printTable(
+    'Machine',
+    [{ title: 'what' }, { title: 'value' }],
+    [
+      ['node', process.version],
+      ['CPU', `${cpus[0]?.model ?? 'unknown'} (${cpus[0]?.speed ?? '?'} MHz reported)`],
+      ['cores', `${os.availableParallelism()} available (${cpus.length} online)`],
+      ['memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
+      ['OS', `${os.type()} ${os.release()} ${os.arch()}`],
+      ['load average', loadAverage()],
+      ['date', new Date().toISOString()],
+    ],
+  );
+}
+
+function printBundles(report: BundleReport) {
+  const baseline = report.measured.find((m) => m.target.name === BASELINE);
+  const rows = report.measured.map((m) => [
+    m.target.name === BASELINE ? `${BASELINE} (middy + zod + SQS)` : m.target.name,
+    int(m.bytes),
+    kb(m.bytes),
+    kb(m.gzipBytes),
+    baseline ? `${(m.bytes / baseline.bytes).toFixed(2)}×` : '',
+    ms(m.loadMs),
+    ms(m.loadMinMs),
+    kb(m.mapBytes),
+    m.copiedBytes ? kb(m.copiedBytes) : '',
+  ]);
+  printTable(
+    'Bundles as CDK builds them (esbuild, ESM, minified, node24), and their module load time over an empty node',
+    [
+      { title: 'function' },
+      { title: 'bytes', align: 'right' },
+      { title: 'size', align: 'right' },
+      { title: 'gzip', align: 'right' },
+      { title: 'vs baseline', align: 'right' },
+      { title: 'load (median)', align: 'right' },
+      { title: 'load (fastest)', align: 'right' },
+      { title: 'map file', align: 'right' },
+      { title: 'copied beside', align: 'right' },
+    ],
+    rows,
+  );
+  console.log(
+    `\nLoad = \`node --input-type=module -e "await import(bundle)"\` minus an empty \`node -e ""\` ` +
+      `(median ${ms(report.emptyNodeMs)}, fastest ${ms(report.emptyNodeMinMs)}), ${report.runs} runs each, interleaved.`,
+  );
+  for (const failure of report.failed) console.log(`NOT MEASURED ${failure.target.name}: ${failure.error}`);
+
+  printTable(
+    'What the bytes are (minified bytes in the bundle, by package group)',
+    [{ title: 'function' }, ...compositionGroups.map((g) => ({ title: g, align: 'right' as const }))],
+    report.measured.map((m) => [m.target.name, ...compositionGroups.map((g) => kb(m.composition[g]))]),
+  );
+  const others = new Map<string, number>();
+  for (const m of report.measured) {
+    for (const [pkg, bytes] of m.otherPackages) others.set(pkg, Math.max(others.get(pkg) ?? 0, bytes));
+  }
+  const top = [...others]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`);
+  if (top.length)
+    console.log(`\n'other' is mostly (largest in any one bundle): ${top.join(', ')}; plus esbuild glue.`);
+}
+
+const dist = (d: Distribution) => [ms(d.p50), ms(d.p90), ms(d.p99), ms(d.max)];
+
+function printEndToEnd(r: EndToEndReport) {
+  const rejected = [...r.rejected].map(([status, n]) => `${n}× ${status}`).join(', ') || '0';
+  const notSent = r.reports - r.accepted - [...r.rejected.values()].reduce((a, b) => a + b, 0);
+  printTable(
+    `End to end, local in-memory runtime: POST /api/reports → routed message received from the unit queue`,
+    [
+      { title: 'reports' },
+      { title: 'in flight', align: 'right' },
+      { title: 'wall', align: 'right' },
+      { title: 'reports/s', align: 'right' },
+      { title: 'p50', align: 'right' },
+      { title: 'p90', align: 'right' },
+      { title: 'p99', align: 'right' },
+      { title: 'max', align: 'right' },
+      { title: 'never arrived', align: 'right' },
+      { title: 'not 202', align: 'right' },
+    ],
+    [
+      [
+        int(r.reports),
+        String(concurrency),
+        `${(r.wallMs / 1000).toFixed(1)} s`,
+        r.wallMs > 0 ? (r.arrived / (r.wallMs / 1000)).toFixed(1) : '–',
+        ...dist(r.latency),
+        String(r.missing + Math.max(0, notSent)),
+        rejected,
+      ],
+    ],
+  );
+  console.log(
+    `\n${int(r.arrived)} of ${int(r.accepted)} accepted reports arrived` +
+      `${r.timedOut ? ` (TIMED OUT after ${timeoutS} s)` : ''}${notSent > 0 ? `, ${notSent} never sent before the deadline` : ''}; ` +
+      `${r.duplicates} duplicate deliveries; ${r.categoriesUsed} categories × ${r.communitiesUsed} communities mixed, ` +
+      `reaching ${r.unitsReached} unit queues; runtime errors: ${r.runtimeErrors}` +
+      `${r.firstRuntimeError ? ` (first: ${r.firstRuntimeError})` : ''}.`,
+  );
+  console.log(
+    `Median latency by fifth of the run, in the order reports were accepted: ${r.latencyTrend.map(ms).join(' → ')}.`,
+  );
+
+  const fnRows = [...r.functions]
+    .filter(([, s]) => s.invocations > 0)
+    .map(([name, s]) => [
+      `${name} (invocation)${s.failedRecords ? ` — ${s.failedRecords} records FAILED` : ''}`,
+      int(s.invocations),
+      (s.records / s.invocations).toFixed(2),
+      ...dist(s.durations),
+    ]);
+  printTable(
+    'Where the time goes',
+    [
+      { title: 'stage' },
+      { title: 'count', align: 'right' },
+      { title: 'items each', align: 'right' },
+      { title: 'p50', align: 'right' },
+      { title: 'p90', align: 'right' },
+      { title: 'p99', align: 'right' },
+      { title: 'max', align: 'right' },
+    ],
+    [
+      [`POST sent → 202 read (gateway + submit-report)`, int(r.accept.count), '1', ...dist(r.accept)],
+      ['202 read → routed message received', int(r.route.count), '1', ...dist(r.route)],
+      ...fnRows,
+      ...(r.unloaded
+        ? [
+            [
+              'one at a time: POST sent → routed message',
+              int(r.unloaded.latency.count),
+              '1',
+              ...dist(r.unloaded.latency),
+            ],
+            [
+              'one at a time: POST sent → 202 read',
+              int(r.unloaded.accept.count),
+              '1',
+              ...dist(r.unloaded.accept),
+            ],
+            [
+              'one at a time: 202 read → routed message',
+              int(r.unloaded.route.count),
+              '1',
+              ...dist(r.unloaded.route),
+            ],
+          ]
+        : []),
+    ],
+  );
+  console.log(
+    `\nRows without 'one at a time' are the loaded run (${concurrency} in flight); function rows are invocation ` +
+      `durations (route-report's cover a batch). This process (bench client, gateway, handlers, dynalite, fauxqs) ` +
+      `kept ${r.coresUsed.toFixed(2)} cores busy, event-loop utilisation ${(r.eventLoopUtilization * 100).toFixed(0)}%, ` +
+      `${r.cpuMsPerReport.toFixed(1)} ms of CPU per report. Hosted functions: ${r.hostedFunctions.join(', ')}.`,
+  );
+  if (r.cpu.length) {
+    printTable(
+      `Where the CPU goes (V8 sampling profile over ${profileReports} further reports, ${concurrency} in flight; self time)`,
+      [{ title: 'code' }, { title: 'CPU', align: 'right' }, { title: 'share', align: 'right' }],
+      r.cpu.map((c) => [c.group, `${int(c.ms)} ms`, `${(c.share * 100).toFixed(1)}%`]),
+    );
+  }
+
+  const perReport = (n: number) => (n / r.accepted).toFixed(3);
+  const system = r.requests.filter((x) => x.origin !== 'bench');
+  const label = (origin: string) =>
+    origin === RUNTIME_ORIGIN
+      ? 'event source mapping *'
+      : origin === UNATTRIBUTED_ORIGIN
+        ? 'unattributed'
+        : origin;
+  const order = (origin: string) => (origin === RUNTIME_ORIGIN ? 2 : origin === UNATTRIBUTED_ORIGIN ? 3 : 1);
+  const rows = system
+    .sort(
+      (a, b) =>
+        order(a.origin) - order(b.origin) ||
+        a.origin.localeCompare(b.origin) ||
+        a.service.localeCompare(b.service) ||
+        a.operation.localeCompare(b.operation),
+    )
+    .map((x) => [
+      label(x.origin),
+      x.service === 'dynamodb' ? 'DynamoDB' : x.service === 'sqs' ? 'SQS' : x.service,
+      x.operation,
+      int(x.count),
+      perReport(x.count),
+    ]);
+  const sum = (pred: (x: (typeof system)[number]) => boolean) =>
+    system.filter(pred).reduce((a, x) => a + x.count, 0);
+  const byFunctions = (service: string) =>
+    sum((x) => x.service === service && x.origin !== RUNTIME_ORIGIN && x.origin !== UNATTRIBUTED_ORIGIN);
+  rows.push(
+    [
+      'all functions',
+      'DynamoDB',
+      '(total)',
+      int(byFunctions('dynamodb')),
+      perReport(byFunctions('dynamodb')),
+    ],
+    ['all functions', 'SQS', '(total)', int(byFunctions('sqs')), perReport(byFunctions('sqs'))],
+  );
+  printTable(
+    `AWS requests per report (over the ${int(r.accepted)} measured reports; warm-up and the bench's own consumers excluded)`,
+    [
+      { title: 'made by' },
+      { title: 'service' },
+      { title: 'operation' },
+      { title: 'requests', align: 'right' },
+      { title: 'per report', align: 'right' },
+    ],
+    rows,
+  );
+  const benchCalls = r.requests.filter((x) => x.origin === 'bench').reduce((a, x) => a + x.count, 0);
+  console.log(
+    `\nExcluded: ${int(benchCalls)} requests by the bench's consumers (ReceiveMessage, DeleteMessageBatch).`,
+  );
+}
+
+const BASELINE = 'BASELINE';
+
+console.log('# civicloop benchmark');
+console.log(
+  `\nnpm run bench -- --reports ${reports} --concurrency ${concurrency} --warmup ${warmup} --load-runs ${loadRuns} ` +
+    `--poller-concurrency ${pollerConcurrency} --unloaded ${unloadedReports} --profile-reports ${profileReports}${values['without-idempotency-key'] ? ' --without-idempotency-key' : ''}` +
+    `${values['all-functions'] ? ' --all-functions' : ''}`,
+);
+printMachine();
+
+if (!values['skip-bundles']) {
+  const outRoot = mkdtempSync(join(os.tmpdir(), 'civicloop-bench-'));
+  try {
+    const env = placeholderEnvironment(topology);
+    progress(`bundling ${topology.functions.length} functions and the baseline into ${outRoot}`);
+    const report = await benchBundles({
+      targets: [
+        ...topology.functions.map((fn) => ({ name: fn.name, entry: fn.entry, env, copyFiles: fn.copyFiles })),
+        { name: BASELINE, entry: 'test/bench/baseline-handler.ts', env },
+      ],
+      repoRoot,
+      outRoot,
+      runs: loadRuns,
+      progress,
+    });
+    printBundles(report);
+  } finally {
+    if (values['keep-bundles']) progress(`bundles kept in ${outRoot}`);
+    else rmSync(outRoot, { recursive: true, force: true });
+  }
+}
+
+if (!values['skip-e2e']) {
+  progress('starting the in-memory local runtime');
+  try {
+    const report = await benchEndToEnd({
+      reports,
+      concurrency,
+      warmup,
+      pollerConcurrency,
+      timeoutMs: timeoutS * 1000,
+      idempotencyKeys: !values['without-idempotency-key'],
+      allFunctions: values['all-functions'],
+      unloadedReports,
+      profileReports,
+      progress,
+    });
+    printEndToEnd(report);
+    if (report.missing > 0 || report.timedOut) process.exitCode = 1;
+  } catch (error) {
+    console.log(`\nEND TO END NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+console.log(`\nLoad average at the end: ${loadAverage()}.`);
+
+// Handler modules keep SDK clients (and their sockets' timers) alive; the run is over.
+process.exit(process.exitCode ?? 0);

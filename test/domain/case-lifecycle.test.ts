@@ -1,0 +1,462 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseState, Stage } from '../../shared/domain/case.ts';
+import {
+  type ActionName,
+  type Actor,
+  allowedActions,
+  type CaseAction,
+  canSee,
+  type LifecycleContext,
+  planTransition,
+} from '../../shared/domain/case-lifecycle.ts';
+import type { Staff } from '../../shared/domain/staff.ts';
+
+const NOW = new Date('2026-11-30T02:00:00.000Z');
+
+const ctx: LifecycleContext = {
+  countyCentreUnitId: 'county-centre',
+  townshipCentreOf: (t) => (t ? `centre-${t}` : undefined),
+  unitExists: (u) =>
+    [
+      'county-centre',
+      'centre-chengdong',
+      'centre-dongquan',
+      'transport',
+      'urban-management',
+      'psb-antifraud',
+    ].includes(u),
+  deadline: (kind, from) => new Date(from.getTime() + (kind === 'accept' ? 1 : 5) * 86_400_000),
+  ratingWindowDays: 3,
+};
+
+const caseAt = (stage: Stage, extra: Partial<CaseState> = {}): CaseState => ({
+  trackingCode: 'K7M2QX9PA',
+  submissionId: '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+  stage,
+  version: 4,
+  category: 'road',
+  communityId: 'chengdong-kangning',
+  townshipId: 'chengdong',
+  unitId: 'urban-management',
+  routing: { kind: 'rule', ruleId: 'road-chengdong' },
+  channel: 'web',
+  submittedAt: '2026-11-29T08:00:00.000Z',
+  updatedAt: '2026-11-29T09:00:00.000Z',
+  timeline: [
+    { stage: 'received', at: '2026-11-29T08:00:00.000Z', by: 'channel:web' },
+    {
+      stage: 'registered',
+      at: '2026-11-29T08:00:01.000Z',
+      by: 'system:route-report',
+      unitId: 'urban-management',
+    },
+    {
+      stage: 'dispatched',
+      at: '2026-11-29T08:00:02.000Z',
+      by: 'system:route-report',
+      unitId: 'urban-management',
+    },
+  ],
+  ...extra,
+});
+
+const staff = {
+  handler: { role: 'unit_handler', userId: 'u-handler', name: 'H', unitId: 'urban-management' },
+  otherHandler: { role: 'unit_handler', userId: 'u-other', name: 'O', unitId: 'transport' },
+  dispatcher: {
+    role: 'centre_dispatcher',
+    userId: 'u-disp',
+    name: 'D',
+    unitId: 'centre-chengdong',
+    townshipId: 'chengdong',
+  },
+  otherDispatcher: {
+    role: 'centre_dispatcher',
+    userId: 'u-disp2',
+    name: 'D2',
+    unitId: 'centre-dongquan',
+    townshipId: 'dongquan',
+  },
+  gridWorker: { role: 'grid_worker', userId: 'u-grid', name: 'G', communityId: 'chengdong-kangning' },
+  otherGridWorker: {
+    role: 'grid_worker',
+    userId: 'u-grid2',
+    name: 'G2',
+    communityId: 'dongquan-weijiazhuang',
+  },
+  supervisor: { role: 'county_supervisor', userId: 'u-sup', name: 'S' },
+  admin: { role: 'admin', userId: 'u-admin', name: 'A' },
+} satisfies Record<string, Staff>;
+
+const as = (s: Staff): Actor => ({ kind: 'staff', staff: s });
+const system: Actor = { kind: 'system', name: 'test' };
+const reporter: Actor = { kind: 'reporter' };
+
+/** The specification, written out independently of the table it checks. */
+const spec: Record<
+  ActionName,
+  { from: Stage[]; actor: Actor; action: CaseAction; state?: Partial<CaseState> }
+> = {
+  dispatch: { from: ['registered'], actor: system, action: { action: 'dispatch' } },
+  accept: { from: ['dispatched'], actor: as(staff.handler), action: { action: 'accept' } },
+  return: {
+    from: ['dispatched', 'in_progress'],
+    actor: as(staff.handler),
+    action: { action: 'return', note: '不归我们管' },
+  },
+  reassign: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    actor: as(staff.dispatcher),
+    action: { action: 'reassign', unitId: 'transport' },
+  },
+  resolve: {
+    from: ['in_progress'],
+    actor: as(staff.handler),
+    action: { action: 'resolve', note: '已修复路灯' },
+  },
+  verify: { from: ['resolved'], actor: as(staff.dispatcher), action: { action: 'verify' } },
+  reject_resolution: {
+    from: ['resolved'],
+    actor: as(staff.dispatcher),
+    action: { action: 'reject_resolution', note: '现场仍未修好' },
+  },
+  close: { from: ['verified'], actor: as(staff.dispatcher), action: { action: 'close' } },
+  rate: { from: ['closed'], actor: reporter, action: { action: 'rate', score: 4 } },
+  flag_unrated: { from: ['closed'], actor: system, action: { action: 'flag_unrated' } },
+  record_return_visit: {
+    from: ['closed', 'evaluated'],
+    actor: as(staff.gridWorker),
+    action: { action: 'record_return_visit', outcome: 'satisfied', note: '居民表示满意' },
+    state: { returnVisit: { status: 'pending', reason: 'low_rating' } },
+  },
+  reopen: {
+    from: ['closed', 'evaluated'],
+    actor: as(staff.dispatcher),
+    action: { action: 'reopen', note: '居民反映问题复发' },
+  },
+  merge: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    actor: as(staff.dispatcher),
+    action: { action: 'merge', into: 'R4D8WNC3E' },
+  },
+  escalate: {
+    from: ['dispatched', 'in_progress'],
+    actor: system,
+    action: { action: 'escalate', reason: 'accept_overdue' },
+  },
+};
+
+const allStages: Stage[] = [
+  'received',
+  'registered',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'verified',
+  'closed',
+  'evaluated',
+  'merged',
+];
+
+describe('the case lifecycle table', () => {
+  for (const [name, s] of Object.entries(spec)) {
+    for (const stage of allStages) {
+      const allowed = s.from.includes(stage);
+      it(`${allowed ? 'allows' : 'refuses'} ${name} from ${stage}`, () => {
+        const result = planTransition(caseAt(stage, s.state), s.action, s.actor, ctx, NOW);
+        if (allowed) {
+          expect(result.ok).toBe(true);
+        } else {
+          expect(result).toMatchObject({ ok: false, reason: 'stage' });
+        }
+      });
+    }
+  }
+
+  it('names the actions that are allowed when it refuses one for its stage', () => {
+    const result = planTransition(
+      caseAt('dispatched'),
+      { action: 'resolve', note: 'x' },
+      as(staff.handler),
+      ctx,
+      NOW,
+    );
+    expect(result).toEqual({ ok: false, reason: 'stage', allowed: ['accept', 'return', 'merge'] });
+  });
+
+  it('bumps the version by one and records who, when, what and the note', () => {
+    const result = planTransition(
+      caseAt('in_progress'),
+      { action: 'resolve', note: '已修复' },
+      as(staff.handler),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan).toMatchObject({
+      from: { stage: 'in_progress', version: 4 },
+      to: 'resolved',
+      event: {
+        stage: 'resolved',
+        at: NOW.toISOString(),
+        by: 'u-handler',
+        action: 'resolve',
+        note: '已修复',
+        unitId: 'urban-management',
+      },
+      set: { resolvedBy: 'u-handler' },
+    });
+  });
+});
+
+describe('who may move a case', () => {
+  it('lets only the owning unit accept, resolve or return it', () => {
+    for (const action of [{ action: 'accept' }, { action: 'return', note: 'n' }] as const) {
+      expect(planTransition(caseAt('dispatched'), action, as(staff.otherHandler), ctx, NOW)).toMatchObject({
+        reason: 'forbidden',
+      });
+      expect(planTransition(caseAt('dispatched'), action, as(staff.supervisor), ctx, NOW)).toMatchObject({
+        reason: 'forbidden',
+      });
+    }
+    expect(
+      planTransition(
+        caseAt('in_progress'),
+        { action: 'resolve', note: 'n' },
+        as(staff.otherHandler),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ reason: 'forbidden' });
+  });
+
+  it('lets the centre dispatch what its own centre owns', () => {
+    const owned = caseAt('dispatched', { unitId: 'centre-chengdong', category: 'dispute' });
+    expect(planTransition(owned, { action: 'accept' }, as(staff.dispatcher), ctx, NOW).ok).toBe(true);
+  });
+
+  it('never lets the person who resolved a case verify it', () => {
+    const resolved = caseAt('resolved', { unitId: 'centre-chengdong', resolvedBy: 'u-disp' });
+    expect(planTransition(resolved, { action: 'verify' }, as(staff.dispatcher), ctx, NOW)).toMatchObject({
+      reason: 'forbidden',
+    });
+    expect(planTransition(resolved, { action: 'verify' }, as(staff.supervisor), ctx, NOW).ok).toBe(true);
+  });
+
+  it('keeps oversight within the dispatcher’s own township', () => {
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'reassign', unitId: 'transport' },
+        as(staff.otherDispatcher),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ reason: 'forbidden' });
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'reassign', unitId: 'transport' },
+        as(staff.supervisor),
+        ctx,
+        NOW,
+      ).ok,
+    ).toBe(true);
+  });
+
+  it('lets only the reporter rate, and only the system escalate or dispatch', () => {
+    expect(
+      planTransition(caseAt('closed'), { action: 'rate', score: 5 }, as(staff.supervisor), ctx, NOW),
+    ).toMatchObject({
+      reason: 'forbidden',
+    });
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'escalate', reason: 'accept_overdue' },
+        as(staff.supervisor),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ reason: 'forbidden' });
+    expect(planTransition(caseAt('registered'), { action: 'dispatch' }, reporter, ctx, NOW)).toMatchObject({
+      reason: 'forbidden',
+    });
+  });
+
+  it('lets the grid worker of the community record a return visit, not one from elsewhere', () => {
+    const visit = caseAt('evaluated', { returnVisit: { status: 'pending', reason: 'low_rating' } });
+    const action = { action: 'record_return_visit', outcome: 'satisfied', note: '已回访' } as const;
+    expect(planTransition(visit, action, as(staff.gridWorker), ctx, NOW).ok).toBe(true);
+    expect(planTransition(visit, action, as(staff.otherGridWorker), ctx, NOW)).toMatchObject({
+      reason: 'forbidden',
+    });
+  });
+
+  it('offers each role only what it may do now', () => {
+    expect(allowedActions(caseAt('dispatched'), as(staff.handler))).toEqual(['accept', 'return', 'merge']);
+    expect(allowedActions(caseAt('dispatched'), as(staff.dispatcher))).toEqual(['reassign', 'merge']);
+    expect(allowedActions(caseAt('dispatched'), as(staff.gridWorker))).toEqual([]);
+    expect(allowedActions(caseAt('resolved'), as(staff.supervisor))).toEqual(['verify', 'reject_resolution']);
+  });
+});
+
+describe('what a transition records', () => {
+  it('starts the accept clock when a case is dispatched and sends it to its unit', () => {
+    const result = planTransition(caseAt('registered'), { action: 'dispatch' }, system, ctx, NOW);
+    expect(result.ok && result.plan.set.timer).toEqual({
+      kind: 'accept_due',
+      at: '2026-12-01T02:00:00.000Z',
+    });
+    expect(result.ok && result.plan.effects[0]).toEqual({
+      kind: 'dispatch',
+      unitId: 'urban-management',
+      reason: 'routed',
+    });
+  });
+
+  it('counts the resolve deadline from when the case reached the unit', () => {
+    const result = planTransition(caseAt('dispatched'), { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(result.ok && result.plan.set.timer).toEqual({
+      kind: 'resolve_due',
+      at: '2026-12-04T08:00:02.000Z',
+    });
+  });
+
+  it('returns a case that is not the unit’s own to its township centre, as a transfer', () => {
+    const result = planTransition(
+      caseAt('dispatched'),
+      { action: 'return', note: '非本单位职责' },
+      as(staff.handler),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan).toMatchObject({
+      to: 'dispatched',
+      set: { unitId: 'centre-chengdong' },
+      transfer: true,
+      effects: [{ kind: 'dispatch', unitId: 'centre-chengdong', reason: 'returned' }, { kind: 'stats' }],
+    });
+  });
+
+  it('sends a case the township centre returns on to the county centre', () => {
+    const owned = caseAt('dispatched', { unitId: 'centre-chengdong' });
+    const result = planTransition(
+      owned,
+      { action: 'return', note: '跨乡镇' },
+      as(staff.dispatcher),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan.set.unitId).toBe('county-centre');
+  });
+
+  it('refuses to reassign to a unit that does not exist or already has it, naming the field', () => {
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'reassign', unitId: 'nobody' },
+        as(staff.dispatcher),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ ok: false, reason: 'invalid', path: 'unitId' });
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'reassign', unitId: 'urban-management' },
+        as(staff.dispatcher),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ ok: false, reason: 'invalid', path: 'unitId' });
+  });
+
+  it('opens a three-day rating window on close', () => {
+    const result = planTransition(caseAt('verified'), { action: 'close' }, as(staff.dispatcher), ctx, NOW);
+    expect(result.ok && result.plan.set.timer).toEqual({
+      kind: 'rating_window',
+      at: '2026-12-03T02:00:00.000Z',
+    });
+  });
+
+  it('puts a rating of 1 or 2 on the return-visit list, and not a 3', () => {
+    const low = planTransition(
+      caseAt('closed'),
+      { action: 'rate', score: 2, comment: '没修好' },
+      reporter,
+      ctx,
+      NOW,
+    );
+    expect(low.ok && low.plan.set).toMatchObject({
+      rating: { score: 2, comment: '没修好' },
+      returnVisit: { status: 'pending', reason: 'low_rating' },
+    });
+    const fine = planTransition(caseAt('closed'), { action: 'rate', score: 3 }, reporter, ctx, NOW);
+    expect(fine.ok && fine.plan.set.returnVisit).toBeUndefined();
+    expect(planTransition(caseAt('closed'), { action: 'rate', score: 6 }, reporter, ctx, NOW)).toMatchObject({
+      path: 'score',
+    });
+  });
+
+  it('escalates once: a second escalation of the same case is refused', () => {
+    const escalated = caseAt('dispatched', {
+      escalation: { at: NOW.toISOString(), reason: 'accept_overdue' },
+    });
+    expect(
+      planTransition(escalated, { action: 'escalate', reason: 'accept_overdue' }, system, ctx, NOW),
+    ).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('merges a duplicate into its original and links it there, never into itself', () => {
+    const result = planTransition(
+      caseAt('dispatched'),
+      { action: 'merge', into: 'R4D8WNC3E' },
+      as(staff.dispatcher),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan).toMatchObject({
+      to: 'merged',
+      set: { mergedInto: 'R4D8WNC3E' },
+      effects: [{ kind: 'link_duplicate', into: 'R4D8WNC3E' }, { kind: 'stats' }],
+    });
+    expect(
+      planTransition(
+        caseAt('dispatched'),
+        { action: 'merge', into: 'K7M2QX9PA' },
+        as(staff.dispatcher),
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ ok: false, path: 'into' });
+  });
+
+  it('counts every move in the statistics, from the time the case entered its stage', () => {
+    const result = planTransition(caseAt('dispatched'), { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(result.ok && result.plan.effects.at(-1)).toEqual({
+      kind: 'stats',
+      at: NOW.toISOString(),
+      from: { stage: 'dispatched', unitId: 'urban-management', since: '2026-11-29T08:00:02.000Z' },
+      to: { stage: 'in_progress', unitId: 'urban-management' },
+    });
+  });
+});
+
+describe('who can see a case', () => {
+  const c = caseAt('dispatched');
+  it.each([
+    ['the owning unit', staff.handler, true],
+    ['another unit', staff.otherHandler, false],
+    ['the township centre', staff.dispatcher, true],
+    ['another township centre', staff.otherDispatcher, false],
+    ['the community grid worker', staff.gridWorker, true],
+    ['a grid worker elsewhere', staff.otherGridWorker, false],
+    ['the county supervisor', staff.supervisor, true],
+    ['the admin', staff.admin, true],
+  ] as const)('%s: %s', (_who, s, visible) => {
+    expect(canSee(s, c)).toBe(visible);
+  });
+});

@@ -1,0 +1,378 @@
+/**
+ * The closed loop (六闭环) end to end on the local runtime: a form post becomes an evaluated case
+ * through the staff API, two staff acting at once never both win, each role sees only its own
+ * cases, the sweeper escalates once, and only the reporter can rate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { unitQueueName } from '../../infra/topology.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
+import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
+import { CaseEscalated } from '../../shared/domain/case.ts';
+import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { sweepCases } from '../../shared/services/sweep-cases.ts';
+import { drain, receiveMatching } from '../support/queues.ts';
+
+let rt: LocalRuntime;
+const tokens = new Map<string, string>();
+
+beforeAll(async () => {
+  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+  for (const user of [
+    'handler.transport',
+    'handler.antifraud',
+    'dispatcher.dongquan',
+    'dispatcher.chengdong',
+    'grid.kangning',
+    'supervisor',
+    'admin',
+  ]) {
+    tokens.set(user, await rt.signInAs(user));
+  }
+});
+afterAll(async () => {
+  await rt?.stop();
+});
+
+const Receipt = z.object({ trackingCode: z.string(), reporterToken: z.string() });
+const Detail = z.object({
+  id: z.string(),
+  stage: z.string(),
+  version: z.number(),
+  unitId: z.string(),
+  allowedActions: z.array(z.string()),
+  timeline: z.array(z.object({ stage: z.string(), action: z.string().optional(), by: z.string() })),
+  report: z.object({ description: z.string(), contactPhone: z.string().optional() }).nullable(),
+});
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    currentVersion: z.number().optional(),
+    allowedActions: z.array(z.string()).optional(),
+  }),
+});
+const List = z.object({
+  cases: z.array(z.object({ id: z.string(), stage: z.string() })),
+  cursor: z.string().optional(),
+});
+
+const api = async (path: string, init: { user?: string; method?: string; body?: unknown } = {}) => {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = init.user ? tokens.get(init.user) : undefined;
+  if (init.user && !token) throw new Error(`no token for ${init.user}`);
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${rt.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+};
+
+const submit = async (report: Record<string, string>) => {
+  const response = await fetch(`${rt.url}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(report),
+  });
+  return Receipt.parse(await response.json());
+};
+
+/** Waits (bounded) until the router has dispatched the case, by draining the unit's queue for it. */
+const dispatched = async (unitId: string, code: string) => {
+  const id = code.replaceAll('-', '');
+  const message = await receiveMatching(rt.sqsClient, rt.queueUrl(unitQueueName(unitId)), (b) =>
+    b.includes(id),
+  );
+  if (!message) throw new Error(`${code} never reached ${unitId}`);
+  return id;
+};
+
+const detail = async (user: string, id: string) =>
+  Detail.parse((await api(`/api/cases/${id}`, { user })).body);
+
+const act = (user: string, id: string, body: Record<string, unknown>) =>
+  api(`/api/cases/${id}/transitions`, { user, body });
+
+const roadReport = {
+  category: 'road',
+  communityId: 'dongquan-weijiazhuang',
+  description: '村口路面塌陷',
+  contactPhone: '13700002222',
+};
+
+describe('the closed loop through the staff API', () => {
+  it('takes a report from intake to an evaluated case, recording every step', async () => {
+    const receipt = await submit(roadReport);
+    const id = await dispatched('transport', receipt.trackingCode);
+
+    let c = await detail('handler.transport', id);
+    expect(c).toMatchObject({ stage: 'dispatched', unitId: 'transport' });
+    expect(c.allowedActions).toEqual(['accept', 'return', 'merge']);
+    expect(c.report?.contactPhone).toBe('+8613700002222');
+
+    for (const [user, body] of [
+      ['handler.transport', { action: 'accept' }],
+      ['handler.transport', { action: 'resolve', note: '已回填路面' }],
+      ['dispatcher.dongquan', { action: 'verify', note: '现场核查通过' }],
+      ['dispatcher.dongquan', { action: 'close' }],
+    ] as const) {
+      const response = await act(user, id, { ...body, expectedVersion: c.version });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      c = Detail.parse(response.body);
+    }
+    expect(c.stage).toBe('closed');
+
+    const rated = await api(`/api/reports/${id}/rating`, {
+      body: { token: receipt.reporterToken, score: 5, comment: '很及时' },
+    });
+    expect(rated.status).toBe(200);
+    c = await detail('supervisor', id);
+    expect(c.stage).toBe('evaluated');
+    expect(c.timeline.map((e) => e.stage)).toEqual([
+      'received',
+      'registered',
+      'dispatched',
+      'in_progress',
+      'resolved',
+      'verified',
+      'closed',
+      'evaluated',
+    ]);
+    const by = Object.fromEntries(c.timeline.map((e) => [e.stage, e.by]));
+    expect(by.in_progress).toBe(by.resolved);
+    expect(by.verified).not.toBe(by.resolved);
+    expect(by.evaluated).toBe('reporter');
+  });
+
+  it('answers 409 when two staff resolve the same case at once: exactly one wins and the history has no gap', async () => {
+    const receipt = await submit({ ...roadReport, description: '路灯不亮' });
+    const id = await dispatched('transport', receipt.trackingCode);
+    const accepted = Detail.parse(
+      (await act('handler.transport', id, { action: 'accept', expectedVersion: 2 })).body,
+    );
+
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        act('handler.transport', id, {
+          action: 'resolve',
+          note: `办结 ${i}`,
+          expectedVersion: accepted.version,
+        }),
+      ),
+    );
+    const statuses = attempts.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 409, 409, 409, 409]);
+    for (const loser of attempts.filter((a) => a.status === 409)) {
+      expect(ErrorBody.parse(loser.body).error).toMatchObject({
+        code: 'version_conflict',
+        currentVersion: accepted.version + 1,
+      });
+    }
+    const c = await detail('supervisor', id);
+    expect(c.version).toBe(accepted.version + 1);
+    expect(c.timeline.filter((e) => e.stage === 'resolved')).toHaveLength(1);
+  });
+
+  it('answers 409 naming the allowed actions when the stage does not allow the action', async () => {
+    const receipt = await submit({ ...roadReport, description: '桥面裂缝' });
+    const id = await dispatched('transport', receipt.trackingCode);
+    const response = await act('handler.transport', id, {
+      action: 'resolve',
+      note: '先办结',
+      expectedVersion: 2,
+    });
+    expect(response.status).toBe(409);
+    expect(ErrorBody.parse(response.body).error).toMatchObject({
+      code: 'transition_not_allowed',
+      allowedActions: ['accept', 'return', 'merge'],
+    });
+  });
+
+  it('lets a unit return a case that is not its own to the township centre, which reassigns it', async () => {
+    const receipt = await submit({
+      ...roadReport,
+      category: 'road',
+      description: '邻居占道堆放杂物引发纠纷',
+    });
+    const id = await dispatched('transport', receipt.trackingCode);
+    const returned = await act('handler.transport', id, {
+      action: 'return',
+      note: '属于邻里纠纷',
+      expectedVersion: 2,
+    });
+    expect(returned.status).toBe(200);
+    // The case has left the handler's scope: the answer is its summary, with nothing left to do.
+    expect(returned.body).toMatchObject({
+      stage: 'dispatched',
+      unitId: 'centre-dongquan',
+      allowedActions: [],
+    });
+    await dispatched('centre-dongquan', receipt.trackingCode);
+
+    const transfers = List.parse(
+      (await api('/api/cases?list=transfers', { user: 'dispatcher.dongquan' })).body,
+    );
+    expect(transfers.cases.map((t) => t.id)).toContain(id);
+    const reassigned = await act('dispatcher.dongquan', id, {
+      action: 'reassign',
+      unitId: 'centre-dongquan',
+      expectedVersion: 3,
+    });
+    expect(reassigned.status).toBe(400); // already theirs: the field is named
+    const accepted = await act('dispatcher.dongquan', id, { action: 'accept', expectedVersion: 3 });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(Detail.parse(accepted.body)).toMatchObject({ stage: 'in_progress', unitId: 'centre-dongquan' });
+    // The transport handler no longer sees it.
+    expect((await api(`/api/cases/${id}`, { user: 'handler.transport' })).status).toBe(404);
+  });
+});
+
+describe('who sees what', () => {
+  let id = '';
+  beforeAll(async () => {
+    const receipt = await submit({
+      category: 'fraud',
+      communityId: 'chengdong-kangning',
+      description: '冒充客服退款',
+    });
+    id = await dispatched('psb-antifraud', receipt.trackingCode);
+  });
+
+  it('answers 401 to every staff endpoint without a token', async () => {
+    for (const path of ['/api/cases', `/api/cases/${id}`, '/api/stats']) {
+      expect((await api(path)).status).toBe(401);
+    }
+    expect(
+      (await api(`/api/cases/${id}/transitions`, { body: { action: 'accept', expectedVersion: 2 } })).status,
+    ).toBe(401);
+  });
+
+  it.each([
+    ['handler.antifraud', true],
+    ['handler.transport', false],
+    ['dispatcher.chengdong', true],
+    ['dispatcher.dongquan', false],
+    ['grid.kangning', true],
+    ['supervisor', true],
+    ['admin', true],
+  ] as const)('%s sees the Kangning fraud case: %s (404 otherwise, never 403)', async (user, visible) => {
+    const one = await api(`/api/cases/${id}`, { user });
+    expect(one.status).toBe(visible ? 200 : 404);
+    const list = List.parse((await api('/api/cases?limit=100', { user })).body);
+    expect(list.cases.some((c) => c.id === id)).toBe(visible);
+    const move = await act(user, id, { action: 'accept', expectedVersion: 2 });
+    expect(move.status).toBe(visible ? (user === 'handler.antifraud' ? 200 : 409) : 404);
+    if (user === 'handler.antifraud') {
+      // Put it back in the state the other rows expect.
+      await act('handler.antifraud', id, { action: 'return', note: 'reset', expectedVersion: 3 });
+    }
+    expect((await api('/api/stats', { user })).status).toBe(200);
+  });
+});
+
+describe('the sweeper', () => {
+  it('escalates an overdue case once, however often it runs, and tells the county centre', async () => {
+    const receipt = await submit({
+      category: 'fraud',
+      communityId: 'dongquan-weijiazhuang',
+      description: '陌生人要求屏幕共享',
+    });
+    const id = await dispatched('psb-antifraud', receipt.trackingCode);
+    await drain(rt.sqsClient, rt.queueUrl(unitQueueName('county-centre')));
+    const db = createDocumentClient(rt.dynamoClient);
+    const tables = rt.resources.tables;
+    const deps = {
+      cases: new DynamoDbCaseStore(db, tables.cases ?? ''),
+      directory: new DynamoDbDirectory(db, tables.directory ?? ''),
+      policies: new DynamoDbPolicies(db, tables.directory ?? ''),
+      stats: new DynamoDbStatsStore(db, tables.stats ?? ''),
+      dispatch: new SqsDispatchQueue(
+        rt.sqsClient,
+        Object.fromEntries(unitIds.map((u) => [u, rt.queueUrl(unitQueueName(u))])),
+      ),
+      // Fraud must be accepted within 2 hours; a day later it is overdue.
+      now: () => new Date(Date.now() + 86_400_000),
+    };
+    const first = await sweepCases(deps);
+    expect(first.escalated).toContain(id);
+    const second = await sweepCases(deps);
+    expect(second.escalated).not.toContain(id);
+
+    const notices = (await drain(rt.sqsClient, rt.queueUrl(unitQueueName('county-centre'))))
+      .map((m) => CaseEscalated.safeParse(JSON.parse(m.Body ?? '')))
+      .flatMap((p) => (p.success && p.data.trackingCode === id ? [p.data] : []));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ reason: 'accept_overdue', unitId: 'psb-antifraud' });
+
+    const overdue = List.parse((await api('/api/cases?overdue=true&limit=100', { user: 'supervisor' })).body);
+    expect(overdue.cases.map((c) => c.id)).toContain(id);
+  });
+});
+
+describe('rating', () => {
+  it('accepts a rating only from the reporter, only once the case is closed', async () => {
+    const receipt = await submit({ ...roadReport, description: '排水沟堵塞' });
+    const id = await dispatched('transport', receipt.trackingCode);
+    const early = await api(`/api/reports/${id}/rating`, {
+      body: { token: receipt.reporterToken, score: 4 },
+    });
+    expect(early.status).toBe(409);
+
+    let version = 2;
+    for (const [user, body] of [
+      ['handler.transport', { action: 'accept' }],
+      ['handler.transport', { action: 'resolve', note: '已清理' }],
+      ['supervisor', { action: 'verify' }],
+      ['supervisor', { action: 'close' }],
+    ] as const) {
+      version = Detail.parse((await act(user, id, { ...body, expectedVersion: version })).body).version;
+    }
+    const stranger = await api(`/api/reports/${id}/rating`, {
+      body: { token: 'not-the-reporters-token', score: 1 },
+    });
+    expect(stranger.status).toBe(404);
+    const reporter = await api(`/api/reports/${id}/rating`, {
+      body: { token: receipt.reporterToken, score: 2, comment: '只清了一半' },
+    });
+    expect(reporter.status).toBe(200);
+
+    const visits = List.parse((await api('/api/cases?list=return_visits', { user: 'grid.kangning' })).body);
+    expect(visits.cases.map((c) => c.id)).not.toContain(id); // another community's grid worker
+    const countyVisits = List.parse(
+      (await api('/api/cases?list=return_visits', { user: 'dispatcher.dongquan' })).body,
+    );
+    expect(countyVisits.cases.map((c) => c.id)).toContain(id);
+  });
+});
+
+describe('the admin API', () => {
+  it('lets only the admin read and replace routing rules and policies', async () => {
+    expect((await api('/api/admin/routing-rules', { user: 'supervisor' })).status).toBe(403);
+    const rules = await api('/api/admin/routing-rules', { user: 'admin' });
+    expect(rules.status).toBe(200);
+    const policies = await api('/api/admin/policies', { user: 'admin' });
+    expect(policies.status).toBe(200);
+    const bad = await api('/api/admin/policies', {
+      user: 'admin',
+      method: 'PUT',
+      body: { ratingWindowDays: 0 },
+    });
+    expect(bad.status).toBe(400);
+    const paths = ErrorBody.extend({
+      error: ErrorBody.shape.error.extend({ issues: z.array(z.object({ path: z.string() })) }),
+    })
+      .parse(bad.body)
+      .error.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['serviceLevels', 'calendar', 'ratingWindowDays']));
+    const same = await api('/api/admin/policies', { user: 'admin', method: 'PUT', body: policies.body });
+    expect(same.status).toBe(200);
+  });
+});
