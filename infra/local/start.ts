@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
@@ -63,6 +64,10 @@ civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir
   SQS (fauxqs)           ${runtime.sqsEndpoint}
 
   A unit's queue:        npm run cli -- queue pull --unit psb-antifraud
+
+  Staff console          ${runtime.url}/console
+  Demo logins (local only, password ${demoPassword}):
+${demoStaff.map((s) => `    ${s.username.padEnd(22)} ${s.claims['custom:role']}`).join('\n')}
 Press Ctrl-C to stop.
 `);
 

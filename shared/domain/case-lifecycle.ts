@@ -286,10 +286,21 @@ export const caseTransitions: RuleTable = {
     who: byStaff(
       (s, c) => (s.role === 'grid_worker' && s.communityId === c.communityId) || supervisesCase(s, c),
     ),
-    apply: (c, a) =>
-      c.returnVisit?.status !== 'pending'
-        ? { invalid: 'the case is not on the return-visit list', path: 'action' }
-        : { to: c.stage, set: { returnVisit: { ...c.returnVisit, status: 'done', outcome: a.outcome } } },
+    apply: (c, a, ctx, now) => {
+      if (c.returnVisit?.status !== 'pending') {
+        return { invalid: 'the case is not on the return-visit list', path: 'action' };
+      }
+      const returnVisit = { ...c.returnVisit, status: 'done' as const, outcome: a.outcome };
+      // 回访: a resident still unhappy at the visit reopens the case with the same unit.
+      return a.outcome === 'unresolved'
+        ? {
+            to: 'dispatched',
+            set: { returnVisit, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
+            remove: ['resolvedBy'],
+            effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'reopened' }],
+          }
+        : { to: c.stage, set: { returnVisit } };
+    },
   },
   reopen: {
     from: ['closed', 'evaluated'],

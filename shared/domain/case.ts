@@ -88,6 +88,8 @@ export const CaseState = z.object({
       outcome: z.string().optional(),
     })
     .optional(),
+  /** Where it was reported, when the resident gave a location (not personal: a place, for duplicates). */
+  location: Location.optional(),
   /** Open cases of the same kind nearby, offered to staff at intake. */
   possibleDuplicates: z.array(TrackingCode).optional(),
   mergedInto: TrackingCode.optional(),

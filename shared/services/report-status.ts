@@ -18,6 +18,8 @@ export interface PublicStatus {
   submittedAt: string;
   updatedAt: string;
   timeline: { stage: Stage; at: string }[];
+  /** A merged report follows its original: the reporter sees where that one is. */
+  mergedInto?: { trackingCode: string; stage: Stage };
 }
 
 export interface ReportStatusDeps {
@@ -35,6 +37,7 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
   }
   const org = await deps.directory.load();
   const unit = org.units.find((u) => u.id === state.unitId);
+  const original = state.mergedInto ? await deps.cases.getCase(state.mergedInto) : undefined;
   return {
     trackingCode: formatTrackingCode(code),
     stage: state.stage,
@@ -43,5 +46,6 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
     submittedAt: state.submittedAt,
     updatedAt: state.updatedAt,
     timeline: state.timeline.map(({ stage, at }) => ({ stage, at })),
+    ...(original ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } } : {}),
   };
 }

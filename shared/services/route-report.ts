@@ -7,6 +7,7 @@
  */
 import type { CaseState, Routing } from '../domain/case.ts';
 import { type Actor, planTransition } from '../domain/case-lifecycle.ts';
+import { distanceMetres } from '../domain/geo.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { type RoutingDecision, resolveResponsibleUnit } from '../domain/routing.ts';
 import { CaseConflictError } from '../errors.ts';
@@ -23,6 +24,38 @@ export type RouteOutcome =
 const ROUTER: Actor = { kind: 'system', name: 'route-report' };
 /** How far back an open report of the same kind counts as a likely duplicate. */
 const DUPLICATE_WINDOW_DAYS = 7;
+/** Reports of the same category this close together are probably about the same thing. */
+const DUPLICATE_RADIUS_M = 250;
+
+/**
+ * Open reports of the same category from the last days in the same community, or — when the
+ * resident gave a location — within about 250 m anywhere in the same township. Offered to staff;
+ * merging stays their decision.
+ */
+async function likelyDuplicates(
+  message: ReportSubmitted,
+  townshipId: string | undefined,
+  now: Date,
+  cases: CaseWorkDeps['cases'],
+): Promise<string[]> {
+  const { report, trackingCode } = message;
+  const filter = {
+    category: report.category,
+    since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString(),
+  };
+  const found = new Set<string>();
+  const sameCommunity = await cases.listCases({ kind: 'community', communityId: report.communityId, open: true }, filter, 20);
+  for (const c of sameCommunity.cases) found.add(c.trackingCode);
+  const here = report.location;
+  if (here && townshipId) {
+    const nearby = await cases.listCases({ kind: 'township', townshipId, open: true }, filter, 50);
+    for (const c of nearby.cases) {
+      if (c.location && distanceMetres(here, c.location) <= DUPLICATE_RADIUS_M) found.add(c.trackingCode);
+    }
+  }
+  found.delete(trackingCode);
+  return [...found];
+}
 
 const routingOf = (decision: RoutingDecision): Routing =>
   decision.kind === 'rule'
@@ -56,14 +89,7 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
   const now = deps.now();
   const at = now.toISOString();
 
-  const since = new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString();
-  const nearby = await deps.cases.listCases(
-    { kind: 'community', communityId: report.communityId, open: true },
-    { category: report.category, since },
-    20,
-  );
-  const possibleDuplicates = nearby.cases.map((c) => c.trackingCode).filter((code) => code !== trackingCode);
-
+  const possibleDuplicates = await likelyDuplicates(message, townshipId, now, deps.cases);
   const state: CaseState = {
     trackingCode,
     submissionId,
@@ -81,6 +107,7 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
       { stage: 'received', at: message.submittedAt, by: `channel:${message.channel}` },
       { stage: 'registered', at, by: 'system:route-report', action: 'register', unitId },
     ],
+    ...(report.location ? { location: report.location } : {}),
     ...(possibleDuplicates.length ? { possibleDuplicates } : {}),
   };
   const creationEffects = [

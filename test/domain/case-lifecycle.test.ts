@@ -460,3 +460,44 @@ describe('who can see a case', () => {
     expect(canSee(s, c)).toBe(visible);
   });
 });
+
+describe('return visits (回访)', () => {
+  const pending = caseAt('evaluated', { returnVisit: { status: 'pending', reason: 'low_rating' } });
+
+  it('closes the visit when the resident is satisfied, leaving the case where it is', () => {
+    const result = planTransition(
+      pending,
+      { action: 'record_return_visit', outcome: 'satisfied', note: '已解决' },
+      as(staff.gridWorker),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan).toMatchObject({ to: 'evaluated', set: { returnVisit: { status: 'done', outcome: 'satisfied' } } });
+  });
+
+  it('reopens the case with the same unit when the resident is still unhappy', () => {
+    const result = planTransition(
+      pending,
+      { action: 'record_return_visit', outcome: 'unresolved', note: '问题复发' },
+      as(staff.gridWorker),
+      ctx,
+      NOW,
+    );
+    expect(result.ok && result.plan).toMatchObject({
+      to: 'dispatched',
+      set: { returnVisit: { status: 'done', outcome: 'unresolved' }, timer: { kind: 'accept_due' } },
+      effects: [{ kind: 'dispatch', unitId: 'urban-management', reason: 'reopened' }, { kind: 'stats' }],
+    });
+  });
+
+  it('refuses a visit for a case that is not on the list', () => {
+    const result = planTransition(
+      caseAt('evaluated'),
+      { action: 'record_return_visit', outcome: 'satisfied', note: 'x' },
+      as(staff.gridWorker),
+      ctx,
+      NOW,
+    );
+    expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});

@@ -376,3 +376,53 @@ describe('the admin API', () => {
     expect(same.status).toBe(200);
   });
 });
+
+describe('likely duplicates and merging', () => {
+  it('offers an open report of the same kind within 250 m as a likely duplicate, and merging keeps both reporters informed', async () => {
+    // Two street-light reports about 90 m apart, from neighbouring Chengdong communities.
+    const first = await submit({
+      category: 'road',
+      communityId: 'chengdong-kangning',
+      description: '路灯不亮',
+    });
+    const firstId = await dispatched('urban-management', first.trackingCode);
+    const withLocation = async (communityId: string, lat: number, lng: number, description: string) => {
+      const response = await fetch(`${rt.url}/api/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'road', communityId, description, location: { lat, lng } }),
+      });
+      return Receipt.parse(await response.json());
+    };
+    const near = await withLocation('chengdong-kangning', 37.2001, 112.1801, '南门口路灯坏了');
+    const nearId = await dispatched('urban-management', near.trackingCode);
+    const neighbour = await withLocation('chengdong-shuncheng', 37.2009, 112.1801, '顺城路口路灯也不亮');
+    const neighbourId = await dispatched('urban-management', neighbour.trackingCode);
+
+    const DupDetail = Detail.extend({ possibleDuplicates: z.array(z.string()) });
+    const offered = DupDetail.parse(
+      (await api(`/api/cases/${neighbourId}`, { user: 'dispatcher.chengdong' })).body,
+    );
+    expect(offered.possibleDuplicates).toContain(nearId);
+    expect(
+      DupDetail.parse((await api(`/api/cases/${nearId}`, { user: 'dispatcher.chengdong' })).body)
+        .possibleDuplicates,
+    ).toContain(firstId);
+
+    const merged = await act('dispatcher.chengdong', neighbourId, {
+      action: 'merge',
+      into: near.trackingCode,
+      expectedVersion: 2,
+    });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const status = await api(`/api/reports/${neighbourId}`);
+    expect(status.body).toMatchObject({
+      stage: 'merged',
+      mergedInto: { trackingCode: near.trackingCode, stage: 'dispatched' },
+    });
+    const original = z
+      .object({ duplicates: z.array(z.string()) })
+      .parse((await api(`/api/cases/${nearId}`, { user: 'supervisor' })).body);
+    expect(original.duplicates).toEqual([neighbourId]);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * One text message from a resident, whatever gateway brought it (AWS End User Messaging via SNS,
+ * Aliyun SmsUp, Tencent Cloud, a Twilio-compatible webhook, or the local phone simulator). The
+ * provider's message id is the idempotency key: gateways retry for minutes to days.
+ */
+import * as z from 'zod';
+
+export const SmsProvider = z.enum(['aws', 'aliyun', 'tencent', 'twilio', 'local']);
+export type SmsProvider = z.infer<typeof SmsProvider>;
+
+export const InboundSms = z.object({
+  provider: SmsProvider,
+  providerMessageId: z.string().min(1).max(200),
+  /** The sender, normalised to E.164 (+8613812345678). */
+  from: z.string().regex(/^\+[1-9]\d{7,14}$/),
+  /** The number or sign/extension it was sent to, as the provider names it. */
+  to: z.string().max(64),
+  body: z.string().max(5000),
+  receivedAt: z.iso.datetime(),
+});
+export type InboundSms = z.infer<typeof InboundSms>;
