@@ -24,6 +24,9 @@ const alphanumericPascalCase = (name: string): string =>
 /** Output key holding a topology queue's URL, e.g. `intake` → `QueueIntake`. */
 export const queueOutputKey = (queueName: string): string => `Queue${alphanumericPascalCase(queueName)}`;
 
+/** Output key holding a topology topic's ARN, e.g. `inbound-sms` → `TopicInboundSms`. */
+export const topicOutputKey = (topicName: string): string => `Topic${alphanumericPascalCase(topicName)}`;
+
 /** Output key holding a topology table's physical name, e.g. `cases` → `TableCases`. */
 export const tableOutputKey = (tableName: string): string => `Table${alphanumericPascalCase(tableName)}`;
 

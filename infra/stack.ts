@@ -13,6 +13,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { unitIds } from '../shared/organisation/county-structure.ts';
@@ -20,6 +21,7 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
 import { alarmOnDeadLetters, CivicQueue } from './constructs/civic-queue.ts';
 import { CivicTable } from './constructs/civic-table.ts';
+import { CivicTopic } from './constructs/civic-topic.ts';
 import { StaffUserPool } from './constructs/staff-user-pool.ts';
 import {
   alarmTopicArnOutputKey,
@@ -28,6 +30,7 @@ import {
   staffUserPoolClientIdOutputKey,
   staffUserPoolIdOutputKey,
   tableOutputKey,
+  topicOutputKey,
 } from './stack-outputs.ts';
 import {
   topology as civicloopTopology,
@@ -76,6 +79,7 @@ export class CivicloopStack extends Stack {
   readonly topology: Topology;
   readonly tables: ReadonlyMap<string, CivicTable>;
   readonly queues: ReadonlyMap<string, CivicQueue>;
+  readonly topics: ReadonlyMap<string, CivicTopic>;
   readonly functions: ReadonlyMap<string, CivicFunction>;
   readonly api: apigwv2.HttpApi;
   readonly apiStage: apigwv2.HttpStage;
@@ -96,6 +100,13 @@ export class CivicloopStack extends Stack {
       topology.queues.map((spec) => [
         spec.name,
         new CivicQueue(this, `Queue-${spec.name}`, { spec, alarmTopic: this.alarmTopic.topic }),
+      ]),
+    );
+
+    this.topics = new Map(
+      (topology.topics ?? []).map((spec) => [
+        spec.name,
+        new CivicTopic(this, `Topic-${spec.name}`, { spec }),
       ]),
     );
 
@@ -122,7 +133,7 @@ export class CivicloopStack extends Stack {
             civicFunction,
             civicFunction.asyncFailureQueue,
             this.alarmTopic.topic,
-            `a scheduled run of ${spec.name} failed`,
+            `an asynchronous run of ${spec.name} (schedule or topic) failed`,
           );
         }
         this.wireTriggers(civicFunction);
@@ -198,6 +209,18 @@ export class CivicloopStack extends Stack {
           this.addSchedule(civicFunction, trigger, index);
           return;
         }
+        case 'topic': {
+          const civicTopic = this.topics.get(trigger.topic);
+          if (!civicTopic)
+            throw new Error(`topology: ${spec.name} subscribes to unknown topic ${trigger.topic}`);
+          // SNS retries delivery, Lambda retries the async run; what still fails lands in the DLQ.
+          civicTopic.topic.addSubscription(
+            new snsSubscriptions.LambdaSubscription(civicFunction.lambda, {
+              deadLetterQueue: civicFunction.asyncFailureQueue,
+            }),
+          );
+          return;
+        }
       }
     });
   }
@@ -264,6 +287,12 @@ export class CivicloopStack extends Stack {
       new CfnOutput(this, queueOutputKey(name), {
         description: `URL of the ${name} queue`,
         value: civicQueue.queue.queueUrl,
+      });
+    }
+    for (const [name, civicTopic] of this.topics) {
+      new CfnOutput(this, topicOutputKey(name), {
+        description: `ARN of the ${name} topic (point the two-way SMS configuration here)`,
+        value: civicTopic.topic.topicArn,
       });
     }
     for (const [name, table] of this.tables) {

@@ -44,8 +44,17 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT';
 /** `public`: residents, no account. `staff`: a valid staff token (JWT) is required. */
 export type HttpAuth = 'public' | 'staff';
 
+export interface TopicSpec {
+  name: string;
+  description: string;
+  /** AWS services allowed to publish to it (e.g. `sms-voice.amazonaws.com` for two-way SMS). */
+  publishers: string[];
+}
+
 export type Trigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: HttpAuth }
+  /** An SNS topic subscription: asynchronous, retried, then dead-lettered. */
+  | { kind: 'topic'; topic: string }
   | { kind: 'queue'; queue: string; batchSize: number; maxBatchingWindowSeconds: number }
   | { kind: 'schedule'; everyMinutes: number };
 
@@ -58,6 +67,11 @@ export type Binding =
   | { kind: 'queue'; queue: string; access: 'send'; env: string }
   /** Every unit's dispatch queue, passed as a JSON map { unitId: queueUrl }. */
   | { kind: 'unitQueues'; access: 'send'; env: string }
+  /**
+   * Sending SMS through AWS End User Messaging: the env names the origination identity (phone
+   * number, sender id or pool; CDK context `smsOriginationIdentity`), `local-outbox` locally.
+   */
+  | { kind: 'smsSender'; env: string }
   /**
    * The staff console's user-pool app client id, for signing staff in (Cognito's InitiateAuth
    * needs no IAM grant). Locally, the id of the runtime's stand-in client.
@@ -83,6 +97,7 @@ export interface FunctionSpec {
 export interface Topology {
   tables: TableSpec[];
   queues: QueueSpec[];
+  topics?: TopicSpec[];
   functions: FunctionSpec[];
 }
 
@@ -121,6 +136,14 @@ export const topology: Topology = {
       })),
     },
     {
+      // The SMS channel's memory: inbound message ids (retries), opt-outs, hourly report counts.
+      name: 'sms',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
+      indexes: [],
+    },
+    {
       // Counters behind GET /api/stats: idempotent set memberships, one partition.
       name: 'stats',
       partitionKey: { name: 'pk', type: 'S' },
@@ -135,11 +158,34 @@ export const topology: Topology = {
       indexes: [],
     },
     {
+      // The household registry: an item per household and one per phone pointing to it, so a
+      // phone lookup is two GetItems; the sparse index lists a community's households page by
+      // page for outreach (see shared/adapters/dynamodb-household-registry.ts).
+      name: 'households',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        {
+          name: 'byCommunity',
+          partitionKey: { name: 'communityPk', type: 'S' },
+          sortKey: { name: 'householdSk', type: 'S' },
+        },
+      ],
+    },
+    {
       // Idempotency-Key records for the intake API (Powertools idempotency layout).
       name: 'idempotency',
       partitionKey: { name: 'id', type: 'S' },
       timeToLiveAttribute: 'expiration',
       indexes: [],
+    },
+  ],
+  topics: [
+    {
+      // AWS End User Messaging publishes residents' texts here (the phone number's two-way channel).
+      name: 'inbound-sms',
+      description: 'civicloop inbound SMS',
+      publishers: ['sms-voice.amazonaws.com'],
     },
   ],
   queues: [
@@ -312,6 +358,21 @@ export const topology: Topology = {
         { kind: 'http', method: 'PUT', path: '/api/admin/policies', auth: 'staff' },
       ],
       bindings: [{ kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' }],
+    },
+    {
+      name: 'receive-sms',
+      entry: 'functions/receive-sms.ts',
+      description: "Answers a resident's text: report, status, rating, opt-out or help",
+      timeoutSeconds: 10,
+      memoryMb: 1024,
+      triggers: [{ kind: 'topic', topic: 'inbound-sms' }],
+      bindings: [
+        ...caseWriteBindings,
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+      ],
     },
   ],
 };

@@ -2,16 +2,19 @@
  * The civicloop command line. `npm run cli -- <command>`:
  *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
  *   directory seed [--outputs <cdk-outputs.json>]
+ *   households import <file.csv> [--outputs <cdk-outputs.json>]
  */
 import { parseArgs } from 'node:util';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
 import { directorySeed } from './directory-seed.ts';
+import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
 import { resolveTarget, TargetError } from './targets.ts';
 
 const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
        npm run cli -- directory seed
+       npm run cli -- households import <file.csv>
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
@@ -34,6 +37,14 @@ async function main(argv: string[]): Promise<number> {
   if (!values.help && group === 'directory' && command === 'seed') {
     await directorySeed(resolveTarget(values.outputs), demoOrganisation, demoPolicies, io);
     return 0;
+  }
+  if (!values.help && group === 'households' && command === 'import') {
+    const file = positionals[2];
+    if (!file || positionals.length > 3) {
+      io.err(usage);
+      return 2;
+    }
+    return householdsImport(resolveTarget(values.outputs), file, io);
   }
   if (values.help || group !== 'queue' || command !== 'pull') {
     io.err(usage);

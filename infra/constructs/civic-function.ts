@@ -94,8 +94,8 @@ export class CivicFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    const scheduled = spec.triggers.some((trigger) => trigger.kind === 'schedule');
-    this.asyncFailureQueue = scheduled
+    const invokedAsynchronously = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'topic');
+    this.asyncFailureQueue = invokedAsynchronously
       ? new sqs.Queue(this, 'AsyncFailureQueue', {
           queueName: `${functionName}-async-dlq`,
           encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -196,6 +196,20 @@ export class CivicFunction extends Construct {
         // Nothing to grant: InitiateAuth is an unauthenticated Cognito API, and the client has
         // no secret, so its id is all the function needs.
         this.lambda.addEnvironment(binding.env, this.resources.userPoolClient.userPoolClientId);
+        return;
+      }
+      case 'smsSender': {
+        // The origination identity is the county's own phone number or pool, set per deployment.
+        const identity = String(this.node.tryGetContext('smsOriginationIdentity') ?? 'not-configured');
+        this.lambda.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }),
+        );
+        Validations.of(this.role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'X-Ray writes, and SendTextMessage: its resources are the origination identity and the destination numbers, which are any resident',
+        });
+        this.lambda.addEnvironment(binding.env, identity);
         return;
       }
     }

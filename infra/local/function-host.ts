@@ -50,6 +50,9 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
       // Staff sign in against the runtime's Cognito stand-in (local-sign-in.ts), whose one client
       // this is; the runtime points the SDK at it with AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER.
       return localClientId;
+    case 'smsSender':
+      // Replies go to the process's outbox, which the phone simulator shows.
+      return 'local-outbox';
   }
 }
 

@@ -9,9 +9,11 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SNSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
@@ -23,6 +25,7 @@ import { functionEnvironment, type HostedFunction, hostFunctions } from './funct
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
 import { createLocalIdentity, localClientId } from './local-identity.ts';
 import { LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
+import { chainRoutes, mountPhoneSimulator } from './phone-simulator.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { startQueuePoller } from './queue-poller.ts';
 
@@ -144,13 +147,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
   }
 
-  const extra: ExtraRoute = async (_req, res, url) => {
+  const health: ExtraRoute = async (_req, res, url) => {
     if (url.pathname !== '/_local/health') return false;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true }));
     return true;
   };
-  const server = createHttpGateway(routesOf(functions.values()), extra, identity.verifyToken);
+  // SNS delivers to its subscribers asynchronously; locally the publisher waits for them.
+  const deliverToTopic = async (topic: string, event: SNSEvent) => {
+    const subscribers = [...functions.values()].filter((fn) =>
+      fn.spec.triggers.some((t) => t.kind === 'topic' && t.topic === topic),
+    );
+    return Promise.all(subscribers.map((fn) => fn.invoke(event)));
+  };
+  const phone = mountPhoneSimulator({
+    outbox: localOutbox(),
+    deliverSns: (event) => deliverToTopic('inbound-sms', event),
+  });
+  const server = createHttpGateway(
+    routesOf(functions.values()),
+    chainRoutes(health, phone),
+    identity.verifyToken,
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

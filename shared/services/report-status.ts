@@ -46,6 +46,8 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
     submittedAt: state.submittedAt,
     updatedAt: state.updatedAt,
     timeline: state.timeline.map(({ stage, at }) => ({ stage, at })),
-    ...(original ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } } : {}),
+    ...(original
+      ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } }
+      : {}),
   };
 }

@@ -44,7 +44,11 @@ async function likelyDuplicates(
     since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString(),
   };
   const found = new Set<string>();
-  const sameCommunity = await cases.listCases({ kind: 'community', communityId: report.communityId, open: true }, filter, 20);
+  const sameCommunity = await cases.listCases(
+    { kind: 'community', communityId: report.communityId, open: true },
+    filter,
+    20,
+  );
   for (const c of sameCommunity.cases) found.add(c.trackingCode);
   const here = report.location;
   if (here && townshipId) {

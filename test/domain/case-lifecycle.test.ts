@@ -472,7 +472,10 @@ describe('return visits (回访)', () => {
       ctx,
       NOW,
     );
-    expect(result.ok && result.plan).toMatchObject({ to: 'evaluated', set: { returnVisit: { status: 'done', outcome: 'satisfied' } } });
+    expect(result.ok && result.plan).toMatchObject({
+      to: 'evaluated',
+      set: { returnVisit: { status: 'done', outcome: 'satisfied' } },
+    });
   });
 
   it('reopens the case with the same unit when the resident is still unhappy', () => {

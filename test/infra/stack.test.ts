@@ -222,10 +222,10 @@ describe('the Civicloop stack, synthesized from the topology', () => {
 
   describe('queues', () => {
     it('creates each topology queue and its own dead-letter queue, and nothing else', () => {
-      const scheduledFunctions = topology.functions.filter((f) =>
-        f.triggers.some((t) => t.kind === 'schedule'),
+      const asyncFunctions = topology.functions.filter((f) =>
+        f.triggers.some((t) => t.kind === 'schedule' || t.kind === 'topic'),
       );
-      template.resourceCountIs('AWS::SQS::Queue', 2 * topology.queues.length + scheduledFunctions.length);
+      template.resourceCountIs('AWS::SQS::Queue', 2 * topology.queues.length + asyncFunctions.length);
     });
 
     for (const spec of topology.queues) {
@@ -348,7 +348,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         expect(grantedTo(spec.name, 'dynamodb:PutItem')).toEqual(boundTables(spec, 'readWrite'));
         expect(grantedTo(spec.name, 'dynamodb:DeleteItem')).toEqual(boundTables(spec, 'readWrite'));
 
-        const asyncFailureQueues = spec.triggers.some((t) => t.kind === 'schedule')
+        const asyncFailureQueues = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'topic')
           ? [theOnly('AWS::SQS::Queue', { QueueName: `${physicalName(spec.name)}-async-dlq` })]
           : [];
         expect(grantedTo(spec.name, 'sqs:SendMessage')).toEqual(
@@ -368,7 +368,14 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         for (const statement of statementsOf(spec.name)) {
           expect(statement.actions.some((action) => action.endsWith(':*'))).toBe(false);
           if (statement.resourceLiterals.includes('*')) {
-            expect(statement.actions.every((action) => action.startsWith('xray:'))).toBe(true);
+            // X-Ray has no resource-level permissions; SendTextMessage's resources are any resident.
+            const sendsSms = spec.bindings.some((b) => b.kind === 'smsSender');
+            expect(
+              statement.actions.every(
+                (action) =>
+                  action.startsWith('xray:') || (sendsSms && action === 'sms-voice:SendTextMessage'),
+              ),
+            ).toBe(true);
           }
         }
       });
@@ -618,8 +625,8 @@ describe('the Civicloop stack, synthesized from the topology', () => {
 
   describe('alarm topic and outputs', () => {
     it('notifies one KMS-encrypted topic that refuses non-TLS publishers and admits CloudWatch alarms', () => {
-      template.resourceCountIs('AWS::SNS::Topic', 1);
-      const keyId = theOnly('AWS::KMS::Key', { EnableKeyRotation: true });
+      template.resourceCountIs('AWS::SNS::Topic', 1 + (topology.topics ?? []).length);
+      const keyId = theOnly('AWS::KMS::Key', { Description: Match.stringLikeRegexp('alarm') });
       expect(propertiesOf(alarmTopicId()).KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: alarmTopicId() }],
@@ -845,5 +852,52 @@ describe('a staff route in a variant topology', () => {
   it('creates no authoriser when no route needs one', () => {
     const { stack: publicStack } = unbundledStack(publicOnly);
     Template.fromStack(publicStack).resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+  });
+});
+
+describe('topics a function subscribes to', () => {
+  const app = new App({ context: { smsOriginationIdentity: '+8610690000000' } });
+  // Only the subscribers: each function bundled costs seconds.
+  const subscribers = topology.functions.filter((f) => f.triggers.some((t) => t.kind === 'topic'));
+  const stack = new CivicloopStack(app, 'Topics', { topology: { ...topology, functions: subscribers } });
+  const template = Template.fromStack(stack);
+
+  for (const spec of topology.topics ?? []) {
+    it(`topic ${spec.name} is KMS-encrypted, TLS-only, and publishable only by ${spec.publishers.join(', ')} for this account`, () => {
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: `Topics-${spec.name}`,
+        KmsMasterKeyId: Match.anyValue(),
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: spec.publishers[0] },
+              Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    for (const fn of topology.functions.filter((f) =>
+      f.triggers.some((t) => t.kind === 'topic' && t.topic === spec.name),
+    )) {
+      it(`function ${fn.name} subscribes to ${spec.name} with a dead-letter queue for failed deliveries`, () => {
+        template.hasResourceProperties('AWS::SNS::Subscription', {
+          Protocol: 'lambda',
+          RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+        });
+      });
+    }
+  }
+
+  it('hands the SMS sender the origination identity from the context', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SMS_ORIGINATION_IDENTITY: '+8610690000000' }) },
+    });
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * What the system texts back. Mainland SMS carry the sender's signature in 【】, which counts
+ * towards the length; every reply here fits one UCS-2 part (70 characters) with its code filled
+ * in, so a resident on a basic phone gets one message, not a split one.
+ */
+import type { Stage } from '../case.ts';
+import { formatTrackingCode } from '../tracking-code.ts';
+
+export const SMS_SIGNATURE = '【平遥综治】';
+
+export type ReplyLanguage = 'zh' | 'en';
+
+/** English only for a message in Latin letters with no Chinese; Chinese otherwise (emoji, blanks). */
+export const replyLanguageFor = (body: string): ReplyLanguage =>
+  /\p{Script=Han}/u.test(body) || !/[A-Za-z]/.test(body.normalize('NFKC')) ? 'zh' : 'en';
+
+const stageZh: Record<Stage, string> = {
+  received: '已收到',
+  registered: '已登记',
+  dispatched: '已交办',
+  in_progress: '办理中',
+  resolved: '已办结待核查',
+  verified: '已核查',
+  closed: '已结案',
+  evaluated: '已评价',
+  merged: '已合并办理',
+};
+
+const stageEn: Record<Stage, string> = {
+  received: 'received',
+  registered: 'registered',
+  dispatched: 'passed to the unit',
+  in_progress: 'being handled',
+  resolved: 'resolved, being checked',
+  verified: 'checked',
+  closed: 'closed',
+  evaluated: 'rated',
+  merged: 'merged with the same problem',
+};
+
+export type SmsReply =
+  | { kind: 'report_received'; code: string }
+  | { kind: 'status'; code: string; stage: Stage; unitZh?: string; unitEn?: string }
+  | { kind: 'not_found' }
+  | { kind: 'rated'; score: number }
+  | { kind: 'rate_refused' }
+  | { kind: 'opted_out' }
+  | { kind: 'help' }
+  | { kind: 'empty' }
+  | { kind: 'too_long'; max: number }
+  | { kind: 'bad_code' }
+  | { kind: 'bad_score' }
+  | { kind: 'rate_limited' }
+  | { kind: 'case_update'; code: string; stage: 'dispatched' | 'resolved' | 'closed'; unitZh?: string };
+
+export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
+  const zh = lang === 'zh';
+  const body = ((): string => {
+    switch (reply.kind) {
+      case 'report_received':
+        return zh
+          ? `已收到您的反映，查询码${formatTrackingCode(reply.code)}。发"查询 ${reply.code}"查进度。`
+          : `Received. Code ${formatTrackingCode(reply.code)}. Text STATUS ${reply.code} for news.`;
+      case 'status':
+        return zh
+          ? `${formatTrackingCode(reply.code)}：${stageZh[reply.stage]}${reply.unitZh ? `，${reply.unitZh}办理` : ''}。`
+          : `${formatTrackingCode(reply.code)}: ${stageEn[reply.stage]}${reply.unitEn ? ` (${reply.unitEn})` : ''}.`;
+      case 'not_found':
+        return zh ? '没有找到这个查询码，请核对后再发。' : 'No report has this code. Please check it.';
+      case 'rated':
+        return zh ? `感谢您的评价（${reply.score}分）。` : `Thank you for your rating (${reply.score}).`;
+      case 'rate_refused':
+        return zh
+          ? '只能用反映时的手机评价已结案的案件，请核对查询码。'
+          : 'Only the phone that reported a closed case can rate it.';
+      case 'opted_out':
+        return zh
+          ? '已退订宣传短信。您案件的办理通知仍会发送。'
+          : 'You will get no more campaign texts. Case updates still come.';
+      case 'help':
+        return zh
+          ? '直接发问题即反映；查进度发"查询 查询码"；评价发"评价 查询码 1-5"；退订回R。'
+          : 'Text a problem to report it. STATUS code, RATE code 1-5, STOP.';
+      case 'empty':
+        return zh
+          ? '没有看到文字，请用文字描述问题，或发"帮助"。'
+          : 'We saw no words. Describe the problem in text, or send HELP.';
+      case 'too_long':
+        return zh
+          ? `内容太长，请在${reply.max}字以内描述。`
+          : `Too long: please keep it under ${reply.max} characters.`;
+      case 'bad_code':
+        return zh ? '查询码应为9位，例如K7M-2QX-9PA，请核对。' : 'A code has 9 characters, like K7M-2QX-9PA.';
+      case 'bad_score':
+        return zh ? '评分请用1到5的数字，例如"评价 查询码 5"。' : 'Rate from 1 to 5, e.g. RATE <code> 5.';
+      case 'rate_limited':
+        return zh
+          ? '您本小时反映较多，已暂停受理，请稍后再发或联系网格员。'
+          : 'Too many reports this hour; please try later.';
+      case 'case_update': {
+        const code = formatTrackingCode(reply.code);
+        if (reply.stage === 'dispatched') {
+          return zh
+            ? `您的反映${code}已交${reply.unitZh ?? '办理单位'}办理。`
+            : `Your report ${code} is with the unit.`;
+        }
+        if (reply.stage === 'resolved')
+          return zh ? `您的反映${code}已办结，待核查。` : `Your report ${code} is resolved.`;
+        return zh
+          ? `${code}已结案，请回复"评价 ${reply.code} 1-5"评价。`
+          : `${code} is closed. Rate it: RATE ${reply.code} 1-5.`;
+      }
+    }
+  })();
+  return `${SMS_SIGNATURE}${body}`;
+}

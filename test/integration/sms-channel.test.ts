@@ -1,0 +1,153 @@
+/**
+ * The SMS channel end to end on the local runtime: an inbound SNS event (as AWS End User Messaging
+ * publishes it) becomes a routed case and a one-part reply; a redelivered message changes nothing;
+ * status, rating from the reporting phone, opt-out, flood limits and unclear texts all get answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { inboundSmsEvent, LOCAL_SYSTEM_NUMBER } from '../../infra/local/phone-simulator.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { unitQueueName } from '../../infra/topology.ts';
+import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { CaseDispatched } from '../../shared/domain/case.ts';
+import { receiveMatching } from '../support/queues.ts';
+
+let rt: LocalRuntime;
+beforeAll(async () => {
+  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+});
+afterAll(async () => {
+  await rt?.stop();
+});
+
+const outbox = () => localOutbox();
+
+/** Delivers one text as SNS would (the same id twice = a redelivery); returns the replies it caused. */
+async function text(from: string, body: string, inboundMessageId: string = crypto.randomUUID()) {
+  const before = outbox().messages(from).length;
+  const fn = rt.functions.get('receive-sms');
+  if (!fn) throw new Error('no receive-sms function');
+  await fn.invoke(inboundSmsEvent({ from, to: LOCAL_SYSTEM_NUMBER, body, inboundMessageId, at: new Date() }));
+  return outbox().messages(from).slice(before);
+}
+
+const codeIn = (reply: string) => /[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}/.exec(reply)?.[0] ?? '';
+
+const routed = async (unitId: string, code: string) => {
+  const id = code.replaceAll('-', '');
+  const message = await receiveMatching(rt.sqsClient, rt.queueUrl(unitQueueName(unitId)), (b) =>
+    b.includes(id),
+  );
+  return message ? CaseDispatched.parse(JSON.parse(message.Body ?? '')) : undefined;
+};
+
+describe('texting a report', () => {
+  it('classifies and places a Chinese text, routes it, and answers with the code in one part', async () => {
+    const replies = await text('+8613900000001', '有人冒充公安局打电话，让我把钱转到安全账户。我在康宁社区');
+    expect(replies).toHaveLength(1);
+    const [reply] = replies;
+    expect(reply?.body).toMatch(/^【平遥综治】已收到您的反映，查询码/);
+    expect(reply?.parts).toBe(1);
+    const routedCase = await routed('psb-antifraud', codeIn(reply?.body ?? ''));
+    expect(routedCase).toMatchObject({
+      category: 'fraud',
+      communityId: 'chengdong-kangning',
+      hasContactPhone: true,
+    });
+  });
+
+  it('makes one case and one reply when the same message is delivered twice', async () => {
+    const id = crypto.randomUUID();
+    const first = await text('+8613900000002', '村口的路灯坏了好几天了，魏家庄村', id);
+    const again = await text('+8613900000002', '村口的路灯坏了好几天了，魏家庄村', id);
+    expect(first).toHaveLength(1);
+    expect(again).toHaveLength(0);
+    const code = codeIn(first[0]?.body ?? '');
+    expect(await routed('transport', code)).toBeDefined();
+    const duplicate = await receiveMatching(
+      rt.sqsClient,
+      rt.queueUrl(unitQueueName('transport')),
+      (b) => b.includes(code.replaceAll('-', '')),
+      2,
+    );
+    expect(duplicate).toBeUndefined();
+  });
+
+  it('sends a text it cannot classify to the township centre, and one it cannot place to the county centre', async () => {
+    const unclear = await text('+8613900000003', '我们这里有点事情想反映一下，康宁社区');
+    expect(await routed('centre-chengdong', codeIn(unclear[0]?.body ?? ''))).toMatchObject({
+      category: 'other',
+    });
+    const nowhere = await text('+8613900000004', '电信诈骗电话太多了');
+    expect(await routed('county-centre', codeIn(nowhere[0]?.body ?? ''))).toMatchObject({
+      routing: { kind: 'county_triage', reason: 'unknown_community' },
+    });
+  });
+});
+
+describe('other things a resident can text', () => {
+  it('answers a status query in Chinese or English, however the code is typed', async () => {
+    const [reply] = await text('+8613900000005', '垃圾站满了没人清运，魏家庄村');
+    const code = codeIn(reply?.body ?? '');
+    await routed('urban-management', code);
+    const [zh] = await text('+8613900000005', `查询 ${code.toLowerCase()}`);
+    expect(zh?.body).toMatch(/已交办/);
+    const [en] = await text('+8613900000005', `ＳＴＡＴＵＳ  ${code.replaceAll('-', '')}`);
+    expect(en?.body).toMatch(/passed to the unit/);
+  });
+
+  it('accepts a rating only from the phone that reported a closed case', async () => {
+    const [reply] = await text('+8613900000006', '超市卖过期牛奶，魏家庄村');
+    const code = codeIn(reply?.body ?? '');
+    const id = code.replaceAll('-', '');
+    await routed('market-regulation', code);
+    const staff = await rt.signInAs('supervisor');
+    const handler = await rt.issueToken({
+      sub: 'u-market',
+      'custom:role': 'unit_handler',
+      'custom:unitId': 'market-regulation',
+    });
+    let version = 2;
+    for (const [token, body] of [
+      [handler, { action: 'accept' }],
+      [handler, { action: 'resolve', note: '已下架' }],
+      [staff, { action: 'verify' }],
+      [staff, { action: 'close' }],
+    ] as const) {
+      const response = await fetch(`${rt.url}/api/cases/${id}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, expectedVersion: version }),
+      });
+      version = z.object({ version: z.number() }).parse(await response.json()).version;
+    }
+    const [stranger] = await text('+8613900000099', `评价 ${code} 1`);
+    expect(stranger?.body).toMatch(/只能用反映时的手机/);
+    const [rated] = await text('+8613900000006', `评价 ${code} 5 处理得很快`);
+    expect(rated?.body).toMatch(/感谢您的评价（5分）/);
+  });
+
+  it('confirms an opt-out once and stays quiet after', async () => {
+    const [first] = await text('+8613900000007', '退订');
+    expect(first?.body).toMatch(/已退订/);
+    expect(await text('+8613900000007', 'TD')).toHaveLength(0);
+  });
+
+  it('answers help, empty and emoji-only texts, never silence', async () => {
+    expect((await text('+8613900000008', '帮助'))[0]?.body).toMatch(/查询/);
+    expect((await text('+8613900000008', '   '))[0]?.body).toMatch(/没有看到文字/);
+    expect((await text('+8613900000008', '😀😀😀'))[0]?.body).toMatch(/没有看到文字/);
+    expect((await text('+8613900000008', '查询 12'))[0]?.body).toMatch(/查询码应为9位/);
+  });
+
+  it('gives a flooding phone one polite reply and no more cases', async () => {
+    const phone = '+8613900000009';
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++)
+      codes.push(codeIn((await text(phone, `第${i}次：噪音扰民，魏家庄村`))[0]?.body ?? ''));
+    expect(codes.every((c) => c.length === 11)).toBe(true);
+    const [limited] = await text(phone, '第6次：噪音扰民，魏家庄村');
+    expect(limited?.body).toMatch(/暂停受理/);
+    expect(codeIn(limited?.body ?? '')).toBe('');
+  });
+});
