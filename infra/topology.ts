@@ -73,6 +73,11 @@ export type Binding =
    */
   | { kind: 'smsSender'; env: string }
   /**
+   * A per-deployment setting (a gateway secret, an allow-list): CDK context `name` in AWS (empty
+   * when unset, which disables what needs it), `local` in the local runtime.
+   */
+  | { kind: 'setting'; name: string; env: string; local: string }
+  /**
    * The staff console's user-pool app client id, for signing staff in (Cognito's InitiateAuth
    * needs no IAM grant). Locally, the id of the runtime's stand-in client.
    */
@@ -112,6 +117,9 @@ const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
   { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
   { kind: 'unitQueues', access: 'send', env: 'UNIT_QUEUE_URLS' },
+  // Reporters are texted when their case is dispatched, resolved and closed.
+  { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+  { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
 ];
 
 /** What the functions that only read cases need. */
@@ -368,10 +376,35 @@ export const topology: Topology = {
       triggers: [{ kind: 'topic', topic: 'inbound-sms' }],
       bindings: [
         ...caseWriteBindings,
-        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
         { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
-        { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+      ],
+    },
+    {
+      name: 'sms-webhooks',
+      entry: 'functions/sms-webhooks.ts',
+      description: 'Inbound SMS from Aliyun, Tencent Cloud and Twilio-compatible gateways',
+      timeoutSeconds: 10,
+      memoryMb: 1024,
+      triggers: [
+        { kind: 'http', method: 'POST', path: '/api/sms/inbound/aliyun/{secret}', auth: 'public' },
+        { kind: 'http', method: 'POST', path: '/api/sms/inbound/tencent/{secret}', auth: 'public' },
+        { kind: 'http', method: 'POST', path: '/api/sms/inbound/twilio', auth: 'public' },
+      ],
+      bindings: [
+        ...caseWriteBindings,
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        {
+          kind: 'setting',
+          name: 'smsGatewaySecret',
+          env: 'SMS_GATEWAY_SECRET',
+          local: 'local-gateway-secret',
+        },
+        { kind: 'setting', name: 'smsAllowlistAliyun', env: 'SMS_ALLOWLIST_ALIYUN', local: '' },
+        { kind: 'setting', name: 'smsAllowlistTencent', env: 'SMS_ALLOWLIST_TENCENT', local: '' },
+        { kind: 'setting', name: 'twilioAuthToken', env: 'TWILIO_AUTH_TOKEN', local: 'local-twilio-token' },
+        { kind: 'setting', name: 'twilioWebhookUrl', env: 'TWILIO_WEBHOOK_URL', local: '' },
       ],
     },
   ],

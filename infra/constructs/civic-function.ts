@@ -212,6 +212,11 @@ export class CivicFunction extends Construct {
         this.lambda.addEnvironment(binding.env, identity);
         return;
       }
+      case 'setting': {
+        // Lambda encrypts environment variables at rest; rotate by redeploying with new context.
+        this.lambda.addEnvironment(binding.env, String(this.node.tryGetContext(binding.name) ?? ''));
+        return;
+      }
     }
   }
 

@@ -53,6 +53,8 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
     case 'smsSender':
       // Replies go to the process's outbox, which the phone simulator shows.
       return 'local-outbox';
+    case 'setting':
+      return binding.local;
   }
 }
 

@@ -82,6 +82,9 @@ function toEvent(
     if (value !== undefined && name !== 'cookie')
       headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway tells the function how the client reached it; so does its stand-in.
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-for'] ??= req.socket.remoteAddress ?? '127.0.0.1';
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams)
     query[key] = query[key] === undefined ? value : `${query[key]},${value}`;

@@ -10,13 +10,18 @@ import type { CaseStore } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
+import type { SmsSender } from '../ports/sms-sender.ts';
+import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { cachedDirectory, cachedPolicies } from '../services/cached-directory.ts';
 import { createDocumentClient, createSqsClient } from './aws-clients.ts';
 import { DynamoDbCaseStore } from './dynamodb-case-store.ts';
 import { DynamoDbDirectory } from './dynamodb-directory.ts';
 import { DynamoDbPolicies } from './dynamodb-policies.ts';
+import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from './dynamodb-stats-store.ts';
+import { createSmsVoiceClient, EndUserMessagingSender } from './end-user-messaging-sender.ts';
+import { localOutbox } from './local-outbox.ts';
 import { SqsDispatchQueue } from './sqs-queues.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
@@ -26,7 +31,21 @@ export const CaseReadConfig = z.object({
   DIRECTORY_TABLE: TableName,
   STATS_TABLE: TableName,
 });
-export const CaseWriteConfig = CaseReadConfig.extend({ UNIT_QUEUE_URLS: UnitQueueUrls });
+export const CaseWriteConfig = CaseReadConfig.extend({
+  UNIT_QUEUE_URLS: UnitQueueUrls,
+  SMS_TABLE: TableName,
+  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+});
+
+/** What the local runtime sets instead of a phone number or pool id. */
+export const LOCAL_OUTBOX = 'local-outbox';
+
+/** End User Messaging in AWS; the local outbox (read by the phone simulator) on a laptop. */
+export function smsSender(originationIdentity: string): SmsSender {
+  return originationIdentity === LOCAL_OUTBOX
+    ? localOutbox()
+    : new EndUserMessagingSender(createSmsVoiceClient(), { originationIdentity });
+}
 
 export interface CaseReadServices {
   cases: CaseStore;
@@ -38,6 +57,8 @@ export interface CaseReadServices {
 export interface CaseWriteServices extends CaseReadServices {
   policies: PolicyReader;
   dispatch: DispatchQueue;
+  sender: SmsSender;
+  notifications: NotificationLog;
 }
 
 const readServicesFrom = (
@@ -60,5 +81,7 @@ export function caseWriteServices(env: NodeJS.ProcessEnv = process.env): CaseWri
     ...readServicesFrom(db, config),
     policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
     dispatch: new SqsDispatchQueue(createSqsClient(), config.UNIT_QUEUE_URLS),
+    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+    notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
   };
 }

@@ -5,14 +5,14 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
-import type { OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
+import type { NotificationLog, OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 /** Providers retry for days (SNS); keep message ids longer than that. */
 const INBOUND_TTL_DAYS = 14;
 const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86_400;
 
-export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit {
+export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, NotificationLog {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -98,6 +98,26 @@ export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit {
             ':limit': limit,
             ':exp': epochSeconds(2),
           },
+        }),
+      ),
+    );
+  }
+
+  async alreadySent(key: string): Promise<boolean> {
+    const { Item } = await awsCall('reading the notification log', () =>
+      this.#db.send(
+        new GetCommand({ TableName: this.#table, Key: { pk: `NOTIFIED#${key}`, sk: 'NOTIFIED' } }),
+      ),
+    );
+    return Item !== undefined;
+  }
+
+  async recordSent(key: string, at: string): Promise<void> {
+    await awsCall('recording the notification', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { pk: `NOTIFIED#${key}`, sk: 'NOTIFIED', at, expiresAt: epochSeconds(INBOUND_TTL_DAYS) },
         }),
       ),
     );

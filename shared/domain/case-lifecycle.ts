@@ -52,6 +52,8 @@ export const Effect = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('escalation_notice'), reason: z.enum(['accept_overdue', 'resolve_overdue']) }),
   z.object({ kind: z.literal('link_duplicate'), into: TrackingCode }),
+  /** A text to the reporter (when they left a phone): the case reached a unit, was resolved, was closed. */
+  z.object({ kind: z.literal('notify_reporter'), stage: z.enum(['dispatched', 'resolved', 'closed']) }),
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
@@ -170,7 +172,10 @@ export const caseTransitions: RuleTable = {
     apply: (c, _a, ctx, now) => ({
       to: 'dispatched',
       set: { timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
-      effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'routed' }],
+      effects: [
+        { kind: 'dispatch', unitId: c.unitId, reason: 'routed' },
+        { kind: 'notify_reporter', stage: 'dispatched' },
+      ],
     }),
   },
   accept: {
@@ -222,6 +227,7 @@ export const caseTransitions: RuleTable = {
       to: 'resolved',
       ...(actor.kind === 'staff' ? { set: { resolvedBy: actor.staff.userId } } : {}),
       remove: ['timer'],
+      effects: [{ kind: 'notify_reporter', stage: 'resolved' }],
     }),
   },
   verify: {
@@ -250,6 +256,7 @@ export const caseTransitions: RuleTable = {
           at: iso(new Date(now.getTime() + ctx.ratingWindowDays * 86_400_000)),
         },
       },
+      effects: [{ kind: 'notify_reporter', stage: 'closed' }],
     }),
   },
   rate: {

@@ -21,3 +21,9 @@ export interface ReportRateLimit {
   /** Whether this message may create a report: at most `limit` distinct messages per phone per hour. */
   admit(phone: string, messageId: string, hour: string, limit: number): Promise<boolean>;
 }
+
+export interface NotificationLog {
+  /** Whether the notification with this key (case + version + stage) already went out. */
+  alreadySent(key: string): Promise<boolean>;
+  recordSent(key: string, at: string): Promise<void>;
+}

@@ -7,14 +7,21 @@
  */
 import type { CaseEscalated, CaseState } from '../domain/case.ts';
 import type { Effect } from '../domain/case-lifecycle.ts';
+import { renderSmsReply } from '../domain/sms/sms-replies.ts';
 import type { CaseStore, PendingEffects } from '../ports/case-store.ts';
+import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
+import type { SmsSender } from '../ports/sms-sender.ts';
+import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 
 export interface CaseEffectsDeps {
   cases: Pick<CaseStore, 'getReport' | 'linkDuplicate' | 'clearEffects'>;
   dispatch: DispatchQueue;
   stats: StatsStore;
+  directory: DirectoryReader;
+  sender: SmsSender;
+  notifications: NotificationLog;
   countyCentreUnitId: string;
   now: () => Date;
 }
@@ -72,6 +79,29 @@ async function runEffect(
         communityId: state.communityId,
       });
       return;
+    case 'notify_reporter': {
+      // Sent, then logged: a crash in between may repeat one text, never lose it.
+      const key = `${state.trackingCode}#${version}#${effect.stage}`;
+      if (await deps.notifications.alreadySent(key)) return;
+      const report = await deps.cases.getReport(state.trackingCode);
+      if (!report?.contactPhone) return;
+      const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
+      await deps.sender.send({
+        to: report.contactPhone,
+        body: renderSmsReply(
+          { kind: 'case_update', code: state.trackingCode, stage: effect.stage, unitZh: unit?.zh },
+          'zh',
+        ),
+        purpose: 'notification',
+        correlationId: key,
+      });
+      await deps.notifications.recordSent(key, deps.now().toISOString());
+      return;
+    }
+    default: {
+      const unhandled: never = effect;
+      throw new Error(`no runner for effect ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -25,6 +25,8 @@ import type { CaseStore } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
+import type { SmsSender } from '../ports/sms-sender.ts';
+import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
 import { runPending } from './case-effects.ts';
@@ -37,6 +39,9 @@ export interface CaseWorkDeps {
   policies: PolicyReader;
   dispatch: DispatchQueue;
   stats: StatsStore;
+  /** Texts the reporter when their case moves (dispatched, resolved, closed). */
+  sender: SmsSender;
+  notifications: NotificationLog;
   now: () => Date;
 }
 

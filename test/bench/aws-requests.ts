@@ -1,17 +1,19 @@
 /**
- * Counts the AWS requests made in this process, by service, operation and origin, without
- * touching the runtime: Node publishes every outgoing `http.ClientRequest` on the
- * `http.client.request.start` diagnostics channel, synchronously in the caller's async context.
- * The operation is the SDK's `x-amz-target` header (both DynamoDB and SQS speak the AWS JSON
- * protocol); the origin is whatever `requestOrigin.run(...)` the call is running under: the bench
- * wraps each hosted function's `invoke` with its name, starts the runtime (whose queue pollers
- * stand in for Lambda's event source mapping) under `runtime`, and its own consumers under
- * `bench`. A proxy in front of the emulators would have given the same counts but added a hop to
- * every call the latency figures measure; this adds nothing on the wire.
+ * Counts the AWS requests made in this process, by origin, service, operation and resource,
+ * without touching the runtime: Node publishes every outgoing `http.ClientRequest` on diagnostics
+ * channels — `http.client.request.created` when it is made, `http.client.request.start` once its
+ * body is written, synchronously in the caller's async context. The operation is the SDK's
+ * `x-amz-target` header (DynamoDB and SQS both speak the AWS JSON protocol), the resource the
+ * table or queue named in the JSON body, and the origin whatever `requestOrigin.run(...)` the call
+ * runs under: the bench wraps each hosted function's `invoke` with its name, starts the runtime
+ * (whose queue pollers stand in for Lambda's event source mapping) under `runtime`, and its own
+ * consumers under `bench`. A counting proxy in front of the emulators would have given the same
+ * figures but added a hop to every call the latency figures measure; this adds nothing on the wire.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import { ClientRequest } from 'node:http';
+import * as z from 'zod';
 
 /** Who is making the AWS calls in the current async context. */
 export const requestOrigin = new AsyncLocalStorage<string>();
@@ -26,10 +28,45 @@ export interface AwsRequestCount {
   origin: string;
   service: AwsService;
   operation: string;
+  /** Table or queue, without the local `civicloop-` prefix; unit queues as `unit-*`; `?` if unknown. */
+  resource: string;
   count: number;
 }
 
-const CHANNEL = 'http.client.request.start';
+const CREATED = 'http.client.request.created';
+const STARTED = 'http.client.request.start';
+
+/** The fields of a DynamoDB or SQS JSON request that name what it touches. */
+const RequestBody = z.object({
+  TableName: z.string().optional(),
+  RequestItems: z.record(z.string(), z.unknown()).optional(),
+  QueueUrl: z.string().optional(),
+});
+
+function resourceOf(body: Buffer | undefined): string {
+  if (!body || body.length === 0) return '?';
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return '?';
+  }
+  const parsed = RequestBody.safeParse(json);
+  if (!parsed.success) return '?';
+  const { TableName, RequestItems, QueueUrl } = parsed.data;
+  const raw = TableName ?? (Object.keys(RequestItems ?? {}).join('+') || QueueUrl?.split('/').at(-1) || '?');
+  const local = raw.replace(/^civicloop-/, '');
+  // One row for all 26 unit queues: which unit a report goes to is the mix, not the cost.
+  return local.startsWith('unit-') ? 'unit-*' : local;
+}
+
+const requestOf = (message: unknown): ClientRequest | undefined =>
+  typeof message === 'object' && message !== null && 'request' in message && message.request instanceof ClientRequest
+    ? message.request
+    : undefined;
+
+const asBuffer = (chunk: unknown): Buffer | undefined =>
+  typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
 
 /** `DynamoDB_20120810.PutItem` → dynamodb/PutItem, `AmazonSQS.SendMessage` → sqs/SendMessage. */
 function classify(target: unknown): { service: AwsService; operation: string } {
@@ -44,25 +81,61 @@ function classify(target: unknown): { service: AwsService; operation: string } {
 
 export class AwsRequestCounter {
   readonly #counts = new Map<string, AwsRequestCount>();
-  readonly #listener = (message: unknown) => {
-    if (typeof message !== 'object' || message === null || !('request' in message)) return;
-    const request = message.request;
-    if (!(request instanceof ClientRequest)) return;
+  readonly #bodies = new WeakMap<ClientRequest, Buffer[]>();
+
+  /** Keeps a copy of what an AWS request writes, to read the table or queue from it. */
+  readonly #onCreated = (message: unknown) => {
+    const request = requestOf(message);
+    if (!request || typeof request.getHeader('x-amz-target') !== 'string') return;
+    const chunks: Buffer[] = [];
+    this.#bodies.set(request, chunks);
+    const keep = (chunk: unknown) => {
+      const buffer = asBuffer(chunk);
+      if (buffer) chunks.push(buffer);
+    };
+    // Own properties shadow the prototype's methods for this one request only.
+    const { write, end } = request;
+    Object.defineProperty(request, 'write', {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        keep(args[0]);
+        return Reflect.apply(write, request, args);
+      },
+    });
+    Object.defineProperty(request, 'end', {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        if (typeof args[0] !== 'function') keep(args[0]);
+        return Reflect.apply(end, request, args);
+      },
+    });
+  };
+
+  /** Published once the request's body has been written, still in the caller's async context. */
+  readonly #onStarted = (message: unknown) => {
+    const request = requestOf(message);
+    if (!request) return;
     const { service, operation } = classify(request.getHeader('x-amz-target'));
+    const chunks = this.#bodies.get(request);
+    const resource = service === 'other' ? '' : resourceOf(chunks && Buffer.concat(chunks));
     const origin = requestOrigin.getStore() ?? UNATTRIBUTED_ORIGIN;
-    const key = `${origin}\u0000${service}\u0000${operation}`;
+    const key = [origin, service, operation, resource].join('\u0000');
     const entry = this.#counts.get(key);
     if (entry) entry.count += 1;
-    else this.#counts.set(key, { origin, service, operation, count: 1 });
+    else this.#counts.set(key, { origin, service, operation, resource, count: 1 });
   };
 
   start(): this {
-    diagnostics.subscribe(CHANNEL, this.#listener);
+    diagnostics.subscribe(CREATED, this.#onCreated);
+    diagnostics.subscribe(STARTED, this.#onStarted);
     return this;
   }
 
   stop(): void {
-    diagnostics.unsubscribe(CHANNEL, this.#listener);
+    diagnostics.unsubscribe(CREATED, this.#onCreated);
+    diagnostics.unsubscribe(STARTED, this.#onStarted);
   }
 
   /** Forgets what was counted so far: setup and warm-up are not part of the measured run. */

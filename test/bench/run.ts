@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { topology } from '../../infra/topology.ts';
-import { RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
+import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
 import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
 import { int, kb, ms, printTable } from './table.ts';
@@ -253,53 +253,64 @@ function printEndToEnd(r: EndToEndReport) {
   }
 
   const perReport = (n: number) => (n / r.accepted).toFixed(3);
-  const system = r.requests.filter((x) => x.origin !== 'bench');
+  const system = r.requests.filter((x) => x.origin !== BENCH_ORIGIN);
+  const isFunction = (origin: string) => origin !== RUNTIME_ORIGIN && origin !== UNATTRIBUTED_ORIGIN;
   const label = (origin: string) =>
-    origin === RUNTIME_ORIGIN
-      ? 'event source mapping *'
-      : origin === UNATTRIBUTED_ORIGIN
-        ? 'unattributed'
-        : origin;
-  const order = (origin: string) => (origin === RUNTIME_ORIGIN ? 2 : origin === UNATTRIBUTED_ORIGIN ? 3 : 1);
-  const rows = system
+    origin === RUNTIME_ORIGIN ? 'event source mapping *' : origin === UNATTRIBUTED_ORIGIN ? 'unattributed' : origin;
+  const order = (origin: string) => (isFunction(origin) ? 1 : origin === RUNTIME_ORIGIN ? 2 : 3);
+  const serviceName = (service: string) =>
+    service === 'dynamodb' ? 'DynamoDB' : service === 'sqs' ? 'SQS' : service;
+  const rows = [...system]
     .sort(
       (a, b) =>
         order(a.origin) - order(b.origin) ||
         a.origin.localeCompare(b.origin) ||
         a.service.localeCompare(b.service) ||
-        a.operation.localeCompare(b.operation),
+        a.operation.localeCompare(b.operation) ||
+        a.resource.localeCompare(b.resource),
     )
     .map((x) => [
       label(x.origin),
-      x.service === 'dynamodb' ? 'DynamoDB' : x.service === 'sqs' ? 'SQS' : x.service,
+      serviceName(x.service),
       x.operation,
+      x.resource,
       int(x.count),
       perReport(x.count),
     ]);
-  const sum = (pred: (x: (typeof system)[number]) => boolean) =>
-    system.filter(pred).reduce((a, x) => a + x.count, 0);
-  const byFunctions = (service: string) =>
-    sum((x) => x.service === service && x.origin !== RUNTIME_ORIGIN && x.origin !== UNATTRIBUTED_ORIGIN);
-  rows.push(
-    [
-      'all functions',
-      'DynamoDB',
-      '(total)',
-      int(byFunctions('dynamodb')),
-      perReport(byFunctions('dynamodb')),
-    ],
-    ['all functions', 'SQS', '(total)', int(byFunctions('sqs')), perReport(byFunctions('sqs'))],
-  );
   printTable(
-    `AWS requests per report (over the ${int(r.accepted)} measured reports; warm-up and the bench's own consumers excluded)`,
+    `AWS requests per report, in detail (over the ${int(r.accepted)} measured reports; warm-up and the bench's own consumers excluded)`,
     [
       { title: 'made by' },
       { title: 'service' },
       { title: 'operation' },
+      { title: 'table / queue' },
       { title: 'requests', align: 'right' },
       { title: 'per report', align: 'right' },
     ],
     rows,
+  );
+  console.log(
+    "\n* The local runtime's queue poller, standing in for Lambda's event source mapping: in AWS Lambda makes " +
+      'these calls, and they are not billed per report the same way.',
+  );
+
+  // The same, summed over the functions: what one report costs in billed requests.
+  const totals = new Map<string, number>();
+  for (const x of system.filter((y) => isFunction(y.origin))) {
+    const key = `${serviceName(x.service)}\u0000${x.operation}`;
+    totals.set(key, (totals.get(key) ?? 0) + x.count);
+  }
+  const summary = [...totals].sort(([a], [b]) => a.localeCompare(b));
+  const serviceTotal = (service: string) =>
+    summary.filter(([key]) => key.startsWith(`${service}\u0000`)).reduce((a, [, n]) => a + n, 0);
+  printTable(
+    'AWS requests per report, by the functions (what AWS bills per request)',
+    [{ title: 'service' }, { title: 'operation' }, { title: 'per report', align: 'right' }],
+    [
+      ...summary.map(([key, n]) => [...key.split('\u0000'), perReport(n)]),
+      ['DynamoDB', '(all)', perReport(serviceTotal('DynamoDB'))],
+      ['SQS', '(all)', perReport(serviceTotal('SQS'))],
+    ],
   );
   const benchCalls = r.requests.filter((x) => x.origin === 'bench').reduce((a, x) => a + x.count, 0);
   console.log(

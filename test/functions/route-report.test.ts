@@ -16,6 +16,7 @@ import batchEvent from '../../events/sqs/report-submitted-batch.json' with { typ
 import { makeHandler } from '../../functions/route-report.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { LocalOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { CaseDispatched, type CaseState } from '../../shared/domain/case.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
@@ -41,6 +42,8 @@ const stats: StatsStore = {
   },
 };
 
+const outbox = new LocalOutbox();
+
 const handlerWith = (urls: Record<string, string>) =>
   makeHandler({
     logger: new Logger({ logLevel: 'SILENT' }),
@@ -49,6 +52,8 @@ const handlerWith = (urls: Record<string, string>) =>
     policies: { loadPolicies: async () => demoPolicies },
     dispatch: new SqsDispatchQueue(new SQSClient({}), urls),
     stats,
+    sender: outbox,
+    notifications: { alreadySent: async () => false, recordSent: async () => undefined },
     now: () => new Date('2026-11-30T02:00:05Z'),
   });
 const handler = handlerWith(queueUrls);
@@ -92,6 +97,7 @@ const dispatchedItem = () => ({
   effects: {
     v2: [
       { kind: 'dispatch', unitId: 'psb-antifraud', reason: 'routed' },
+      { kind: 'notify_reporter', stage: 'dispatched' },
       {
         kind: 'stats',
         at: '2026-11-30T02:00:05.000Z',
@@ -125,6 +131,7 @@ beforeEach(() => {
   docMock.reset();
   sqsMock.reset();
   recorded.length = 0;
+  outbox.clear();
   docMock.on(PutCommand).resolves({});
   docMock.on(QueryCommand).resolves({ Items: [] });
   docMock.on(GetCommand, { Key: { sk: 'REPORT' } }).resolves({ Item: reportItem });
@@ -167,6 +174,10 @@ describe('route-report', () => {
       ':expected': 1,
     });
     expect(recorded.map((r) => `${r.from.stage}→${r.to.stage}`)).toEqual(['registered→dispatched']);
+    // The reporter left a phone: they are told which unit has it.
+    expect(outbox.messages().map((m) => `${m.to} ${m.body}`)).toEqual([
+      expect.stringMatching(/^\+8613812345678 【平遥综治】您的反映K7M-2QX-9PA已交县公安局反诈中心办理/),
+    ]);
   });
 
   it('reports only the bad record of a batch as failed and routes the others', async () => {

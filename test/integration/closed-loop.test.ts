@@ -11,7 +11,9 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
+import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { CaseEscalated } from '../../shared/domain/case.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
@@ -298,6 +300,8 @@ describe('the sweeper', () => {
         rt.sqsClient,
         Object.fromEntries(unitIds.map((u) => [u, rt.queueUrl(unitQueueName(u))])),
       ),
+      sender: localOutbox(),
+      notifications: new DynamoDbSmsState(db, tables.sms ?? ''),
       // Fraud must be accepted within 2 hours; a day later it is overdue.
       now: () => new Date(Date.now() + 86_400_000),
     };

@@ -22,13 +22,18 @@ afterAll(async () => {
 
 const outbox = () => localOutbox();
 
+const replies = (to: string) =>
+  outbox()
+    .messages(to)
+    .filter((m) => m.purpose === 'reply');
+
 /** Delivers one text as SNS would (the same id twice = a redelivery); returns the replies it caused. */
 async function text(from: string, body: string, inboundMessageId: string = crypto.randomUUID()) {
-  const before = outbox().messages(from).length;
+  const before = replies(from).length;
   const fn = rt.functions.get('receive-sms');
   if (!fn) throw new Error('no receive-sms function');
   await fn.invoke(inboundSmsEvent({ from, to: LOCAL_SYSTEM_NUMBER, body, inboundMessageId, at: new Date() }));
-  return outbox().messages(from).slice(before);
+  return replies(from).slice(before);
 }
 
 const codeIn = (reply: string) => /[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}/.exec(reply)?.[0] ?? '';
@@ -121,6 +126,16 @@ describe('other things a resident can text', () => {
       });
       version = z.object({ version: z.number() }).parse(await response.json()).version;
     }
+    // The reporter was texted as the case moved: dispatched, resolved, closed (with how to rate).
+    const updates = outbox()
+      .messages('+8613900000006')
+      .filter((m) => m.purpose === 'notification')
+      .map((m) => m.body);
+    expect(updates).toEqual([
+      expect.stringMatching(/已交县市场监督管理局办理/),
+      expect.stringMatching(/已办结/),
+      expect.stringMatching(/已结案，请回复"评价/),
+    ]);
     const [stranger] = await text('+8613900000099', `评价 ${code} 1`);
     expect(stranger?.body).toMatch(/只能用反映时的手机/);
     const [rated] = await text('+8613900000006', `评价 ${code} 5 处理得很快`);
