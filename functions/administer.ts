@@ -1,6 +1,6 @@
 /**
- * The admin API: `GET|PUT /api/admin/routing-rules` and `GET|PUT /api/admin/policies` (SLAs,
- * working calendar, rating window). Admins only (403 for other staff). A PUT replaces the whole
+ * The admin API: `GET|PUT /api/admin/routing-rules`, `GET|PUT /api/admin/policies` (SLAs,
+ * working calendar, rating window) and `GET|PUT /api/admin/keywords` (the SMS classifier's table). Admins only (403 for other staff). A PUT replaces the whole
  * set after validating it; warm functions pick the change up within their one-minute cache.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -19,8 +19,10 @@ import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import {
   type AdministerDeps,
+  readKeywords,
   readPolicies,
   readRoutingRules,
+  replaceKeywords,
   replacePolicies,
   replaceRoutingRules,
 } from '../shared/services/administer-policies.ts';
@@ -41,6 +43,13 @@ export const makeHandler = (deps: AdministerHandlerDeps) =>
         case 'PUT /api/admin/routing-rules': {
           const result = await replaceRoutingRules(staff, readRequestBody(event), deps);
           deps.logger.info('routing rules replaced', { rules: result.rules.length, by: staff.userId });
+          return jsonResponse(200, result);
+        }
+        case 'GET /api/admin/keywords':
+          return jsonResponse(200, await readKeywords(staff, deps));
+        case 'PUT /api/admin/keywords': {
+          const result = await replaceKeywords(staff, readRequestBody(event), deps);
+          deps.logger.info('keyword table replaced', { by: staff.userId });
           return jsonResponse(200, result);
         }
         case 'GET /api/admin/policies':

@@ -364,6 +364,8 @@ export const topology: Topology = {
         { kind: 'http', method: 'PUT', path: '/api/admin/routing-rules', auth: 'staff' },
         { kind: 'http', method: 'GET', path: '/api/admin/policies', auth: 'staff' },
         { kind: 'http', method: 'PUT', path: '/api/admin/policies', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/admin/keywords', auth: 'staff' },
+        { kind: 'http', method: 'PUT', path: '/api/admin/keywords', auth: 'staff' },
       ],
       bindings: [{ kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' }],
     },

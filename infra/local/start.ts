@@ -66,6 +66,7 @@ civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir
   A unit's queue:        npm run cli -- queue pull --unit psb-antifraud
 
   Staff console          ${runtime.url}/console
+  Phone simulator (SMS)  ${runtime.url}/_local/phone
   Demo logins (local only, password ${demoPassword}):
 ${demoStaff.map((s) => `    ${s.username.padEnd(22)} ${s.claims['custom:role']}`).join('\n')}
 Press Ctrl-C to stop.

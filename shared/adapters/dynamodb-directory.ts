@@ -3,12 +3,7 @@
  * partition `ORG` (`sk = UNIT#id`, `COMMUNITY#id`, `RULE#id` ...), so the whole directory — a few
  * hundred small items — is one Query, never a scan.
  */
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Community, Grid, type Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
 import { DependencyError } from '../errors.ts';

@@ -2,18 +2,20 @@
  * Policies (SLAs per category, the working calendar, the rating window) on DynamoDB, in the
  * directory table under the partition `POLICY`: three small items, read together in one Query.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ServiceLevels } from '../domain/service-levels.ts';
+import { KeywordTable } from '../domain/sms/classify-report.ts';
 import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { DependencyError } from '../errors.ts';
-import type { Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
+import { defaultKeywordTable } from '../organisation/report-keywords.ts';
+import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
 import { awsCall, batchWriteAll } from './aws-call.ts';
 
 const PK = 'POLICY';
 const RatingWindow = z.number().int().min(1).max(30);
 
-export class DynamoDbPolicies implements PolicyReader, PolicyWriter {
+export class DynamoDbPolicies implements PolicyReader, PolicyWriter, KeywordStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -54,6 +56,23 @@ export class DynamoDbPolicies implements PolicyReader, PolicyWriter {
         put('rating-window', policies.ratingWindowDays),
       ],
       'writing policies',
+    );
+  }
+
+  /** The stored keyword table, or the default one until an admin has saved their own. */
+  async loadKeywords(): Promise<KeywordTable> {
+    const { Item } = await awsCall('reading the keyword table', () =>
+      this.#db.send(new GetCommand({ TableName: this.#table, Key: { pk: PK, sk: 'keywords' } })),
+    );
+    return Item ? KeywordTable.parse(Item.data) : defaultKeywordTable;
+  }
+
+  async writeKeywords(table: KeywordTable): Promise<void> {
+    await batchWriteAll(
+      this.#db,
+      this.#table,
+      [{ PutRequest: { Item: { pk: PK, sk: 'keywords', data: table } } }],
+      'writing the keyword table',
     );
   }
 }

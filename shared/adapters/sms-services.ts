@@ -4,11 +4,12 @@
  */
 import * as z from 'zod';
 import { loadConfig, QueueUrl, TableName } from '../config.ts';
-import { defaultKeywordTable } from '../organisation/report-keywords.ts';
+import { memoiseFor } from '../services/cached-directory.ts';
 import type { ReceiveSmsDeps } from '../services/receive-sms.ts';
 import { createDocumentClient, createSqsClient } from './aws-clients.ts';
 import { CaseWriteConfig, caseWriteServices } from './case-services.ts';
 import { DynamoDbHouseholdRegistry } from './dynamodb-household-registry.ts';
+import { DynamoDbPolicies } from './dynamodb-policies.ts';
 import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { SqsIntakeQueue } from './sqs-queues.ts';
 
@@ -30,7 +31,7 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
     rateLimit: state,
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
     intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
-    keywords: defaultKeywordTable,
+    keywords: memoiseFor(() => new DynamoDbPolicies(db, config.DIRECTORY_TABLE).loadKeywords(), 60_000),
     reportsPerHour: config.SMS_REPORTS_PER_HOUR,
   };
 }

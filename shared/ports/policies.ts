@@ -1,5 +1,6 @@
 /** Port: the county's case-handling policies as data: SLAs per category and the working calendar. */
 import type { ServiceLevel } from '../domain/service-levels.ts';
+import type { KeywordTable } from '../domain/sms/classify-report.ts';
 import type { WorkingCalendar } from '../domain/working-calendar.ts';
 
 export interface Policies {
@@ -15,4 +16,10 @@ export interface PolicyReader {
 
 export interface PolicyWriter {
   writePolicies(policies: Policies): Promise<void>;
+}
+
+/** The SMS classifier's keyword table: data an admin edits, read by the SMS functions. */
+export interface KeywordStore {
+  loadKeywords(): Promise<KeywordTable>;
+  writeKeywords(table: KeywordTable): Promise<void>;
 }

@@ -7,16 +7,17 @@ import * as z from 'zod';
 import { RoutingRule } from '../domain/organisation.ts';
 import { validateOrganisation } from '../domain/routing.ts';
 import { ServiceLevels } from '../domain/service-levels.ts';
+import { KeywordTable } from '../domain/sms/classify-report.ts';
 import type { Staff } from '../domain/staff.ts';
 import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';
-import type { Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
+import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
 import { parseOrThrow } from '../validation.ts';
 
 export interface AdministerDeps {
   directory: DirectoryReader & Pick<DirectoryWriter, 'replaceRoutingRules'>;
-  policies: PolicyReader & PolicyWriter;
+  policies: PolicyReader & PolicyWriter & KeywordStore;
 }
 
 export const PoliciesBody = z.object({
@@ -62,4 +63,21 @@ export async function replaceRoutingRules(staff: Staff, body: unknown, deps: Adm
   }
   await deps.directory.replaceRoutingRules(rules);
   return { rules };
+}
+
+export async function readKeywords(staff: Staff, deps: AdministerDeps): Promise<KeywordTable> {
+  assertAdmin(staff);
+  return deps.policies.loadKeywords();
+}
+
+/** Replaces the SMS classifier's keyword table (every category needs an entry, `other` included). */
+export async function replaceKeywords(
+  staff: Staff,
+  body: unknown,
+  deps: AdministerDeps,
+): Promise<KeywordTable> {
+  assertAdmin(staff);
+  const table = parseOrThrow(KeywordTable, body, 'The keyword table');
+  await deps.policies.writeKeywords(table);
+  return table;
 }

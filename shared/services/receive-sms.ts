@@ -28,7 +28,8 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   households: Pick<HouseholdRegistry, 'findByPhone'>;
   intake: IntakeQueue;
   sender: SmsSender;
-  keywords: KeywordTable;
+  /** The admin-edited keyword table (cached by the caller). */
+  keywords: () => Promise<KeywordTable>;
   /** Reports one phone may make per hour before it gets one polite reply and no more cases. */
   reportsPerHour: number;
 }
@@ -69,7 +70,7 @@ async function queueReport(sms: InboundSms, text: string, deps: ReceiveSmsDeps):
   const household = await deps.households.findByPhone(sms.from);
   const communityId =
     household?.communityId ?? findCommunityInText(text, org.communities) ?? UNPLACED_COMMUNITY;
-  const { category } = classifyReport(text, deps.keywords, {
+  const { category } = classifyReport(text, await deps.keywords(), {
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
     ignore: org.communities.flatMap((c) => [c.zh, c.en]),
   });

@@ -61,12 +61,19 @@ function resourceOf(body: Buffer | undefined): string {
 }
 
 const requestOf = (message: unknown): ClientRequest | undefined =>
-  typeof message === 'object' && message !== null && 'request' in message && message.request instanceof ClientRequest
+  typeof message === 'object' &&
+  message !== null &&
+  'request' in message &&
+  message.request instanceof ClientRequest
     ? message.request
     : undefined;
 
 const asBuffer = (chunk: unknown): Buffer | undefined =>
-  typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
+  typeof chunk === 'string'
+    ? Buffer.from(chunk)
+    : chunk instanceof Uint8Array
+      ? Buffer.from(chunk)
+      : undefined;
 
 /** `DynamoDB_20120810.PutItem` → dynamodb/PutItem, `AmazonSQS.SendMessage` → sqs/SendMessage. */
 function classify(target: unknown): { service: AwsService; operation: string } {

@@ -5,9 +5,12 @@ import type { Staff } from '../../shared/domain/staff.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { defaultKeywordTable } from '../../shared/organisation/report-keywords.ts';
 import {
   type AdministerDeps,
+  readKeywords,
   readRoutingRules,
+  replaceKeywords,
   replacePolicies,
   replaceRoutingRules,
 } from '../../shared/services/administer-policies.ts';
@@ -76,5 +79,16 @@ describe('administering routing rules and policies', () => {
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error instanceof ValidationError && error.issues.map((i) => i.path)).toEqual(['ratingWindowDays']);
+  });
+
+  it('serves the default keyword table until an admin saves one, then that one', async () => {
+    const before = await readKeywords(admin, deps);
+    expect(before).toEqual(defaultKeywordTable);
+    const edited = { ...before, heritage: { zh: [...before.heritage.zh, '镇国寺'], en: before.heritage.en } };
+    await replaceKeywords(admin, edited, deps);
+    expect((await readKeywords(admin, deps)).heritage.zh).toContain('镇国寺');
+    await expect(replaceKeywords(supervisor, edited, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    const { other: _dropped, ...missingOther } = edited;
+    await expect(replaceKeywords(admin, missingOther, deps)).rejects.toBeInstanceOf(ValidationError);
   });
 });
