@@ -97,6 +97,9 @@ export interface EndToEndReport {
   cpuMsPerReport: number;
   runtimeErrors: number;
   firstRuntimeError: string | undefined;
+  /** Failed receives or deletes of the bench's own consumers (they retry). */
+  consumerErrors: number;
+  firstConsumerError: string | undefined;
   hostedFunctions: string[];
 }
 
@@ -266,6 +269,7 @@ class ArrivalTracker {
 function startConsumers(
   rt: LocalRuntime,
   onMessage: (trackingCode: string, unitId: string, at: number) => void,
+  onError: (error: unknown) => void,
 ): { stop(): Promise<void>; client: SQSClient } {
   const client = new SQSClient({
     endpoint: rt.sqsEndpoint,
@@ -298,7 +302,9 @@ function startConsumers(
         );
       } catch (error) {
         if (abort.signal.aborted) return;
-        throw error;
+        // Keep consuming: a consumer that died would leave its queue's reports "never arrived".
+        onError(error);
+        await sleep(200);
       }
     }
   };
@@ -390,7 +396,16 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
   };
 
   const tracker = new ArrivalTracker();
-  const consumers = startConsumers(rt, (code, unitId, at) => tracker.arrived(code, unitId, at));
+  let consumerErrors = 0;
+  let firstConsumerError: string | undefined;
+  const consumers = startConsumers(
+    rt,
+    (code, unitId, at) => tracker.arrived(code, unitId, at),
+    (error) => {
+      consumerErrors += 1;
+      firstConsumerError ??= error instanceof Error ? error.message : String(error);
+    },
+  );
 
   try {
     const catalog = Catalog.parse(await (await fetch(`${rt.url}/api/catalog`)).json());
@@ -587,6 +602,8 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
       coresUsed: main.wallMs > 0 ? main.cpuMs / main.wallMs : Number.NaN,
       cpuMsPerReport: main.arrived > 0 ? main.cpuMs / main.arrived : Number.NaN,
       ...errorsInMain,
+      consumerErrors,
+      firstConsumerError,
       hostedFunctions: [...rt.functions.keys()],
     };
   } finally {

@@ -17,6 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { topology } from '../../infra/topology.ts';
+import { evaluateClassifier } from '../../shared/domain/sms/classifier-quality.ts';
+import { defaultKeywordTable } from '../../shared/organisation/report-keywords.ts';
+import { labelledReports } from '../domain/sms/labelled-reports.ts';
 import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
 import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
@@ -181,7 +184,8 @@ function printEndToEnd(r: EndToEndReport) {
       `${r.timedOut ? ` (TIMED OUT after ${timeoutS} s)` : ''}${notSent > 0 ? `, ${notSent} never sent before the deadline` : ''}; ` +
       `${r.duplicates} duplicate deliveries; ${r.categoriesUsed} categories × ${r.communitiesUsed} communities mixed, ` +
       `reaching ${r.unitsReached} unit queues; runtime errors: ${r.runtimeErrors}` +
-      `${r.firstRuntimeError ? ` (first: ${r.firstRuntimeError})` : ''}.`,
+      `${r.firstRuntimeError ? ` (first: ${r.firstRuntimeError})` : ''}` +
+      `${r.consumerErrors ? `; bench consumer errors: ${r.consumerErrors} (first: ${r.firstConsumerError})` : ''}.`,
   );
   console.log(
     `Intake alone answered all ${int(r.accepted)} POSTs in ${(r.acceptWallMs / 1000).toFixed(1)} s ` +
@@ -331,6 +335,32 @@ console.log(
     `${values['all-functions'] ? ' --all-functions' : ''}`,
 );
 printMachine();
+
+{
+  // The SMS classifier on its labelled set: precision among confident calls, and how many it dares.
+  const quality = evaluateClassifier(labelledReports, defaultKeywordTable);
+  printTable(
+    'SMS report classifier (test/domain/sms/labelled-reports.ts)',
+    [
+      { title: 'reports', align: 'right' },
+      { title: 'classified confidently', align: 'right' },
+      { title: 'coverage', align: 'right' },
+      { title: 'correct of those', align: 'right' },
+      { title: 'precision', align: 'right' },
+      { title: 'left to triage', align: 'right' },
+    ],
+    [
+      [
+        int(quality.total),
+        int(quality.confident),
+        `${(quality.coverage * 100).toFixed(1)}%`,
+        int(quality.correct),
+        `${(quality.precision * 100).toFixed(1)}%`,
+        int(quality.total - quality.confident),
+      ],
+    ],
+  );
+}
 
 if (!values['skip-bundles']) {
   const outRoot = mkdtempSync(join(os.tmpdir(), 'civicloop-bench-'));

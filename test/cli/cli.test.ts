@@ -2,47 +2,25 @@
  * The CLI, run as a real process against the local runtime the way a department would use it:
  * `queue pull` (the reference department consumer) and `directory seed`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
+import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
 import { queueDepth } from '../support/queues.ts';
 
-const run = promisify(execFile);
 const Receipt = z.object({ trackingCode: z.string() });
 
 let rt: LocalRuntime;
-let runtimeFile: string;
+let cli: CliRuntime['cli'];
 
 beforeAll(async () => {
-  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  runtimeFile = join(mkdtempSync(join(tmpdir(), 'civicloop-cli-')), 'local-runtime.json');
-  writeFileSync(
-    runtimeFile,
-    JSON.stringify({
-      apiUrl: rt.url,
-      region: rt.region,
-      sqsEndpoint: rt.sqsEndpoint,
-      dynamoEndpoint: rt.dynamoEndpoint,
-      queues: rt.resources.queues,
-      tables: rt.resources.tables,
-    }),
-  );
+  ({ rt, cli } = await startCliRuntime());
 });
 afterAll(async () => {
   await rt?.stop();
 });
-
-const cli = (...args: string[]) =>
-  run(process.execPath, ['infra/cli/main.ts', ...args], {
-    env: { ...process.env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
-  });
 
 const submit = async (description: string) => {
   const response = await fetch(`${rt.url}/api/reports`, {

@@ -2,44 +2,24 @@
  * `households import`, run as a real CLI process against the local runtime (its endpoints written
  * to a runtime file named by CIVICLOOP_RUNTIME_FILE, as in cli.test.ts).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
-
-const run = promisify(execFile);
+import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
 
 let rt: LocalRuntime;
-let runtimeFile: string;
+let cli: CliRuntime['cli'];
 
 beforeAll(async () => {
-  rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  runtimeFile = join(mkdtempSync(join(tmpdir(), 'civicloop-households-')), 'local-runtime.json');
-  writeFileSync(
-    runtimeFile,
-    JSON.stringify({
-      apiUrl: rt.url,
-      region: rt.region,
-      sqsEndpoint: rt.sqsEndpoint,
-      dynamoEndpoint: rt.dynamoEndpoint,
-      queues: rt.resources.queues,
-      tables: rt.resources.tables,
-    }),
-  );
+  ({ rt, cli } = await startCliRuntime());
 });
 afterAll(async () => {
   await rt?.stop();
 });
-
-const cli = (...args: string[]) =>
-  run(process.execPath, ['infra/cli/main.ts', ...args], {
-    env: { ...process.env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
-  });
 
 describe('households import', () => {
   it('imports the sample and says what it wrote', async () => {

@@ -1,29 +1,12 @@
-/**
- * The staff console in a real browser (Debian's Chromium through playwright-core) against the real
- * local runtime: a resident's road report in Dongquan reaches the transport bureau, whose handler
- * accepts and resolves it in the console (a missing note shown next to the field first); the
- * Dongquan centre's dispatcher verifies and closes it; the history shows every step; the
- * statistics draw their charts with the Chart.js the system serves itself; two people acting on
- * the same version of a case get one success and one conflict message; an expired session goes
- * back to sign-in. Screenshots: /tmp/console-queue.png, /tmp/console-case.png, /tmp/console-stats.png.
- * Needs Debian's Chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
- */
-import { existsSync } from 'node:fs';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { demoPassword } from '../../shared/organisation/demo-staff.ts';
 import { CHART_ASSET_PATH } from '../../shared/web/console-page.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const t = consoleText.zh;
 
 // A common office screen; the console is built for desks first.
@@ -132,23 +115,8 @@ async function done(page: Page, action: keyof typeof t.actions): Promise<void> {
 
 describe('staff console in a desk browser', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
-    }
     runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterEach(() => {

@@ -1,19 +1,11 @@
-/**
- * The phone simulator page in a real browser (Debian's Chromium through playwright-core), served
- * by `mountPhoneSimulator` on a bare HTTP server whose SNS delivery stands in for the inbound
- * function: type a text, send it, see it and the system's reply in the conversation; a bad
- * number is named. (Once the runtime mounts the simulator, the same steps run against it.)
- * Needs Debian's Chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
- */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPhoneSimulator } from '../../infra/local/phone-simulator.ts';
 import { LocalOutbox } from '../../shared/adapters/local-outbox.ts';
 import { parseAwsSnsEvent } from '../../shared/adapters/sms-gateways/aws.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/phone-simulator.png';
 
 let server: Server | undefined;
@@ -22,9 +14,6 @@ let base = '';
 
 describe('phone simulator in a browser', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
-    }
     const outbox = new LocalOutbox();
     const route = mountPhoneSimulator({
       outbox,
@@ -50,16 +39,7 @@ describe('phone simulator in a browser', () => {
     const address = http.address();
     if (address === null || typeof address === 'string') throw new Error('not listening');
     base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,20 +1,12 @@
-/**
- * The resident page in a real browser (Debian's Chromium through playwright-core) against the
- * real local runtime: a phone-sized viewport, the JavaScript path from the form to the unit's
- * queue, errors shown in place, English, a dropped connection retried with the same
- * Idempotency-Key, and the plain form post a browser without JavaScript makes.
- * Needs Debian's Chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
- */
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
 import { pageText } from '../../shared/web/page-text.ts';
+import { launchChromium } from '../support/browser.ts';
 import { receiveMatching } from '../support/queues.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/resident-page.png';
 const RECEIPT_SCREENSHOT = '/tmp/resident-page-receipt.png';
 
@@ -57,23 +49,8 @@ const activeId = (page: Page): Promise<string> => page.evaluate(() => document.a
 
 describe('resident page in a phone browser', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
-    }
     runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

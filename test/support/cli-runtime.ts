@@ -1,0 +1,38 @@
+/** A local runtime and the real CLI process pointed at it, the way a department runs the CLI. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+
+const run = promisify(execFile);
+
+export interface CliRuntime {
+  rt: LocalRuntime;
+  cli(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Starts an in-memory runtime and writes the endpoints file the CLI reads (as `npm start` does). */
+export async function startCliRuntime(): Promise<CliRuntime> {
+  const rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+  const runtimeFile = join(mkdtempSync(join(tmpdir(), 'civicloop-cli-')), 'local-runtime.json');
+  writeFileSync(
+    runtimeFile,
+    JSON.stringify({
+      apiUrl: rt.url,
+      region: rt.region,
+      sqsEndpoint: rt.sqsEndpoint,
+      dynamoEndpoint: rt.dynamoEndpoint,
+      queues: rt.resources.queues,
+      tables: rt.resources.tables,
+    }),
+  );
+  return {
+    rt,
+    cli: (...args) =>
+      run(process.execPath, ['infra/cli/main.ts', ...args], {
+        env: { ...process.env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
+      }),
+  };
+}
