@@ -101,11 +101,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   if (directoryTable && options.seed !== false) {
     const db = createDocumentClient(dynamoClient);
     const directory = new DynamoDbDirectory(db, directoryTable);
-    if (!(await directory.isSeeded())) {
-      // Policies first: the directory's seeded marker is the last thing written.
-      await new DynamoDbPolicies(db, directoryTable).writePolicies(demoPolicies);
-      await directory.write(demoOrganisation);
-    }
+    const policies = new DynamoDbPolicies(db, directoryTable);
+    // Checked on their own: a data directory from before policies existed gets them too.
+    const hasPolicies = await policies.loadPolicies().then(
+      () => true,
+      () => false,
+    );
+    if (!hasPolicies) await policies.writePolicies(demoPolicies);
+    if (!(await directory.isSeeded())) await directory.write(demoOrganisation);
   }
 
   // Staff identity: an in-memory issuer, and Cognito's sign-in call served from it, where the
