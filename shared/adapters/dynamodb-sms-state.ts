@@ -5,6 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
+import type { SentSms } from '../ports/sms-sender.ts';
 import type { NotificationLog, OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
@@ -49,15 +50,15 @@ export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, 
     return Item?.status === 'done' ? 'done' : 'unfinished';
   }
 
-  async finish(sms: InboundSms): Promise<void> {
+  async finish(sms: InboundSms, reply?: SentSms): Promise<void> {
     await awsCall('finishing the message record', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: this.#inboundKey(sms),
-          UpdateExpression: 'SET #status = :done',
+          UpdateExpression: 'SET #status = :done, reply = :reply',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':done': 'done' },
+          ExpressionAttributeValues: { ':done': 'done', ':reply': reply ?? null },
         }),
       ),
     );
@@ -112,12 +113,18 @@ export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, 
     return Item !== undefined;
   }
 
-  async recordSent(key: string, at: string): Promise<void> {
+  async recordSent(key: string, at: string, sent: SentSms): Promise<void> {
     await awsCall('recording the notification', () =>
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: `NOTIFIED#${key}`, sk: 'NOTIFIED', at, expiresAt: epochSeconds(INBOUND_TTL_DAYS) },
+          Item: {
+            pk: `NOTIFIED#${key}`,
+            sk: 'NOTIFIED',
+            at,
+            ...sent,
+            expiresAt: epochSeconds(INBOUND_TTL_DAYS),
+          },
         }),
       ),
     );

@@ -4,11 +4,13 @@
  * per-phone hourly report count that stops floods. Every write is idempotent per message id.
  */
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
+import type { SentSms } from './sms-sender.ts';
 
 export interface SmsInbox {
   /** `new` the first time; `unfinished` when a delivery crashed before replying; `done` after. */
   begin(sms: InboundSms): Promise<'new' | 'unfinished' | 'done'>;
-  finish(sms: InboundSms): Promise<void>;
+  /** Marks it answered, recording the reply's provider id, encoding and part count (what it cost). */
+  finish(sms: InboundSms, reply?: SentSms): Promise<void>;
 }
 
 export interface OptOutList {
@@ -25,5 +27,5 @@ export interface ReportRateLimit {
 export interface NotificationLog {
   /** Whether the notification with this key (case + version + stage) already went out. */
   alreadySent(key: string): Promise<boolean>;
-  recordSent(key: string, at: string): Promise<void>;
+  recordSent(key: string, at: string, sent: SentSms): Promise<void>;
 }

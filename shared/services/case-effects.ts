@@ -86,7 +86,7 @@ async function runEffect(
       const report = await deps.cases.getReport(state.trackingCode);
       if (!report?.contactPhone) return;
       const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
-      await deps.sender.send({
+      const sent = await deps.sender.send({
         to: report.contactPhone,
         body: renderSmsReply(
           { kind: 'case_update', code: state.trackingCode, stage: effect.stage, unitZh: unit?.zh },
@@ -95,7 +95,7 @@ async function runEffect(
         purpose: 'notification',
         correlationId: key,
       });
-      await deps.notifications.recordSent(key, deps.now().toISOString());
+      await deps.notifications.recordSent(key, deps.now().toISOString(), sent);
       return;
     }
     default: {

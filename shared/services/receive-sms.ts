@@ -155,14 +155,14 @@ async function answer(
 export async function receiveSms(sms: InboundSms, deps: ReceiveSmsDeps): Promise<SmsOutcome> {
   if ((await deps.inbox.begin(sms)) === 'done') return 'duplicate_delivery';
   const { outcome, reply } = await answer(sms, deps);
-  if (reply) {
-    await deps.sender.send({
-      to: sms.from,
-      body: renderSmsReply(reply, replyLanguageFor(sms.body)),
-      purpose: 'reply',
-      correlationId: `${sms.provider}:${sms.providerMessageId}`,
-    });
-  }
-  await deps.inbox.finish(sms);
+  const sent = reply
+    ? await deps.sender.send({
+        to: sms.from,
+        body: renderSmsReply(reply, replyLanguageFor(sms.body)),
+        purpose: 'reply',
+        correlationId: `${sms.provider}:${sms.providerMessageId}`,
+      })
+    : undefined;
+  await deps.inbox.finish(sms, sent);
   return outcome;
 }

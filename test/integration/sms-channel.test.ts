@@ -3,11 +3,14 @@
  * publishes it) becomes a routed case and a one-part reply; a redelivered message changes nothing;
  * status, rating from the reporting phone, opt-out, flood limits and unclear texts all get answers.
  */
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { inboundSmsEvent, LOCAL_SYSTEM_NUMBER } from '../../infra/local/phone-simulator.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
 import { receiveMatching } from '../support/queues.ts';
@@ -64,6 +67,11 @@ describe('texting a report', () => {
   it('makes one case and one reply when the same message is delivered twice', async () => {
     const id = crypto.randomUUID();
     const first = await text('+8613900000002', '村口的路灯坏了好几天了，魏家庄村', id);
+    // What the reply cost is recorded with the message: one UCS-2 part.
+    const record = await createDocumentClient(rt.dynamoClient).send(
+      new GetCommand({ TableName: rt.resources.tables.sms, Key: { pk: `INBOUND#aws#${id}`, sk: 'INBOUND' } }),
+    );
+    expect(record.Item).toMatchObject({ status: 'done', reply: { encoding: 'UCS-2', parts: 1 } });
     const again = await text('+8613900000002', '村口的路灯坏了好几天了，魏家庄村', id);
     expect(first).toHaveLength(1);
     expect(again).toHaveLength(0);
