@@ -122,6 +122,13 @@ const caseWriteBindings: Binding[] = [
   { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
 ];
 
+/** What a function answering residents' texts needs (shared/adapters/sms-services.ts reads these). */
+const smsReceiveBindings: Binding[] = [
+  ...caseWriteBindings,
+  { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+  { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+];
+
 /** What the functions that only read cases need. */
 const caseReadBindings: Binding[] = [
   { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
@@ -376,11 +383,7 @@ export const topology: Topology = {
       timeoutSeconds: 10,
       memoryMb: 1024,
       triggers: [{ kind: 'topic', topic: 'inbound-sms' }],
-      bindings: [
-        ...caseWriteBindings,
-        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
-        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
-      ],
+      bindings: smsReceiveBindings,
     },
     {
       name: 'sms-webhooks',
@@ -394,9 +397,7 @@ export const topology: Topology = {
         { kind: 'http', method: 'POST', path: '/api/sms/inbound/twilio', auth: 'public' },
       ],
       bindings: [
-        ...caseWriteBindings,
-        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
-        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        ...smsReceiveBindings,
         {
           kind: 'setting',
           name: 'smsGatewaySecret',
