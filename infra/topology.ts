@@ -412,15 +412,3 @@ export const topology: Topology = {
     },
   ],
 };
-
-export const findQueue = (t: Topology, name: string): QueueSpec => {
-  const queue = t.queues.find((q) => q.name === name);
-  if (!queue) throw new Error(`topology: no queue named ${name}`);
-  return queue;
-};
-
-export const findTable = (t: Topology, name: string): TableSpec => {
-  const table = t.tables.find((x) => x.name === name);
-  if (!table) throw new Error(`topology: no table named ${name}`);
-  return table;
-};

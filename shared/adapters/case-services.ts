@@ -3,6 +3,7 @@
  * and the adapters built from it. Each function's module calls one of these and hands the result
  * to its `makeHandler`, so tests can hand in fakes instead.
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { loadConfig, TableName, UnitQueueUrls } from '../config.ts';
@@ -74,14 +75,18 @@ const readServicesFrom = (
 export const caseReadServices = (env: NodeJS.ProcessEnv = process.env): CaseReadServices =>
   readServicesFrom(createDocumentClient(), loadConfig(CaseReadConfig, env));
 
-export function caseWriteServices(env: NodeJS.ProcessEnv = process.env): CaseWriteServices {
-  const config = loadConfig(CaseWriteConfig, env);
-  const db = createDocumentClient();
-  return {
-    ...readServicesFrom(db, config),
-    policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
-    dispatch: new SqsDispatchQueue(createSqsClient(), config.UNIT_QUEUE_URLS),
-    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
-    notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
-  };
-}
+/** The write services over clients the caller already built (one set per cold start). */
+export const writeServicesFrom = (
+  db: DynamoDBDocumentClient,
+  sqs: SQSClient,
+  config: z.infer<typeof CaseWriteConfig>,
+): CaseWriteServices => ({
+  ...readServicesFrom(db, config),
+  policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+  dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
+  sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+  notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
+});
+
+export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
+  writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));

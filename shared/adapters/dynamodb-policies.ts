@@ -2,7 +2,7 @@
  * Policies (SLAs per category, the working calendar, the rating window) on DynamoDB, in the
  * directory table under the partition `POLICY`: three small items, read together in one Query.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ServiceLevels } from '../domain/service-levels.ts';
 import { KeywordTable } from '../domain/sms/classify-report.ts';
@@ -10,7 +10,7 @@ import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { DependencyError } from '../errors.ts';
 import { defaultKeywordTable } from '../organisation/report-keywords.ts';
 import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
-import { awsCall, batchWriteAll } from './aws-call.ts';
+import { awsCall, batchWriteAll, partitionItems } from './aws-call.ts';
 
 const PK = 'POLICY';
 const RatingWindow = z.number().int().min(1).max(30);
@@ -25,16 +25,10 @@ export class DynamoDbPolicies implements PolicyReader, PolicyWriter, KeywordStor
   }
 
   async loadPolicies(): Promise<Policies> {
-    const out = await awsCall('reading policies', () =>
-      this.#db.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PK },
-        }),
-      ),
-    );
-    const bySk = new Map((out.Items ?? []).map((item) => [String(item.sk), item.data]));
+    const bySk = new Map<string, unknown>();
+    for await (const item of partitionItems(this.#db, this.#table, PK, 'reading policies')) {
+      bySk.set(String(item.sk), item.data);
+    }
     if (!bySk.has('service-levels') || !bySk.has('calendar')) {
       throw new DependencyError('the case-handling policies have not been seeded');
     }

@@ -7,7 +7,7 @@ import { loadConfig, QueueUrl, TableName } from '../config.ts';
 import { memoiseFor } from '../services/cached-directory.ts';
 import type { ReceiveSmsDeps } from '../services/receive-sms.ts';
 import { createDocumentClient, createSqsClient } from './aws-clients.ts';
-import { CaseWriteConfig, caseWriteServices } from './case-services.ts';
+import { CaseWriteConfig, writeServicesFrom } from './case-services.ts';
 import { DynamoDbHouseholdRegistry } from './dynamodb-household-registry.ts';
 import { DynamoDbPolicies } from './dynamodb-policies.ts';
 import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
@@ -22,16 +22,17 @@ export const SmsConfig = CaseWriteConfig.extend({
 export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSmsDeps {
   const config = loadConfig(SmsConfig, env);
   const db = createDocumentClient();
+  const sqs = createSqsClient();
   const state = new DynamoDbSmsState(db, config.SMS_TABLE);
-  const services = caseWriteServices(env);
+  const policies = new DynamoDbPolicies(db, config.DIRECTORY_TABLE);
   return {
-    ...services,
+    ...writeServicesFrom(db, sqs, config),
     inbox: state,
     optOuts: state,
     rateLimit: state,
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
-    intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
-    keywords: memoiseFor(() => new DynamoDbPolicies(db, config.DIRECTORY_TABLE).loadKeywords(), 60_000),
+    intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
+    keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
     reportsPerHour: config.SMS_REPORTS_PER_HOUR,
   };
 }
