@@ -124,6 +124,8 @@ export function canSee(staff: Staff, c: CaseState): boolean {
     case 'county_supervisor':
     case 'admin':
       return true;
+    case 'outreach_staff':
+      return false;
   }
 }
 

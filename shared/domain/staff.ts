@@ -11,6 +11,8 @@ export const Role = z.enum([
   'grid_worker',
   'county_supervisor',
   'admin',
+  // Community police and outreach staff: plan and run anti-fraud campaigns; no case access.
+  'outreach_staff',
 ]);
 export type Role = z.infer<typeof Role>;
 
@@ -36,7 +38,8 @@ export type Staff =
   | { role: 'centre_dispatcher'; userId: string; name: string; unitId: string; townshipId: string }
   | { role: 'grid_worker'; userId: string; name: string; communityId: string; gridId?: string }
   | { role: 'county_supervisor'; userId: string; name: string }
-  | { role: 'admin'; userId: string; name: string };
+  | { role: 'admin'; userId: string; name: string }
+  | { role: 'outreach_staff'; userId: string; name: string };
 
 /** Claims → Staff; undefined when the claims lack what the role needs (a misconfigured user). */
 export function staffFromClaims(claims: StaffClaims): Staff | undefined {
@@ -64,5 +67,7 @@ export function staffFromClaims(claims: StaffClaims): Staff | undefined {
       return { role: 'county_supervisor', userId, name };
     case 'admin':
       return { role: 'admin', userId, name };
+    case 'outreach_staff':
+      return { role: 'outreach_staff', userId, name };
   }
 }

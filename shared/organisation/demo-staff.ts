@@ -77,6 +77,14 @@ export const demoStaff: readonly DemoLogin[] = [
     },
   },
   {
+    username: 'outreach.police',
+    claims: {
+      sub: '3f0c6a52-8d0e-4c57-9a43-6b1de2f4c901',
+      'custom:role': 'outreach_staff',
+      'custom:displayName': '反诈宣传民警',
+    },
+  },
+  {
     username: 'admin',
     claims: {
       sub: '2882643e-fc81-41d8-ab54-54e4c9759076',

@@ -13,6 +13,7 @@ import { formatTrackingCode } from '../domain/tracking-code.ts';
 import type { CaseListing, CaseStore, ListFilter } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
+import { ForbiddenError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { visibleCase } from './transition-case.ts';
 
@@ -103,6 +104,8 @@ function listingFor(
       return query.communityId
         ? { kind: 'community', communityId: query.communityId, open }
         : { kind: 'county', open };
+    case 'outreach_staff':
+      throw new ForbiddenError('Outreach staff work with campaigns, not case lists.');
   }
 }
 

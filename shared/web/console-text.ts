@@ -50,6 +50,7 @@ const zh = {
     grid_worker: '网格员',
     county_supervisor: '县综治中心督办',
     admin: '系统管理员',
+    outreach_staff: '反诈宣传专员',
   } satisfies Record<Role, string>,
 
   nav: {
@@ -275,6 +276,7 @@ const en: ConsoleText = {
     grid_worker: 'Grid worker',
     county_supervisor: 'County supervisor',
     admin: 'Administrator',
+    outreach_staff: 'Outreach officer',
   },
 
   nav: {
