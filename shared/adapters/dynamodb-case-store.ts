@@ -16,7 +16,7 @@ import {
 import * as z from 'zod';
 import { CaseReport, CaseState } from '../domain/case.ts';
 import { Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
-import { CaseConflictError, ValidationError } from '../errors.ts';
+import { CaseConflictError } from '../errors.ts';
 import type {
   ApplyResult,
   CaseListing,
@@ -28,6 +28,7 @@ import type {
 } from '../ports/case-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { caseIndexes, indexKeysOf, stateIndexKeyNames } from './case-table-layout.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 const casePk = (code: string) => `CASE#${code}`;
 
@@ -45,24 +46,6 @@ function pendingOf(item: Record<string, unknown>): PendingEffects[] {
   return Object.entries(StoredEffects.parse(item.effects ?? {}))
     .map(([v, effects]) => ({ trackingCode, version: Number(v.slice(1)), effects }))
     .sort((a, b) => a.version - b.version);
-}
-
-const Cursor = z.record(z.string(), z.union([z.string(), z.number()]));
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-function decodeCursor(cursor: string | undefined): Record<string, string | number> | undefined {
-  if (!cursor) return undefined;
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch (error) {
-    throw new ValidationError(
-      'The cursor is not one this API gave out',
-      [{ path: 'cursor', message: 'invalid cursor' }],
-      {
-        cause: error,
-      },
-    );
-  }
 }
 
 export class DynamoDbCaseStore implements CaseStore {

@@ -180,6 +180,11 @@ export class DynamoDbHouseholdRegistry implements HouseholdRegistry {
     return { created, updated: households.length - created };
   }
 
+  async getMany(householdIds: string[]): Promise<Household[]> {
+    const ids = [...new Set(householdIds)];
+    return (await this.#batchGet(ids.map(householdKey))).map((item) => Household.parse(item));
+  }
+
   async listCommunity(communityId: string, limit: number, cursor?: string): Promise<HouseholdPage> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
       throw new ValidationError('The page size is out of range', [

@@ -4,21 +4,32 @@
  * stage there; `DURATION#<stage>` holds `code|since|ms` entries; `RATING#UNIT#<id>` holds
  * `code|score`; `OVERDUE#UNIT#<id>` holds codes. Set ADD/DELETE are idempotent, so a replayed
  * change leaves the counts as they were. Reading is one Query of that partition.
+ * A fraud case's creation is also entered in the fraud-report ledger (partition `FRAUD` of the
+ * same table, see dynamodb-fraud-reports.ts), which the snapshot's query never reads.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Stage } from '../domain/case.ts';
+import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
+import type { FraudReportLedger } from '../ports/fraud-reports.ts';
 import type { StatsChange, StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
 import { awsCall, partitionItems } from './aws-call.ts';
+import { DynamoDbFraudReports } from './dynamodb-fraud-reports.ts';
 
 const PK = 'STATS';
 
 export class DynamoDbStatsStore implements StatsStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #fraudReports: FraudReportLedger;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
+  constructor(
+    db: DynamoDBDocumentClient,
+    tableName: string,
+    fraudReports: FraudReportLedger = new DynamoDbFraudReports(db, tableName),
+  ) {
     this.#db = db;
     this.#table = tableName;
+    this.#fraudReports = fraudReports;
   }
 
   #update(sk: string, op: 'ADD' | 'DELETE', value: string) {
@@ -53,6 +64,11 @@ export class DynamoDbStatsStore implements StatsStore {
     if (change.rating !== undefined)
       writes.push(this.#update(`RATING#UNIT#${to.unitId}`, 'ADD', `${code}|${change.rating}`));
     if (change.escalated) writes.push(this.#update(`OVERDUE#UNIT#${to.unitId}`, 'ADD', code));
+    // Leaving `received` happens once per case, at its creation; the report counts on the day the
+    // resident submitted it (Asia/Shanghai), not the day routing got round to it.
+    if (from.stage === 'received' && change.category === 'fraud') {
+      writes.push(this.#fraudReports.record(communityId, shanghaiDay(from.since), code));
+    }
     await Promise.all(writes);
   }
 

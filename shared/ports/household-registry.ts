@@ -19,6 +19,8 @@ export interface HouseholdRegistry {
    * batch must not list one household or one phone twice.
    */
   upsert(households: Household[]): Promise<{ created: number; updated: number }>;
+  /** The households with these ids that the registry holds (outreach reads them at send time). */
+  getMany(householdIds: string[]): Promise<Household[]>;
   /** Up to `limit` households of a community, in household-id order. */
   listCommunity(communityId: string, limit: number, cursor?: string): Promise<HouseholdPage>;
 }

@@ -5,8 +5,14 @@
  */
 import type { Stage } from '../domain/case.ts';
 import type { Effect } from '../domain/case-lifecycle.ts';
+import type { CategoryCode } from '../domain/categories.ts';
 
-export type StatsChange = Extract<Effect, { kind: 'stats' }> & { trackingCode: string; communityId: string };
+/** A stats effect with the case it belongs to; the category lets fraud reports be counted per community. */
+export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
+  trackingCode: string;
+  communityId: string;
+  category: CategoryCode;
+};
 
 export interface StatsSnapshot {
   byStage: Partial<Record<Stage, number>>;

@@ -77,6 +77,7 @@ async function runEffect(
         ...effect,
         trackingCode: state.trackingCode,
         communityId: state.communityId,
+        category: state.category,
       });
       return;
     case 'notify_reporter': {

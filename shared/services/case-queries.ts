@@ -10,10 +10,10 @@ import { type ActionName, allowedActions, canSee } from '../domain/case-lifecycl
 import { EntityId } from '../domain/organisation.ts';
 import type { Staff } from '../domain/staff.ts';
 import { formatTrackingCode } from '../domain/tracking-code.ts';
+import { ForbiddenError } from '../errors.ts';
 import type { CaseListing, CaseStore, ListFilter } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
-import { ForbiddenError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { visibleCase } from './transition-case.ts';
 

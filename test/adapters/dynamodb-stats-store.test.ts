@@ -23,6 +23,7 @@ const change = (
   kind: 'stats',
   trackingCode: code,
   communityId: 'dongquan-weijiazhuang',
+  category: 'road',
   at: '2026-11-30T10:00:00.000Z',
   from,
   to,

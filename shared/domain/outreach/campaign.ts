@@ -1,0 +1,174 @@
+/**
+ * Anti-fraud outreach campaigns: what staff plan (an SMS broadcast, a police case-based lecture
+ * 以案说法, or a short-video screening, for one or more communities, once or recurring in
+ * Asia/Shanghai time), the lifecycle a campaign goes through, and the runs it produces. A run is
+ * one occurrence; it keeps a snapshot of the campaign as it was when the run started, which is
+ * why editing a campaign only affects runs that have not started.
+ */
+import * as z from 'zod';
+import { EntityId } from '../organisation.ts';
+import { PhoneNumber } from '../report.ts';
+import { OutreachBody, SenderSignature } from './outreach-message.ts';
+import { Recurrence } from './recurrence.ts';
+import { LocalDateTime, shanghaiLocal } from './shanghai-time.ts';
+
+export const CampaignStatus = z.enum(['draft', 'scheduled', 'running', 'completed', 'cancelled']);
+export type CampaignStatus = z.infer<typeof CampaignStatus>;
+
+/** The person a lecture or screening is assigned to; their phone gets the day-before reminder. */
+export const Assignee = z.object({
+  role: z.enum(['police_officer', 'grid_worker']),
+  name: z.string().trim().min(1).max(40),
+  phone: PhoneNumber,
+});
+export type Assignee = z.infer<typeof Assignee>;
+
+export const CampaignChannel = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sms'), signature: SenderSignature, body: OutreachBody }),
+  z.object({
+    kind: z.literal('lecture'),
+    venue: z.string().trim().min(1).max(80),
+    durationMinutes: z.number().int().min(15).max(480).default(60),
+    assignee: Assignee,
+  }),
+  z.object({
+    kind: z.literal('video'),
+    venue: z.string().trim().min(1).max(80),
+    durationMinutes: z.number().int().min(5).max(240).default(30),
+    assignee: Assignee,
+  }),
+]);
+export type CampaignChannel = z.infer<typeof CampaignChannel>;
+export type CampaignKind = CampaignChannel['kind'];
+
+/** What staff write: the body of POST /api/campaigns and PUT /api/campaigns/{id}. */
+export const CampaignPlan = z.object({
+  title: z.string().trim().min(1).max(60),
+  communityIds: z
+    .array(EntityId)
+    .min(1)
+    .max(250)
+    .refine((ids) => new Set(ids).size === ids.length, 'list each community once'),
+  /** The first run, in Asia/Shanghai wall-clock time. */
+  firstRunAt: LocalDateTime,
+  recurrence: Recurrence.default({ frequency: 'once' }),
+  channel: CampaignChannel,
+});
+export type CampaignPlan = z.infer<typeof CampaignPlan>;
+
+export const StaffRef = z.object({ userId: z.string(), name: z.string() });
+
+export const Campaign = CampaignPlan.extend({
+  campaignId: z.string().min(1),
+  status: CampaignStatus,
+  version: z.number().int().min(1),
+  createdBy: StaffRef,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** The next occurrence not yet started (UTC); absent in draft, when the series ended, or cancelled. */
+  nextRunAt: z.iso.datetime().optional(),
+  /** When the scheduler picks the next occurrence up: the run time for SMS, the reminder time for tasks. */
+  nextDueAt: z.iso.datetime().optional(),
+  /** The latest occurrence that has started (UTC). */
+  lastRunAt: z.iso.datetime().optional(),
+  cancelledAt: z.iso.datetime().optional(),
+  completedAt: z.iso.datetime().optional(),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+export const OUTCOMES = ['sent', 'optedOut', 'capped', 'deferred', 'failed', 'cancelled'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** Per-household outcomes that end a household's part in a run (`deferred` comes back later). */
+export const FinalOutcome = z.enum(['sent', 'optedOut', 'capped', 'failed', 'cancelled']);
+export type FinalOutcome = z.infer<typeof FinalOutcome>;
+
+export const RunCounts = z.object({
+  enqueued: z.number().int().min(0),
+  sent: z.number().int().min(0),
+  optedOut: z.number().int().min(0),
+  capped: z.number().int().min(0),
+  deferred: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  cancelled: z.number().int().min(0),
+  /** SMS parts billed for what was sent. */
+  parts: z.number().int().min(0),
+});
+export type RunCounts = z.infer<typeof RunCounts>;
+export const emptyCounts = (): RunCounts => ({
+  enqueued: 0,
+  sent: 0,
+  optedOut: 0,
+  capped: 0,
+  deferred: 0,
+  failed: 0,
+  cancelled: 0,
+  parts: 0,
+});
+
+/** Households of a run with a final outcome so far (a deferred one is still to come). */
+export const settledCount = (counts: RunCounts): number =>
+  counts.sent + counts.optedOut + counts.capped + counts.failed + counts.cancelled;
+
+/**
+ * SMS runs: planning (households being enqueued) → sending → completed. Task runs (lecture,
+ * video): awaiting_attendance from the reminder on → completed once attendance is recorded.
+ * Either may be cancelled with its campaign.
+ */
+export const RunStatus = z.enum(['planning', 'sending', 'awaiting_attendance', 'completed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const CampaignRun = z.object({
+  campaignId: z.string(),
+  /** The occurrence in compact Shanghai local time, e.g. `20261201T0900`: unique within the campaign. */
+  runId: z.string(),
+  occurrenceAt: z.iso.datetime(),
+  /** The campaign version this run was started from, and what it said then. */
+  campaignVersion: z.number().int(),
+  title: z.string(),
+  communityIds: z.array(EntityId),
+  channel: CampaignChannel,
+  status: RunStatus,
+  createdAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().optional(),
+  counts: RunCounts,
+  /** Planning progress: the community being listed and the registry cursor within it. */
+  planning: z
+    .object({
+      communityIndex: z.number().int().min(0),
+      cursor: z.string().optional(),
+      /**
+       * Pages enqueued so far. It numbers the batches, so a replayed page gets the same batch ids,
+       * and each checkpoint is conditional on it, so two planners cannot both advance the run.
+       */
+      page: z.number().int().min(0),
+    })
+    .optional(),
+  reminder: z.object({ sentAt: z.iso.datetime(), to: z.literal('assignee') }).optional(),
+  /** Attendance per community, recorded after a lecture or screening. */
+  attendance: z.record(EntityId, z.number().int().min(0)).optional(),
+});
+export type CampaignRun = z.infer<typeof CampaignRun>;
+
+/** The runId of an occurrence: its Shanghai wall-clock time, compact and sortable. */
+export function runIdOf(occurrenceAt: Date): string {
+  return shanghaiLocal(occurrenceAt).dateTime.replace(/[-:]/g, '');
+}
+
+/** The household-level work item: who in a run still has to be tried. */
+export const OutreachBatch = z.object({
+  kind: z.literal('outreach.batch'),
+  campaignId: z.string().min(1),
+  runId: z.string().min(1),
+  /** Unique within the run; the run's tallies count each batch once. */
+  batchId: z.string().min(1),
+  householdIds: z.array(z.string().min(1)).min(1).max(100),
+});
+export type OutreachBatch = z.infer<typeof OutreachBatch>;
+
+/** Asks the planner to (continue to) enqueue a run's households. */
+export const PlanRun = z.object({
+  kind: z.literal('outreach.plan'),
+  campaignId: z.string().min(1),
+  runId: z.string().min(1),
+});
+export type PlanRun = z.infer<typeof PlanRun>;

@@ -1,0 +1,179 @@
+/**
+ * Sends one batch of a run's households their outreach SMS, deciding at send time — not when the
+ * batch was queued — for each household: already handled in this run (a redelivery: nothing is
+ * sent twice), quiet hours (deferred to the morning, not dropped), opted out, over the frequency
+ * cap, or sent at the paced rate. The batch's outcomes are added to the run once, however often
+ * the batch is delivered.
+ */
+import type { FinalOutcome, OutreachBatch, RunCounts } from '../domain/outreach/campaign.ts';
+import { composeOutreachSms } from '../domain/outreach/outreach-message.ts';
+import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/quiet-hours.ts';
+import { DependencyError, NotFoundError } from '../errors.ts';
+import type { HouseholdRegistry } from '../ports/household-registry.ts';
+import type { CampaignStore, DeliveryLog, OutreachCap, SendPacer } from '../ports/outreach.ts';
+import type { SmsSender } from '../ports/sms-sender.ts';
+import type { OptOutList } from '../ports/sms-state.ts';
+import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
+
+export interface SendOutreachDeps extends FinishCampaignDeps {
+  campaigns: CampaignStore;
+  deliveries: DeliveryLog;
+  cap: OutreachCap;
+  pacer: SendPacer;
+  households: Pick<HouseholdRegistry, 'getMany'>;
+  optOuts: Pick<OptOutList, 'isOptedOut'>;
+  sender: SmsSender;
+  quietHours: QuietHours;
+  /** At most one outreach SMS per household in this window (default 7 days). */
+  capWindowMs: number;
+  /** A claim older than this was left by a crashed sender, not one still at work. */
+  staleClaimMs: number;
+  now: () => Date;
+}
+
+export interface SendOptions {
+  /** The last delivery attempt before the dead-letter queue: count failures instead of retrying. */
+  finalAttempt: boolean;
+}
+
+export type BatchResult =
+  | { status: 'tallied'; counts: Partial<RunCounts> }
+  | { status: 'already_tallied'; counts: Partial<RunCounts> };
+
+/** A provider error worth another try; the batch is redelivered and sent households are skipped. */
+export class OutreachRetryError extends DependencyError {}
+
+export const runKeyOf = (campaignId: string, runId: string): string => `${campaignId}#${runId}`;
+
+function isPermanentSendFailure(error: unknown): boolean {
+  // End User Messaging refuses bad numbers and opted-out destinations with a ValidationException /
+  // ConflictException; throttling and 5xx are worth retrying.
+  const cause = error instanceof DependencyError ? error.cause : error;
+  return (
+    cause instanceof Error && (cause.name === 'ValidationException' || cause.name === 'ConflictException')
+  );
+}
+
+export async function sendOutreachBatch(
+  batch: OutreachBatch,
+  deps: SendOutreachDeps,
+  options: SendOptions,
+): Promise<BatchResult> {
+  const run = await deps.campaigns.getRun(batch.campaignId, batch.runId);
+  if (!run) throw new NotFoundError(`run ${batch.campaignId}/${batch.runId} does not exist`);
+  if (run.channel.kind !== 'sms') throw new NotFoundError(`run ${batch.runId} is not an SMS run`);
+  const body = composeOutreachSms(run.channel.signature, run.channel.body);
+  const runKey = runKeyOf(batch.campaignId, batch.runId);
+  const households = new Map(
+    (await deps.households.getMany(batch.householdIds)).map((h) => [h.householdId, h]),
+  );
+
+  const counts: Record<keyof RunCounts, number> = {
+    enqueued: 0,
+    sent: 0,
+    optedOut: 0,
+    capped: 0,
+    deferred: 0,
+    failed: 0,
+    cancelled: 0,
+    parts: 0,
+  };
+  const deferred: string[] = [];
+  let retry: unknown;
+
+  const settle = async (householdId: string, outcome: FinalOutcome, parts?: number) => {
+    await deps.deliveries.settle(runKey, householdId, outcome, deps.now(), parts);
+    counts[outcome] += 1;
+    if (parts) counts.parts += parts;
+  };
+
+  for (const householdId of batch.householdIds) {
+    const previous = await deps.deliveries.find(runKey, householdId);
+    if (previous?.status === 'done') {
+      counts[previous.outcome] += 1;
+      if (previous.parts) counts.parts += previous.parts;
+      continue;
+    }
+    if (previous?.status === 'sending') {
+      if (deps.now().getTime() - Date.parse(previous.at) < deps.staleClaimMs) {
+        // Another delivery of this batch is sending it right now; let that one count it.
+        retry ??= new OutreachRetryError(`household in batch ${batch.batchId} is being sent elsewhere`);
+        continue;
+      }
+      // A sender crashed between claiming and recording: the SMS may have gone. Never risk a second.
+      await settle(householdId, 'failed');
+      continue;
+    }
+    if (run.status === 'cancelled') {
+      await settle(householdId, 'cancelled');
+      continue;
+    }
+    if (isQuietHour(deps.now(), deps.quietHours)) {
+      deferred.push(householdId);
+      continue;
+    }
+    const household = households.get(householdId);
+    const phone = household?.phones[0];
+    if (!household || !phone) {
+      // Left the registry since the run was planned: nobody to send to.
+      await settle(householdId, 'failed');
+      continue;
+    }
+    if (household.optedOut || (await deps.optOuts.isOptedOut(phone))) {
+      await settle(householdId, 'optedOut');
+      continue;
+    }
+    if (!(await deps.deliveries.claim(runKey, householdId, deps.now()))) {
+      retry ??= new OutreachRetryError(`household in batch ${batch.batchId} was claimed concurrently`);
+      continue;
+    }
+    if (!(await deps.cap.reserve(householdId, runKey, deps.now(), deps.capWindowMs))) {
+      await settle(householdId, 'capped');
+      continue;
+    }
+    await deps.pacer.acquire();
+    try {
+      const sent = await deps.sender.send({
+        to: phone,
+        body,
+        purpose: 'outreach',
+        correlationId: `${runKey}#${householdId}`,
+      });
+      await settle(householdId, 'sent', sent.parts);
+    } catch (error) {
+      if (options.finalAttempt || isPermanentSendFailure(error)) {
+        await settle(householdId, 'failed');
+      } else {
+        await deps.deliveries.release(runKey, householdId);
+        retry ??= new OutreachRetryError(`sending to a household of batch ${batch.batchId} failed`, {
+          cause: error,
+        });
+      }
+    }
+  }
+
+  if (retry) throw retry;
+
+  if (deferred.length > 0) {
+    const resumeAt = quietHoursEnd(deps.now(), deps.quietHours);
+    // The parked part is a new batch of the run, named for the morning it resumes, so a
+    // redelivery parks it once; the scheduler queues it again when quiet hours end.
+    const parked: OutreachBatch = {
+      ...batch,
+      batchId: `${batch.batchId}~${resumeAt.toISOString().slice(0, 10)}`,
+      householdIds: deferred,
+    };
+    await deps.campaigns.deferBatch(parked, resumeAt);
+    counts.deferred = deferred.length;
+  }
+
+  const tally = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+  const { added, run: after } = await deps.campaigns.addTally(
+    batch.campaignId,
+    batch.runId,
+    batch.batchId,
+    tally,
+  );
+  if (after) await finishRunIfDone(after, deps);
+  return { status: added ? 'tallied' : 'already_tallied', counts: tally };
+}
