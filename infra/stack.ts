@@ -199,6 +199,7 @@ export class CivicloopStack extends Stack {
             new SqsEventSource(civicQueue.queue, {
               batchSize: trigger.batchSize,
               maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+              ...(trigger.maxConcurrency === undefined ? {} : { maxConcurrency: trigger.maxConcurrency }),
               // One failed report is retried alone; the rest of its batch is not redelivered.
               reportBatchItemFailures: true,
             }),

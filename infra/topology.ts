@@ -5,6 +5,8 @@
  * what runs on a laptop cannot drift from what is deployed.
  */
 import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
+import { outreachIndexes } from '../shared/adapters/dynamodb-outreach-store.ts';
+import { OUTREACH_DELIVERY_ATTEMPTS } from '../shared/domain/outreach/campaign.ts';
 import { unitIds } from '../shared/organisation/county-structure.ts';
 
 export type KeyType = 'S' | 'N';
@@ -55,7 +57,14 @@ export type Trigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: HttpAuth }
   /** An SNS topic subscription: asynchronous, retried, then dead-lettered. */
   | { kind: 'topic'; topic: string }
-  | { kind: 'queue'; queue: string; batchSize: number; maxBatchingWindowSeconds: number }
+  | {
+      kind: 'queue';
+      queue: string;
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      /** At most this many concurrent invocations (Lambda's minimum is 2); unset: Lambda scales freely. */
+      maxConcurrency?: number;
+    }
   | { kind: 'schedule'; everyMinutes: number };
 
 /**
@@ -110,6 +119,8 @@ export interface Topology {
 export const unitQueueName = (unitId: string): string => `unit-${unitId}`;
 
 const ROUTER_TIMEOUT_SECONDS = 10;
+const PLANNER_TIMEOUT_SECONDS = 120;
+const SENDER_TIMEOUT_SECONDS = 120;
 
 /** What every function that changes cases needs (shared/adapters/case-services.ts reads these). */
 const caseWriteBindings: Binding[] = [
@@ -128,6 +139,14 @@ const smsReceiveBindings: Binding[] = [
   { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
 ];
+
+/** Outreach deployment settings (CDK context; empty = the default in shared/adapters/outreach-services.ts). */
+const outreachQuietHours: Binding = {
+  kind: 'setting',
+  name: 'outreachQuietHours',
+  env: 'OUTREACH_QUIET_HOURS',
+  local: '',
+};
 
 /** What the functions that only read cases need. */
 const caseReadBindings: Binding[] = [
@@ -188,6 +207,20 @@ export const topology: Topology = {
       ],
     },
     {
+      // Outreach: campaigns, their runs, deferred batches, and per-household delivery records and
+      // caps. The sparse `due` index is what the scheduler queries; `byCreation` lists campaigns.
+      // See shared/adapters/dynamodb-outreach-store.ts.
+      name: 'outreach',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
+      indexes: Object.entries(outreachIndexes).map(([name, [pk, sk]]) => ({
+        name,
+        partitionKey: { name: pk, type: 'S' },
+        sortKey: { name: sk, type: 'S' },
+      })),
+    },
+    {
       // Idempotency-Key records for the intake API (Powertools idempotency layout).
       name: 'idempotency',
       partitionKey: { name: 'id', type: 'S' },
@@ -208,6 +241,22 @@ export const topology: Topology = {
       name: 'intake',
       visibilityTimeoutSeconds: 6 * ROUTER_TIMEOUT_SECONDS,
       maxReceiveCount: 5,
+      retentionDays: 14,
+      consumer: 'function',
+    },
+    {
+      // Requests to plan an SMS run (enqueue its households); a planner out of time re-queues one.
+      name: 'outreach-plan',
+      visibilityTimeoutSeconds: 6 * PLANNER_TIMEOUT_SECONDS,
+      maxReceiveCount: 5,
+      retentionDays: 14,
+      consumer: 'function',
+    },
+    {
+      // Batches of a run's households for the sender.
+      name: 'outreach',
+      visibilityTimeoutSeconds: 6 * SENDER_TIMEOUT_SECONDS,
+      maxReceiveCount: OUTREACH_DELIVERY_ATTEMPTS,
       retentionDays: 14,
       consumer: 'function',
     },
@@ -375,6 +424,86 @@ export const topology: Topology = {
         { kind: 'http', method: 'PUT', path: '/api/admin/keywords', auth: 'staff' },
       ],
       bindings: [{ kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' }],
+    },
+    {
+      name: 'campaigns',
+      entry: 'functions/campaigns.ts',
+      description: 'Campaign planner API: campaigns, preview, calendar, attendance, fraud-risk ranking',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/outreach/risk', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/campaigns', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/campaigns', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/campaign-previews', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/campaigns/{id}', auth: 'staff' },
+        { kind: 'http', method: 'PUT', path: '/api/campaigns/{id}', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/campaigns/{id}/actions', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/campaigns/{id}/runs/{runId}/attendance', auth: 'staff' },
+      ],
+      bindings: [
+        { kind: 'table', table: 'outreach', access: 'readWrite', env: 'OUTREACH_TABLE' },
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // The fraud-report counters (per community per day) live with the statistics.
+        { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+        outreachQuietHours,
+      ],
+    },
+    {
+      name: 'outreach-tick',
+      entry: 'functions/outreach-tick.ts',
+      description:
+        'Starts due campaign runs once, reminds lecture and screening assignees, resumes deferred batches',
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      triggers: [{ kind: 'schedule', everyMinutes: 1 }],
+      bindings: [
+        { kind: 'table', table: 'outreach', access: 'readWrite', env: 'OUTREACH_TABLE' },
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+        { kind: 'queue', queue: 'outreach', access: 'send', env: 'OUTREACH_QUEUE_URL' },
+        { kind: 'queue', queue: 'outreach-plan', access: 'send', env: 'OUTREACH_PLAN_QUEUE_URL' },
+      ],
+    },
+    {
+      name: 'plan-outreach',
+      entry: 'functions/plan-outreach.ts',
+      description: "Reads a run's households page by page into the outreach queue, checkpointing each page",
+      timeoutSeconds: PLANNER_TIMEOUT_SECONDS,
+      memoryMb: 512,
+      triggers: [{ kind: 'queue', queue: 'outreach-plan', batchSize: 1, maxBatchingWindowSeconds: 0 }],
+      bindings: [
+        { kind: 'table', table: 'outreach', access: 'readWrite', env: 'OUTREACH_TABLE' },
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+        { kind: 'queue', queue: 'outreach', access: 'send', env: 'OUTREACH_QUEUE_URL' },
+        { kind: 'queue', queue: 'outreach-plan', access: 'send', env: 'OUTREACH_PLAN_QUEUE_URL' },
+      ],
+    },
+    {
+      name: 'send-outreach',
+      entry: 'functions/send-outreach.ts',
+      description: 'Sends outreach SMS honouring opt-outs, quiet hours, the frequency cap and the send rate',
+      timeoutSeconds: SENDER_TIMEOUT_SECONDS,
+      memoryMb: 512,
+      triggers: [
+        // The send rate is shared through the pacer; a few concurrent senders are enough to reach it.
+        { kind: 'queue', queue: 'outreach', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
+      ],
+      bindings: [
+        { kind: 'table', table: 'outreach', access: 'readWrite', env: 'OUTREACH_TABLE' },
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+        { kind: 'table', table: 'sms', access: 'read', env: 'SMS_TABLE' },
+        { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+        outreachQuietHours,
+        {
+          kind: 'setting',
+          name: 'outreachMessagesPerSecond',
+          env: 'OUTREACH_MESSAGES_PER_SECOND',
+          local: '',
+        },
+        { kind: 'setting', name: 'outreachCapDays', env: 'OUTREACH_CAP_DAYS', local: '' },
+      ],
     },
     {
       name: 'receive-sms',

@@ -137,7 +137,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             queueArn: Attributes?.QueueArn ?? '',
             fn,
             batchSize: trigger.batchSize,
-            concurrency: options.pollerConcurrency ?? 4,
+            concurrency: Math.min(
+              options.pollerConcurrency ?? 4,
+              trigger.maxConcurrency ?? Number.POSITIVE_INFINITY,
+            ),
             onError: options.onError,
           }),
         );

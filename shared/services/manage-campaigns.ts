@@ -246,7 +246,13 @@ export async function createCampaign(
   checkCommunities(plan, await deps.directory.load());
   const now = deps.now();
   let campaign = newCampaign(plan, deps.newId(), staff, now, deps.quietHours);
-  if (schedule) campaign = applyCampaignAction(campaign, { action: 'schedule', expectedVersion: 1 }, now);
+  if (schedule)
+    campaign = applyCampaignAction(
+      campaign,
+      { action: 'schedule', expectedVersion: 1 },
+      now,
+      deps.quietHours,
+    );
   if (!(await deps.campaigns.create(campaign))) throw new Error('campaign id collision');
   return getCampaign(staff, campaign.campaignId, deps);
 }
@@ -278,7 +284,7 @@ export async function actOnCampaign(
   const action = parseOrThrow(CampaignAction, body, 'The action');
   const current = await loadCampaign(campaignId, deps);
   checkVersion(current, action.expectedVersion);
-  const next = applyCampaignAction(current, action, deps.now());
+  const next = applyCampaignAction(current, action, deps.now(), deps.quietHours);
   await writeOrConflict(next, current, deps);
   if (next.status === 'cancelled') {
     // Runs under way stop too: the sender counts their remaining households as cancelled.

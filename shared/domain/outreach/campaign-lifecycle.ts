@@ -35,6 +35,8 @@ export const allowedCampaignActions = (status: CampaignStatus): CampaignActionNa
 
 /** An occurrence more than this late (the scheduler was down) is skipped rather than sent late. */
 export const MISSED_AFTER_MS = 6 * 3_600_000;
+/** Scheduling a campaign whose first run is at most this far in the past starts it at once. */
+export const SEND_NOW_GRACE_MS = 5 * 60_000;
 /** Lecture and screening reminders go to the assignee at this Shanghai time the day before. */
 export const REMINDER_TIME = '10:00';
 
@@ -135,14 +137,21 @@ export function editCampaign(
   return withNext(edited, next, now);
 }
 
-export function applyCampaignAction(campaign: Campaign, action: CampaignAction, now: Date): Campaign {
+export function applyCampaignAction(
+  campaign: Campaign,
+  action: CampaignAction,
+  now: Date,
+  quiet?: QuietHours,
+): Campaign {
   if (!ALLOWED[campaign.status].includes(action.action)) refuse(campaign, action.action);
   const base = { ...campaign, version: campaign.version + 1, updatedAt: now.toISOString() };
   switch (action.action) {
     case 'schedule': {
-      checkPlan(campaign);
-      const next = upcoming(campaign, undefined, now);
-      if (!next || next < now) {
+      checkPlan(campaign, quiet);
+      // A first run in the last few minutes means "send now"; an older one is skipped.
+      const from = new Date(now.getTime() - SEND_NOW_GRACE_MS);
+      const next = nextOccurrence(campaign.firstRunAt, campaign.recurrence, from, true);
+      if (!next) {
         throw new ValidationError('The campaign has no run in the future', [
           { path: 'firstRunAt', message: 'the first run is in the past; move it to a later time' },
         ]);

@@ -172,3 +172,9 @@ export const PlanRun = z.object({
   runId: z.string().min(1),
 });
 export type PlanRun = z.infer<typeof PlanRun>;
+
+/**
+ * Deliveries of an outreach batch before its queue dead-letters it; on the last one a household
+ * whose send keeps failing is counted `failed` rather than retried, so the run can complete.
+ */
+export const OUTREACH_DELIVERY_ATTEMPTS = 5;

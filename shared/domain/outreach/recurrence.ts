@@ -20,15 +20,24 @@
  *   (29 in a leap year), Mar 31, Apr 30, …
  * - `until` is a local date and includes that whole day; `count` counts runs, the first included.
  */
-import rrulePackage, { type Options } from 'rrule';
+import * as rruleModule from 'rrule';
 import * as z from 'zod';
 import { LocalDate } from '../working-calendar.ts';
 import { fromShanghaiLocal, SHANGHAI_OFFSET_MS, shanghaiLocal } from './shanghai-time.ts';
 
-// rrule ships CommonJS/UMD for Node: named imports fail at runtime, the default import works
-// under both Node and tsc.
-const { RRule } = rrulePackage;
-type RRuleOptions = Partial<Options>;
+type RRuleModule = typeof rruleModule;
+const isRRuleModule = (value: unknown): value is RRuleModule =>
+  typeof value === 'object' && value !== null && 'RRule' in value;
+// Node runs rrule's CommonJS build, whose exports it can only hand over as `default`; bundlers
+// (esbuild for Lambda, vite for tests) use its ES module build with named exports.
+const fallback: unknown = Reflect.get(rruleModule, 'default');
+const rrule: RRuleModule = isRRuleModule(rruleModule)
+  ? rruleModule
+  : isRRuleModule(fallback)
+    ? fallback
+    : rruleModule;
+const { RRule } = rrule;
+type RRuleOptions = Partial<rruleModule.Options>;
 
 export const Weekday = z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']);
 export type Weekday = z.infer<typeof Weekday>;

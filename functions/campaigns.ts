@@ -1,0 +1,79 @@
+/**
+ * The campaign planner's API (staff): `GET|POST /api/campaigns`, `GET|PUT /api/campaigns/{id}`,
+ * `POST /api/campaigns/{id}/actions` (schedule, cancel), `POST /api/campaigns/{id}/runs/{runId}/attendance`,
+ * `POST /api/campaign-previews` (part count and estimated messages before scheduling) and
+ * `GET /api/outreach/risk` (communities ranked by fraud reports per 1,000 households).
+ * Outreach staff and the county supervisor plan; admins may look; everyone else gets 403.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { campaignApiServices } from '../shared/adapters/outreach-services.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { httpEdge } from '../shared/http/http-edge.ts';
+import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
+import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { staffOf } from '../shared/http/staff-identity.ts';
+import { createLogger } from '../shared/logger.ts';
+import {
+  actOnCampaign,
+  type CampaignApiDeps,
+  createCampaign,
+  fraudRiskRanking,
+  getCampaign,
+  listCampaigns,
+  previewCampaign,
+  recordAttendance,
+  updateCampaign,
+} from '../shared/services/manage-campaigns.ts';
+
+export interface CampaignsHandlerDeps extends CampaignApiDeps {
+  logger: Logger;
+}
+
+export const makeHandler = (deps: CampaignsHandlerDeps) =>
+  middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
+    .use(httpEdge({ logger: deps.logger }))
+    .use(limitBodySize(32 * 1024))
+    .handler(async (event) => {
+      const staff = staffOf(event);
+      const id = event.pathParameters?.id ?? '';
+      switch (event.routeKey) {
+        case 'GET /api/outreach/risk':
+          return jsonResponse(200, await fraudRiskRanking(staff, deps));
+        case 'GET /api/campaigns':
+          return jsonResponse(200, await listCampaigns(staff, event.queryStringParameters, deps));
+        case 'POST /api/campaign-previews':
+          return jsonResponse(200, await previewCampaign(staff, readRequestBody(event), deps));
+        case 'POST /api/campaigns': {
+          const view = await createCampaign(staff, readRequestBody(event), deps);
+          deps.logger.info('campaign created', {
+            campaignId: view.campaign.campaignId,
+            status: view.campaign.status,
+          });
+          return jsonResponse(201, view, { location: `/api/campaigns/${view.campaign.campaignId}` });
+        }
+        case 'GET /api/campaigns/{id}':
+          return jsonResponse(200, await getCampaign(staff, id, deps));
+        case 'PUT /api/campaigns/{id}': {
+          const view = await updateCampaign(staff, id, readRequestBody(event), deps);
+          deps.logger.info('campaign edited', { campaignId: id, version: view.campaign.version });
+          return jsonResponse(200, view);
+        }
+        case 'POST /api/campaigns/{id}/actions': {
+          const view = await actOnCampaign(staff, id, readRequestBody(event), deps);
+          deps.logger.info('campaign changed', { campaignId: id, status: view.campaign.status });
+          return jsonResponse(200, view);
+        }
+        case 'POST /api/campaigns/{id}/runs/{runId}/attendance': {
+          const runId = event.pathParameters?.runId ?? '';
+          const view = await recordAttendance(staff, id, runId, readRequestBody(event), deps);
+          deps.logger.info('attendance recorded', { campaignId: id, runId });
+          return jsonResponse(200, view);
+        }
+        default:
+          throw new NotFoundError(`No campaign route ${event.routeKey}`);
+      }
+    });
+
+export const handler = makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices() });

@@ -1,0 +1,154 @@
+/**
+ * Composition for the outreach functions: each one's configuration, parsed once at cold start,
+ * and the adapters built from it over one set of clients. Handlers take the result in their
+ * `makeHandler`, so tests hand in fakes instead.
+ */
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { loadConfig, QueueUrl, TableName } from '../config.ts';
+import { DEFAULT_QUIET_HOURS, QuietHours } from '../domain/outreach/quiet-hours.ts';
+import { cachedDirectory } from '../services/cached-directory.ts';
+import type { CampaignApiDeps } from '../services/manage-campaigns.ts';
+import type { PlanOutreachDeps } from '../services/plan-outreach-run.ts';
+import type { SendOutreachDeps } from '../services/send-outreach-batch.ts';
+import type { StartDueRunsDeps } from '../services/start-due-runs.ts';
+import { createDocumentClient, createSqsClient } from './aws-clients.ts';
+import { smsSender } from './case-services.ts';
+import { DynamoDbDirectory } from './dynamodb-directory.ts';
+import { DynamoDbFraudReports } from './dynamodb-fraud-reports.ts';
+import { DynamoDbHouseholdRegistry } from './dynamodb-household-registry.ts';
+import { DynamoDbOutreachStore } from './dynamodb-outreach-store.ts';
+import { DynamoDbSendPacer } from './dynamodb-send-pacer.ts';
+import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
+import { SqsOutreachQueue, SqsPlanQueue } from './sqs-queues.ts';
+
+const DIRECTORY_TTL_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** A deployment setting left unset arrives as ''; then the default applies. */
+const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
+
+/** `HH:MM-HH:MM`, e.g. `21:00-08:00` (the default). */
+const QuietHoursSetting = z.preprocess(
+  unsetAsDefault,
+  z
+    .string()
+    .default(`${DEFAULT_QUIET_HOURS.start}-${DEFAULT_QUIET_HOURS.end}`)
+    .transform((raw, ctx) => {
+      const [start, end] = raw.split('-');
+      const parsed = QuietHours.safeParse({ start, end });
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: 'expected HH:MM-HH:MM, e.g. 21:00-08:00' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+);
+
+export const CampaignApiConfig = z.object({
+  OUTREACH_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  STATS_TABLE: TableName,
+  OUTREACH_QUIET_HOURS: QuietHoursSetting,
+});
+
+export const OutreachTickConfig = z.object({
+  OUTREACH_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  SMS_TABLE: TableName,
+  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  OUTREACH_QUEUE_URL: QueueUrl,
+  OUTREACH_PLAN_QUEUE_URL: QueueUrl,
+});
+
+export const PlanOutreachConfig = z.object({
+  OUTREACH_TABLE: TableName,
+  HOUSEHOLDS_TABLE: TableName,
+  OUTREACH_QUEUE_URL: QueueUrl,
+  OUTREACH_PLAN_QUEUE_URL: QueueUrl,
+});
+
+export const SendOutreachConfig = z.object({
+  OUTREACH_TABLE: TableName,
+  HOUSEHOLDS_TABLE: TableName,
+  SMS_TABLE: TableName,
+  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  OUTREACH_QUIET_HOURS: QuietHoursSetting,
+  /** Across all senders together; providers and carriers throttle above their agreed rate. */
+  OUTREACH_MESSAGES_PER_SECOND: z.preprocess(
+    unsetAsDefault,
+    z.coerce.number().int().min(1).max(1000).default(20),
+  ),
+  OUTREACH_CAP_DAYS: z.preprocess(unsetAsDefault, z.coerce.number().int().min(0).max(90).default(7)),
+});
+
+/** Short, readable campaign ids (`cmp-` + 10 base-32 characters) for URLs and the CLI. */
+export const newCampaignId = (): string => {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  return `cmp-${[...randomBytes(10)].map((b) => alphabet[b % 32]).join('')}`;
+};
+
+export function campaignApiServices(env: NodeJS.ProcessEnv = process.env): CampaignApiDeps {
+  const config = loadConfig(CampaignApiConfig, env);
+  const db = createDocumentClient();
+  return {
+    campaigns: new DynamoDbOutreachStore(db, config.OUTREACH_TABLE),
+    directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+    fraudReports: new DynamoDbFraudReports(db, config.STATS_TABLE),
+    quietHours: config.OUTREACH_QUIET_HOURS,
+    newId: newCampaignId,
+    now: () => new Date(),
+  };
+}
+
+export function outreachTickServices(env: NodeJS.ProcessEnv = process.env): StartDueRunsDeps {
+  const config = loadConfig(OutreachTickConfig, env);
+  const db = createDocumentClient();
+  const sqs = createSqsClient();
+  return {
+    campaigns: new DynamoDbOutreachStore(db, config.OUTREACH_TABLE),
+    planQueue: new SqsPlanQueue(sqs, config.OUTREACH_PLAN_QUEUE_URL),
+    outreachQueue: new SqsOutreachQueue(sqs, config.OUTREACH_QUEUE_URL),
+    directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+    notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
+    now: () => new Date(),
+  };
+}
+
+export function planOutreachServices(env: NodeJS.ProcessEnv = process.env): PlanOutreachDeps {
+  const config = loadConfig(PlanOutreachConfig, env);
+  const db = createDocumentClient();
+  const sqs = createSqsClient();
+  return {
+    campaigns: new DynamoDbOutreachStore(db, config.OUTREACH_TABLE),
+    households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
+    outreachQueue: new SqsOutreachQueue(sqs, config.OUTREACH_QUEUE_URL),
+    planQueue: new SqsPlanQueue(sqs, config.OUTREACH_PLAN_QUEUE_URL),
+    pageSize: 500,
+    batchSize: 50,
+    now: () => new Date(),
+  };
+}
+
+export function sendOutreachServices(env: NodeJS.ProcessEnv = process.env): SendOutreachDeps {
+  const config = loadConfig(SendOutreachConfig, env);
+  const db = createDocumentClient();
+  const store = new DynamoDbOutreachStore(db, config.OUTREACH_TABLE);
+  return {
+    campaigns: store,
+    deliveries: store,
+    cap: store,
+    pacer: new DynamoDbSendPacer(db, config.OUTREACH_TABLE, {
+      messagesPerSecond: config.OUTREACH_MESSAGES_PER_SECOND,
+    }),
+    households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
+    optOuts: new DynamoDbSmsState(db, config.SMS_TABLE),
+    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+    quietHours: config.OUTREACH_QUIET_HOURS,
+    capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,
+    // Longer than the sender's timeout: a claim this old belongs to a sender that is gone.
+    staleClaimMs: 15 * 60_000,
+    now: () => new Date(),
+  };
+}
