@@ -25,6 +25,7 @@ export const makeHandler = (deps: SendOutreachHandlerDeps) => {
     const batch = parseMessageBody(OutreachBatch, record.body, 'The outreach batch');
     const receives = Number(record.attributes.ApproximateReceiveCount);
     const result = await sendOutreachBatch(batch, deps, {
+      deliveryId: record.messageId,
       finalAttempt: receives >= OUTREACH_DELIVERY_ATTEMPTS,
     }).catch((error: unknown) => {
       deps.logger.warn('outreach batch will be retried', {

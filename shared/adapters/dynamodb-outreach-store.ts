@@ -6,6 +6,7 @@
  *   deferred   pk CAMPAIGN#<id>  sk DEFER#<runId>#<batchId>  duePk/dueSk = the end of quiet hours
  *   delivery   pk DELIVERY#<campaignId>#<runId>#<householdId>   one per household per run
  *   cap        pk CAP#<householdId>                     the household's latest outreach SMS
+ *   lease      pk LEASE#<work>                          who is planning a run or sending a batch
  * The sparse `due` index holds only what the scheduler must act on, so finding due work is one
  * Query however many campaigns there are. Every state change is one conditional write.
  */
@@ -33,6 +34,7 @@ import type {
   DeliveryLog,
   DueItem,
   OutreachCap,
+  WorkLeases,
 } from '../ports/outreach.ts';
 import { awsCall, conditionalWrite, partitionItems } from './aws-call.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
@@ -79,7 +81,7 @@ const StoredDelivery = z.discriminatedUnion('status', [
   }),
 ]);
 
-export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, OutreachCap {
+export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, OutreachCap, WorkLeases {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -384,6 +386,48 @@ export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, Outrea
             ':boundary': new Date(now.getTime() - windowMs).toISOString(),
             ':exp': Math.floor((now.getTime() + windowMs) / 1000) + 86_400,
           },
+        }),
+      ),
+    );
+  }
+
+  async acquire(
+    key: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<'acquired' | 'held' | 'done'> {
+    const acquired = await conditionalWrite('taking a work lease', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `LEASE#${key}`, sk: 'LEASE' },
+          UpdateExpression: 'SET #owner = :o, #until = :until, expiresAt = :exp',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(done) AND (#owner = :o OR #until < :now))',
+          ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':o': owner,
+            ':until': new Date(now.getTime() + leaseMs).toISOString(),
+            ':now': now.toISOString(),
+            ':exp': epochSeconds(now, DELIVERY_TTL_DAYS),
+          },
+        }),
+      ),
+    );
+    if (acquired) return 'acquired';
+    const item = await this.#get({ pk: `LEASE#${key}`, sk: 'LEASE' }, 'reading a work lease');
+    return item?.done === true ? 'done' : 'held';
+  }
+
+  async complete(key: string): Promise<void> {
+    await awsCall('completing a work lease', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `LEASE#${key}`, sk: 'LEASE' },
+          UpdateExpression: 'SET done = :t',
+          ExpressionAttributeValues: { ':t': true },
         }),
       ),
     );

@@ -3,7 +3,7 @@
  * and the adapters built from it over one set of clients. Handlers take the result in their
  * `makeHandler`, so tests hand in fakes instead.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { loadConfig, QueueUrl, TableName } from '../config.ts';
 import { DEFAULT_QUIET_HOURS, QuietHours } from '../domain/outreach/quiet-hours.ts';
@@ -112,6 +112,7 @@ export function outreachTickServices(env: NodeJS.ProcessEnv = process.env): Star
     directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
+    newToken: randomUUID,
     now: () => new Date(),
   };
 }
@@ -120,13 +121,17 @@ export function planOutreachServices(env: NodeJS.ProcessEnv = process.env): Plan
   const config = loadConfig(PlanOutreachConfig, env);
   const db = createDocumentClient();
   const sqs = createSqsClient();
+  const store = new DynamoDbOutreachStore(db, config.OUTREACH_TABLE);
   return {
-    campaigns: new DynamoDbOutreachStore(db, config.OUTREACH_TABLE),
+    campaigns: store,
+    leases: store,
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
     outreachQueue: new SqsOutreachQueue(sqs, config.OUTREACH_QUEUE_URL),
     planQueue: new SqsPlanQueue(sqs, config.OUTREACH_PLAN_QUEUE_URL),
     pageSize: 500,
     batchSize: 50,
+    // The planner's timeout (120 s) and a margin: a planner past this has died.
+    leaseMs: 180_000,
     now: () => new Date(),
   };
 }
@@ -138,6 +143,7 @@ export function sendOutreachServices(env: NodeJS.ProcessEnv = process.env): Send
   return {
     campaigns: store,
     deliveries: store,
+    leases: store,
     cap: store,
     pacer: new DynamoDbSendPacer(db, config.OUTREACH_TABLE, {
       messagesPerSecond: config.OUTREACH_MESSAGES_PER_SECOND,
@@ -147,8 +153,8 @@ export function sendOutreachServices(env: NodeJS.ProcessEnv = process.env): Send
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     quietHours: config.OUTREACH_QUIET_HOURS,
     capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,
-    // Longer than the sender's timeout: a claim this old belongs to a sender that is gone.
-    staleClaimMs: 15 * 60_000,
+    // The sender's timeout (120 s) and a margin: a sender past this has died.
+    leaseMs: 180_000,
     now: () => new Date(),
   };
 }

@@ -88,6 +88,18 @@ export interface DeliveryLog {
   release(runKey: string, householdId: string): Promise<void>;
 }
 
+/**
+ * Short leases that let exactly one worker own a piece of work (a run's planning, a batch's
+ * sending) while duplicate deliveries of the same work step aside. The owner is a token that
+ * survives redelivery (the SQS message id, a planning token), so a crashed owner's own retry
+ * takes the work back at once; anyone else gets it only after the lease has lapsed.
+ */
+export interface WorkLeases {
+  acquire(key: string, owner: string, now: Date, leaseMs: number): Promise<'acquired' | 'held' | 'done'>;
+  /** Marks the work done: later deliveries of it answer `done`. */
+  complete(key: string): Promise<void>;
+}
+
 export interface OutreachCap {
   /**
    * Reserves this household's outreach slot for the run: true if it had no outreach SMS within

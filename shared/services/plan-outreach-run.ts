@@ -3,15 +3,17 @@
  * queues them in batches for the sender, checkpointing after every page. Memory holds one page
  * whatever the community size; a planner that runs short of time asks for a continuation and
  * stops; a crashed one is replaced by the redelivered request, which resumes at the checkpoint.
- * A page replayed after a crash gets the same batch ids, so the sender counts it once.
+ * A lease keeps duplicate requests (a tick that fired twice) out while one planner is at work. A
+ * page replayed after a crash gets the same batch ids, so the sender counts it once.
  */
 import type { CampaignRun, OutreachBatch, PlanRun } from '../domain/outreach/campaign.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
-import type { CampaignStore, OutreachQueue, PlanQueue } from '../ports/outreach.ts';
+import type { CampaignStore, OutreachQueue, PlanQueue, WorkLeases } from '../ports/outreach.ts';
 import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
 
 export interface PlanOutreachDeps extends FinishCampaignDeps {
   campaigns: CampaignStore;
+  leases: WorkLeases;
   households: Pick<HouseholdRegistry, 'listCommunity'>;
   outreachQueue: OutreachQueue;
   planQueue: PlanQueue;
@@ -19,6 +21,8 @@ export interface PlanOutreachDeps extends FinishCampaignDeps {
   pageSize: number;
   /** Households per queued batch. */
   batchSize: number;
+  /** How long a planner owns a run before another may take over; longer than one invocation. */
+  leaseMs: number;
 }
 
 export interface PlanLimits {
@@ -32,6 +36,8 @@ export type PlanResult =
   | { status: 'planned'; enqueued: number }
   | { status: 'continued'; enqueued: number }
   | { status: 'superseded'; enqueued: number }
+  /** Another planning effort owns the run (a duplicate request): this one steps aside. */
+  | { status: 'held' }
   | { status: 'not_planning' };
 
 function batchesOf(run: CampaignRun, page: number, householdIds: string[], size: number): OutreachBatch[] {
@@ -55,6 +61,10 @@ export async function planOutreachRun(
 ): Promise<PlanResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
   if (run?.status !== 'planning' || !run.planning) return { status: 'not_planning' };
+  const leaseKey = `plan#${run.campaignId}#${run.runId}`;
+  const lease = await deps.leases.acquire(leaseKey, request.token, deps.now(), deps.leaseMs);
+  if (lease === 'held') return { status: 'held' };
+  if (lease === 'done') return { status: 'not_planning' };
   let progress = run.planning;
   let enqueued = 0;
 
@@ -81,6 +91,7 @@ export async function planOutreachRun(
   }
 
   await deps.campaigns.setRunStatus(run.campaignId, run.runId, ['planning'], 'sending');
+  await deps.leases.complete(leaseKey);
   // The sender may have finished every batch before planning was marked over; close it here then.
   const after = await deps.campaigns.getRun(run.campaignId, run.runId);
   if (after) await finishRunIfDone(after, deps);

@@ -10,7 +10,7 @@ import { composeOutreachSms } from '../domain/outreach/outreach-message.ts';
 import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/quiet-hours.ts';
 import { DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
-import type { CampaignStore, DeliveryLog, OutreachCap, SendPacer } from '../ports/outreach.ts';
+import type { CampaignStore, DeliveryLog, OutreachCap, SendPacer, WorkLeases } from '../ports/outreach.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList } from '../ports/sms-state.ts';
 import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
@@ -18,6 +18,7 @@ import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
 export interface SendOutreachDeps extends FinishCampaignDeps {
   campaigns: CampaignStore;
   deliveries: DeliveryLog;
+  leases: WorkLeases;
   cap: OutreachCap;
   pacer: SendPacer;
   households: Pick<HouseholdRegistry, 'getMany'>;
@@ -26,19 +27,23 @@ export interface SendOutreachDeps extends FinishCampaignDeps {
   quietHours: QuietHours;
   /** At most one outreach SMS per household in this window (default 7 days). */
   capWindowMs: number;
-  /** A claim older than this was left by a crashed sender, not one still at work. */
-  staleClaimMs: number;
+  /** How long one delivery owns a batch; longer than the sender's timeout. */
+  leaseMs: number;
   now: () => Date;
 }
 
 export interface SendOptions {
+  /** Survives redelivery of the same message (the SQS message id): owns the batch's lease. */
+  deliveryId: string;
   /** The last delivery attempt before the dead-letter queue: count failures instead of retrying. */
   finalAttempt: boolean;
 }
 
 export type BatchResult =
   | { status: 'tallied'; counts: Partial<RunCounts> }
-  | { status: 'already_tallied'; counts: Partial<RunCounts> };
+  | { status: 'already_tallied'; counts: Partial<RunCounts> }
+  /** The batch was sent already, or another delivery of it is sending it now: nothing to do. */
+  | { status: 'duplicate' };
 
 /** A provider error worth another try; the batch is redelivered and sent households are skipped. */
 export class OutreachRetryError extends DependencyError {}
@@ -59,11 +64,17 @@ export async function sendOutreachBatch(
   deps: SendOutreachDeps,
   options: SendOptions,
 ): Promise<BatchResult> {
+  const runKey = runKeyOf(batch.campaignId, batch.runId);
+  const leaseKey = `batch#${runKey}#${batch.batchId}`;
+  // A second copy of the batch (a duplicate send, a replayed planner page) steps aside; if the
+  // owner crashes, its own message comes back and takes the lease again.
+  if ((await deps.leases.acquire(leaseKey, options.deliveryId, deps.now(), deps.leaseMs)) !== 'acquired') {
+    return { status: 'duplicate' };
+  }
   const run = await deps.campaigns.getRun(batch.campaignId, batch.runId);
   if (!run) throw new NotFoundError(`run ${batch.campaignId}/${batch.runId} does not exist`);
   if (run.channel.kind !== 'sms') throw new NotFoundError(`run ${batch.runId} is not an SMS run`);
   const body = composeOutreachSms(run.channel.signature, run.channel.body);
-  const runKey = runKeyOf(batch.campaignId, batch.runId);
   const households = new Map(
     (await deps.households.getMany(batch.householdIds)).map((h) => [h.householdId, h]),
   );
@@ -95,12 +106,8 @@ export async function sendOutreachBatch(
       continue;
     }
     if (previous?.status === 'sending') {
-      if (deps.now().getTime() - Date.parse(previous.at) < deps.staleClaimMs) {
-        // Another delivery of this batch is sending it right now; let that one count it.
-        retry ??= new OutreachRetryError(`household in batch ${batch.batchId} is being sent elsewhere`);
-        continue;
-      }
-      // A sender crashed between claiming and recording: the SMS may have gone. Never risk a second.
+      // We hold the batch, so this claim is a crashed sender's, left between claiming and
+      // recording: the SMS may have gone. Never risk a second one.
       await settle(householdId, 'failed');
       continue;
     }

@@ -22,6 +22,7 @@ export interface StartDueRunsDeps {
   directory: DirectoryReader;
   sender: SmsSender;
   notifications: NotificationLog;
+  newToken: () => string;
   now: () => Date;
 }
 
@@ -91,7 +92,14 @@ async function startCampaignRun(campaignId: string, deps: StartDueRunsDeps, repo
   if (created) report.runsStarted.push(runKeyOf(campaignId, run.runId));
 
   if (run.status === 'planning') {
-    await deps.planQueue.requestPlanning({ kind: 'outreach.plan', campaignId, runId: run.runId });
+    // Also when the run existed (a tick that died before advancing the campaign): a planner
+    // already at work holds the run's lease, and this request steps aside.
+    await deps.planQueue.requestPlanning({
+      kind: 'outreach.plan',
+      campaignId,
+      runId: run.runId,
+      token: deps.newToken(),
+    });
   } else if (await remind(run, deps)) {
     report.remindersSent += 1;
   }

@@ -170,6 +170,8 @@ export const PlanRun = z.object({
   kind: z.literal('outreach.plan'),
   campaignId: z.string().min(1),
   runId: z.string().min(1),
+  /** Names one planning effort: its continuations carry it on, a duplicate request has another. */
+  token: z.string().min(1),
 });
 export type PlanRun = z.infer<typeof PlanRun>;
 
