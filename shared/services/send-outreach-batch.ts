@@ -181,6 +181,7 @@ export async function sendOutreachBatch(
     batch.batchId,
     tally,
   );
+  await deps.leases.complete(leaseKey);
   if (after) await finishRunIfDone(after, deps);
   return { status: added ? 'tallied' : 'already_tallied', counts: tally };
 }
