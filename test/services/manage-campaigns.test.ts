@@ -1,0 +1,266 @@
+/**
+ * The campaign planner's use cases on dynalite: who may plan, preview before scheduling, the
+ * lifecycle through the API (draft → scheduled → running → completed, or cancelled), edits that
+ * only reach runs not yet started, concurrent edits, attendance, and the calendar.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import type { Staff } from '../../shared/domain/staff.ts';
+import { ForbiddenError, ValidationError, VersionConflictError } from '../../shared/errors.ts';
+import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import {
+  actOnCampaign,
+  type CampaignApiDeps,
+  createCampaign,
+  fraudRiskRanking,
+  getCampaign,
+  listCampaigns,
+  previewCampaign,
+  recordAttendance,
+  updateCampaign,
+} from '../../shared/services/manage-campaigns.ts';
+import { startDueRuns } from '../../shared/services/start-due-runs.ts';
+import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
+import { type OutreachWorld, outreachWorld, smsPlan } from '../support/outreach.ts';
+
+let env: EmulatedTables;
+let world: OutreachWorld;
+let deps: CampaignApiDeps;
+let ids = 0;
+
+beforeAll(async () => {
+  env = await emulatedTables();
+  world = outreachWorld(env);
+  deps = {
+    campaigns: world.store,
+    directory: { load: async () => demoOrganisation },
+    fraudReports: new DynamoDbFraudReports(env.db, env.tables.stats ?? ''),
+    quietHours: { start: '21:00', end: '08:00' },
+    newId: () => `cmp-test-${++ids}`,
+    now: () => world.clock.now,
+  };
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+const officer: Staff = { role: 'outreach_staff', userId: 'u-1', name: '反诈宣传民警' };
+const supervisor: Staff = { role: 'county_supervisor', userId: 'u-2', name: '督办员' };
+const admin: Staff = { role: 'admin', userId: 'u-3', name: '管理员' };
+const handler: Staff = { role: 'unit_handler', userId: 'u-4', name: '办理员', unitId: 'psb-antifraud' };
+
+describe('who may plan', () => {
+  it('lets outreach staff and the county supervisor create campaigns', async () => {
+    world.clock.set('2026-12-01T09:00');
+    expect((await createCampaign(officer, smsPlan(), deps)).campaign.status).toBe('draft');
+    expect((await createCampaign(supervisor, smsPlan(), deps)).campaign.createdBy.name).toBe('督办员');
+  });
+
+  it('answers 403 to an admin or a case handler who tries to create or cancel one', async () => {
+    await expect(createCampaign(admin, smsPlan(), deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createCampaign(handler, smsPlan(), deps)).rejects.toBeInstanceOf(ForbiddenError);
+    const { campaign } = await createCampaign(officer, smsPlan(), deps);
+    await expect(
+      actOnCampaign(admin, campaign.campaignId, { action: 'cancel', expectedVersion: 1 }, deps),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    // Admins may look, without the buttons.
+    expect((await getCampaign(admin, campaign.campaignId, deps)).allowedActions).toEqual([]);
+    await expect(fraudRiskRanking(handler, deps)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('previewCampaign', () => {
+  it('shows the whole message, its part count and the messages and parts it will cost', async () => {
+    const body =
+      '近期冒充客服退款诈骗高发，凡是要求您下载会议软件、开启屏幕共享、提供验证码的都是诈骗，请立即挂断，并拨打110报警或向社区民警求助。';
+    const preview = await previewCampaign(
+      officer,
+      smsPlan({
+        communityIds: ['chengdong-kangning', 'dongquan-weijiazhuang'],
+        channel: { kind: 'sms', signature: '平遥反诈', body },
+      }),
+      deps,
+    );
+    const households = demoOrganisation.communities
+      .filter((c) => c.id === 'chengdong-kangning' || c.id === 'dongquan-weijiazhuang')
+      .reduce((n, c) => n + c.households, 0);
+    expect(preview.message?.text).toBe(`【平遥反诈】${body}拒收请回复R`);
+    expect(preview.message?.parts).toBe(2);
+    expect(preview.households).toBe(households);
+    expect(preview.message).toMatchObject({ estimatedMessages: households, estimatedParts: households * 2 });
+  });
+
+  it('names the field when the text imitates the national anti-fraud centre or the time is in quiet hours', async () => {
+    const bad = smsPlan({ channel: { kind: 'sms', signature: '平遥反诈', body: '有疑问请拨打96110咨询' } });
+    await expect(previewCampaign(officer, bad, deps)).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'channel.body' })],
+    });
+    await expect(
+      createCampaign(officer, smsPlan({ firstRunAt: '2026-12-01T21:30' }), deps),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'firstRunAt' })],
+    });
+    await expect(createCampaign(officer, smsPlan({ communityIds: ['nowhere'] }), deps)).rejects.toMatchObject(
+      {
+        issues: [{ path: 'communityIds.0', message: 'no community nowhere' }],
+      },
+    );
+  });
+
+  it('warns that a monthly series on the 31st skips shorter months', async () => {
+    const preview = await previewCampaign(
+      officer,
+      smsPlan({
+        firstRunAt: '2026-12-31T10:00',
+        recurrence: { frequency: 'monthly', interval: 1, monthDay: 'same_day', count: 3 },
+      }),
+      deps,
+    );
+    expect(preview.upcoming).toEqual([
+      '2026-12-31T02:00:00.000Z',
+      '2027-01-31T02:00:00.000Z',
+      '2027-03-31T02:00:00.000Z',
+    ]);
+    expect(preview.warnings.join(' ')).toMatch(/skipped/);
+  });
+});
+
+describe('the campaign lifecycle through the planner', () => {
+  it('edits a running weekly campaign so that only runs not yet started change', async () => {
+    world.clock.set('2026-12-07T09:00');
+    const { campaign } = await createCampaign(
+      officer,
+      {
+        ...smsPlan({
+          firstRunAt: '2026-12-07T10:00',
+          recurrence: { frequency: 'weekly', interval: 1, count: 3 },
+        }),
+        schedule: true,
+      },
+      deps,
+    );
+    world.clock.set('2026-12-07T10:00');
+    await startDueRuns(world.tickDeps);
+    const started = await getCampaign(officer, campaign.campaignId, deps);
+    expect(started.campaign.status).toBe('running');
+
+    const edited = await updateCampaign(
+      officer,
+      campaign.campaignId,
+      {
+        ...smsPlan({
+          firstRunAt: '2026-12-07T10:00',
+          recurrence: { frequency: 'weekly', interval: 1, count: 3 },
+          channel: { kind: 'sms', signature: '平遥反诈', body: '新的提醒内容。' },
+        }),
+        expectedVersion: started.campaign.version,
+      },
+      deps,
+    );
+    expect(edited.campaign.nextRunAt).toBe('2026-12-14T02:00:00.000Z');
+    // The run already started keeps the text it started with.
+    expect(edited.runs[0]?.channel).toMatchObject({ body: '公安机关不会要求转账到安全账户。' });
+
+    world.clock.set('2026-12-14T10:00');
+    await startDueRuns(world.tickDeps);
+    const runs = (await getCampaign(officer, campaign.campaignId, deps)).runs;
+    expect(runs.map((r) => (r.channel.kind === 'sms' ? r.channel.body : ''))).toEqual([
+      '公安机关不会要求转账到安全账户。',
+      '新的提醒内容。',
+    ]);
+  });
+
+  it('answers a version conflict when two planners change the same campaign at once', async () => {
+    world.clock.set('2026-12-01T09:00');
+    const { campaign } = await createCampaign(officer, smsPlan(), deps);
+    const attempts = await Promise.allSettled([
+      actOnCampaign(officer, campaign.campaignId, { action: 'schedule', expectedVersion: 1 }, deps),
+      actOnCampaign(supervisor, campaign.campaignId, { action: 'cancel', expectedVersion: 1 }, deps),
+    ]);
+    const rejected = attempts.filter((a) => a.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.status === 'rejected' ? rejected[0].reason : undefined).toBeInstanceOf(
+      VersionConflictError,
+    );
+  });
+
+  it('refuses to schedule a campaign whose only run is in the past', async () => {
+    world.clock.set('2026-12-02T09:00');
+    const { campaign } = await createCampaign(officer, smsPlan({ firstRunAt: '2026-12-01T10:00' }), deps);
+    await expect(
+      actOnCampaign(officer, campaign.campaignId, { action: 'schedule', expectedVersion: 1 }, deps),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('completes a screening once attendance is recorded for each of its communities', async () => {
+    world.clock.set('2026-12-01T09:00');
+    const { campaign } = await createCampaign(
+      officer,
+      {
+        ...smsPlan({
+          firstRunAt: '2026-12-03T19:30',
+          communityIds: ['chengdong-kangning', 'chengdong-taihe'],
+          channel: {
+            kind: 'video',
+            venue: '社区文化广场',
+            durationMinutes: 30,
+            assignee: { role: 'grid_worker', name: '李网格', phone: '13911113333' },
+          },
+        }),
+        schedule: true,
+      },
+      deps,
+    );
+    world.clock.set('2026-12-02T10:00');
+    await startDueRuns(world.tickDeps);
+    const [run] = (await getCampaign(officer, campaign.campaignId, deps)).runs;
+    const runId = run?.runId ?? '';
+    await expect(
+      recordAttendance(officer, campaign.campaignId, runId, { counts: { 'chengdong-kangning': 40 } }, deps),
+    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'runId' })] });
+
+    world.clock.set('2026-12-03T21:00');
+    const partly = await recordAttendance(
+      officer,
+      campaign.campaignId,
+      runId,
+      { counts: { 'chengdong-kangning': 40 } },
+      deps,
+    );
+    expect(partly.runs[0]?.status).toBe('awaiting_attendance');
+    const done = await recordAttendance(
+      officer,
+      campaign.campaignId,
+      runId,
+      { counts: { 'chengdong-taihe': 25 } },
+      deps,
+    );
+    expect(done.runs[0]).toMatchObject({
+      status: 'completed',
+      attendance: { 'chengdong-kangning': 40, 'chengdong-taihe': 25 },
+    });
+    expect(done.campaign.status).toBe('completed');
+  });
+
+  it('shows scheduled occurrences on the calendar, not drafts or cancelled ones', async () => {
+    world.clock.set('2027-03-01T09:00');
+    const shown = await createCampaign(
+      officer,
+      {
+        ...smsPlan({
+          title: '三月周报',
+          firstRunAt: '2027-03-02T10:00',
+          recurrence: { frequency: 'weekly', interval: 1, count: 2 },
+        }),
+        schedule: true,
+      },
+      deps,
+    );
+    await createCampaign(officer, smsPlan({ title: '草稿', firstRunAt: '2027-03-03T10:00' }), deps);
+    const calendar = await listCampaigns(officer, { from: '2027-03-01', to: '2027-03-31' }, deps);
+    expect(calendar.calendar.map((e) => [e.campaignId, e.at])).toEqual([
+      [shown.campaign.campaignId, '2027-03-02T02:00:00.000Z'],
+      [shown.campaign.campaignId, '2027-03-09T02:00:00.000Z'],
+    ]);
+  });
+});
