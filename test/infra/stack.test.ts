@@ -426,6 +426,28 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       }
     });
 
+    it('send-outreach reads households and opt-outs but cannot change them, and queues nothing', () => {
+      expect(grantedTo('send-outreach', 'dynamodb:GetItem')).toEqual(
+        new Set([tableId('outreach'), tableId('households'), tableId('sms')]),
+      );
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+        expect(grantedTo('send-outreach', action)).toEqual(new Set([tableId('outreach')]));
+      }
+      expect(grantedTo('send-outreach', 'sqs:SendMessage')).toEqual(new Set());
+    });
+
+    it('plan-outreach may queue batches and its own continuation, and read the registry only', () => {
+      expect(grantedTo('plan-outreach', 'sqs:SendMessage')).toEqual(
+        new Set([queueId('outreach'), queueId('outreach-plan')]),
+      );
+      expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).toEqual(new Set([tableId('outreach')]));
+    });
+
+    it('the campaign API reads the fraud counters with the statistics but cannot write them', () => {
+      expect(grantedTo('campaigns', 'dynamodb:Query')).toContain(tableId('stats'));
+      expect(grantedTo('campaigns', 'dynamodb:UpdateItem')).toEqual(new Set([tableId('outreach')]));
+    });
+
     it('submit-report can queue a report for routing but cannot dispatch it to a unit', () => {
       const sendable = grantedTo('submit-report', 'sqs:SendMessage');
       expect(sendable).toEqual(new Set([queueId('intake')]));
@@ -531,6 +553,9 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           BatchSize: trigger.batchSize,
           MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ...(trigger.maxConcurrency === undefined
+            ? {}
+            : { ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency } }),
         });
       });
 
