@@ -22,6 +22,9 @@ export default defineConfig({
       IDEMPOTENCY_TABLE: 'test-idempotency',
       INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
       UNIT_QUEUE_URLS: '{}',
+      OUTREACH_TABLE: 'test-outreach',
+      OUTREACH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach',
+      OUTREACH_PLAN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach-plan',
     },
   },
 });

@@ -11,6 +11,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendOutreachServices } from '../shared/adapters/outreach-services.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS, OutreachBatch } from '../shared/domain/outreach/campaign.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { parseMessageBody } from '../shared/queue-message.ts';
 import { type SendOutreachDeps, sendOutreachBatch } from '../shared/services/send-outreach-batch.ts';
@@ -22,27 +23,30 @@ export interface SendOutreachHandlerDeps extends SendOutreachDeps {
 export const makeHandler = (deps: SendOutreachHandlerDeps) => {
   const processor = new BatchProcessor(EventType.SQS);
   const sendRecord = async (record: SQSRecord) => {
-    const batch = parseMessageBody(OutreachBatch, record.body, 'The outreach batch');
     const receives = Number(record.attributes.ApproximateReceiveCount);
-    const result = await sendOutreachBatch(batch, deps, {
-      deliveryId: record.messageId,
-      finalAttempt: receives >= OUTREACH_DELIVERY_ATTEMPTS,
-    }).catch((error: unknown) => {
-      deps.logger.warn('outreach batch will be retried', {
+    try {
+      const batch = parseMessageBody(OutreachBatch, record.body, 'The outreach batch');
+      const result = await sendOutreachBatch(batch, deps, {
+        deliveryId: record.messageId,
+        finalAttempt: receives >= OUTREACH_DELIVERY_ATTEMPTS,
+      });
+      deps.logger.info('outreach batch', {
         campaignId: batch.campaignId,
         runId: batch.runId,
         batchId: batch.batchId,
+        ...result,
+      });
+    } catch (error) {
+      // Reported back as a partial batch failure (redelivered, then dead-lettered); logged here
+      // with the fields at fault, never with the message body.
+      deps.logger.warn('outreach batch will be retried', {
+        messageId: record.messageId,
         receives,
         error,
+        ...(error instanceof ValidationError ? { issues: error.issues } : {}),
       });
       throw error;
-    });
-    deps.logger.info('outreach batch', {
-      campaignId: batch.campaignId,
-      runId: batch.runId,
-      batchId: batch.batchId,
-      ...result,
-    });
+    }
   };
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))

@@ -18,6 +18,7 @@ import {
   applyCampaignAction,
   CampaignAction,
   type CampaignActionName,
+  checkPlan,
   editCampaign,
   mayPlanCampaigns,
   mayViewCampaigns,
@@ -213,6 +214,7 @@ export async function previewCampaign(staff: Staff, body: unknown, deps: Campaig
   const plan = parseOrThrow(PreviewBody, body, 'The campaign');
   const org = await deps.directory.load();
   checkCommunities(plan, org);
+  checkPlan(plan, deps.quietHours);
   const households = householdsOf(plan.communityIds, org);
   const upcoming = upcomingOf(plan, deps.now());
   const warnings: string[] = [];

@@ -18,12 +18,16 @@ import { createHash } from 'node:crypto';
 import chartPackage from '../../node_modules/chart.js/package.json' with { type: 'json' };
 import { openStages, Stage } from '../domain/case.ts';
 import { StaffAction } from '../domain/case-lifecycle.ts';
+import type { Role } from '../domain/staff.ts';
 import {
   type ActionField,
+  type CampaignField,
+  type CampaignIssueHint,
   type ConsoleAction,
   type ConsoleLanguage,
   type ConsoleText,
   consoleText,
+  type PlannerTab,
 } from './console-text.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 
@@ -74,6 +78,92 @@ export function actionFieldSpecs(): Record<ConsoleAction, ActionFieldSpec[]> {
   return specs as Record<ConsoleAction, ActionFieldSpec[]>;
 }
 
+/**
+ * What each role's console shows: the case tabs (lists, statistics) for everyone with case
+ * access, the campaign planner for those who may see campaigns — 'plan' to create, schedule and
+ * cancel, 'view' to look only. This mirrors campaign-lifecycle.ts (mayPlanCampaigns,
+ * mayViewCampaigns) and the case API's refusal of outreach staff, which the unit tests hold it
+ * to; importing those here would bundle rrule into this page's function.
+ */
+export interface ConsoleSections {
+  cases: boolean;
+  planner: 'plan' | 'view' | 'none';
+}
+export const consoleSections = {
+  unit_handler: { cases: true, planner: 'none' },
+  centre_dispatcher: { cases: true, planner: 'none' },
+  grid_worker: { cases: true, planner: 'none' },
+  county_supervisor: { cases: true, planner: 'plan' },
+  admin: { cases: true, planner: 'view' },
+  outreach_staff: { cases: false, planner: 'plan' },
+} as const satisfies Record<Role, ConsoleSections>;
+
+/**
+ * Where each campaign-form field sits in the body of POST /api/campaigns (CampaignPlan), so a
+ * server issue (`issues[].path`) is shown next to its field. A path names its field when it is
+ * the field's path or lies under it (`communityIds.2`, `recurrence.weekdays.0`).
+ */
+export const campaignFieldPaths: Readonly<Record<CampaignField, string>> = {
+  title: 'title',
+  communities: 'communityIds',
+  firstRunAt: 'firstRunAt',
+  frequency: 'recurrence.frequency',
+  interval: 'recurrence.interval',
+  weekdays: 'recurrence.weekdays',
+  monthDay: 'recurrence.monthDay',
+  count: 'recurrence.count',
+  until: 'recurrence.until',
+  kind: 'channel.kind',
+  signature: 'channel.signature',
+  body: 'channel.body',
+  venue: 'channel.venue',
+  duration: 'channel.durationMinutes',
+  assigneeRole: 'channel.assignee.role',
+  assigneeName: 'channel.assignee.name',
+  assigneePhone: 'channel.assignee.phone',
+};
+
+/** The form field a server issue's path belongs to; undefined for the body as a whole. */
+export function campaignFieldOf(path: string): CampaignField | undefined {
+  let found: CampaignField | undefined;
+  let length = -1;
+  for (const [field, fieldPath] of Object.entries(campaignFieldPaths)) {
+    if (!isCampaignField(field)) continue;
+    if ((path === fieldPath || path.startsWith(`${fieldPath}.`)) && fieldPath.length > length) {
+      found = field;
+      length = fieldPath.length;
+    }
+  }
+  return found;
+}
+const isCampaignField = (key: string): key is CampaignField => Object.hasOwn(campaignFieldPaths, key);
+
+export interface CampaignIssueRule {
+  field: CampaignField;
+  /** A phrase of the domain's own (English) message that identifies the rule broken. */
+  contains: string;
+  hint: CampaignIssueHint;
+}
+
+/**
+ * Server issues the form words more precisely than its field's general rule: the domain's
+ * messages are English, the console speaks the user's language, so the page recognises which rule
+ * a message is about (the unit tests feed the real schemas and lifecycle through these).
+ */
+export const campaignIssueRules: readonly CampaignIssueRule[] = [
+  { field: 'body', contains: '12381', hint: 'antiFraudNumber' },
+  { field: 'signature', contains: '12381', hint: 'antiFraudNumber' },
+  { field: 'body', contains: 'links', hint: 'link' },
+  { field: 'body', contains: 'opt-out', hint: 'optOut' },
+  { field: 'body', contains: '【】', hint: 'brackets' },
+  { field: 'signature', contains: '【】', hint: 'brackets' },
+  { field: 'firstRunAt', contains: 'quiet hours', hint: 'quietHours' },
+  { field: 'firstRunAt', contains: 'in the past', hint: 'pastFirstRun' },
+  { field: 'firstRunAt', contains: 'no occurrence is left', hint: 'noOccurrenceLeft' },
+  { field: 'weekdays', contains: 'include the weekday', hint: 'weekdayMismatch' },
+  { field: 'count', contains: 'not both', hint: 'countAndUntil' },
+];
+
 export interface ConsolePageInput {
   lang: ConsoleLanguage;
   /** The wording; the language's dictionary unless given (tests pass hostile strings here). */
@@ -106,6 +196,10 @@ ${tabs(t)}
 ${listView(t)}
 <section id="case-view" class="view" aria-live="polite" hidden></section>
 ${statsView(t)}
+${riskView(t)}
+${calendarView(t)}
+${campaignFormView(t)}
+<section id="campaign-view" class="view" aria-live="polite" hidden></section>
 </div>
 </div>
 </main>
@@ -166,11 +260,17 @@ function signInView(t: ConsoleText): string {
 }
 
 const listKinds = ['queue', 'problems', 'transfers', 'return_visits'] as const;
+const plannerTabs: readonly PlannerTab[] = ['risk', 'calendar', 'new_campaign'];
 
 function tabs(t: ConsoleText): string {
-  const links = [...listKinds, 'stats' as const]
-    .map((kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}">${escapeHtml(t.nav[kind])}</a>`)
-    .join('');
+  // Which tabs a role sees is decided once signed in (consoleSections); the planner's start hidden.
+  const caseLinks = [...listKinds, 'stats' as const].map(
+    (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}">${escapeHtml(t.nav[kind])}</a>`,
+  );
+  const plannerLinks = plannerTabs.map(
+    (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${escapeHtml(t.nav[kind])}</a>`,
+  );
+  const links = [...caseLinks, ...plannerLinks].join('');
   return `<nav class="tabs" aria-label="${escapeHtml(t.consoleName)}"><div class="tabs-inner">${links}</div></nav>`;
 }
 
@@ -237,6 +337,216 @@ function statsView(t: ConsoleText): string {
 </section>`;
 }
 
+function riskView(t: ConsoleText): string {
+  const p = t.planner;
+  return `<section id="risk-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="risk-title" tabindex="-1">${escapeHtml(p.riskHeading)}</h1>
+    <p class="muted">${escapeHtml(p.riskIntro)}</p>
+  </div>
+  <div class="filters">
+    <label class="check"><input type="checkbox" id="risk-due-only"><span>${escapeHtml(p.dueOnly)}</span></label>
+    <button type="button" class="secondary" id="risk-refresh">${escapeHtml(t.refresh)}</button>
+    <span class="muted" id="risk-asof"></span>
+  </div>
+  <p class="alert" id="risk-alert" role="alert" hidden></p>
+  <div id="risk-body" class="card table-card"></div>
+</section>`;
+}
+
+function calendarView(t: ConsoleText): string {
+  const p = t.planner;
+  const statusOptions = Object.entries(p.statuses)
+    .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
+    .join('');
+  return `<section id="calendar-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="calendar-title" tabindex="-1">${escapeHtml(p.calendarHeading)}</h1>
+    <p class="muted">${escapeHtml(p.calendarIntro)}</p>
+  </div>
+  <div class="cal-bar">
+    <a class="secondary" id="cal-prev" href="#/calendar">‹ ${escapeHtml(p.prevMonth)}</a>
+    <h2 id="cal-month" aria-live="polite"></h2>
+    <a class="secondary" id="cal-next" href="#/calendar">${escapeHtml(p.nextMonth)} ›</a>
+    <a class="secondary" id="cal-today" href="#/calendar">${escapeHtml(p.thisMonth)}</a>
+    <label class="filter cal-status" for="cal-status"><span>${escapeHtml(p.campaignColumns.status)}</span>
+      <select id="cal-status"><option value="">${escapeHtml(p.allStatuses)}</option>${statusOptions}</select>
+    </label>
+  </div>
+  <p class="alert" id="calendar-alert" role="alert" hidden></p>
+  <div class="card table-card cal-card"><table class="calendar" id="calendar-grid"><thead><tr></tr></thead><tbody></tbody></table></div>
+  <h2 id="campaigns-title">${escapeHtml(p.campaignsHeading)}</h2>
+  <div id="campaign-list" class="card table-card"></div>
+</section>`;
+}
+
+/** One field of the campaign form: label, control, and the place for its error. */
+function formField(
+  t: ConsoleText,
+  field: CampaignField,
+  control: string,
+  options: { hint?: string; group?: boolean; extraClass?: string } = {},
+): string {
+  const label = t.planner.fields[field];
+  const id = `cf-${field}`;
+  const head = options.group
+    ? `<p class="label" id="${id}-label"><strong>${escapeHtml(label)}</strong></p>`
+    : `<label for="${id}">${escapeHtml(label)}</label>`;
+  const hint = options.hint ? `<p class="hint" id="${id}-hint">${escapeHtml(options.hint)}</p>` : '';
+  return `<div class="field${options.extraClass ? ` ${options.extraClass}` : ''}" id="${id}-field" data-field="${field}">
+      ${head}${hint}
+      ${control}
+      <p class="error" id="${id}-error" hidden></p>
+    </div>`;
+}
+
+function campaignFormView(t: ConsoleText): string {
+  const p = t.planner;
+  const radios = (name: string, entries: [string, string][], checked: string) =>
+    entries
+      .map(
+        ([value, label]) =>
+          `<label><input type="radio" name="${name}" value="${escapeHtml(value)}"${value === checked ? ' checked' : ''}><span>${escapeHtml(label)}</span></label>`,
+      )
+      .join('');
+  const described = (field: CampaignField, hint = false) =>
+    `aria-describedby="${hint ? `cf-${field}-hint ` : ''}cf-${field}-error"`;
+  const weekdayBoxes = Object.entries(p.weekdays)
+    .map(
+      ([value, label]) =>
+        `<label><input type="checkbox" name="weekdays" value="${escapeHtml(value)}"><span>${escapeHtml(label)}</span></label>`,
+    )
+    .join('');
+  const roleOptions = Object.entries(p.assigneeRoles)
+    .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
+    .join('');
+  const fact = (id: string, label: string) =>
+    `<dt>${escapeHtml(label)}</dt><dd class="num" id="${id}"></dd>`;
+  return `<section id="campaign-form-view" class="view" hidden>
+  <a class="back" href="#/calendar">← ${escapeHtml(p.backToCalendar)}</a>
+  <div class="view-head">
+    <h1 id="cf-heading" tabindex="-1">${escapeHtml(p.newHeading)}</h1>
+    <p class="muted">${escapeHtml(p.formIntro)}</p>
+  </div>
+  <p class="alert" id="cf-alert" role="alert" hidden></p>
+  <div class="plan-grid">
+  <form id="campaign-form" class="card plan-form" novalidate>
+    ${formField(t, 'title', `<input id="cf-title" name="title" type="text" maxlength="60" autocomplete="off" ${described('title')}>`)}
+    ${formField(
+      t,
+      'communities',
+      `<div class="picker-bar">
+        <input id="cf-community-search" type="search" placeholder="${escapeHtml(p.communitySearch)}" aria-label="${escapeHtml(p.communitySearch)}" autocomplete="off" data-no-preview>
+        <button type="button" class="secondary small" id="cf-community-clear">${escapeHtml(p.clearSelection)}</button>
+      </div>
+      <p class="muted picked" id="cf-communities-picked" aria-live="polite"></p>
+      <div class="picker" id="cf-communities" role="group" aria-labelledby="cf-communities-label" ${described('communities')}></div>`,
+      { group: true },
+    )}
+    ${formField(t, 'firstRunAt', `<input id="cf-firstRunAt" name="firstRunAt" type="datetime-local" step="60" ${described('firstRunAt')}>`)}
+    ${formField(
+      t,
+      'frequency',
+      `<div class="segmented" id="cf-frequency" role="radiogroup" aria-labelledby="cf-frequency-label" ${described('frequency')}>${radios(
+        'frequency',
+        Object.entries(p.frequencies),
+        'once',
+      )}</div>`,
+      { group: true },
+    )}
+    <div class="repeat-opts" id="cf-repeat" hidden>
+      ${formField(
+        t,
+        'interval',
+        `<div class="inline-input"><span>${escapeHtml(p.intervalPrefix)}</span><input id="cf-interval" name="interval" type="number" min="1" max="12" step="1" inputmode="numeric" value="1" ${described('interval')}><span id="cf-interval-unit">${escapeHtml(p.intervalUnits.weekly)}</span></div>`,
+      )}
+      ${formField(
+        t,
+        'weekdays',
+        `<div class="checks" id="cf-weekdays" role="group" aria-labelledby="cf-weekdays-label" ${described('weekdays')}>${weekdayBoxes}</div>`,
+        { group: true },
+      )}
+      ${formField(
+        t,
+        'monthDay',
+        `<div class="radio-row" id="cf-monthDay" role="radiogroup" aria-labelledby="cf-monthDay-label" ${described('monthDay')}>${radios(
+          'monthDay',
+          Object.entries(p.monthDays),
+          'same_day',
+        )}</div>`,
+        { group: true },
+      )}
+      <div class="field" data-field="count">
+        <p class="label" id="cf-end-label"><strong>${escapeHtml(p.fields.count)} / ${escapeHtml(p.fields.until)}</strong></p>
+        <div class="radio-row" id="cf-end" role="radiogroup" aria-labelledby="cf-end-label">${radios('end', Object.entries(p.ends), 'none')}</div>
+        <div class="end-inputs">
+          <div class="field" id="cf-count-field" data-field="count"><label for="cf-count">${escapeHtml(p.fields.count)}</label><input id="cf-count" name="count" type="number" min="1" max="104" step="1" inputmode="numeric" ${described('count')} disabled><p class="error" id="cf-count-error" hidden></p></div>
+          <div class="field" id="cf-until-field" data-field="until"><label for="cf-until">${escapeHtml(p.fields.until)}</label><input id="cf-until" name="until" type="date" ${described('until')} disabled><p class="error" id="cf-until-error" hidden></p></div>
+        </div>
+      </div>
+    </div>
+    ${formField(
+      t,
+      'kind',
+      `<div class="segmented" id="cf-kind" role="radiogroup" aria-labelledby="cf-kind-label" ${described('kind')}>${radios(
+        'kind',
+        Object.entries(p.kinds),
+        'sms',
+      )}</div>`,
+      { group: true },
+    )}
+    <div id="cf-sms">
+      ${formField(t, 'signature', `<input id="cf-signature" name="signature" type="text" maxlength="20" autocomplete="off" ${described('signature', true)}>`, { hint: p.signatureHint })}
+      ${formField(t, 'body', `<textarea id="cf-body" name="body" rows="5" maxlength="400" ${described('body', true)}></textarea>`, { hint: p.bodyHint })}
+    </div>
+    <div id="cf-task" hidden>
+      ${formField(t, 'venue', `<input id="cf-venue" name="venue" type="text" maxlength="80" autocomplete="off" ${described('venue')}>`)}
+      ${formField(t, 'duration', `<input id="cf-duration" name="duration" type="number" min="5" max="480" step="5" inputmode="numeric" ${described('duration')}>`)}
+      <p class="hint">${escapeHtml(p.assigneeHint)}</p>
+      <div class="field-row">
+        ${formField(t, 'assigneeRole', `<select id="cf-assigneeRole" name="assigneeRole" ${described('assigneeRole')}>${roleOptions}</select>`)}
+        ${formField(t, 'assigneeName', `<input id="cf-assigneeName" name="assigneeName" type="text" maxlength="40" autocomplete="off" ${described('assigneeName')}>`)}
+        ${formField(t, 'assigneePhone', `<input id="cf-assigneePhone" name="assigneePhone" type="tel" maxlength="20" autocomplete="off" ${described('assigneePhone')}>`)}
+      </div>
+    </div>
+    <p class="alert" id="cf-form-error" role="alert" hidden></p>
+    <div class="form-buttons">
+      <button type="button" class="primary" id="cf-schedule">${escapeHtml(p.saveAndSchedule)}</button>
+      <button type="button" class="secondary" id="cf-draft">${escapeHtml(p.saveDraft)}</button>
+      <button type="button" class="primary" id="cf-save" hidden>${escapeHtml(p.saveChanges)}</button>
+    </div>
+  </form>
+  <aside class="card preview" id="cf-preview" aria-labelledby="cf-preview-title">
+    <h2 id="cf-preview-title">${escapeHtml(p.previewHeading)}</h2>
+    <p class="muted" id="pv-status" role="status">${escapeHtml(p.previewIdle)}</p>
+    <div id="pv-result" hidden>
+      <div id="pv-sms" hidden>
+        <h3>${escapeHtml(p.smsText)}</h3>
+        <p class="sms-text" id="pv-text"></p>
+        <dl class="facts compact">
+          ${fact('pv-characters', p.characters)}
+          ${fact('pv-encoding', p.encoding)}
+          ${fact('pv-parts', p.parts)}
+        </dl>
+      </div>
+      <dl class="facts compact">
+        ${fact('pv-households', p.households)}
+        <dt class="sms-only">${escapeHtml(p.estimatedMessages)}</dt><dd class="num sms-only" id="pv-messages"></dd>
+        <dt class="sms-only">${escapeHtml(p.estimatedParts)}</dt><dd class="num sms-only" id="pv-estimated-parts"></dd>
+      </dl>
+      <div class="warnings" id="pv-warnings" hidden>
+        <h3>${escapeHtml(p.warningsHeading)}</h3>
+        <ul id="pv-warning-list"></ul>
+      </div>
+      <h3>${escapeHtml(p.upcoming)}</h3>
+      <ol class="upcoming" id="pv-upcoming"></ol>
+      <details class="rrule"><summary>${escapeHtml(p.rrule)}</summary><pre id="pv-rrule"></pre></details>
+    </div>
+  </aside>
+  </div>
+</section>`;
+}
+
 /** The app and what it needs from the server, handed over as JSON escaped for <script>. */
 function appScript(t: ConsoleText, lang: ConsoleLanguage): string {
   const config = {
@@ -246,6 +556,9 @@ function appScript(t: ConsoleText, lang: ConsoleLanguage): string {
     stages: Stage.options,
     openStages,
     actionFields: actionFieldSpecs(),
+    sections: consoleSections,
+    campaignFieldPaths,
+    campaignIssueRules,
   };
   return `(${APP})(${jsonForScript(config)});`;
 }

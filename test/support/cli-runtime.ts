@@ -11,6 +11,8 @@ const run = promisify(execFile);
 export interface CliRuntime {
   rt: LocalRuntime;
   cli(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+  /** The same, with extra environment variables (e.g. CIVICLOOP_USERNAME / CIVICLOOP_PASSWORD). */
+  cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
 /** Starts an in-memory runtime and writes the endpoints file the CLI reads (as `npm start` does). */
@@ -28,11 +30,9 @@ export async function startCliRuntime(): Promise<CliRuntime> {
       tables: rt.resources.tables,
     }),
   );
-  return {
-    rt,
-    cli: (...args) =>
-      run(process.execPath, ['infra/cli/main.ts', ...args], {
-        env: { ...process.env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
-      }),
-  };
+  const cliWithEnv = (env: Record<string, string>, ...args: string[]) =>
+    run(process.execPath, ['infra/cli/main.ts', ...args], {
+      env: { ...process.env, ...env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
+    });
+  return { rt, cli: (...args) => cliWithEnv({}, ...args), cliWithEnv };
 }
