@@ -3,10 +3,14 @@
  *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
  *   directory seed [--outputs <cdk-outputs.json>]
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
+ *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
+ *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
+ * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
  */
 import { parseArgs } from 'node:util';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
@@ -15,12 +19,16 @@ import { resolveTarget, TargetError } from './targets.ts';
 const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
        npm run cli -- directory seed
        npm run cli -- households import <file.csv>
+${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+const isParseArgsError = (error: unknown): error is Error =>
+  error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -31,9 +39,26 @@ async function main(argv: string[]): Promise<number> {
       max: { type: 'string' },
       outputs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...campaignOptions,
     },
   });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    if (!isParseArgsError(error)) throw error;
+    io.err(error.message);
+    io.err(usage);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [group, command] = positionals;
+  if (!values.help && group === 'campaign') {
+    return campaignCommand(command, positionals.slice(2), values, process.env, io);
+  }
   if (!values.help && group === 'directory' && command === 'seed') {
     await directorySeed(resolveTarget(values.outputs), demoOrganisation, demoPolicies, io);
     return 0;

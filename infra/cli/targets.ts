@@ -1,6 +1,8 @@
 /**
  * Where the CLI points: the local runtime (default; read from `.data/local-runtime.json`, written
  * by `npm start`) or a deployed stack (`--outputs cdk-outputs.json` from `cdk deploy --outputs-file`).
+ * `resolveTarget` gives the queues and tables (the department tools); `resolveApiUrl` gives the
+ * staff HTTP API's base URL (the commands that must go through the API's rules, e.g. campaigns).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
+import { apiUrlOutputKey, queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
 
 /** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
 export const localRuntimeFile =
@@ -41,12 +43,32 @@ export class TargetError extends Error {
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
+/** The outputs of the stack in a `cdk deploy --outputs-file` file (the Civicloop stack, or the only one). */
+function readStackOutputs(outputsFile: string): Record<string, string> {
+  if (!existsSync(outputsFile)) throw new TargetError(`no outputs file at ${outputsFile}`);
+  const stacks = StackOutputs.parse(readJson(outputsFile));
+  const outputs = stacks.Civicloop ?? Object.values(stacks)[0];
+  if (!outputs) throw new TargetError(`${outputsFile} has no stack outputs`);
+  return outputs;
+}
+
+function readLocalRuntime(): z.infer<typeof LocalRuntimeFile> {
+  if (!existsSync(localRuntimeFile)) {
+    throw new TargetError('the local runtime is not running: start it with `npm start` (or pass --outputs)');
+  }
+  return LocalRuntimeFile.parse(readJson(localRuntimeFile));
+}
+
+/** The base URL of the HTTP API, without a trailing slash (a deployed stage URL ends with one). */
+export function resolveApiUrl(outputsFile: string | undefined): string {
+  const apiUrl = outputsFile ? readStackOutputs(outputsFile)[apiUrlOutputKey] : readLocalRuntime().apiUrl;
+  if (!apiUrl) throw new TargetError(`${outputsFile} has no ${apiUrlOutputKey} output`);
+  return apiUrl.replace(/\/+$/, '');
+}
+
 export function resolveTarget(outputsFile: string | undefined): Target {
   if (outputsFile) {
-    if (!existsSync(outputsFile)) throw new TargetError(`no outputs file at ${outputsFile}`);
-    const stacks = StackOutputs.parse(readJson(outputsFile));
-    const outputs = stacks.Civicloop ?? Object.values(stacks)[0];
-    if (!outputs) throw new TargetError(`${outputsFile} has no stack outputs`);
+    const outputs = readStackOutputs(outputsFile);
     return {
       description: `AWS stack outputs in ${outputsFile}`,
       sqs: new SQSClient({}),
@@ -55,10 +77,7 @@ export function resolveTarget(outputsFile: string | undefined): Target {
       tableName: (name) => outputs[tableOutputKey(name)],
     };
   }
-  if (!existsSync(localRuntimeFile)) {
-    throw new TargetError('the local runtime is not running: start it with `npm start` (or pass --outputs)');
-  }
-  const local = LocalRuntimeFile.parse(readJson(localRuntimeFile));
+  const local = readLocalRuntime();
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   return {
     description: `local runtime at ${local.apiUrl}`,

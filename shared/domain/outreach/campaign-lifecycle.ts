@@ -40,9 +40,15 @@ export const SEND_NOW_GRACE_MS = 5 * 60_000;
 /** Lecture and screening reminders go to the assignee at this Shanghai time the day before. */
 export const REMINDER_TIME = '10:00';
 
+const DONE: Record<CampaignActionName, string> = {
+  edit: 'edited',
+  schedule: 'scheduled',
+  cancel: 'cancelled',
+};
+
 function refuse(campaign: Campaign, action: CampaignActionName): never {
   throw new TransitionNotAllowedError(
-    `A ${campaign.status} campaign cannot be ${action === 'edit' ? 'edited' : `${action}d`}`,
+    `A ${campaign.status} campaign cannot be ${DONE[action]}`,
     campaign.version,
     ALLOWED[campaign.status],
   );
@@ -62,9 +68,14 @@ export function checkPlan(plan: CampaignPlan, quiet: QuietHours = DEFAULT_QUIET_
   const first = fromShanghaiLocal(plan.firstRunAt);
   // A weekly rule on other weekdays would silently start later than the date staff picked.
   if (nextOccurrence(plan.firstRunAt, plan.recurrence, first, true)?.getTime() !== first.getTime()) {
-    throw new ValidationError('The first run does not fit the recurrence', [
-      { path: 'recurrence.weekdays', message: `include the weekday of ${plan.firstRunAt.slice(0, 10)}` },
-    ]);
+    const issue =
+      plan.recurrence.frequency === 'weekly'
+        ? { path: 'recurrence.weekdays', message: `include the weekday of ${plan.firstRunAt.slice(0, 10)}` }
+        : {
+            path: 'firstRunAt',
+            message: 'pick a first run on a day the recurrence runs (the last day of a month)',
+          };
+    throw new ValidationError('The first run does not fit the recurrence', [issue]);
   }
   if (plan.channel.kind !== 'sms') return;
   const time = plan.firstRunAt.slice(11, 16);
