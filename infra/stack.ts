@@ -254,7 +254,7 @@ export class CivicloopStack extends Stack {
     if (!asyncFailureQueue)
       throw new Error(`${spec.name}: a scheduled function needs its async failure queue`);
     new events.Rule(this, `Schedule-${spec.name}-${index}`, {
-      description: `Runs ${spec.name} every ${trigger.everyMinutes} minutes`,
+      description: `Runs ${spec.name} every ${trigger.everyMinutes === 1 ? 'minute' : `${trigger.everyMinutes} minutes`}`,
       schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
       targets: [
         new eventTargets.LambdaFunction(civicFunction.lambda, {
