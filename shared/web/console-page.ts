@@ -2,7 +2,10 @@
  * The staff console at GET /console: one server-rendered HTML shell (no data in it, so it can be
  * public) with inline CSS and an inline vanilla-JS app that signs in through POST /api/session
  * and then works only through the staff API: the queue, the three lists (问题清单, 流转清单,
- * 回访清单), one case with the actions the server allows, and the statistics drawn with Chart.js.
+ * 回访清单), one case with the actions the server allows, and the statistics drawn with Chart.js;
+ * and, for outreach staff and the county supervisor (admins read-only), the anti-fraud campaign
+ * planner: the fraud-risk ranking, the campaign calendar, the campaign form with a live preview of
+ * the SMS and its cost, and a campaign's runs, attendance and before/after effect.
  *
  * Everything the page runs is ours and same-origin: the app is inline and allowed by its SHA-256
  * hash in the Content-Security-Policy (not by 'unsafe-inline': the console shows residents'
@@ -23,6 +26,7 @@ import {
   type ActionField,
   type CampaignField,
   type CampaignIssueHint,
+  type CampaignWarning,
   type ConsoleAction,
   type ConsoleLanguage,
   type ConsoleText,
@@ -123,8 +127,17 @@ export const campaignFieldPaths: Readonly<Record<CampaignField, string>> = {
   assigneePhone: 'channel.assignee.phone',
 };
 
+/** Issues about a whole group (it is missing altogether) are shown at the group's first field. */
+export const campaignGroupFields: Readonly<Record<string, CampaignField>> = {
+  recurrence: 'frequency',
+  channel: 'kind',
+  'channel.assignee': 'assigneeName',
+};
+
 /** The form field a server issue's path belongs to; undefined for the body as a whole. */
 export function campaignFieldOf(path: string): CampaignField | undefined {
+  const group = campaignGroupFields[path];
+  if (group) return group;
   let found: CampaignField | undefined;
   let length = -1;
   for (const [field, fieldPath] of Object.entries(campaignFieldPaths)) {
@@ -137,6 +150,14 @@ export function campaignFieldOf(path: string): CampaignField | undefined {
   return found;
 }
 const isCampaignField = (key: string): key is CampaignField => Object.hasOwn(campaignFieldPaths, key);
+
+/** The precise wording for an issue on a field, when the rule it breaks is one the page knows. */
+export const campaignIssueHintOf = (field: CampaignField, message: string): CampaignIssueHint | undefined =>
+  campaignIssueRules.find((rule) => rule.field === field && message.includes(rule.contains))?.hint;
+
+/** The page's own wording for a preview warning, when it recognises it. */
+export const campaignWarningOf = (warning: string): CampaignWarning | undefined =>
+  campaignWarningRules.find((rule) => warning.includes(rule.contains))?.warning;
 
 export interface CampaignIssueRule {
   field: CampaignField;
@@ -161,7 +182,20 @@ export const campaignIssueRules: readonly CampaignIssueRule[] = [
   { field: 'firstRunAt', contains: 'in the past', hint: 'pastFirstRun' },
   { field: 'firstRunAt', contains: 'no occurrence is left', hint: 'noOccurrenceLeft' },
   { field: 'weekdays', contains: 'include the weekday', hint: 'weekdayMismatch' },
+  { field: 'firstRunAt', contains: 'last day of a month', hint: 'lastDayMismatch' },
   { field: 'count', contains: 'not both', hint: 'countAndUntil' },
+];
+
+export interface CampaignWarningRule {
+  /** A phrase of the preview's own (English) warning. */
+  contains: string;
+  warning: CampaignWarning;
+}
+
+/** Preview warnings (POST /api/campaign-previews) the page words itself; a number in them is the day. */
+export const campaignWarningRules: readonly CampaignWarningRule[] = [
+  { contains: 'months without a day', warning: 'skippedMonths' },
+  { contains: 'no occurrence is left', warning: 'noOccurrence' },
 ];
 
 export interface ConsolePageInput {
@@ -375,6 +409,7 @@ function calendarView(t: ConsoleText): string {
   </div>
   <p class="alert" id="calendar-alert" role="alert" hidden></p>
   <div class="card table-card cal-card"><table class="calendar" id="calendar-grid"><thead><tr></tr></thead><tbody></tbody></table></div>
+  <p class="muted cal-empty" id="cal-empty" hidden></p>
   <h2 id="campaigns-title">${escapeHtml(p.campaignsHeading)}</h2>
   <div id="campaign-list" class="card table-card"></div>
 </section>`;
@@ -420,8 +455,11 @@ function campaignFormView(t: ConsoleText): string {
   const roleOptions = Object.entries(p.assigneeRoles)
     .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
     .join('');
-  const fact = (id: string, label: string) =>
-    `<dt>${escapeHtml(label)}</dt><dd class="num" id="${id}"></dd>`;
+  // SMS-only facts hide for lectures and screenings, which reach households but send nothing.
+  const fact = (id: string, label: string, smsOnly = false) => {
+    const only = smsOnly ? ' class="sms-only"' : '';
+    return `<dt${only}>${escapeHtml(label)}</dt><dd class="num${smsOnly ? ' sms-only' : ''}" id="${id}"></dd>`;
+  };
   return `<section id="campaign-form-view" class="view" hidden>
   <a class="back" href="#/calendar">← ${escapeHtml(p.backToCalendar)}</a>
   <div class="view-head">
@@ -476,7 +514,7 @@ function campaignFormView(t: ConsoleText): string {
         )}</div>`,
         { group: true },
       )}
-      <div class="field" data-field="count">
+      <div class="field" data-field="end">
         <p class="label" id="cf-end-label"><strong>${escapeHtml(p.fields.count)} / ${escapeHtml(p.fields.until)}</strong></p>
         <div class="radio-row" id="cf-end" role="radiogroup" aria-labelledby="cf-end-label">${radios('end', Object.entries(p.ends), 'none')}</div>
         <div class="end-inputs">
@@ -523,16 +561,14 @@ function campaignFormView(t: ConsoleText): string {
       <div id="pv-sms" hidden>
         <h3>${escapeHtml(p.smsText)}</h3>
         <p class="sms-text" id="pv-text"></p>
-        <dl class="facts compact">
-          ${fact('pv-characters', p.characters)}
-          ${fact('pv-encoding', p.encoding)}
-          ${fact('pv-parts', p.parts)}
-        </dl>
       </div>
       <dl class="facts compact">
+        ${fact('pv-characters', p.characters, true)}
+        ${fact('pv-encoding', p.encoding, true)}
+        ${fact('pv-parts', p.parts, true)}
         ${fact('pv-households', p.households)}
-        <dt class="sms-only">${escapeHtml(p.estimatedMessages)}</dt><dd class="num sms-only" id="pv-messages"></dd>
-        <dt class="sms-only">${escapeHtml(p.estimatedParts)}</dt><dd class="num sms-only" id="pv-estimated-parts"></dd>
+        ${fact('pv-messages', p.estimatedMessages, true)}
+        ${fact('pv-estimated-parts', p.estimatedParts, true)}
       </dl>
       <div class="warnings" id="pv-warnings" hidden>
         <h3>${escapeHtml(p.warningsHeading)}</h3>
@@ -558,7 +594,9 @@ function appScript(t: ConsoleText, lang: ConsoleLanguage): string {
     actionFields: actionFieldSpecs(),
     sections: consoleSections,
     campaignFieldPaths,
+    campaignGroupFields,
     campaignIssueRules,
+    campaignWarningRules,
   };
   return `(${APP})(${jsonForScript(config)});`;
 }
@@ -621,7 +659,7 @@ button:disabled{cursor:progress;opacity:.65}
 .field{margin:0 0 16px}
 label{font-weight:600}
 .field>label{display:block;margin:0 0 4px}
-input[type=text],input[type=password],select,textarea{font:inherit;color:#1f2933;background:#fff;border:1px solid #9aa5b1;border-radius:6px;padding:7px 10px;min-height:38px;width:100%}
+input[type=text],input[type=password],input[type=search],input[type=number],input[type=date],input[type=datetime-local],input[type=tel],select,textarea{font:inherit;color:#1f2933;background:#fff;border:1px solid #9aa5b1;border-radius:6px;padding:7px 10px;min-height:38px;width:100%}
 textarea{resize:vertical;min-height:6em}
 input:focus,select:focus,textarea:focus{border-color:#0b4f9c;outline:2px solid #9cc0ea;outline-offset:0}
 .filters{display:flex;flex-wrap:wrap;align-items:flex-end;gap:10px 14px;margin:0 0 14px}
@@ -724,7 +762,94 @@ dl.facts dd{margin:0;overflow-wrap:anywhere}
 .chart-card{display:flex;flex-direction:column}
 .chart-card .empty{flex:1;display:flex;align-items:center;justify-content:center;min-height:120px}
 .chart-box{position:relative;height:280px}
+.small{min-height:30px;padding:2px 10px;font-size:.85rem}
+a.primary,a.secondary,a.caution{text-decoration:none}
+.hint{color:#52606d;font-size:.88rem;margin:0 0 6px}
+p.label{margin:0 0 4px}
+.risk .community{font-weight:600}
+.risk tbody tr.is-due{box-shadow:inset 4px 0 0 #b3261e}
+.advice{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px}
+.reason{font-size:.85rem}
+.trend{white-space:nowrap;font-weight:600}
+.trend .arrow{font-size:1.05rem}
+.trend-rising,.trend-new{color:#b3261e}
+.trend-falling{color:#1b6e3a}
+.trend-steady{color:#52606d}
+.cal-bar{display:flex;flex-wrap:wrap;align-items:center;gap:8px 10px;margin:0 0 12px}
+.cal-bar h2{margin:0 6px;min-width:8em;text-align:center}
+.cal-status{margin-left:auto}
+.cal-card{margin-bottom:6px}
+table.calendar{width:100%;border-collapse:collapse;table-layout:fixed}
+.calendar th{background:#f7f8fa;color:#52606d;font-size:.82rem;font-weight:600;padding:6px 8px;text-align:left;border-bottom:1px solid #e6e9ed}
+.calendar td{vertical-align:top;height:96px;padding:4px 5px;border:1px solid #eef0f3}
+.calendar td.other-month{background:#fafbfc}
+.calendar td.other-month .cal-date{color:#9aa5b1}
+.cal-date{display:inline-block;font-weight:700;font-size:.85rem;font-variant-numeric:tabular-nums;margin:0 0 3px;padding:0 6px;border-radius:999px}
+.calendar td.today .cal-date{background:#0b4f9c;color:#fff}
+.cal-empty{margin:0 0 16px}
+.chips{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:3px}
+.chip{display:block;padding:2px 6px;border-radius:4px;font-size:.8rem;line-height:1.4;text-decoration:none;color:#1f2933;background:#e1ecfa;border-left:4px solid #0b4f9c;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.chip:hover{text-decoration:underline}
+.chip-kind{font-weight:700}
+.chip-time{font-variant-numeric:tabular-nums;color:#3e4c59}
+.chip.cs-running{background:#e4e7fb;border-left-color:#4f46e5}
+.chip.cs-completed{background:#e3f2e8;border-left-color:#1b6e3a}
+.chip.cs-cancelled,.chip.cs-draft{background:#eceff3;border-left-color:#9aa5b1}
+.badge.cs-draft{background:#eceff3;color:#3e4c59}
+.badge.cs-scheduled{background:#e1ecfa;color:#0b4f9c}
+.badge.cs-running{background:#e4e7fb;color:#3730a3}
+.badge.cs-completed{background:#e3f2e8;color:#155d31}
+.badge.cs-cancelled{background:#fdecea;color:#7a1712}
+.badge.rs-planning,.badge.rs-sending{background:#e1ecfa;color:#0b4f9c}
+.badge.rs-awaiting_attendance{background:#fff1d6;color:#7a4b00}
+.badge.rs-completed{background:#e3f2e8;color:#155d31}
+.badge.rs-cancelled{background:#eceff3;color:#616e7c}
+.plan-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(300px,400px);gap:0 18px;align-items:start}
+.preview{position:sticky;top:60px}
+.picker-bar{display:flex;gap:8px;align-items:center}
+.picker{max-height:300px;overflow:auto;border:1px solid #d8dde3;border-radius:6px;padding:6px 10px;margin-top:6px;background:#fbfcfd}
+.has-error .picker{border-color:#b3261e;border-width:2px}
+.pick-group{border:0;margin:0 0 6px;padding:0;min-width:0}
+.pick-group legend{padding:4px 0;font-size:.92rem}
+.pick-group legend label,.pick{display:inline-flex;align-items:center;gap:6px}
+.pick-items{display:grid;grid-template-columns:repeat(auto-fill,minmax(9em,1fr));gap:0 10px;padding-left:22px}
+.pick{font-weight:400;min-height:30px}
+.pick input,.pick-group legend input,.checks input{width:17px;height:17px;margin:0}
+.picked{font-size:.88rem;margin:6px 0 0}
+.checks{display:flex;flex-wrap:wrap;gap:6px}
+.checks label{display:inline-flex;align-items:center;gap:5px;font-weight:400;border:1px solid #c2c9d1;border-radius:6px;padding:4px 10px}
+.inline-input{display:flex;align-items:center;gap:8px}
+.inline-input input{width:6em}
+.repeat-opts{border-left:3px solid #e1ecfa;padding-left:14px;margin:0 0 16px}
+.end-inputs{display:flex;gap:14px;flex-wrap:wrap;margin-top:8px}
+.end-inputs .field{margin:0}
+.end-inputs input{width:12em}
+.field-row{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:0 12px}
+.sms-text{background:#eef6ee;border:1px solid #cfe3cf;border-radius:12px 12px 12px 2px;padding:10px 14px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:1rem}
+dl.facts.compact{gap:4px 14px;margin:0 0 12px}
+.upcoming{margin:0 0 12px;padding-left:1.6em}
+.upcoming li{font-variant-numeric:tabular-nums}
+.warnings{background:#fff8e6;border:1px solid #f0d9a6;border-left:5px solid #c27c0e;border-radius:6px;padding:8px 12px;margin:0 0 12px}
+.warnings h3{margin:0 0 4px;font-size:.92rem}
+.warnings ul{margin:0;padding-left:1.2em}
+.rrule summary{cursor:pointer;color:#52606d;font-size:.88rem}
+.rrule pre{font-family:${MONO};font-size:.8rem;white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f8fa;padding:8px;border-radius:4px;margin:6px 0 0}
+.campaign-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(280px,360px);grid-template-areas:"facts actions" "runs runs";gap:0 18px;align-items:start}
+.area-facts{grid-area:facts}
+.area-runs{grid-area:runs}
+.confirm{border-top:1px solid #e6e9ed;margin-top:14px;padding-top:12px}
+.table-scroll{overflow-x:auto}
+.inline-field{display:flex;align-items:center;gap:10px;margin:0 0 8px}
+.inline-field label{min-width:8em}
+.inline-field input{width:8em}
+.effect-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.3fr);gap:18px;align-items:start}
+.effect-kpi{margin-top:12px;border-top-color:#c27c0e}
+.effect-kpi.good{border-top-color:#1b6e3a}
+table.effect th[scope=row]{font-weight:600}
 @media (max-width:1000px){
+.plan-grid,.effect-grid{grid-template-columns:minmax(0,1fr)}
+.preview{position:static}
+.campaign-grid{grid-template-columns:minmax(0,1fr);grid-template-areas:"actions" "facts" "runs"}
 .case-grid{grid-template-columns:minmax(0,1fr);grid-template-areas:"actions" "report" "info" "timeline" "dups"}
 .area-actions{position:static}
 .charts{grid-template-columns:minmax(0,1fr)}
@@ -746,6 +871,10 @@ body{font-size:16px}
 .cases td::before{content:attr(data-label);flex:0 0 6.5em;color:#52606d;font-size:.85rem}
 .cases tbody tr.row.is-overdue{box-shadow:inset 4px 0 0 #b3261e}
 .primary,.secondary,.caution{min-height:44px}
+.field-row{grid-template-columns:minmax(0,1fr)}
+.calendar td{height:64px;padding:2px}
+.chip-time,.chip-title{display:none}
+.cal-status{margin-left:0}
 .loop li{min-width:52px;font-size:.72rem;padding-top:24px}
 dl.facts{grid-template-columns:minmax(0,1fr)}
 dl.facts dd{margin-bottom:6px}
@@ -754,7 +883,9 @@ dl.facts dd{margin-bottom:6px}
 
 /**
  * The app. A hash router (#/queue, #/problems, #/transfers, #/return_visits, #/stats,
- * #/case/<code>) so the browser's back button and copied links work; the session token lives in
+ * #/case/<code>; the planner's #/risk, #/calendar/<YYYY-MM>, #/new_campaign/<communityId>,
+ * #/campaign/<id> and #/campaign/<id>/edit) so the browser's back button and copied links work;
+ * which of them a role reaches follows C.sections. The session token lives in
  * sessionStorage so it dies with the tab. Every response is checked for 401 (→ sign-in again);
  * a navigation counter drops answers that arrive after the user moved on.
  */
@@ -763,6 +894,8 @@ const APP = `function (C) {
   var T = C.t, LANG = C.lang;
   var SESSION_KEY = 'civicloop.console.session';
   var LIST_KINDS = ['queue', 'problems', 'transfers', 'return_visits'];
+  var PLANNER_TABS = ['risk', 'calendar', 'new_campaign'];
+  var ALL_TABS = LIST_KINDS.concat(['stats'], PLANNER_TABS);
   var $ = function (id) { return document.getElementById(id); };
   var session = null, catalogLoad = null, chartLoad = null, navSeq = 0;
   var names = { category: {}, community: {}, communityTownship: {}, township: {}, unit: {} };
@@ -882,6 +1015,7 @@ const APP = `function (C) {
     clear($('case-view'));
     list.rows = [];
     list.cursor = null;
+    clearPlanner();
     $('app').hidden = true;
     $('who').hidden = true;
     $('sign-out').hidden = true;
@@ -927,6 +1061,7 @@ const APP = `function (C) {
   $('sign-out').addEventListener('click', function () {
     dropSession();
     listState = {};
+    calendarState.status = '';
     // The next person starts at their own queue, not at the case the last one had open.
     history.replaceState(null, '', location.pathname + location.search);
     updateLanguageSwitch();
@@ -944,15 +1079,19 @@ const APP = `function (C) {
     $('who-role').textContent = (T.roles[s.role] || s.role || '') + (scope ? ' · ' + scope : '');
     $('who').hidden = false;
     $('sign-out').hidden = false;
+    applySections();
     buildCommunityFilter(s);
     route();
   }
 
   // ─── routing ───
-  var views = { list: $('list-view'), 'case': $('case-view'), stats: $('stats-view') };
+  var views = {
+    list: $('list-view'), 'case': $('case-view'), stats: $('stats-view'),
+    risk: $('risk-view'), calendar: $('calendar-view'), campaignForm: $('campaign-form-view'), campaign: $('campaign-view')
+  };
   function showView(name, tab) {
     Object.keys(views).forEach(function (k) { views[k].hidden = k !== name; });
-    LIST_KINDS.concat(['stats']).forEach(function (k) {
+    ALL_TABS.forEach(function (k) {
       var a = $('tab-' + k);
       if (k === tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
@@ -962,7 +1101,18 @@ const APP = `function (C) {
     if (h.charAt(0) === '#') h = h.slice(1);
     if (h.charAt(0) === '/') h = h.slice(1);
     var parts = h.split('/');
-    return { view: parts[0] || 'queue', id: parts[1] ? decodeURIComponent(parts[1]) : '' };
+    return { view: parts[0] || 'queue', id: parts[1] ? decodeURIComponent(parts[1]) : '', sub: parts[2] || '' };
+  }
+  /** What this role's console shows (C.sections): case tabs, planner tabs, or both. */
+  function sections() {
+    var s = session && session.staff;
+    return (s && C.sections[s.role]) || { cases: true, planner: 'none' };
+  }
+  function mayPlan() { return sections().planner === 'plan'; }
+  function applySections() {
+    var s = sections();
+    LIST_KINDS.concat(['stats']).forEach(function (k) { $('tab-' + k).hidden = !s.cases; });
+    PLANNER_TABS.forEach(function (k) { $('tab-' + k).hidden = s.planner === 'none' || (k === 'new_campaign' && s.planner !== 'plan'); });
   }
   /** The language switch keeps the view: same hash, other language. */
   function updateLanguageSwitch() {
@@ -971,15 +1121,29 @@ const APP = `function (C) {
   function route() {
     updateLanguageSwitch();
     if (!session) { showSignIn('', 'notice'); return; }
-    var r = parseHash();
+    var r = parseHash(), s = sections();
+    if (s.planner !== 'none') {
+      if (r.view === 'risk') { showRisk(); return; }
+      if (r.view === 'calendar') { showCalendar(r.id); return; }
+      if (r.view === 'campaign' && r.id) { if (r.sub === 'edit' && s.planner === 'plan') showCampaignEdit(r.id); else showCampaign(r.id); return; }
+      if (r.view === 'new_campaign' && s.planner === 'plan') { showCampaignForm(r.id); return; }
+    }
+    if (!s.cases) {
+      // Outreach staff have no case lists: their console opens on the planner.
+      history.replaceState(null, '', location.pathname + location.search + '#/risk');
+      updateLanguageSwitch();
+      showRisk();
+      return;
+    }
     if (r.view === 'case' && r.id) showCase(r.id);
     else if (r.view === 'stats') showStats();
     else showList(LIST_KINDS.indexOf(r.view) >= 0 ? r.view : 'queue');
   }
   window.addEventListener('hashchange', route);
   // Clicking the tab one is already on reloads it (there is no hashchange to do it).
-  LIST_KINDS.concat(['stats']).forEach(function (k) {
-    $('tab-' + k).addEventListener('click', function () { if (location.hash === '#/' + k) route(); });
+  ALL_TABS.forEach(function (k) {
+    // The new-campaign form keeps what was typed; the other tabs reload.
+    $('tab-' + k).addEventListener('click', function () { if (location.hash === '#/' + k && k !== 'new_campaign') route(); });
   });
   function focusHeading(id) { var h = $(id); if (h) h.focus({ preventScroll: false }); }
 
@@ -1560,6 +1724,1032 @@ const APP = `function (C) {
         o.plugins.legend = { display: true, position: 'bottom', labels: { boxWidth: 12 } };
       })
     }, communities.length);
+  }
+
+  // ─── campaign planner: shared ───
+  var P = T.planner;
+  var SHANGHAI_MS = 8 * 3600000, DAY_MS = 86400000;
+  var WEEKDAYS = Object.keys(P.weekdays);
+  var JS_WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+  var RUN_COUNTS = Object.keys(P.runCounts);
+  var CAMPAIGN_FIELDS = Object.keys(C.campaignFieldPaths);
+  var pendingCampaign = null;
+
+  // Asia/Shanghai is a fixed UTC+08:00, so its wall clock is the UTC fields of the instant + 8 h,
+  // whatever zone the browser is in.
+  function shanghai(at) {
+    var iso = new Date(Date.parse(at) + SHANGHAI_MS).toISOString();
+    return { date: iso.slice(0, 10), time: iso.slice(11, 16), weekday: JS_WEEKDAYS[new Date(Date.parse(at) + SHANGHAI_MS).getUTCDay()] };
+  }
+  function todayShanghai() { return shanghai(new Date().toISOString()).date; }
+  function addDays(day, n) { return new Date(Date.parse(day + 'T00:00:00Z') + n * DAY_MS).toISOString().slice(0, 10); }
+  function weekdayOf(day) { return JS_WEEKDAYS[new Date(day + 'T00:00:00Z').getUTCDay()]; }
+  function mondayIndex(day) { return (new Date(day + 'T00:00:00Z').getUTCDay() + 6) % 7; }
+  function number(n) { return Number(n || 0).toLocaleString(FMT_LOCALE); }
+  function dateText(day) {
+    if (!day) return '—';
+    try { return new Date(day + 'T00:00:00Z').toLocaleDateString(FMT_LOCALE, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }); } catch (e) { return day; }
+  }
+  function dayOf(at) { return at ? dateText(shanghai(at).date) : '—'; }
+  function withWeekday(at) { return when(at) + ' ' + P.weekdays[shanghai(at).weekday]; }
+  /** A plan's 'YYYY-MM-DDTHH:MM', which is Shanghai wall-clock time, shown like every other time. */
+  function localText(local) { return local ? when(new Date(Date.parse(local + ':00Z') - SHANGHAI_MS).toISOString()) : '—'; }
+  function communityList(ids, max) {
+    var names = (ids || []).map(communityName);
+    return names.length > max ? fill(P.communitiesMore, { names: names.slice(0, max).join(T.listSeparator), n: names.length }) : names.join(T.listSeparator);
+  }
+  function statusBadge(status, id) { return el('span', { className: 'badge cs-' + status, id: id, 'data-status': status, text: P.statuses[status] || status }); }
+  function campaignHref(id) { return '#/campaign/' + encodeURIComponent(id); }
+  function rateText(x) { return x === null || x === undefined ? '—' : Number(x).toFixed(3); }
+  function signedText(x) { return x === null || x === undefined ? '—' : (x > 0 ? '+' : '') + Number(x).toFixed(3); }
+
+  /** The form field a server issue names (C.campaignFieldPaths), or null for the body as a whole. */
+  function fieldOfPath(path) {
+    if (Object.prototype.hasOwnProperty.call(C.campaignGroupFields, path)) return C.campaignGroupFields[path];
+    var found = null, length = -1;
+    CAMPAIGN_FIELDS.forEach(function (f) {
+      var fp = C.campaignFieldPaths[f];
+      if ((path === fp || path.indexOf(fp + '.') === 0) && fp.length > length) { found = f; length = fp.length; }
+    });
+    return found;
+  }
+  /** The page's own words for an issue: the precise rule when recognised, else the field's rule. */
+  function issueText(field, message) {
+    var rule = C.campaignIssueRules.filter(function (r) { return r.field === field && String(message).indexOf(r.contains) >= 0; })[0];
+    return rule ? P.issueHints[rule.hint] : P.fieldErrors[field];
+  }
+  function sortIssues(issues) {
+    var byField = {}, unplaced = [];
+    (issues || []).forEach(function (i) {
+      var f = fieldOfPath(String(i.path || ''));
+      if (!f) { unplaced.push(String(i.message || '')); return; }
+      var text = issueText(f, i.message);
+      byField[f] = byField[f] || [];
+      if (byField[f].indexOf(text) < 0) byField[f].push(text);
+    });
+    return { byField: byField, fields: CAMPAIGN_FIELDS.filter(function (f) { return byField[f]; }), unplaced: unplaced };
+  }
+  function warningText(w) {
+    var rule = C.campaignWarningRules.filter(function (r) { return String(w).indexOf(r.contains) >= 0; })[0];
+    if (!rule) return String(w);
+    var day = /[0-9]+/.exec(String(w));
+    return fill(P.warnings[rule.warning], { day: day ? day[0] : '' });
+  }
+  function clearPlanner() {
+    riskData = null;
+    clear(riskBody);
+    clear($('calendar-grid').tHead.rows[0]);
+    clear($('calendar-grid').tBodies[0]);
+    clear($('campaign-list'));
+    clear(campaignView);
+    pendingCampaign = null;
+    clearTimeout(formState.timer);
+    formState.seq++;
+    resetForm();
+  }
+
+  // ─── risk ranking ───
+  var riskBody = $('risk-body'), riskAlert = $('risk-alert'), riskData = null;
+  var TREND_ARROWS = { rising: '↑', falling: '↓', steady: '→', 'new': '↑' };
+  var RISK_COLUMNS = ['rank', 'community', 'township', 'households', 'reports90', 'rate', 'trend', 'lastCampaign', 'nextCampaign', 'due'];
+  var RISK_NUMERIC = { rank: 1, households: 1, reports90: 1, rate: 1 };
+  $('risk-due-only').addEventListener('change', function () { if (riskData) renderRisk(riskData); });
+  $('risk-refresh').addEventListener('click', function () { showRisk(); });
+
+  async function showRisk() {
+    var seq = ++navSeq;
+    showView('risk', 'risk');
+    document.title = P.riskHeading + ' · ' + T.pageTitle;
+    show(riskAlert, '');
+    clear(riskBody);
+    riskBody.appendChild(el('p', { className: 'empty', text: T.loading }));
+    try {
+      var r = await api('GET', '/api/outreach/risk');
+      if (seq !== navSeq) return;
+      if (r.status !== 200 || !r.data || !r.data.communities) {
+        clear(riskBody);
+        show(riskAlert, r.status === 403 ? P.forbidden : T.loadFailed, 'alert');
+        return;
+      }
+      riskData = r.data;
+      renderRisk(r.data);
+    } catch (e) {
+      if (seq !== navSeq) return;
+      clear(riskBody);
+      failed(e, riskAlert);
+    }
+  }
+  function renderRisk(data) {
+    clear(riskBody);
+    $('risk-asof').textContent = fill(P.riskAsOf, { date: dateText(data.asOf), days: data.windowDays });
+    var dueOnly = $('risk-due-only').checked;
+    // The rank is the place in the whole county, also when only the due ones are shown.
+    var rows = data.communities.map(function (row, i) { return { row: row, rank: i + 1 }; })
+      .filter(function (x) { return !dueOnly || x.row.due; });
+    if (!rows.length) { riskBody.appendChild(el('p', { className: 'empty', text: P.noRiskRows })); return; }
+    var table = el('table', { className: 'cases risk', id: 'risk-table' }, [
+      el('thead', null, [el('tr', null, RISK_COLUMNS.map(function (col) {
+        return el('th', { scope: 'col', className: RISK_NUMERIC[col] ? 'num' : undefined, text: P.riskColumns[col] });
+      }))])
+    ]);
+    table.appendChild(el('tbody', null, rows.map(function (x) { return riskRow(x.row, x.rank); })));
+    riskBody.appendChild(table);
+  }
+  function trendCell(row) {
+    var title = fill(P.trendDetail, { recent: row.recent30, earlier: row.earlier60 }) +
+      (row.trendRatio === null || row.trendRatio === undefined ? '' : ' · ' + fill(P.trendRatio, { n: row.trendRatio }));
+    return el('span', { className: 'trend trend-' + row.trend, 'data-trend': row.trend, title: title }, [
+      el('span', { className: 'arrow', 'aria-hidden': 'true', text: TREND_ARROWS[row.trend] || '' }), ' ', P.trends[row.trend] || row.trend
+    ]);
+  }
+  function riskRow(row, rank) {
+    var L = P.riskColumns, reason = P.reasons[row.reason] || row.reason;
+    var advice = row.due ? [
+      el('span', { className: 'badge danger', text: P.dueBadge }),
+      el('span', { className: 'muted reason', text: reason }),
+      mayPlan() ? el('button', {
+        type: 'button', className: 'secondary small plan-here', 'data-community': row.communityId, text: P.planHere,
+        onclick: function () { location.hash = '#/new_campaign/' + encodeURIComponent(row.communityId); }
+      }) : null
+    ] : [el('span', { className: 'muted reason', text: reason })];
+    return el('tr', { className: 'risk-row' + (row.due ? ' is-due' : ''), 'data-community': row.communityId, 'data-due': String(!!row.due) }, [
+      el('td', { className: 'num', 'data-label': L.rank, text: String(rank) }),
+      el('td', { className: 'community', 'data-label': L.community, text: row[LANG] || communityName(row.communityId) }),
+      el('td', { 'data-label': L.township, text: townshipName(row.townshipId) }),
+      el('td', { className: 'num', 'data-label': L.households, text: number(row.households) }),
+      el('td', { className: 'num', 'data-label': L.reports90, text: number(row.reports90) }),
+      el('td', { className: 'num rate', 'data-label': L.rate, text: Number(row.ratePer1000).toFixed(2) }),
+      el('td', { 'data-label': L.trend }, [trendCell(row)]),
+      el('td', { className: 'nowrap', 'data-label': L.lastCampaign, text: dayOf(row.lastCampaignAt) }),
+      el('td', { className: 'nowrap', 'data-label': L.nextCampaign, text: dayOf(row.nextCampaignAt) }),
+      el('td', { 'data-label': L.due }, [el('div', { className: 'advice' }, advice)])
+    ]);
+  }
+
+  // ─── calendar ───
+  var calendarState = { month: '', status: '' };
+  var calAlert = $('calendar-alert');
+  $('cal-status').addEventListener('change', function () { calendarState.status = this.value; showCalendar(calendarState.month); });
+  function shiftMonth(month, n) {
+    return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + n, 1)).toISOString().slice(0, 7);
+  }
+  /** Whole weeks, Monday first, from the week of the 1st to the week of the last day. */
+  function monthRange(month) {
+    var first = month + '-01', last = addDays(shiftMonth(month, 1) + '-01', -1);
+    return { from: addDays(first, -mondayIndex(first)), to: addDays(last, 6 - mondayIndex(last)) };
+  }
+  async function showCalendar(month) {
+    if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month || '')) month = todayShanghai().slice(0, 7);
+    calendarState.month = month;
+    var seq = ++navSeq, range = monthRange(month);
+    showView('calendar', 'calendar');
+    document.title = P.calendarHeading + ' · ' + T.pageTitle;
+    $('cal-month').textContent = fill(P.monthTitle, { year: month.slice(0, 4), month: P.monthNames[Number(month.slice(5, 7)) - 1] });
+    $('cal-month').setAttribute('data-month', month);
+    $('cal-prev').setAttribute('href', '#/calendar/' + shiftMonth(month, -1));
+    $('cal-next').setAttribute('href', '#/calendar/' + shiftMonth(month, 1));
+    $('cal-today').setAttribute('href', '#/calendar/' + todayShanghai().slice(0, 7));
+    $('cal-status').value = calendarState.status;
+    show(calAlert, '');
+    renderCalendarGrid(month, range, null);
+    var listBox = $('campaign-list');
+    clear(listBox);
+    listBox.appendChild(el('p', { className: 'empty', text: T.loading }));
+    var params = new URLSearchParams();
+    params.set('from', range.from);
+    params.set('to', range.to);
+    if (calendarState.status) params.set('status', calendarState.status);
+    try {
+      var r = await api('GET', '/api/campaigns?' + params.toString());
+      if (seq !== navSeq) return;
+      if (r.status !== 200 || !r.data || !r.data.calendar) {
+        clear(listBox);
+        show(calAlert, r.status === 403 ? P.forbidden : T.loadFailed, 'alert');
+        return;
+      }
+      renderCalendarGrid(month, range, r.data.calendar);
+      renderCampaignList(r.data.campaigns || []);
+    } catch (e) {
+      if (seq !== navSeq) return;
+      clear(listBox);
+      failed(e, calAlert);
+    }
+  }
+  function renderCalendarGrid(month, range, entries) {
+    var grid = $('calendar-grid'), head = grid.tHead.rows[0], body = grid.tBodies[0];
+    clear(head);
+    clear(body);
+    WEEKDAYS.forEach(function (wd) { head.appendChild(el('th', { scope: 'col', text: P.weekdays[wd] })); });
+    var byDay = {};
+    (entries || []).forEach(function (e) { var d = shanghai(e.at).date; (byDay[d] = byDay[d] || []).push(e); });
+    var today = todayShanghai(), row = null, i = 0;
+    for (var day = range.from; day <= range.to; day = addDays(day, 1), i++) {
+      if (i % 7 === 0) { row = el('tr'); body.appendChild(row); }
+      var chips = (byDay[day] || []).map(calendarChip);
+      row.appendChild(el('td', {
+        className: 'cal-day' + (day.slice(0, 7) === month ? '' : ' other-month') + (day === today ? ' today' : ''),
+        'data-date': day, 'aria-current': day === today ? 'date' : undefined
+      }, [
+        el('time', { className: 'cal-date', datetime: day, title: dateText(day), text: String(Number(day.slice(8, 10))) }),
+        chips.length ? el('ul', { className: 'chips' }, chips) : null
+      ]));
+    }
+    grid.setAttribute('aria-busy', entries ? 'false' : 'true');
+    var inMonth = (entries || []).filter(function (e) { return shanghai(e.at).date.slice(0, 7) === month; });
+    show($('cal-empty'), entries && !inMonth.length ? P.noEntries : '');
+  }
+  function calendarChip(e) {
+    return el('li', null, [el('a', {
+      className: 'chip cs-' + e.status + ' kd-' + e.kind, href: campaignHref(e.campaignId), 'data-campaign': e.campaignId, 'data-at': e.at,
+      title: [P.kinds[e.kind] || e.kind, e.title, P.statuses[e.status] || e.status, communityList(e.communityIds, 3)].join(' · ')
+    }, [
+      el('span', { className: 'chip-kind', text: P.kindsShort[e.kind] || e.kind }), ' ',
+      el('span', { className: 'chip-time', text: shanghai(e.at).time }), ' ',
+      el('span', { className: 'chip-title', text: e.title })
+    ])]);
+  }
+  function renderCampaignList(campaigns) {
+    var listBox = $('campaign-list'), L = P.campaignColumns;
+    var cols = ['title', 'kind', 'status', 'communities', 'firstRun', 'nextRun'];
+    clear(listBox);
+    if (!campaigns.length) { listBox.appendChild(el('p', { className: 'empty', text: P.noCampaigns })); return; }
+    var table = el('table', { className: 'cases', id: 'campaigns-table' }, [
+      el('thead', null, [el('tr', null, cols.map(function (col) { return el('th', { scope: 'col', text: L[col] }); }))])
+    ]);
+    table.appendChild(el('tbody', null, campaigns.map(function (c) {
+      return el('tr', {
+        className: 'row', 'data-id': c.campaignId,
+        onclick: function (e) { if (!e.target.closest('a')) location.hash = campaignHref(c.campaignId); }
+      }, [
+        el('td', { 'data-label': L.title }, [el('a', { href: campaignHref(c.campaignId), text: c.title })]),
+        el('td', { 'data-label': L.kind, text: P.kinds[c.channel.kind] || c.channel.kind }),
+        el('td', { 'data-label': L.status }, [statusBadge(c.status)]),
+        el('td', { 'data-label': L.communities, text: communityList(c.communityIds, 3) }),
+        el('td', { className: 'nowrap', 'data-label': L.firstRun, text: localText(c.firstRunAt) }),
+        el('td', { className: 'nowrap', 'data-label': L.nextRun, text: c.nextRunAt ? when(c.nextRunAt) : '—' })
+      ]);
+    })));
+    listBox.appendChild(table);
+  }
+
+  // ─── new campaign / edit ───
+  var cform = $('campaign-form'), cfAlert = $('cf-alert'), cfFormError = $('cf-form-error'), picker = $('cf-communities');
+  var formState = { mode: 'new', view: null, touched: {}, showAll: false, previewIssues: {}, saveIssues: {}, timer: null, seq: 0, busy: false };
+  var pickerBuilt = false;
+
+  function checkedValue(name) { var x = cform.querySelector('input[name="' + name + '"]:checked'); return x ? x.value : ''; }
+  function setChecked(name, values) {
+    Array.prototype.forEach.call(cform.querySelectorAll('input[name="' + name + '"]'), function (i) { i.checked = values.indexOf(i.value) >= 0; });
+  }
+  function checkedValues(name) {
+    return Array.prototype.map.call(cform.querySelectorAll('input[name="' + name + '"]:checked'), function (i) { return i.value; });
+  }
+
+  function buildPicker() {
+    if (pickerBuilt || !townships.length) return;
+    clear(picker);
+    townships.forEach(function (t) {
+      if (!t.communities || !t.communities.length) return;
+      var items = t.communities.map(function (c) {
+        var search = [c.zh, c.en, c.id, t.zh, t.en].join(' ').toLowerCase();
+        return el('label', { className: 'pick', 'data-search': search }, [
+          el('input', { type: 'checkbox', name: 'communityIds', value: c.id }), el('span', { text: c[LANG] })
+        ]);
+      });
+      picker.appendChild(el('fieldset', { className: 'pick-group', 'data-township': t.id }, [
+        el('legend', null, [el('label', null, [
+          el('input', { type: 'checkbox', className: 'pick-all', 'data-township': t.id, 'aria-label': P.selectAll + ' · ' + t[LANG] }),
+          el('span', { text: t[LANG] })
+        ])]),
+        el('div', { className: 'pick-items' }, items)
+      ]));
+    });
+    pickerBuilt = true;
+  }
+  function filterPicker(query) {
+    var q = String(query || '').trim().toLowerCase();
+    Array.prototype.forEach.call(picker.querySelectorAll('.pick-group'), function (g) {
+      var any = false;
+      Array.prototype.forEach.call(g.querySelectorAll('label.pick'), function (l) {
+        var hit = !q || l.getAttribute('data-search').indexOf(q) >= 0;
+        l.hidden = !hit;
+        any = any || hit;
+      });
+      g.hidden = !any;
+    });
+  }
+  function syncPicker() {
+    Array.prototype.forEach.call(picker.querySelectorAll('.pick-group'), function (g) {
+      var boxes = g.querySelectorAll('input[name=communityIds]'), on = 0;
+      Array.prototype.forEach.call(boxes, function (b) { if (b.checked) on++; });
+      var all = g.querySelector('.pick-all');
+      all.checked = on > 0 && on === boxes.length;
+      all.indeterminate = on > 0 && on < boxes.length;
+    });
+    var ids = checkedValues('communityIds');
+    $('cf-communities-picked').textContent = ids.length
+      ? fill(P.selectedSome, { n: ids.length, names: communityList(ids, 6) })
+      : P.selectedNone;
+  }
+  $('cf-community-search').addEventListener('input', function () { filterPicker(this.value); });
+  $('cf-community-clear').addEventListener('click', function () {
+    setChecked('communityIds', []);
+    formState.touched.communities = true;
+    syncPicker();
+    schedulePreview();
+  });
+
+  function syncFormVisibility() {
+    var freq = checkedValue('frequency') || 'once', kind = checkedValue('kind') || 'sms', end = checkedValue('end') || 'none';
+    $('cf-repeat').hidden = freq === 'once';
+    $('cf-weekdays-field').hidden = freq !== 'weekly';
+    $('cf-monthDay-field').hidden = freq !== 'monthly';
+    $('cf-interval-unit').textContent = freq === 'monthly' ? P.intervalUnits.monthly : P.intervalUnits.weekly;
+    $('cf-interval').max = freq === 'monthly' ? '12' : '8';
+    $('cf-count').max = freq === 'monthly' ? '60' : '104';
+    $('cf-count').disabled = end !== 'count';
+    $('cf-until').disabled = end !== 'until';
+    $('cf-count-field').hidden = end !== 'count';
+    $('cf-until-field').hidden = end !== 'until';
+    $('cf-sms').hidden = kind !== 'sms';
+    $('cf-task').hidden = kind === 'sms';
+    $('cf-duration').placeholder = kind === 'video' ? '30' : '60';
+  }
+  function syncFormButtons() {
+    var editing = formState.mode === 'edit';
+    var allowed = editing && formState.view ? formState.view.allowedActions || [] : [];
+    $('cf-save').hidden = !editing;
+    $('cf-draft').hidden = editing;
+    $('cf-schedule').hidden = editing && allowed.indexOf('schedule') < 0;
+  }
+  /** The CampaignPlan the form holds. Empty or malformed numbers go as null, so the server names them. */
+  function readPlan() {
+    var freq = checkedValue('frequency') || 'once', kind = checkedValue('kind') || 'sms';
+    var wholeNumber = function (raw) { raw = String(raw).trim(); return /^[0-9]+$/.test(raw) ? Number(raw) : null; };
+    var recurrence = { frequency: freq };
+    if (freq !== 'once') {
+      if ($('cf-interval').value.trim() !== '') recurrence.interval = wholeNumber($('cf-interval').value);
+      if (freq === 'weekly') recurrence.weekdays = checkedValues('weekdays');
+      else recurrence.monthDay = checkedValue('monthDay') || 'same_day';
+      var end = checkedValue('end');
+      if (end === 'count') recurrence.count = wholeNumber($('cf-count').value);
+      if (end === 'until') recurrence.until = $('cf-until').value;
+    }
+    var channel = { kind: kind };
+    if (kind === 'sms') {
+      channel.signature = $('cf-signature').value;
+      channel.body = $('cf-body').value;
+    } else {
+      channel.venue = $('cf-venue').value;
+      if ($('cf-duration').value.trim() !== '') channel.durationMinutes = wholeNumber($('cf-duration').value);
+      channel.assignee = { role: $('cf-assigneeRole').value, name: $('cf-assigneeName').value, phone: $('cf-assigneePhone').value };
+    }
+    return {
+      title: $('cf-title').value,
+      communityIds: checkedValues('communityIds'),
+      firstRunAt: $('cf-firstRunAt').value,
+      recurrence: recurrence,
+      channel: channel
+    };
+  }
+  function fillForm(c) {
+    var r = c.recurrence || { frequency: 'once' }, ch = c.channel;
+    $('cf-title').value = c.title;
+    setChecked('communityIds', c.communityIds);
+    $('cf-firstRunAt').value = c.firstRunAt;
+    setChecked('frequency', [r.frequency]);
+    $('cf-interval').value = String(r.interval || 1);
+    setChecked('weekdays', r.weekdays && r.weekdays.length ? r.weekdays : [weekdayOf(c.firstRunAt.slice(0, 10))]);
+    setChecked('monthDay', [r.monthDay || 'same_day']);
+    setChecked('end', [r.count ? 'count' : r.until ? 'until' : 'none']);
+    $('cf-count').value = r.count ? String(r.count) : '';
+    $('cf-until').value = r.until || '';
+    setChecked('kind', [ch.kind]);
+    if (ch.kind === 'sms') {
+      $('cf-signature').value = ch.signature;
+      $('cf-body').value = ch.body;
+    } else {
+      $('cf-venue').value = ch.venue;
+      $('cf-duration').value = String(ch.durationMinutes);
+      $('cf-assigneeRole').value = ch.assignee.role;
+      $('cf-assigneeName').value = ch.assignee.name;
+      $('cf-assigneePhone').value = ch.assignee.phone;
+    }
+  }
+  function resetForm() {
+    cform.reset();
+    formState.touched = {};
+    formState.showAll = false;
+    formState.previewIssues = {};
+    formState.saveIssues = {};
+    filterPicker('');
+    syncPicker();
+    syncFormVisibility();
+    renderFieldErrors();
+    show(cfAlert, '');
+    show(cfFormError, '');
+    $('pv-result').hidden = true;
+    show($('pv-status'), P.previewIdle);
+  }
+  function renderFieldErrors() {
+    CAMPAIGN_FIELDS.forEach(function (f) {
+      var texts = (formState.saveIssues[f] || []).slice();
+      (formState.previewIssues[f] || []).forEach(function (t) { if (texts.indexOf(t) < 0) texts.push(t); });
+      // A field's error shows once it has been worked on (or after a save), not while the form is
+      // still blank; the first run and the weekdays depend on each other and on the recurrence, so
+      // theirs show as soon as anything has been changed.
+      var linked = (f === 'firstRunAt' || f === 'weekdays') && Object.keys(formState.touched).length > 0;
+      var visible = texts.length > 0 && (formState.showAll || linked || !!formState.touched[f] || !!formState.saveIssues[f]);
+      var wrap = $('cf-' + f + '-field'), err = $('cf-' + f + '-error'), control = $('cf-' + f);
+      if (!wrap || !err) return;
+      show(err, visible ? texts.join(' ') : '');
+      wrap.classList.toggle('has-error', visible);
+      if (control) { if (visible) control.setAttribute('aria-invalid', 'true'); else control.removeAttribute('aria-invalid'); }
+    });
+  }
+  function onFormEdit(e) {
+    var target = e.target;
+    if (!target || !target.closest || target.hasAttribute('data-no-preview')) return;
+    if (e.type === 'change' && target.classList.contains('pick-all')) {
+      var group = target.closest('.pick-group');
+      Array.prototype.forEach.call(group.querySelectorAll('label.pick'), function (l) {
+        if (!l.hidden) l.querySelector('input').checked = target.checked;
+      });
+    }
+    if (e.type === 'change' && target.name === 'frequency' && target.value === 'weekly' && !checkedValues('weekdays').length) {
+      // Weekly starts on the weekday of the first run, which the series must include.
+      var first = $('cf-firstRunAt').value;
+      if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(first)) setChecked('weekdays', [weekdayOf(first.slice(0, 10))]);
+    }
+    var wrap = target.closest('[data-field]'), field = wrap ? wrap.getAttribute('data-field') : '';
+    if (field) {
+      formState.touched[field] = true;
+      delete formState.saveIssues[field];
+    }
+    syncFormVisibility();
+    syncPicker();
+    renderFieldErrors();
+    schedulePreview();
+  }
+  cform.addEventListener('input', onFormEdit);
+  cform.addEventListener('change', onFormEdit);
+  cform.addEventListener('submit', function (e) { e.preventDefault(); });
+
+  function schedulePreview(delay) {
+    clearTimeout(formState.timer);
+    formState.timer = setTimeout(runPreview, delay === undefined ? 350 : delay);
+  }
+  async function runPreview() {
+    if (views.campaignForm.hidden || !session) return;
+    var seq = ++formState.seq, preview = $('cf-preview'), status = $('pv-status');
+    show(status, P.previewUpdating);
+    preview.setAttribute('aria-busy', 'true');
+    try {
+      var r = await api('POST', '/api/campaign-previews', readPlan());
+      if (seq !== formState.seq || views.campaignForm.hidden) return;
+      preview.removeAttribute('aria-busy');
+      if (r.status === 200 && r.data) {
+        formState.previewIssues = {};
+        renderFieldErrors();
+        renderPreview(r.data);
+        return;
+      }
+      $('pv-result').hidden = true;
+      if (r.status === 400) {
+        var sorted = sortIssues(r.data && r.data.error ? r.data.error.issues : []);
+        formState.previewIssues = sorted.byField;
+        renderFieldErrors();
+        show(status, sorted.fields.length
+          ? fill(P.previewInvalid, { fields: sorted.fields.map(function (f) { return P.fields[f]; }).join(T.listSeparator) })
+          : P.previewFailed);
+        return;
+      }
+      show(status, r.status === 403 ? P.forbidden : P.previewFailed);
+    } catch (e) {
+      if (seq !== formState.seq || e instanceof Expired) return;
+      preview.removeAttribute('aria-busy');
+      $('pv-result').hidden = true;
+      show(status, e instanceof NetworkDown ? T.networkError : P.previewFailed);
+    }
+  }
+  function renderPreview(d) {
+    var m = d.message;
+    show($('pv-status'), '');
+    $('pv-result').hidden = false;
+    $('pv-sms').hidden = !m;
+    Array.prototype.forEach.call(document.querySelectorAll('#cf-preview .sms-only'), function (n) { n.hidden = !m; });
+    $('pv-households').textContent = fill(P.householdsValue, { n: number(d.households) });
+    if (m) {
+      $('pv-text').textContent = m.text;
+      $('pv-characters').textContent = fill(P.charactersValue, { n: number(m.characters) });
+      $('pv-encoding').textContent = m.encoding;
+      $('pv-parts').textContent = fill(P.partsValue, { n: number(m.parts) });
+      $('pv-messages').textContent = fill(P.messagesValue, { n: number(m.estimatedMessages) });
+      $('pv-estimated-parts').textContent = fill(P.partsValue, { n: number(m.estimatedParts) });
+    }
+    var upcoming = $('pv-upcoming');
+    clear(upcoming);
+    (d.upcoming || []).forEach(function (at) { upcoming.appendChild(el('li', null, [el('time', { datetime: at, text: withWeekday(at) })])); });
+    if (!d.upcoming || !d.upcoming.length) upcoming.appendChild(el('li', { className: 'muted', text: P.noUpcoming }));
+    $('pv-rrule').textContent = d.rrule || '';
+    var warnings = (d.warnings || []).map(warningText), list = $('pv-warning-list');
+    clear(list);
+    warnings.forEach(function (w) { list.appendChild(el('li', { text: w })); });
+    $('pv-warnings').hidden = !warnings.length;
+  }
+
+  async function prepareForm(heading, tab) {
+    showView('campaignForm', tab);
+    $('cf-heading').textContent = heading;
+    document.title = heading + ' · ' + T.pageTitle;
+    clearTimeout(formState.timer);
+    formState.seq++;
+    await loadCatalog();
+    buildPicker();
+    resetForm();
+  }
+  async function showCampaignForm(communityId) {
+    var seq = ++navSeq;
+    formState.mode = 'new';
+    formState.view = null;
+    await prepareForm(P.newHeading, 'new_campaign');
+    if (seq !== navSeq) return;
+    // Tomorrow at 10:00 Beijing time: a daytime start that is always in the future.
+    $('cf-firstRunAt').value = addDays(todayShanghai(), 1) + 'T10:00';
+    if (communityId) { setChecked('communityIds', [communityId]); formState.touched.communities = true; }
+    syncFormButtons();
+    syncFormVisibility();
+    syncPicker();
+    focusHeading('cf-heading');
+    schedulePreview(0);
+  }
+  async function showCampaignEdit(id) {
+    var seq = ++navSeq;
+    formState.mode = 'edit';
+    formState.view = null;
+    await prepareForm(P.editHeading, 'calendar');
+    if (seq !== navSeq) return;
+    syncFormButtons();
+    $('cf-save').hidden = true;
+    $('cf-schedule').hidden = true;
+    try {
+      var r = await api('GET', '/api/campaigns/' + encodeURIComponent(id));
+      if (seq !== navSeq) return;
+      if (r.status !== 200 || !r.data || !r.data.campaign) {
+        show(cfAlert, r.status === 404 ? P.notFound : r.status === 403 ? P.forbidden : T.loadFailed, 'alert');
+        return;
+      }
+      if ((r.data.allowedActions || []).indexOf('edit') < 0) { openCampaignView(r.data, { error: P.notAllowed }); return; }
+      formState.view = r.data;
+      fillForm(r.data.campaign);
+      // Everything in it was entered before: its problems may show at once.
+      formState.showAll = true;
+      syncFormButtons();
+      syncFormVisibility();
+      syncPicker();
+      focusHeading('cf-heading');
+      schedulePreview(0);
+    } catch (e) {
+      if (seq === navSeq) failed(e, cfAlert);
+    }
+  }
+  $('cf-schedule').addEventListener('click', function () { saveCampaign(true, this); });
+  $('cf-draft').addEventListener('click', function () { saveCampaign(false, this); });
+  $('cf-save').addEventListener('click', function () { saveCampaign(false, this); });
+
+  function placeIssues(issues) {
+    var sorted = sortIssues(issues);
+    formState.saveIssues = sorted.byField;
+    formState.showAll = true;
+    renderFieldErrors();
+    if (sorted.unplaced.length || !sorted.fields.length) {
+      show(cfFormError, T.invalid, 'alert');
+      if (sorted.unplaced.length) cfFormError.appendChild(el('span', { className: 'alert-detail', text: sorted.unplaced.join('; ') }));
+    }
+    var first = sorted.fields[0] ? $('cf-' + sorted.fields[0]) : null;
+    var focus = first && (first.matches('input,select,textarea') ? first : first.querySelector('input,select,textarea'));
+    if (focus && !focus.disabled) focus.focus();
+  }
+  async function saveCampaign(schedule, button) {
+    if (formState.busy) return;
+    var editing = formState.mode === 'edit' && formState.view;
+    var buttons = [$('cf-schedule'), $('cf-draft'), $('cf-save')], label = button.textContent;
+    show(cfFormError, '');
+    show(cfAlert, '');
+    formState.busy = true;
+    buttons.forEach(function (b) { b.disabled = true; });
+    button.textContent = P.saving;
+    try {
+      var plan = readPlan(), r;
+      if (editing) {
+        var current = formState.view.campaign;
+        r = await api('PUT', '/api/campaigns/' + encodeURIComponent(current.campaignId), Object.assign({}, plan, { expectedVersion: current.version }));
+      } else {
+        r = await api('POST', '/api/campaigns', Object.assign({}, plan, { schedule: !!schedule }));
+      }
+      var error = r.data && r.data.error ? r.data.error : {};
+      if ((r.status === 200 || r.status === 201) && r.data && r.data.campaign) {
+        var view = r.data, notice = { ok: editing ? P.changesSaved : schedule ? P.scheduled : P.draftSaved };
+        if (editing && schedule) {
+          var s = await api('POST', '/api/campaigns/' + encodeURIComponent(view.campaign.campaignId) + '/actions', { action: 'schedule', expectedVersion: view.campaign.version });
+          if (s.status === 200 && s.data && s.data.campaign) { view = s.data; notice = { ok: P.scheduled }; }
+          else notice = { ok: P.changesSaved, error: actionErrorText(s) };
+        }
+        openCampaignView(view, notice);
+        return;
+      }
+      if (r.status === 400) { placeIssues(error.issues); return; }
+      if (r.status === 409 && editing) {
+        showCampaignAfter(formState.view.campaign.campaignId, { error: error.code === 'version_conflict' ? P.versionConflict : P.notAllowed });
+        return;
+      }
+      show(cfFormError, r.status === 404 ? P.notFound : r.status === 403 ? P.forbidden : T.serverError, 'alert');
+    } catch (e) {
+      failed(e, cfFormError);
+    } finally {
+      formState.busy = false;
+      buttons.forEach(function (b) { b.disabled = false; });
+      button.textContent = label;
+    }
+  }
+
+  // ─── one campaign ───
+  var campaignView = $('campaign-view');
+  /** Shows a campaign the server just answered with, without asking again. */
+  function openCampaignView(view, notice) {
+    pendingCampaign = { id: view.campaign.campaignId, view: view, notice: notice };
+    var href = campaignHref(view.campaign.campaignId);
+    if (location.hash === href) route(); else location.hash = href;
+  }
+  /** Opens a campaign afresh from the server, with a notice on top. */
+  function showCampaignAfter(id, notice) {
+    var href = campaignHref(id);
+    if (location.hash === href) { showCampaign(id, notice); return; }
+    pendingNotice = { id: id, notice: notice };
+    location.hash = href;
+  }
+  var pendingNotice = null;
+  async function showCampaign(id, notice) {
+    var seq = ++navSeq;
+    showView('campaign', 'calendar');
+    if (pendingCampaign && pendingCampaign.id === id) {
+      var ready = pendingCampaign;
+      pendingCampaign = null;
+      renderCampaign(ready.view, ready.notice);
+      return;
+    }
+    pendingCampaign = null;
+    if (!notice && pendingNotice && pendingNotice.id === id) notice = pendingNotice.notice;
+    pendingNotice = null;
+    if (!notice) {
+      destroyEffectChart();
+      clear(campaignView);
+      campaignView.appendChild(el('p', { className: 'empty', text: T.loading }));
+    }
+    try {
+      var r = await api('GET', '/api/campaigns/' + encodeURIComponent(id));
+      if (seq !== navSeq) return;
+      if (r.status === 200 && r.data && r.data.campaign) { renderCampaign(r.data, notice); return; }
+      renderCampaignError(r.status === 404 ? P.notFound : r.status === 403 ? P.forbidden : T.loadFailed);
+    } catch (e) {
+      if (seq !== navSeq || e instanceof Expired) return;
+      renderCampaignError(e instanceof NetworkDown ? T.networkError : T.serverError);
+    }
+  }
+  function calendarLink(c) {
+    var at = c && (c.nextRunAt || c.lastRunAt);
+    var month = at ? shanghai(at).date.slice(0, 7) : c ? c.firstRunAt.slice(0, 7) : '';
+    return el('a', { className: 'back', href: '#/calendar' + (month ? '/' + month : ''), text: '← ' + P.backToCalendar });
+  }
+  function renderCampaignError(message) {
+    destroyEffectChart();
+    clear(campaignView);
+    campaignView.appendChild(calendarLink(null));
+    campaignView.appendChild(el('p', { className: 'alert', role: 'alert', text: message }));
+  }
+  function renderCampaign(v, notice) {
+    var c = v.campaign;
+    destroyEffectChart();
+    clear(campaignView);
+    document.title = c.title + ' · ' + T.pageTitle;
+    campaignView.appendChild(calendarLink(c));
+    campaignView.appendChild(el('div', { className: 'case-head' }, [
+      el('h1', { id: 'campaign-title', tabindex: '-1', text: c.title }),
+      statusBadge(c.status, 'campaign-status'),
+      el('span', { className: 'badge plain', text: P.kinds[c.channel.kind] || c.channel.kind })
+    ]));
+    var alertBox = el('p', { className: 'alert', id: 'campaign-alert', role: 'alert', hidden: true });
+    var noticeBox = el('p', { className: 'notice', id: 'campaign-notice', role: 'status', hidden: true });
+    if (notice && notice.error) show(alertBox, notice.error, 'alert');
+    if (notice && notice.ok) show(noticeBox, notice.ok, 'notice');
+    campaignView.appendChild(noticeBox);
+    campaignView.appendChild(alertBox);
+    campaignView.appendChild(el('div', { className: 'campaign-grid' }, [
+      campaignFacts(v), campaignActions(v, alertBox, noticeBox), runsCard(v)
+    ]));
+    if (v.effect) campaignView.appendChild(effectCard(v.effect));
+    focusHeading('campaign-title');
+    if (v.effect) drawEffect(v.effect);
+  }
+  function recurrenceText(c) {
+    var r = c.recurrence || { frequency: 'once' };
+    if (r.frequency === 'once') return P.recurrenceOnce;
+    var n = r.interval || 1, parts = [];
+    if (r.frequency === 'weekly') {
+      var days = r.weekdays && r.weekdays.length ? r.weekdays : [weekdayOf(c.firstRunAt.slice(0, 10))];
+      parts.push(n > 1 ? fill(P.everyNWeeks, { n: n }) : P.everyWeek);
+      parts.push(WEEKDAYS.filter(function (d) { return days.indexOf(d) >= 0; }).map(function (d) { return P.weekdays[d]; }).join(T.listSeparator));
+    } else {
+      parts.push(n > 1 ? fill(P.everyNMonths, { n: n }) : P.everyMonth);
+      parts.push(r.monthDay === 'last_day' ? P.onLastDay : fill(P.onMonthDay, { day: Number(c.firstRunAt.slice(8, 10)) }));
+    }
+    if (r.count) parts.push(fill(P.countTimes, { n: r.count }));
+    if (r.until) parts.push(fill(P.untilDate, { date: dateText(r.until) }));
+    return parts.join(' · ');
+  }
+  function smsFacts(m, idPrefix) {
+    var dl = el('dl', { className: 'facts compact' });
+    fact(dl, P.characters, fill(P.charactersValue, { n: number(m.characters) }));
+    fact(dl, P.encoding, m.encoding);
+    fact(dl, P.parts, fill(P.partsValue, { n: number(m.parts) }));
+    fact(dl, P.estimatedMessages, el('span', { id: idPrefix + '-messages', text: fill(P.messagesValue, { n: number(m.estimatedMessages) }) }));
+    fact(dl, P.estimatedParts, el('span', { id: idPrefix + '-estimated-parts', text: fill(P.partsValue, { n: number(m.estimatedParts) }) }));
+    return dl;
+  }
+  function campaignFacts(v) {
+    var c = v.campaign, ch = c.channel;
+    var card = el('section', { className: 'card area-facts', 'aria-labelledby': 'campaign-facts-title' }, [el('h2', { id: 'campaign-facts-title', text: P.detailsHeading })]);
+    var dl = el('dl', { className: 'facts', id: 'campaign-facts' });
+    fact(dl, P.detailKind, P.kinds[ch.kind] || ch.kind);
+    fact(dl, P.detailCommunities, c.communityIds.map(communityName).join(T.listSeparator));
+    fact(dl, P.detailHouseholds, fill(P.householdsValue, { n: number(v.households) }));
+    fact(dl, P.detailFirstRun, localText(c.firstRunAt));
+    fact(dl, P.detailRecurrence, recurrenceText(c));
+    if (c.nextRunAt) fact(dl, P.detailNextRun, timeEl(c.nextRunAt));
+    if (c.lastRunAt) fact(dl, P.detailLastRun, timeEl(c.lastRunAt));
+    if (ch.kind !== 'sms') {
+      fact(dl, P.detailVenue, ch.venue);
+      fact(dl, P.detailDuration, fill(P.durationValue, { n: ch.durationMinutes }));
+      // The assignee's phone is shown here only, where the person who entered it plans the event.
+      fact(dl, P.detailAssignee, el('span', null, [
+        (P.assigneeRoles[ch.assignee.role] || ch.assignee.role) + ' ' + ch.assignee.name + ' ',
+        el('a', { className: 'phone', id: 'campaign-assignee-phone', href: 'tel:' + ch.assignee.phone, text: readablePhone(ch.assignee.phone) }),
+        el('span', { className: 'phone-note', text: P.assigneeNote })
+      ]));
+    }
+    card.appendChild(dl);
+    if (v.preview) {
+      card.appendChild(el('h3', { text: P.smsText }));
+      card.appendChild(el('p', { className: 'sms-text', id: 'campaign-sms-text', text: v.preview.text }));
+      card.appendChild(smsFacts(v.preview, 'campaign'));
+    }
+    if (c.status === 'scheduled' || c.status === 'running') {
+      card.appendChild(el('h3', { text: P.upcoming }));
+      var upcoming = v.upcoming || [];
+      card.appendChild(el('ol', { className: 'upcoming', id: 'campaign-upcoming' }, upcoming.length
+        ? upcoming.map(function (at) { return el('li', null, [el('time', { datetime: at, text: withWeekday(at) })]); })
+        : [el('li', { className: 'muted', text: P.noUpcoming })]));
+    }
+    card.appendChild(el('details', { className: 'rrule' }, [el('summary', { text: P.rrule }), el('pre', { id: 'campaign-rrule', text: v.rrule || '' })]));
+    return card;
+  }
+  function actionErrorText(r) {
+    var error = r.data && r.data.error ? r.data.error : {};
+    if (r.status === 400) {
+      var sorted = sortIssues(error.issues), texts = [];
+      sorted.fields.forEach(function (f) { texts = texts.concat(sorted.byField[f]); });
+      return texts.length ? texts.join(' ') : T.invalid;
+    }
+    if (r.status === 409) return error.code === 'version_conflict' ? P.versionConflict : P.notAllowed;
+    if (r.status === 404) return P.notFound;
+    if (r.status === 403) return P.forbidden;
+    return T.serverError;
+  }
+  function campaignActions(v, alertBox, noticeBox) {
+    var c = v.campaign;
+    var card = el('section', { className: 'card area-actions', id: 'campaign-actions', 'aria-labelledby': 'campaign-actions-title' }, [
+      el('h2', { id: 'campaign-actions-title', text: P.actionsHeading })
+    ]);
+    if (!mayPlan()) { card.appendChild(el('p', { className: 'muted', id: 'campaign-read-only', text: P.readOnly })); return card; }
+    var allowed = v.allowedActions || [];
+    if (!allowed.length) { card.appendChild(el('p', { className: 'muted', id: 'campaign-no-actions', text: P.noCampaignActions })); return card; }
+    var confirmSlot = el('div');
+    var buttons = el('div', { className: 'action-buttons' }, ['schedule', 'edit', 'cancel'].filter(function (a) { return allowed.indexOf(a) >= 0; }).map(function (a) {
+      if (a === 'edit') return el('a', { className: 'secondary', 'data-action': 'edit', href: campaignHref(c.campaignId) + '/edit', text: P.actions.edit });
+      return el('button', {
+        type: 'button', className: a === 'cancel' ? 'caution' : 'primary', 'data-action': a, 'aria-expanded': 'false', 'aria-controls': 'campaign-confirm-box', text: P.actions[a],
+        onclick: function () { openConfirm(a, this); }
+      });
+    }));
+    function openConfirm(action, button) {
+      Array.prototype.forEach.call(buttons.querySelectorAll('button'), function (b) { b.setAttribute('aria-expanded', String(b === button)); });
+      show(alertBox, '');
+      show(noticeBox, '');
+      clear(confirmSlot);
+      var yes = el('button', { type: 'button', className: action === 'cancel' ? 'caution' : 'primary', id: 'campaign-confirm', 'data-action': action, text: P.confirmYes[action] });
+      var back = el('button', { type: 'button', className: 'secondary', text: P.keep, onclick: function () {
+        clear(confirmSlot);
+        button.setAttribute('aria-expanded', 'false');
+        button.focus();
+      } });
+      confirmSlot.appendChild(el('div', { className: 'confirm', id: 'campaign-confirm-box', role: 'group', 'aria-label': P.actions[action] }, [
+        el('p', { text: action === 'cancel' ? P.confirmCancel : P.confirmSchedule }),
+        el('div', { className: 'form-buttons' }, [yes, back])
+      ]));
+      yes.addEventListener('click', async function () {
+        yes.disabled = true;
+        yes.textContent = T.sending;
+        try {
+          var r = await api('POST', '/api/campaigns/' + encodeURIComponent(c.campaignId) + '/actions', { action: action, expectedVersion: c.version });
+          if (r.status === 200 && r.data && r.data.campaign) {
+            renderCampaign(r.data, { ok: action === 'cancel' ? P.cancelled : P.scheduled });
+            return;
+          }
+          if (r.status === 409) { showCampaign(c.campaignId, { error: actionErrorText(r) }); return; }
+          show(alertBox, actionErrorText(r), 'alert');
+        } catch (e) {
+          failed(e, alertBox);
+        } finally {
+          yes.disabled = false;
+          yes.textContent = P.confirmYes[action];
+        }
+      });
+      yes.focus();
+    }
+    card.appendChild(buttons);
+    card.appendChild(confirmSlot);
+    return card;
+  }
+  function attendanceText(run) {
+    if (!run.attendance) return '—';
+    var ids = Object.keys(run.attendance);
+    var total = sum(ids.map(function (id) { return run.attendance[id]; }));
+    var each = ids.length > 1 ? fill(T.parenthesised, { text: ids.map(function (id) { return communityName(id) + ' ' + number(run.attendance[id]); }).join(T.listSeparator) }) : '';
+    return fill(P.attendanceTotal, { n: number(total) }) + each;
+  }
+  function runsCard(v) {
+    var c = v.campaign, sms = c.channel.kind === 'sms', runs = v.runs || [];
+    var card = el('section', { className: 'card area-runs', id: 'campaign-runs', 'aria-labelledby': 'runs-title' }, [el('h2', { id: 'runs-title', text: P.runsHeading })]);
+    if (!runs.length) { card.appendChild(el('p', { className: 'muted', id: 'no-runs', text: P.noRuns })); return card; }
+    var cols = sms ? ['occurrence', 'status'].concat(RUN_COUNTS) : ['occurrence', 'status', 'reminder', 'attendance'];
+    var label = function (col) { return P.runColumns[col] || P.runCounts[col]; };
+    var numeric = function (col) { return RUN_COUNTS.indexOf(col) >= 0; };
+    var table = el('table', { className: 'cases runs', id: 'runs-table' }, [
+      el('thead', null, [el('tr', null, cols.map(function (col) { return el('th', { scope: 'col', className: numeric(col) ? 'num' : undefined, text: label(col) }); }))])
+    ]);
+    table.appendChild(el('tbody', null, runs.map(function (run) {
+      return el('tr', { 'data-run': run.runId, 'data-status': run.status }, cols.map(function (col) {
+        var l = label(col);
+        if (col === 'occurrence') return el('td', { className: 'nowrap', 'data-label': l }, [timeEl(run.occurrenceAt)]);
+        if (col === 'status') return el('td', { 'data-label': l }, [el('span', { className: 'badge rs-' + run.status, text: P.runStatuses[run.status] || run.status })]);
+        if (col === 'reminder') return el('td', { 'data-label': l, text: run.reminder ? P.reminderSent + ' · ' + when(run.reminder.sentAt) : P.reminderNotYet });
+        if (col === 'attendance') return el('td', { 'data-label': l, 'data-attendance': '', text: attendanceText(run) });
+        return el('td', { className: 'num', 'data-label': l, 'data-count': col, text: number(run.counts ? run.counts[col] : 0) });
+      }));
+    })));
+    card.appendChild(el('div', { className: 'table-scroll' }, [table]));
+    if (!sms && mayPlan()) {
+      runs.filter(function (run) { return run.status === 'awaiting_attendance'; }).forEach(function (run) { card.appendChild(attendanceForm(c, run)); });
+    }
+    return card;
+  }
+  function attendanceForm(c, run) {
+    var form = el('form', { className: 'action-form attendance', id: 'attendance-' + run.runId, 'data-run': run.runId, novalidate: true }, [
+      el('h3', { text: fill(P.attendanceHeading, { when: when(run.occurrenceAt) }) })
+    ]);
+    if (Date.parse(run.occurrenceAt) > Date.now()) { form.appendChild(el('p', { className: 'hint', text: P.attendanceLater })); return form; }
+    form.appendChild(el('p', { className: 'hint', text: P.attendanceHint }));
+    var inputs = run.communityIds.map(function (id, i) {
+      var inputId = 'attendance-' + run.runId + '-' + i;
+      var input = el('input', {
+        id: inputId, name: id, type: 'number', min: 0, max: 100000, step: 1, inputmode: 'numeric',
+        value: run.attendance && run.attendance[id] !== undefined ? String(run.attendance[id]) : undefined
+      });
+      form.appendChild(el('div', { className: 'inline-field' }, [el('label', { 'for': inputId, text: communityName(id) }), input, el('span', { className: 'muted', text: P.peopleUnit })]));
+      return input;
+    });
+    var error = el('p', { className: 'alert', id: 'attendance-error', role: 'alert', hidden: true });
+    var submit = el('button', { type: 'submit', className: 'primary', id: 'attendance-submit', text: P.recordAttendance });
+    form.appendChild(error);
+    form.appendChild(el('div', { className: 'form-buttons' }, [submit]));
+    form.addEventListener('submit', async function (e) {
+      e.preventDefault();
+      show(error, '');
+      var counts = {}, bad = false;
+      inputs.forEach(function (input) {
+        var raw = input.value.trim();
+        if (raw === '') return;
+        if (!/^[0-9]+$/.test(raw) || Number(raw) > 100000) bad = true;
+        counts[input.name] = Number(raw);
+      });
+      if (bad || !Object.keys(counts).length) { show(error, P.attendanceError, 'alert'); return; }
+      submit.disabled = true;
+      submit.textContent = T.sending;
+      try {
+        var r = await api('POST', '/api/campaigns/' + encodeURIComponent(c.campaignId) + '/runs/' + encodeURIComponent(run.runId) + '/attendance', { counts: counts });
+        if (r.status === 200 && r.data && r.data.campaign) { renderCampaign(r.data, { ok: P.attendanceSaved }); return; }
+        if (r.status === 409 || r.status === 404) { showCampaign(c.campaignId, { error: P.notAllowed }); return; }
+        show(error, r.status === 400 ? P.attendanceError : r.status === 403 ? P.forbidden : T.serverError, 'alert');
+      } catch (err) {
+        failed(err, error);
+      } finally {
+        submit.disabled = false;
+        submit.textContent = P.recordAttendance;
+      }
+    });
+    return form;
+  }
+
+  // ─── a completed campaign's effect ───
+  function effectCard(effect) {
+    var E = P.effectColumns;
+    var card = el('section', { className: 'card', id: 'campaign-effect', 'aria-labelledby': 'effect-title' }, [
+      el('h2', { id: 'effect-title', text: P.effectHeading }),
+      el('p', { className: 'muted', text: fill(P.effectIntro, { weeks: effect.weeks }) }),
+      el('p', { className: 'muted', id: 'effect-periods', text: fill(P.effectPeriods, {
+        beforeFrom: dateText(effect.before.from), beforeTo: dateText(effect.before.to),
+        afterFrom: dateText(effect.after.from), afterTo: dateText(effect.after.to)
+      }) }),
+      effect.after.complete ? null : el('p', { className: 'hint', id: 'effect-incomplete', text: fill(P.effectIncomplete, { weeks: effect.weeks }) })
+    ]);
+    function row(id, label, g) {
+      return el('tr', { id: id }, [
+        el('th', { scope: 'row', text: label }),
+        el('td', { className: 'num', 'data-label': E.before, 'data-value': 'before', text: rateText(g.beforeRate) }),
+        el('td', { className: 'num', 'data-label': E.after, 'data-value': 'after', text: rateText(g.afterRate) }),
+        el('td', { className: 'num', 'data-label': E.change, 'data-value': 'change', text: signedText(g.change) })
+      ]);
+    }
+    var rows = [row('effect-campaign', P.campaignGroup, effect.campaign)];
+    if (effect.comparison) rows.push(row('effect-comparison', fill(P.comparisonGroup, { n: effect.comparison.communities }), effect.comparison));
+    var table = el('table', { className: 'cases effect', id: 'effect-table' }, [
+      el('thead', null, [el('tr', null, [
+        el('th', { scope: 'col', text: P.rateUnit }),
+        el('th', { scope: 'col', className: 'num', text: E.before }),
+        el('th', { scope: 'col', className: 'num', text: E.after }),
+        el('th', { scope: 'col', className: 'num', text: E.change })
+      ])]),
+      el('tbody', null, rows)
+    ]);
+    var better = effect.difference !== null && effect.difference < 0;
+    card.appendChild(el('div', { className: 'effect-grid' }, [
+      el('div', null, [
+        el('div', { className: 'table-scroll' }, [table]),
+        effect.comparison ? null : el('p', { className: 'muted', text: P.noComparison }),
+        el('div', { className: 'kpi effect-kpi' + (better ? ' good' : '') }, [
+          el('p', { className: 'kpi-label', text: P.difference }),
+          el('p', { className: 'kpi-value', id: 'effect-difference', text: signedText(effect.difference) }),
+          el('p', { className: 'kpi-note muted', text: P.differenceHint })
+        ])
+      ]),
+      el('div', null, [
+        el('div', { className: 'chart-box', id: 'chart-effect-box' }, [el('canvas', { id: 'chart-effect', role: 'img', 'aria-label': P.effectHeading + ' · ' + P.rateUnit })]),
+        el('p', { className: 'hint', text: P.effectChartHint })
+      ])
+    ]));
+    card.appendChild(el('p', { className: 'alert', id: 'effect-chart-alert', role: 'alert', hidden: true }));
+    return card;
+  }
+  function destroyEffectChart() { if (charts.effect) { charts.effect.destroy(); delete charts.effect; } }
+  async function drawEffect(effect) {
+    var seq = navSeq, Chart;
+    try { Chart = await loadChartJs(); } catch (e) { if (seq === navSeq) show($('effect-chart-alert'), T.chartFailed, 'alert'); return; }
+    var canvas = $('chart-effect');
+    if (seq !== navSeq || !canvas) return;
+    destroyEffectChart();
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.font.size = 13;
+    Chart.defaults.color = '#3e4c59';
+    var weekly = effect.weekly || [];
+    // Weeks before the campaign are drawn hollow, weeks after it filled.
+    var after = weekly.map(function (w) { return w.weekStart > effect.before.to; });
+    var datasets = [{
+      label: P.campaignGroup, data: weekly.map(function (w) { return w.campaignRate; }),
+      borderColor: PALETTE.blue, backgroundColor: PALETTE.blue, pointRadius: 4, tension: 0, spanGaps: true,
+      pointBackgroundColor: after.map(function (a) { return a ? PALETTE.blue : '#fff'; })
+    }];
+    if (effect.comparison) datasets.push({
+      label: fill(P.comparisonGroup, { n: effect.comparison.communities }), data: weekly.map(function (w) { return w.comparisonRate; }),
+      borderColor: PALETTE.grey, backgroundColor: PALETTE.grey, borderDash: [6, 4], pointRadius: 3, tension: 0, spanGaps: true,
+      pointBackgroundColor: after.map(function (a) { return a ? PALETTE.grey : '#fff'; })
+    });
+    charts.effect = new Chart(canvas, {
+      type: 'line',
+      data: { labels: weekly.map(function (w) { return w.weekStart.slice(5); }), datasets: datasets },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: {
+          legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
+          tooltip: { callbacks: {
+            title: function (items) { var w = items.length ? weekly[items[0].dataIndex] : null; return w ? fill(P.weekOf, { date: dateText(w.weekStart) }) + ' · ' + (w.weekStart > effect.before.to ? P.effectColumns.after : P.effectColumns.before) : ''; }
+          } }
+        },
+        scales: {
+          y: { beginAtZero: true, title: { display: true, text: P.rateUnit }, grid: { color: '#eef0f3' } },
+          x: { grid: { display: false } }
+        }
+      }
+    });
   }
 
   // ─── start ───

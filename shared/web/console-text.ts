@@ -55,6 +55,7 @@ export type CampaignIssueHint =
   | 'pastFirstRun'
   | 'noOccurrenceLeft'
   | 'weekdayMismatch'
+  | 'lastDayMismatch'
   | 'countAndUntil';
 
 /** Preview warnings the page words itself (the server's own text is English). */
@@ -294,7 +295,12 @@ const zh = {
       nextCampaign: '下次宣传',
       due: '建议',
     },
-    trends: { rising: '上升', falling: '下降', steady: '平稳', new: '新出现' } satisfies Record<Trend, string>,
+    trends: {
+      rising: '上升',
+      falling: '下降',
+      steady: '平稳',
+      new: '新出现',
+    } satisfies Record<Trend, string>,
     trendRatio: '近 30 天是此前 60 天平均节奏的 {n} 倍',
     trendDetail: '近 30 天 {recent} 件，此前 60 天 {earlier} 件',
     reasons: {
@@ -316,10 +322,15 @@ const zh = {
     prevMonth: '上个月',
     nextMonth: '下个月',
     thisMonth: '本月',
-    weekdays: { MO: '周一', TU: '周二', WE: '周三', TH: '周四', FR: '周五', SA: '周六', SU: '周日' } satisfies Record<
-      Weekday,
-      string
-    >,
+    weekdays: {
+      MO: '周一',
+      TU: '周二',
+      WE: '周三',
+      TH: '周四',
+      FR: '周五',
+      SA: '周六',
+      SU: '周日',
+    } satisfies Record<Weekday, string>,
     noEntries: '这个月没有安排活动。',
     campaignsHeading: '全部活动',
     allStatuses: '全部状态',
@@ -333,7 +344,11 @@ const zh = {
       nextRun: '下次时间',
     },
     communitiesMore: '{names}等 {n} 个',
-    kinds: { sms: '反诈短信', lecture: '以案说法讲座', video: '反诈短视频放映' } satisfies Record<CampaignKind, string>,
+    kinds: {
+      sms: '反诈短信',
+      lecture: '以案说法讲座',
+      video: '反诈短视频放映',
+    } satisfies Record<CampaignKind, string>,
     kindsShort: { sms: '短信', lecture: '讲座', video: '放映' } satisfies Record<CampaignKind, string>,
     statuses: {
       draft: '草稿',
@@ -436,6 +451,7 @@ const zh = {
       pastFirstRun: '首次时间已经过了，请改到以后的时间。',
       noOccurrenceLeft: '按这个设置以后不会再有活动，请调整首次时间或截止日期。',
       weekdayMismatch: '选择的星期要包括首次时间那天。',
+      lastDayMismatch: '选了“每月最后一天”，首次时间也要选在某个月的最后一天。',
       countAndUntil: '次数和截止日期只能选一个。',
     } satisfies Record<CampaignIssueHint, string>,
     draftSaved: '活动已保存为草稿。',
@@ -444,6 +460,7 @@ const zh = {
     cancelled: '活动已取消。',
     attendanceSaved: '到场人数已登记。',
 
+    detailsHeading: '活动信息',
     detailStatus: '状态',
     detailKind: '宣传方式',
     detailCommunities: '社区（村）',
@@ -524,6 +541,7 @@ const zh = {
     differenceHint: '负数表示比对比社区（村）多下降了这么多（每千户每周举报数）。',
     rateUnit: '每千户每周举报数',
     weekOf: '{date} 这一周',
+    effectChartHint: '空心点是活动前的周，实心点是活动后的周。',
   },
 
   stages: {
@@ -936,6 +954,7 @@ const en: ConsoleText = {
       pastFirstRun: 'The first run has passed: move it to a later time.',
       noOccurrenceLeft: 'No run would be left: move the first run or the last date.',
       weekdayMismatch: 'Include the weekday of the first run.',
+      lastDayMismatch: 'With “Last day of the month”, the first run must be on the last day of a month too.',
       countAndUntil: 'Give a number of runs or a last date, not both.',
     },
     draftSaved: 'The campaign is saved as a draft.',
@@ -944,6 +963,7 @@ const en: ConsoleText = {
     cancelled: 'The campaign is cancelled.',
     attendanceSaved: 'The attendance is recorded.',
 
+    detailsHeading: 'Campaign details',
     detailStatus: 'Status',
     detailKind: 'Kind',
     detailCommunities: 'Communities',
@@ -1023,9 +1043,11 @@ const en: ConsoleText = {
     comparisonGroup: 'Comparison communities ({n})',
     noComparison: 'Every community had a campaign in that period, so there is nothing to compare with.',
     difference: 'Effect beyond the county-wide change',
-    differenceHint: 'Negative: reports fell by that much more than in the comparison communities (per 1,000 households per week).',
+    differenceHint:
+      'Negative: reports fell by that much more than in the comparison communities (per 1,000 households per week).',
     rateUnit: 'Reports per 1,000 households per week',
     weekOf: 'Week of {date}',
+    effectChartHint: 'Hollow points are the weeks before the campaign, filled ones the weeks after.',
   },
 
   stages: {

@@ -21,16 +21,34 @@ import {
 import { makeHandler as makePageHandler } from '../../functions/console-page.ts';
 import { copyFilesHooks } from '../../infra/constructs/civic-function.ts';
 import { topology } from '../../infra/topology.ts';
+import type { CaseState } from '../../shared/domain/case.ts';
 import { Stage } from '../../shared/domain/case.ts';
-import { StaffAction } from '../../shared/domain/case-lifecycle.ts';
+import { canSee, StaffAction } from '../../shared/domain/case-lifecycle.ts';
+import { type Campaign, CampaignPlan } from '../../shared/domain/outreach/campaign.ts';
+import {
+  applyCampaignAction,
+  checkPlan,
+  editCampaign,
+  mayPlanCampaigns,
+  mayViewCampaigns,
+} from '../../shared/domain/outreach/campaign-lifecycle.ts';
+import { OutreachBody, SenderSignature } from '../../shared/domain/outreach/outreach-message.ts';
+import { Recurrence } from '../../shared/domain/outreach/recurrence.ts';
+import { Role, staffFromClaims } from '../../shared/domain/staff.ts';
+import { ValidationError } from '../../shared/errors.ts';
+import { issuesOf } from '../../shared/validation.ts';
 import {
   actionFieldSpecs,
   CHART_ASSET_PATH,
+  campaignFieldOf,
+  campaignFieldPaths,
+  campaignIssueHintOf,
   chartJsVersion,
   chartScriptUrl,
+  consoleSections,
   renderConsolePage,
 } from '../../shared/web/console-page.ts';
-import { consoleText } from '../../shared/web/console-text.ts';
+import { type CampaignField, consoleText } from '../../shared/web/console-text.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
@@ -183,6 +201,191 @@ describe('renderConsolePage', () => {
       expect(consoleText.zh.actions[action]).toBeTruthy();
       expect(consoleText.en.actionHints[action]).toBeTruthy();
     }
+  });
+});
+
+describe('the campaign planner in the console', () => {
+  // A case in the scope every demo claim below names, so only the role decides whether it is seen.
+  const caseInScope: CaseState = {
+    trackingCode: 'K7M2QX9PA',
+    submissionId: '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+    stage: 'dispatched',
+    version: 3,
+    category: 'fraud',
+    communityId: 'chengdong-kangning',
+    townshipId: 'chengdong',
+    unitId: 'psb-antifraud',
+    routing: { kind: 'rule', ruleId: 'fraud-county' },
+    channel: 'web',
+    submittedAt: '2026-11-29T08:00:00.000Z',
+    updatedAt: '2026-11-29T08:00:02.000Z',
+    timeline: [{ stage: 'received', at: '2026-11-29T08:00:00.000Z', by: 'channel:web' }],
+  };
+
+  it('shows each role the tabs its permissions allow: the planner as the lifecycle says, cases to all but outreach staff', () => {
+    for (const role of Role.options) {
+      const staff = staffFromClaims({
+        sub: `sub-${role}`,
+        'custom:role': role,
+        'custom:unitId': 'psb-antifraud',
+        'custom:townshipId': 'chengdong',
+        'custom:communityId': 'chengdong-kangning',
+      });
+      if (!staff) throw new Error(`no staff for ${role}`);
+      const planner = mayPlanCampaigns(staff) ? 'plan' : mayViewCampaigns(staff) ? 'view' : 'none';
+      expect(consoleSections[role], role).toEqual({ cases: canSee(staff, caseInScope), planner });
+    }
+    expect(consoleSections.outreach_staff).toEqual({ cases: false, planner: 'plan' });
+    expect(consoleSections.admin.planner).toBe('view');
+    // The shell draws the planner's tabs hidden; the app shows them to those whose role allows it.
+    const { html } = renderConsolePage({ lang: 'zh' });
+    for (const [kind, name] of [
+      ['risk', '风险排名'],
+      ['calendar', '活动日历'],
+      ['new_campaign', '新建活动'],
+    ])
+      expect(html).toContain(`<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${name}</a>`);
+    expect(configOf(html).sections).toEqual(consoleSections);
+  });
+
+  it('puts every issue the campaign schema can raise next to a field of the form', () => {
+    const bad: unknown[] = [
+      {},
+      {
+        title: '',
+        communityIds: ['a', 'a'],
+        firstRunAt: '2026-12-01 10:00',
+        recurrence: { frequency: 'daily' },
+        channel: { kind: 'fax' },
+      },
+      {
+        title: 'x',
+        communityIds: [],
+        firstRunAt: '2026-12-01T10:00',
+        recurrence: { frequency: 'weekly', interval: 9, weekdays: [], count: 3, until: '2026-12-30' },
+        channel: { kind: 'lecture', venue: '', durationMinutes: 1000 },
+      },
+      {
+        title: 'x',
+        communityIds: ['a'],
+        firstRunAt: '2026-12-01T10:00',
+        recurrence: { frequency: 'monthly', monthDay: 'middle', count: null, until: 'soon' },
+        channel: { kind: 'video', venue: 'v', assignee: { role: 'chief', name: '', phone: '12' } },
+      },
+      { title: 'x', communityIds: ['a'], firstRunAt: '2026-12-01T10:00', channel: { kind: 'sms' } },
+      {
+        title: 'x',
+        communityIds: ['a'],
+        firstRunAt: '2026-12-01T10:00',
+        recurrence: 'weekly',
+        channel: 'sms',
+      },
+    ];
+    const fields = new Set<CampaignField>();
+    for (const body of bad) {
+      const result = CampaignPlan.safeParse(body);
+      expect(result.success).toBe(false);
+      for (const issue of result.success ? [] : issuesOf(result.error)) {
+        const field = campaignFieldOf(issue.path);
+        expect(field, `${issue.path}: ${issue.message}`).toBeDefined();
+        if (field) fields.add(field);
+      }
+    }
+    // Between them, those bodies get something wrong in every field the form has.
+    expect([...fields].sort()).toEqual(Object.keys(campaignFieldPaths).sort());
+    expect(campaignFieldOf('communityIds.3')).toBe('communities');
+    expect(campaignFieldOf('recurrence.weekdays.0')).toBe('weekdays');
+    expect(campaignFieldOf('channel.assignee.phone')).toBe('assigneePhone');
+    expect(campaignFieldOf('channel.assignee')).toBe('assigneeName');
+    expect(campaignFieldOf('')).toBeUndefined();
+    expect(campaignFieldOf('expectedVersion')).toBeUndefined();
+  });
+
+  it('words the domain’s own refusals precisely: numbers, links, opt-out, brackets, quiet hours, dates', () => {
+    const messages = (schema: typeof OutreachBody, value: string) => {
+      const result = schema.safeParse(value);
+      return result.success ? [] : result.error.issues.map((i) => i.message);
+    };
+    const hints = (field: CampaignField, found: string[]) => found.map((m) => campaignIssueHintOf(field, m));
+    expect(hints('body', messages(OutreachBody, '可疑来电请拨打９６１１０核实。'))).toEqual([
+      'antiFraudNumber',
+    ]);
+    expect(hints('body', messages(OutreachBody, '详情见 www.example.cn'))).toEqual(['link']);
+    expect(hints('body', messages(OutreachBody, '谨防诈骗。拒收请回复R'))).toEqual(['optOut']);
+    expect(hints('body', messages(OutreachBody, '【县反诈中心】谨防诈骗。'))).toEqual(['brackets']);
+    expect(hints('signature', messages(SenderSignature, '【反诈】'))).toEqual(['brackets']);
+    expect(hints('signature', messages(SenderSignature, '12381反诈'))).toEqual(['antiFraudNumber']);
+    // A rule the page has no special words for falls back to the field's own rule.
+    expect(hints('body', messages(OutreachBody, '   '))).toEqual([undefined]);
+
+    const recurrence = Recurrence.safeParse({ frequency: 'weekly', count: 3, until: '2026-12-30' });
+    expect(recurrence.success ? [] : issuesOf(recurrence.error)).toEqual([
+      { path: 'count', message: expect.any(String) },
+    ]);
+    expect(
+      recurrence.success
+        ? []
+        : issuesOf(recurrence.error).map((i) => campaignIssueHintOf('count', i.message)),
+    ).toEqual(['countAndUntil']);
+
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return error.issues.map((i) => [
+            campaignFieldOf(i.path),
+            campaignIssueHintOf(campaignFieldOf(i.path) ?? 'title', i.message),
+          ]);
+      }
+      return [];
+    };
+    const plan = (over: Partial<CampaignPlan>): CampaignPlan => ({
+      title: '反诈宣传',
+      communityIds: ['chengdong-kangning'],
+      firstRunAt: '2026-12-01T10:00',
+      recurrence: { frequency: 'once' },
+      channel: { kind: 'sms', signature: '平遥反诈', body: '谨防诈骗。' },
+      ...over,
+    });
+    expect(refusal(() => checkPlan(plan({ firstRunAt: '2026-12-01T22:30' })))).toEqual([
+      ['firstRunAt', 'quietHours'],
+    ]);
+    // 1 December 2026 is a Tuesday.
+    expect(
+      refusal(() => checkPlan(plan({ recurrence: { frequency: 'weekly', interval: 1, weekdays: ['MO'] } }))),
+    ).toEqual([['weekdays', 'weekdayMismatch']]);
+    expect(
+      refusal(() =>
+        checkPlan(plan({ recurrence: { frequency: 'monthly', interval: 1, monthDay: 'last_day' } })),
+      ),
+    ).toEqual([['firstRunAt', 'lastDayMismatch']]);
+
+    const draft: Campaign = {
+      ...plan({}),
+      campaignId: 'c-1',
+      status: 'draft',
+      version: 1,
+      createdBy: { userId: 'u-1', name: '反诈宣传民警' },
+      createdAt: '2026-11-20T02:00:00.000Z',
+      updatedAt: '2026-11-20T02:00:00.000Z',
+    };
+    const later = new Date('2026-12-05T02:00:00.000Z');
+    expect(
+      refusal(() => applyCampaignAction(draft, { action: 'schedule', expectedVersion: 1 }, later)),
+    ).toEqual([['firstRunAt', 'pastFirstRun']]);
+    expect(refusal(() => editCampaign({ ...draft, status: 'scheduled' }, plan({}), later))).toEqual([
+      ['firstRunAt', 'noOccurrenceLeft'],
+    ]);
+  });
+
+  it('hands the app the field paths and the rules, and keeps the English page free of Chinese', () => {
+    const config = configOf(renderConsolePage({ lang: 'en' }).html);
+    expect(config.campaignFieldPaths).toEqual(campaignFieldPaths);
+    expect(config).toMatchObject({ t: { planner: { statuses: { cancelled: 'Cancelled' } } } });
+    const { html } = renderConsolePage({ lang: 'en' });
+    expect(html).toContain('<h1 id="risk-title" tabindex="-1">Fraud risk ranking</h1>');
+    expect(html.replaceAll('中文', '')).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
