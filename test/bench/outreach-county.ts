@@ -104,7 +104,8 @@ export function expectedWork(
   for (const { households: n } of communities) {
     households += n;
     pages += Math.max(1, Math.ceil(n / pageSize));
-    batches += Math.floor(n / pageSize) * Math.ceil(pageSize / batchSize) + Math.ceil((n % pageSize) / batchSize);
+    batches +=
+      Math.floor(n / pageSize) * Math.ceil(pageSize / batchSize) + Math.ceil((n % pageSize) / batchSize);
   }
   return { households, pages, batches };
 }
@@ -139,9 +140,19 @@ export const PlannerOutcome = z.discriminatedUnion('ok', [
     baseline: MemoryFigures,
     /** Highest of the samples taken after every page (registry read, and its batches queued). */
     peak: MemoryFigures,
+    /** The same, by tenth of the run's households (the tenth being listed when sampled). */
+    peakByTenth: z.array(MemoryFigures),
     samples: z.number().int(),
     /** After planning, after a full GC: what planning left behind. */
     retained: MemoryFigures,
+    /** Young-generation and full collections V8 made by itself while planning. */
+    minorGcs: z.number().int(),
+    fullGcs: z.number().int(),
+    /**
+     * Live heap: the most heap left in use after a full collection — V8's own during planning, or
+     * the one forced at the end. Unlike the peak it leaves out garbage not yet collected.
+     */
+    liveHeap: z.number(),
   }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);

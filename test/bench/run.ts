@@ -2,14 +2,19 @@
  * `npm run bench`: one bounded run that prints, as aligned tables, (1) every function's bundle as
  * CDK builds it — size, gzip size, what the bytes are, and module-load time — beside a plain
  * middy + zod + SQS baseline; (2) local end-to-end throughput and latency from POST /api/reports
- * to the routed message on the unit's queue; (3) the AWS requests each report costs. Not part of
- * `npm test`: it takes minutes and its figures depend on the machine.
+ * to the routed message on the unit's queue; (3) the AWS requests each report costs; (4) planning an
+ * SMS outreach run over the county's ~150,000 households: time, throughput and the planner's peak
+ * memory, against a ~15,000-household run. Not part of `npm test`: it takes minutes and its figures
+ * depend on the machine.
  *
  * Flags: --reports N (2000), --concurrency N (16 POSTs in flight), --warmup N (20),
  * --load-runs N (15), --poller-concurrency N (4, the local runtime's default), --timeout S (180,
  * bound on the loaded end-to-end run), --unloaded N (30 reports one at a time afterwards),
  * --profile-reports N (150 more under the CPU profiler), --without-idempotency-key,
- * --all-functions, --keep-bundles, --skip-bundles, --skip-e2e.
+ * --all-functions, --keep-bundles, --skip-bundles, --skip-e2e; outreach planning:
+ * --outreach-subset N (15000 households in the smaller run), --outreach-pages-per-invocation N (50,
+ * the continuation variant), --outreach-generated-registry (generate the households page by page
+ * instead of seeding the DynamoDB registry, which takes about 2 min), --skip-outreach.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,10 +28,8 @@ import { labelledReports } from '../domain/sms/labelled-reports.ts';
 import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
 import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
-import { int, kb, ms, printTable } from './table.ts';
-
-/** Whatever happens, the bench stops by itself; the phases have their own, tighter bounds. */
-const HARD_LIMIT_MS = 7 * 60_000;
+import { benchOutreachPlanning, type OutreachPlanningReport } from './outreach-planning.ts';
+import { int, kb, mb, ms, printTable } from './table.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,8 +46,19 @@ const { values } = parseArgs({
     'keep-bundles': { type: 'boolean', default: false },
     'skip-bundles': { type: 'boolean', default: false },
     'skip-e2e': { type: 'boolean', default: false },
+    'outreach-subset': { type: 'string', default: '15000' },
+    'outreach-pages-per-invocation': { type: 'string', default: '50' },
+    'outreach-generated-registry': { type: 'boolean', default: false },
+    'skip-outreach': { type: 'boolean', default: false },
   },
 });
+
+/**
+ * Whatever happens, the bench stops by itself; the phases have their own, tighter bounds. Outreach
+ * planning seeds 150,000 households into the DynamoDB registry first, which takes about 2 min.
+ */
+const seedsRegistry = !values['skip-outreach'] && !values['outreach-generated-registry'];
+const HARD_LIMIT_MS = (seedsRegistry ? 11 : 8) * 60_000;
 
 function positiveInt(name: string, raw: string, min = 1): number {
   const n = Number(raw);
@@ -63,6 +77,11 @@ const pollerConcurrency = positiveInt('poller-concurrency', values['poller-concu
 const timeoutS = positiveInt('timeout', values.timeout);
 const unloadedReports = positiveInt('unloaded', values.unloaded, 0);
 const profileReports = positiveInt('profile-reports', values['profile-reports'], 0);
+const outreachSubset = positiveInt('outreach-subset', values['outreach-subset']);
+const outreachPagesPerInvocation = positiveInt(
+  'outreach-pages-per-invocation',
+  values['outreach-pages-per-invocation'],
+);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const progress = (line: string) => console.error(`[bench] ${line}`);
@@ -326,13 +345,111 @@ function printEndToEnd(r: EndToEndReport) {
   );
 }
 
+function printOutreachPlanning(r: OutreachPlanningReport) {
+  const seconds = (millis: number) => `${(millis / 1000).toFixed(2)} s`;
+  printTable(
+    'Outreach planning: an SMS run over the county, real planner on DynamoDB (dynalite) and SQS (fauxqs), in a process of its own',
+    [
+      { title: 'run' },
+      { title: 'households', align: 'right' },
+      { title: 'pages', align: 'right' },
+      { title: 'batches queued', align: 'right' },
+      { title: 'invocations', align: 'right' },
+      { title: 'time', align: 'right' },
+      { title: 'households/s', align: 'right' },
+      { title: 'RSS before', align: 'right' },
+      { title: 'peak RSS', align: 'right' },
+      { title: 'heap before', align: 'right' },
+      { title: 'peak heap', align: 'right' },
+      { title: 'live heap', align: 'right' },
+    ],
+    r.variants.map((v) => [
+      v.label,
+      int(v.households),
+      int(v.pages),
+      int(v.batches),
+      String(v.invocations),
+      seconds(v.planMs),
+      int(v.households / (v.planMs / 1000)),
+      mb(v.baseline.rss),
+      mb(v.peak.rss),
+      mb(v.baseline.heapUsed),
+      mb(v.peak.heapUsed),
+      mb(v.liveHeap),
+    ]),
+  );
+  const small = r.variants.find((v) => v.key === 'subset');
+  const large = r.variants.find((v) => v.key === 'county');
+  if (small && large) {
+    const ratio = (a: number, b: number) => `${(b / a).toFixed(2)}×`;
+    printTable(
+      `Planner memory: ${int(large.households)} against ${int(small.households)} households (${(large.households / small.households).toFixed(1)}× the work), one invocation each`,
+      [
+        { title: 'measure' },
+        { title: `${int(small.households)} households`, align: 'right' },
+        { title: `${int(large.households)} households`, align: 'right' },
+        { title: 'ratio', align: 'right' },
+      ],
+      [
+        ['peak RSS', mb(small.peak.rss), mb(large.peak.rss), ratio(small.peak.rss, large.peak.rss)],
+        [
+          'peak heap used',
+          mb(small.peak.heapUsed),
+          mb(large.peak.heapUsed),
+          ratio(small.peak.heapUsed, large.peak.heapUsed),
+        ],
+        [
+          'live heap (after a full GC)',
+          mb(small.liveHeap),
+          mb(large.liveHeap),
+          ratio(small.liveHeap, large.liveHeap),
+        ],
+        [
+          'heap left after planning (full GC)',
+          mb(small.retained.heapUsed),
+          mb(large.retained.heapUsed),
+          ratio(small.retained.heapUsed, large.retained.heapUsed),
+        ],
+      ],
+    );
+  }
+  if (large) {
+    const tenths = large.peakByTenth.map((_, i) => ({ title: `${(i + 1) * 10}%`, align: 'right' as const }));
+    printTable(
+      `Planner memory along the ${int(large.households)}-household run: peak in each tenth of its households`,
+      [{ title: 'measure' }, ...tenths],
+      [
+        ['peak RSS', ...large.peakByTenth.map((m) => mb(m.rss))],
+        ['peak heap used', ...large.peakByTenth.map((m) => mb(m.heapUsed))],
+      ],
+    );
+  }
+  const continued = r.variants.find((v) => v.continuations > 0);
+  console.log(
+    `\nHouseholds: ${
+      r.registry === 'dynamodb'
+        ? `read from the DynamoDB registry, seeded through DynamoDbHouseholdRegistry.upsert (${int(r.seed?.households ?? 0)} in ${seconds(r.seed?.ms ?? 0)}, before and apart from the timings)`
+        : 'GENERATED page by page (--outreach-generated-registry; test/bench/outreach-county.ts), not read from DynamoDB'
+    }. Pages of ${r.pageSize}, batches of ${r.batchSize}, as plan-outreach is composed; time = first planner ` +
+      `call → last return${continued ? `, including the ${continued.continuations} continuations taken off the plan queue` : ''}. ` +
+      'Memory is sampled (process.memoryUsage) after every page is read and after its batches are queued; ' +
+      `"before" is after a full GC once loaded, "live heap" the most left in use after a full GC (V8's own during ` +
+      `planning — ${r.variants.map((v) => v.fullGcs).join(' / ')} of them, beside ${r.variants.map((v) => v.minorGcs).join(' / ')} ` +
+      `young-generation ones — or one forced at the end). plan-outreach is given ${r.functionMemoryMb} MB in AWS. ` +
+      'Every run was checked: the queue held exactly the expected batches, every household of the run once, ' +
+      "the run in 'sending' with the full count enqueued, and no planning request left over.",
+  );
+}
+
 const BASELINE = 'BASELINE';
 
 console.log('# civicloop benchmark');
 console.log(
   `\nnpm run bench -- --reports ${reports} --concurrency ${concurrency} --warmup ${warmup} --load-runs ${loadRuns} ` +
     `--poller-concurrency ${pollerConcurrency} --timeout ${timeoutS} --unloaded ${unloadedReports} --profile-reports ${profileReports}${values['without-idempotency-key'] ? ' --without-idempotency-key' : ''}` +
-    `${values['all-functions'] ? ' --all-functions' : ''}`,
+    `${values['all-functions'] ? ' --all-functions' : ''}` +
+    ` --outreach-subset ${outreachSubset} --outreach-pages-per-invocation ${outreachPagesPerInvocation}` +
+    `${values['outreach-generated-registry'] ? ' --outreach-generated-registry' : ''}`,
 );
 printMachine();
 
@@ -403,6 +520,24 @@ if (!values['skip-e2e']) {
     if (report.missing > 0 || report.timedOut) process.exitCode = 1;
   } catch (error) {
     console.log(`\nEND TO END NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (!values['skip-outreach']) {
+  progress('outreach planning: starting dynalite and fauxqs');
+  try {
+    printOutreachPlanning(
+      await benchOutreachPlanning({
+        subsetHouseholds: outreachSubset,
+        pagesPerInvocation: outreachPagesPerInvocation,
+        dynamodbRegistry: !values['outreach-generated-registry'],
+        timeoutMs: 5 * 60_000,
+        progress,
+      }),
+    );
+  } catch (error) {
+    console.log(`\nOUTREACH PLANNING FAILED: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }

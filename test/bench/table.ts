@@ -38,6 +38,7 @@ export const printTable = (
 
 export const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 export const int = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 /** Nearest-rank percentile of already sorted values; NaN for none. */

@@ -5,7 +5,7 @@
  * by message: opted-out and capped households get nothing, everyone else exactly one message,
  * and a redelivered batch sends nothing again.
  */
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { type Binding, type Topology, topology } from '../../infra/topology.ts';
@@ -16,6 +16,7 @@ import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { Household } from '../../shared/domain/household.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
+import { queueDepth } from '../support/queues.ts';
 
 /** Quiet hours switched off, so the test means the same at any hour CI runs it. */
 const neverQuiet: Topology = {
@@ -183,16 +184,7 @@ describe('an SMS campaign to one community', () => {
       async () => {
         const r = await store.getRun(campaignId, runId);
         // The replayed batch is consumed when the queue is empty again.
-        const { Attributes } = await rt.sqsClient.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: rt.queueUrl('outreach'),
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        if (
-          Attributes?.ApproximateNumberOfMessages !== '0' ||
-          Attributes.ApproximateNumberOfMessagesNotVisible !== '0'
-        )
+        if ((await queueDepth(rt.sqsClient, rt.queueUrl('outreach'))) > 0)
           throw new Error('batch not consumed yet');
         return r;
       },
