@@ -4,8 +4,7 @@
  * occurrence left and all its runs are done. Called by whoever may have made that true — the
  * sender, the planner, the scheduler, attendance — each time with one conditional write.
  */
-import { type CampaignRun, settledCount } from '../domain/outreach/campaign.ts';
-import { completeIfDone } from '../domain/outreach/campaign-lifecycle.ts';
+import { type CampaignRun, completeIfDone, settledCount } from '../domain/outreach/campaign.ts';
 import type { CampaignStore } from '../ports/outreach.ts';
 
 export interface FinishCampaignDeps {

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { TransitionNotAllowedError, ValidationError } from '../../errors.ts';
 import type { Staff } from '../staff.ts';
-import type { Campaign, CampaignPlan, CampaignRun, CampaignStatus } from './campaign.ts';
+import { type Campaign, type CampaignPlan, type CampaignStatus, completeIfDone } from './campaign.ts';
 import { DEFAULT_QUIET_HOURS, overlapsQuietHours, type QuietHours } from './quiet-hours.ts';
 import { nextOccurrence } from './recurrence.ts';
 import { fromShanghaiLocal, shanghaiLocal } from './shanghai-time.ts';
@@ -194,15 +194,4 @@ export function advanceCampaign(campaign: Campaign, occurrence: Date, now: Date)
   );
 }
 
-/** A running campaign with no occurrence left is completed once every run it started is done. */
-export function completeIfDone(campaign: Campaign, runs: CampaignRun[], now: Date): Campaign | undefined {
-  if (campaign.status !== 'running' || campaign.nextRunAt !== undefined) return undefined;
-  if (!runs.every((r) => r.status === 'completed' || r.status === 'cancelled')) return undefined;
-  return {
-    ...campaign,
-    status: 'completed',
-    completedAt: now.toISOString(),
-    version: campaign.version + 1,
-    updatedAt: now.toISOString(),
-  };
-}
+export { completeIfDone };

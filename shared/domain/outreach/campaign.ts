@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { EntityId } from '../organisation.ts';
 import { PhoneNumber } from '../report.ts';
 import { OutreachBody, SenderSignature } from './outreach-message.ts';
-import { Recurrence } from './recurrence.ts';
+import { Recurrence } from './recurrence-rule.ts';
 import { LocalDateTime, shanghaiLocal } from './shanghai-time.ts';
 
 export const CampaignStatus = z.enum(['draft', 'scheduled', 'running', 'completed', 'cancelled']);
@@ -108,6 +108,23 @@ export const emptyCounts = (): RunCounts => ({
 /** Households of a run with a final outcome so far (a deferred one is still to come). */
 export const settledCount = (counts: RunCounts): number =>
   counts.sent + counts.optedOut + counts.capped + counts.failed + counts.cancelled;
+
+/**
+ * A running campaign with no occurrence left is completed once every run it started is done.
+ * (Here rather than in campaign-lifecycle.ts so that the sender, which closes campaigns, does not
+ * bundle the recurrence library.)
+ */
+export function completeIfDone(campaign: Campaign, runs: CampaignRun[], now: Date): Campaign | undefined {
+  if (campaign.status !== 'running' || campaign.nextRunAt !== undefined) return undefined;
+  if (!runs.every((r) => r.status === 'completed' || r.status === 'cancelled')) return undefined;
+  return {
+    ...campaign,
+    status: 'completed',
+    completedAt: now.toISOString(),
+    version: campaign.version + 1,
+    updatedAt: now.toISOString(),
+  };
+}
 
 /**
  * SMS runs: planning (households being enqueued) → sending → completed. Task runs (lecture,

@@ -21,9 +21,14 @@
  * - `until` is a local date and includes that whole day; `count` counts runs, the first included.
  */
 import * as rruleModule from 'rrule';
-import * as z from 'zod';
-import { LocalDate } from '../working-calendar.ts';
+import { Recurrence, Weekday } from './recurrence-rule.ts';
 import { fromShanghaiLocal, SHANGHAI_OFFSET_MS, shanghaiLocal } from './shanghai-time.ts';
+
+export { Recurrence, Weekday };
+
+const WEEKDAY_ORDER = Weekday.options;
+/** Date#getDay order (0 = Sunday), for the weekday of the first run. */
+const BY_JS_DAY = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const satisfies readonly Weekday[];
 
 type RRuleModule = typeof rruleModule;
 const isRRuleModule = (value: unknown): value is RRuleModule =>
@@ -38,51 +43,6 @@ const rrule: RRuleModule = isRRuleModule(rruleModule)
     : rruleModule;
 const { RRule } = rrule;
 type RRuleOptions = Partial<rruleModule.Options>;
-
-export const Weekday = z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']);
-export type Weekday = z.infer<typeof Weekday>;
-
-const WEEKDAY_ORDER = Weekday.options;
-/** Date#getDay order (0 = Sunday), for the weekday of the first run. */
-const BY_JS_DAY = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const satisfies readonly Weekday[];
-
-const Once = z.object({ frequency: z.literal('once') });
-
-const Weekly = z.object({
-  frequency: z.literal('weekly'),
-  /** Every `interval` weeks; the weeks start on Monday, as RFC 5545 assumes by default. */
-  interval: z.number().int().min(1).max(8).default(1),
-  /** The days of the week to run on; left out, the weekday of the first run. */
-  weekdays: z
-    .array(Weekday)
-    .min(1, 'choose at least one weekday')
-    .max(7)
-    .refine((days) => new Set(days).size === days.length, 'each weekday may be listed only once')
-    .optional(),
-  /** Two years of weekly runs; a longer campaign should be planned again rather than left running. */
-  count: z.number().int().min(1).max(104).optional(),
-  until: LocalDate.optional(),
-});
-
-const Monthly = z.object({
-  frequency: z.literal('monthly'),
-  interval: z.number().int().min(1).max(12).default(1),
-  monthDay: z.enum(['same_day', 'last_day']).default('same_day'),
-  count: z.number().int().min(1).max(60).optional(),
-  until: LocalDate.optional(),
-});
-
-export const Recurrence = z.discriminatedUnion('frequency', [Once, Weekly, Monthly]).superRefine((r, ctx) => {
-  // RFC 5545 forbids both in one RRULE; accepting both would mean silently ignoring one.
-  if (r.frequency !== 'once' && r.count !== undefined && r.until !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['count'],
-      message: 'give either a number of runs (count) or an end date (until), not both',
-    });
-  }
-});
-export type Recurrence = z.infer<typeof Recurrence>;
 
 /**
  * The series as standard iCalendar text, e.g.
