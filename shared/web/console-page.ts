@@ -33,7 +33,7 @@ import {
   consoleText,
   type PlannerTab,
 } from './console-text.ts';
-import { escapeHtml, jsonForScript } from './html.ts';
+import { escapeHtml, jsonForScript, pageOpening } from './html.ts';
 
 export type { ConsoleLanguage } from './console-text.ts';
 
@@ -208,18 +208,7 @@ export function renderConsolePage(input: ConsolePageInput): ConsolePage {
   const t = input.text ?? consoleText[input.lang];
   const script = appScript(t, input.lang);
   const scriptHash = createHash('sha256').update(script, 'utf8').digest('base64');
-  const html = `<!doctype html>
-<html lang="${escapeHtml(t.htmlLang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<meta name="format-detection" content="telephone=no">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(t.pageTitle)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
+  const html = `${pageOpening({ lang: t.htmlLang, title: t.pageTitle, styles: STYLES, noindex: true })}
 ${header(t, input.lang)}
 <noscript><div class="content"><p class="alert">${escapeHtml(t.noScript)}</p></div></noscript>
 <main id="main">

@@ -28,3 +28,28 @@ export function jsonForScript(value: unknown): string {
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+export interface PageHead {
+  /** The page's `lang`, e.g. `zh-CN`. */
+  lang: string;
+  title: string;
+  /** The page's stylesheet, inlined (the CSP allows inline styles and nothing from elsewhere). */
+  styles: string;
+  /** Staff pages stay out of search engines. */
+  noindex?: boolean;
+}
+
+/** The opening of every server-rendered page, up to and including `<body>`. */
+export function pageOpening(head: PageHead): string {
+  return `<!doctype html>
+<html lang="${escapeHtml(head.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<meta name="format-detection" content="telephone=no">
+${head.noindex ? '<meta name="robots" content="noindex">\n' : ''}<title>${escapeHtml(head.title)}</title>
+<style>${head.styles}</style>
+</head>
+<body>`;
+}

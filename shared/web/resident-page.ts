@@ -10,7 +10,7 @@
 import type { Catalog } from '../domain/catalog.ts';
 import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
 import type { FieldIssue } from '../errors.ts';
-import { escapeHtml, jsonForScript } from './html.ts';
+import { escapeHtml, jsonForScript, pageOpening } from './html.ts';
 import { type FormField, type PageLanguage, type PageText, pageText } from './page-text.ts';
 
 export type { PageLanguage } from './page-text.ts';
@@ -300,17 +300,7 @@ function layout(input: {
   const switcher = input.switchLanguage
     ? `<a class="lang-switch" href="${escapeHtml(homeHref(other))}" hreflang="${escapeHtml(pageText[other].htmlLang)}" lang="${escapeHtml(pageText[other].htmlLang)}">${escapeHtml(t.switchLanguageLabel)}</a>`
     : '';
-  return `<!doctype html>
-<html lang="${escapeHtml(t.htmlLang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<meta name="format-detection" content="telephone=no">
-<title>${escapeHtml(input.title)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
+  return `${pageOpening({ lang: t.htmlLang, title: input.title, styles: STYLES })}
 <header class="top">
   <div class="top-inner">
     <a class="site" href="${escapeHtml(homeHref(input.lang))}">${escapeHtml(t.siteName)}</a>
