@@ -1,9 +1,11 @@
 /**
  * The campaign planner's API (staff): `GET|POST /api/campaigns`, `GET|PUT /api/campaigns/{id}`,
  * `POST /api/campaigns/{id}/actions` (schedule, cancel), `POST /api/campaigns/{id}/runs/{runId}/attendance`,
- * `POST /api/campaign-previews` (part count and estimated messages before scheduling) and
- * `GET /api/outreach/risk` (communities ranked by fraud reports per 1,000 households).
- * Outreach staff and the county supervisor plan; admins may look; everyone else gets 403.
+ * `POST /api/campaign-previews` (part count and estimated messages before scheduling),
+ * `GET /api/outreach/risk` (communities ranked by fraud reports per 1,000 households) and
+ * `GET /api/outreach/tasks` (the lectures and screenings in a grid worker's community).
+ * Outreach staff and the county supervisor plan; admins may look; a grid worker sees their
+ * community's tasks and records its attendance; everyone else gets 403.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
@@ -22,6 +24,7 @@ import {
   fraudRiskRanking,
   getCampaign,
   listCampaigns,
+  listOutreachTasks,
   previewCampaign,
   recordAttendance,
   updateCampaign,
@@ -41,6 +44,8 @@ export const makeHandler = (deps: CampaignsHandlerDeps) =>
       switch (event.routeKey) {
         case 'GET /api/outreach/risk':
           return jsonResponse(200, await fraudRiskRanking(staff, deps));
+        case 'GET /api/outreach/tasks':
+          return jsonResponse(200, await listOutreachTasks(staff, event.queryStringParameters, deps));
         case 'GET /api/campaigns':
           return jsonResponse(200, await listCampaigns(staff, event.queryStringParameters, deps));
         case 'POST /api/campaign-previews':
@@ -67,9 +72,9 @@ export const makeHandler = (deps: CampaignsHandlerDeps) =>
         }
         case 'POST /api/campaigns/{id}/runs/{runId}/attendance': {
           const runId = event.pathParameters?.runId ?? '';
-          const view = await recordAttendance(staff, id, runId, readRequestBody(event), deps);
-          deps.logger.info('attendance recorded', { campaignId: id, runId });
-          return jsonResponse(200, view);
+          const answer = await recordAttendance(staff, id, runId, readRequestBody(event), deps);
+          deps.logger.info('attendance recorded', { campaignId: id, runId, role: staff.role });
+          return jsonResponse(200, answer);
         }
         default:
           throw new NotFoundError(`No campaign route ${event.routeKey}`);

@@ -433,6 +433,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [
         { kind: 'http', method: 'GET', path: '/api/outreach/risk', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/outreach/tasks', auth: 'staff' },
         { kind: 'http', method: 'GET', path: '/api/campaigns', auth: 'staff' },
         { kind: 'http', method: 'POST', path: '/api/campaigns', auth: 'staff' },
         { kind: 'http', method: 'POST', path: '/api/campaign-previews', auth: 'staff' },

@@ -5,7 +5,9 @@
  * 回访清单), one case with the actions the server allows, and the statistics drawn with Chart.js;
  * and, for outreach staff and the county supervisor (admins read-only), the anti-fraud campaign
  * planner: the fraud-risk ranking, the campaign calendar, the campaign form with a live preview of
- * the SMS and its cost, and a campaign's runs, attendance and before/after effect.
+ * the SMS and its cost, and a campaign's runs, attendance and before/after effect; for grid
+ * workers, beside their case lists, the outreach tasks: the lectures and screenings in their
+ * community and the attendance to record after them.
  *
  * Everything the page runs is ours and same-origin: the app is inline and allowed by its SHA-256
  * hash in the Content-Security-Policy (not by 'unsafe-inline': the console shows residents'
@@ -85,21 +87,23 @@ export function actionFieldSpecs(): Record<ConsoleAction, ActionFieldSpec[]> {
 /**
  * What each role's console shows: the case tabs (lists, statistics) for everyone with case
  * access, the campaign planner for those who may see campaigns — 'plan' to create, schedule and
- * cancel, 'view' to look only. This mirrors campaign-lifecycle.ts (mayPlanCampaigns,
- * mayViewCampaigns) and the case API's refusal of outreach staff, which the unit tests hold it
- * to; importing those here would bundle rrule into this page's function.
+ * cancel, 'view' to look only — and the outreach tasks tab for those whose tasks are their own
+ * community's (grid workers). This mirrors campaign-lifecycle.ts (mayPlanCampaigns,
+ * mayViewCampaigns, taskCommunityOf) and the case API's refusal of outreach staff, which the unit
+ * tests hold it to; importing those here would bundle rrule into this page's function.
  */
 export interface ConsoleSections {
   cases: boolean;
   planner: 'plan' | 'view' | 'none';
+  tasks: boolean;
 }
 export const consoleSections = {
-  unit_handler: { cases: true, planner: 'none' },
-  centre_dispatcher: { cases: true, planner: 'none' },
-  grid_worker: { cases: true, planner: 'none' },
-  county_supervisor: { cases: true, planner: 'plan' },
-  admin: { cases: true, planner: 'view' },
-  outreach_staff: { cases: false, planner: 'plan' },
+  unit_handler: { cases: true, planner: 'none', tasks: false },
+  centre_dispatcher: { cases: true, planner: 'none', tasks: false },
+  grid_worker: { cases: true, planner: 'none', tasks: true },
+  county_supervisor: { cases: true, planner: 'plan', tasks: false },
+  admin: { cases: true, planner: 'view', tasks: false },
+  outreach_staff: { cases: false, planner: 'plan', tasks: false },
 } as const satisfies Record<Role, ConsoleSections>;
 
 /**
@@ -222,6 +226,7 @@ ${statsView(t)}
 ${riskView(t)}
 ${calendarView(t)}
 ${campaignFormView(t)}
+${tasksView(t)}
 <section id="campaign-view" class="view" aria-live="polite" hidden></section>
 </div>
 </div>
@@ -286,14 +291,15 @@ const listKinds = ['queue', 'problems', 'transfers', 'return_visits'] as const;
 const plannerTabs: readonly PlannerTab[] = ['risk', 'calendar', 'new_campaign'];
 
 function tabs(t: ConsoleText): string {
-  // Which tabs a role sees is decided once signed in (consoleSections); the planner's start hidden.
+  // Which tabs a role sees is decided once signed in (consoleSections); the planner's and the
+  // outreach tasks' start hidden.
   const caseLinks = [...listKinds, 'stats' as const].map(
     (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}">${escapeHtml(t.nav[kind])}</a>`,
   );
-  const plannerLinks = plannerTabs.map(
+  const hiddenLinks = [...plannerTabs, 'tasks' as const].map(
     (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${escapeHtml(t.nav[kind])}</a>`,
   );
-  const links = [...caseLinks, ...plannerLinks].join('');
+  const links = [...caseLinks, ...hiddenLinks].join('');
   return `<nav class="tabs" aria-label="${escapeHtml(t.consoleName)}"><div class="tabs-inner">${links}</div></nav>`;
 }
 
@@ -401,6 +407,22 @@ function calendarView(t: ConsoleText): string {
   <p class="muted cal-empty" id="cal-empty" hidden></p>
   <h2 id="campaigns-title">${escapeHtml(p.campaignsHeading)}</h2>
   <div id="campaign-list" class="card table-card"></div>
+</section>`;
+}
+
+function tasksView(t: ConsoleText): string {
+  const k = t.tasks;
+  return `<section id="tasks-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="tasks-title" tabindex="-1">${escapeHtml(k.heading)}</h1>
+    <p class="muted">${escapeHtml(k.intro)}</p>
+  </div>
+  <div class="filters">
+    <button type="button" class="secondary" id="tasks-refresh">${escapeHtml(t.refresh)}</button>
+  </div>
+  <p class="notice" id="tasks-notice" role="status" hidden></p>
+  <p class="alert" id="tasks-alert" role="alert" hidden></p>
+  <div id="tasks-body"></div>
 </section>`;
 }
 
@@ -831,6 +853,9 @@ dl.facts.compact{gap:4px 14px;margin:0 0 12px}
 .inline-field{display:flex;align-items:center;gap:10px;margin:0 0 8px}
 .inline-field label{min-width:8em}
 .inline-field input{width:8em}
+.task{border-top:1px solid #e6e9ed;padding-top:12px;margin-top:12px}
+.task:first-of-type{border-top:0;padding-top:0;margin-top:0}
+.task .case-head h3{margin:0}
 .effect-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.3fr);gap:18px;align-items:start}
 .effect-kpi{margin-top:12px;border-top-color:#c27c0e}
 .effect-kpi.good{border-top-color:#1b6e3a}
@@ -873,7 +898,8 @@ dl.facts dd{margin-bottom:6px}
 /**
  * The app. A hash router (#/queue, #/problems, #/transfers, #/return_visits, #/stats,
  * #/case/<code>; the planner's #/risk, #/calendar/<YYYY-MM>, #/new_campaign/<communityId>,
- * #/campaign/<id> and #/campaign/<id>/edit) so the browser's back button and copied links work;
+ * #/campaign/<id> and #/campaign/<id>/edit; a grid worker's #/tasks) so the browser's back button
+ * and copied links work;
  * which of them a role reaches follows C.sections. The session token lives in
  * sessionStorage so it dies with the tab. Every response is checked for 401 (→ sign-in again);
  * a navigation counter drops answers that arrive after the user moved on.
@@ -884,7 +910,7 @@ const APP = `function (C) {
   var SESSION_KEY = 'civicloop.console.session';
   var LIST_KINDS = ['queue', 'problems', 'transfers', 'return_visits'];
   var PLANNER_TABS = ['risk', 'calendar', 'new_campaign'];
-  var ALL_TABS = LIST_KINDS.concat(['stats'], PLANNER_TABS);
+  var ALL_TABS = LIST_KINDS.concat(['stats'], PLANNER_TABS, ['tasks']);
   var $ = function (id) { return document.getElementById(id); };
   var session = null, catalogLoad = null, chartLoad = null, navSeq = 0;
   var names = { category: {}, community: {}, communityTownship: {}, township: {}, unit: {} };
@@ -1002,6 +1028,8 @@ const APP = `function (C) {
     destroyCharts();
     clear($('list-body'));
     clear($('case-view'));
+    clear($('tasks-body'));
+    tasksData = null;
     list.rows = [];
     list.cursor = null;
     clearPlanner();
@@ -1076,7 +1104,8 @@ const APP = `function (C) {
   // ─── routing ───
   var views = {
     list: $('list-view'), 'case': $('case-view'), stats: $('stats-view'),
-    risk: $('risk-view'), calendar: $('calendar-view'), campaignForm: $('campaign-form-view'), campaign: $('campaign-view')
+    risk: $('risk-view'), calendar: $('calendar-view'), campaignForm: $('campaign-form-view'), campaign: $('campaign-view'),
+    tasks: $('tasks-view')
   };
   function showView(name, tab) {
     Object.keys(views).forEach(function (k) { views[k].hidden = k !== name; });
@@ -1092,16 +1121,17 @@ const APP = `function (C) {
     var parts = h.split('/');
     return { view: parts[0] || 'queue', id: parts[1] ? decodeURIComponent(parts[1]) : '', sub: parts[2] || '' };
   }
-  /** What this role's console shows (C.sections): case tabs, planner tabs, or both. */
+  /** What this role's console shows (C.sections): case tabs, planner tabs, the outreach tasks. */
   function sections() {
     var s = session && session.staff;
-    return (s && C.sections[s.role]) || { cases: true, planner: 'none' };
+    return (s && C.sections[s.role]) || { cases: true, planner: 'none', tasks: false };
   }
   function mayPlan() { return sections().planner === 'plan'; }
   function applySections() {
     var s = sections();
     LIST_KINDS.concat(['stats']).forEach(function (k) { $('tab-' + k).hidden = !s.cases; });
     PLANNER_TABS.forEach(function (k) { $('tab-' + k).hidden = s.planner === 'none' || (k === 'new_campaign' && s.planner !== 'plan'); });
+    $('tab-tasks').hidden = !s.tasks;
   }
   /** The language switch keeps the view: same hash, other language. */
   function updateLanguageSwitch() {
@@ -1117,6 +1147,7 @@ const APP = `function (C) {
       if (r.view === 'campaign' && r.id) { if (r.sub === 'edit' && s.planner === 'plan') showCampaignEdit(r.id); else showCampaign(r.id); return; }
       if (r.view === 'new_campaign' && s.planner === 'plan') { showCampaignForm(r.id); return; }
     }
+    if (s.tasks && r.view === 'tasks') { showTasks(); return; }
     if (!s.cases) {
       // Outreach staff have no case lists: their console opens on the planner.
       history.replaceState(null, '', location.pathname + location.search + '#/risk');
@@ -2598,18 +2629,30 @@ const APP = `function (C) {
     })));
     card.appendChild(el('div', { className: 'table-scroll' }, [table]));
     if (!sms && mayPlan()) {
-      runs.filter(function (run) { return run.status === 'awaiting_attendance'; }).forEach(function (run) { card.appendChild(attendanceForm(c, run)); });
+      runs.filter(function (run) { return run.status === 'awaiting_attendance'; }).forEach(function (run) {
+        card.appendChild(attendanceForm({
+          id: 'attendance-' + run.runId, campaignId: c.campaignId, run: run, communityIds: run.communityIds,
+          hint: P.attendanceHint, invalid: P.attendanceError, forbidden: P.forbidden,
+          saved: function (d) { renderCampaign(d, { ok: P.attendanceSaved }); },
+          stale: function () { showCampaign(c.campaignId, { error: P.notAllowed }); }
+        }));
+      });
     }
     return card;
   }
-  function attendanceForm(c, run) {
-    var form = el('form', { className: 'action-form attendance', id: 'attendance-' + run.runId, 'data-run': run.runId, novalidate: true }, [
+  /**
+   * A run's attendance form: a whole number per community (o.communityIds), posted to the run's
+   * attendance route; o.saved gets the answer, o.stale is called when the run moved on meanwhile.
+   */
+  function attendanceForm(o) {
+    var run = o.run;
+    var form = el('form', { className: 'action-form attendance', id: o.id, 'data-campaign': o.campaignId, 'data-run': run.runId, novalidate: true }, [
       el('h3', { text: fill(P.attendanceHeading, { when: when(run.occurrenceAt) }) })
     ]);
     if (Date.parse(run.occurrenceAt) > Date.now()) { form.appendChild(el('p', { className: 'hint', text: P.attendanceLater })); return form; }
-    form.appendChild(el('p', { className: 'hint', text: P.attendanceHint }));
-    var inputs = run.communityIds.map(function (id, i) {
-      var inputId = 'attendance-' + run.runId + '-' + i;
+    form.appendChild(el('p', { className: 'hint', text: o.hint }));
+    var inputs = o.communityIds.map(function (id, i) {
+      var inputId = o.id + '-' + i;
       var input = el('input', {
         id: inputId, name: id, type: 'number', min: 0, max: 100000, step: 1, inputmode: 'numeric',
         value: run.attendance && run.attendance[id] !== undefined ? String(run.attendance[id]) : undefined
@@ -2617,8 +2660,8 @@ const APP = `function (C) {
       form.appendChild(el('div', { className: 'inline-field' }, [el('label', { 'for': inputId, text: communityName(id) }), input, el('span', { className: 'muted', text: P.peopleUnit })]));
       return input;
     });
-    var error = el('p', { className: 'alert', id: 'attendance-error', role: 'alert', hidden: true });
-    var submit = el('button', { type: 'submit', className: 'primary', id: 'attendance-submit', text: P.recordAttendance });
+    var error = el('p', { className: 'alert', id: o.id + '-error', role: 'alert', hidden: true });
+    var submit = el('button', { type: 'submit', className: 'primary', id: o.id + '-submit', text: P.recordAttendance });
     form.appendChild(error);
     form.appendChild(el('div', { className: 'form-buttons' }, [submit]));
     form.addEventListener('submit', async function (e) {
@@ -2631,14 +2674,14 @@ const APP = `function (C) {
         if (!/^[0-9]+$/.test(raw) || Number(raw) > 100000) bad = true;
         counts[input.name] = Number(raw);
       });
-      if (bad || !Object.keys(counts).length) { show(error, P.attendanceError, 'alert'); return; }
+      if (bad || !Object.keys(counts).length) { show(error, o.invalid, 'alert'); return; }
       submit.disabled = true;
       submit.textContent = T.sending;
       try {
-        var r = await api('POST', '/api/campaigns/' + encodeURIComponent(c.campaignId) + '/runs/' + encodeURIComponent(run.runId) + '/attendance', { counts: counts });
-        if (r.status === 200 && r.data && r.data.campaign) { renderCampaign(r.data, { ok: P.attendanceSaved }); return; }
-        if (r.status === 409 || r.status === 404) { showCampaign(c.campaignId, { error: P.notAllowed }); return; }
-        show(error, r.status === 400 ? P.attendanceError : r.status === 403 ? P.forbidden : T.serverError, 'alert');
+        var r = await api('POST', '/api/campaigns/' + encodeURIComponent(o.campaignId) + '/runs/' + encodeURIComponent(run.runId) + '/attendance', { counts: counts });
+        if (r.status === 200 && r.data) { o.saved(r.data, counts); return; }
+        if (r.status === 409 || r.status === 404) { o.stale(); return; }
+        show(error, r.status === 400 ? o.invalid : r.status === 403 ? o.forbidden : T.serverError, 'alert');
       } catch (err) {
         failed(err, error);
       } finally {
@@ -2647,6 +2690,115 @@ const APP = `function (C) {
       }
     });
     return form;
+  }
+
+  // ─── outreach tasks (a grid worker's lectures and screenings) ───
+  var K = T.tasks, tasksBody = $('tasks-body'), tasksAlert = $('tasks-alert'), tasksNotice = $('tasks-notice'), tasksData = null;
+  $('tasks-refresh').addEventListener('click', function () { showTasks(); });
+  async function showTasks(notice) {
+    var seq = ++navSeq;
+    showView('tasks', 'tasks');
+    document.title = K.heading + ' · ' + T.pageTitle;
+    show(tasksAlert, notice && notice.error ? notice.error : '', 'alert');
+    show(tasksNotice, '');
+    if (!notice) { clear(tasksBody); tasksBody.appendChild(el('p', { className: 'empty', text: T.loading })); }
+    try {
+      var r = await api('GET', '/api/outreach/tasks');
+      if (seq !== navSeq) return;
+      if (r.status !== 200 || !r.data || !r.data.tasks) {
+        clear(tasksBody);
+        show(tasksAlert, r.status === 403 ? K.forbidden : T.loadFailed, 'alert');
+        return;
+      }
+      renderTasks(r.data);
+    } catch (e) {
+      if (seq !== navSeq) return;
+      clear(tasksBody);
+      failed(e, tasksAlert);
+    }
+  }
+  function byAt(a, b) { return a.at < b.at ? -1 : a.at > b.at ? 1 : 0; }
+  function taskCard(id, heading, content, empty) {
+    return el('section', { className: 'card', id: id, 'aria-labelledby': id + '-title' }, [
+      el('h2', { id: id + '-title', text: heading }),
+      content || el('p', { className: 'muted', id: id + '-empty', text: empty })
+    ]);
+  }
+  function taskTable(id, cols, rows, cell) {
+    if (!rows.length) return null;
+    return el('div', { className: 'table-scroll' }, [el('table', { className: 'cases', id: id }, [
+      el('thead', null, [el('tr', null, cols.map(function (col) { return el('th', { scope: 'col', text: K.columns[col] }); }))]),
+      el('tbody', null, rows.map(function (x) {
+        return el('tr', { 'data-campaign': x.task.campaignId, 'data-at': x.at }, cols.map(function (col) {
+          var td = el('td', { 'data-label': K.columns[col] });
+          var content = cell(col, x);
+          if (typeof content === 'string') td.textContent = content; else td.appendChild(content);
+          return td;
+        }));
+      }))
+    ])]);
+  }
+  function taskCell(col, x) {
+    var task = x.task;
+    if (col === 'when') return el('time', { datetime: x.at, text: withWeekday(x.at) });
+    if (col === 'kind') return P.kinds[task.kind] || task.kind;
+    if (col === 'title') return task.title;
+    if (col === 'venue') return task.venue;
+    if (col === 'duration') return fill(P.durationValue, { n: task.durationMinutes });
+    if (col === 'assignee') return (P.assigneeRoles[task.assignee.role] || task.assignee.role) + ' ' + task.assignee.name;
+    if (col === 'attendance') return el('span', { 'data-attendance': '', text: attendanceText(x.run) });
+    // A run whose figure here is in but another community's is not: nothing left to do here.
+    var othersPending = x.run.status === 'awaiting_attendance' && !x.run.awaitingAttendance.length;
+    return el('span', { className: 'badge rs-' + (othersPending ? 'completed' : x.run.status), 'data-status': x.run.status, text: othersPending ? K.othersPending : P.runStatuses[x.run.status] || x.run.status });
+  }
+  function renderTasks(data, notice) {
+    tasksData = data;
+    clear(tasksBody);
+    show(tasksNotice, notice && notice.ok ? notice.ok : '', 'notice');
+    var awaiting = [], upcoming = [], recorded = [];
+    data.tasks.forEach(function (task) {
+      task.upcoming.forEach(function (at) { upcoming.push({ task: task, at: at }); });
+      task.runs.forEach(function (run) {
+        var x = { task: task, run: run, at: run.occurrenceAt };
+        if (run.awaitingAttendance.length) awaiting.push(x);
+        else if (Object.keys(run.attendance).length) recorded.push(x);
+      });
+    });
+    awaiting.sort(byAt);
+    upcoming.sort(byAt);
+    recorded.sort(function (a, b) { return byAt(b, a); });
+    tasksBody.appendChild(taskCard('tasks-awaiting', K.awaitingHeading, awaiting.length ? el('div', null, awaiting.map(awaitingTask)) : null, K.noAwaiting));
+    tasksBody.appendChild(taskCard('tasks-upcoming', K.upcomingHeading,
+      taskTable('tasks-upcoming-table', ['when', 'kind', 'title', 'venue', 'duration', 'assignee'], upcoming, taskCell), K.noUpcoming));
+    tasksBody.appendChild(taskCard('tasks-recorded', K.recordedHeading,
+      taskTable('tasks-recorded-table', ['when', 'kind', 'title', 'attendance', 'status'], recorded, taskCell), K.noRecorded));
+    focusHeading('tasks-title');
+  }
+  function awaitingTask(x) {
+    var task = x.task, run = x.run;
+    var dl = el('dl', { className: 'facts compact' });
+    fact(dl, K.columns.when, timeEl(run.occurrenceAt));
+    fact(dl, K.columns.venue, task.venue);
+    fact(dl, K.columns.duration, fill(P.durationValue, { n: task.durationMinutes }));
+    fact(dl, K.columns.assignee, taskCell('assignee', x));
+    return el('article', { className: 'task', 'data-campaign': task.campaignId, 'data-run': run.runId }, [
+      el('div', { className: 'case-head' }, [
+        el('h3', { text: task.title }),
+        el('span', { className: 'badge plain', text: P.kinds[task.kind] || task.kind }),
+        taskCell('status', x)
+      ]),
+      dl,
+      attendanceForm({
+        id: 'task-attendance-' + task.campaignId + '-' + run.runId, campaignId: task.campaignId, run: run,
+        communityIds: run.awaitingAttendance, hint: K.attendanceHint, invalid: K.attendanceError, forbidden: K.forbidden,
+        saved: function (updated, counts) {
+          var tasks = tasksData.tasks.map(function (t) { return t.campaignId === updated.campaignId ? updated : t; });
+          var n = sum(Object.keys(counts).map(function (id) { return counts[id]; }));
+          renderTasks(Object.assign({}, tasksData, { tasks: tasks }), { ok: fill(K.saved, { n: number(n) }) });
+        },
+        stale: function () { showTasks({ error: P.notAllowed }); }
+      })
+    ]);
   }
 
   // ─── a completed campaign's effect ───

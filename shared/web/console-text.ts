@@ -24,6 +24,16 @@ export type ActionField = 'note' | 'unitId' | 'into' | 'outcome';
 
 /** The campaign planner's tabs (the case tabs are the lists and the statistics). */
 export type PlannerTab = 'risk' | 'calendar' | 'new_campaign';
+/** The columns of the outreach tasks' tables (a grid worker's lectures and screenings). */
+export type TaskColumn =
+  | 'when'
+  | 'kind'
+  | 'title'
+  | 'venue'
+  | 'duration'
+  | 'assignee'
+  | 'attendance'
+  | 'status';
 
 /** Fields of the campaign form; server issues on their paths are shown next to them. */
 export type CampaignField =
@@ -107,6 +117,7 @@ const zh = {
     risk: '风险排名',
     calendar: '活动日历',
     new_campaign: '新建活动',
+    tasks: '宣传任务',
   },
   listIntro: {
     queue: '交给您或本单位办理、核查的案件。超期的用红色标出。',
@@ -544,6 +555,33 @@ const zh = {
     effectChartHint: '空心点是活动前的周，实心点是活动后的周。',
   },
 
+  tasks: {
+    heading: '宣传任务',
+    intro:
+      '在本社区（村）开展的以案说法讲座和反诈短视频放映：60 天内的安排，以及活动结束后要登记的到场人数。负责人前一天 10:00 会收到短信提醒。',
+    awaitingHeading: '待登记到场人数',
+    noAwaiting: '没有待登记到场人数的活动。',
+    upcomingHeading: '近期活动（60 天内）',
+    noUpcoming: '60 天内本社区（村）没有安排讲座或放映。',
+    recordedHeading: '已登记的活动',
+    noRecorded: '还没有登记过到场人数。',
+    columns: {
+      when: '时间',
+      kind: '方式',
+      title: '活动名称',
+      venue: '地点',
+      duration: '时长',
+      assignee: '负责人',
+      attendance: '到场人数',
+      status: '状态',
+    } satisfies Record<TaskColumn, string>,
+    attendanceHint: '填写本社区（村）到场的人数。',
+    attendanceError: '请填写 0 到 100000 的整数。',
+    saved: '到场人数已登记：{n} 人。',
+    othersPending: '其他社区（村）待登记',
+    forbidden: '这个账号只能查看和登记本社区（村）的宣传任务。',
+  },
+
   stages: {
     received: '已接收',
     registered: '已立案',
@@ -603,6 +641,7 @@ const en: ConsoleText = {
     risk: 'Risk ranking',
     calendar: 'Calendar',
     new_campaign: 'New campaign',
+    tasks: 'Outreach tasks',
   },
   listIntro: {
     queue: 'Cases you or your unit handle or verify. Overdue ones are marked in red.',
@@ -1048,6 +1087,33 @@ const en: ConsoleText = {
     rateUnit: 'Reports per 1,000 households per week',
     weekOf: 'Week of {date}',
     effectChartHint: 'Hollow points are the weeks before the campaign, filled ones the weeks after.',
+  },
+
+  tasks: {
+    heading: 'Outreach tasks',
+    intro:
+      'Case-based lectures and anti-fraud video screenings in your community: what is planned in the next 60 days, and the attendance to record once an event is over. The assignee gets a reminder SMS at 10:00 the day before.',
+    awaitingHeading: 'Attendance to record',
+    noAwaiting: 'No event is waiting for its attendance.',
+    upcomingHeading: 'Coming events (next 60 days)',
+    noUpcoming: 'No lecture or screening is planned in your community in the next 60 days.',
+    recordedHeading: 'Attendance recorded',
+    noRecorded: 'No attendance recorded yet.',
+    columns: {
+      when: 'When',
+      kind: 'Kind',
+      title: 'Title',
+      venue: 'Venue',
+      duration: 'Duration',
+      assignee: 'Assignee',
+      attendance: 'Attendance',
+      status: 'Status',
+    },
+    attendanceHint: 'How many people from your community came.',
+    attendanceError: 'Give a whole number from 0 to 100,000.',
+    saved: 'The attendance is recorded: {n} people.',
+    othersPending: 'Other communities to record',
+    forbidden: 'This account can only see and record the outreach tasks of its own community.',
   },
 
   stages: {

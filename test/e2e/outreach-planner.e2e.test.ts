@@ -5,11 +5,12 @@
  * message and its cost (and refused where the domain refuses it, next to the field), scheduled onto
  * the calendar and cancelled from its page; a lecture's attendance is recorded and its effect drawn.
  * Who sees the planner follows the role: the county supervisor beside the case tabs, an admin
- * read-only, a case handler not at all.
+ * read-only, a case handler not at all. A grid worker has the outreach tasks beside their case
+ * lists: the lectures in their community, and the attendance there recorded inline.
  *
- * Fraud reports and one past lecture are written straight into the runtime's tables (the fraud
- * ledger and the campaign store the API reads), so the ranking and the effect have history
- * without waiting days for it.
+ * Fraud reports and past lectures are written straight into the runtime's tables (the fraud
+ * ledger and the campaign store the API reads), so the ranking, the effect and the tasks have
+ * history without waiting days for it.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,44 @@ async function fraudReports(communityId: string, day: string, count: number): Pr
 }
 
 const today = (): string => shanghaiDay(new Date());
+
+type LecturePlan = Pick<Campaign, 'campaignId' | 'title' | 'communityIds' | 'firstRunAt' | 'recurrence'> & {
+  channel: Extract<Campaign['channel'], { kind: 'lecture' }>;
+};
+
+/**
+ * A lecture held at its first run, as the scheduler leaves it: running, and its run awaiting
+ * attendance since the reminder the day before. Written straight into the campaign store.
+ */
+async function seedHeldLecture(plan: LecturePlan): Promise<{ campaign: Campaign; run: CampaignRun }> {
+  const occurrence = fromShanghaiLocal(plan.firstRunAt);
+  const reminded = new Date(occurrence.getTime() - 29 * 3_600_000).toISOString();
+  const campaign: Campaign = {
+    ...plan,
+    status: 'running',
+    version: 3,
+    createdBy: { userId: '3f0c6a52-8d0e-4c57-9a43-6b1de2f4c901', name: '反诈宣传民警' },
+    createdAt: new Date(occurrence.getTime() - 7 * 86_400_000).toISOString(),
+    updatedAt: occurrence.toISOString(),
+    lastRunAt: occurrence.toISOString(),
+  };
+  const run: CampaignRun = {
+    campaignId: plan.campaignId,
+    runId: runIdOf(occurrence),
+    occurrenceAt: occurrence.toISOString(),
+    campaignVersion: 2,
+    title: plan.title,
+    communityIds: plan.communityIds,
+    channel: plan.channel,
+    status: 'awaiting_attendance',
+    createdAt: reminded,
+    counts: emptyCounts(),
+    reminder: { sentAt: reminded, to: 'assignee' },
+  };
+  expect(await started().store.create(campaign)).toBe(true);
+  expect(await started().store.createRun(run)).toBe(true);
+  return { campaign, run };
+}
 
 describe('the campaign planner in the staff console', () => {
   beforeAll(async () => {
@@ -371,49 +410,24 @@ describe('the campaign planner in the staff console', () => {
   }, 90_000);
 
   it('records a lecture’s attendance and then shows its effect against the comparison communities', async () => {
-    const { store } = started();
     const community = 'chengnan-yingxun';
     const runDay = addDays(today(), -14);
-    const occurrence = fromShanghaiLocal(`${runDay}T15:00`);
     // Four reports in the four weeks before the lecture, none since.
     await fraudReports(community, addDays(runDay, -20), 2);
     await fraudReports(community, addDays(runDay, -9), 2);
-    const channel = {
-      kind: 'lecture' as const,
-      venue: '迎薰社区文化活动室',
-      durationMinutes: 90,
-      assignee: { role: 'police_officer' as const, name: '王警官', phone: '+8613800001111' },
-    };
-    const created = new Date(occurrence.getTime() - 7 * 86_400_000).toISOString();
-    const campaign: Campaign = {
+    const { campaign, run } = await seedHeldLecture({
       campaignId: 'e2e-lecture-yingxun',
       title: '迎薰社区以案说法',
       communityIds: [community],
       firstRunAt: `${runDay}T15:00`,
       recurrence: { frequency: 'once' },
-      channel,
-      status: 'running',
-      version: 3,
-      createdBy: { userId: '3f0c6a52-8d0e-4c57-9a43-6b1de2f4c901', name: '反诈宣传民警' },
-      createdAt: created,
-      updatedAt: occurrence.toISOString(),
-      lastRunAt: occurrence.toISOString(),
-    };
-    const run: CampaignRun = {
-      campaignId: campaign.campaignId,
-      runId: runIdOf(occurrence),
-      occurrenceAt: occurrence.toISOString(),
-      campaignVersion: 2,
-      title: campaign.title,
-      communityIds: [community],
-      channel,
-      status: 'awaiting_attendance',
-      createdAt: occurrence.toISOString(),
-      counts: emptyCounts(),
-      reminder: { sentAt: new Date(occurrence.getTime() - 29 * 3_600_000).toISOString(), to: 'assignee' },
-    };
-    expect(await store.create(campaign)).toBe(true);
-    expect(await store.createRun(run)).toBe(true);
+      channel: {
+        kind: 'lecture',
+        venue: '迎薰社区文化活动室',
+        durationMinutes: 90,
+        assignee: { role: 'police_officer', name: '王警官', phone: '+8613800001111' },
+      },
+    });
 
     const page = await newPage();
     await signIn(page, 'outreach.police', `/console#/campaign/${campaign.campaignId}`);
@@ -635,5 +649,113 @@ describe('the campaign planner in the staff console', () => {
     const asked = requestsOf.get(handler) ?? [];
     expect(asked.some((url) => url.includes('/api/cases?'))).toBe(true);
     expect(asked.filter((url) => /\/api\/(outreach|campaign)/.test(url))).toEqual([]);
+  }, 90_000);
+
+  it('gives a grid worker an outreach tasks tab beside their case lists: their community’s coming lectures and the attendance of one held, recorded inline', async () => {
+    const { store } = started();
+    const own = 'chengdong-kangning';
+    const yesterday = addDays(today(), -1);
+    // A weekly series in Kangning and Taihe: held yesterday (awaiting attendance), two to come.
+    const { campaign, run } = await seedHeldLecture({
+      campaignId: 'e2e-lecture-kangning',
+      title: '康宁太和以案说法',
+      communityIds: [own, 'chengdong-taihe'],
+      firstRunAt: `${yesterday}T15:00`,
+      recurrence: { frequency: 'weekly', interval: 1, count: 3 },
+      channel: {
+        kind: 'lecture',
+        venue: '康宁社区活动室',
+        durationMinutes: 60,
+        assignee: { role: 'police_officer', name: '李警官', phone: '+8613800002468' },
+      },
+    });
+    // Another community's coming lecture, which is not Kangning's grid worker's business.
+    const { lastRunAt: _held, ...series } = campaign;
+    const elsewhere: Campaign = {
+      ...series,
+      campaignId: 'e2e-lecture-gucheng',
+      title: '古城社区以案说法',
+      communityIds: ['chengxi-gucheng'],
+      firstRunAt: `${addDays(today(), 3)}T15:00`,
+      recurrence: { frequency: 'once' },
+      status: 'scheduled',
+      version: 2,
+    };
+    expect(await store.create(elsewhere)).toBe(true);
+
+    const page = await newPage();
+    await signIn(page, 'grid.kangning');
+    // They still start at their case queue; the tasks are one tab more.
+    await page.locator('#list-view').waitFor({ state: 'visible' });
+    expect(await visibleTabs(page)).toEqual([
+      'queue',
+      'problems',
+      'transfers',
+      'return_visits',
+      'stats',
+      'tasks',
+    ]);
+    expect(await page.textContent('#tab-tasks')).toBe(t.nav.tasks);
+    await page.click('#tab-tasks');
+    await page.locator('#tasks-view').waitFor({ state: 'visible' });
+    expect(new URL(page.url()).hash).toBe('#/tasks');
+    expect(await page.getAttribute('#tab-tasks', 'aria-current')).toBe('page');
+
+    const task = page.locator(`#tasks-awaiting article.task[data-campaign="${campaign.campaignId}"]`);
+    await task.waitFor({ state: 'visible' });
+    expect(await task.getAttribute('data-run')).toBe(run.runId);
+    expect(await task.locator('h3').first().textContent()).toBe(campaign.title);
+    expect(await task.textContent()).toContain('康宁社区活动室');
+    expect(await task.textContent()).toContain('李警官');
+    // The coming two of the series, in Kangning only; nothing of Gucheng's; no assignee phone anywhere.
+    const coming = await page.$$eval(
+      `#tasks-upcoming-table tr[data-campaign="${campaign.campaignId}"]`,
+      (trs) => trs.map((tr) => tr.getAttribute('data-at')),
+    );
+    expect(coming).toEqual(
+      [7, 14].map((n) => fromShanghaiLocal(`${addDays(yesterday, n)}T15:00`).toISOString()),
+    );
+    expect(await page.locator(`[data-campaign="${elsewhere.campaignId}"]`).count()).toBe(0);
+    expect(await page.textContent('#tasks-view')).not.toMatch(/2468/);
+    // One field: their own community.
+    const form = task.locator('form');
+    expect(await form.locator('input').count()).toBe(1);
+    expect(await form.locator('input').getAttribute('name')).toBe(own);
+    expect(await form.locator('input').getAttribute('min')).toBe('0');
+    await page.screenshot({ path: '/tmp/grid-tasks.png', fullPage: true });
+
+    await form.locator('input').fill('-3');
+    await form.locator('button[type=submit]').click();
+    expect(await form.locator('.alert').textContent()).toBe(t.tasks.attendanceError);
+    await form.locator('input').fill('42');
+    await form.locator('button[type=submit]').click();
+    await page.locator('#tasks-notice').waitFor({ state: 'visible' });
+    expect(await page.textContent('#tasks-notice')).toBe(fill(t.tasks.saved, { n: 42 }));
+    expect(await page.textContent('#tasks-awaiting-empty')).toBe(t.tasks.noAwaiting);
+    const recorded = page.locator(`#tasks-recorded-table tr[data-campaign="${campaign.campaignId}"]`);
+    expect(await recorded.locator('[data-attendance]').textContent()).toBe(
+      fill(p.attendanceTotal, { n: 42 }),
+    );
+    // Taihe's figure is still to come, so the run waits on, but not for them.
+    expect(await recorded.locator('.badge').textContent()).toBe(t.tasks.othersPending);
+    expect(await recorded.locator('.badge').getAttribute('data-status')).toBe('awaiting_attendance');
+    await page.screenshot({ path: '/tmp/grid-tasks-recorded.png', fullPage: true });
+
+    const stored = await store.getRun(campaign.campaignId, run.runId);
+    expect(stored).toMatchObject({ status: 'awaiting_attendance', attendance: { [own]: 42 } });
+    // Their console asked for its tasks and posted the attendance, and nothing of the planner's.
+    const asked = (requestsOf.get(page) ?? []).filter((url) => /\/api\/(outreach|campaign)/.test(url));
+    expect(asked.map((url) => new URL(url).pathname)).toEqual([
+      '/api/outreach/tasks',
+      `/api/campaigns/${campaign.campaignId}/runs/${run.runId}/attendance`,
+    ]);
+    // Another community's figure is not theirs to give, whatever the page would send.
+    const other = await staffApi(
+      'grid.kangning',
+      'POST',
+      `/api/campaigns/${campaign.campaignId}/runs/${run.runId}/attendance`,
+      { counts: { 'chengdong-taihe': 10 } },
+    );
+    expect(other.status).toBe(403);
   }, 90_000);
 });

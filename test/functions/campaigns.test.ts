@@ -1,7 +1,7 @@
 /**
  * The campaign planner's HTTP edge, fed the sample API Gateway events: 201 with a location for
- * outreach staff, 403 for a handler, 400 naming the fields, and a DynamoDB outage as a 503 that
- * says nothing about the inside.
+ * outreach staff, 403 for a handler, 400 naming the fields, a grid worker's outreach tasks (and a
+ * handler's 403 for them), and a DynamoDB outage as a 503 that says nothing about the inside.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,7 +19,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import type { CampaignApiDeps } from '../../shared/services/manage-campaigns.ts';
+import { type CampaignApiDeps, createCampaign } from '../../shared/services/manage-campaigns.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
@@ -59,6 +59,23 @@ const View = z.object({
 });
 const bodyOf = (response: { body?: string }): unknown => JSON.parse(response.body ?? 'null');
 
+/** The risk event's request, as GET /api/outreach/tasks by someone with these claims. */
+function tasksEvent(claims: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const path = '/api/outreach/tasks';
+  const { requestContext } = riskEvent;
+  return {
+    ...riskEvent,
+    routeKey: `GET ${path}`,
+    rawPath: path,
+    requestContext: {
+      ...requestContext,
+      routeKey: `GET ${path}`,
+      http: { ...requestContext.http, path },
+      authorizer: { ...requestContext.authorizer, jwt: { ...requestContext.authorizer.jwt, claims } },
+    },
+  };
+}
+
 describe('the campaigns function', () => {
   it('creates and schedules a campaign for outreach staff: 201, its location, next runs and cost', async () => {
     const response = await invoke(createEvent);
@@ -91,6 +108,57 @@ describe('the campaigns function', () => {
       .parse(bodyOf(response));
     expect(ranking.windowDays).toBe(90);
     expect(ranking.communities).toHaveLength(demoOrganisation.communities.length);
+  });
+
+  it('lists a grid worker’s outreach tasks without the assignee’s phone, and answers 403 to a case handler', async () => {
+    await createCampaign(
+      { role: 'outreach_staff', userId: 'u-outreach', name: '反诈宣传民警' },
+      {
+        title: '康宁社区以案说法',
+        communityIds: ['chengdong-kangning'],
+        firstRunAt: '2026-12-10T15:00',
+        channel: {
+          kind: 'lecture',
+          venue: '康宁社区活动室',
+          assignee: { role: 'police_officer', name: '王警官', phone: '13800001111' },
+        },
+        schedule: true,
+      },
+      { ...deps, newId: () => 'cmp-lecture0001' },
+    );
+    const response = await invoke(
+      tasksEvent({
+        sub: '7a7c15dd-1a06-4a48-a04b-2711f5a6c665',
+        'custom:role': 'grid_worker',
+        'custom:communityId': 'chengdong-kangning',
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    const tasks = z
+      .object({
+        communityId: z.string(),
+        tasks: z.array(
+          z.object({ campaignId: z.string(), assignee: z.object({}).loose(), upcoming: z.array(z.string()) }),
+        ),
+      })
+      .parse(bodyOf(response));
+    expect(tasks).toMatchObject({
+      communityId: 'chengdong-kangning',
+      tasks: [
+        {
+          campaignId: 'cmp-lecture0001',
+          assignee: { role: 'police_officer', name: '王警官' },
+          upcoming: ['2026-12-10T07:00:00.000Z'],
+        },
+      ],
+    });
+    expect(response.body).not.toContain('00001111');
+
+    const refused = await invoke(
+      tasksEvent({ sub: 'be82ee10', 'custom:role': 'unit_handler', 'custom:unitId': 'psb-antifraud' }),
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(ErrorBody.parse(bodyOf(refused)).error.code).toBe('forbidden');
   });
 
   it('turns a DynamoDB outage into a 503 that leaks nothing', async () => {

@@ -1,10 +1,12 @@
 /**
  * The campaign planner's use cases on dynalite: who may plan, preview before scheduling, the
  * lifecycle through the API (draft → scheduled → running → completed, or cancelled), edits that
- * only reach runs not yet started, concurrent edits, attendance, and the calendar.
+ * only reach runs not yet started, concurrent edits, attendance, and the calendar; and the
+ * outreach tasks a grid worker sees and records attendance for, in their own community only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import type { CampaignPlan } from '../../shared/domain/outreach/campaign.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { ForbiddenError, ValidationError, VersionConflictError } from '../../shared/errors.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
@@ -15,6 +17,8 @@ import {
   fraudRiskRanking,
   getCampaign,
   listCampaigns,
+  listOutreachTasks,
+  type OutreachTask,
   previewCampaign,
   recordAttendance,
   updateCampaign,
@@ -48,6 +52,22 @@ const officer: Staff = { role: 'outreach_staff', userId: 'u-1', name: '反诈宣
 const supervisor: Staff = { role: 'county_supervisor', userId: 'u-2', name: '督办员' };
 const admin: Staff = { role: 'admin', userId: 'u-3', name: '管理员' };
 const handler: Staff = { role: 'unit_handler', userId: 'u-4', name: '办理员', unitId: 'psb-antifraud' };
+const dispatcher: Staff = {
+  role: 'centre_dispatcher',
+  userId: 'u-5',
+  name: '调度员',
+  unitId: 'centre-chengxi',
+  townshipId: 'chengxi',
+};
+const GUCHENG = 'chengxi-gucheng';
+const DONGYING = 'duancun-dongying';
+const gridGucheng: Staff = { role: 'grid_worker', userId: 'u-6', name: '古城网格员', communityId: GUCHENG };
+const gridTaihe: Staff = {
+  role: 'grid_worker',
+  userId: 'u-7',
+  name: '太和网格员',
+  communityId: 'chengdong-taihe',
+};
 
 describe('who may plan', () => {
   it('lets outreach staff and the county supervisor create campaigns', async () => {
@@ -239,7 +259,7 @@ describe('the campaign lifecycle through the planner', () => {
       status: 'completed',
       attendance: { 'chengdong-kangning': 40, 'chengdong-taihe': 25 },
     });
-    expect(done.campaign.status).toBe('completed');
+    expect('campaign' in done && done.campaign.status).toBe('completed');
   });
 
   it('shows scheduled occurrences on the calendar, not drafts or cancelled ones', async () => {
@@ -262,5 +282,162 @@ describe('the campaign lifecycle through the planner', () => {
       [shown.campaign.campaignId, '2027-03-02T02:00:00.000Z'],
       [shown.campaign.campaignId, '2027-03-09T02:00:00.000Z'],
     ]);
+  });
+});
+
+describe('outreach tasks', () => {
+  const phone = '13700005678';
+  const lecture = (overrides: Partial<CampaignPlan> = {}) => ({
+    ...smsPlan({
+      title: '古城东营以案说法',
+      communityIds: [GUCHENG, DONGYING],
+      firstRunAt: '2027-06-03T19:30',
+      recurrence: { frequency: 'weekly', interval: 1, count: 3 },
+      channel: {
+        kind: 'lecture',
+        venue: '古城社区活动室',
+        durationMinutes: 90,
+        assignee: { role: 'police_officer', name: '王警官', phone },
+      },
+      ...overrides,
+    }),
+    schedule: true,
+  });
+  let lectureId = '';
+  let screeningId = '';
+
+  beforeAll(async () => {
+    world.clock.set('2027-06-01T09:00');
+    lectureId = (await createCampaign(officer, lecture(), deps)).campaign.campaignId;
+    // A screening in Dongying only, and what is no task: a draft, a cancelled lecture, an SMS.
+    screeningId = (
+      await createCampaign(
+        officer,
+        lecture({
+          title: '东营反诈短视频',
+          communityIds: [DONGYING],
+          firstRunAt: '2027-06-05T19:00',
+          recurrence: { frequency: 'once' },
+          channel: {
+            kind: 'video',
+            venue: '东营村广场',
+            durationMinutes: 30,
+            assignee: { role: 'grid_worker', name: '东营网格员', phone: '13911112222' },
+          },
+        }),
+        deps,
+      )
+    ).campaign.campaignId;
+    await createCampaign(officer, { ...lecture({ title: '草稿讲座' }), schedule: false }, deps);
+    const cancelled = await createCampaign(officer, lecture({ title: '取消的讲座' }), deps);
+    await actOnCampaign(
+      officer,
+      cancelled.campaign.campaignId,
+      { action: 'cancel', expectedVersion: 2 },
+      deps,
+    );
+    await createCampaign(
+      officer,
+      { ...smsPlan({ communityIds: [GUCHENG], firstRunAt: '2027-06-04T10:00' }), schedule: true },
+      deps,
+    );
+  });
+
+  it('shows a grid worker the lectures and screenings of their community only, without the assignee’s phone', async () => {
+    const answer = await listOutreachTasks(gridGucheng, {}, deps);
+    expect(answer.communityId).toBe(GUCHENG);
+    expect(answer.tasks.map((t) => t.campaignId)).toEqual([lectureId]);
+    expect(answer.tasks[0]).toEqual({
+      campaignId: lectureId,
+      title: '古城东营以案说法',
+      kind: 'lecture',
+      status: 'scheduled',
+      communityIds: [GUCHENG],
+      venue: '古城社区活动室',
+      durationMinutes: 90,
+      assignee: { role: 'police_officer', name: '王警官' },
+      upcoming: ['2027-06-03T11:30:00.000Z', '2027-06-10T11:30:00.000Z', '2027-06-17T11:30:00.000Z'],
+      runs: [],
+    });
+    expect(JSON.stringify(answer)).not.toContain(phone.slice(-8));
+    // Their own community by name is fine; another community's is not theirs to ask for.
+    expect((await listOutreachTasks(gridGucheng, { communityId: GUCHENG }, deps)).tasks).toHaveLength(1);
+    await expect(listOutreachTasks(gridGucheng, { communityId: DONGYING }, deps)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it('shows outreach staff and the supervisor every community, or the one asked for', async () => {
+    const dongying = await listOutreachTasks(officer, { communityId: DONGYING }, deps);
+    expect(dongying.tasks.map((t) => t.campaignId).sort()).toEqual([lectureId, screeningId].sort());
+    expect(dongying.tasks.every((t) => t.communityIds.join() === DONGYING)).toBe(true);
+    const all = await listOutreachTasks(supervisor, undefined, deps);
+    expect(all.communityId).toBeUndefined();
+    expect(all.tasks.find((t) => t.campaignId === lectureId)?.communityIds).toEqual([GUCHENG, DONGYING]);
+    await expect(listOutreachTasks(officer, { communityId: 'nowhere' }, deps)).rejects.toMatchObject({
+      issues: [{ path: 'communityId', message: 'no community nowhere' }],
+    });
+  });
+
+  it('answers 403 to case handlers, dispatchers and admins', async () => {
+    for (const staff of [handler, dispatcher, admin])
+      await expect(listOutreachTasks(staff, {}, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      recordAttendance(handler, lectureId, '20270603T1930', { counts: { [GUCHENG]: 1 } }, deps),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('lets a grid worker record the attendance of their own community on a run that covers it, and nothing else', async () => {
+    world.clock.set('2027-06-02T10:00');
+    await startDueRuns(world.tickDeps);
+    const runId = '20270603T1930';
+    const waiting = (await listOutreachTasks(gridGucheng, {}, deps)).tasks[0]?.runs;
+    expect(waiting).toEqual([
+      {
+        runId,
+        occurrenceAt: '2027-06-03T11:30:00.000Z',
+        status: 'awaiting_attendance',
+        communityIds: [GUCHENG],
+        attendance: {},
+        awaitingAttendance: [GUCHENG],
+      },
+    ]);
+    // Not before the event.
+    await expect(
+      recordAttendance(gridGucheng, lectureId, runId, { counts: { [GUCHENG]: 30 } }, deps),
+    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'runId' })] });
+
+    world.clock.set('2027-06-03T21:30');
+    const forbidden = [
+      recordAttendance(gridGucheng, lectureId, runId, { counts: { [DONGYING]: 10 } }, deps),
+      recordAttendance(gridGucheng, lectureId, runId, { counts: { [GUCHENG]: 30, [DONGYING]: 10 } }, deps),
+      // Taihe's grid worker, for Taihe, on a run that was not held there.
+      recordAttendance(gridTaihe, lectureId, runId, { counts: { 'chengdong-taihe': 3 } }, deps),
+    ];
+    for (const attempt of forbidden) await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+
+    const answer = await recordAttendance(gridGucheng, lectureId, runId, { counts: { [GUCHENG]: 30 } }, deps);
+    const task: OutreachTask | undefined = 'campaign' in answer ? undefined : answer;
+    expect(task?.runs[0]).toMatchObject({
+      runId,
+      status: 'awaiting_attendance',
+      attendance: { [GUCHENG]: 30 },
+      awaitingAttendance: [],
+    });
+    expect(JSON.stringify(answer)).not.toContain(phone.slice(-8));
+
+    // Dongying is still to come, which the officer records; then the run is complete.
+    const planner = await listOutreachTasks(officer, { communityId: DONGYING }, deps);
+    expect(planner.tasks.find((t) => t.campaignId === lectureId)?.runs[0]?.awaitingAttendance).toEqual([
+      DONGYING,
+    ]);
+    const done = await recordAttendance(officer, lectureId, runId, { counts: { [DONGYING]: 12 } }, deps);
+    expect('campaign' in done && done.runs[0]).toMatchObject({
+      status: 'completed',
+      attendance: { [GUCHENG]: 30, [DONGYING]: 12 },
+    });
+    const after = (await listOutreachTasks(gridGucheng, {}, deps)).tasks[0];
+    expect(after?.runs[0]).toMatchObject({ status: 'completed', attendance: { [GUCHENG]: 30 } });
+    expect(after?.upcoming).toEqual(['2027-06-10T11:30:00.000Z', '2027-06-17T11:30:00.000Z']);
   });
 });

@@ -31,6 +31,8 @@ import {
   editCampaign,
   mayPlanCampaigns,
   mayViewCampaigns,
+  mayViewOutreachTasks,
+  taskCommunityOf,
 } from '../../shared/domain/outreach/campaign-lifecycle.ts';
 import { OutreachBody, SenderSignature } from '../../shared/domain/outreach/outreach-message.ts';
 import { Recurrence } from '../../shared/domain/outreach/recurrence.ts';
@@ -222,7 +224,7 @@ describe('the campaign planner in the console', () => {
     timeline: [{ stage: 'received', at: '2026-11-29T08:00:00.000Z', by: 'channel:web' }],
   };
 
-  it('shows each role the tabs its permissions allow: the planner as the lifecycle says, cases to all but outreach staff', () => {
+  it('shows each role the tabs its permissions allow: the planner as the lifecycle says, cases to all but outreach staff, outreach tasks to grid workers', () => {
     for (const role of Role.options) {
       const staff = staffFromClaims({
         sub: `sub-${role}`,
@@ -233,9 +235,12 @@ describe('the campaign planner in the console', () => {
       });
       if (!staff) throw new Error(`no staff for ${role}`);
       const planner = mayPlanCampaigns(staff) ? 'plan' : mayViewCampaigns(staff) ? 'view' : 'none';
-      expect(consoleSections[role], role).toEqual({ cases: canSee(staff, caseInScope), planner });
+      // The tasks tab is for those whose outreach tasks are one community's; planners have the planner.
+      const tasks = mayViewOutreachTasks(staff) && taskCommunityOf(staff) !== undefined;
+      expect(consoleSections[role], role).toEqual({ cases: canSee(staff, caseInScope), planner, tasks });
     }
-    expect(consoleSections.outreach_staff).toEqual({ cases: false, planner: 'plan' });
+    expect(consoleSections.outreach_staff).toEqual({ cases: false, planner: 'plan', tasks: false });
+    expect(consoleSections.grid_worker).toEqual({ cases: true, planner: 'none', tasks: true });
     expect(consoleSections.admin.planner).toBe('view');
     // The shell draws the planner's tabs hidden; the app shows them to those whose role allows it.
     const { html } = renderConsolePage({ lang: 'zh' });
@@ -243,8 +248,12 @@ describe('the campaign planner in the console', () => {
       ['risk', '风险排名'],
       ['calendar', '活动日历'],
       ['new_campaign', '新建活动'],
+      ['tasks', '宣传任务'],
     ])
       expect(html).toContain(`<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${name}</a>`);
+    expect(renderConsolePage({ lang: 'en' }).html).toContain(
+      '<a class="tab" id="tab-tasks" href="#/tasks" hidden>Outreach tasks</a>',
+    );
     expect(configOf(html).sections).toEqual(consoleSections);
   });
 

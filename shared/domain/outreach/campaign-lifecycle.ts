@@ -2,7 +2,8 @@
  * The campaign lifecycle as pure functions: draft → scheduled → running → completed, or
  * cancelled from any state before completed. Each returns the next campaign (or throws with the
  * field or the allowed actions named); the caller writes it with one conditional update on
- * `version`. Also who may plan campaigns, and when the scheduler should pick an occurrence up.
+ * `version`. Also who may plan campaigns (and who takes part in their lectures and screenings), and
+ * when the scheduler should pick an occurrence up.
  */
 import * as z from 'zod';
 import { TransitionNotAllowedError, ValidationError } from '../../errors.ts';
@@ -23,6 +24,22 @@ export type CampaignActionName = CampaignAction['action'] | 'edit';
 export const mayPlanCampaigns = (staff: Staff): boolean =>
   staff.role === 'outreach_staff' || staff.role === 'county_supervisor';
 export const mayViewCampaigns = (staff: Staff): boolean => mayPlanCampaigns(staff) || staff.role === 'admin';
+
+/**
+ * Lectures and screenings are tasks for the community they cover: its grid worker sees them and
+ * records the attendance there; planners see and record every community's.
+ */
+export const mayViewOutreachTasks = (staff: Staff): boolean =>
+  mayPlanCampaigns(staff) || staff.role === 'grid_worker';
+/** The one community a member of staff's outreach tasks are limited to; undefined for planners. */
+export const taskCommunityOf = (staff: Staff): string | undefined =>
+  staff.role === 'grid_worker' ? staff.communityId : undefined;
+/** Whether they may record the attendance of these communities: planners any, a grid worker their own. */
+export function mayRecordAttendance(staff: Staff, communityIds: readonly string[]): boolean {
+  if (mayPlanCampaigns(staff)) return true;
+  const own = taskCommunityOf(staff);
+  return own !== undefined && communityIds.length > 0 && communityIds.every((id) => id === own);
+}
 
 const ALLOWED: Record<CampaignStatus, CampaignActionName[]> = {
   draft: ['edit', 'schedule', 'cancel'],
