@@ -30,6 +30,7 @@ import {
   mayViewCampaigns,
   mayViewOutreachTasks,
   newCampaign,
+  SEND_NOW_GRACE_MS,
   taskCommunityOf,
 } from '../domain/outreach/campaign-lifecycle.ts';
 import { type RiskRow, rankCommunities, WINDOW_DAYS } from '../domain/outreach/fraud-risk.ts';
@@ -224,7 +225,8 @@ export async function previewCampaign(staff: Staff, body: unknown, deps: Campaig
   checkCommunities(plan, org);
   checkPlan(plan, deps.quietHours);
   const households = householdsOf(plan.communityIds, org);
-  const upcoming = upcomingOf(plan, deps.now());
+  // A first run in the last few minutes is "send now", not a run in the past.
+  const upcoming = upcomingOf(plan, new Date(deps.now().getTime() - SEND_NOW_GRACE_MS));
   const warnings: string[] = [];
   const day = Number(plan.firstRunAt.slice(8, 10));
   if (plan.recurrence.frequency === 'monthly' && plan.recurrence.monthDay === 'same_day' && day > 28) {

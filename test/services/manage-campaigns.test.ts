@@ -441,3 +441,13 @@ describe('outreach tasks', () => {
     expect(after?.upcoming).toEqual(['2027-06-10T11:30:00.000Z', '2027-06-17T11:30:00.000Z']);
   });
 });
+
+describe('sending now', () => {
+  it('previews a first run in the current minute as the next run, without a warning', async () => {
+    world.clock.set('2026-12-01T10:00');
+    world.clock.now = new Date(world.clock.now.getTime() + 30_000);
+    const preview = await previewCampaign(officer, smsPlan({ firstRunAt: '2026-12-01T10:00' }), deps);
+    expect(preview.upcoming).toEqual(['2026-12-01T02:00:00.000Z']);
+    expect(preview.warnings).toEqual([]);
+  });
+});
