@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,7 +163,7 @@ describe('the campaigns function', () => {
 
   it('turns a DynamoDB outage into a 503 that leaks nothing', async () => {
     const db = createDocumentClient(new DynamoDBClient({ region: 'us-east-1' }));
-    const mock = mockClient(db as DynamoDBDocumentClient);
+    const mock = mockClient(db);
     mock.on(QueryCommand).rejects(new Error('InternalServerError: table civicloop-outreach on partition 7'));
     const response = await invoke(riskEvent, {
       campaigns: new DynamoDbOutreachStore(db, 'civicloop-outreach'),
