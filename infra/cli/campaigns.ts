@@ -6,10 +6,10 @@
  * Exit codes: 0 done, 1 the API refused or failed (its message and each field issue printed),
  * 2 bad usage (usage text printed).
  */
-import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
 import { ApiError, credentialsFrom, type StaffApi, signIn } from './api-client.ts';
+import { readInputFile } from './input-file.ts';
 import type { Output } from './queue-pull.ts';
 import { resolveApiUrl } from './targets.ts';
 
@@ -318,14 +318,8 @@ function planFromFlags(flags: CampaignFlags): Record<string, unknown> {
 
 /** A whole CampaignPlan from a JSON file; undefined (after saying why) when it cannot be read. */
 async function planFromFile(file: string, io: Output): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
-    io.err(`cannot read ${file} (${code})`);
-    return undefined;
-  }
+  const text = await readInputFile(file, io);
+  if (text === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);

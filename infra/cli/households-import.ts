@@ -4,24 +4,18 @@
  * demo one: a deployment may have changed it). Prints one line per bad field — line number, field
  * and reason, never the value, because phones and names are personal data — then a summary.
  */
-import { readFile } from 'node:fs/promises';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { importHouseholds } from '../../shared/services/import-households.ts';
+import { readInputFile } from './input-file.ts';
 import type { Output } from './queue-pull.ts';
 import { type Target, TargetError } from './targets.ts';
 
 /** Exit code: 0 once the file was processed, even with bad rows; 1 when it could not be. */
 export async function householdsImport(target: Target, file: string, io: Output): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
-    io.err(`cannot read ${file} (${code})`);
-    return 1;
-  }
+  const text = await readInputFile(file, io);
+  if (text === undefined) return 1;
   const householdsTable = target.tableName('households');
   if (!householdsTable) throw new TargetError(`no households table in the ${target.description}`);
   const directoryTable = target.tableName('directory');
