@@ -6,7 +6,7 @@
  * A lease keeps duplicate requests (a tick that fired twice) out while one planner is at work. A
  * page replayed after a crash gets the same batch ids, so the sender counts it once.
  */
-import type { CampaignRun, OutreachBatch, PlanRun } from '../domain/outreach/campaign.ts';
+import { type CampaignRun, type OutreachBatch, type PlanRun, runKeyOf } from '../domain/outreach/campaign.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { CampaignStore, OutreachQueue, PlanQueue, WorkLeases } from '../ports/outreach.ts';
 import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
@@ -61,7 +61,7 @@ export async function planOutreachRun(
 ): Promise<PlanResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
   if (run?.status !== 'planning' || !run.planning) return { status: 'not_planning' };
-  const leaseKey = `plan#${run.campaignId}#${run.runId}`;
+  const leaseKey = `plan#${runKeyOf(run.campaignId, run.runId)}`;
   const lease = await deps.leases.acquire(leaseKey, request.token, deps.now(), deps.leaseMs);
   if (lease === 'held') return { status: 'held' };
   if (lease === 'done') return { status: 'not_planning' };

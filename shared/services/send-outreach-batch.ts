@@ -5,7 +5,13 @@
  * cap, or sent at the paced rate. The batch's outcomes are added to the run once, however often
  * the batch is delivered.
  */
-import type { FinalOutcome, OutreachBatch, RunCounts } from '../domain/outreach/campaign.ts';
+import {
+  emptyCounts,
+  type FinalOutcome,
+  type OutreachBatch,
+  type RunCounts,
+  runKeyOf,
+} from '../domain/outreach/campaign.ts';
 import { composeOutreachSms } from '../domain/outreach/outreach-message.ts';
 import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/quiet-hours.ts';
 import { DependencyError, NotFoundError } from '../errors.ts';
@@ -48,8 +54,6 @@ export type BatchResult =
 /** A provider error worth another try; the batch is redelivered and sent households are skipped. */
 export class OutreachRetryError extends DependencyError {}
 
-export const runKeyOf = (campaignId: string, runId: string): string => `${campaignId}#${runId}`;
-
 function isPermanentSendFailure(error: unknown): boolean {
   // End User Messaging refuses bad numbers and opted-out destinations with a ValidationException /
   // ConflictException; throttling and 5xx are worth retrying.
@@ -79,16 +83,7 @@ export async function sendOutreachBatch(
     (await deps.households.getMany(batch.householdIds)).map((h) => [h.householdId, h]),
   );
 
-  const counts: Record<keyof RunCounts, number> = {
-    enqueued: 0,
-    sent: 0,
-    optedOut: 0,
-    capped: 0,
-    deferred: 0,
-    failed: 0,
-    cancelled: 0,
-    parts: 0,
-  };
+  const counts = emptyCounts();
   const deferred: string[] = [];
   let retry: unknown;
 

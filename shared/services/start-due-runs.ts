@@ -6,14 +6,19 @@
  * it once; every later step is safe to repeat, and the campaign is advanced last, so a tick
  * that dies half-way is finished by the next one.
  */
-import { type Campaign, type CampaignRun, emptyCounts, runIdOf } from '../domain/outreach/campaign.ts';
+import {
+  type Campaign,
+  type CampaignRun,
+  emptyCounts,
+  runIdOf,
+  runKeyOf,
+} from '../domain/outreach/campaign.ts';
 import { advanceCampaign, completeIfDone } from '../domain/outreach/campaign-lifecycle.ts';
 import { renderTaskReminder } from '../domain/outreach/task-reminder.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { CampaignStore, DueItem, OutreachQueue, PlanQueue } from '../ports/outreach.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { NotificationLog } from '../ports/sms-state.ts';
-import { runKeyOf } from './send-outreach-batch.ts';
 
 export interface StartDueRunsDeps {
   campaigns: CampaignStore;

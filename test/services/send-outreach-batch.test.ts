@@ -4,13 +4,10 @@
  * delivered, crashed or retried — with every outcome counted on the run once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeyOf } from '../../shared/domain/outreach/campaign.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import type { OutboundSms, SentSms } from '../../shared/ports/sms-sender.ts';
-import {
-  OutreachRetryError,
-  runKeyOf,
-  sendOutreachBatch,
-} from '../../shared/services/send-outreach-batch.ts';
+import { OutreachRetryError, sendOutreachBatch } from '../../shared/services/send-outreach-batch.ts';
 import { startDueRuns } from '../../shared/services/start-due-runs.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import {

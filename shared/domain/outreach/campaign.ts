@@ -76,8 +76,6 @@ export const Campaign = CampaignPlan.extend({
 });
 export type Campaign = z.infer<typeof Campaign>;
 
-export const OUTCOMES = ['sent', 'optedOut', 'capped', 'deferred', 'failed', 'cancelled'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 /** Per-household outcomes that end a household's part in a run (`deferred` comes back later). */
 export const FinalOutcome = z.enum(['sent', 'optedOut', 'capped', 'failed', 'cancelled']);
 export type FinalOutcome = z.infer<typeof FinalOutcome>;
@@ -165,6 +163,9 @@ export const CampaignRun = z.object({
   attendance: z.record(EntityId, z.number().int().min(0)).optional(),
 });
 export type CampaignRun = z.infer<typeof CampaignRun>;
+
+/** Names a run across campaigns: in delivery records, leases and SMS correlation ids. */
+export const runKeyOf = (campaignId: string, runId: string): string => `${campaignId}#${runId}`;
 
 /** The runId of an occurrence: its Shanghai wall-clock time, compact and sortable. */
 export function runIdOf(occurrenceAt: Date): string {

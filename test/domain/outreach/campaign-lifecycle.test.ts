@@ -1,6 +1,6 @@
 /** The campaign lifecycle as pure functions: what each state allows, when runs are due, what a late scheduler skips. */
 import { describe, expect, it } from 'vitest';
-import type { CampaignPlan } from '../../../shared/domain/outreach/campaign.ts';
+import { type CampaignPlan, emptyCounts } from '../../../shared/domain/outreach/campaign.ts';
 import {
   advanceCampaign,
   applyCampaignAction,
@@ -101,16 +101,7 @@ describe('running and finishing', () => {
       channel: weekly.channel,
       status,
       createdAt: running.lastRunAt ?? '',
-      counts: {
-        enqueued: 0,
-        sent: 0,
-        optedOut: 0,
-        capped: 0,
-        deferred: 0,
-        failed: 0,
-        cancelled: 0,
-        parts: 0,
-      },
+      counts: emptyCounts(),
     });
     expect(completeIfDone(running, [run('sending')], at('2026-12-01T11:00'))).toBeUndefined();
     expect(completeIfDone(running, [run('completed')], at('2026-12-01T11:00'))?.status).toBe('completed');
