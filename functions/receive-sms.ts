@@ -11,27 +11,39 @@ import type { SNSEvent } from 'aws-lambda';
 import { parseAwsSnsEvent } from '../shared/adapters/sms-gateways/aws.ts';
 import { sendSmsServices } from '../shared/adapters/sms-services.ts';
 import { createLogger } from '../shared/logger.ts';
-import { type ReceiveSmsDeps, receiveSms, type SmsOutcome } from '../shared/services/receive-sms.ts';
+import {
+  type ReceiveSmsDeps,
+  receiveSmsBatch,
+  requireAllFinished,
+  type SmsDeliveryResult,
+  type SmsOutcome,
+} from '../shared/services/receive-sms.ts';
 
 export interface ReceiveSmsHandlerDeps extends ReceiveSmsDeps {
   logger: Logger;
+}
+
+function logResult(logger: Logger, result: SmsDeliveryResult): void {
+  const ids = { provider: result.sms.provider, messageId: result.sms.providerMessageId };
+  if (result.status === 'failed') logger.error('sms not handled', { ...ids, error: result.error });
+  else if (result.status === 'in_progress') logger.info('sms being handled by another delivery', ids);
+  else if (result.outcome === 'reply_unconfirmed')
+    logger.warn('sms finished without resending a reply that may not have gone out', ids);
+  else logger.info('sms handled', { ...ids, outcome: result.outcome });
 }
 
 export const makeHandler = (deps: ReceiveSmsHandlerDeps) =>
   middy<SNSEvent, SmsOutcome[]>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .handler(async (event) => {
-      const outcomes: SmsOutcome[] = [];
-      for (const sms of parseAwsSnsEvent(event)) {
-        const outcome = await receiveSms(sms, deps);
-        deps.logger.info('sms handled', {
-          provider: sms.provider,
-          messageId: sms.providerMessageId,
-          outcome,
-        });
-        outcomes.push(outcome);
-      }
-      return outcomes;
+      const results = await receiveSmsBatch(parseAwsSnsEvent(event), deps);
+      for (const result of results) logResult(deps.logger, result);
+      // A failed message fails the invocation, so Lambda retries it (after about one and then
+      // two minutes). A message another invocation is still processing needs nothing from this
+      // one: SNS's duplicate deliveries are separate invocations, each retried on its own, so if
+      // that one fails, its own retry comes back.
+      requireAllFinished(results, { holderRetriedOnItsOwn: true });
+      return results.map((r) => (r.status === 'finished' ? r.outcome : 'in_progress'));
     });
 
 export const handler = makeHandler({ logger: createLogger('receive-sms'), ...sendSmsServices() });

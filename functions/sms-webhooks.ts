@@ -4,8 +4,26 @@
  *   POST /api/sms/inbound/aliyun/{secret}   Aliyun SmsUp push (unsigned: path secret + source allow-list)
  *   POST /api/sms/inbound/tencent/{secret}  Tencent Cloud reply callback (same protection)
  *   POST /api/sms/inbound/twilio            Twilio webhook, X-Twilio-Signature verified
- * Anything else is 403. Each message goes through the same idempotent service as the SNS path;
- * the provider gets the exact answer it expects.
+ * Anything else is 403. Each message goes through the same idempotent service as the SNS path,
+ * each on its own; the provider gets the exact answer it expects when every message is finished,
+ * and a 503 asking it to deliver again when any is not.
+ *
+ * Why the whole request, and why a message another delivery is processing counts as unfinished:
+ * - None of these protocols acknowledges messages one by one. Aliyun's SmsUp push (a JSON array)
+ *   is accepted by HTTP 200 and retried whole on anything else or on a timeout (after 1, 5 and
+ *   10 minutes, then dropped; "SmsUp → HTTP批量推送模式"); Tencent's callback and Twilio's webhook
+ *   carry one message (Tencent may batch, and is answered the same way). So the only way to have
+ *   a failed message delivered again is to fail the request; the messages of it that were
+ *   finished are recognised on the retry and skipped, so nobody gets a second reply, and the
+ *   others were not held back: every message is processed whatever happened to the one before.
+ *   Twilio retries a 5xx only when its retry policy says so (the webhook URL's connection
+ *   overrides, or a Webhooks setting retrying on HTTP_5XX), within its 15-second budget.
+ * - A gateway retries because it gave up waiting for an answer (Aliyun waits well under a
+ *   second), so the answer to the delivery still at work never reaches it. Acknowledging the
+ *   retry would lose the message if that delivery then failed; a 503 brings it back a minute
+ *   later, when it is finished (and skipped) or its lease has lapsed (and it is taken over).
+ * A message that keeps failing is dropped by Aliyun after its last retry; the failures are in
+ * the function's error log ("sms not handled", with provider and message id, no content).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
@@ -27,7 +45,12 @@ import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
-import { type ReceiveSmsDeps, receiveSms } from '../shared/services/receive-sms.ts';
+import {
+  type ReceiveSmsDeps,
+  receiveSmsBatch,
+  requireAllFinished,
+  type SmsDeliveryResult,
+} from '../shared/services/receive-sms.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 
 export const GatewaySettings = z.object({
@@ -58,6 +81,15 @@ function twilioUrl(event: APIGatewayProxyEventV2, configured: string): string {
   const proto = event.headers['x-forwarded-proto'] ?? 'https';
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
   return `${proto}://${event.headers.host ?? event.requestContext.domainName}${event.rawPath}${query}`;
+}
+
+function logResult(logger: Logger, result: SmsDeliveryResult): void {
+  const ids = { provider: result.sms.provider, messageId: result.sms.providerMessageId };
+  if (result.status === 'failed') logger.error('sms not handled', { ...ids, error: result.error });
+  else if (result.status === 'in_progress') logger.info('sms being handled by another delivery', ids);
+  else if (result.outcome === 'reply_unconfirmed')
+    logger.warn('sms finished without resending a reply that may not have gone out', ids);
+  else logger.info('sms handled', { ...ids, outcome: result.outcome });
 }
 
 export const makeHandler = (deps: SmsWebhooksDeps) =>
@@ -95,14 +127,10 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
         default:
           throw new NotFoundError(`No SMS gateway at ${event.routeKey}`);
       }
-      for (const sms of result.messages) {
-        const outcome = await receiveSms(sms, deps);
-        deps.logger.info('sms handled', {
-          provider: sms.provider,
-          messageId: sms.providerMessageId,
-          outcome,
-        });
-      }
+      const results = await receiveSmsBatch(result.messages, deps);
+      for (const delivery of results) logResult(deps.logger, delivery);
+      // Throws a DependencyError, which the edge answers with 503: deliver it again.
+      requireAllFinished(results, { holderRetriedOnItsOwn: false });
       return toHttpResponse(result.answer);
     });
 

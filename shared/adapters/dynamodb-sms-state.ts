@@ -2,16 +2,31 @@
  * The SMS channel's memory on DynamoDB (table `sms`): `INBOUND#<provider>#<id>` per received
  * message, `OPTOUT#<phone>` per opted-out phone, `RATE#<phone>#<hour>` holding the ids of that
  * hour's reports as a string set (so a retried message counts once). Items expire by TTL.
+ *
+ * An inbound message's item is its lease and its outcome: `status` (`processing`, then `done`
+ * for good), the lease holder's `owner` token and `leaseUntil` (epoch ms), `sendingAt` once a
+ * reply is being sent, `attempts` (how many deliveries took the lease), and when done the
+ * `reply` sent (null for none) or `replyUnconfirmed`. A `processing` item without `leaseUntil`
+ * (written before leases existed) counts as lapsed.
  */
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import type { SentSms } from '../ports/sms-sender.ts';
-import type { NotificationLog, OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
+import type {
+  InboxClaim,
+  InboxResult,
+  NotificationLog,
+  OptOutList,
+  ReportRateLimit,
+  SmsInbox,
+} from '../ports/sms-state.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 /** Providers retry for days (SNS); keep message ids longer than that. */
 const INBOUND_TTL_DAYS = 14;
 const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86_400;
+const PROCESSING = 'processing';
 
 export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, NotificationLog {
   readonly #db: DynamoDBDocumentClient;
@@ -26,39 +41,96 @@ export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, 
     return { pk: `INBOUND#${sms.provider}#${sms.providerMessageId}`, sk: 'INBOUND' };
   }
 
-  async begin(sms: InboundSms): Promise<'new' | 'unfinished' | 'done'> {
-    const created = await conditionalWrite('recording the message', () =>
-      this.#db.send(
-        new PutCommand({
+  async claim(sms: InboundSms, now: Date, leaseMs: number): Promise<InboxClaim> {
+    const token = randomUUID();
+    let previous: Record<string, unknown> | undefined;
+    const claimed = await conditionalWrite('claiming the message', async () => {
+      const out = await this.#db.send(
+        new UpdateCommand({
           TableName: this.#table,
-          Item: {
-            ...this.#inboundKey(sms),
-            status: 'processing',
-            receivedAt: sms.receivedAt,
-            expiresAt: epochSeconds(INBOUND_TTL_DAYS),
+          Key: this.#inboundKey(sms),
+          UpdateExpression:
+            'SET #status = :processing, #owner = :token, leaseUntil = :until, ' +
+            'receivedAt = if_not_exists(receivedAt, :receivedAt), expiresAt = if_not_exists(expiresAt, :exp) ' +
+            'ADD attempts :one',
+          // New, or still processing under a lease that lapsed: its holder can no longer be running.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :processing AND ' +
+            '(attribute_not_exists(leaseUntil) OR leaseUntil <= :now))',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':processing': PROCESSING,
+            ':token': token,
+            ':until': now.getTime() + leaseMs,
+            ':now': now.getTime(),
+            ':receivedAt': sms.receivedAt,
+            ':exp': epochSeconds(INBOUND_TTL_DAYS),
+            ':one': 1,
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValues: 'ALL_OLD',
         }),
-      ),
-    );
-    if (created) return 'new';
+      );
+      previous = out.Attributes;
+    });
+    if (claimed) return { kind: 'claimed', token, sendUnconfirmed: typeof previous?.sendingAt === 'string' };
     const { Item } = await awsCall('reading the message record', () =>
       this.#db.send(
         new GetCommand({ TableName: this.#table, Key: this.#inboundKey(sms), ConsistentRead: true }),
       ),
     );
-    return Item?.status === 'done' ? 'done' : 'unfinished';
+    return Item?.status === 'done' ? { kind: 'done' } : { kind: 'held' };
   }
 
-  async finish(sms: InboundSms, reply?: SentSms): Promise<void> {
+  markSending(sms: InboundSms, token: string, at: Date): Promise<boolean> {
+    return conditionalWrite('marking the reply as sending', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: this.#inboundKey(sms),
+          UpdateExpression: 'SET sendingAt = :at',
+          ConditionExpression: '#owner = :token AND #status = :processing',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':token': token, ':processing': PROCESSING },
+        }),
+      ),
+    );
+  }
+
+  async release(sms: InboundSms, token: string, options: { sendFailed: boolean }): Promise<void> {
+    // A lease already taken over is not ours to give back: the condition leaves it alone.
+    await conditionalWrite('releasing the message', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: this.#inboundKey(sms),
+          UpdateExpression: `SET leaseUntil = :lapsed${options.sendFailed ? ' REMOVE sendingAt' : ''}`,
+          ConditionExpression: '#owner = :token AND #status = :processing',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':lapsed': 0, ':token': token, ':processing': PROCESSING },
+        }),
+      ),
+    );
+  }
+
+  async finish(sms: InboundSms, result: InboxResult): Promise<void> {
+    // Unconditional: `done` is final whoever writes it, and a late confirmation from a delivery
+    // whose lease was taken over replaces the other's `replyUnconfirmed` with the real reply.
+    const reply: SentSms | null = result.kind === 'replied' ? result.reply : null;
     await awsCall('finishing the message record', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: this.#inboundKey(sms),
-          UpdateExpression: 'SET #status = :done, reply = :reply',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':done': 'done', ':reply': reply ?? null },
+          UpdateExpression:
+            result.kind === 'unconfirmed'
+              ? 'SET #status = :done, reply = :reply, replyUnconfirmed = :true REMOVE #owner, leaseUntil'
+              : 'SET #status = :done, reply = :reply REMOVE #owner, leaseUntil, replyUnconfirmed',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':reply': reply,
+            ...(result.kind === 'unconfirmed' ? { ':true': true } : {}),
+          },
         }),
       ),
     );

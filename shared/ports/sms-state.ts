@@ -6,11 +6,48 @@
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import type { SentSms } from './sms-sender.ts';
 
+/** What `SmsInbox.claim` found for one inbound message. */
+export type InboxClaim =
+  /** This delivery now holds the message's lease and processes it. */
+  | {
+      kind: 'claimed';
+      /** Names this delivery's lease; `markSending` and `release` only act while it still holds it. */
+      token: string;
+      /**
+       * An earlier delivery that held the lease began sending the reply and never recorded the
+       * result (it crashed, or lost the sender's answer): the reply may have gone out.
+       */
+      sendUnconfirmed: boolean;
+    }
+  /** Another delivery holds a live lease: it is being processed right now. */
+  | { kind: 'held' }
+  /** Finished for good: answered (or deliberately left unanswered) already. */
+  | { kind: 'done' };
+
+/** How a message was finished: the reply sent, none needed, or a send that may have gone out. */
+export type InboxResult =
+  | { kind: 'replied'; reply: SentSms }
+  | { kind: 'no_reply' }
+  | { kind: 'unconfirmed' };
+
 export interface SmsInbox {
-  /** `new` the first time; `unfinished` when a delivery crashed before replying; `done` after. */
-  begin(sms: InboundSms): Promise<'new' | 'unfinished' | 'done'>;
-  /** Marks it answered, recording the reply's provider id, encoding and part count (what it cost). */
-  finish(sms: InboundSms, reply?: SentSms): Promise<void>;
+  /**
+   * One conditional write: takes the message's lease for `leaseMs` when the message is new or
+   * its last lease lapsed (a delivery that crashed); otherwise says who has it.
+   */
+  claim(sms: InboundSms, now: Date, leaseMs: number): Promise<InboxClaim>;
+  /**
+   * Records, before the reply is sent, that this delivery is sending it; `false` when the lease
+   * was taken over meanwhile (then this delivery must not send).
+   */
+  markSending(sms: InboundSms, token: string, at: Date): Promise<boolean>;
+  /**
+   * Gives the lease back after a failure so the provider's retry need not wait for it to lapse.
+   * `sendFailed`: the sender definitely did not send, so the mark is cleared and a retry may send.
+   */
+  release(sms: InboundSms, token: string, options: { sendFailed: boolean }): Promise<void>;
+  /** Marks it finished for good, recording the reply's provider id, encoding and part count. */
+  finish(sms: InboundSms, result: InboxResult): Promise<void>;
 }
 
 export interface OptOutList {

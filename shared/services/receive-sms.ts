@@ -2,9 +2,29 @@
  * A resident's text message, from any gateway, through the same pipeline as the web form: a new
  * report (classified by keywords, placed by the household registry or a community named in the
  * text), a status query, a rating from the reporting phone, an opt-out, or a request for help.
- * Every message gets an answer. The provider's message id makes a retried delivery harmless: the
- * report's tracking code is derived from it, so the router sees the same report again, and a
- * message already answered is not answered twice.
+ * Every message gets an answer, and never two.
+ *
+ * Gateways deliver at least once, and retry when they did not see an answer in time, so two
+ * deliveries of one message can run at once, or one after another's crash. The provider's
+ * message id is the key to all of it:
+ * - The report's tracking code is derived from it, so the router sees the same report again.
+ * - Processing starts with a lease on the message (one conditional write, `SmsInbox.claim`).
+ *   A delivery that finds a live lease does nothing and says so (`in_progress`): the caller
+ *   answers "not yet" and the provider delivers again later. A lease outlives any invocation
+ *   that can hold it (INBOX_LEASE_MS), so a lapsed lease means its holder is gone: the next
+ *   delivery takes it over. A finished message is never processed again.
+ * - The reply is sent at most once. No sender takes an idempotency token, so a crash or a lost
+ *   answer between sending and recording could otherwise send it twice. Before calling the
+ *   sender the delivery records, under its lease, that it is sending (`markSending`); a delivery
+ *   that takes over a message so marked does not send again but finishes it as
+ *   `reply_unconfirmed` (logged by the caller, recorded on the message). A resident may then miss
+ *   a reply, which their next text makes good; a second reply would be the same message twice.
+ *   When the sender definitely did not send (its provider answered with an error), the mark is
+ *   cleared and the retry sends.
+ * - The other effects are idempotent per message id (rate limit, intake), so a taken-over
+ *   message simply runs them again.
+ * Messages of one push are processed independently (`receiveSmsBatch`): one that fails does not
+ * stop the others, and only unfinished ones make the caller ask the provider to deliver again.
  */
 import { createHash } from 'node:crypto';
 import type { ReportSubmitted } from '../domain/report.ts';
@@ -12,10 +32,10 @@ import { classifyReport, findCommunityInText, type KeywordTable } from '../domai
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
 import { renderSmsReply, replyLanguageFor, type SmsReply } from '../domain/sms/sms-replies.ts';
-import { CaseStateError, NotFoundError } from '../errors.ts';
+import { CaseStateError, DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
-import type { SmsSender } from '../ports/sms-sender.ts';
+import type { SentSms, SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
 import { rateCase } from './rate-report.ts';
 import { getReportStatus } from './report-status.ts';
@@ -35,7 +55,12 @@ export interface ReceiveSmsDeps extends TransitionDeps {
 }
 
 export type SmsOutcome =
+  /** Finished by an earlier delivery: nothing done. */
   | 'duplicate_delivery'
+  /** Another delivery holds the message's lease: nothing done, deliver again later. */
+  | 'in_progress'
+  /** An earlier delivery began sending the reply and vanished: finished without sending again. */
+  | 'reply_unconfirmed'
   | 'report_queued'
   | 'rate_limited'
   | 'status'
@@ -152,17 +177,137 @@ async function answer(
   }
 }
 
+/**
+ * How long a delivery owns a message. Longer than any invocation of the functions that take it
+ * (receive-sms and sms-webhooks time out after 10 s, infra/topology.ts; a test holds them to
+ * it), so a live delivery never loses its lease; far shorter than the providers' retry interval
+ * (a minute for Lambda's asynchronous retries and for Aliyun), so a crashed delivery's message
+ * is free again by the time it is delivered again.
+ */
+export const INBOX_LEASE_MS = 15_000;
+
+/** Messages of one push processed at once; one phone's messages always in order. */
+const PUSH_CONCURRENCY = 8;
+
+/**
+ * Whether a failed send certainly sent nothing: the provider answered with an error (the AWS
+ * SDK puts the answer's HTTP status on the error). A timeout, a dropped connection or an answer
+ * without a message id may have sent it.
+ */
+export function sendDefinitelyFailed(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const metadata: unknown = Reflect.get(e, '$metadata');
+    if (typeof metadata === 'object' && metadata !== null) {
+      const status: unknown = Reflect.get(metadata, 'httpStatusCode');
+      if (typeof status === 'number' && status >= 400) return true;
+    }
+  }
+  return false;
+}
+
 export async function receiveSms(sms: InboundSms, deps: ReceiveSmsDeps): Promise<SmsOutcome> {
-  if ((await deps.inbox.begin(sms)) === 'done') return 'duplicate_delivery';
-  const { outcome, reply } = await answer(sms, deps);
-  const sent = reply
-    ? await deps.sender.send({
+  const claim = await deps.inbox.claim(sms, deps.now(), INBOX_LEASE_MS);
+  if (claim.kind === 'done') return 'duplicate_delivery';
+  if (claim.kind === 'held') return 'in_progress';
+  if (claim.sendUnconfirmed) {
+    // Everything before the send had finished when the mark was written; only the reply is in
+    // doubt, and sending it again could make it two.
+    await deps.inbox.finish(sms, { kind: 'unconfirmed' });
+    return 'reply_unconfirmed';
+  }
+  let sendFailed = false;
+  try {
+    const { outcome, reply } = await answer(sms, deps);
+    if (!reply) {
+      await deps.inbox.finish(sms, { kind: 'no_reply' });
+      return outcome;
+    }
+    // Our lease was taken over (we outlived it): the other delivery answers; we must not.
+    if (!(await deps.inbox.markSending(sms, claim.token, deps.now()))) return 'in_progress';
+    let sent: SentSms;
+    try {
+      sent = await deps.sender.send({
         to: sms.from,
         body: renderSmsReply(reply, replyLanguageFor(sms.body)),
         purpose: 'reply',
         correlationId: `${sms.provider}:${sms.providerMessageId}`,
-      })
-    : undefined;
-  await deps.inbox.finish(sms, sent);
-  return outcome;
+      });
+    } catch (error) {
+      sendFailed = sendDefinitelyFailed(error);
+      throw error;
+    }
+    // If this write fails the mark stays: the retry finishes the message without sending.
+    await deps.inbox.finish(sms, { kind: 'replied', reply: sent });
+    return outcome;
+  } catch (error) {
+    // Best effort: when DynamoDB itself is failing, the lease simply lapses.
+    await deps.inbox.release(sms, claim.token, { sendFailed }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One message of a push: finished, or to be delivered again (someone else has it, or it failed). */
+export type SmsDeliveryResult =
+  | { sms: InboundSms; status: 'finished'; outcome: SmsOutcome }
+  | { sms: InboundSms; status: 'in_progress' }
+  | { sms: InboundSms; status: 'failed'; error: unknown };
+
+/**
+ * Every message of a push, each on its own: a failure is caught and reported, not thrown, so
+ * the messages after it are processed all the same. Different phones' messages run
+ * concurrently (gateways such as Aliyun wait well under a second for the answer); one phone's
+ * run in the order it sent them. Results are in the order of `messages`.
+ */
+export async function receiveSmsBatch(
+  messages: readonly InboundSms[],
+  deps: ReceiveSmsDeps,
+): Promise<SmsDeliveryResult[]> {
+  const results: SmsDeliveryResult[] = [];
+  const byPhone = new Map<string, number[]>();
+  messages.forEach((sms, index) => {
+    byPhone.set(sms.from, [...(byPhone.get(sms.from) ?? []), index]);
+  });
+  const phones = [...byPhone.values()];
+  const worker = async () => {
+    for (let indexes = phones.shift(); indexes; indexes = phones.shift()) {
+      for (const index of indexes) {
+        const sms = messages[index];
+        if (!sms) continue;
+        try {
+          const outcome = await receiveSms(sms, deps);
+          results[index] =
+            outcome === 'in_progress' ? { sms, status: 'in_progress' } : { sms, status: 'finished', outcome };
+        } catch (error) {
+          results[index] = { sms, status: 'failed', error };
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, phones.length) }, worker));
+  return results;
+}
+
+/** Some messages of a delivery are not finished: the provider should deliver it again. */
+export class SmsRedeliveryNeededError extends DependencyError {}
+
+/**
+ * Throws when any message is unfinished, so the caller answers the provider with a failure (a
+ * 503 at the HTTP edge, a failed invocation for SNS) and the provider delivers again; the
+ * messages that were finished are then recognised and skipped. `holderRetriedOnItsOwn`: the
+ * provider retries the delivery that holds an `in_progress` message by itself if it fails, so
+ * this one need not stand in for it.
+ */
+export function requireAllFinished(
+  results: readonly SmsDeliveryResult[],
+  options: { holderRetriedOnItsOwn: boolean },
+): void {
+  const unfinished = results.filter(
+    (r) => r.status === 'failed' || (r.status === 'in_progress' && !options.holderRetriedOnItsOwn),
+  );
+  if (unfinished.length === 0) return;
+  const failures = unfinished.flatMap((r) => (r.status === 'failed' ? [r.error] : []));
+  throw new SmsRedeliveryNeededError(
+    `${unfinished.length} of ${results.length} text message(s) not finished yet; deliver again`,
+    { cause: failures.length > 0 ? new AggregateError(failures) : undefined },
+  );
 }

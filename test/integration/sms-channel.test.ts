@@ -2,8 +2,11 @@
  * The SMS channel end to end on the local runtime: an inbound SNS event (as AWS End User Messaging
  * publishes it) becomes a routed case and a one-part reply; a redelivered message changes nothing;
  * status, rating from the reporting phone, opt-out, flood limits and unclear texts all get answers.
+ * Deliveries that overlap or follow a crash (the sender or DynamoDB failing at the worst moment,
+ * injected around the real adapters) still make one case and never a second reply.
  */
 
+import { ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -11,8 +14,15 @@ import { inboundSmsEvent, LOCAL_SYSTEM_NUMBER } from '../../infra/local/phone-si
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
+import type { InboundSms } from '../../shared/domain/sms/inbound-sms.ts';
+import { DependencyError } from '../../shared/errors.ts';
+import type { OutboundSms, SentSms, SmsSender } from '../../shared/ports/sms-sender.ts';
+import type { SmsInbox } from '../../shared/ports/sms-state.ts';
+import { INBOX_LEASE_MS, type ReceiveSmsDeps, receiveSms } from '../../shared/services/receive-sms.ts';
 import { receiveMatching } from '../support/queues.ts';
 
 let rt: LocalRuntime;
@@ -172,5 +182,173 @@ describe('other things a resident can text', () => {
     const [limited] = await text(phone, '第6次：噪音扰民，魏家庄村');
     expect(limited?.body).toMatch(/暂停受理/);
     expect(codeIn(limited?.body ?? '')).toBe('');
+  });
+});
+
+describe('a message delivered more than once, at once or after a crash', () => {
+  let services: ReceiveSmsDeps;
+  let state: DynamoDbSmsState;
+  beforeAll(() => {
+    // The functions' own composition, built from the environment the runtime set.
+    services = sendSmsServices();
+    state = new DynamoDbSmsState(createDocumentClient(rt.dynamoClient), rt.resources.tables.sms ?? '');
+  });
+
+  const inbound = (from: string, body: string): InboundSms => ({
+    provider: 'aws',
+    providerMessageId: crypto.randomUUID(),
+    from,
+    to: LOCAL_SYSTEM_NUMBER,
+    body,
+    receivedAt: new Date().toISOString(),
+  });
+
+  const inboxRecord = async (sms: InboundSms) =>
+    (
+      await createDocumentClient(rt.dynamoClient).send(
+        new GetCommand({
+          TableName: rt.resources.tables.sms,
+          Key: { pk: `INBOUND#${sms.provider}#${sms.providerMessageId}`, sk: 'INBOUND' },
+        }),
+      )
+    ).Item;
+
+  /** The inbox with one of its writes replaced, as a crash or a failing DynamoDB would. */
+  const inboxWith = (overrides: Partial<SmsInbox>): SmsInbox => ({
+    claim: (...args) => state.claim(...args),
+    markSending: (...args) => state.markSending(...args),
+    release: (...args) => state.release(...args),
+    finish: (...args) => state.finish(...args),
+    ...overrides,
+  });
+
+  /** Sends into the outbox and then fails, as when the provider's answer is lost on the way back. */
+  const answerLost: SmsSender = {
+    async send(message: OutboundSms): Promise<SentSms> {
+      await outbox().send(message);
+      throw new DependencyError('SendTextMessage failed', { cause: new Error('socket hang up') });
+    },
+  };
+
+  const thirtySecondsLater = () => new Date(Date.now() + INBOX_LEASE_MS + 30_000);
+
+  it('makes one case and one reply when five deliveries of a message arrive at once', async () => {
+    const from = '+8613900000021';
+    const fn = rt.functions.get('receive-sms');
+    if (!fn) throw new Error('no receive-sms function');
+    const event = inboundSmsEvent({
+      from,
+      to: LOCAL_SYSTEM_NUMBER,
+      body: '城墙上有人乱刻乱画，魏家庄村',
+      inboundMessageId: crypto.randomUUID(),
+      at: new Date(),
+    });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => fn.invoke(event)));
+    expect(outcomes.flat().filter((o) => o === 'report_queued')).toHaveLength(1);
+    expect(replies(from)).toHaveLength(1);
+    const code = codeIn(replies(from)[0]?.body ?? '');
+    expect(await routed('heritage', code)).toBeDefined();
+    const again = await receiveMatching(
+      rt.sqsClient,
+      rt.queueUrl(unitQueueName('heritage')),
+      (b) => b.includes(code.replaceAll('-', '')),
+      2,
+    );
+    expect(again).toBeUndefined();
+  });
+
+  it('does nothing for a delivery that arrives while the first is still sending the reply', async () => {
+    const from = '+8613900000022';
+    const sms = inbound(from, '帮助');
+    let sending: () => void = () => undefined;
+    const sendingStarted = new Promise<void>((resolve) => {
+      sending = resolve;
+    });
+    let letGo: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const slowSender: SmsSender = {
+      async send(message) {
+        sending();
+        await released;
+        return outbox().send(message);
+      },
+    };
+    const first = receiveSms(sms, { ...services, sender: slowSender });
+    await sendingStarted;
+    expect(await receiveSms(sms, services)).toBe('in_progress');
+    letGo();
+    expect(await first).toBe('help');
+    expect(await receiveSms(sms, services)).toBe('duplicate_delivery');
+    expect(replies(from)).toHaveLength(1);
+  });
+
+  it.each<[string, string, Partial<ReceiveSmsDeps>]>([
+    ["the sender's answer is lost", '+8613900000023', { sender: answerLost }],
+    [
+      'recording the reply fails',
+      '+8613900000024',
+      {
+        inbox: inboxWith({
+          finish: async () => {
+            throw new DependencyError('finishing the message record failed');
+          },
+        }),
+      },
+    ],
+  ])('sends no second reply when %s after the reply went out', async (_, from, fault) => {
+    const sms = inbound(from, '帮助');
+    await expect(receiveSms(sms, { ...services, ...fault })).rejects.toBeInstanceOf(DependencyError);
+    expect(replies(from)).toHaveLength(1);
+
+    // The provider retries: the message is finished without sending again.
+    expect(await receiveSms(sms, services)).toBe('reply_unconfirmed');
+    expect(await receiveSms(sms, services)).toBe('duplicate_delivery');
+    expect(replies(from)).toHaveLength(1);
+    expect(await inboxRecord(sms)).toMatchObject({ status: 'done', replyUnconfirmed: true });
+  });
+
+  it('sends no second reply after a crash right after sending, once the lease lapses', async () => {
+    const from = '+8613900000025';
+    const sms = inbound(from, '帮助');
+    // The process dies as the send returns: nothing after it runs, the lease is not given back.
+    const crashed = inboxWith({ release: async () => undefined });
+    await expect(receiveSms(sms, { ...services, inbox: crashed, sender: answerLost })).rejects.toThrow();
+
+    expect(await receiveSms(sms, services)).toBe('in_progress');
+    expect(await receiveSms(sms, { ...services, now: thirtySecondsLater })).toBe('reply_unconfirmed');
+    expect(replies(from)).toHaveLength(1);
+  });
+
+  it('takes over a message whose delivery crashed before answering, once its lease has lapsed', async () => {
+    const from = '+8613900000026';
+    const sms = inbound(from, '城隍庙的古建筑有人乱刻乱画，魏家庄村');
+    // A delivery took the lease and died.
+    expect((await state.claim(sms, new Date(), INBOX_LEASE_MS)).kind).toBe('claimed');
+
+    expect(await receiveSms(sms, services)).toBe('in_progress');
+    expect(replies(from)).toHaveLength(0);
+    expect(await receiveSms(sms, { ...services, now: thirtySecondsLater })).toBe('report_queued');
+    expect(replies(from)).toHaveLength(1);
+    expect(await routed('heritage', codeIn(replies(from)[0]?.body ?? ''))).toBeDefined();
+    expect(await inboxRecord(sms)).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('sends the reply on the retry when the provider refused the first send', async () => {
+    const from = '+8613900000027';
+    const sms = inbound(from, '帮助');
+    const refusing: SmsSender = {
+      async send() {
+        // What the End User Messaging sender throws when the API answers 429: nothing was sent.
+        throw new DependencyError('SendTextMessage failed', {
+          cause: new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
+        });
+      },
+    };
+    await expect(receiveSms(sms, { ...services, sender: refusing })).rejects.toBeInstanceOf(DependencyError);
+    expect(replies(from)).toHaveLength(0);
+    expect(await receiveSms(sms, services)).toBe('help');
+    expect(replies(from)).toHaveLength(1);
   });
 });

@@ -1,12 +1,23 @@
 /**
  * The HTTP gateways on the local runtime: Aliyun and Tencent pushes are accepted only with the
  * path secret, Twilio only with a signature the real `twilio` package would produce; each answers
- * in its provider's own form, and a retried push makes nothing twice.
+ * in its provider's own form, and a retried push makes nothing twice. Each message of a push is
+ * processed on its own: one that fails (injected around the real adapters) is asked for again,
+ * the others are answered once; a message another delivery holds is asked for again, not dropped.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
+import { DependencyError } from '../../shared/errors.ts';
+import { INBOX_LEASE_MS } from '../../shared/services/receive-sms.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
@@ -59,6 +70,48 @@ describe('Aliyun SmsUp push', () => {
     expect(replies('+8613911110002')).toHaveLength(0);
   });
 
+  it('answers every other message of a push when the middle one fails, and asks for the push again', async () => {
+    const [first, middle, last] = ['+8613911110101', '+8613911110102', '+8613911110103'];
+    // Imported only now: the handler module reads its settings at import, which must be the runtime's.
+    const { GatewaySettings, makeHandler } = await import('../../functions/sms-webhooks.ts');
+    const services = sendSmsServices();
+    let intakeDown = true;
+    // The middle message is a report; the intake queue refuses it once, as a failing SQS would.
+    const handler = makeHandler({
+      ...services,
+      intake: {
+        async enqueue(message) {
+          if (intakeDown && message.report.contactPhone === middle) {
+            throw new DependencyError('sending to the intake queue failed');
+          }
+          await services.intake.enqueue(message);
+        },
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      settings: GatewaySettings.parse({ SMS_GATEWAY_SECRET: 'local-gateway-secret' }),
+    });
+    const event: APIGatewayProxyEventV2 = aliyunPushEvent;
+    const push = () => handler(structuredClone(event), lambdaContext('sms-webhooks'));
+
+    // Aliyun retries only a whole push, on anything but 200: the failure is answered with 503.
+    const failed = await push();
+    expect(failed).toMatchObject({ statusCode: 503 });
+    expect(JSON.parse(failed.body ?? '')).toMatchObject({ error: { code: 'dependency_unavailable' } });
+    expect(replies(first)).toHaveLength(1);
+    expect(replies(middle)).toHaveLength(0);
+    expect(replies(last)).toHaveLength(1);
+
+    intakeDown = false;
+    const retry = await push();
+    expect(retry).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(retry.body ?? '')).toEqual({ code: 0, msg: '接收成功' });
+    expect(replies(middle)).toHaveLength(1);
+    expect(replies(middle)[0]?.body).toMatch(/已收到您的反映/);
+    // The two answered the first time are recognised and not answered again.
+    expect(replies(first)).toHaveLength(1);
+    expect(replies(last)).toHaveLength(1);
+  });
+
   it('answers 400 naming the field when the push is malformed', async () => {
     const response = await postJson('/api/sms/inbound/aliyun/local-gateway-secret', [{ phone_number: 'x' }]);
     expect(response.status).toBe(400);
@@ -107,5 +160,42 @@ describe('Twilio-compatible webhook', () => {
   it('refuses a request signed with another token with 403', async () => {
     const response = await post(twilio.getExpectedTwilioSignature('someone-elses-token', url(), params));
     expect(response.status).toBe(403);
+  });
+
+  it('answers 503 to a retry while another delivery holds the message, and answers the retry after that one fails', async () => {
+    const retried = { ...params, From: '+8613911110005', MessageSid: 'SMfedcba9876543210fedcba9876543210' };
+    const sms = {
+      provider: 'twilio' as const,
+      providerMessageId: retried.MessageSid,
+      from: retried.From,
+      to: retried.To,
+      body: retried.Body,
+      receivedAt: new Date().toISOString(),
+    };
+    const deliver = () =>
+      fetch(url(), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature('local-twilio-token', url(), retried),
+        },
+        body: new URLSearchParams(retried).toString(),
+      });
+    // The first delivery is still at work: it holds the message's lease.
+    const inbox = new DynamoDbSmsState(createDocumentClient(rt.dynamoClient), rt.resources.tables.sms ?? '');
+    const claim = await inbox.claim(sms, new Date(), INBOX_LEASE_MS);
+    if (claim.kind !== 'claimed') throw new Error('the first delivery should hold the message');
+
+    const whileHeld = await deliver();
+    expect(whileHeld.status).toBe(503);
+    expect(await whileHeld.json()).toMatchObject({ error: { code: 'dependency_unavailable' } });
+    expect(replies(retried.From)).toHaveLength(0);
+
+    // The first delivery then fails before answering. Its 5xx reaches nobody (Twilio had moved on
+    // to the retry), so only the retries can bring the message back: the next one is answered.
+    await inbox.release(sms, claim.token, { sendFailed: false });
+    const afterwards = await deliver();
+    expect(afterwards.status).toBe(200);
+    expect(replies(retried.From)).toHaveLength(1);
   });
 });

@@ -1,0 +1,153 @@
+/**
+ * Receiving texts, the parts that are not one message's answer: how long a delivery owns a
+ * message, which sender failures certainly sent nothing, and how the messages of one push are
+ * processed (each on its own, one phone's in order, different phones' at once) and reported.
+ */
+import { ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../../infra/topology.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
+import { LocalOutbox } from '../../shared/adapters/local-outbox.ts';
+import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
+import type { InboundSms } from '../../shared/domain/sms/inbound-sms.ts';
+import { DependencyError } from '../../shared/errors.ts';
+import type { SmsSender } from '../../shared/ports/sms-sender.ts';
+import {
+  INBOX_LEASE_MS,
+  type ReceiveSmsDeps,
+  receiveSmsBatch,
+  requireAllFinished,
+  SmsRedeliveryNeededError,
+  sendDefinitelyFailed,
+} from '../../shared/services/receive-sms.ts';
+import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
+
+describe('the inbox lease', () => {
+  it('outlives any invocation of the functions that take it', () => {
+    for (const name of ['receive-sms', 'sms-webhooks']) {
+      const fn = topology.functions.find((f) => f.name === name);
+      expect(fn, name).toBeDefined();
+      expect(INBOX_LEASE_MS).toBeGreaterThan((fn?.timeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000);
+    }
+  });
+});
+
+describe('sendDefinitelyFailed', () => {
+  it('trusts an error answer from the provider, wrapped or not', () => {
+    const refused = new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+    expect(sendDefinitelyFailed(refused)).toBe(true);
+    expect(sendDefinitelyFailed(new DependencyError('SendTextMessage failed', { cause: refused }))).toBe(
+      true,
+    );
+  });
+
+  it('counts a timeout, a lost connection or an answer without an id as possibly sent', () => {
+    const timeout = Object.assign(new Error('Connection timed out'), { name: 'TimeoutError', $metadata: {} });
+    expect(sendDefinitelyFailed(new DependencyError('SendTextMessage failed', { cause: timeout }))).toBe(
+      false,
+    );
+    expect(sendDefinitelyFailed(new Error('socket hang up'))).toBe(false);
+    expect(sendDefinitelyFailed(new DependencyError('SendTextMessage returned no MessageId'))).toBe(false);
+  });
+});
+
+describe('receiveSmsBatch', () => {
+  let env: EmulatedTables;
+  let deps: ReceiveSmsDeps;
+  const outbox = new LocalOutbox();
+  const SLOW_PHONE = '+8613900000301';
+  let releaseSlowPhone: () => void = () => undefined;
+  const slowPhoneReleased = new Promise<void>((resolve) => {
+    releaseSlowPhone = resolve;
+  });
+  /** The order sends finish in, by correlation id. */
+  const finished: string[] = [];
+
+  beforeAll(async () => {
+    env = await emulatedTables();
+    const sender: SmsSender = {
+      async send(message) {
+        if (message.to === SLOW_PHONE) await slowPhoneReleased;
+        finished.push(message.correlationId);
+        return outbox.send(message);
+      },
+    };
+    deps = {
+      // The SMS functions' composition; help texts touch only the inbox and the sender.
+      ...sendSmsServices(),
+      inbox: new DynamoDbSmsState(env.db, env.tables.sms ?? ''),
+      sender,
+      now: () => new Date(),
+    };
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const text = (from: string, id: string, body = '帮助'): InboundSms => ({
+    provider: 'aliyun',
+    providerMessageId: id,
+    from,
+    to: '1069',
+    body,
+    receivedAt: new Date().toISOString(),
+  });
+
+  it("answers different phones at once and one phone's texts in the order sent", async () => {
+    const push = [
+      text(SLOW_PHONE, 'a1'),
+      text('+8613900000302', 'b1'),
+      text(SLOW_PHONE, 'a2'),
+      text('+8613900000303', 'c1'),
+    ];
+    const results = receiveSmsBatch(push, deps);
+    // The other phones are answered while the slow phone's first send is still waiting.
+    await expect.poll(() => finished.length, { timeout: 5000 }).toBe(2);
+    expect(finished).toEqual(['aliyun:b1', 'aliyun:c1']);
+    releaseSlowPhone();
+    expect((await results).map((r) => r.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
+    expect(finished).toEqual(['aliyun:b1', 'aliyun:c1', 'aliyun:a1', 'aliyun:a2']);
+  });
+
+  it('reports a failed message without stopping the rest, and asks for redelivery only then', async () => {
+    const failing: ReceiveSmsDeps = {
+      ...deps,
+      inbox: {
+        claim: (sms, now, leaseMs) =>
+          sms.providerMessageId === 'f2'
+            ? Promise.reject(new DependencyError('claiming the message failed'))
+            : deps.inbox.claim(sms, now, leaseMs),
+        markSending: (...args) => deps.inbox.markSending(...args),
+        release: (...args) => deps.inbox.release(...args),
+        finish: (...args) => deps.inbox.finish(...args),
+      },
+    };
+    const push = [text('+8613900000311', 'f1'), text('+8613900000311', 'f2'), text('+8613900000311', 'f3')];
+    const results = await receiveSmsBatch(push, failing);
+    expect(results.map((r) => r.status)).toEqual(['finished', 'failed', 'finished']);
+    expect(outbox.messages('+8613900000311')).toHaveLength(2);
+    expect(() => requireAllFinished(results, { holderRetriedOnItsOwn: true })).toThrow(
+      SmsRedeliveryNeededError,
+    );
+
+    const again = await receiveSmsBatch(push, deps);
+    expect(again).toMatchObject([
+      { status: 'finished', outcome: 'duplicate_delivery' },
+      { status: 'finished', outcome: 'help' },
+      { status: 'finished', outcome: 'duplicate_delivery' },
+    ]);
+    expect(() => requireAllFinished(again, { holderRetriedOnItsOwn: false })).not.toThrow();
+    expect(outbox.messages('+8613900000311')).toHaveLength(3);
+  });
+
+  it('asks for redelivery of a message another delivery holds only where nobody else will retry it', async () => {
+    const sms = text('+8613900000321', 'h1');
+    await deps.inbox.claim(sms, new Date(), INBOX_LEASE_MS);
+    const results = await receiveSmsBatch([sms], deps);
+    expect(results).toMatchObject([{ status: 'in_progress' }]);
+    expect(() => requireAllFinished(results, { holderRetriedOnItsOwn: true })).not.toThrow();
+    expect(() => requireAllFinished(results, { holderRetriedOnItsOwn: false })).toThrow(
+      SmsRedeliveryNeededError,
+    );
+  });
+});
