@@ -3,6 +3,7 @@
  *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
  *   directory seed [--outputs <cdk-outputs.json>]
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
+ *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
@@ -14,11 +15,13 @@ import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts'
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
+import { statsRebuild } from './stats-rebuild.ts';
 import { resolveTarget, TargetError } from './targets.ts';
 
 const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
        npm run cli -- directory seed
        npm run cli -- households import <file.csv>
+       npm run cli -- stats rebuild [--restart] [--drop-legacy]
 ${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
@@ -38,6 +41,8 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       max: { type: 'string' },
       outputs: { type: 'string' },
+      restart: { type: 'boolean', default: false },
+      'drop-legacy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       ...campaignOptions,
     },
@@ -70,6 +75,17 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return householdsImport(resolveTarget(values.outputs), file, io);
+  }
+  if (!values.help && group === 'stats' && command === 'rebuild') {
+    if (positionals.length > 2) {
+      io.err(usage);
+      return 2;
+    }
+    return statsRebuild(
+      resolveTarget(values.outputs),
+      { restart: values.restart, dropLegacy: values['drop-legacy'] },
+      io,
+    );
   }
   if (values.help || group !== 'queue' || command !== 'pull') {
     io.err(usage);

@@ -37,6 +37,8 @@ const plain = (item: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Set ? [...v].sort() : v]));
 
 const toState = (item: Record<string, unknown>): CaseState => CaseState.parse(plain(item));
+/** A stored state item as a CaseState (a ZodError when it is not one), for the statistics rebuild. */
+export { toState as caseStateOfItem };
 
 const StoredEffects = z.record(z.string(), z.array(Effect));
 
