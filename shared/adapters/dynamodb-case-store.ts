@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { CaseReport, CaseState } from '../domain/case.ts';
-import { Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
+import { type DuplicateLinkPlan, Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
 import { CaseConflictError } from '../errors.ts';
 import type {
   ApplyResult,
@@ -335,6 +335,133 @@ export class DynamoDbCaseStore implements CaseStore {
         }),
       ),
     );
+  }
+
+  // ─── timers and merges (shared/services/sweep-due-timers.ts, shared/services/transition-case.ts) ───
+
+  async dueTimerPage(
+    now: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ cases: CaseState[]; unreadable: string[]; cursor?: string }> {
+    const page = await this.#query({
+      IndexName: 'byTimer',
+      KeyConditionExpression: 'timerPk = :pk AND timerSk <= :now',
+      ExpressionAttributeValues: { ':pk': 'TIMER', ':now': `${now}#~` },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    });
+    const cases: CaseState[] = [];
+    const unreadable: string[] = [];
+    for (const item of page.items) {
+      const parsed = CaseState.safeParse(plain(item));
+      if (parsed.success) cases.push(parsed.data);
+      else unreadable.push(String(item.pk).replace(/^CASE#/, ''));
+    }
+    return { cases, unreadable, cursor: encodeCursor(page.lastKey) };
+  }
+
+  async dropTimer(seen: CaseState): Promise<boolean> {
+    const timer = seen.timer;
+    const names: Record<string, string> = { '#version': 'version', '#timer': 'timer' };
+    const values: Record<string, unknown> = { ':version': seen.version };
+    let condition = '#version = :version AND attribute_not_exists(#timer)';
+    if (timer) {
+      Object.assign(names, { '#at': 'at', '#kind': 'kind' });
+      Object.assign(values, { ':at': timer.at, ':kind': timer.kind });
+      condition = '#version = :version AND #timer.#at = :at AND #timer.#kind = :kind';
+    }
+    return conditionalWrite('dropping a spent timer', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: casePk(seen.trackingCode), sk: 'STATE' },
+          UpdateExpression: 'REMOVE #timer, timerPk, timerSk',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async writeDuplicateLink(
+    original: CaseState,
+    plan: DuplicateLinkPlan,
+  ): Promise<{ applied: true; state: CaseState } | { applied: false; current: CaseState | undefined }> {
+    const version = plan.from.version + 1;
+    const listed = plan.holds > 0;
+    const { duplicates: _duplicates, duplicateLinks: _links, ...rest } = original;
+    const duplicates = (original.duplicates ?? []).filter((code) => code !== plan.duplicate);
+    if (listed) duplicates.push(plan.duplicate);
+    const links = Object.fromEntries(
+      Object.entries(original.duplicateLinks ?? {}).filter(([code]) => code !== plan.duplicate),
+    );
+    if (listed) links[plan.duplicate] = plan.holds;
+    const next: CaseState = {
+      ...rest,
+      version,
+      updatedAt: plan.event.at,
+      timeline: [...original.timeline, plan.event],
+      ...(duplicates.length > 0 ? { duplicates } : {}),
+      ...(Object.keys(links).length > 0 ? { duplicateLinks: links } : {}),
+    };
+    const names: Record<string, string> = {
+      '#stage': 'stage',
+      '#version': 'version',
+      '#updatedAt': 'updatedAt',
+      '#timeline': 'timeline',
+      '#duplicates': 'duplicates',
+      '#links': 'duplicateLinks',
+    };
+    const values: Record<string, unknown> = {
+      ':from': plan.from.stage,
+      ':expected': plan.from.version,
+      ':version': version,
+      ':at': plan.event.at,
+      ':event': [plan.event],
+      // A string set, as the duplicates have always been stored (and the outbox's links add to).
+      ':duplicate': new Set([plan.duplicate]),
+    };
+    const sets = ['#version = :version', '#updatedAt = :at', '#timeline = list_append(#timeline, :event)'];
+    const removes: string[] = [];
+    // The holds are rewritten whole from the version read; the condition makes that exact.
+    if (next.duplicateLinks) {
+      values[':links'] = next.duplicateLinks;
+      sets.push('#links = :links');
+    } else removes.push('#links');
+    const keys = indexKeysOf(next);
+    stateIndexKeyNames.forEach((key, i) => {
+      names[`#k${i}`] = key;
+      const value = keys[key];
+      if (value === undefined) removes.push(`#k${i}`);
+      else {
+        values[`:k${i}`] = value;
+        sets.push(`#k${i} = :k${i}`);
+      }
+    });
+    const update = [
+      `SET ${sets.join(', ')}`,
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+      `${listed ? 'ADD' : 'DELETE'} #duplicates :duplicate`,
+    ];
+    let written: Record<string, unknown> | undefined;
+    const applied = await conditionalWrite('linking the duplicate', async () => {
+      const out = await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: casePk(original.trackingCode), sk: 'STATE' },
+          UpdateExpression: update.filter(Boolean).join(' '),
+          ConditionExpression: '#stage = :from AND #version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      written = out.Attributes;
+    });
+    if (applied && written) return { applied: true, state: toState(written) };
+    return { applied: false, current: await this.getCase(original.trackingCode) };
   }
 
   async #query(

@@ -5,10 +5,10 @@
  * conditional update.
  */
 import * as z from 'zod';
-import { type CaseState, Stage, type TimelineEvent } from './case.ts';
+import { type CaseState, isOpen, Stage, type TimelineEvent } from './case.ts';
 import { EntityId } from './organisation.ts';
 import type { Staff } from './staff.ts';
-import { TrackingCode } from './tracking-code.ts';
+import { formatTrackingCode, TrackingCode } from './tracking-code.ts';
 
 const Note = z.string().trim().min(1, 'write a note').max(1000, 'at most 1000 characters');
 
@@ -51,6 +51,10 @@ export const Effect = z.discriminatedUnion('kind', [
     reason: z.enum(['routed', 'returned', 'reassigned', 'reopened']),
   }),
   z.object({ kind: z.literal('escalation_notice'), reason: z.enum(['accept_overdue', 'resolve_overdue']) }),
+  /**
+   * No longer written: a merge links the original before the duplicate moves (see
+   * `planDuplicateLink`). Kept so that outboxes stored before that still parse and run.
+   */
   z.object({ kind: z.literal('link_duplicate'), into: TrackingCode }),
   /** A text to the reporter (when they left a phone): the case reached a unit, was resolved, was closed. */
   z.object({ kind: z.literal('notify_reporter'), stage: z.enum(['dispatched', 'resolved', 'closed']) }),
@@ -281,14 +285,18 @@ export const caseTransitions: RuleTable = {
   flag_unrated: {
     from: ['closed'],
     who: bySystem,
-    apply: (c) =>
-      c.returnVisit
-        ? { invalid: 'already on the return-visit list', path: 'action' }
-        : {
-            to: 'closed',
-            set: { returnVisit: { status: 'pending', reason: 'no_rating' } },
-            remove: ['timer'],
-          },
+    apply: (c, _a, _ctx, now) => {
+      if (c.timer?.kind !== 'rating_window' || Date.parse(c.timer.at) > now.getTime())
+        return { invalid: 'no rating window has ended', path: 'action' };
+      // A visit done in an earlier round (before a reopening) does not cover this closing.
+      if (c.returnVisit?.status === 'pending')
+        return { invalid: 'already on the return-visit list', path: 'action' };
+      return {
+        to: 'closed',
+        set: { returnVisit: { status: 'pending', reason: 'no_rating' } },
+        remove: ['timer'],
+      };
+    },
   },
   record_return_visit: {
     from: ['closed', 'evaluated'],
@@ -321,33 +329,60 @@ export const caseTransitions: RuleTable = {
       effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'reopened' }],
     }),
   },
+  /**
+   * The duplicate's half of a merge. The original's half (`planDuplicateLink`) is written first,
+   * conditioned on the original's version, so two merges into each other cannot both succeed.
+   */
   merge: {
     from: ['registered', 'dispatched', 'in_progress'],
     who: byStaff((s, c) => supervisesCase(s, c) || ownsCase(s, c)),
     apply: (c, a) =>
       a.into === c.trackingCode
         ? { invalid: 'a case cannot be merged into itself', path: 'into' }
-        : {
-            to: 'merged',
-            set: { mergedInto: a.into },
-            remove: ['timer'],
-            effects: [{ kind: 'link_duplicate', into: a.into }],
-          },
+        : { to: 'merged', set: { mergedInto: a.into }, remove: ['timer'] },
   },
   escalate: {
     from: ['dispatched', 'in_progress'],
     who: bySystem,
-    apply: (c, a, _ctx, now) =>
-      c.escalation
-        ? { invalid: 'already escalated', path: 'action' }
-        : {
-            to: c.stage,
-            set: { escalation: { at: iso(now), reason: a.reason } },
-            remove: ['timer'],
-            effects: [{ kind: 'escalation_notice', reason: a.reason }],
-          },
+    // Once per deadline: the escalation clears the timer and remembers which deadline it was, so
+    // a new deadline (a new acceptance, a return) that passes is escalated again, and the same
+    // one (a rejected resolution restores the resolve deadline) is not.
+    apply: (c, a, _ctx, now) => {
+      const timer = c.timer;
+      if (!timer || timer.kind === 'rating_window' || reasonOf(timer.kind) !== a.reason)
+        return {
+          invalid: `no ${a.reason === 'accept_overdue' ? 'accept' : 'resolve'} deadline is running`,
+          path: 'action',
+        };
+      if (Date.parse(timer.at) > now.getTime())
+        return { invalid: 'the deadline has not passed yet', path: 'action' };
+      if (c.escalation?.deadline === timer.at)
+        return { invalid: 'already escalated for this deadline', path: 'action' };
+      return {
+        to: c.stage,
+        set: { escalation: { at: iso(now), reason: a.reason, deadline: timer.at } },
+        remove: ['timer'],
+        effects: [{ kind: 'escalation_notice', reason: a.reason }],
+      };
+    },
   },
 };
+
+const reasonOf = (kind: 'accept_due' | 'resolve_due') =>
+  kind === 'accept_due' ? 'accept_overdue' : 'resolve_overdue';
+
+/**
+ * The system action a case's timer calls for once it is due: an SLA deadline is escalated, an
+ * ended rating window puts the case on the return-visit list. The sweeper asks this; if the table
+ * then refuses the action, the timer is spent and comes off the case.
+ */
+export function dueTimerAction(c: CaseState): SystemAction | undefined {
+  const kind = c.timer?.kind;
+  if (kind === undefined) return undefined;
+  return kind === 'rating_window'
+    ? { action: 'flag_unrated' }
+    : { action: 'escalate', reason: reasonOf(kind) };
+}
 
 /** When the case entered its current stage (for time-per-stage statistics). */
 export function enteredStageAt(c: CaseState): string {
@@ -360,11 +395,22 @@ export function enteredStageAt(c: CaseState): string {
   return at;
 }
 
-/** When the case last reached its current unit (for the resolve deadline). */
+/** Events that note something on a case without moving it (they keep its stage and unit). */
+const annotations: ReadonlySet<string | undefined> = new Set([
+  'escalate',
+  'link_duplicate',
+  'unlink_duplicate',
+]);
+
+/**
+ * When the case last reached its current unit (for the resolve deadline). An escalation or a
+ * merged duplicate noted while it waited is not an arrival: counting from one would move the
+ * deadline past the time the escalation was for.
+ */
 function dispatchedAt(c: CaseState): string {
   for (let i = c.timeline.length - 1; i >= 0; i--) {
     const event = c.timeline[i];
-    if (event?.stage === 'dispatched') return event.at;
+    if (event?.stage === 'dispatched' && !annotations.has(event.action)) return event.at;
   }
   return c.submittedAt;
 }
@@ -453,6 +499,94 @@ export function planTransition(
       remove: outcome.remove ?? [],
       transfer: outcome.transfer ?? false,
       effects: [...(outcome.effects ?? []), stats],
+    },
+  };
+}
+
+// ─── the original's half of a merge ───────────────────────────────────────────────────────────
+
+/**
+ * A change to the original of a merge: the duplicate joins (or, when its merge could not be
+ * completed, leaves) the original's set of merged reports, as one new version with one timeline
+ * event. Its write is conditioned on `from`, like any transition, which is what puts the
+ * original's state into the merge: the duplicate's own move is conditioned on its version, which
+ * an incoming link changes, so A→B and B→A (or any cycle) cannot all succeed at once.
+ *
+ * Each merge attempt holds the link once (`duplicateLinks`); one that fails takes back only its
+ * own hold, and the duplicate leaves the set when no hold is left. So two attempts at the same
+ * merge at once, of which one completes, never leave the completed one unlisted.
+ */
+export interface DuplicateLinkPlan {
+  change: 'link' | 'unlink';
+  duplicate: TrackingCode;
+  /** Attempts holding the duplicate's link after this change; it is listed while any is. */
+  holds: number;
+  from: { stage: Stage; version: number };
+  event: TimelineEvent;
+}
+
+export type DuplicateLinkResult =
+  | { ok: true; plan: DuplicateLinkPlan; original: CaseState }
+  | { ok: false; message: string; path: 'into' };
+
+/** Links `duplicate` into `original` for `staff`, or says why `original` cannot take it. */
+export function planDuplicateLink(
+  original: CaseState | undefined,
+  duplicate: CaseState,
+  staff: Staff,
+  now: Date,
+): DuplicateLinkResult {
+  const refuse = (message: string): DuplicateLinkResult => ({ ok: false, message, path: 'into' });
+  if (!original || !canSee(staff, original)) return refuse('no case with this code is visible to you');
+  if (original.trackingCode === duplicate.trackingCode) return refuse('a case cannot be merged into itself');
+  if (!isOpen(original.stage)) return refuse('a case can only be merged into an open case');
+  if (original.category !== duplicate.category)
+    return refuse('a case can only be merged into one of the same category');
+  const holds = holdsOf(original, duplicate.trackingCode) + 1;
+  return {
+    ok: true,
+    plan: linkPlan('link', original, duplicate.trackingCode, holds, staff.userId, now),
+    original,
+  };
+}
+
+/** Takes back one attempt's hold on a link whose merge did not complete; undefined when there is none. */
+export function planDuplicateUnlink(
+  original: CaseState,
+  duplicate: TrackingCode,
+  actor: Actor,
+  now: Date,
+): DuplicateLinkPlan | undefined {
+  const holds = holdsOf(original, duplicate);
+  if (holds === 0) return undefined;
+  return linkPlan('unlink', original, duplicate, holds - 1, byOf(actor), now);
+}
+
+/** A duplicate listed before links were held (linked by the outbox after its merge) counts as held once. */
+const holdsOf = (original: CaseState, duplicate: TrackingCode): number =>
+  original.duplicateLinks?.[duplicate] ?? (original.duplicates?.includes(duplicate) ? 1 : 0);
+
+function linkPlan(
+  change: DuplicateLinkPlan['change'],
+  original: CaseState,
+  duplicate: TrackingCode,
+  holds: number,
+  by: string,
+  now: Date,
+): DuplicateLinkPlan {
+  const code = formatTrackingCode(duplicate);
+  return {
+    change,
+    duplicate,
+    holds,
+    from: { stage: original.stage, version: original.version },
+    event: {
+      stage: original.stage,
+      at: iso(now),
+      by,
+      action: change === 'link' ? 'link_duplicate' : 'unlink_duplicate',
+      unitId: original.unitId,
+      note: change === 'link' ? `重复案件 ${code} 并入本案` : `${code} 未能合并，已撤销关联`,
     },
   };
 }

@@ -73,9 +73,17 @@ export const CaseState = z.object({
   timer: z
     .object({ kind: z.enum(['accept_due', 'resolve_due', 'rating_window']), at: z.iso.datetime() })
     .optional(),
-  /** Set once by the sweeper when an SLA deadline passed; the county centre sees it. */
+  /**
+   * Set by the sweeper when an SLA deadline passed; the county centre sees it. Once per deadline:
+   * a later deadline (a new acceptance, a return) that passes too is escalated again.
+   */
   escalation: z
-    .object({ at: z.iso.datetime(), reason: z.enum(['accept_overdue', 'resolve_overdue']) })
+    .object({
+      at: z.iso.datetime(),
+      reason: z.enum(['accept_overdue', 'resolve_overdue']),
+      /** The deadline that passed (the timer's `at`); absent on escalations stored before it was kept. */
+      deadline: z.iso.datetime().optional(),
+    })
     .optional(),
   rating: z
     .object({ score: z.number().int().min(1).max(5), comment: z.string().optional(), at: z.iso.datetime() })
@@ -95,6 +103,11 @@ export const CaseState = z.object({
   mergedInto: TrackingCode.optional(),
   /** Reports merged into this one (a DynamoDB string set). */
   duplicates: z.array(TrackingCode).optional(),
+  /**
+   * Merge attempts holding each duplicate's place in `duplicates`: in flight, or the one that
+   * completed. A failed attempt takes back only its own hold (see `planDuplicateLink`).
+   */
+  duplicateLinks: z.record(TrackingCode, z.number().int().nonnegative()).optional(),
   /** Times this case was returned or reassigned (流转清单). */
   transfers: z.number().int().nonnegative().optional(),
 });

@@ -5,7 +5,7 @@
  * they have run, so a crash in between is repaired by the sweeper, not lost.
  */
 import type { CaseReport, CaseState, Stage } from '../domain/case.ts';
-import type { Effect, TransitionPlan } from '../domain/case-lifecycle.ts';
+import type { DuplicateLinkPlan, Effect, TransitionPlan } from '../domain/case-lifecycle.ts';
 
 export type CreateCaseResult = { created: true } | { created: false; existing: CaseState };
 
@@ -61,6 +61,32 @@ export interface CaseStore {
   /** Open cases whose SLA or rating timer fell due at or before `now`. */
   dueTimers(now: string, limit: number): Promise<CaseState[]>;
   listCases(listing: CaseListing, filter: ListFilter, limit: number, cursor?: string): Promise<CasePage>;
-  /** Adds `duplicate` to the original's set of merged reports (idempotent). */
+  /**
+   * Adds `duplicate` to the original's set of merged reports (idempotent). Only for the
+   * `link_duplicate` effects stored before a merge linked its original itself.
+   */
   linkDuplicate(original: string, duplicate: string): Promise<void>;
+
+  // ─── timers and merges (shared/services/sweep-due-timers.ts, shared/services/transition-case.ts) ───
+  /**
+   * A page of cases whose timer fell due at or before `now`, soonest first. Items that no longer
+   * parse as a case are named in `unreadable` rather than failing the page, so one bad item never
+   * stops the sweeper reaching the rest.
+   */
+  dueTimerPage(
+    now: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ cases: CaseState[]; unreadable: string[]; cursor?: string }>;
+  /**
+   * Takes a spent timer off a case (one the lifecycle refused to act on) if the case is still at
+   * `seen`'s version with `seen`'s timer; false if it moved on meanwhile. Not a transition: no new
+   * version, no timeline event. With `seen.timer` absent it removes stray timer index keys.
+   */
+  dropTimer(seen: CaseState): Promise<boolean>;
+  /** The original's half of a merge: one conditional write of `plan`, if `original` is still at `plan.from`. */
+  writeDuplicateLink(
+    original: CaseState,
+    plan: DuplicateLinkPlan,
+  ): Promise<{ applied: true; state: CaseState } | { applied: false; current: CaseState | undefined }>;
 }

@@ -1,49 +1,39 @@
 /**
- * The scheduled sweeper: escalates cases whose SLA deadline passed (once: the escalation clears
- * the timer in the same conditional write, so a second sweep finds nothing), puts closed cases
- * nobody rated within the window on the return-visit list, and reruns effects a crash left in a
- * case's outbox. Reads the due-timer and outbox indexes only; never scans.
+ * The scheduled sweeper: escalates cases whose SLA deadline passed (once per deadline), puts
+ * closed cases nobody rated within the window on the return-visit list, takes spent timers off
+ * so none is met again on every sweep (all three in sweep-due-timers.ts), and reruns effects a
+ * crash left in a case's outbox. Reads the due-timer and outbox indexes only; never scans.
  */
-import type { Actor, CaseAction } from '../domain/case-lifecycle.ts';
 import { runPending } from './case-effects.ts';
-import { applyCaseAction, type CaseWorkDeps } from './transition-case.ts';
+import { sweepDueTimers } from './sweep-due-timers.ts';
+import type { CaseWorkDeps } from './transition-case.ts';
 
 export type SweepDeps = CaseWorkDeps;
 
 export interface SweepReport {
   escalated: string[];
   flaggedUnrated: string[];
+  /** Spent timers taken off cases the lifecycle would not act on (see sweep-due-timers.ts). */
+  timersCleared: string[];
   effectsRerun: number;
   failed: { trackingCode: string; error: string }[];
 }
 
-const SWEEPER: Actor = { kind: 'system', name: 'sweep-cases' };
 const BATCH = 100;
 /** Effects younger than this are probably still being run by the request that wrote them. */
 const OUTBOX_GRACE_MS = 60_000;
 
 export async function sweepCases(deps: SweepDeps): Promise<SweepReport> {
-  const report: SweepReport = { escalated: [], flaggedUnrated: [], effectsRerun: 0, failed: [] };
   const now = deps.now();
-  const due = await deps.cases.dueTimers(now.toISOString(), BATCH);
-  for (const state of due) {
-    const timer = state.timer;
-    if (!timer) continue;
-    const action: CaseAction =
-      timer.kind === 'rating_window'
-        ? { action: 'flag_unrated' }
-        : { action: 'escalate', reason: timer.kind === 'accept_due' ? 'accept_overdue' : 'resolve_overdue' };
-    try {
-      await applyCaseAction(state, action, state.version, SWEEPER, deps);
-      (action.action === 'flag_unrated' ? report.flaggedUnrated : report.escalated).push(state.trackingCode);
-    } catch (error) {
-      // A conflict means someone moved the case meanwhile; the next sweep sees its new timer.
-      report.failed.push({
-        trackingCode: state.trackingCode,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-    }
-  }
+  // Timers first, paged within their own budget (see sweep-due-timers.ts).
+  const timers = await sweepDueTimers(deps);
+  const report: SweepReport = {
+    escalated: timers.escalated,
+    flaggedUnrated: timers.flaggedUnrated,
+    timersCleared: timers.timersCleared,
+    effectsRerun: 0,
+    failed: timers.failed,
+  };
 
   const org = await deps.directory.load();
   const stale = await deps.cases.pendingEffects(

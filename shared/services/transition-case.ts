@@ -3,19 +3,27 @@
  * scope (out of scope is "not found", never "forbidden"), check the version they acted on, plan
  * the move with the lifecycle table, write it with one conditional update, then run its effects.
  */
+import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
-import { type CaseState, isOpen } from '../domain/case.ts';
+import type { CaseState } from '../domain/case.ts';
 import {
   type Actor,
   allowedActions,
   type CaseAction,
   canSee,
+  type DuplicateLinkPlan,
+  type LifecycleContext,
+  type PlanResult,
+  planDuplicateLink,
+  planDuplicateUnlink,
   planTransition,
   StaffAction,
 } from '../domain/case-lifecycle.ts';
 import type { Staff } from '../domain/staff.ts';
 import { normaliseTrackingCode } from '../domain/tracking-code.ts';
 import {
+  CaseConflictError,
+  CaseStateError,
   NotFoundError,
   TransitionNotAllowedError,
   ValidationError,
@@ -76,17 +84,18 @@ export async function visibleCase(
   return state;
 }
 
-/** Applies `action` to a loaded case as `actor`, checking `expectedVersion` first. */
-export async function applyCaseAction(
+/**
+ * The plan for `action`, or the error the caller answers: a stale `expectedVersion` first, then a
+ * stage or actor that does not allow it, then fields that do not make sense.
+ */
+function plannedOrThrow(
   state: CaseState,
   action: CaseAction,
   expectedVersion: number,
   actor: Actor,
-  deps: TransitionDeps,
-): Promise<CaseState> {
-  const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
-  const ctx = lifecycleContext(state.category, org, policies);
-  const now = deps.now();
+  ctx: LifecycleContext,
+  now: Date,
+): Extract<PlanResult, { ok: true }> {
   const planned = planTransition(state, action, actor, ctx, now);
   if (state.version !== expectedVersion) {
     throw new VersionConflictError(
@@ -109,6 +118,21 @@ export async function applyCaseAction(
       planned.allowed,
     );
   }
+  return planned;
+}
+
+/** Applies `action` to a loaded case as `actor`, checking `expectedVersion` first. */
+export async function applyCaseAction(
+  state: CaseState,
+  action: CaseAction,
+  expectedVersion: number,
+  actor: Actor,
+  deps: TransitionDeps,
+): Promise<CaseState> {
+  const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
+  const ctx = lifecycleContext(state.category, org, policies);
+  const now = deps.now();
+  const planned = plannedOrThrow(state, action, expectedVersion, actor, ctx, now);
   const applied = await deps.cases.applyTransition(state, planned.plan);
   if (!applied.applied) {
     const current = applied.current;
@@ -136,21 +160,122 @@ export async function transitionCase(
 ): Promise<CaseState> {
   const request = parseOrThrow(TransitionRequest, body, 'The transition');
   const state = await visibleCase(code, staff, deps.cases);
-  if (request.action === 'merge') await checkMergeTarget(state, request.into, staff, deps.cases);
+  if (request.action === 'merge') return mergeCase(state, request, staff, deps);
   const { expectedVersion, ...action } = request;
   return applyCaseAction(state, action, expectedVersion, { kind: 'staff', staff }, deps);
 }
 
-async function checkMergeTarget(
-  state: CaseState,
+// ─── merging ───────────────────────────────────────────────────────────────────────────────────
+//
+// A merge changes two cases, without a transaction. The original goes first: the duplicate joins
+// its set as a new version of the original (with a timeline event), written on the condition that
+// the original is still at the version and open stage read (planDuplicateLink). Then the duplicate
+// moves to `merged`, on the condition of its own version, which any link into it would have
+// changed. So of A→B and B→A (or A→B, B→C, C→A) started at once, at most one completes: each pair
+// of them conditions on the same version of one case, and each changes it. If the duplicate's move
+// fails, the attempt takes back its hold on the link (a further version of the original, with its
+// own event, so the history stays gapless); the duplicate leaves the set unless another attempt
+// still holds it. So a failed merge leaves no link behind, a completed one always keeps its own,
+// and the loser gets the duplicate's 409. Only a crash between the two writes can leave a link
+// with no merge; the original's timeline shows it.
+
+type MergeRequest = Extract<TransitionRequest, { action: 'merge' }>;
+type LinkWrite = Awaited<ReturnType<CaseStore['writeDuplicateLink']>>;
+
+/** Attempts at linking an original that others keep changing, and at taking a hold back. */
+const LINK_ATTEMPTS = 3;
+const UNLINK_ATTEMPTS = 20;
+
+async function mergeCase(
+  duplicate: CaseState,
+  request: MergeRequest,
+  staff: Staff,
+  deps: TransitionDeps,
+): Promise<CaseState> {
+  const actor: Actor = { kind: 'staff', staff };
+  const { expectedVersion, ...action } = request;
+  // Everything the duplicate's own move would refuse is refused before the original is touched.
+  const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
+  const ctx = lifecycleContext(duplicate.category, org, policies);
+  plannedOrThrow(duplicate, action, expectedVersion, actor, ctx, deps.now());
+
+  const original = await linkOriginal(duplicate, action.into, staff, deps);
+  try {
+    return await applyCaseAction(duplicate, action, expectedVersion, actor, deps);
+  } catch (error) {
+    if (!(error instanceof CaseStateError)) {
+      // The write may have landed with its answer lost: then the merge is complete.
+      const reread = await deps.cases.getCase(duplicate.trackingCode).catch(() => undefined);
+      if (reread === undefined) throw error; // cannot tell: the link stays rather than orphan a merge
+      if (reread.mergedInto === action.into) return reread;
+    }
+    await unlinkOriginal(original, duplicate.trackingCode, actor, deps, error);
+    throw error;
+  }
+}
+
+/** Writes the original's half; 400 for an original that cannot take it, 409 if it changed meanwhile. */
+async function linkOriginal(
+  duplicate: CaseState,
   into: string,
   staff: Staff,
-  cases: CaseStore,
+  deps: TransitionDeps,
+): Promise<CaseState> {
+  let original = await deps.cases.getCase(into);
+  for (let attempt = 0; ; attempt++) {
+    const link = planDuplicateLink(original, duplicate, staff, deps.now());
+    if (!link.ok && attempt === 0) {
+      throw new ValidationError(link.message, [{ path: link.path, message: link.message }]);
+    }
+    if (!link.ok || attempt === LINK_ATTEMPTS) {
+      const why = link.ok ? '' : ` (${link.message})`;
+      throw new VersionConflictError(
+        `The case it is to be merged into changed at the same moment${why}; reload and try again`,
+        duplicate.version,
+        allowedActions(duplicate, { kind: 'staff', staff }),
+      );
+    }
+    const written = await writeLink(link.original, link.plan, deps);
+    if (written.applied) return written.state;
+    original = written.current;
+  }
+}
+
+async function unlinkOriginal(
+  original: CaseState,
+  duplicate: string,
+  actor: Actor,
+  deps: TransitionDeps,
+  failure: unknown,
 ): Promise<void> {
-  const target = await cases.getCase(into);
-  const invalid = (message: string) => new ValidationError(message, [{ path: 'into', message }]);
-  if (!target || !canSee(staff, target)) throw invalid('no case with this code is visible to you');
-  if (!isOpen(target.stage)) throw invalid('a case can only be merged into an open case');
-  if (target.category !== state.category)
-    throw invalid('a case can only be merged into one of the same category');
+  let current: CaseState | undefined = original;
+  for (let attempt = 0; attempt < UNLINK_ATTEMPTS && current; attempt++) {
+    const plan = planDuplicateUnlink(current, duplicate, actor, deps.now());
+    if (!plan) return;
+    const written = await writeLink(current, plan, deps);
+    if (written.applied) return;
+    current = written.current;
+  }
+  if (!current) return;
+  throw new CaseConflictError(
+    `The merge of ${duplicate} failed and its link on ${original.trackingCode} could not be taken back`,
+    { cause: failure },
+  );
+}
+
+/** One write of the original's half; an answer lost after the write landed is read off the timeline. */
+async function writeLink(
+  original: CaseState,
+  plan: DuplicateLinkPlan,
+  deps: TransitionDeps,
+): Promise<LinkWrite> {
+  try {
+    return await deps.cases.writeDuplicateLink(original, plan);
+  } catch (error) {
+    const current = await deps.cases.getCase(original.trackingCode).catch(() => undefined);
+    if (current?.timeline.some((event) => isDeepStrictEqual(event, plan.event))) {
+      return { applied: true, state: current };
+    }
+    throw error;
+  }
 }

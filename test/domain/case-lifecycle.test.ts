@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseState, Stage } from '../../shared/domain/case.ts';
+import { CaseState, type Stage } from '../../shared/domain/case.ts';
 import {
   type ActionName,
   type Actor,
   allowedActions,
   type CaseAction,
   canSee,
+  dueTimerAction,
   type LifecycleContext,
+  planDuplicateLink,
+  planDuplicateUnlink,
   planTransition,
 } from '../../shared/domain/case-lifecycle.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
@@ -122,7 +125,12 @@ const spec: Record<
   },
   close: { from: ['verified'], actor: as(staff.dispatcher), action: { action: 'close' } },
   rate: { from: ['closed'], actor: reporter, action: { action: 'rate', score: 4 } },
-  flag_unrated: { from: ['closed'], actor: system, action: { action: 'flag_unrated' } },
+  flag_unrated: {
+    from: ['closed'],
+    actor: system,
+    action: { action: 'flag_unrated' },
+    state: { timer: { kind: 'rating_window', at: '2026-11-30T01:00:00.000Z' } },
+  },
   record_return_visit: {
     from: ['closed', 'evaluated'],
     actor: as(staff.gridWorker),
@@ -143,6 +151,7 @@ const spec: Record<
     from: ['dispatched', 'in_progress'],
     actor: system,
     action: { action: 'escalate', reason: 'accept_overdue' },
+    state: { timer: { kind: 'accept_due', at: '2026-11-30T01:00:00.000Z' } },
   },
 };
 
@@ -322,6 +331,22 @@ describe('what a transition records', () => {
     });
   });
 
+  it('counts the resolve deadline from the arrival, not from an escalation or merge noted since', () => {
+    const base = caseAt('dispatched');
+    const noted = caseAt('dispatched', {
+      timeline: [
+        ...base.timeline,
+        { stage: 'dispatched', at: '2026-11-29T20:00:00.000Z', by: 'system:sweep-cases', action: 'escalate' },
+        { stage: 'dispatched', at: '2026-11-30T01:00:00.000Z', by: 'u-disp', action: 'link_duplicate' },
+      ],
+    });
+    const result = planTransition(noted, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(result.ok && result.plan.set.timer).toEqual({
+      kind: 'resolve_due',
+      at: '2026-12-04T08:00:02.000Z',
+    });
+  });
+
   it('returns a case that is not the unit’s own to its township centre, as a transfer', () => {
     const result = planTransition(
       caseAt('dispatched'),
@@ -398,19 +423,7 @@ describe('what a transition records', () => {
     });
   });
 
-  it('escalates once: a second escalation of the same case is refused', () => {
-    const escalated = caseAt('dispatched', {
-      escalation: { at: NOW.toISOString(), reason: 'accept_overdue' },
-    });
-    expect(
-      planTransition(escalated, { action: 'escalate', reason: 'accept_overdue' }, system, ctx, NOW),
-    ).toMatchObject({
-      ok: false,
-      reason: 'invalid',
-    });
-  });
-
-  it('merges a duplicate into its original and links it there, never into itself', () => {
+  it('merges a duplicate into its original (the original links it itself), never into itself', () => {
     const result = planTransition(
       caseAt('dispatched'),
       { action: 'merge', into: 'R4D8WNC3E' },
@@ -421,7 +434,7 @@ describe('what a transition records', () => {
     expect(result.ok && result.plan).toMatchObject({
       to: 'merged',
       set: { mergedInto: 'R4D8WNC3E' },
-      effects: [{ kind: 'link_duplicate', into: 'R4D8WNC3E' }, { kind: 'stats' }],
+      effects: [{ kind: 'stats' }],
     });
     expect(
       planTransition(
@@ -502,5 +515,178 @@ describe('return visits (回访)', () => {
       NOW,
     );
     expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('timers (escalation once per deadline, rating windows)', () => {
+  const PAST = '2026-11-30T01:00:00.000Z';
+  const LATER = '2026-11-30T03:00:00.000Z';
+  const escalate = (reason: 'accept_overdue' | 'resolve_overdue') =>
+    ({ action: 'escalate', reason }) as const;
+
+  it('escalates a passed deadline, remembering which deadline it was, and clears the timer', () => {
+    const overdue = caseAt('dispatched', { timer: { kind: 'accept_due', at: PAST } });
+    const result = planTransition(overdue, escalate('accept_overdue'), system, ctx, NOW);
+    expect(result.ok && result.plan).toMatchObject({
+      to: 'dispatched',
+      set: { escalation: { at: NOW.toISOString(), reason: 'accept_overdue', deadline: PAST } },
+      remove: ['timer'],
+      effects: [
+        { kind: 'escalation_notice', reason: 'accept_overdue' },
+        { kind: 'stats', escalated: true },
+      ],
+    });
+  });
+
+  it('escalates again when a new deadline passes after an earlier escalation, even one stored without its deadline', () => {
+    for (const escalation of [
+      { at: '2026-11-29T12:00:00.000Z', reason: 'accept_overdue', deadline: '2026-11-29T10:00:00.000Z' },
+      { at: '2026-11-29T12:00:00.000Z', reason: 'accept_overdue' },
+    ] as const) {
+      const again = caseAt('in_progress', { escalation, timer: { kind: 'resolve_due', at: PAST } });
+      const result = planTransition(again, escalate('resolve_overdue'), system, ctx, NOW);
+      expect(result.ok && result.plan.set.escalation).toEqual({
+        at: NOW.toISOString(),
+        reason: 'resolve_overdue',
+        deadline: PAST,
+      });
+    }
+  });
+
+  it('escalates a deadline once: the same deadline restored (a rejected resolution) is refused', () => {
+    const same = caseAt('in_progress', {
+      escalation: { at: '2026-11-30T01:30:00.000Z', reason: 'resolve_overdue', deadline: PAST },
+      timer: { kind: 'resolve_due', at: PAST },
+    });
+    expect(planTransition(same, escalate('resolve_overdue'), system, ctx, NOW)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      message: 'already escalated for this deadline',
+    });
+  });
+
+  it('refuses to escalate without a passed deadline of the kind named', () => {
+    const cases = [
+      caseAt('dispatched'),
+      caseAt('dispatched', { timer: { kind: 'accept_due', at: LATER } }),
+      caseAt('dispatched', { timer: { kind: 'resolve_due', at: PAST } }),
+    ];
+    for (const c of cases) {
+      expect(planTransition(c, escalate('accept_overdue'), system, ctx, NOW)).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+      });
+    }
+  });
+
+  it('puts a closed case whose rating window ended on the return-visit list, also after an earlier visit was done', () => {
+    for (const returnVisit of [
+      undefined,
+      { status: 'done', reason: 'low_rating', outcome: 'unresolved' },
+    ] as const) {
+      const unrated = caseAt('closed', { returnVisit, timer: { kind: 'rating_window', at: PAST } });
+      const result = planTransition(unrated, { action: 'flag_unrated' }, system, ctx, NOW);
+      expect(result.ok && result.plan).toMatchObject({
+        to: 'closed',
+        set: { returnVisit: { status: 'pending', reason: 'no_rating' } },
+        remove: ['timer'],
+      });
+    }
+  });
+
+  it('refuses to flag a case already on the list, or one whose window has not ended', () => {
+    const pending = caseAt('closed', {
+      returnVisit: { status: 'pending', reason: 'low_rating' },
+      timer: { kind: 'rating_window', at: PAST },
+    });
+    expect(planTransition(pending, { action: 'flag_unrated' }, system, ctx, NOW)).toMatchObject({
+      ok: false,
+      message: 'already on the return-visit list',
+    });
+    const open = caseAt('closed', { timer: { kind: 'rating_window', at: LATER } });
+    expect(planTransition(open, { action: 'flag_unrated' }, system, ctx, NOW)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('names the system action each timer calls for', () => {
+    expect(dueTimerAction(caseAt('dispatched', { timer: { kind: 'accept_due', at: PAST } }))).toEqual(
+      escalate('accept_overdue'),
+    );
+    expect(dueTimerAction(caseAt('in_progress', { timer: { kind: 'resolve_due', at: PAST } }))).toEqual(
+      escalate('resolve_overdue'),
+    );
+    expect(dueTimerAction(caseAt('closed', { timer: { kind: 'rating_window', at: PAST } }))).toEqual({
+      action: 'flag_unrated',
+    });
+    expect(dueTimerAction(caseAt('closed'))).toBeUndefined();
+  });
+
+  it('still reads an escalation stored before it named its deadline', () => {
+    const stored = CaseState.parse(
+      caseAt('dispatched', { escalation: { at: PAST, reason: 'accept_overdue' } }),
+    );
+    expect(stored.escalation).toEqual({ at: PAST, reason: 'accept_overdue' });
+  });
+});
+
+describe("the original's half of a merge", () => {
+  const duplicate = caseAt('dispatched', { trackingCode: 'R4D8WNC3E' });
+  const original = caseAt('in_progress', { version: 7 });
+
+  it('links the duplicate as one new version of the original, conditioned on the version read', () => {
+    const result = planDuplicateLink(original, duplicate, staff.dispatcher, NOW);
+    expect(result).toMatchObject({
+      ok: true,
+      plan: {
+        change: 'link',
+        duplicate: 'R4D8WNC3E',
+        from: { stage: 'in_progress', version: 7 },
+        event: { stage: 'in_progress', at: NOW.toISOString(), by: 'u-disp', action: 'link_duplicate' },
+      },
+    });
+    expect(result.ok && result.plan.event.note).toContain('R4D-8WN-C3E');
+  });
+
+  it('refuses, naming `into`, an original that is unknown, unseen, closed, merged, of another category or itself', () => {
+    const refusals: [CaseState | undefined, string][] = [
+      [undefined, 'no case with this code is visible to you'],
+      [caseAt('dispatched', { communityId: 'dongquan-weijiazhuang', townshipId: 'dongquan' }), 'visible'],
+      [caseAt('closed'), 'open case'],
+      [caseAt('merged', { mergedInto: 'R4D8WNC3E' }), 'open case'],
+      [caseAt('dispatched', { category: 'fraud' }), 'same category'],
+      [caseAt('dispatched', { trackingCode: 'R4D8WNC3E' }), 'itself'],
+    ];
+    for (const [target, message] of refusals) {
+      const result = planDuplicateLink(target, duplicate, staff.dispatcher, NOW);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result).toMatchObject({ path: 'into', message: expect.stringContaining(message) });
+    }
+  });
+
+  it('takes back only its own hold: the duplicate stays listed while another attempt holds it', () => {
+    const first = planDuplicateLink(original, duplicate, staff.dispatcher, NOW);
+    expect(first.ok && first.plan.holds).toBe(1);
+    const heldTwice = {
+      ...original,
+      version: 9,
+      duplicates: ['R4D8WNC3E'],
+      duplicateLinks: { R4D8WNC3E: 2 },
+    };
+    expect(planDuplicateUnlink(heldTwice, 'R4D8WNC3E', as(staff.dispatcher), NOW)).toMatchObject({
+      change: 'unlink',
+      holds: 1,
+      from: { stage: 'in_progress', version: 9 },
+      event: { action: 'unlink_duplicate', by: 'u-disp' },
+    });
+    const heldOnce = { ...original, version: 8, duplicates: ['R4D8WNC3E'], duplicateLinks: { R4D8WNC3E: 1 } };
+    expect(planDuplicateUnlink(heldOnce, 'R4D8WNC3E', as(staff.dispatcher), NOW)).toMatchObject({ holds: 0 });
+    expect(planDuplicateUnlink(original, 'R4D8WNC3E', as(staff.dispatcher), NOW)).toBeUndefined();
+  });
+
+  it('counts a duplicate listed before links were held as held once', () => {
+    const legacy = { ...original, duplicates: ['R4D8WNC3E'] };
+    expect(planDuplicateUnlink(legacy, 'R4D8WNC3E', as(staff.dispatcher), NOW)).toMatchObject({ holds: 0 });
   });
 });
