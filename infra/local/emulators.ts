@@ -1,11 +1,14 @@
 /**
  * The embedded AWS emulators of the local runtime: dynalite for DynamoDB and fauxqs for SQS, in
- * this process, on loopback. Persistent under a data directory, or in memory.
+ * this process, on loopback. Persistent under a data directory, or in memory. SQS clients reach
+ * fauxqs through the bridge in sqs-emulator-bridge.ts, which gives them SQS's behaviour where
+ * fauxqs differs (characters above U+FFFF, visibility 0).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
+import { startSqsBridge } from './sqs-emulator-bridge.ts';
 
 export interface Emulators {
   dynamoEndpoint: string;
@@ -17,6 +20,7 @@ export interface EmulatorOptions {
   /** Where state persists; omitted for in-memory emulators. */
   dataDir?: string;
   dynamoPort?: number;
+  /** The port of the SQS endpoint (the bridge); fauxqs itself listens on a free port behind it. */
   sqsPort?: number;
 }
 
@@ -36,16 +40,18 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
 
   // Queue URLs read `sqs.<region>.localhost:<port>`: valid URLs; the SDK still talks to the endpoint.
   const sqs = await startFauxqs({
-    port: options.sqsPort ?? 0,
+    port: 0,
     host: 'localhost',
     logger: false,
     dataDir: sqsPath,
   });
+  const bridge = await startSqsBridge({ upstream: `http://127.0.0.1:${sqs.port}`, port: options.sqsPort });
 
   return {
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
-    sqsEndpoint: sqs.address,
+    sqsEndpoint: bridge.endpoint,
     async stop() {
+      await bridge.stop();
       await sqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },

@@ -15,9 +15,16 @@ export interface CliRuntime {
   cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
-/** Starts an in-memory runtime and writes the endpoints file the CLI reads (as `npm start` does). */
-export async function startCliRuntime(): Promise<CliRuntime> {
-  const rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+/**
+ * Starts a runtime and writes the endpoints file the CLI reads (as `npm start` does): in memory,
+ * or persistent under `dataDir` as `npm start` runs it (the emulators behave differently then).
+ */
+export async function startCliRuntime(options: { dataDir?: string } = {}): Promise<CliRuntime> {
+  const rt = await startLocalRuntime(
+    options.dataDir
+      ? { port: 0, dataDir: options.dataDir, quiet: true }
+      : { port: 0, memory: true, quiet: true },
+  );
   const runtimeFile = join(mkdtempSync(join(tmpdir(), 'civicloop-cli-')), 'local-runtime.json');
   writeFileSync(
     runtimeFile,
