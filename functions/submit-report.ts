@@ -22,7 +22,6 @@ import { idempotencyKeyMiddleware, translateIdempotencyError } from '../shared/h
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
-import type { DirectoryReader } from '../shared/ports/directory.ts';
 import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import { type SubmitReportDeps, submitReport } from '../shared/services/submit-report.ts';
@@ -38,7 +37,6 @@ export interface SubmitReportHandlerDeps extends SubmitReportDeps {
   logger: Logger;
   dynamoDb: DynamoDBClient;
   idempotencyTable: string;
-  directory: DirectoryReader;
 }
 
 /** The form's own fields as typed, to re-render them; anything else in the body is ignored. */

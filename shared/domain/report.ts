@@ -54,6 +54,21 @@ export const ReportSubmission = z.object({
 });
 export type ReportSubmission = z.infer<typeof ReportSubmission>;
 
+/**
+ * A submission from the web form or the API, whose community must be one of `communityIds` (the
+ * directory's, which GET /api/catalog offers): an unknown id is the client's mistake, named like
+ * any other bad field. SMS has no list to pick from; the router places those reports instead.
+ */
+export const reportSubmissionAmong = (communityIds: ReadonlySet<string>) =>
+  ReportSubmission.extend({
+    // Piped, so an id that is not even well-formed gets one issue, not two.
+    communityId: ReportSubmission.shape.communityId.pipe(
+      z.string().refine((id) => communityIds.has(id), {
+        error: 'unknown community: choose one of the communities in GET /api/catalog',
+      }),
+    ),
+  });
+
 export const Channel = z.enum(['web', 'sms', 'grid_worker']);
 export type Channel = z.infer<typeof Channel>;
 

@@ -10,6 +10,9 @@ import invalidEvent from '../../events/http/submit-report-invalid.json' with { t
 import jsonEvent from '../../events/http/submit-report-json.json' with { type: 'json' };
 import idempotentEvent from '../../events/http/submit-report-json-idempotent.json' with { type: 'json' };
 import malformedEvent from '../../events/http/submit-report-malformed-json.json' with { type: 'json' };
+import unknownCommunityEvent from '../../events/http/submit-report-unknown-community.json' with {
+  type: 'json',
+};
 import unsupportedEvent from '../../events/http/submit-report-unsupported-type.json' with { type: 'json' };
 import { makeHandler } from '../../functions/submit-report.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
@@ -100,6 +103,16 @@ describe('POST /api/reports', () => {
     expect(body.error.code).toBe('invalid_request');
     const paths = (body.error.issues ?? []).map((i) => i.path).sort();
     expect(paths).toEqual(['category', 'communityId', 'contactPhone', 'description']);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 naming communityId for a community the form does not offer, and queues nothing', async () => {
+    const response = await invoke(unknownCommunityEvent);
+    expect(response.statusCode).toBe(400);
+    const body = ErrorBody.parse(bodyOf(response));
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toContain('communityId');
+    expect((body.error.issues ?? []).map((i) => i.path)).toEqual(['communityId']);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 

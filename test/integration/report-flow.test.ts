@@ -206,11 +206,30 @@ describe('a resident report, end to end', () => {
     expect(states[0]?.version).toBe(2);
   });
 
-  it('sends a report from a community it does not know to the county centre for triage, never nowhere', async () => {
-    const receipt = Receipt.parse(
-      await (await postJson({ category: 'road', communityId: 'atlantis', description: '路面塌陷' })).json(),
+  it('answers 400 naming communityId for a community the form does not offer, and stores nothing', async () => {
+    const before = await countCases();
+    const response = await postJson({ category: 'road', communityId: 'atlantis', description: '路面塌陷' });
+    expect(response.status).toBe(400);
+    const { error } = ErrorBody.parse(await response.json());
+    expect(error.code).toBe('invalid_request');
+    expect((error.issues ?? []).map((i) => i.path)).toEqual(['communityId']);
+    expect(await countCases()).toBe(before);
+  });
+
+  it('sends a report on the intake queue from a community it does not know to the county centre for triage, never nowhere', async () => {
+    // Only the web path knows the list; whatever else reaches intake is still placed somewhere.
+    const message = {
+      kind: 'report.submitted',
+      trackingCode: 'ATRANT1S9',
+      submissionId: crypto.randomUUID(),
+      submittedAt: new Date().toISOString(),
+      channel: 'sms',
+      report: { category: 'road', communityId: 'atlantis', description: '路面塌陷' },
+    };
+    await rt.sqsClient.send(
+      new SendMessageCommand({ QueueUrl: rt.queueUrl('intake'), MessageBody: JSON.stringify(message) }),
     );
-    expect(await routedTo('county-centre', receipt.trackingCode)).toMatchObject({
+    expect(await routedTo('county-centre', 'ATRANT1S9')).toMatchObject({
       routing: { kind: 'county_triage', reason: 'unknown_community' },
     });
   });
