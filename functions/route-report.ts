@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { ReportSubmitted } from '../shared/domain/report.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { parseMessageBody } from '../shared/queue-message.ts';
 import { type RouteReportDeps, routeReport } from '../shared/services/route-report.ts';
 
@@ -45,4 +45,10 @@ export const makeHandler = (deps: RouteReportHandlerDeps) => {
     );
 };
 
-export const handler = makeHandler({ logger: createLogger('route-report'), ...caseWriteServices() });
+const logger = createLogger('route-report');
+export const handler = makeHandler({
+  logger,
+  ...caseWriteServices(),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+});

@@ -4,21 +4,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  createSqsClient,
-} from '../shared/adapters/aws-clients.ts';
+import { createDocumentClient, createSqsClient } from '../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbSubmissionLedger } from '../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../shared/config.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
-import { idempotencyKeyMiddleware, translateIdempotencyError } from '../shared/http/idempotency.ts';
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -35,8 +30,6 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface SubmitReportHandlerDeps extends SubmitReportDeps {
   logger: Logger;
-  dynamoDb: DynamoDBClient;
-  idempotencyTable: string;
 }
 
 /** The form's own fields as typed, to re-render them; anything else in the body is ignored. */
@@ -52,14 +45,19 @@ const formEcho = (body: unknown) => FormEcho.catch({}).parse(body);
 
 export const makeHandler = (deps: SubmitReportHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
-    .use(httpEdge({ logger: deps.logger, translateError: translateIdempotencyError }))
+    .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(MAX_BODY_BYTES))
-    .use(idempotencyKeyMiddleware(deps.dynamoDb, deps.idempotencyTable))
     .handler(async (event) => {
       const body = readRequestBody(event);
       const html = prefersHtml(event);
+      const key = event.headers['idempotency-key'];
       try {
-        const receipt = await submitReport(body, 'web', deps);
+        const receipt = await submitReport(
+          body,
+          'web',
+          deps,
+          key === undefined ? undefined : { key, body: event.body ?? '' },
+        );
         deps.logger.info('report queued', { trackingCode: receipt.trackingCode });
         if (!html) return jsonResponse(202, receipt);
         const lang = parsePageLanguage(formEcho(body).lang);
@@ -87,15 +85,11 @@ const Config = z.object({
 });
 
 const config = loadConfig(Config);
-const dynamoDb = createDynamoDbClient();
+const db = createDocumentClient();
 export const handler = makeHandler({
   logger: createLogger('submit-report'),
-  dynamoDb,
-  idempotencyTable: config.IDEMPOTENCY_TABLE,
-  directory: cachedDirectory(
-    new DynamoDbDirectory(createDocumentClient(dynamoDb), config.DIRECTORY_TABLE),
-    60_000,
-  ),
+  ledger: new DynamoDbSubmissionLedger(db, config.IDEMPOTENCY_TABLE),
+  directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
   intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
   now: () => new Date(),
   randomBytes: (n) => randomBytes(n),

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { caseWriteServices } from '../shared/adapters/case-services.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { type SweepDeps, type SweepReport, sweepCases } from '../shared/services/sweep-cases.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
@@ -20,9 +20,16 @@ export const makeHandler = (deps: SweepHandlerDeps) =>
         escalated: report.escalated.length,
         flaggedUnrated: report.flaggedUnrated.length,
         effectsRerun: report.effectsRerun,
+        statisticsSettled: report.statisticsSettled,
         failed: report.failed.length,
       });
       return report;
     });
 
-export const handler = makeHandler({ logger: createLogger('sweep-cases'), ...caseWriteServices() });
+const logger = createLogger('sweep-cases');
+export const handler = makeHandler({
+  logger,
+  ...caseWriteServices(),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+});

@@ -13,7 +13,7 @@ import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { getCaseDetail, summarise } from '../shared/services/case-queries.ts';
 import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
 
@@ -48,4 +48,6 @@ export const handler = makeHandler({
   ...caseWriteServices(),
   onEffectsDeferred: (trackingCode, error) =>
     logger.warn('effects deferred to the sweeper', { trackingCode, error }),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
 });

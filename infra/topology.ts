@@ -221,7 +221,7 @@ export const topology: Topology = {
       })),
     },
     {
-      // Idempotency-Key records for the intake API (Powertools idempotency layout).
+      // Idempotency-Key records of the intake API: key hash → body hash, 24 h (dynamodb-submission-ledger.ts).
       name: 'idempotency',
       partitionKey: { name: 'id', type: 'S' },
       timeToLiveAttribute: 'expiration',

@@ -69,6 +69,22 @@ export class DependencyError extends CivicloopError {
   readonly code = 'dependency_unavailable';
 }
 
+/**
+ * A message the provider refused for good (an invalid or unreachable number, an opted-out
+ * destination, no sender identity): retrying cannot help.
+ */
+export class UndeliverableError extends CivicloopError {
+  readonly code = 'undeliverable';
+}
+
+/**
+ * A send whose outcome is unknown (the request went out, no answer came back). For text
+ * messages, which providers cannot deduplicate, it must not be repeated.
+ */
+export class DeliveryUnconfirmedError extends CivicloopError {
+  readonly code = 'delivery_unconfirmed';
+}
+
 /** Startup configuration is missing or malformed: fail the cold start, loudly. */
 export class ConfigError extends CivicloopError {
   readonly code = 'config_invalid';

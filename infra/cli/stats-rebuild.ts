@@ -7,6 +7,7 @@
  * by counts and tracking codes only.
  */
 import { DynamoDbCaseScan } from '../../shared/adapters/dynamodb-case-scan.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import {
   DynamoDbLegacyStatistics,
   DynamoDbRebuildCheckpoints,
@@ -35,6 +36,8 @@ export async function statsRebuild(
   if (!casesTable) throw new TargetError(`no cases table in the ${target.description}`);
   const statsTable = target.tableName('stats');
   if (!statsTable) throw new TargetError(`no stats table in the ${target.description}`);
+  const directoryTable = target.tableName('directory');
+  if (!directoryTable) throw new TargetError(`no directory table in the ${target.description}`);
 
   const onProgress = (event: RebuildEvent) => {
     if (event.kind === 'started') {
@@ -52,6 +55,7 @@ export async function statsRebuild(
     {
       cases: new DynamoDbCaseScan(target.db, casesTable),
       stats: new DynamoDbStatsStore(target.db, statsTable),
+      unitIds: (await new DynamoDbDirectory(target.db, directoryTable).load()).units.map((u) => u.id),
       checkpoints: new DynamoDbRebuildCheckpoints(target.db, statsTable),
       legacy: new DynamoDbLegacyStatistics(target.db, statsTable),
       now: () => new Date(),

@@ -12,14 +12,12 @@ import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
-import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { cachedDirectory, cachedPolicies } from '../services/cached-directory.ts';
 import { createDocumentClient, createSqsClient } from './aws-clients.ts';
 import { DynamoDbCaseStore } from './dynamodb-case-store.ts';
 import { DynamoDbDirectory } from './dynamodb-directory.ts';
 import { DynamoDbPolicies } from './dynamodb-policies.ts';
-import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from './dynamodb-stats-store.ts';
 import { createSmsVoiceClient, EndUserMessagingSender } from './end-user-messaging-sender.ts';
 import { localOutbox } from './local-outbox.ts';
@@ -59,7 +57,6 @@ export interface CaseWriteServices extends CaseReadServices {
   policies: PolicyReader;
   dispatch: DispatchQueue;
   sender: SmsSender;
-  notifications: NotificationLog;
 }
 
 const readServicesFrom = (
@@ -85,7 +82,6 @@ export const writeServicesFrom = (
   policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
   dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
   sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
-  notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
 });
 
 export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>

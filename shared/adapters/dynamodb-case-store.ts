@@ -14,8 +14,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { CaseReport, CaseState } from '../domain/case.ts';
+import { CaseNotice, CaseReport, CaseState } from '../domain/case.ts';
 import { type DuplicateLinkPlan, Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
+import {
+  type EffectOutcome,
+  OutboxEntry,
+  outboxDueAt,
+  outboxEntryId,
+  remainingEntries,
+} from '../domain/effect-outbox.ts';
 import { CaseConflictError } from '../errors.ts';
 import type {
   ApplyResult,
@@ -37,18 +44,41 @@ const plain = (item: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Set ? [...v].sort() : v]));
 
 const toState = (item: Record<string, unknown>): CaseState => CaseState.parse(plain(item));
+
 /** A stored state item as a CaseState (a ZodError when it is not one), for the statistics rebuild. */
 export { toState as caseStateOfItem };
 
-const StoredEffects = z.record(z.string(), z.array(Effect));
+/** Outbox entries are top-level attributes (no parent map that older items might lack). */
+const ENTRY_PREFIX = 'ob_';
+/** Before entries had their own attributes, a version's effects were one list in the `effects` map. */
+const LegacyEffects = z.record(z.string(), z.array(Effect));
+const StoredEntry = OutboxEntry.omit({ id: true });
+const Notices = z.array(CaseNotice);
 
-/** The effects still pending on a stored case item, oldest version first. */
-function pendingOf(item: Record<string, unknown>): PendingEffects[] {
-  const trackingCode = z.string().parse(item.trackingCode);
-  return Object.entries(StoredEffects.parse(item.effects ?? {}))
-    .map(([v, effects]) => ({ trackingCode, version: Number(v.slice(1)), effects }))
-    .sort((a, b) => a.version - b.version);
+/** The outbox entries on a stored case item, oldest first; legacy lists read as entries due now. */
+function entriesOf(item: Record<string, unknown>): OutboxEntry[] {
+  const entries: OutboxEntry[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(ENTRY_PREFIX))
+      entries.push({ id: name.slice(ENTRY_PREFIX.length), ...StoredEntry.parse(value) });
+  }
+  const dueNow = typeof item.updatedAt === 'string' ? item.updatedAt : new Date(0).toISOString();
+  for (const [v, effects] of Object.entries(LegacyEffects.parse(item.effects ?? {}))) {
+    const version = Number(v.slice(1));
+    effects.forEach((effect, index) => {
+      const id = outboxEntryId(version, index);
+      if (!entries.some((e) => e.id === id))
+        entries.push({ id, version, effect, attempts: 0, nextAt: dueNow });
+    });
+  }
+  return entries.sort((a, b) => a.version - b.version || a.id.localeCompare(b.id));
 }
+
+const storedEntry = ({ id: _id, ...entry }: OutboxEntry) => entry;
+const outboxKeys = (trackingCode: string, entries: readonly OutboxEntry[]) => {
+  const due = outboxDueAt(entries);
+  return due ? { outboxPk: 'OUTBOX', outboxSk: `${due}#${trackingCode}` } : undefined;
+};
 
 export class DynamoDbCaseStore implements CaseStore {
   readonly #db: DynamoDBDocumentClient;
@@ -87,24 +117,25 @@ export class DynamoDbCaseStore implements CaseStore {
     return Item ? CaseReport.parse(Item) : undefined;
   }
 
-  async createCase(state: CaseState, effects: Effect[]): Promise<CreateCaseResult> {
-    const outbox = effects.length
-      ? {
-          effects: { [`v${state.version}`]: effects },
-          outboxPk: 'OUTBOX',
-          outboxSk: `${state.updatedAt}#${state.trackingCode}`,
-        }
-      : { effects: {} };
+  async createCase(state: CaseState, entries: OutboxEntry[]): Promise<CreateCaseResult> {
+    const outbox = Object.fromEntries(entries.map((e) => [`${ENTRY_PREFIX}${e.id}`, storedEntry(e)]));
     const created = await conditionalWrite('creating the case', () =>
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: casePk(state.trackingCode), sk: 'STATE', ...state, ...indexKeysOf(state), ...outbox },
+          Item: {
+            pk: casePk(state.trackingCode),
+            sk: 'STATE',
+            ...state,
+            ...indexKeysOf(state),
+            ...outbox,
+            ...outboxKeys(state.trackingCode, entries),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
-    if (created) return { created: true };
+    if (created) return { created: true, state, pending: entries };
     const existing = await this.getCase(state.trackingCode);
     if (!existing) throw new CaseConflictError(`case ${state.trackingCode} vanished while being created`);
     return { created: false, existing };
@@ -123,7 +154,11 @@ export class DynamoDbCaseStore implements CaseStore {
     return Item ? toState(Item) : undefined;
   }
 
-  async applyTransition(current: CaseState, plan: TransitionPlan): Promise<ApplyResult> {
+  async applyTransition(
+    current: CaseState,
+    plan: TransitionPlan,
+    entries: OutboxEntry[],
+  ): Promise<ApplyResult> {
     const version = plan.from.version + 1;
     const next: CaseState = {
       ...current,
@@ -162,17 +197,18 @@ export class DynamoDbCaseStore implements CaseStore {
     if (plan.transfer) assign('transfers', next.transfers);
     for (const attribute of plan.remove) removes.push(name(attribute));
 
-    const keys = indexKeysOf(next);
+    const indexKeys = indexKeysOf(next);
     for (const key of stateIndexKeyNames) {
-      const value = keys[key];
+      const value = indexKeys[key];
       if (value === undefined) removes.push(name(key));
       else assign(key, value);
     }
-    if (plan.effects.length > 0) {
-      sets.push(`${name('effects')}.${name(`v${version}`)} = :effects`);
-      values[':effects'] = plan.effects;
-      assign('outboxPk', 'OUTBOX');
-      assign('outboxSk', `${plan.event.at}#${current.trackingCode}`);
+    for (const entry of entries) assign(`${ENTRY_PREFIX}${entry.id}`, storedEntry(entry));
+    // Due no later than these entries; the sweeper's settle sets it exactly once it reads the rest.
+    const keys = outboxKeys(current.trackingCode, entries);
+    if (keys) {
+      assign('outboxPk', keys.outboxPk);
+      assign('outboxSk', keys.outboxSk);
     }
     values[':from'] = plan.from.stage;
     values[':expected'] = plan.from.version;
@@ -194,47 +230,148 @@ export class DynamoDbCaseStore implements CaseStore {
       );
       written = out.Attributes;
     });
-    if (applied && written) return { applied: true, state: toState(written), pending: pendingOf(written) };
+    if (applied && written) return { applied: true, state: toState(written), pending: entriesOf(written) };
     return { applied: false, current: await this.getCase(current.trackingCode) };
   }
 
-  async clearEffects(trackingCode: string, version: number): Promise<void> {
-    const key = { pk: casePk(trackingCode), sk: 'STATE' };
-    const names = { '#effects': 'effects', '#v': `v${version}` };
-    // The last pending entry also takes the case out of the outbox index.
-    const emptied = await conditionalWrite('clearing effects', () =>
+  async settleEffects(seen: PendingEffects, outcomes: EffectOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    let current: { version: number; entries: OutboxEntry[]; legacy: boolean } = {
+      version: seen.state.version,
+      entries: seen.entries,
+      legacy: seen.entries.some((e) => e.attempts === 0),
+    };
+    const code = seen.state.trackingCode;
+    // A transition may land in between; then the same outcomes are applied to what is there now.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await this.#settleOnce(code, current, outcomes)) return;
+      const { Item } = await awsCall('reading the case', () =>
+        this.#db.send(
+          new GetCommand({
+            TableName: this.#table,
+            Key: { pk: casePk(code), sk: 'STATE' },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      if (!Item) return;
+      const entries = entriesOf(Item);
+      current = { version: z.number().parse(Item.version), entries, legacy: Item.effects !== undefined };
+    }
+    throw new CaseConflictError(`the outbox of case ${code} kept changing while being settled`);
+  }
+
+  async #settleOnce(
+    code: string,
+    seen: { version: number; entries: OutboxEntry[]; legacy: boolean },
+    outcomes: EffectOutcome[],
+  ): Promise<boolean> {
+    const present = new Set(seen.entries.map((e) => e.id));
+    const relevant = outcomes.filter((o) => present.has(o.id));
+    const remaining = remainingEntries(seen.entries, relevant);
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':version': seen.version };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    let n = 0;
+    const name = (attribute: string) => {
+      const key = `#a${n++}`;
+      names[key] = attribute;
+      return key;
+    };
+    for (const entry of remaining) {
+      if (!relevant.some((o) => o.id === entry.id) && seen.legacy === false) continue;
+      const key = name(`${ENTRY_PREFIX}${entry.id}`);
+      values[`:${key.slice(1)}`] = storedEntry(entry);
+      sets.push(`${key} = :${key.slice(1)}`);
+    }
+    for (const outcome of relevant) {
+      if (outcome.kind !== 'retry') removes.push(name(`${ENTRY_PREFIX}${outcome.id}`));
+    }
+    if (seen.legacy) removes.push(name('effects'));
+    const notices = relevant.flatMap((o) => (o.kind === 'failed' ? [o.notice] : []));
+    if (notices.length > 0) {
+      const key = name('notices');
+      values[':notices'] = Notices.parse(notices);
+      values[':none'] = [];
+      sets.push(`${key} = list_append(if_not_exists(${key}, :none), :notices)`);
+    }
+    const keys = outboxKeys(code, remaining);
+    if (keys) {
+      const pk = name('outboxPk');
+      const sk = name('outboxSk');
+      values[':outboxPk'] = keys.outboxPk;
+      values[':outboxSk'] = keys.outboxSk;
+      sets.push(`${pk} = :outboxPk`, `${sk} = :outboxSk`);
+    } else {
+      removes.push(name('outboxPk'), name('outboxSk'));
+    }
+    const expression = [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return conditionalWrite('settling effects', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: key,
-          UpdateExpression: 'REMOVE #effects.#v, outboxPk, outboxSk',
-          ConditionExpression: 'attribute_exists(#effects.#v) AND size(#effects) = :one',
+          Key: { pk: casePk(code), sk: 'STATE' },
+          UpdateExpression: expression,
+          ConditionExpression: '#version = :version',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      ),
-    );
-    if (emptied) return;
-    await awsCall('clearing effects', () =>
-      this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: key,
-          UpdateExpression: 'REMOVE #effects.#v',
-          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
   }
 
-  async pendingEffects(olderThan: string, limit: number): Promise<PendingEffects[]> {
+  async claimEntry(trackingCode: string, entry: OutboxEntry, token: string): Promise<boolean> {
+    const attribute = `${ENTRY_PREFIX}${entry.id}`;
+    const key = { pk: casePk(trackingCode), sk: 'STATE' };
+    try {
+      return await conditionalWrite('claiming an effect', () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: key,
+            UpdateExpression: 'SET #entry.attempts = :next, #entry.inFlight = :token',
+            ConditionExpression: '#entry.attempts = :attempts AND attribute_not_exists(#entry.inFlight)',
+            ExpressionAttributeNames: { '#entry': attribute },
+            ExpressionAttributeValues: {
+              ':attempts': entry.attempts,
+              ':next': entry.attempts + 1,
+              ':token': token,
+            },
+          }),
+        ),
+      );
+    } catch (error) {
+      // The answer may have been lost after the claim landed: the token says whose it is.
+      const { Item } = await awsCall('reading the case', () =>
+        this.#db.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true })),
+      );
+      const stored = Item?.[attribute];
+      if (typeof stored === 'object' && stored !== null && Reflect.get(stored, 'inFlight') === token)
+        return true;
+      throw error;
+    }
+  }
+
+  async pendingEffects(
+    dueBy: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ cases: PendingEffects[]; next?: string }> {
     const page = await this.#query({
       IndexName: 'byOutbox',
-      KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before',
-      ExpressionAttributeValues: { ':pk': 'OUTBOX', ':before': olderThan },
+      KeyConditionExpression: 'outboxPk = :pk AND outboxSk BETWEEN :after AND :due',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX', ':after': after ?? ' ', ':due': `${dueBy}#~` },
       Limit: limit,
     });
-    return page.items.flatMap(pendingOf);
+    const cases = page.items.map((item) => ({ state: toState(item), entries: entriesOf(item) }));
+    const last = page.items.at(-1);
+    return { cases, ...(page.lastKey && last ? { next: `${String(last.outboxSk)}~` } : {}) };
   }
 
   async dueTimers(now: string, limit: number): Promise<CaseState[]> {

@@ -1,21 +1,74 @@
 /**
- * StatsStore on DynamoDB (table `stats`, one partition `STATS`). Items hold string sets:
- * `STAGE#<stage>#UNIT#<id>` and `STAGE#<stage>#COMMUNITY#<id>` hold the codes of the cases in that
- * stage there; `DURATION#<stage>` holds `code|since|ms` entries; `RATING#UNIT#<id>` holds
- * `code|score`; `OVERDUE#UNIT#<id>` holds codes. Set ADD/DELETE are idempotent, so a replayed
- * change leaves the counts as they were. Reading is one Query of that partition.
- * A fraud case's creation is also entered in the fraud-report ledger (partition `FRAUD` of the
- * same table, see dynamodb-fraud-reports.ts), which the snapshot's query never reads.
+ * StatsStore on DynamoDB (table `stats`). Two kinds of item, neither growing with the county's
+ * history:
+ * - a day bucket per unit, `pk = COUNTS#<unitId>`, `sk = DAY#<YYYY-MM-DD>` (Asia/Shanghai day of
+ *   the change, unit the case moved to): numeric counters (see case-statistics.ts) and `applied`,
+ *   the ids of the changes already added — one conditional update adds a change's deltas and its
+ *   id together, so a replay fails the condition and adds nothing. The set holds one day of one
+ *   unit's changes (tens), and the partition key spreads writes over units and days;
+ * - a balance per unit, `pk = BALANCE`, `sk = <unitId>`: the sum of that unit's days up to
+ *   `throughDay`. `settle` freezes every calendar day it folds (`settled`; a day without changes
+ *   gets an empty frozen item, so every day up to `throughDay` is frozen), then adds their
+ *   counters to the balance with a condition on `throughDay`, so a repeated or concurrent settle
+ *   adds nothing twice. A change that arrives for a frozen day (an effect parked for days and
+ *   re-run) is added to its day (marked `lateApplied` there) and to the balance (deduplicated by
+ *   the balance's own `lateApplied`), each once. `rebuildBalances` sets each balance to the sum of
+ *   all its days instead, after the day counters were rebuilt from the cases.
+ * Reading is one Query of the balances and one Query per unit of the days after its balance: a
+ * number of items set by units and days not yet settled, never by cases.
+ * A fraud case's creation is also entered in the fraud-report ledger (partition `FRAUD`, see
+ * dynamodb-fraud-reports.ts), which the outreach risk ranking reads by day.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Stage } from '../domain/case.ts';
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  addCounters,
+  type CounterDeltas,
+  type StatsChange,
+  type StatsSnapshot,
+  snapshotOf,
+  statsDeltas,
+  statsEventId,
+} from '../domain/case-statistics.ts';
 import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
+import { DependencyError } from '../errors.ts';
 import type { FraudReportLedger } from '../ports/fraud-reports.ts';
-import type { StatsChange, StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
-import { awsCall, partitionItems } from './aws-call.ts';
+import type { SettleReport, StatsStore } from '../ports/stats-store.ts';
+import { awsCall, conditionalWrite } from './aws-call.ts';
 import { DynamoDbFraudReports } from './dynamodb-fraud-reports.ts';
 
-const PK = 'STATS';
+const BALANCE_PK = 'BALANCE';
+const DAY_PREFIX = 'DAY#';
+const bucketPk = (unitId: string) => `COUNTS#${unitId}`;
+
+/** The calendar day after a YYYY-MM-DD day. */
+const nextDay = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Counters are the numeric attributes whose names carry a `|`; keys and markers never do. */
+function countersOf(item: Record<string, unknown>): CounterDeltas {
+  const counters: CounterDeltas = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name.includes('|') && typeof value === 'number') counters[name] = value;
+  }
+  return counters;
+}
+
+/** `ADD` clauses for the deltas, with their names and values registered on `input`. */
+function addClauses(deltas: CounterDeltas, names: Record<string, string>, values: Record<string, unknown>) {
+  return Object.entries(deltas).map(([name, value], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = value;
+    return `#c${i} :c${i}`;
+  });
+}
 
 export class DynamoDbStatsStore implements StatsStore {
   readonly #db: DynamoDBDocumentClient;
@@ -32,94 +85,260 @@ export class DynamoDbStatsStore implements StatsStore {
     this.#fraudReports = fraudReports;
   }
 
-  #update(sk: string, op: 'ADD' | 'DELETE', value: string) {
-    return awsCall('updating statistics', () =>
+  async record(change: StatsChange): Promise<void> {
+    const deltas = statsDeltas(change);
+    const writes: Promise<void>[] = [];
+    if (Object.keys(deltas).length > 0) writes.push(this.#addToDay(change, deltas));
+    // Leaving `received` happens once per case, at its creation; the report counts on the day the
+    // resident submitted it (Asia/Shanghai), not the day routing got round to it.
+    if (change.from.stage === 'received' && change.category === 'fraud') {
+      writes.push(
+        this.#fraudReports.record(change.communityId, shanghaiDay(change.from.since), change.trackingCode),
+      );
+    }
+    await Promise.all(writes);
+  }
+
+  async #addToDay(change: StatsChange, deltas: CounterDeltas): Promise<void> {
+    const id = statsEventId(change);
+    const key = { pk: bucketPk(change.to.unitId), sk: `${DAY_PREFIX}${shanghaiDay(change.at)}` };
+    const names: Record<string, string> = { '#applied': 'applied', '#settled': 'settled' };
+    const values: Record<string, unknown> = { ':id': id, ':ids': new Set([id]) };
+    const adds = addClauses(deltas, names, values);
+    const added = await conditionalWrite('updating statistics', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: PK, sk },
-          UpdateExpression: `${op} members :m`,
-          ExpressionAttributeValues: { ':m': new Set([value]) },
+          Key: key,
+          UpdateExpression: `ADD ${[...adds, '#applied :ids'].join(', ')}`,
+          ConditionExpression: 'NOT contains(#applied, :id) AND attribute_not_exists(#settled)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (added) return;
+    const day = await this.#get(key);
+    const has = (attribute: string) => {
+      const set = day?.[attribute];
+      return set instanceof Set && set.has(id);
+    };
+    // Counted before its day was frozen, so the balance took it in with the day: a replay.
+    if (has('applied') && !has('lateApplied')) return;
+    await this.#addLate(key, change.to.unitId, id, deltas);
+  }
+
+  /**
+   * A change for a frozen day: into the day (so a recount of the days has it) and into the
+   * balance (which took the day in without it), each deduplicated on its own, so a retry after a
+   * crash between the two completes the second and repeats neither.
+   */
+  async #addLate(key: Record<string, string>, unitId: string, id: string, deltas: CounterDeltas) {
+    const dayNames: Record<string, string> = { '#applied': 'applied', '#late': 'lateApplied' };
+    const dayValues: Record<string, unknown> = { ':id': id, ':ids': new Set([id]) };
+    const dayAdds = addClauses(deltas, dayNames, dayValues);
+    await conditionalWrite('updating statistics', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: `ADD ${[...dayAdds, '#applied :ids', '#late :ids'].join(', ')}`,
+          ConditionExpression: 'NOT contains(#applied, :id)',
+          ExpressionAttributeNames: dayNames,
+          ExpressionAttributeValues: dayValues,
+        }),
+      ),
+    );
+    const names: Record<string, string> = { '#late': 'lateApplied', '#version': 'version' };
+    const values: Record<string, unknown> = { ':id': id, ':ids': new Set([id]), ':one': 1 };
+    const adds = addClauses(deltas, names, values);
+    await conditionalWrite('updating statistics', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: BALANCE_PK, sk: unitId },
+          UpdateExpression: `ADD ${[...adds, '#late :ids', '#version :one'].join(', ')}`,
+          ConditionExpression: 'NOT contains(#late, :id)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
   }
 
-  async record(change: StatsChange): Promise<void> {
-    const { trackingCode: code, from, to, communityId } = change;
-    const writes: Promise<unknown>[] = [];
-    // Removing from and adding to the same item at once would race, so unchanged ones are skipped.
-    if (from.stage !== to.stage || from.unitId !== to.unitId) {
-      writes.push(this.#update(`STAGE#${from.stage}#UNIT#${from.unitId}`, 'DELETE', code));
-      writes.push(this.#update(`STAGE#${to.stage}#UNIT#${to.unitId}`, 'ADD', code));
+  async snapshot(unitIds: readonly string[]): Promise<StatsSnapshot> {
+    const balances = new Map<string, Record<string, unknown>>();
+    for await (const item of this.#items({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': BALANCE_PK },
+    })) {
+      balances.set(String(item.sk), item);
     }
-    if (from.stage !== to.stage) {
-      writes.push(this.#update(`STAGE#${from.stage}#COMMUNITY#${communityId}`, 'DELETE', code));
-      writes.push(this.#update(`STAGE#${to.stage}#COMMUNITY#${communityId}`, 'ADD', code));
-    }
-    if (from.stage !== to.stage) {
-      const ms = Math.max(0, Date.parse(change.at) - Date.parse(from.since));
-      writes.push(this.#update(`DURATION#${from.stage}`, 'ADD', `${code}|${from.since}|${ms}`));
-    }
-    if (change.rating !== undefined)
-      writes.push(this.#update(`RATING#UNIT#${to.unitId}`, 'ADD', `${code}|${change.rating}`));
-    if (change.escalated) writes.push(this.#update(`OVERDUE#UNIT#${to.unitId}`, 'ADD', code));
-    // Leaving `received` happens once per case, at its creation; the report counts on the day the
-    // resident submitted it (Asia/Shanghai), not the day routing got round to it.
-    if (from.stage === 'received' && change.category === 'fraud') {
-      writes.push(this.#fraudReports.record(communityId, shanghaiDay(from.since), code));
-    }
-    await Promise.all(writes);
+    const units = new Set([...unitIds, ...balances.keys()]);
+    const totals: CounterDeltas = {};
+    await Promise.all(
+      [...units].map(async (unitId) => {
+        const balance = balances.get(unitId);
+        if (balance) addCounters(totals, countersOf(balance));
+        for await (const day of this.#daysAfter(unitId, balance?.throughDay)) {
+          addCounters(totals, countersOf(day));
+        }
+      }),
+    );
+    return snapshotOf(totals);
   }
 
-  async snapshot(): Promise<StatsSnapshot> {
-    const snapshot: StatsSnapshot = {
-      byStage: {},
-      byUnit: {},
-      byCommunity: {},
-      overdueByUnit: {},
-      meanMsInStage: {},
-      satisfaction: { ratings: 0, mean: null, byUnit: {} },
-    };
-    const durations: Partial<Record<Stage, number[]>> = {};
-    const ratings: Record<string, number[]> = {};
-    for await (const item of partitionItems(this.#db, this.#table, PK, 'reading statistics')) {
-      const sk = String(item.sk);
-      const members = item.members instanceof Set ? [...item.members].map(String) : [];
-      const [kind, a, b, c] = sk.split('#');
-      if (kind === 'STAGE' && a && c) {
-        const stage = Stage.safeParse(a);
-        if (!stage.success) continue;
-        const table = b === 'UNIT' ? snapshot.byUnit : snapshot.byCommunity;
-        table[c] = { ...table[c], [stage.data]: members.length };
-        if (b === 'UNIT') snapshot.byStage[stage.data] = (snapshot.byStage[stage.data] ?? 0) + members.length;
-      } else if (kind === 'DURATION' && a) {
-        const stage = Stage.safeParse(a);
-        if (stage.success) durations[stage.data] = members.map((m) => Number(m.split('|')[2] ?? 0));
-      } else if (kind === 'RATING' && b) {
-        ratings[b] = members.map((m) => Number(m.split('|')[1] ?? 0));
-      } else if (kind === 'OVERDUE' && b) {
-        snapshot.overdueByUnit[b] = members.length;
+  async settle(unitIds: readonly string[], throughDay: string): Promise<SettleReport> {
+    const report: SettleReport = { settled: {} };
+    for (const unitId of unitIds) {
+      const balance = await this.#get({ pk: BALANCE_PK, sk: unitId });
+      const previous = typeof balance?.throughDay === 'string' ? balance.throughDay : undefined;
+      if (previous !== undefined && previous >= throughDay) continue;
+      // Every calendar day after the balance (or from the unit's first) is frozen, with or without
+      // changes, so a change that comes later for any of them is known to be late.
+      const first = previous === undefined ? await this.#firstDay(unitId, throughDay) : nextDay(previous);
+      if (first === undefined) continue; // nothing recorded yet
+      const sums: CounterDeltas = {};
+      let days = 0;
+      for (let day = first; day <= throughDay; day = nextDay(day)) {
+        addCounters(sums, await this.#freeze(unitId, day));
+        days++;
+      }
+      const names: Record<string, string> = { '#through': 'throughDay', '#version': 'version' };
+      const values: Record<string, unknown> = { ':through': throughDay, ':one': 1 };
+      const adds = addClauses(sums, names, values);
+      if (previous !== undefined) values[':previous'] = previous;
+      const moved = await conditionalWrite('settling statistics', () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: BALANCE_PK, sk: unitId },
+            UpdateExpression: `SET #through = :through ADD ${[...adds, '#version :one'].join(', ')}`,
+            ConditionExpression:
+              previous === undefined ? 'attribute_not_exists(#through)' : '#through = :previous',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      // Lost to a concurrent settle, which added the same frozen days itself.
+      if (moved) report.settled[unitId] = days;
+    }
+    return report;
+  }
+
+  async rebuildBalances(unitIds: readonly string[], throughDay: string): Promise<void> {
+    for (const unitId of unitIds) {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt === 5) throw new DependencyError(`the statistics balance of ${unitId} kept changing`);
+        const balance = await this.#get({ pk: BALANCE_PK, sk: unitId });
+        const version = typeof balance?.version === 'number' ? balance.version : undefined;
+        const first = await this.#firstDay(unitId, throughDay);
+        if (first === undefined) break;
+        const sums: CounterDeltas = {};
+        const late = new Set<string>();
+        // Frozen (or found frozen) day by day: the final counters of every day, late changes
+        // included; their ids stay on the balance, so a replay of one is still recognised there.
+        for (let day = first; day <= throughDay; day = nextDay(day)) {
+          const item = await this.#frozenDay(unitId, day);
+          addCounters(sums, countersOf(item));
+          if (item.lateApplied instanceof Set) for (const id of item.lateApplied) late.add(String(id));
+        }
+        // Set, not added: the balance becomes the sum of its days. A late change landing meanwhile
+        // bumps the version, and this starts over.
+        const replaced = await conditionalWrite('rebuilding statistics', () =>
+          this.#db.send(
+            new PutCommand({
+              TableName: this.#table,
+              Item: {
+                pk: BALANCE_PK,
+                sk: unitId,
+                throughDay,
+                version: (version ?? 0) + 1,
+                ...sums,
+                ...(late.size ? { lateApplied: late } : {}),
+              },
+              ConditionExpression:
+                version === undefined ? 'attribute_not_exists(version)' : 'version = :version',
+              ...(version === undefined ? {} : { ExpressionAttributeValues: { ':version': version } }),
+            }),
+          ),
+        );
+        if (replaced) break;
       }
     }
+  }
 
-    for (const [stage, values] of Object.entries(durations)) {
-      const parsed = Stage.safeParse(stage);
-      if (parsed.success && values.length) snapshot.meanMsInStage[parsed.data] = mean(values);
-    }
-    const all = Object.values(ratings).flat();
-    snapshot.satisfaction = {
-      ratings: all.length,
-      mean: all.length ? mean(all) : null,
-      byUnit: Object.fromEntries(
-        Object.entries(ratings).map(([unitId, values]) => [
-          unitId,
-          { ratings: values.length, mean: mean(values) },
-        ]),
+  /** The unit's earliest day bucket up to `throughDay`, if any. */
+  async #firstDay(unitId: string, throughDay: string): Promise<string | undefined> {
+    const page = await awsCall('reading statistics', () =>
+      this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': bucketPk(unitId),
+            ':from': DAY_PREFIX,
+            ':to': `${DAY_PREFIX}${throughDay}`,
+          },
+          ProjectionExpression: 'sk',
+          Limit: 1,
+          ConsistentRead: true,
+        }),
       ),
-    };
-    return snapshot;
+    );
+    const sk = page.Items?.[0]?.sk;
+    return typeof sk === 'string' ? sk.slice(DAY_PREFIX.length) : undefined;
+  }
+
+  /** Freezes a day (creating it empty if it had no changes) and returns its final counters. */
+  async #freeze(unitId: string, day: string): Promise<CounterDeltas> {
+    return countersOf(await this.#frozenDay(unitId, day));
+  }
+
+  async #frozenDay(unitId: string, day: string): Promise<Record<string, unknown>> {
+    const frozen = await awsCall('settling statistics', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: bucketPk(unitId), sk: `${DAY_PREFIX}${day}` },
+          UpdateExpression: 'SET settled = :t',
+          ExpressionAttributeValues: { ':t': true },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return frozen.Attributes ?? {};
+  }
+
+  #get(key: Record<string, string>) {
+    return awsCall('reading statistics', async () => {
+      const out = await this.#db.send(
+        new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+      );
+      return out.Item;
+    });
+  }
+
+  /** A unit's day buckets after `afterDay` (all when undefined), up to `throughDay` when given. */
+  #daysAfter(unitId: string, afterDay: unknown, throughDay?: string) {
+    const from = typeof afterDay === 'string' ? `${DAY_PREFIX}${afterDay}~` : DAY_PREFIX;
+    const to = throughDay ? `${DAY_PREFIX}${throughDay}` : `${DAY_PREFIX}~`;
+    return this.#items({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': bucketPk(unitId), ':from': from, ':to': to },
+      ConsistentRead: true,
+    });
+  }
+
+  async *#items(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await awsCall('reading statistics', () =>
+        this.#db.send(new QueryCommand({ TableName: this.#table, ...input, ExclusiveStartKey: startKey })),
+      );
+      yield* page.Items ?? [];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 }
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -53,6 +53,17 @@ export const Routing = z.object({
 });
 export type Routing = z.infer<typeof Routing>;
 
+/** What staff see on a case when something it triggered could not be carried out (a text, a delivery). */
+export const CaseNotice = z.object({
+  at: z.iso.datetime(),
+  /** The effect: `notify_reporter`, `dispatch`, … */
+  effect: z.string(),
+  /** Refused for good, sent with no answer back, or retried until a person has to look. */
+  outcome: z.enum(['undeliverable', 'unconfirmed', 'parked']),
+  message: z.string(),
+});
+export type CaseNotice = z.infer<typeof CaseNotice>;
+
 export const CaseState = z.object({
   trackingCode: TrackingCode,
   submissionId: z.uuid(),
@@ -110,6 +121,8 @@ export const CaseState = z.object({
   duplicateLinks: z.record(TrackingCode, z.number().int().nonnegative()).optional(),
   /** Times this case was returned or reassigned (流转清单). */
   transfers: z.number().int().nonnegative().optional(),
+  /** Effects that failed for good or were parked, oldest first (a few per case at most). */
+  notices: z.array(CaseNotice).optional(),
 });
 export type CaseState = z.infer<typeof CaseState>;
 

@@ -1,24 +1,27 @@
 /**
  * Port: where cases live. Every state change is one conditional write that names the stage and
  * version it expects, so two writers can never both win and nothing needs a transaction. The
- * effects a change triggers are written with it (an outbox on the case item) and cleared once
- * they have run, so a crash in between is repaired by the sweeper, not lost.
+ * effects a change triggers are written with it (an outbox of entries on the case item), each
+ * settled on its own once attempted, so a crash in between is repaired by the sweeper, not lost,
+ * and one failing effect never holds up another.
  */
 import type { CaseReport, CaseState, Stage } from '../domain/case.ts';
-import type { DuplicateLinkPlan, Effect, TransitionPlan } from '../domain/case-lifecycle.ts';
+import type { DuplicateLinkPlan, TransitionPlan } from '../domain/case-lifecycle.ts';
+import type { EffectOutcome, OutboxEntry } from '../domain/effect-outbox.ts';
 
-export type CreateCaseResult = { created: true } | { created: false; existing: CaseState };
+export type CreateCaseResult =
+  | { created: true; state: CaseState; pending: OutboxEntry[] }
+  | { created: false; existing: CaseState };
 
-/** On success, every effect still pending on the case (this one's included), oldest first. */
+/** On success, the case as written and every outbox entry now on it. */
 export type ApplyResult =
-  | { applied: true; state: CaseState; pending: PendingEffects[] }
+  | { applied: true; state: CaseState; pending: OutboxEntry[] }
   | { applied: false; current: CaseState | undefined };
 
-/** A case with effects still to run, as the outbox index lists it. */
+/** A case with outbox entries, as the outbox index lists it. */
 export interface PendingEffects {
-  trackingCode: string;
-  version: number;
-  effects: Effect[];
+  state: CaseState;
+  entries: OutboxEntry[];
 }
 
 export interface CasePage {
@@ -49,15 +52,29 @@ export interface CaseStore {
   /** Write-once; a second save of the same submission is a no-op, another submission's is a CaseConflictError. */
   saveReport(report: CaseReport): Promise<void>;
   getReport(trackingCode: string): Promise<CaseReport | undefined>;
-  /** Creates the case (with the effects its creation triggers in its outbox) unless it exists. */
-  createCase(state: CaseState, effects: Effect[]): Promise<CreateCaseResult>;
+  /** Creates the case (with the outbox entries its creation triggers) unless it exists. */
+  createCase(state: CaseState, entries: OutboxEntry[]): Promise<CreateCaseResult>;
   getCase(trackingCode: string): Promise<CaseState | undefined>;
-  /** One conditional write: applies `plan` if the case is still at `plan.from`. */
-  applyTransition(current: CaseState, plan: TransitionPlan): Promise<ApplyResult>;
-  /** Marks the effects of `version` as done. */
-  clearEffects(trackingCode: string, version: number): Promise<void>;
-  /** Cases whose effects were written before `olderThan` and are still pending. */
-  pendingEffects(olderThan: string, limit: number): Promise<PendingEffects[]>;
+  /** One conditional write: applies `plan` (its effects as `entries`) if the case is still at `plan.from`. */
+  applyTransition(current: CaseState, plan: TransitionPlan, entries: OutboxEntry[]): Promise<ApplyResult>;
+  /**
+   * Records what became of attempted entries in one write: done and failed ones leave the outbox
+   * (a failure as a notice staff see), retried ones get their new schedule. `seen` is the case and
+   * outbox the caller read; if the case moved on since, the store rereads and applies the same
+   * outcomes to what is there.
+   */
+  settleEffects(seen: PendingEffects, outcomes: EffectOutcome[]): Promise<void>;
+  /**
+   * Claims the next at-most-once attempt of an entry with `token`: false if someone else did. A
+   * claim whose answer was lost is recognised by its token, so it is neither lost nor doubled.
+   */
+  claimEntry(trackingCode: string, entry: OutboxEntry, token: string): Promise<boolean>;
+  /** Cases with an outbox entry due at or before `dueBy`, soonest first (a page of at most `limit`). */
+  pendingEffects(
+    dueBy: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ cases: PendingEffects[]; next?: string }>;
   /** Open cases whose SLA or rating timer fell due at or before `now`. */
   dueTimers(now: string, limit: number): Promise<CaseState[]>;
   listCases(listing: CaseListing, filter: ListFilter, limit: number, cursor?: string): Promise<CasePage>;

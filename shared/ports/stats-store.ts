@@ -1,35 +1,32 @@
 /**
- * Port: the counters behind `GET /api/stats`, kept up to date at each write. Every update is a
- * set membership (a case code added to or removed from a set), so replaying one after a crash
- * changes nothing — counters that survive at-least-once delivery without transactions.
+ * Port: the counters behind `GET /api/stats`, kept up to date as cases change. Each change adds
+ * a few numbers to the bucket of its day (never a member to a growing set), and the store
+ * recognises a replayed change, so a redelivered or re-run effect changes nothing. Reading sums
+ * a bounded number of buckets: one settled balance per unit plus the days not yet folded into it.
  */
-import type { Stage } from '../domain/case.ts';
-import type { Effect } from '../domain/case-lifecycle.ts';
-import type { CategoryCode } from '../domain/categories.ts';
+import type { StatsChange, StatsSnapshot } from '../domain/case-statistics.ts';
 
-/** A stats effect with the case it belongs to; the category lets fraud reports be counted per community. */
-export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
-  trackingCode: string;
-  communityId: string;
-  category: CategoryCode;
-};
-
-export interface StatsSnapshot {
-  byStage: Partial<Record<Stage, number>>;
-  byUnit: Record<string, Partial<Record<Stage, number>>>;
-  byCommunity: Record<string, Partial<Record<Stage, number>>>;
-  /** Cases ever escalated as overdue, per unit. */
-  overdueByUnit: Record<string, number>;
-  /** Mean milliseconds spent in each stage, over stage visits that have ended. */
-  meanMsInStage: Partial<Record<Stage, number>>;
-  satisfaction: {
-    ratings: number;
-    mean: number | null;
-    byUnit: Record<string, { ratings: number; mean: number }>;
-  };
-}
+export type { StatsChange, StatsSnapshot };
 
 export interface StatsStore {
+  /** Adds a change's deltas once; recording the same change again changes nothing. */
   record(change: StatsChange): Promise<void>;
-  snapshot(): Promise<StatsSnapshot>;
+  /** The figures over everything recorded, summed across the given units' buckets. */
+  snapshot(unitIds: readonly string[]): Promise<StatsSnapshot>;
+  /**
+   * Folds the days up to `throughDay` (Asia/Shanghai, inclusive) into each unit's balance, so
+   * reading stays a fixed number of items. Exact when repeated or run concurrently.
+   */
+  settle(unitIds: readonly string[], throughDay: string): Promise<SettleReport>;
+  /**
+   * Sets each unit's balance to the sum of all its days up to `throughDay`, freezing any not
+   * frozen yet: after the day counters were rebuilt from the cases, old days a settled balance
+   * would otherwise never read again.
+   */
+  rebuildBalances(unitIds: readonly string[], throughDay: string): Promise<void>;
+}
+
+export interface SettleReport {
+  /** Unit → days folded into its balance by this call. */
+  settled: Record<string, number>;
 }

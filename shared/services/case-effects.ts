@@ -1,40 +1,63 @@
 /**
  * Runs what a case transition triggers — delivery to a unit's queue, the county centre's
- * escalation notice, linking a merged duplicate, the statistics — and then clears them from the
- * case's outbox. Each effect is safe to repeat: queue consumers dedupe on tracking code +
- * version, links and statistics are set memberships. If this is interrupted, the effects stay in
- * the outbox and the sweeper runs them again.
+ * escalation notice, linking a merged duplicate, the statistics, the reporter's text — one outbox
+ * entry at a time, and records every outcome in one write. A failing entry never holds up
+ * another: a permanent failure is final and shown to staff as a notice on the case, a transient
+ * one backs off, one that keeps failing is parked (a notice, and an alarm on the log). Deliveries,
+ * links and statistics are safe to repeat (consumers dedupe on tracking code + version, links are
+ * set members, statistics recognise a replayed change); a text message is not: each attempt is
+ * claimed on the case just before it is made, and a claimed attempt nobody finished is never
+ * made again (see effect-outbox.ts).
  */
-import type { CaseEscalated, CaseState } from '../domain/case.ts';
+import { randomUUID } from 'node:crypto';
+import type { CaseEscalated, CaseNotice, CaseReport, CaseState } from '../domain/case.ts';
+import { isOpen } from '../domain/case.ts';
 import type { Effect } from '../domain/case-lifecycle.ts';
+import {
+  afterTransientFailure,
+  atMostOnce,
+  type EffectOutcome,
+  type OutboxEntry,
+} from '../domain/effect-outbox.ts';
 import { renderSmsReply } from '../domain/sms/sms-replies.ts';
+import { ConfigError, DeliveryUnconfirmedError, UndeliverableError } from '../errors.ts';
 import type { CaseStore, PendingEffects } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
-import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 
 export interface CaseEffectsDeps {
-  cases: Pick<CaseStore, 'getReport' | 'linkDuplicate' | 'clearEffects'>;
+  cases: Pick<CaseStore, 'getReport' | 'linkDuplicate' | 'settleEffects' | 'claimEntry'>;
   dispatch: DispatchQueue;
   stats: StatsStore;
   directory: DirectoryReader;
   sender: SmsSender;
-  notifications: NotificationLog;
   countyCentreUnitId: string;
   now: () => Date;
+  /** Hears about every entry that did not succeed (for logs and the parked-effects alarm). */
+  onEffectFailed?: (trackingCode: string, entry: OutboxEntry, outcome: EffectOutcome, error: unknown) => void;
 }
+
+export interface RunOptions {
+  /** The report, when the caller holds it already (the router): spares a read. */
+  report?: CaseReport;
+}
+
+type Detail = Record<string, unknown> | undefined;
 
 async function runEffect(
   state: CaseState,
   version: number,
   effect: Effect,
   deps: CaseEffectsDeps,
-): Promise<void> {
+  report: () => Promise<CaseReport | undefined>,
+): Promise<Detail> {
   switch (effect.kind) {
     case 'dispatch': {
-      const report = await deps.cases.getReport(state.trackingCode);
+      // A delivery overtaken by a later one (returned, reassigned, closed) would only mislead.
+      if (state.unitId !== effect.unitId || !isOpen(state.stage)) return { skipped: 'superseded' };
+      const r = await report();
       await deps.dispatch.dispatch(effect.unitId, {
         kind: 'case.dispatched',
         trackingCode: state.trackingCode,
@@ -45,14 +68,14 @@ async function runEffect(
         communityId: state.communityId,
         townshipId: state.townshipId,
         routing: state.routing,
-        description: report?.description ?? '',
-        address: report?.address,
-        location: report?.location,
-        hasContactPhone: report?.contactPhone !== undefined,
+        description: r?.description ?? '',
+        address: r?.address,
+        location: r?.location,
+        hasContactPhone: r?.contactPhone !== undefined,
         submittedAt: state.submittedAt,
         dispatchedAt: deps.now().toISOString(),
       });
-      return;
+      return undefined;
     }
     case 'escalation_notice': {
       const notice: CaseEscalated = {
@@ -67,37 +90,34 @@ async function runEffect(
         escalatedAt: state.escalation?.at ?? deps.now().toISOString(),
       };
       await deps.dispatch.dispatch(deps.countyCentreUnitId, notice);
-      return;
+      return undefined;
     }
     case 'link_duplicate':
       await deps.cases.linkDuplicate(effect.into, state.trackingCode);
-      return;
+      return undefined;
     case 'stats':
       await deps.stats.record({
         ...effect,
         trackingCode: state.trackingCode,
+        version,
         communityId: state.communityId,
         category: state.category,
       });
-      return;
+      return undefined;
     case 'notify_reporter': {
-      // Sent, then logged: a crash in between may repeat one text, never lose it.
-      const key = `${state.trackingCode}#${version}#${effect.stage}`;
-      if (await deps.notifications.alreadySent(key)) return;
-      const report = await deps.cases.getReport(state.trackingCode);
-      if (!report?.contactPhone) return;
+      const phone = (await report())?.contactPhone;
+      if (!phone) return { skipped: 'no_phone' };
       const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
       const sent = await deps.sender.send({
-        to: report.contactPhone,
+        to: phone,
         body: renderSmsReply(
           { kind: 'case_update', code: state.trackingCode, stage: effect.stage, unitZh: unit?.zh },
           'zh',
         ),
         purpose: 'notification',
-        correlationId: key,
+        correlationId: `${state.trackingCode}#${version}#${effect.stage}`,
       });
-      await deps.notifications.recordSent(key, deps.now().toISOString(), sent);
-      return;
+      return { sms: sent };
     }
     default: {
       const unhandled: never = effect;
@@ -106,24 +126,98 @@ async function runEffect(
   }
 }
 
-/** Runs the effects of `version` and clears them; throws (leaving them pending) if one fails. */
-export async function runEffects(
-  state: CaseState,
-  version: number,
-  effects: Effect[],
-  deps: CaseEffectsDeps,
-): Promise<void> {
-  for (const effect of effects) await runEffect(state, version, effect, deps);
-  await deps.cases.clearEffects(state.trackingCode, version);
+const failed = (
+  entry: OutboxEntry,
+  now: Date,
+  outcome: CaseNotice['outcome'],
+  message: string,
+): EffectOutcome => ({
+  id: entry.id,
+  kind: 'failed',
+  notice: { at: now.toISOString(), effect: entry.effect.kind, outcome, message },
+});
+
+/** What an error means for the entry: final, unknown (final for at-most-once), or worth another try. */
+function outcomeOf(entry: OutboxEntry, error: unknown, now: Date): EffectOutcome {
+  const message = error instanceof Error ? error.message : 'unknown error';
+  if (error instanceof UndeliverableError || error instanceof ConfigError)
+    return failed(entry, now, 'undeliverable', message);
+  if (error instanceof DeliveryUnconfirmedError && atMostOnce(entry.effect))
+    return failed(entry, now, 'unconfirmed', 'the text may have gone out, but no answer came back');
+  return afterTransientFailure(entry, now, message);
 }
 
-/** Runs every pending version's effects in version order, so counters never see a change twice out of order. */
-export async function runPending(
-  state: CaseState,
-  pending: PendingEffects[],
+/**
+ * Attempts `entries` of one case (each on its own) and records the outcomes with one write.
+ * Returns the outcomes; throws only if the outcomes could not be recorded (the entries then stay
+ * due and the sweeper takes them again).
+ */
+export async function runOutbox(
+  pending: PendingEffects,
+  entries: readonly OutboxEntry[],
   deps: CaseEffectsDeps,
-): Promise<void> {
-  for (const entry of [...pending].sort((a, b) => a.version - b.version)) {
-    await runEffects(state, entry.version, entry.effects, deps);
+  options: RunOptions = {},
+): Promise<EffectOutcome[]> {
+  const { state } = pending;
+  let reportRead: Promise<CaseReport | undefined> | undefined = options.report
+    ? Promise.resolve(options.report)
+    : undefined;
+  const report = () => {
+    reportRead ??= deps.cases.getReport(state.trackingCode);
+    return reportRead;
+  };
+  const outcomes: EffectOutcome[] = [];
+  const claimed = new Map<string, string>();
+  for (const entry of entries) {
+    const now = deps.now();
+    let attempt = entry;
+    if (atMostOnce(entry.effect)) {
+      if (entry.inFlight) {
+        // Someone claimed it and never said how it went: it may have gone out. Never twice.
+        const outcome = failed(
+          entry,
+          now,
+          'unconfirmed',
+          'the attempt was interrupted; it may not have arrived',
+        );
+        outcomes.push(outcome);
+        deps.onEffectFailed?.(state.trackingCode, entry, outcome, undefined);
+        continue;
+      }
+      // Claimed just before it is made: whoever claims first makes it; a copy of this run, none.
+      const token = randomUUID();
+      try {
+        if (!(await deps.cases.claimEntry(state.trackingCode, entry, token))) continue;
+      } catch (error) {
+        // Not known to be ours: left as it is, for the sweeper to take up or report.
+        deps.onEffectFailed?.(
+          state.trackingCode,
+          entry,
+          { id: entry.id, kind: 'retry', attempts: entry.attempts, nextAt: entry.nextAt },
+          error,
+        );
+        continue;
+      }
+      claimed.set(entry.id, token);
+      attempt = { ...entry, attempts: entry.attempts + 1, inFlight: token };
+    }
+    try {
+      const detail = await runEffect(state, entry.version, entry.effect, deps, report);
+      outcomes.push({ id: entry.id, kind: 'done', ...(detail ? { detail } : {}) });
+    } catch (error) {
+      const outcome = outcomeOf(attempt, error, now);
+      outcomes.push(outcome);
+      deps.onEffectFailed?.(state.trackingCode, attempt, outcome, error);
+    }
   }
+  // A claim changed its entry; settle from what was written, not what was read.
+  const seen: PendingEffects = {
+    state,
+    entries: pending.entries.map((e) => {
+      const token = claimed.get(e.id);
+      return token === undefined ? e : { ...e, attempts: e.attempts + 1, inFlight: token };
+    }),
+  };
+  await deps.cases.settleEffects(seen, outcomes);
+  return outcomes;
 }

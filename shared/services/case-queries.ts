@@ -15,6 +15,7 @@ import type { CaseListing, CaseStore, ListFilter } from '../ports/case-store.ts'
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
+import { likelyDuplicates } from './likely-duplicates.ts';
 import { visibleCase } from './transition-case.ts';
 
 export const CaseListQuery = z.object({
@@ -134,6 +135,10 @@ export async function listCases(
   return { cases: rows.map((c) => summarise(c, now)), cursor: page.cursor };
 }
 
+/** Stages a case can still be merged from (see the lifecycle's `merge`). */
+const mergeable = (stage: CaseState['stage']) =>
+  stage === 'registered' || stage === 'dispatched' || stage === 'in_progress';
+
 export interface CaseDetail extends CaseSummary {
   routing: CaseState['routing'];
   timeline: CaseState['timeline'];
@@ -141,6 +146,8 @@ export interface CaseDetail extends CaseSummary {
   escalation?: CaseState['escalation'];
   ratingDetail?: CaseState['rating'];
   possibleDuplicates: string[];
+  /** Effects that could not be carried out (a text that never arrived, a parked delivery). */
+  notices: NonNullable<CaseState['notices']>;
   mergedInto?: string;
   duplicates: string[];
   report: Pick<CaseReport, 'description' | 'address' | 'location' | 'contactPhone'> | null;
@@ -149,7 +156,16 @@ export interface CaseDetail extends CaseSummary {
 
 export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryDeps): Promise<CaseDetail> {
   const state = await visibleCase(code, staff, deps.cases);
-  const report = await deps.cases.getReport(state.trackingCode);
+  const [report, nearby] = await Promise.all([
+    deps.cases.getReport(state.trackingCode),
+    mergeable(state.stage) ? likelyDuplicates(state, deps.cases) : Promise.resolve([]),
+  ]);
+  const possibleDuplicates = [
+    ...new Set([
+      ...(state.possibleDuplicates ?? []),
+      ...nearby.filter((c) => canSee(staff, c)).map((c) => c.trackingCode),
+    ]),
+  ];
   return {
     ...summarise(state, deps.now()),
     routing: state.routing,
@@ -157,7 +173,8 @@ export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryD
     resolvedBy: state.resolvedBy,
     escalation: state.escalation,
     ratingDetail: state.rating,
-    possibleDuplicates: state.possibleDuplicates ?? [],
+    possibleDuplicates,
+    notices: state.notices ?? [],
     mergedInto: state.mergedInto,
     duplicates: state.duplicates ?? [],
     report: report
@@ -176,9 +193,9 @@ export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryD
 
 /** The statistics, narrowed to the reader's scope: a unit sees itself, a centre its township. */
 export async function getStats(staff: Staff, deps: CaseQueryDeps): Promise<StatsSnapshot> {
-  const snapshot = await deps.stats.snapshot();
-  if (staff.role === 'county_supervisor' || staff.role === 'admin') return snapshot;
   const org = await deps.directory.load();
+  const snapshot = await deps.stats.snapshot(org.units.map((u) => u.id));
+  if (staff.role === 'county_supervisor' || staff.role === 'admin') return snapshot;
   const keepUnit = (unitId: string) =>
     staff.role === 'unit_handler' || staff.role === 'centre_dispatcher' ? unitId === staff.unitId : false;
   const keepCommunity = (communityId: string) => {

@@ -8,7 +8,7 @@
  * from it, a finished one is not repeated unless asked to start again.
  */
 import type { CaseState } from '../domain/case.ts';
-import { statsChangesOfCase } from '../domain/case-statistics.ts';
+import { settledThrough, statsChangesOfCase } from '../domain/case-statistics.ts';
 import type {
   CaseScan,
   LegacyStatistics,
@@ -19,7 +19,9 @@ import type { StatsStore } from '../ports/stats-store.ts';
 
 export interface RebuildStatisticsDeps {
   cases: CaseScan;
-  stats: Pick<StatsStore, 'record'>;
+  stats: Pick<StatsStore, 'record' | 'rebuildBalances'>;
+  /** Every unit whose balance the rebuilt days feed. */
+  unitIds: readonly string[];
   checkpoints: RebuildCheckpoints;
   legacy: LegacyStatistics;
   now: () => Date;
@@ -90,6 +92,9 @@ export async function rebuildStatistics(
   while (!checkpoint.completedAt) {
     const page = await deps.cases.page(pageSize, checkpoint.cursor);
     const recorded = await recordAll(page.cases, deps.stats);
+    // Old days are written afresh under balances that have long passed them: before the run
+    // counts as complete, each balance becomes the sum of all its days again.
+    if (!page.cursor) await deps.stats.rebuildBalances(deps.unitIds, settledThrough(deps.now()));
     const at = deps.now().toISOString();
     const { cursor: _previous, ...rest } = checkpoint;
     const next: RebuildCheckpoint = {

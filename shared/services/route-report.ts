@@ -1,65 +1,28 @@
 /**
- * The router's work for one submitted report: create the case exactly once, decide the owner from
- * the routing rules, note likely duplicates, and dispatch it through the lifecycle table. Safe to
- * repeat after a crash at any point: the report and the case are conditional writes, a case still
- * `registered` is dispatched again, and the effects (delivery, statistics) live in the case's
- * outbox until they have run.
+ * The router's work for one submitted report: decide the owner from the routing rules and create
+ * the case already dispatched to it — registration (案卷建立) and dispatch (任务派遣) are two
+ * events of one conditional write, so a report costs one case write, not two. Safe to repeat after
+ * a crash at any point: the report and the case are conditional writes (a redelivery finds the
+ * case and stops), and the effects (delivery, statistics, the reporter's text) live in the case's
+ * outbox until they have run, where the sweeper finds them if this run did not finish.
  */
 import type { CaseState, Routing } from '../domain/case.ts';
 import { type Actor, planTransition } from '../domain/case-lifecycle.ts';
-import { distanceMetres } from '../domain/geo.ts';
+import { newOutboxEntries } from '../domain/effect-outbox.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { type RoutingDecision, resolveResponsibleUnit } from '../domain/routing.ts';
 import { CaseConflictError } from '../errors.ts';
-import { runPending } from './case-effects.ts';
+import { type CaseEffectsDeps, runOutbox } from './case-effects.ts';
 import { lifecycleContext } from './lifecycle-context.ts';
 import type { CaseWorkDeps } from './transition-case.ts';
 
-export type RouteReportDeps = CaseWorkDeps;
+export type RouteReportDeps = CaseWorkDeps & Pick<CaseEffectsDeps, 'onEffectFailed'>;
 
 export type RouteOutcome =
   | { outcome: 'dispatched'; unitId: string; routing: Routing }
   | { outcome: 'already_dispatched'; unitId: string };
 
 const ROUTER: Actor = { kind: 'system', name: 'route-report' };
-/** How far back an open report of the same kind counts as a likely duplicate. */
-const DUPLICATE_WINDOW_DAYS = 7;
-/** Reports of the same category this close together are probably about the same thing. */
-const DUPLICATE_RADIUS_M = 250;
-
-/**
- * Open reports of the same category from the last days in the same community, or — when the
- * resident gave a location — within about 250 m anywhere in the same township. Offered to staff;
- * merging stays their decision.
- */
-async function likelyDuplicates(
-  message: ReportSubmitted,
-  townshipId: string | undefined,
-  now: Date,
-  cases: CaseWorkDeps['cases'],
-): Promise<string[]> {
-  const { report, trackingCode } = message;
-  const filter = {
-    category: report.category,
-    since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString(),
-  };
-  const found = new Set<string>();
-  const sameCommunity = await cases.listCases(
-    { kind: 'community', communityId: report.communityId, open: true },
-    filter,
-    20,
-  );
-  for (const c of sameCommunity.cases) found.add(c.trackingCode);
-  const here = report.location;
-  if (here && townshipId) {
-    const nearby = await cases.listCases({ kind: 'township', townshipId, open: true }, filter, 50);
-    for (const c of nearby.cases) {
-      if (c.location && distanceMetres(here, c.location) <= DUPLICATE_RADIUS_M) found.add(c.trackingCode);
-    }
-  }
-  found.delete(trackingCode);
-  return [...found];
-}
 
 const routingOf = (decision: RoutingDecision): Routing =>
   decision.kind === 'rule'
@@ -68,7 +31,7 @@ const routingOf = (decision: RoutingDecision): Routing =>
 
 export async function routeReport(message: ReportSubmitted, deps: RouteReportDeps): Promise<RouteOutcome> {
   const { trackingCode, submissionId, report } = message;
-  await deps.cases.saveReport({
+  const stored = {
     trackingCode,
     submissionId,
     description: report.description,
@@ -76,7 +39,8 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
     location: report.location,
     address: report.address,
     reporterTokenHash: message.reporterTokenHash,
-  });
+  };
+  await deps.cases.saveReport(stored);
 
   const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
   const decision = resolveResponsibleUnit(
@@ -93,8 +57,7 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
   const now = deps.now();
   const at = now.toISOString();
 
-  const possibleDuplicates = await likelyDuplicates(message, townshipId, now, deps.cases);
-  const state: CaseState = {
+  const registered: CaseState = {
     trackingCode,
     submissionId,
     stage: 'registered',
@@ -112,36 +75,45 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
       { stage: 'registered', at, by: 'system:route-report', action: 'register', unitId },
     ],
     ...(report.location ? { location: report.location } : {}),
-    ...(possibleDuplicates.length ? { possibleDuplicates } : {}),
   };
-  const creationEffects = [
-    {
-      kind: 'stats' as const,
-      at,
-      from: { stage: 'received' as const, unitId, since: message.submittedAt },
-      to: { stage: 'registered' as const, unitId },
-    },
-  ];
-
-  const result = await deps.cases.createCase(state, creationEffects);
-  const current = result.created ? state : result.existing;
-  if (current.submissionId !== submissionId) {
-    throw new CaseConflictError(`tracking code ${trackingCode} already belongs to another submission`);
-  }
-  const effectsDeps = { ...deps, countyCentreUnitId: org.countyCentreUnitId };
-  if (current.stage !== 'registered') return { outcome: 'already_dispatched', unitId: current.unitId };
-
   const planned = planTransition(
-    current,
+    registered,
     { action: 'dispatch' },
     ROUTER,
-    lifecycleContext(current.category, org, policies),
+    lifecycleContext(registered.category, org, policies),
     now,
   );
-  if (!planned.ok)
-    throw new CaseConflictError(`case ${trackingCode} cannot be dispatched from ${current.stage}`);
-  const applied = await deps.cases.applyTransition(current, planned.plan);
-  // If it did not apply, a concurrent delivery of the same message dispatched it first and runs its effects.
-  if (applied.applied) await runPending(applied.state, applied.pending, effectsDeps);
-  return { outcome: 'dispatched', unitId: current.unitId, routing: current.routing };
+  if (!planned.ok) throw new CaseConflictError(`case ${trackingCode} cannot be dispatched`);
+  const { plan } = planned;
+  // Written at once as version 2 (one version per event after intake, as every case's history
+  // reads); the statistics count it as one change from `received`.
+  const state: CaseState = {
+    ...registered,
+    ...plan.set,
+    stage: plan.to,
+    version: 2,
+    timeline: [...registered.timeline, plan.event],
+  };
+  const effects = plan.effects.map((effect) =>
+    effect.kind === 'stats'
+      ? { ...effect, from: { stage: 'received' as const, unitId, since: message.submittedAt } }
+      : effect,
+  );
+  const entries = newOutboxEntries(state.version, effects, now);
+
+  const result = await deps.cases.createCase(state, entries);
+  if (!result.created) {
+    if (result.existing.submissionId !== submissionId) {
+      throw new CaseConflictError(`tracking code ${trackingCode} already belongs to another submission`);
+    }
+    // A redelivery: the first delivery created it; what it left undone is in the outbox.
+    return { outcome: 'already_dispatched', unitId: result.existing.unitId };
+  }
+  await runOutbox(
+    { state: result.state, entries: result.pending },
+    result.pending,
+    { ...deps, countyCentreUnitId: org.countyCentreUnitId },
+    { report: stored },
+  );
+  return { outcome: 'dispatched', unitId, routing };
 }

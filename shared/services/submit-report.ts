@@ -1,16 +1,32 @@
 /**
  * Intake: validate what the resident sent, give it a tracking code and queue it. Nothing is
- * stored before the queue has it, so a rejected or failed submission leaves no trace.
+ * stored before the queue has it, so a rejected or failed submission leaves no trace. With an
+ * `Idempotency-Key`, the tracking code and reporter token are derived from the key (see
+ * submission-identity.ts): a retry — after a timeout, a lost answer, a crash — gets the same
+ * receipt and queues the same submission again, which the router recognises, so one report is
+ * always one case. The only thing written is the key's hash with the body's, to refuse the same
+ * key with another body.
  */
 import { type Channel, type ReportSubmitted, reportSubmissionAmong } from '../domain/report.ts';
 import { hashReporterToken, newReporterToken } from '../domain/reporter-token.ts';
+import {
+  IdempotencyKey,
+  idempotencyKeyHash,
+  keyedSubmission,
+  payloadFingerprint,
+  type SubmissionIdentity,
+} from '../domain/submission-identity.ts';
 import { formatTrackingCode, generateTrackingCode } from '../domain/tracking-code.ts';
+import { IdempotencyConflictError, ValidationError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
+import type { SubmissionLedger } from '../ports/submission-ledger.ts';
 import { parseOrThrow } from '../validation.ts';
 
 export interface SubmitReportDeps {
   intake: IntakeQueue;
+  /** Where keyed submissions are recorded; a submission without a key writes nothing. */
+  ledger: SubmissionLedger;
   /** The organisation: a report may name only a community it has (the ones the form offers). */
   directory: DirectoryReader;
   now: () => Date;
@@ -26,20 +42,34 @@ export interface SubmissionReceipt {
   reporterToken: string;
 }
 
+/** How a request identified itself for retries: its key, and the raw body the key goes with. */
+export interface Idempotency {
+  key: string;
+  body: string;
+}
+
 export async function submitReport(
   input: unknown,
   channel: Channel,
   deps: SubmitReportDeps,
+  idempotency?: Idempotency,
 ): Promise<SubmissionReceipt> {
+  if (idempotency && !IdempotencyKey.safeParse(idempotency.key).success) {
+    const message = IdempotencyKey.safeParse(idempotency.key).error?.issues[0]?.message ?? 'not a usable key';
+    throw new ValidationError(`The Idempotency-Key header: ${message}`, [
+      { path: 'Idempotency-Key', message },
+    ]);
+  }
   const { communities } = await deps.directory.load();
   const submission = reportSubmissionAmong(new Set(communities.map((c) => c.id)));
   const report = parseOrThrow(submission, input, 'The report');
-  const trackingCode = generateTrackingCode(deps.randomBytes);
-  const reporterToken = newReporterToken(deps.randomBytes);
+  const { trackingCode, reporterToken, submissionId } = idempotency
+    ? await keyed(idempotency, deps)
+    : fresh(deps);
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,
-    submissionId: deps.newId(),
+    submissionId,
     submittedAt: deps.now().toISOString(),
     channel,
     report,
@@ -53,3 +83,18 @@ export async function submitReport(
     reporterToken,
   };
 }
+
+/** A keyed submission: recorded (refused if the key came with another body), its identity derived. */
+async function keyed({ key, body }: Idempotency, deps: SubmitReportDeps): Promise<SubmissionIdentity> {
+  const fingerprint = payloadFingerprint(body);
+  if ((await deps.ledger.record(idempotencyKeyHash(key), fingerprint, deps.now())) === 'conflict') {
+    throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body');
+  }
+  return keyedSubmission(key, fingerprint);
+}
+
+const fresh = (deps: SubmitReportDeps): SubmissionIdentity => ({
+  trackingCode: generateTrackingCode(deps.randomBytes),
+  reporterToken: newReporterToken(deps.randomBytes),
+  submissionId: deps.newId(),
+});

@@ -1,14 +1,18 @@
 /**
  * The scheduled sweeper: escalates cases whose SLA deadline passed (once per deadline), puts
  * closed cases nobody rated within the window on the return-visit list, takes spent timers off
- * so none is met again on every sweep (all three in sweep-due-timers.ts), and reruns effects a
- * crash left in a case's outbox. Reads the due-timer and outbox indexes only; never scans.
+ * so none is met again on every sweep (all three in sweep-due-timers.ts), reruns the outbox
+ * entries that are due (each case's entries back off on their own schedule, so stuck ones are
+ * not read again until they are due and can never crowd out fresh ones), and folds settled days
+ * of statistics into their balances. Reads the due-timer and outbox indexes and a bounded set of
+ * counters; never scans.
  */
-import { runPending } from './case-effects.ts';
+import { settledThrough } from '../domain/case-statistics.ts';
+import { type CaseEffectsDeps, runOutbox } from './case-effects.ts';
 import { sweepDueTimers } from './sweep-due-timers.ts';
 import type { CaseWorkDeps } from './transition-case.ts';
 
-export type SweepDeps = CaseWorkDeps;
+export type SweepDeps = CaseWorkDeps & Pick<CaseEffectsDeps, 'onEffectFailed'>;
 
 export interface SweepReport {
   escalated: string[];
@@ -16,12 +20,14 @@ export interface SweepReport {
   /** Spent timers taken off cases the lifecycle would not act on (see sweep-due-timers.ts). */
   timersCleared: string[];
   effectsRerun: number;
+  /** Units whose statistics balance took in settled days. */
+  statisticsSettled: number;
   failed: { trackingCode: string; error: string }[];
 }
 
 const BATCH = 100;
-/** Effects younger than this are probably still being run by the request that wrote them. */
-const OUTBOX_GRACE_MS = 60_000;
+/** One sweep's bound on outbox pages, so a backlog is worked off over several sweeps, not one. */
+const MAX_OUTBOX_PAGES = 20;
 
 export async function sweepCases(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.now();
@@ -32,24 +38,55 @@ export async function sweepCases(deps: SweepDeps): Promise<SweepReport> {
     flaggedUnrated: timers.flaggedUnrated,
     timersCleared: timers.timersCleared,
     effectsRerun: 0,
+    statisticsSettled: 0,
     failed: timers.failed,
   };
 
-  const org = await deps.directory.load();
-  const stale = await deps.cases.pendingEffects(
-    new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString(),
-    BATCH,
-  );
-  const byCase = Map.groupBy(stale, (p) => p.trackingCode);
-  for (const [trackingCode, pending] of byCase) {
-    const state = await deps.cases.getCase(trackingCode);
-    if (!state) continue;
-    try {
-      await runPending(state, pending, { ...deps, countyCentreUnitId: org.countyCentreUnitId });
-      report.effectsRerun += pending.length;
-    } catch (error) {
-      report.failed.push({ trackingCode, error: error instanceof Error ? error.name : 'unknown' });
-    }
-  }
+  await rerunDueEffects(deps, now, report);
+  await settleStatistics(deps, now, report);
   return report;
+}
+
+/** Outbox entries that are due: left by a crash, or backing off after a failure. */
+async function rerunDueEffects(deps: SweepDeps, now: Date, report: SweepReport): Promise<void> {
+  const org = await deps.directory.load();
+  const effectsDeps = { ...deps, countyCentreUnitId: org.countyCentreUnitId };
+  const dueBy = now.toISOString();
+  let after: string | undefined;
+  for (let page = 0; page < MAX_OUTBOX_PAGES; page++) {
+    const due = await deps.cases.pendingEffects(dueBy, BATCH, after);
+    for (const pending of due.cases) {
+      const entries = pending.entries.filter((e) => e.nextAt <= dueBy);
+      if (entries.length === 0) continue;
+      try {
+        await runOutbox(pending, entries, effectsDeps);
+        report.effectsRerun += entries.length;
+      } catch (error) {
+        report.failed.push({
+          trackingCode: pending.state.trackingCode,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      }
+    }
+    if (!due.next) return;
+    after = due.next;
+  }
+}
+
+/** Days old enough that no automatic retry can still add to them become part of each unit's balance. */
+async function settleStatistics(deps: SweepDeps, now: Date, report: SweepReport): Promise<void> {
+  const org = await deps.directory.load();
+  const throughDay = settledThrough(now);
+  try {
+    const settled = await deps.stats.settle(
+      org.units.map((u) => u.id),
+      throughDay,
+    );
+    report.statisticsSettled += Object.keys(settled.settled).length;
+  } catch (error) {
+    report.failed.push({
+      trackingCode: 'statistics',
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }

@@ -19,6 +19,7 @@ import {
   planTransition,
   StaffAction,
 } from '../domain/case-lifecycle.ts';
+import { newOutboxEntries } from '../domain/effect-outbox.ts';
 import type { Staff } from '../domain/staff.ts';
 import { normaliseTrackingCode } from '../domain/tracking-code.ts';
 import {
@@ -34,10 +35,9 @@ import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
-import type { NotificationLog } from '../ports/sms-state.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
-import { runPending } from './case-effects.ts';
+import { type CaseEffectsDeps, runOutbox } from './case-effects.ts';
 import { lifecycleContext } from './lifecycle-context.ts';
 
 /** What every service that changes cases works with. */
@@ -49,11 +49,10 @@ export interface CaseWorkDeps {
   stats: StatsStore;
   /** Texts the reporter when their case moves (dispatched, resolved, closed). */
   sender: SmsSender;
-  notifications: NotificationLog;
   now: () => Date;
 }
 
-export interface TransitionDeps extends CaseWorkDeps {
+export interface TransitionDeps extends CaseWorkDeps, Pick<CaseEffectsDeps, 'onEffectFailed'> {
   /** Effects that fail after the write stay in the outbox for the sweeper; this hears about it. */
   onEffectsDeferred?: (trackingCode: string, error: unknown) => void;
 }
@@ -133,7 +132,8 @@ export async function applyCaseAction(
   const ctx = lifecycleContext(state.category, org, policies);
   const now = deps.now();
   const planned = plannedOrThrow(state, action, expectedVersion, actor, ctx, now);
-  const applied = await deps.cases.applyTransition(state, planned.plan);
+  const entries = newOutboxEntries(state.version + 1, planned.plan.effects, now);
+  const applied = await deps.cases.applyTransition(state, planned.plan, entries);
   if (!applied.applied) {
     const current = applied.current;
     throw new VersionConflictError(
@@ -143,7 +143,10 @@ export async function applyCaseAction(
     );
   }
   try {
-    await runPending(applied.state, applied.pending, { ...deps, countyCentreUnitId: org.countyCentreUnitId });
+    await runOutbox({ state: applied.state, entries: applied.pending }, entries, {
+      ...deps,
+      countyCentreUnitId: org.countyCentreUnitId,
+    });
   } catch (error) {
     // The change is recorded; its effects stay in the outbox and the sweeper retries them.
     deps.onEffectsDeferred?.(applied.state.trackingCode, error);

@@ -1437,6 +1437,14 @@ const APP = `function (C) {
         ev.note ? el('p', { className: 'tl-note', text: ev.note }) : null
       ]);
     })));
+    // Effects that failed for good stay visible here: a text the reporter never got, a parked delivery.
+    if (d.notices && d.notices.length) {
+      timeline.appendChild(el('h3', { text: T.noticeHeading }));
+      timeline.appendChild(el('ul', { className: 'notices', id: 'case-notices' }, d.notices.map(function (n) {
+        var what = (T.noticeEffects[n.effect] || n.effect) + T.noticeJoin + (T.noticeOutcomes[n.outcome] || n.outcome);
+        return el('li', { 'data-outcome': n.outcome }, [el('strong', { text: what }), el('p', { className: 'tl-meta', text: when(n.at) })]);
+      })));
+    }
 
     var dups = el('section', { className: 'card area-dups', 'aria-labelledby': 'dups-title' }, [el('h2', { id: 'dups-title', text: T.duplicatesHeading })]);
     var possible = d.possibleDuplicates || [];

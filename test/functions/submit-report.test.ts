@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import formEvent from '../../events/http/submit-report-form.json' with { type: 'json' };
 import invalidEvent from '../../events/http/submit-report-invalid.json' with { type: 'json' };
@@ -15,21 +15,29 @@ import unknownCommunityEvent from '../../events/http/submit-report-unknown-commu
 };
 import unsupportedEvent from '../../events/http/submit-report-unsupported-type.json' with { type: 'json' };
 import { makeHandler } from '../../functions/submit-report.ts';
+import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import { ReportSubmitted } from '../../shared/domain/report.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { captureOutput } from '../support/logs.ts';
 
+let env: EmulatedTables;
+beforeAll(async () => {
+  env = await emulatedTables();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
 const sqsMock = mockClient(SQSClient);
-const dynamoMock = mockClient(DynamoDBClient);
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/intake';
 
 const handlerWith = (logger = new Logger({ logLevel: 'SILENT' })) =>
   makeHandler({
     logger,
-    dynamoDb: new DynamoDBClient({}),
-    idempotencyTable: 'idempotency',
+    ledger: new DynamoDbSubmissionLedger(env.db, env.tables.idempotency ?? ''),
     directory: { load: async () => demoOrganisation },
     intake: new SqsIntakeQueue(new SQSClient({}), QUEUE_URL),
     now: () => new Date('2026-11-29T08:00:00Z'),
@@ -57,7 +65,6 @@ const sentMessages = () =>
 
 beforeEach(() => {
   sqsMock.reset();
-  dynamoMock.reset();
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -172,16 +179,60 @@ describe('POST /api/reports', () => {
     expect(response.body).not.toMatch(/var\/task|internal detail|at /);
   });
 
-  it('records the Idempotency-Key before queueing and stores the answer for replay', async () => {
-    dynamoMock.on(PutItemCommand).resolves({});
-    dynamoMock.on(UpdateItemCommand).resolves({});
-    const response = await invoke(idempotentEvent);
-    expect(response.statusCode).toBe(202);
-    const put = dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(put?.TableName).toBe('idempotency');
-    expect(put?.ConditionExpression).toContain('attribute_not_exists');
-    const update = dynamoMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
-    expect(JSON.stringify(update?.ExpressionAttributeValues)).toContain('777-777-777');
+  describe('with an Idempotency-Key', () => {
+    const keyed = (key: string, body?: Record<string, unknown>) => {
+      const event = structuredClone(idempotentEvent);
+      event.headers['idempotency-key'] = key;
+      if (body) event.body = JSON.stringify(body);
+      return event;
+    };
+    const sample = JSON.parse(idempotentEvent.body ?? '{}');
+
+    it('answers a retry with the same receipt and queues the same submission, which the router makes one case', async () => {
+      const key = '1b6f8a52-2c1e-4a39-9a76-3c8a8f7e1d01';
+      const first = await invoke(keyed(key));
+      const again = await invoke(keyed(key));
+      expect(first.statusCode).toBe(202);
+      expect(again.statusCode).toBe(202);
+      expect(bodyOf(again)).toEqual(bodyOf(first));
+      const [a, b] = sentMessages();
+      expect(b?.trackingCode).toBe(a?.trackingCode);
+      expect(b?.submissionId).toBe(a?.submissionId);
+      // Derived from the key, not from this process's random bytes.
+      expect(bodyOf(first)).not.toMatchObject({ trackingCode: '777-777-777' });
+    });
+
+    it('answers 409 idempotency_conflict for the same key with another report, and queues nothing for it', async () => {
+      const key = '2c7f9b63-2c1e-4a39-9a76-3c8a8f7e1d02';
+      expect((await invoke(keyed(key))).statusCode).toBe(202);
+      const other = await invoke(keyed(key, { ...sample, description: '另一件事' }));
+      expect(other.statusCode).toBe(409);
+      expect(ErrorBody.parse(bodyOf(other)).error.code).toBe('idempotency_conflict');
+      expect(sentMessages()).toHaveLength(1);
+    });
+
+    it('answers 400 naming the header for a key that is not a random secret', async () => {
+      const response = await invoke(keyed('1'));
+      expect(response.statusCode).toBe(400);
+      const { error } = ErrorBody.parse(bodyOf(response));
+      expect(error.code).toBe('invalid_request');
+      expect(error.issues?.map((i) => i.path)).toEqual(['Idempotency-Key']);
+      expect(sentMessages()).toHaveLength(0);
+    });
+
+    it('stores only hashes: no tracking code, no reporter token, no key', async () => {
+      const key = '3d8a0c74-2c1e-4a39-9a76-3c8a8f7e1d03';
+      const receipt = bodyOf(await invoke(keyed(key)));
+      const { Items = [] } = await env.db.send(new ScanCommand({ TableName: env.tables.idempotency }));
+      const stored = JSON.stringify(Items);
+      const { trackingCode, reporterToken } = z
+        .object({ trackingCode: z.string(), reporterToken: z.string() })
+        .parse(receipt);
+      expect(stored).not.toContain(reporterToken);
+      expect(stored).not.toContain(trackingCode.replaceAll('-', ''));
+      expect(stored).not.toContain(key);
+      expect(Items.length).toBeGreaterThan(0);
+    });
   });
 
   it('never writes the phone number or the description to the logs', async () => {

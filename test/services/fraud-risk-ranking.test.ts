@@ -39,6 +39,7 @@ async function createCase(
   await stats.record({
     kind: 'stats',
     trackingCode,
+    version: 1,
     communityId,
     category,
     at: submittedAt,

@@ -14,6 +14,7 @@ import {
 import type { CaseState } from '../../shared/domain/case.ts';
 import type { Actor, CaseAction } from '../../shared/domain/case-lifecycle.ts';
 import type { StatsSnapshot } from '../../shared/domain/case-statistics.ts';
+import { settledThrough } from '../../shared/domain/case-statistics.ts';
 import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
@@ -85,6 +86,7 @@ const snapshot = () => work.deps.stats.snapshot(unitIds);
 const deps = (overrides: Partial<RebuildStatisticsDeps> = {}): RebuildStatisticsDeps => ({
   cases: new DynamoDbCaseScan(work.db, work.tables.cases ?? ''),
   stats: work.deps.stats,
+  unitIds,
   checkpoints: new DynamoDbRebuildCheckpoints(work.db, statsTable),
   legacy: new DynamoDbLegacyStatistics(work.db, statsTable),
   now: () => work.clock.now,
@@ -194,6 +196,15 @@ describe('rebuilding the statistics from the cases', () => {
     const result = await rebuildStatistics(deps(), { restart: true, pageSize: 3 });
     expect(result.status).toBe('rebuilt');
     expect(result.checkpoint.casesRead).toBe(codes.length);
+    expect(await snapshot()).toEqual(live);
+  });
+
+  it('recounts exactly after an upgrade whose sweeper settled balances before the rebuild ran', async () => {
+    await wipeCounters(work.db, statsTable);
+    // The new sweeper runs within minutes of the deploy: empty balances, their days long past.
+    await work.deps.stats.settle(unitIds, settledThrough(work.clock.now));
+    const result = await rebuildStatistics(deps(), { restart: true, pageSize: 4 });
+    expect(result.status).toBe('rebuilt');
     expect(await snapshot()).toEqual(live);
   });
 

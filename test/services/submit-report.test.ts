@@ -18,6 +18,7 @@ function depsWith(load: () => Promise<Organisation>) {
       },
     },
     directory: { load },
+    ledger: { record: async () => 'accepted' },
     now: () => new Date('2026-11-29T08:00:00Z'),
     randomBytes: (n) => new Uint8Array(n).fill(7),
     newId: () => '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',

@@ -23,6 +23,7 @@ import { provision } from '../../infra/local/provision.ts';
 import { succeededIds } from '../../infra/local/queue-poller.ts';
 import { topology, unitQueueName } from '../../infra/topology.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
 import { EndUserMessagingSender } from '../../shared/adapters/end-user-messaging-sender.ts';
 import type { OutboxEntry as SentText } from '../../shared/adapters/local-outbox.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
@@ -445,8 +446,7 @@ const Receipt = z.object({ trackingCode: z.string(), reporterToken: z.string() }
 const submitHandlerOf = (rig: SweepRig) =>
   makeSubmitHandler({
     logger: new Logger({ logLevel: 'SILENT' }),
-    dynamoDb: rig.work.dynamo,
-    idempotencyTable: rig.work.tables.idempotency ?? '',
+    ledger: new DynamoDbSubmissionLedger(rig.work.db, rig.work.tables.idempotency ?? ''),
     directory: rig.deps.directory,
     intake: new SqsIntakeQueue(rig.work.sqs, rig.intakeQueueUrl),
     now: () => rig.work.clock.now,

@@ -1,13 +1,15 @@
 /** The AWS End User Messaging sender, against a mocked pinpoint-sms-voice-v2 client. */
 import {
+  ConflictException,
   PinpointSMSVoiceV2Client,
   SendTextMessageCommand,
   ThrottlingException,
+  ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EndUserMessagingSender } from '../../../shared/adapters/end-user-messaging-sender.ts';
-import { DependencyError } from '../../../shared/errors.ts';
+import { DeliveryUnconfirmedError, DependencyError, UndeliverableError } from '../../../shared/errors.ts';
 
 const sms = mockClient(PinpointSMSVoiceV2Client);
 
@@ -57,17 +59,53 @@ describe('EndUserMessagingSender', () => {
     expect(sent.parts).toBe(2);
   });
 
-  it('turns an SDK failure into a DependencyError', async () => {
-    sms.on(SendTextMessageCommand).rejects(new ThrottlingException({ message: 'slow down', $metadata: {} }));
-    await expect(
-      sender().send({ to: '+8613800138000', body: 'x', purpose: 'reply', correlationId: 'c' }),
-    ).rejects.toBeInstanceOf(DependencyError);
+  const send = () => sender().send({ to: '+8613800138000', body: 'x', purpose: 'reply', correlationId: 'c' });
+  const answered = (status: number) => ({ httpStatusCode: status });
+
+  it('turns a throttling answer into a DependencyError: nothing was sent, a retry may', async () => {
+    sms
+      .on(SendTextMessageCommand)
+      .rejects(new ThrottlingException({ message: 'slow down', $metadata: answered(429) }));
+    await expect(send()).rejects.toBeInstanceOf(DependencyError);
   });
 
-  it('treats a missing MessageId as a failure', async () => {
+  it('turns a refusal of the number into an UndeliverableError: retrying cannot help', async () => {
+    sms
+      .on(SendTextMessageCommand)
+      .rejectsOnce(
+        new ValidationException({
+          message: 'bad number',
+          $metadata: answered(400),
+          Reason: 'INVALID_PARAMETER',
+        }),
+      )
+      .rejectsOnce(
+        new ConflictException({
+          message: 'opted out',
+          $metadata: answered(409),
+          Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+          ResourceType: 'opt-out-list',
+          ResourceId: 'default',
+        }),
+      );
+    await expect(send()).rejects.toBeInstanceOf(UndeliverableError);
+    await expect(send()).rejects.toBeInstanceOf(UndeliverableError);
+  });
+
+  it('calls a failure without an answer unconfirmed: the text may have gone out', async () => {
+    sms
+      .on(SendTextMessageCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    await expect(send()).rejects.toBeInstanceOf(DeliveryUnconfirmedError);
+  });
+
+  it('treats a missing MessageId as unconfirmed', async () => {
     sms.on(SendTextMessageCommand).resolves({});
-    await expect(
-      sender().send({ to: '+8613800138000', body: 'x', purpose: 'reply', correlationId: 'c' }),
-    ).rejects.toBeInstanceOf(DependencyError);
+    await expect(send()).rejects.toBeInstanceOf(DeliveryUnconfirmedError);
+  });
+
+  it('makes one attempt per send: the SDK must not repeat a text on its own', async () => {
+    const { createSmsVoiceClient } = await import('../../../shared/adapters/end-user-messaging-sender.ts');
+    expect(await createSmsVoiceClient().config.maxAttempts()).toBe(1);
   });
 });

@@ -1,0 +1,187 @@
+/**
+ * The statistics as counters: what one stage change adds to the county's figures, and how a set
+ * of counters folds back into the figures the console shows. Every change becomes a handful of
+ * named numeric deltas (never a member of a growing set), so the counters can be bucketed by
+ * day and unit, summed over any range, and rebuilt from the cases' own timelines. Pure: the
+ * store decides where the deltas are written and how a replay is recognised.
+ */
+import { type CaseState, Stage } from './case.ts';
+import type { Effect } from './case-lifecycle.ts';
+import type { CategoryCode } from './categories.ts';
+
+/** One stage change as the statistics see it: the stats effect, with the case it belongs to. */
+export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
+  trackingCode: string;
+  /** The case version the change produced; with the code it names the change for replays. */
+  version: number;
+  communityId: string;
+  category: CategoryCode;
+};
+
+export type CounterDeltas = Record<string, number>;
+
+/**
+ * Counter names. `unit` and `community` are the cases currently in a stage there (entries minus
+ * exits, so a sum over all time); `stageMs`/`stageVisits` are the summed and counted ended stage
+ * visits; `ratingSum`/`ratings` the reporters' scores per unit; `escalations` the SLA escalations
+ * per unit. Ids contain hyphens only, so `|` separates safely.
+ */
+export const counterName = {
+  unit: (unitId: string, stage: Stage) => `u|${unitId}|${stage}`,
+  community: (communityId: string, stage: Stage) => `c|${communityId}|${stage}`,
+  stageMs: (stage: Stage) => `ms|${stage}`,
+  stageVisits: (stage: Stage) => `n|${stage}`,
+  ratingSum: (unitId: string) => `rs|${unitId}`,
+  ratings: (unitId: string) => `rn|${unitId}`,
+  escalations: (unitId: string) => `esc|${unitId}`,
+} as const;
+
+/**
+ * Days this old are folded into each unit's balance: by then no automatic retry can still add to
+ * them (an outbox entry is parked after about three hours), so only a person's re-run is late.
+ */
+export const SETTLE_AFTER_DAYS = 3;
+
+/** The last day (Asia/Shanghai) that may be settled at `now`. */
+export const settledThrough = (now: Date): string =>
+  new Date(now.getTime() + 8 * 3_600_000 - SETTLE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
+
+/** The identity of a change: a replay of the same effect carries the same one. */
+export const statsEventId = (change: Pick<StatsChange, 'trackingCode' | 'version'>): string =>
+  `${change.trackingCode}#${change.version}`;
+
+/** What a change adds to the counters. A case enters `received` uncounted, so leaving it subtracts nothing. */
+export function statsDeltas(change: StatsChange): CounterDeltas {
+  const deltas: CounterDeltas = {};
+  const add = (name: string, value: number) => {
+    if (value !== 0) deltas[name] = (deltas[name] ?? 0) + value;
+  };
+  const { from, to, communityId } = change;
+  const counted = from.stage !== 'received';
+  if (from.stage !== to.stage || from.unitId !== to.unitId) {
+    if (counted) add(counterName.unit(from.unitId, from.stage), -1);
+    add(counterName.unit(to.unitId, to.stage), 1);
+  }
+  if (from.stage !== to.stage) {
+    if (counted) add(counterName.community(communityId, from.stage), -1);
+    add(counterName.community(communityId, to.stage), 1);
+    add(counterName.stageMs(from.stage), Math.max(0, Date.parse(change.at) - Date.parse(from.since)));
+    add(counterName.stageVisits(from.stage), 1);
+  }
+  if (change.rating !== undefined) {
+    add(counterName.ratingSum(to.unitId), change.rating);
+    add(counterName.ratings(to.unitId), 1);
+  }
+  if (change.escalated) add(counterName.escalations(to.unitId), 1);
+  return deltas;
+}
+
+/** Adds `b` into `a` (in place) and returns it. */
+export function addCounters(a: CounterDeltas, b: Readonly<CounterDeltas>): CounterDeltas {
+  for (const [name, value] of Object.entries(b)) a[name] = (a[name] ?? 0) + value;
+  return a;
+}
+
+export interface StatsSnapshot {
+  byStage: Partial<Record<Stage, number>>;
+  byUnit: Record<string, Partial<Record<Stage, number>>>;
+  byCommunity: Record<string, Partial<Record<Stage, number>>>;
+  /** Cases ever escalated as overdue, per unit. */
+  overdueByUnit: Record<string, number>;
+  /** Mean milliseconds spent in each stage, over stage visits that have ended. */
+  meanMsInStage: Partial<Record<Stage, number>>;
+  satisfaction: {
+    ratings: number;
+    mean: number | null;
+    byUnit: Record<string, { ratings: number; mean: number }>;
+  };
+}
+
+/** The console's figures from the summed counters of every bucket. */
+export function snapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
+  const snapshot: StatsSnapshot = {
+    byStage: {},
+    byUnit: {},
+    byCommunity: {},
+    overdueByUnit: {},
+    meanMsInStage: {},
+    satisfaction: { ratings: 0, mean: null, byUnit: {} },
+  };
+  const ms: Partial<Record<Stage, number>> = {};
+  const visits: Partial<Record<Stage, number>> = {};
+  const ratingSums: Record<string, number> = {};
+  const ratingCounts: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    if (value === 0) continue;
+    const [kind, a, b] = name.split('|');
+    if (!a) continue;
+    if ((kind === 'u' || kind === 'c') && b) {
+      const stage = Stage.safeParse(b);
+      if (!stage.success) continue;
+      const table = kind === 'u' ? snapshot.byUnit : snapshot.byCommunity;
+      table[a] = { ...table[a], [stage.data]: value };
+      if (kind === 'u') snapshot.byStage[stage.data] = (snapshot.byStage[stage.data] ?? 0) + value;
+    } else if (kind === 'ms' || kind === 'n') {
+      const stage = Stage.safeParse(a);
+      if (stage.success) (kind === 'ms' ? ms : visits)[stage.data] = value;
+    } else if (kind === 'rs') ratingSums[a] = value;
+    else if (kind === 'rn') ratingCounts[a] = value;
+    else if (kind === 'esc') snapshot.overdueByUnit[a] = value;
+  }
+  for (const stage of Stage.options) {
+    const n = visits[stage];
+    if (n) snapshot.meanMsInStage[stage] = (ms[stage] ?? 0) / n;
+  }
+  let total = 0;
+  let sum = 0;
+  for (const [unitId, count] of Object.entries(ratingCounts)) {
+    const unitSum = ratingSums[unitId] ?? 0;
+    snapshot.satisfaction.byUnit[unitId] = { ratings: count, mean: unitSum / count };
+    total += count;
+    sum += unitSum;
+  }
+  snapshot.satisfaction.ratings = total;
+  snapshot.satisfaction.mean = total ? sum / total : null;
+  return snapshot;
+}
+
+/**
+ * The changes a case's history contributed, rebuilt from its timeline (version `n` is the event at
+ * index `n`; index 0 is intake): what the rebuild of the counters replays, and what tests recount
+ * the counters against. Registration and dispatch by the router in the same instant count as one
+ * change from `received` to `dispatched` (version 2), exactly as the router records it. The rating
+ * is the case's latest (an earlier score of a reopened case is not kept on the case).
+ */
+export function statsChangesOfCase(c: CaseState): StatsChange[] {
+  const events = c.timeline;
+  const registered = events[1];
+  const dispatched = events[2];
+  const routedAtOnce =
+    registered?.stage === 'registered' &&
+    dispatched?.stage === 'dispatched' &&
+    dispatched.at === registered.at &&
+    dispatched.by === registered.by;
+  const changes: StatsChange[] = [];
+  // Intake events name no unit: the case counts from its first owner on.
+  const firstOwner = events.find((e) => e.unitId)?.unitId ?? c.unitId;
+  let from: StatsChange['from'] = { stage: 'received', unitId: firstOwner, since: c.submittedAt };
+  for (let version = routedAtOnce ? 2 : 1; version < events.length; version++) {
+    const event = events[version];
+    if (!event) break;
+    const to = { stage: event.stage, unitId: event.unitId ?? from.unitId };
+    changes.push({
+      kind: 'stats',
+      at: event.at,
+      from,
+      to,
+      trackingCode: c.trackingCode,
+      version,
+      communityId: c.communityId,
+      category: c.category,
+      ...(event.action === 'rate' && c.rating ? { rating: c.rating.score } : {}),
+      ...(event.action === 'escalate' ? { escalated: true } : {}),
+    });
+    from = { stage: to.stage, unitId: to.unitId, since: from.stage === to.stage ? from.since : event.at };
+  }
+  return changes;
+}
