@@ -49,15 +49,22 @@ function freshEvent(event: SQSEvent = singleEvent): { event: SQSEvent; codes: st
   return { event: copy, codes };
 }
 
-const route = (event: SQSEvent, handler = handlerWith()) => handler(event, lambdaContext('civicloop-route-report'));
+const route = (event: SQSEvent, handler = handlerWith()) =>
+  handler(event, lambdaContext('civicloop-route-report'));
 
 async function delivered(unitId: string) {
-  return (await drain(work.sqs, work.queueUrl(unitId))).map((m) => CaseDispatched.parse(JSON.parse(m.Body ?? '')));
+  return (await drain(work.sqs, work.queueUrl(unitId))).map((m) =>
+    CaseDispatched.parse(JSON.parse(m.Body ?? '')),
+  );
 }
 
 async function stateItem(code: string) {
   const { Item } = await work.db.send(
-    new GetCommand({ TableName: work.tables.cases, Key: { pk: `CASE#${code}`, sk: 'STATE' }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: work.tables.cases,
+      Key: { pk: `CASE#${code}`, sk: 'STATE' },
+      ConsistentRead: true,
+    }),
   );
   return Item;
 }
@@ -74,12 +81,21 @@ describe('route-report', () => {
 
     const [message, ...more] = await delivered('psb-antifraud');
     expect(more).toHaveLength(0);
-    expect(message).toMatchObject({ trackingCode: code, unitId: 'psb-antifraud', version: 2, hasContactPhone: true });
+    expect(message).toMatchObject({
+      trackingCode: code,
+      unitId: 'psb-antifraud',
+      version: 2,
+      hasContactPhone: true,
+    });
     expect(JSON.stringify(message)).not.toContain('13812345678');
 
     const item = await stateItem(code ?? '');
     expect(item).toMatchObject({ stage: 'dispatched', version: 2, unitId: 'psb-antifraud' });
-    expect(item?.timeline.map((e: { stage: string }) => e.stage)).toEqual(['received', 'registered', 'dispatched']);
+    expect(item?.timeline.map((e: { stage: string }) => e.stage)).toEqual([
+      'received',
+      'registered',
+      'dispatched',
+    ]);
     // The small state item never carries the text or the phone number, and nothing is left to do.
     expect(JSON.stringify(item)).not.toMatch(/安全账户|13812345678/);
     expect(outboxEntries(item)).toEqual([]);
@@ -95,7 +111,9 @@ describe('route-report', () => {
   it('reports only the bad record of a batch as failed and routes the others', async () => {
     const { event, codes } = freshEvent(batchEvent);
     const result = await route(event);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a1b2c3d4-0000-4000-8000-000000000003' }] });
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'a1b2c3d4-0000-4000-8000-000000000003' }],
+    });
     const states = await Promise.all(codes.map(stateItem));
     expect(states.map((s) => s?.stage)).toEqual(['dispatched', 'dispatched']);
     await drain(work.sqs, work.queueUrl('psb-antifraud'));
@@ -106,7 +124,8 @@ describe('route-report', () => {
     faults.push(
       injectFault(work.dynamo, {
         phase: 'before',
-        matches: (c) => c.commandName === 'PutItemCommand' && JSON.stringify(c.input).includes('"sk":"REPORT"'),
+        matches: (c) =>
+          c.commandName === 'PutItemCommand' && JSON.stringify(c.input).includes('"sk":"REPORT"'),
       }),
     );
     expect((await route(event)).batchItemFailures).toHaveLength(1);
@@ -120,7 +139,8 @@ describe('route-report', () => {
     faults.push(
       injectFault(work.sqs, {
         phase: 'before',
-        matches: (c) => c.commandName === 'SendMessageCommand' && String(c.input.QueueUrl).includes('psb-antifraud'),
+        matches: (c) =>
+          c.commandName === 'SendMessageCommand' && String(c.input.QueueUrl).includes('psb-antifraud'),
       }),
     );
     expect(await route(event)).toEqual({ batchItemFailures: [] });
@@ -149,14 +169,20 @@ describe('route-report', () => {
     await Promise.all([route(structuredClone(event)), route(structuredClone(event))]);
     expect((await delivered('psb-antifraud')).map((m) => m.trackingCode)).toEqual([code]);
     const after = await work.deps.stats.snapshot(['psb-antifraud']);
-    expect((after.byUnit['psb-antifraud']?.dispatched ?? 0) - (before.byUnit['psb-antifraud']?.dispatched ?? 0)).toBe(1);
+    expect(
+      (after.byUnit['psb-antifraud']?.dispatched ?? 0) - (before.byUnit['psb-antifraud']?.dispatched ?? 0),
+    ).toBe(1);
   });
 
   it('refuses a tracking code that belongs to another submission, leaving it for the DLQ', async () => {
     const { event } = freshEvent();
     await route(event);
     const other = structuredClone(event);
-    for (const r of other.Records) r.body = r.body.replace(/"submissionId":"[^"]+"/, '"submissionId":"11111111-2222-4333-8444-555555555555"');
+    for (const r of other.Records)
+      r.body = r.body.replace(
+        /"submissionId":"[^"]+"/,
+        '"submissionId":"11111111-2222-4333-8444-555555555555"',
+      );
     expect((await route(other)).batchItemFailures).toHaveLength(1);
     expect(await delivered('psb-antifraud')).toHaveLength(1);
   });
