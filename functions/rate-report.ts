@@ -9,7 +9,7 @@ import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { rateReport } from '../shared/services/rate-report.ts';
 import { getReportStatus } from '../shared/services/report-status.ts';
 import type { TransitionDeps } from '../shared/services/transition-case.ts';
@@ -28,4 +28,10 @@ export const makeHandler = (deps: RateReportHandlerDeps) =>
       return jsonResponse(200, await getReportStatus(state.trackingCode, deps));
     });
 
-export const handler = makeHandler({ logger: createLogger('rate-report'), ...caseWriteServices() });
+const logger = createLogger('rate-report');
+export const handler = makeHandler({
+  logger,
+  ...caseWriteServices(),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+});

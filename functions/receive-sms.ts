@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { parseAwsSnsEvent } from '../shared/adapters/sms-gateways/aws.ts';
 import { sendSmsServices } from '../shared/adapters/sms-services.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import {
   type ReceiveSmsDeps,
   receiveSmsBatch,
@@ -46,4 +46,10 @@ export const makeHandler = (deps: ReceiveSmsHandlerDeps) =>
       return results.map((r) => (r.status === 'finished' ? r.outcome : 'in_progress'));
     });
 
-export const handler = makeHandler({ logger: createLogger('receive-sms'), ...sendSmsServices() });
+const logger = createLogger('receive-sms');
+export const handler = makeHandler({
+  logger,
+  ...sendSmsServices(),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+});

@@ -44,7 +44,7 @@ import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import {
   type ReceiveSmsDeps,
   receiveSmsBatch,
@@ -134,8 +134,11 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
       return toHttpResponse(result.answer);
     });
 
+const logger = createLogger('sms-webhooks');
 export const handler = makeHandler({
-  logger: createLogger('sms-webhooks'),
+  logger,
   settings: loadConfig(GatewaySettings),
   ...sendSmsServices(),
+  onEffectFailed: (trackingCode, entry, outcome, error) =>
+    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
 });

@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import { unitIds } from '../shared/organisation/county-structure.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
-import { alarmOnDeadLetters, CivicQueue } from './constructs/civic-queue.ts';
+import { alarmOnDeadLetters, alarmOnLogEvent, CivicQueue } from './constructs/civic-queue.ts';
 import { CivicTable } from './constructs/civic-table.ts';
 import { CivicTopic } from './constructs/civic-topic.ts';
 import { StaffUserPool } from './constructs/staff-user-pool.ts';
@@ -135,6 +135,9 @@ export class CivicloopStack extends Stack {
             this.alarmTopic.topic,
             `an asynchronous run of ${spec.name} (schedule or topic) failed`,
           );
+        }
+        for (const logAlarm of spec.logAlarms ?? []) {
+          alarmOnLogEvent(civicFunction, civicFunction.logGroup, logAlarm, this.alarmTopic.topic);
         }
         this.wireTriggers(civicFunction);
         return [spec.name, civicFunction];

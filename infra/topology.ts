@@ -106,6 +106,11 @@ export interface FunctionSpec {
    * repository root, `to` relative to the bundle (where `new URL(to, import.meta.url)` finds it).
    */
   copyFiles?: { from: string; to: string }[];
+  /**
+   * Log events that page the on-call: a structured log line whose `event` field is `event` makes
+   * a metric, and one occurrence raises an alarm on the stack's alarm topic.
+   */
+  logAlarms?: { event: string; description: string }[];
 }
 
 export interface Topology {
@@ -129,13 +134,18 @@ const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
   { kind: 'unitQueues', access: 'send', env: 'UNIT_QUEUE_URLS' },
   // Reporters are texted when their case is dispatched, resolved and closed.
-  { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
   { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+];
+
+/** Case effects that keep failing are parked (shared/domain/effect-outbox.ts): someone must look. */
+const effectAlarms = [
+  { event: 'effect_parked', description: 'a case effect (a delivery, a text) kept failing and was parked' },
 ];
 
 /** What a function answering residents' texts needs (shared/adapters/sms-services.ts reads these). */
 const smsReceiveBindings: Binding[] = [
   ...caseWriteBindings,
+  { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
   { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
 ];
@@ -294,6 +304,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'queue', queue: 'intake', batchSize: 10, maxBatchingWindowSeconds: 0 }],
       bindings: caseWriteBindings,
+      logAlarms: effectAlarms,
     },
     {
       name: 'get-report-status',
@@ -379,6 +390,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'POST', path: '/api/cases/{id}/transitions', auth: 'staff' }],
       bindings: caseWriteBindings,
+      logAlarms: effectAlarms,
     },
     {
       name: 'get-stats',
@@ -399,6 +411,7 @@ export const topology: Topology = {
         { kind: 'http', method: 'POST', path: '/api/reports/{trackingCode}/rating', auth: 'public' },
       ],
       bindings: caseWriteBindings,
+      logAlarms: effectAlarms,
     },
     {
       name: 'sweep-cases',
@@ -408,6 +421,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'schedule', everyMinutes: 5 }],
       bindings: caseWriteBindings,
+      logAlarms: effectAlarms,
     },
     {
       name: 'administer',
@@ -514,6 +528,7 @@ export const topology: Topology = {
       memoryMb: 1024,
       triggers: [{ kind: 'topic', topic: 'inbound-sms' }],
       bindings: smsReceiveBindings,
+      logAlarms: effectAlarms,
     },
     {
       name: 'sms-webhooks',
@@ -526,6 +541,7 @@ export const topology: Topology = {
         { kind: 'http', method: 'POST', path: '/api/sms/inbound/tencent/{secret}', auth: 'public' },
         { kind: 'http', method: 'POST', path: '/api/sms/inbound/twilio', auth: 'public' },
       ],
+      logAlarms: effectAlarms,
       bindings: [
         ...smsReceiveBindings,
         {

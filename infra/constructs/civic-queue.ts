@@ -5,6 +5,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -94,6 +95,37 @@ export function alarmOnDeadLetters(
       period: Duration.minutes(5),
       statistic: cloudwatch.Stats.MAXIMUM,
     }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  notify(alarm, alarmTopic);
+  return alarm;
+}
+
+/**
+ * One occurrence of a structured log event (`{"event": "<event>"}`) in a function's log group
+ * raises an alarm: for failures a person must look at that no queue depth shows.
+ */
+export function alarmOnLogEvent(
+  scope: Construct,
+  logGroup: logs.ILogGroup,
+  logAlarm: { event: string; description: string },
+  alarmTopic: sns.ITopic,
+): cloudwatch.Alarm {
+  const id = logAlarm.event.replace(/[^A-Za-z0-9]/g, '');
+  const filter = new logs.MetricFilter(scope, `LogEvent${id}`, {
+    logGroup,
+    filterPattern: logs.FilterPattern.stringValue('$.event', '=', logAlarm.event),
+    metricNamespace: 'civicloop',
+    metricName: logAlarm.event,
+    metricValue: '1',
+    dimensions: { function: '$.fn' },
+  });
+  const alarm = new cloudwatch.Alarm(scope, `LogEvent${id}Alarm`, {
+    alarmDescription: `${logGroup.logGroupName}: ${logAlarm.description}`,
+    metric: filter.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,

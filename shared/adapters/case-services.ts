@@ -32,7 +32,6 @@ export const CaseReadConfig = z.object({
 });
 export const CaseWriteConfig = CaseReadConfig.extend({
   UNIT_QUEUE_URLS: UnitQueueUrls,
-  SMS_TABLE: TableName,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
 });
 

@@ -14,6 +14,7 @@ import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { SqsIntakeQueue } from './sqs-queues.ts';
 
 export const SmsConfig = CaseWriteConfig.extend({
+  SMS_TABLE: TableName,
   HOUSEHOLDS_TABLE: TableName,
   INTAKE_QUEUE_URL: QueueUrl,
   SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),

@@ -407,12 +407,34 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     }
 
-    it('route-report may send to every unit queue but cannot touch the idempotency table', () => {
+    it('route-report may send to every unit queue but cannot touch the idempotency or SMS tables', () => {
       const sendable = grantedTo('route-report', 'sqs:SendMessage');
       for (const unitId of unitIds) expect(sendable).toContain(queueId(unitQueueName(unitId)));
       expect(sendable).not.toContain(queueId('intake'));
       expect(grantedTo('route-report', 'dynamodb:GetItem')).not.toContain(tableId('idempotency'));
+      // Its texts are claimed on the case itself; the SMS table is the inbound channel's.
+      expect(grantedTo('route-report', 'dynamodb:PutItem')).not.toContain(tableId('sms'));
     });
+
+    for (const spec of topology.functions.filter((f) => f.logAlarms?.length)) {
+      it(`${spec.name} pages the alarm topic when it parks a case effect`, () => {
+        const logGroupId = theOnly('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${physicalName(spec.name)}`,
+        });
+        const filters = template.findResources('AWS::Logs::MetricFilter', {
+          Properties: { FilterPattern: '{ $.event = "effect_parked" }', LogGroupName: { Ref: logGroupId } },
+        });
+        expect(Object.keys(filters)).toHaveLength(1);
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'civicloop',
+          MetricName: 'effect_parked',
+          Statistic: 'Sum',
+          Threshold: 1,
+          AlarmActions: [{ Ref: alarmTopicId() }],
+          OKActions: [{ Ref: alarmTopicId() }],
+        });
+      });
+    }
 
     it('get-catalog can read the directory but cannot write to any table or send to any queue', () => {
       expect(grantedTo('get-catalog', 'dynamodb:GetItem')).toEqual(new Set([tableId('directory')]));
