@@ -479,6 +479,8 @@ export function planTransition(
     action: action.action,
     unitId,
     note,
+    // Each rating stays in the history, so a case rated again after a reopening recounts exactly.
+    ...(set.rating ? { score: set.rating.score } : {}),
   };
   const stats: Effect = {
     kind: 'stats',

@@ -149,8 +149,7 @@ export function snapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
  * The changes a case's history contributed, rebuilt from its timeline (version `n` is the event at
  * index `n`; index 0 is intake): what the rebuild of the counters replays, and what tests recount
  * the counters against. Registration and dispatch by the router in the same instant count as one
- * change from `received` to `dispatched` (version 2), exactly as the router records it. The rating
- * is the case's latest (an earlier score of a reopened case is not kept on the case).
+ * change from `received` to `dispatched` (version 2), exactly as the router records it.
  */
 export function statsChangesOfCase(c: CaseState): StatsChange[] {
   const events = c.timeline;
@@ -178,10 +177,16 @@ export function statsChangesOfCase(c: CaseState): StatsChange[] {
       version,
       communityId: c.communityId,
       category: c.category,
-      ...(event.action === 'rate' && c.rating ? { rating: c.rating.score } : {}),
+      ...(event.action === 'rate' ? ratingOf(event, c) : {}),
       ...(event.action === 'escalate' ? { escalated: true } : {}),
     });
     from = { stage: to.stage, unitId: to.unitId, since: from.stage === to.stage ? from.since : event.at };
   }
   return changes;
+}
+
+/** A rating event's score; cases rated before events carried it have only their latest on the case. */
+function ratingOf(event: CaseState['timeline'][number], c: CaseState): { rating?: number } {
+  const score = event.score ?? c.rating?.score;
+  return score === undefined ? {} : { rating: score };
 }

@@ -43,6 +43,8 @@ export const TimelineEvent = z.object({
   action: z.string().optional(),
   unitId: EntityId.optional(),
   note: z.string().optional(),
+  /** The reporter's score, on a rating. */
+  score: z.number().int().min(1).max(5).optional(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
