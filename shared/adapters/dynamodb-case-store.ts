@@ -374,16 +374,6 @@ export class DynamoDbCaseStore implements CaseStore {
     return { cases, ...(page.lastKey && last ? { next: `${String(last.outboxSk)}~` } : {}) };
   }
 
-  async dueTimers(now: string, limit: number): Promise<CaseState[]> {
-    const page = await this.#query({
-      IndexName: 'byTimer',
-      KeyConditionExpression: 'timerPk = :pk AND timerSk <= :now',
-      ExpressionAttributeValues: { ':pk': 'TIMER', ':now': `${now}#~` },
-      Limit: limit,
-    });
-    return page.items.map(toState);
-  }
-
   async listCases(
     listing: CaseListing,
     filter: ListFilter,

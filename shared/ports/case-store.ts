@@ -75,8 +75,6 @@ export interface CaseStore {
     limit: number,
     after?: string,
   ): Promise<{ cases: PendingEffects[]; next?: string }>;
-  /** Open cases whose SLA or rating timer fell due at or before `now`. */
-  dueTimers(now: string, limit: number): Promise<CaseState[]>;
   listCases(listing: CaseListing, filter: ListFilter, limit: number, cursor?: string): Promise<CasePage>;
   /**
    * Adds `duplicate` to the original's set of merged reports (idempotent). Only for the
