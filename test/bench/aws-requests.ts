@@ -30,8 +30,15 @@ export interface AwsRequestCount {
   operation: string;
   /** Table or queue, without the local `civicloop-` prefix; unit queues as `unit-*`; `?` if unknown. */
   resource: string;
+  /** What the request was for, when the counter was given a way to tell (`purposeOf`); else ''. */
+  purpose: string;
   count: number;
+  /** The largest request body sent (SQS bills a request per 64 KB of payload). */
+  maxBytes: number;
 }
+
+/** Names what a request was for from its service, operation and parsed JSON body. */
+export type PurposeOf = (service: AwsService, operation: string, body: unknown) => string;
 
 const CREATED = 'http.client.request.created';
 const STARTED = 'http.client.request.start';
@@ -43,14 +50,16 @@ const RequestBody = z.object({
   QueueUrl: z.string().optional(),
 });
 
-function resourceOf(body: Buffer | undefined): string {
-  if (!body || body.length === 0) return '?';
-  let json: unknown;
+function parseBody(body: Buffer | undefined): unknown {
+  if (!body || body.length === 0) return undefined;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    return '?';
+    return undefined;
   }
+}
+
+function resourceOf(json: unknown): string {
   const parsed = RequestBody.safeParse(json);
   if (!parsed.success) return '?';
   const { TableName, RequestItems, QueueUrl } = parsed.data;
@@ -89,6 +98,11 @@ function classify(target: unknown): { service: AwsService; operation: string } {
 export class AwsRequestCounter {
   readonly #counts = new Map<string, AwsRequestCount>();
   readonly #bodies = new WeakMap<ClientRequest, Buffer[]>();
+  readonly #purposeOf: PurposeOf | undefined;
+
+  constructor(options: { purposeOf?: PurposeOf } = {}) {
+    this.#purposeOf = options.purposeOf;
+  }
 
   /** Keeps a copy of what an AWS request writes, to read the table or queue from it. */
   readonly #onCreated = (message: unknown) => {
@@ -126,12 +140,19 @@ export class AwsRequestCounter {
     if (!request) return;
     const { service, operation } = classify(request.getHeader('x-amz-target'));
     const chunks = this.#bodies.get(request);
-    const resource = service === 'other' ? '' : resourceOf(chunks && Buffer.concat(chunks));
+    const body = chunks && Buffer.concat(chunks);
+    const json = service === 'other' ? undefined : parseBody(body);
+    const resource = service === 'other' ? '' : resourceOf(json);
+    const purpose = this.#purposeOf?.(service, operation, json) ?? '';
+    const bytes = body?.length ?? 0;
     const origin = requestOrigin.getStore() ?? UNATTRIBUTED_ORIGIN;
-    const key = [origin, service, operation, resource].join('\u0000');
+    const key = [origin, service, operation, resource, purpose].join('\u0000');
     const entry = this.#counts.get(key);
-    if (entry) entry.count += 1;
-    else this.#counts.set(key, { origin, service, operation, resource, count: 1 });
+    if (entry) {
+      entry.count += 1;
+      entry.maxBytes = Math.max(entry.maxBytes, bytes);
+    } else
+      this.#counts.set(key, { origin, service, operation, resource, purpose, count: 1, maxBytes: bytes });
   };
 
   start(): this {

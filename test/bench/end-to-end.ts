@@ -103,12 +103,12 @@ export interface EndToEndReport {
   hostedFunctions: string[];
 }
 
-const Receipt = z.object({ trackingCode: z.string() });
+export const Receipt = z.object({ trackingCode: z.string() });
 const RoutedMessage = z.object({ trackingCode: z.string(), unitId: z.string() });
 const BatchEvent = z.object({ Records: z.array(z.unknown()) });
 const BatchResult = z.object({ batchItemFailures: z.array(z.unknown()) });
 
-const canonical = (code: string) => code.replaceAll('-', '');
+export const canonical = (code: string) => code.replaceAll('-', '');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function distribution(values: readonly number[]): Distribution {
@@ -125,7 +125,7 @@ function distribution(values: readonly number[]): Distribution {
 }
 
 /** Only the functions a report passes through: nothing else adds requests or CPU to the run. */
-function reportPathTopology(topology: Topology): Topology {
+export function reportPathTopology(topology: Topology): Topology {
   const onPath = topology.functions.filter((fn) =>
     fn.triggers.some(
       (t) =>
@@ -138,7 +138,7 @@ function reportPathTopology(topology: Topology): Topology {
 }
 
 /** mulberry32: the same mix of reports on every run. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -161,13 +161,13 @@ const descriptions = [
   '独居老人家中断暖，需要帮助',
 ];
 
-interface ReportMix {
+export interface ReportMix {
   next(): Record<string, string>;
   categories: number;
   communities: number;
 }
 
-function reportMix(catalog: Catalog): ReportMix {
+export function reportMix(catalog: Catalog): ReportMix {
   const random = seededRandom(20261129);
   const categories = catalog.categories.map((c) => c.code);
   const communities = catalog.townships.flatMap((t) => t.communities.map((c) => c.id));
@@ -266,7 +266,7 @@ class ArrivalTracker {
 }
 
 /** Receives routed messages from every unit queue until stopped; the bench's calls are labelled. */
-function startConsumers(
+export function startConsumers(
   rt: LocalRuntime,
   onMessage: (trackingCode: string, unitId: string, at: number) => void,
   onError: (error: unknown) => void,

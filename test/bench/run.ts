@@ -4,8 +4,9 @@
  * middy + zod + SQS baseline; (2) local end-to-end throughput and latency from POST /api/reports
  * to the routed message on the unit's queue; (3) the AWS requests each report costs; (4) planning an
  * SMS outreach run over the county's ~150,000 households: time, throughput and the planner's peak
- * memory, against a ~15,000-household run. Not part of `npm test`: it takes minutes and its figures
- * depend on the machine.
+ * memory, against a ~15,000-household run; (5) what one web report costs — requests, capacity units
+ * and dollars at list prices — over 1,000 and over 100,000 existing cases, which must match. Not
+ * part of `npm test`: it takes minutes and its figures depend on the machine.
  *
  * Flags: --reports N (2000), --concurrency N (16 POSTs in flight), --warmup N (20),
  * --load-runs N (15), --poller-concurrency N (4, the local runtime's default), --timeout S (180,
@@ -14,7 +15,9 @@
  * --all-functions, --keep-bundles, --skip-bundles, --skip-e2e; outreach planning:
  * --outreach-subset N (15000 households in the smaller run), --outreach-pages-per-invocation N (50,
  * the continuation variant), --outreach-generated-registry (generate the households page by page
- * instead of seeding the DynamoDB registry, which takes about 2 min), --skip-outreach.
+ * instead of seeding the DynamoDB registry, which takes about 2 min), --skip-outreach; cost per
+ * report: --cost-reports N (300 web reports per column), --cost-existing 1000,100000 (the existing
+ * cases of each column), --skip-cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +32,7 @@ import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-request
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
 import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
 import { benchOutreachPlanning, type OutreachPlanningReport } from './outreach-planning.ts';
+import { benchReportCost, printReportCost } from './report-cost.ts';
 import { int, kb, mb, ms, printTable } from './table.ts';
 
 const { values } = parseArgs({
@@ -50,6 +54,9 @@ const { values } = parseArgs({
     'outreach-pages-per-invocation': { type: 'string', default: '50' },
     'outreach-generated-registry': { type: 'boolean', default: false },
     'skip-outreach': { type: 'boolean', default: false },
+    'cost-reports': { type: 'string', default: '300' },
+    'cost-existing': { type: 'string', default: '1000,100000' },
+    'skip-cost': { type: 'boolean', default: false },
   },
 });
 
@@ -58,7 +65,11 @@ const { values } = parseArgs({
  * planning seeds 150,000 households into the DynamoDB registry first, which takes about 2 min.
  */
 const seedsRegistry = !values['skip-outreach'] && !values['outreach-generated-registry'];
-const HARD_LIMIT_MS = (seedsRegistry ? 11 : 8) * 60_000;
+/** The cost phase seeds its largest history (100,000 cases) in about 2 min, and runs once per column. */
+const COST_PROCESS_LIMIT_MS = 6 * 60_000;
+const HARD_LIMIT_MS = ((seedsRegistry ? 11 : 8) + (values['skip-cost'] ? 0 : 8)) * 60_000;
+/** What one web report may cost from POST to the message on the unit's queue (issue 10). */
+const MAX_REQUESTS_PER_REPORT = 7;
 
 function positiveInt(name: string, raw: string, min = 1): number {
   const n = Number(raw);
@@ -82,6 +93,10 @@ const outreachPagesPerInvocation = positiveInt(
   'outreach-pages-per-invocation',
   values['outreach-pages-per-invocation'],
 );
+const costReports = positiveInt('cost-reports', values['cost-reports']);
+const costExisting = values['cost-existing']
+  .split(',')
+  .map((raw) => positiveInt('cost-existing', raw.trim(), 0));
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const progress = (line: string) => console.error(`[bench] ${line}`);
@@ -449,7 +464,8 @@ console.log(
     `--poller-concurrency ${pollerConcurrency} --timeout ${timeoutS} --unloaded ${unloadedReports} --profile-reports ${profileReports}${values['without-idempotency-key'] ? ' --without-idempotency-key' : ''}` +
     `${values['all-functions'] ? ' --all-functions' : ''}` +
     ` --outreach-subset ${outreachSubset} --outreach-pages-per-invocation ${outreachPagesPerInvocation}` +
-    `${values['outreach-generated-registry'] ? ' --outreach-generated-registry' : ''}`,
+    `${values['outreach-generated-registry'] ? ' --outreach-generated-registry' : ''}` +
+    ` --cost-reports ${costReports} --cost-existing ${costExisting.join(',')}`,
 );
 printMachine();
 
@@ -538,6 +554,25 @@ if (!values['skip-outreach']) {
     );
   } catch (error) {
     console.log(`\nOUTREACH PLANNING FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (!values['skip-cost']) {
+  try {
+    const runs = await benchReportCost({
+      existing: costExisting,
+      reports: costReports,
+      concurrency: 4,
+      warmup: 10,
+      todayChangesPerUnit: 50,
+      timeoutMs: COST_PROCESS_LIMIT_MS,
+      progress,
+    });
+    const verdict = printReportCost(runs, MAX_REQUESTS_PER_REPORT);
+    if (verdict.problems.length > 0) process.exitCode = 1;
+  } catch (error) {
+    console.log(`\nCOST PER REPORT NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }
