@@ -3,7 +3,9 @@
  * post). 200 with the ID token the console sends as `Authorization: Bearer …` to the staff
  * routes, its lifetime in seconds, and who it names; 401 with one message for every wrong username
  * or password, never saying which. Signs in through Cognito in both runtimes (locally the SDK
- * reaches the runtime's stand-in; see infra/local/local-sign-in.ts).
+ * reaches the runtime's stand-in; see infra/local/local-sign-in.ts), handing it where the sign-in
+ * comes from — the caller's address, device headers and, when the page collected it with
+ * Cognito's context data library, `deviceData` — for threat protection's risk checks.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -14,15 +16,20 @@ import * as z from 'zod';
 import { CognitoStaffSignIn } from '../shared/adapters/cognito-sign-in.ts';
 import { loadConfig } from '../shared/config.ts';
 import { DependencyError, UnauthorizedError } from '../shared/errors.ts';
+import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffFromTokenClaims } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
-import type { StaffSignIn } from '../shared/ports/staff-sign-in.ts';
+import type { SignInContext, StaffSignIn } from '../shared/ports/staff-sign-in.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 
-export const MAX_BODY_BYTES = 4 * 1024;
+/** Credentials are small; Cognito's encoded device data is a few kilobytes. */
+export const MAX_BODY_BYTES = 24 * 1024;
+
+/** Headers that describe the caller's device to Cognito's risk checks; never credentials or cookies. */
+const deviceHeaders = ['user-agent', 'accept', 'accept-language', 'origin', 'referer'] as const;
 
 /** The one answer to a wrong username, a wrong password, or both. */
 export const wrongCredentialsMessage = 'The username or password is not correct.';
@@ -35,7 +42,27 @@ export interface SignInHandlerDeps {
 const Credentials = z.object({
   username: z.string().trim().min(1).max(128),
   password: z.string().min(1).max(256),
+  /** `AmazonCognitoAdvancedSecurityData.getData(…)` from the sign-in page, when it ran. */
+  deviceData: z
+    .string()
+    .min(1)
+    .max(16 * 1024)
+    .optional(),
 });
+
+/** Where the sign-in comes from, as Cognito's adaptive authentication wants to know it. */
+function signInContext(event: APIGatewayProxyEventV2, encodedData: string | undefined): SignInContext {
+  return {
+    ipAddress: clientAddress(event),
+    serverName: event.requestContext.domainName,
+    serverPath: event.rawPath,
+    headers: deviceHeaders.flatMap((name) => {
+      const value = event.headers[name];
+      return value === undefined ? [] : [{ name, value }];
+    }),
+    ...(encodedData === undefined ? {} : { encodedData }),
+  };
+}
 
 /** The ID token's claims. It came straight from the issuer over TLS, so it is read, not verified. */
 function claimsOf(idToken: string): Record<string, unknown> {
@@ -51,8 +78,12 @@ export const makeHandler = (deps: SignInHandlerDeps) =>
     .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(MAX_BODY_BYTES))
     .handler(async (event) => {
-      const { username, password } = parseOrThrow(Credentials, readRequestBody(event), 'The sign-in');
-      const signedIn = await deps.staffSignIn.signIn(username, password);
+      const { username, password, deviceData } = parseOrThrow(
+        Credentials,
+        readRequestBody(event),
+        'The sign-in',
+      );
+      const signedIn = await deps.staffSignIn.signIn(username, password, signInContext(event, deviceData));
       if (!signedIn) throw new UnauthorizedError(wrongCredentialsMessage);
       // Who the token names, so the console can show the right views without decoding it; a
       // user without a usable role and scope is refused here (403) rather than on every call.
@@ -61,13 +92,16 @@ export const makeHandler = (deps: SignInHandlerDeps) =>
       return jsonResponse(200, { idToken: signedIn.idToken, expiresIn: signedIn.expiresIn, staff });
     });
 
-const Config = z.object({ USER_POOL_CLIENT_ID: z.string().min(1).max(128) });
+const Config = z.object({
+  USER_POOL_ID: z.string().min(1).max(128),
+  USER_POOL_CLIENT_ID: z.string().min(1).max(128),
+});
 
 const config = loadConfig(Config);
 export const handler = makeHandler({
   logger: createLogger('sign-in'),
-  staffSignIn: new CognitoStaffSignIn(
-    new CognitoIdentityProviderClient({ maxAttempts: 3 }),
-    config.USER_POOL_CLIENT_ID,
-  ),
+  staffSignIn: new CognitoStaffSignIn(new CognitoIdentityProviderClient({ maxAttempts: 3 }), {
+    userPoolId: config.USER_POOL_ID,
+    clientId: config.USER_POOL_CLIENT_ID,
+  }),
 });

@@ -41,6 +41,7 @@ import { parseTwilioWebhook, verifyTwilioSignature } from '../shared/adapters/sm
 import { sendSmsServices } from '../shared/adapters/sms-services.ts';
 import { loadConfig } from '../shared/config.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
@@ -72,7 +73,8 @@ const TwilioForm = z.record(z.string(), z.union([z.string(), z.array(z.string())
 const refused = () => new ForbiddenError('Not accepted from here');
 
 function guardUnsigned(event: APIGatewayProxyEventV2, secret: string, allowList: string): void {
-  const fromAllowedSource = checkSourceAllowed(event.requestContext.http.sourceIp, parseAllowList(allowList));
+  // Behind CloudFront the TCP peer is an edge server; the gateway's address is the viewer's.
+  const fromAllowedSource = checkSourceAllowed(clientAddress(event), parseAllowList(allowList));
   if (!checkGatewaySecret(event.pathParameters?.secret, secret) || !fromAllowedSource) throw refused();
 }
 

@@ -2,10 +2,14 @@
  * The Civicloop stack, built only by iterating over the topology: a table per table spec, a
  * queue (with its dead-letter queue and alarms) per queue spec, a function per function spec,
  * and for each trigger its HTTP route, queue event source or schedule. The stack adds only what
- * every deployment shares: the HTTP API and the alarm topic.
+ * every deployment shares: the HTTP API, the edge in front of it (CloudFront with the WAF web ACL
+ * that applies the per-client limits of infra/client-limits.ts) and the alarm topic.
+ *
+ * The web ACL of a CloudFront distribution can only be created in us-east-1, so this stack
+ * deploys there (app.ts pins the region; a stack in another region fails at synth).
  */
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -16,12 +20,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { edgeOriginSecretEnv } from '../shared/http/edge-origin.ts';
 import { unitIds } from '../shared/organisation/county-structure.ts';
+import { clientLimits } from './client-limits.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
 import { alarmOnDeadLetters, alarmOnLogEvent, CivicQueue } from './constructs/civic-queue.ts';
 import { CivicTable } from './constructs/civic-table.ts';
 import { CivicTopic } from './constructs/civic-topic.ts';
+import { EdgeProtection, edgeRegion } from './constructs/edge-protection.ts';
 import { StaffUserPool } from './constructs/staff-user-pool.ts';
 import {
   alarmTopicArnOutputKey,
@@ -49,7 +56,10 @@ export interface CivicloopStackProps extends StackProps {
 /** The repository root: handler entries and the lock file are resolved from here. */
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Default route throttling for the public API: far above a county's intake, far below a flood. */
+/**
+ * Route throttling for the whole API, shared by every client: far above a county's intake, far
+ * below a flood. The per-client limits (infra/client-limits.ts) keep one client to a share of it.
+ */
 export const apiThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** Lambda's own retries of a failed scheduled invocation, before it goes to the dead-letter queue. */
@@ -85,9 +95,15 @@ export class CivicloopStack extends Stack {
   readonly apiStage: apigwv2.HttpStage;
   readonly alarmTopic: AlarmTopic;
   readonly staff: StaffUserPool;
+  readonly edge: EdgeProtection;
 
   constructor(scope: Construct, id: string, props: CivicloopStackProps = {}) {
     super(scope, id, props);
+    if (!Token.isUnresolved(this.region) && this.region !== edgeRegion) {
+      throw new Error(
+        `${id} holds the CloudFront web ACL, which AWS WAF creates only in ${edgeRegion}; deploy it there, not in ${this.region}`,
+      );
+    }
     const topology = props.topology ?? civicloopTopology;
     this.topology = topology;
 
@@ -113,12 +129,14 @@ export class CivicloopStack extends Stack {
     const { api, stage } = this.createApi();
     this.api = api;
     this.apiStage = stage;
+    this.edge = new EdgeProtection(this, 'Edge', { api, limits: clientLimits });
     this.staff = new StaffUserPool(this, 'Staff');
 
     const resources = {
       tables: this.tables,
       queues: new Map([...this.queues].map(([name, civicQueue]) => [name, civicQueue.queue])),
       unitQueues: this.unitQueues(),
+      userPool: this.staff.userPool,
       userPoolClient: this.staff.client,
     };
     this.functions = new Map(
@@ -140,6 +158,10 @@ export class CivicloopStack extends Stack {
           alarmOnLogEvent(civicFunction, civicFunction.logGroup, logAlarm, this.alarmTopic.topic);
         }
         this.wireTriggers(civicFunction);
+        if (spec.triggers.some((trigger) => trigger.kind === 'http')) {
+          // Behind the API: refuses requests that did not come through the edge.
+          civicFunction.lambda.addEnvironment(edgeOriginSecretEnv, this.edge.originSecretValue);
+        }
         return [spec.name, civicFunction];
       }),
     );
@@ -272,8 +294,8 @@ export class CivicloopStack extends Stack {
 
   private addOutputs(): void {
     new CfnOutput(this, apiUrlOutputKey, {
-      description: 'Base URL of the resident API and report page',
-      value: this.apiStage.url,
+      description: 'Public base URL of the resident page, the API and the console (CloudFront)',
+      value: this.edge.url,
     });
     new CfnOutput(this, staffUserPoolIdOutputKey, {
       description: 'Cognito user pool of the staff accounts (administrators create users here)',

@@ -87,10 +87,15 @@ export type Binding =
    */
   | { kind: 'setting'; name: string; env: string; local: string }
   /**
-   * The staff console's user-pool app client id, for signing staff in (Cognito's InitiateAuth
-   * needs no IAM grant). Locally, the id of the runtime's stand-in client.
+   * The staff console's user-pool app client id, for signing staff in. Locally, the id of the
+   * runtime's stand-in client.
    */
-  | { kind: 'userPoolClient'; env: string };
+  | { kind: 'userPoolClient'; env: string }
+  /**
+   * The staff user pool's id, with leave to sign staff in on the server (AdminInitiateAuth, which
+   * passes the caller's context data to threat protection). Locally, the stand-in's pool.
+   */
+  | { kind: 'userPool'; access: 'signIn'; env: string };
 
 export interface FunctionSpec {
   name: string;
@@ -362,7 +367,10 @@ export const topology: Topology = {
       timeoutSeconds: 6,
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'POST', path: '/api/session', auth: 'public' }],
-      bindings: [{ kind: 'userPoolClient', env: 'USER_POOL_CLIENT_ID' }],
+      bindings: [
+        { kind: 'userPool', access: 'signIn', env: 'USER_POOL_ID' },
+        { kind: 'userPoolClient', env: 'USER_POOL_CLIENT_ID' },
+      ],
     },
     {
       name: 'list-cases',

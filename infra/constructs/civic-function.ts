@@ -37,7 +37,8 @@ export interface BindableResources {
   readonly queues: ReadonlyMap<string, sqs.IQueue>;
   /** Every unit's dispatch queue, keyed by unit id. */
   readonly unitQueues: ReadonlyMap<string, sqs.IQueue>;
-  /** The staff console's user-pool app client. */
+  /** The staff user pool and its console app client. */
+  readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
 }
 
@@ -193,9 +194,14 @@ export class CivicFunction extends Construct {
         return;
       }
       case 'userPoolClient': {
-        // Nothing to grant: InitiateAuth is an unauthenticated Cognito API, and the client has
-        // no secret, so its id is all the function needs.
+        // Nothing to grant for the client itself: it has no secret, so its id is all it takes.
         this.lambda.addEnvironment(binding.env, this.resources.userPoolClient.userPoolClientId);
+        return;
+      }
+      case 'userPool': {
+        // The server-side sign-in on this pool only: no user administration.
+        this.resources.userPool.grant(this.lambda, 'cognito-idp:AdminInitiateAuth');
+        this.lambda.addEnvironment(binding.env, this.resources.userPool.userPoolId);
         return;
       }
       case 'smsSender': {

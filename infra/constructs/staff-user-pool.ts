@@ -83,9 +83,12 @@ export class StaffUserPool extends Construct {
     const readAttributes = new cognito.ClientAttributes().withCustomAttributes(...staffAttributes);
     this.client = this.userPool.addClient('ConsoleClient', {
       userPoolClientName: `${stackName}-console`,
-      // The sign-in function posts username and password (InitiateAuth); a public client, so no
-      // secret: the id alone is not a credential.
-      authFlows: { userPassword: true },
+      // Only the sign-in function signs staff in, with the server-side flow (AdminInitiateAuth,
+      // IAM-authorised), which hands threat protection the caller's address and device data.
+      // Without the public USER_PASSWORD_AUTH flow the client id is not enough to try passwords
+      // against the pool directly, around the edge's per-client limit. No secret: the flow needs
+      // none.
+      authFlows: { adminUserPassword: true },
       generateSecret: false,
       // Unknown users fail exactly like wrong passwords.
       preventUserExistenceErrors: true,
@@ -99,6 +102,27 @@ export class StaffUserPool extends Construct {
       // (UpdateUserAttributes). An empty list would mean Cognito's default, which lets the client
       // write attributes, so one harmless standard attribute is named instead.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
+    });
+
+    // What threat protection does with what it scores from each sign-in's context data (the
+    // caller's address and device, sent by the sign-in function): credentials found in a leak
+    // never sign in; a high-risk sign-in is blocked (the console shows the one wrong-credentials
+    // message); a medium-risk one needs MFA where the account has it. Nobody is notified: staff
+    // have no email in the pool.
+    new cognito.CfnUserPoolRiskConfigurationAttachment(this, 'RiskConfiguration', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: 'ALL',
+      compromisedCredentialsRiskConfiguration: {
+        actions: { eventAction: 'BLOCK' },
+        eventFilter: ['SIGN_IN', 'PASSWORD_CHANGE'],
+      },
+      accountTakeoverRiskConfiguration: {
+        actions: {
+          highAction: { eventAction: 'BLOCK', notify: false },
+          mediumAction: { eventAction: 'MFA_IF_CONFIGURED', notify: false },
+          lowAction: { eventAction: 'NO_ACTION', notify: false },
+        },
+      },
     });
 
     // Verifies the ID token's signature against the pool's keys, its issuer, expiry and that its

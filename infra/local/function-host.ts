@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Binding, FunctionSpec, Topology } from '../topology.ts';
 import { unitQueueName } from '../topology.ts';
-import { localClientId } from './local-identity.ts';
+import { localClientId, localUserPoolId } from './local-identity.ts';
 import type { ProvisionedResources } from './provision.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -50,6 +50,9 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
       // Staff sign in against the runtime's Cognito stand-in (local-sign-in.ts), whose one client
       // this is; the runtime points the SDK at it with AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER.
       return localClientId;
+    case 'userPool':
+      // The stand-in's one pool; the local runtime asks no IAM permission to sign in.
+      return localUserPoolId;
     case 'smsSender':
       // Replies go to the process's outbox, which the phone simulator shows.
       return 'local-outbox';

@@ -3,13 +3,17 @@
  * request into a payload-v2 event (bodies base64-encoded as the HTTP API does for non-text
  * types, such as form posts), invokes the handler and writes its structured result back. Routes
  * declared `auth: 'staff'` are guarded as the JWT authoriser guards them in AWS: no valid bearer
- * token, a 401 without invoking the function; a valid one, its claims in the event.
+ * token, a 401 without invoking the function; a valid one, its claims in the event. Given a
+ * client limiter, it first does what the WAF in front of the API does in AWS: a client address
+ * over its limit gets 429 with `Retry-After`, and the function is not invoked.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from 'zod';
+import { rateLimitedBody } from '../client-limits.ts';
 import type { HttpAuth, HttpMethod } from '../topology.ts';
+import type { ClientLimiter } from './client-limiter.ts';
 import type { HostedFunction } from './function-host.ts';
 
 /** API Gateway's own payload limit; the functions enforce their much smaller ones. */
@@ -165,7 +169,12 @@ async function authorize(
   }
 }
 
-export function createHttpGateway(routes: Route[], extra?: ExtraRoute, verifyToken?: TokenVerifier): Server {
+export function createHttpGateway(
+  routes: Route[],
+  extra?: ExtraRoute,
+  verifyToken?: TokenVerifier,
+  limiter?: ClientLimiter,
+): Server {
   // Fail closed: a staff route must never be served without its authoriser.
   const unguarded = routes.find((route) => route.auth === 'staff');
   if (unguarded && !verifyToken) {
@@ -185,6 +194,15 @@ export function createHttpGateway(routes: Route[], extra?: ExtraRoute, verifyTok
       }
       if (!matched) {
         writeJson(res, 404, { message: 'Not Found' });
+        return;
+      }
+      // WAF answers at the edge, before API Gateway's authoriser and before any body is read.
+      const decision = limiter?.admit(
+        `${matched.route.method} ${matched.route.path}`,
+        req.socket.remoteAddress ?? '127.0.0.1',
+      );
+      if (decision && !decision.admitted) {
+        writeJson(res, 429, rateLimitedBody, { 'retry-after': String(decision.retryAfterSeconds) });
         return;
       }
       let claims: Record<string, string> | undefined;

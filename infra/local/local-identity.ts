@@ -15,6 +15,8 @@ export const localIssuer = 'civicloop-local';
  * also the local user-pool client id the sign-in function is configured with.
  */
 export const localClientId = 'civicloop-console';
+/** The id of the local stand-in's one user pool, which the sign-in function names. */
+export const localUserPoolId = 'us-east-1_civicloopLocal';
 /** Cognito's default ID-token lifetime, which the stack keeps. */
 export const tokenLifetimeSeconds = 3600;
 

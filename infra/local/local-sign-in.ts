@@ -1,10 +1,12 @@
 /**
  * Staff sign-in on a laptop. `LocalStaffSignIn` is the StaffSignIn port over the demo logins
  * (shared/organisation/demo-staff.ts) and the local identity. `serveCognitoSignIn` puts it behind
- * the one Cognito API call the sign-in function makes, `InitiateAuth` with `USER_PASSWORD_AUTH`,
- * on its own port: the runtime points the SDK there with AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
- * just as it points DynamoDB and SQS at dynalite and fauxqs, so the function signs staff in
- * through the same Cognito adapter in both runtimes.
+ * the one Cognito API call the sign-in function makes, `AdminInitiateAuth` with
+ * `ADMIN_USER_PASSWORD_AUTH`, on its own port: the runtime points the SDK there with
+ * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, just as it points DynamoDB and SQS at dynalite and
+ * fauxqs, so the function signs staff in through the same Cognito adapter in both runtimes. Like
+ * Cognito, it refuses a request whose context data lacks a required field, and the public
+ * `InitiateAuth` flow the stack's client does not allow.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -27,6 +29,7 @@ export class LocalStaffSignIn implements StaffSignIn {
     this.#identity = identity;
   }
 
+  // The demo logins have no risk checks, so the sign-in context goes unread.
   async signIn(username: string, password: string): Promise<SignedIn | undefined> {
     // Usernames are case-insensitive, as the stack's user pool is configured.
     const login = findDemoLogin(username.trim().toLowerCase());
@@ -40,13 +43,25 @@ export class LocalStaffSignIn implements StaffSignIn {
   }
 }
 
+const adminInitiateAuthTarget = 'AWSCognitoIdentityProviderService.AdminInitiateAuth';
 const initiateAuthTarget = 'AWSCognitoIdentityProviderService.InitiateAuth';
-const MAX_REQUEST_BYTES = 64 * 1024;
+const MAX_REQUEST_BYTES = 256 * 1024;
 
-const InitiateAuthRequest = z.object({
+/** Cognito's ContextDataType: everything but EncodedData is required. */
+const ContextData = z.object({
+  IpAddress: z.string(),
+  ServerName: z.string(),
+  ServerPath: z.string(),
+  HttpHeaders: z.array(z.object({ headerName: z.string().optional(), headerValue: z.string().optional() })),
+  EncodedData: z.string().optional(),
+});
+
+const AdminInitiateAuthRequest = z.object({
   AuthFlow: z.string(),
+  UserPoolId: z.string(),
   ClientId: z.string(),
   AuthParameters: z.record(z.string(), z.string()).optional(),
+  ContextData: ContextData.optional(),
 });
 
 /** An error the way Cognito's JSON protocol sends it, so the SDK raises its own exception class. */
@@ -77,32 +92,54 @@ export interface CognitoSignInServer {
   stop(): Promise<void>;
 }
 
+export interface CognitoSignInOptions {
+  userPoolId: string;
+  clientId: string;
+  host?: string;
+  /** Sees the context data of every sign-in attempt, as Cognito's threat protection would. */
+  onContextData?: (contextData: z.infer<typeof ContextData> | undefined) => void;
+}
+
 /**
- * Answers `InitiateAuth` (`USER_PASSWORD_AUTH`, for `clientId`) from `signIn`, as Cognito does:
- * the ID token in `AuthenticationResult`, or `NotAuthorizedException` with one message for any
- * wrong username or password. Every other call is refused.
+ * Answers `AdminInitiateAuth` (`ADMIN_USER_PASSWORD_AUTH`, for `userPoolId` and `clientId`) from
+ * `signIn`, as Cognito does: the ID token in `AuthenticationResult`, or `NotAuthorizedException`
+ * with one message for any wrong username or password. Every other call is refused.
  */
 export async function serveCognitoSignIn(
   signIn: StaffSignIn,
-  { clientId, host = '127.0.0.1' }: { clientId: string; host?: string },
+  { userPoolId, clientId, host = '127.0.0.1', onContextData }: CognitoSignInOptions,
 ): Promise<CognitoSignInServer> {
   const server = createServer(async (req, res) => {
     try {
-      if (req.method !== 'POST' || req.headers['x-amz-target'] !== initiateAuthTarget) {
-        sendError(res, 'UnknownOperationException', 'The local Cognito stand-in only answers InitiateAuth');
+      const target = req.headers['x-amz-target'];
+      if (req.method === 'POST' && target === initiateAuthTarget) {
+        // The stack's console client allows only the server-side flow.
+        sendError(res, 'InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled for this client');
         return;
       }
-      const request = InitiateAuthRequest.safeParse(await readJson(req));
+      if (req.method !== 'POST' || target !== adminInitiateAuthTarget) {
+        sendError(
+          res,
+          'UnknownOperationException',
+          'The local Cognito stand-in only answers AdminInitiateAuth',
+        );
+        return;
+      }
+      const request = AdminInitiateAuthRequest.safeParse(await readJson(req));
       if (!request.success) {
-        sendError(res, 'InvalidParameterException', 'Malformed InitiateAuth request');
+        sendError(res, 'InvalidParameterException', 'Malformed AdminInitiateAuth request');
         return;
       }
-      const { AuthFlow, ClientId, AuthParameters = {} } = request.data;
+      const { AuthFlow, UserPoolId, ClientId, AuthParameters = {}, ContextData: contextData } = request.data;
+      if (UserPoolId !== userPoolId) {
+        sendError(res, 'ResourceNotFoundException', `User pool ${UserPoolId} does not exist.`);
+        return;
+      }
       if (ClientId !== clientId) {
         sendError(res, 'ResourceNotFoundException', `User pool client ${ClientId} does not exist.`);
         return;
       }
-      if (AuthFlow !== 'USER_PASSWORD_AUTH') {
+      if (AuthFlow !== 'ADMIN_USER_PASSWORD_AUTH') {
         sendError(res, 'InvalidParameterException', `${AuthFlow} flow not enabled for this client`);
         return;
       }
@@ -111,7 +148,16 @@ export async function serveCognitoSignIn(
         sendError(res, 'InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
         return;
       }
-      const signedIn = await signIn.signIn(username, password);
+      onContextData?.(contextData);
+      const signedIn = await signIn.signIn(username, password, {
+        ipAddress: contextData?.IpAddress ?? '',
+        serverName: contextData?.ServerName ?? '',
+        serverPath: contextData?.ServerPath ?? '',
+        headers: (contextData?.HttpHeaders ?? []).map((header) => ({
+          name: header.headerName ?? '',
+          value: header.headerValue ?? '',
+        })),
+      });
       if (!signedIn) {
         sendError(res, 'NotAuthorizedException', 'Incorrect username or password.');
         return;

@@ -19,11 +19,13 @@ import { unitIds } from '../../shared/organisation/county-structure.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
 import { findDemoLogin } from '../../shared/organisation/demo-staff.ts';
+import type { ClientLimit } from '../client-limits.ts';
 import { topology as systemTopology, type Topology } from '../topology.ts';
+import { createClientLimiter } from './client-limiter.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
-import { createLocalIdentity, localClientId } from './local-identity.ts';
+import { createLocalIdentity, localClientId, localUserPoolId } from './local-identity.ts';
 import { LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
 import { chainRoutes, mountPhoneSimulator } from './phone-simulator.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
@@ -49,6 +51,14 @@ export interface LocalRuntimeOptions {
   dynamoPort?: number;
   sqsPort?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Per-client limits the gateway enforces as WAF does in AWS (infra/client-limits.ts). Unset,
+   * nothing is limited: tests and benchmarks post hundreds of reports from 127.0.0.1. `npm start`
+   * passes the deployed limits.
+   */
+  clientLimits?: readonly ClientLimit[];
+  /** The limiter's clock (ms since the epoch), so tests can move past a window without waiting. */
+  clientLimitClock?: () => number;
 }
 
 export interface LocalRuntime {
@@ -114,7 +124,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Staff identity: an in-memory issuer, and Cognito's sign-in call served from it, where the
   // SDK in the sign-in function finds it (set before the handlers are imported and build clients).
   const identity = await createLocalIdentity();
-  const cognito = await serveCognitoSignIn(new LocalStaffSignIn(identity), { clientId: localClientId });
+  const cognito = await serveCognitoSignIn(new LocalStaffSignIn(identity), {
+    userPoolId: localUserPoolId,
+    clientId: localClientId,
+  });
   process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
 
   Object.assign(process.env, functionEnvironment(topology, resources, unitIds));
@@ -174,6 +187,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     routesOf(functions.values()),
     chainRoutes(health, phone),
     identity.verifyToken,
+    options.clientLimits ? createClientLimiter(options.clientLimits, options.clientLimitClock) : undefined,
   );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

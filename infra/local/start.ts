@@ -1,12 +1,14 @@
 /**
  * `npm start`: runs the whole system locally. Flags: `--memory` (no persistence), `--port N`
- * (or PORT), `--quiet`. Writes `.data/local-runtime.json` so the CLI can find the queues.
+ * (or PORT), `--quiet`, `--no-limits` (no per-client limits, e.g. to load-test from one
+ * machine). Writes `.data/local-runtime.json` so the CLI can find the queues.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
+import { clientLimits } from '../client-limits.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
@@ -14,7 +16,10 @@ const { values } = parseArgs({
     memory: { type: 'boolean', default: false },
     port: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    // The limits deployed in AWS apply locally too, unless `--no-limits`.
+    limits: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +35,7 @@ const runtime = await startLocalRuntime({
   memory: values.memory,
   dataDir,
   quiet: values.quiet,
+  clientLimits: values.limits ? clientLimits : undefined,
   onError: (error) => console.error('[local runtime]', error instanceof Error ? error.message : error),
 });
 
@@ -64,6 +70,8 @@ civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir
   SQS (fauxqs)           ${runtime.sqsEndpoint}
 
   A unit's queue:        npm run cli -- queue pull --unit psb-antifraud
+
+  Per-client limits      ${values.limits ? 'as in AWS (README: Abuse limits); --no-limits lifts them' : 'off'}
 
   Staff console          ${runtime.url}/console
   Phone simulator (SMS)  ${runtime.url}/_local/phone

@@ -1,17 +1,25 @@
 /**
- * The StaffSignIn port on Cognito: `InitiateAuth` with `USER_PASSWORD_AUTH` against the console's
- * app client (no secret), answering with the ID token, which carries the `custom:` staff
- * attributes the access token lacks. Used in both runtimes: locally the SDK is pointed at the
- * runtime's stand-in by AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER (infra/local/local-sign-in.ts).
- * InitiateAuth is an unauthenticated API, so the function needs no IAM permission for it.
+ * The StaffSignIn port on Cognito: `AdminInitiateAuth` with `ADMIN_USER_PASSWORD_AUTH` on the
+ * staff user pool and the console's app client, answering with the ID token, which carries the
+ * `custom:` staff attributes the access token lacks. Used in both runtimes: locally the SDK is
+ * pointed at the runtime's stand-in by AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+ * (infra/local/local-sign-in.ts).
+ *
+ * Why the server-side call rather than the public `InitiateAuth`: it carries the caller's context
+ * data (IP address, headers, device data) that threat protection's adaptive authentication
+ * scores; `InitiateAuth` from a client without a secret cannot pass the IP address, so Cognito
+ * would judge every sign-in by the sign-in function's own address. It is also IAM-authorised, so
+ * the console's client id alone no longer lets anyone try passwords against the pool directly,
+ * around the edge's per-client limit.
  */
 import {
+  AdminInitiateAuthCommand,
+  type AdminInitiateAuthCommandOutput,
   type CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  type InitiateAuthCommandOutput,
+  type ContextDataType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DependencyError, ForbiddenError } from '../errors.ts';
-import type { SignedIn, StaffSignIn } from '../ports/staff-sign-in.ts';
+import type { SignedIn, SignInContext, StaffSignIn } from '../ports/staff-sign-in.ts';
 
 /**
  * Cognito's answers to credentials that do not sign in. All become "wrong username or
@@ -25,17 +33,31 @@ const rejectedCredentials = new Set([
   'PasswordResetRequiredException',
 ]);
 
+export interface StaffUserPoolClient {
+  userPoolId: string;
+  clientId: string;
+}
+
+/** The context in Cognito's shape for server-side sign-ins. */
+export const toContextData = (context: SignInContext): ContextDataType => ({
+  IpAddress: context.ipAddress,
+  ServerName: context.serverName,
+  ServerPath: context.serverPath,
+  HttpHeaders: context.headers.map(({ name, value }) => ({ headerName: name, headerValue: value })),
+  ...(context.encodedData === undefined ? {} : { EncodedData: context.encodedData }),
+});
+
 export class CognitoStaffSignIn implements StaffSignIn {
   readonly #cognito: CognitoIdentityProviderClient;
-  readonly #clientId: string;
+  readonly #pool: StaffUserPoolClient;
 
-  constructor(cognito: CognitoIdentityProviderClient, clientId: string) {
+  constructor(cognito: CognitoIdentityProviderClient, pool: StaffUserPoolClient) {
     this.#cognito = cognito;
-    this.#clientId = clientId;
+    this.#pool = pool;
   }
 
-  async signIn(username: string, password: string): Promise<SignedIn | undefined> {
-    const output = await this.#initiateAuth(username, password);
+  async signIn(username: string, password: string, context: SignInContext): Promise<SignedIn | undefined> {
+    const output = await this.#initiateAuth(username, password, context);
     if (!output) return undefined;
     if (output.ChallengeName) {
       // The password was right, but Cognito wants another step (a new password for an account an
@@ -53,13 +75,19 @@ export class CognitoStaffSignIn implements StaffSignIn {
   }
 
   /** Cognito's answer, or `undefined` when it refused the credentials. */
-  async #initiateAuth(username: string, password: string): Promise<InitiateAuthCommandOutput | undefined> {
+  async #initiateAuth(
+    username: string,
+    password: string,
+    context: SignInContext,
+  ): Promise<AdminInitiateAuthCommandOutput | undefined> {
     try {
       return await this.#cognito.send(
-        new InitiateAuthCommand({
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          ClientId: this.#clientId,
+        new AdminInitiateAuthCommand({
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          UserPoolId: this.#pool.userPoolId,
+          ClientId: this.#pool.clientId,
           AuthParameters: { USERNAME: username, PASSWORD: password },
+          ContextData: toContextData(context),
         }),
       );
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The HTTP edge every API function wears: normalised headers, Powertools logging with the Lambda
- * context, one access-log line per request (no personal data), and the one place where errors
+ * context, one access-log line per request (no personal data), the check that the request came
+ * through the CloudFront edge where there is one (edge-origin.ts), and the one place where errors
  * become HTTP answers. Known errors map to their status; anything else is a generic 500.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -22,6 +23,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.ts';
+import { requireEdgeOrigin } from './edge-origin.ts';
 import { errorResponse, type HttpResponse } from './responses.ts';
 
 const statusOf = (error: CivicloopError): number => {
@@ -107,5 +109,10 @@ export function httpEdge({
       ms: t0 === undefined ? undefined : Math.round(performance.now() - t0),
     });
   };
-  return [accessLog, injectLambdaContext(logger, { resetKeys: true }), httpHeaderNormalizer()];
+  return [
+    accessLog,
+    injectLambdaContext(logger, { resetKeys: true }),
+    httpHeaderNormalizer(),
+    requireEdgeOrigin(),
+  ];
 }

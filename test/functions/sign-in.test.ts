@@ -1,12 +1,14 @@
 /**
  * POST /api/session: JSON or form credentials in, the ID token and who it names out; one 401
  * for any wrong username or password; a 403 for an account without a usable role; the password
- * never in the logs. The Cognito adapter's mapping of Cognito's answers is checked with a mock.
+ * never in the logs; the caller's context (address, device headers, device data) handed to the
+ * sign-in for Cognito's adaptive authentication. The Cognito adapter's mapping to and from
+ * Cognito is checked with a mock.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
+  AdminInitiateAuthCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
   NotAuthorizedException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -18,13 +20,15 @@ import { createLocalIdentity, type LocalIdentity } from '../../infra/local/local
 import { LocalStaffSignIn } from '../../infra/local/local-sign-in.ts';
 import { CognitoStaffSignIn } from '../../shared/adapters/cognito-sign-in.ts';
 import { DependencyError, ForbiddenError } from '../../shared/errors.ts';
+import { edgeOriginHeader, edgeOriginSecretEnv, viewerAddressHeader } from '../../shared/http/edge-origin.ts';
 import { demoPassword } from '../../shared/organisation/demo-staff.ts';
-import type { StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
+import type { SignInContext, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { captureOutput } from '../support/logs.ts';
 
 // The module builds its Cognito client from configuration at import, as at a cold start.
 vi.hoisted(() => {
+  process.env.USER_POOL_ID ??= 'us-east-1_testPool';
   process.env.USER_POOL_CLIENT_ID ??= 'test-console-client';
 });
 const { makeHandler, wrongCredentialsMessage } = await import('../../functions/sign-in.ts');
@@ -36,12 +40,16 @@ const Body = z.object({
 });
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-const sessionEvent = (body: string, contentType = 'application/json'): APIGatewayProxyEventV2 => ({
+const sessionEvent = (
+  body: string,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): APIGatewayProxyEventV2 => ({
   version: '2.0',
   routeKey: 'POST /api/session',
   rawPath: '/api/session',
   rawQueryString: '',
-  headers: { 'content-type': contentType },
+  headers: { 'content-type': contentType, ...headers },
   body: contentType === 'application/json' ? body : Buffer.from(body).toString('base64'),
   isBase64Encoded: contentType !== 'application/json',
   requestContext: {
@@ -164,42 +172,164 @@ describe('POST /api/session', () => {
   });
 });
 
+describe("the caller's context for Cognito's risk checks", () => {
+  /** A sign-in that accepts everyone as the supervisor and remembers the context it was given. */
+  const recording = () => {
+    const contexts: SignInContext[] = [];
+    const staffSignIn: StaffSignIn = {
+      signIn: async (_username, _password, context) => {
+        contexts.push(context);
+        return new LocalStaffSignIn(identity).signIn('supervisor', demoPassword);
+      },
+    };
+    return { contexts, staffSignIn };
+  };
+  const browserHeaders = {
+    'user-agent': 'Mozilla/5.0 (Linux; Android 14) Chrome/131.0',
+    'accept-language': 'zh-CN,zh;q=0.9',
+    authorization: 'Bearer not-for-cognito',
+    cookie: 'session=not-for-cognito',
+  };
+
+  it("hands the sign-in the caller's address, where it signed in, its device headers and no credentials", async () => {
+    const { contexts, staffSignIn } = recording();
+    const response = await invoke(
+      sessionEvent(
+        JSON.stringify({ username: 'supervisor', password: 'pw' }),
+        'application/json',
+        browserHeaders,
+      ),
+      staffSignIn,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(contexts).toEqual([
+      {
+        ipAddress: '10.0.0.1',
+        serverName: 'api.example',
+        serverPath: '/api/session',
+        headers: [
+          { name: 'user-agent', value: browserHeaders['user-agent'] },
+          { name: 'accept-language', value: browserHeaders['accept-language'] },
+        ],
+      },
+    ]);
+  });
+
+  it("passes on the device data the page collected with Cognito's library", async () => {
+    const { contexts, staffSignIn } = recording();
+    await invoke(
+      json({ username: 'supervisor', password: 'pw', deviceData: 'eyJwYXlsb2FkIjoi' }),
+      staffSignIn,
+    );
+    expect(contexts[0]?.encodedData).toBe('eyJwYXlsb2FkIjoi');
+  });
+
+  describe('behind the CloudFront edge', () => {
+    const secret = 'edge-secret-for-the-test';
+    beforeEach(() => {
+      process.env[edgeOriginSecretEnv] = secret;
+      return () => {
+        delete process.env[edgeOriginSecretEnv];
+      };
+    });
+
+    it("gives Cognito the viewer's address CloudFront saw, not the edge server's", async () => {
+      const { contexts, staffSignIn } = recording();
+      const response = await invoke(
+        sessionEvent(JSON.stringify({ username: 'supervisor', password: 'pw' }), 'application/json', {
+          [edgeOriginHeader]: secret,
+          [viewerAddressHeader]: '2001:db8:85a3::8a2e:370:7334:46532',
+        }),
+        staffSignIn,
+      );
+      expect(response.statusCode).toBe(200);
+      expect(contexts[0]?.ipAddress).toBe('2001:db8:85a3::8a2e:370:7334');
+    });
+
+    it('refuses (403) a sign-in that came around the edge, claiming any viewer address, before it reaches Cognito', async () => {
+      const { contexts, staffSignIn } = recording();
+      const response = await invoke(
+        sessionEvent(JSON.stringify({ username: 'supervisor', password: 'pw' }), 'application/json', {
+          [edgeOriginHeader]: 'a guess',
+          [viewerAddressHeader]: '198.51.100.10:46532',
+        }),
+        staffSignIn,
+      );
+      expect(response.statusCode).toBe(403);
+      expect(ErrorBody.parse(JSON.parse(response.body ?? '')).error.code).toBe('forbidden');
+      expect(contexts).toEqual([]);
+    });
+  });
+});
+
 describe('the Cognito sign-in adapter', () => {
   const cognitoMock = mockClient(CognitoIdentityProviderClient);
   const adapter = () =>
-    new CognitoStaffSignIn(new CognitoIdentityProviderClient({ region: 'us-east-1' }), 'console-client');
+    new CognitoStaffSignIn(new CognitoIdentityProviderClient({ region: 'us-east-1' }), {
+      userPoolId: 'us-east-1_staffPool',
+      clientId: 'console-client',
+    });
+  const context: SignInContext = {
+    ipAddress: '198.51.100.10',
+    serverName: 'abc123.execute-api.us-east-1.amazonaws.com',
+    serverPath: '/api/session',
+    headers: [{ name: 'user-agent', value: 'Mozilla/5.0' }],
+  };
   beforeEach(() => cognitoMock.reset());
 
-  it('asks for USER_PASSWORD_AUTH on the console client and returns the ID token', async () => {
+  it("signs in on the server (ADMIN_USER_PASSWORD_AUTH) with the caller's context data, and returns the ID token", async () => {
     cognitoMock
-      .on(InitiateAuthCommand)
+      .on(AdminInitiateAuthCommand)
       .resolves({ AuthenticationResult: { IdToken: 'id.token.x', AccessToken: 'a', ExpiresIn: 3600 } });
-    expect(await adapter().signIn('admin', 'pw')).toEqual({ idToken: 'id.token.x', expiresIn: 3600 });
-    expect(cognitoMock.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toEqual({
-      AuthFlow: 'USER_PASSWORD_AUTH',
+    expect(await adapter().signIn('admin', 'pw', { ...context, encodedData: 'device-data' })).toEqual({
+      idToken: 'id.token.x',
+      expiresIn: 3600,
+    });
+    expect(cognitoMock.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input).toEqual({
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      UserPoolId: 'us-east-1_staffPool',
       ClientId: 'console-client',
       AuthParameters: { USERNAME: 'admin', PASSWORD: 'pw' },
+      ContextData: {
+        IpAddress: '198.51.100.10',
+        ServerName: 'abc123.execute-api.us-east-1.amazonaws.com',
+        ServerPath: '/api/session',
+        HttpHeaders: [{ headerName: 'user-agent', headerValue: 'Mozilla/5.0' }],
+        EncodedData: 'device-data',
+      },
     });
+  });
+
+  it('sends no EncodedData when the page collected none', async () => {
+    cognitoMock
+      .on(AdminInitiateAuthCommand)
+      .resolves({ AuthenticationResult: { IdToken: 'id.token.x', ExpiresIn: 3600 } });
+    await adapter().signIn('admin', 'pw', context);
+    const sent = cognitoMock.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input.ContextData;
+    expect(sent?.IpAddress).toBe('198.51.100.10');
+    expect(sent && 'EncodedData' in sent).toBe(false);
   });
 
   it('turns refused credentials into undefined, whichever way Cognito refuses them', async () => {
     cognitoMock
-      .on(InitiateAuthCommand)
+      .on(AdminInitiateAuthCommand)
       .rejectsOnce(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
-    expect(await adapter().signIn('admin', 'pw')).toBeUndefined();
+    expect(await adapter().signIn('admin', 'pw', context)).toBeUndefined();
     cognitoMock
-      .on(InitiateAuthCommand)
+      .on(AdminInitiateAuthCommand)
       .rejectsOnce(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
-    expect(await adapter().signIn('nobody', 'pw')).toBeUndefined();
+    expect(await adapter().signIn('nobody', 'pw', context)).toBeUndefined();
   });
 
   it('refuses (403) an account Cognito wants another step from, such as a first new password', async () => {
-    cognitoMock.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
-    await expect(adapter().signIn('new.user', 'Temp0rary!pw')).rejects.toThrow(ForbiddenError);
+    cognitoMock
+      .on(AdminInitiateAuthCommand)
+      .resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
+    await expect(adapter().signIn('new.user', 'Temp0rary!pw', context)).rejects.toThrow(ForbiddenError);
   });
 
   it('reports any other failure as a dependency error (503)', async () => {
-    cognitoMock.on(InitiateAuthCommand).rejects(new Error('socket hang up'));
-    await expect(adapter().signIn('admin', 'pw')).rejects.toThrow(DependencyError);
+    cognitoMock.on(AdminInitiateAuthCommand).rejects(new Error('socket hang up'));
+    await expect(adapter().signIn('admin', 'pw', context)).rejects.toThrow(DependencyError);
   });
 });

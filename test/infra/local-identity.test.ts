@@ -1,9 +1,14 @@
 /**
  * The local runtime's identity: tokens from its issuer verify with the claims API Gateway would
  * pass on; altered, expired and foreign ones do not. Its sign-in accepts the demo logins only, and
- * the Cognito adapter the sign-in function uses works against its Cognito stand-in unchanged.
+ * the Cognito adapter the sign-in function uses works against its Cognito stand-in unchanged,
+ * context data included; the public InitiateAuth flow the deployed client does not allow is
+ * refused there too.
  */
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +16,7 @@ import {
   type LocalIdentity,
   localClientId,
   localIssuer,
+  localUserPoolId,
   tokenLifetimeSeconds,
 } from '../../infra/local/local-identity.ts';
 import {
@@ -21,6 +27,7 @@ import {
 import { CognitoStaffSignIn } from '../../shared/adapters/cognito-sign-in.ts';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
 import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
+import type { SignInContext } from '../../shared/ports/staff-sign-in.ts';
 
 const handler: StaffClaims = {
   sub: 'be82ee10-138c-424b-9ce4-6083eac9f13f',
@@ -124,8 +131,19 @@ describe('the local sign-in', () => {
 describe('the Cognito adapter against the local Cognito stand-in', () => {
   let server: CognitoSignInServer;
   let client: CognitoIdentityProviderClient;
+  const seenContextData: unknown[] = [];
+  const pool = { userPoolId: localUserPoolId, clientId: localClientId };
+  const context: SignInContext = {
+    ipAddress: '198.51.100.10',
+    serverName: 'localhost',
+    serverPath: '/api/session',
+    headers: [{ name: 'user-agent', value: 'Mozilla/5.0' }],
+  };
   beforeAll(async () => {
-    server = await serveCognitoSignIn(new LocalStaffSignIn(identity), { clientId: localClientId });
+    server = await serveCognitoSignIn(new LocalStaffSignIn(identity), {
+      ...pool,
+      onContextData: (contextData) => seenContextData.push(contextData),
+    });
     client = new CognitoIdentityProviderClient({
       endpoint: server.endpoint,
       region: 'us-east-1',
@@ -139,9 +157,10 @@ describe('the Cognito adapter against the local Cognito stand-in', () => {
   });
 
   it('signs a demo login in and returns a token the local identity verifies', async () => {
-    const signedIn = await new CognitoStaffSignIn(client, localClientId).signIn(
+    const signedIn = await new CognitoStaffSignIn(client, pool).signIn(
       'grid.kangning',
       demoPassword,
+      context,
     );
     expect(signedIn?.expiresIn).toBe(tokenLifetimeSeconds);
     await expect(identity.verifyToken(signedIn?.idToken ?? '')).resolves.toMatchObject({
@@ -150,15 +169,55 @@ describe('the Cognito adapter against the local Cognito stand-in', () => {
     });
   });
 
-  it('answers undefined for wrong credentials (NotAuthorizedException)', async () => {
-    const adapter = new CognitoStaffSignIn(client, localClientId);
-    expect(await adapter.signIn('grid.kangning', 'wrong')).toBeUndefined();
-    expect(await adapter.signIn('nobody', demoPassword)).toBeUndefined();
+  it("delivers the caller's context data in Cognito's wire format", async () => {
+    seenContextData.length = 0;
+    await new CognitoStaffSignIn(client, pool).signIn('supervisor', demoPassword, {
+      ...context,
+      encodedData: 'device-data',
+    });
+    expect(seenContextData).toEqual([
+      {
+        IpAddress: '198.51.100.10',
+        ServerName: 'localhost',
+        ServerPath: '/api/session',
+        HttpHeaders: [{ headerName: 'user-agent', headerValue: 'Mozilla/5.0' }],
+        EncodedData: 'device-data',
+      },
+    ]);
   });
 
-  it('fails as a dependency error for another client id, which is a configuration fault', async () => {
+  it('answers undefined for wrong credentials (NotAuthorizedException)', async () => {
+    const adapter = new CognitoStaffSignIn(client, pool);
+    expect(await adapter.signIn('grid.kangning', 'wrong', context)).toBeUndefined();
+    expect(await adapter.signIn('nobody', demoPassword, context)).toBeUndefined();
+  });
+
+  it('fails as a dependency error for another pool or client id, which is a configuration fault', async () => {
     await expect(
-      new CognitoStaffSignIn(client, 'other-client').signIn('admin', demoPassword),
+      new CognitoStaffSignIn(client, { ...pool, clientId: 'other-client' }).signIn(
+        'admin',
+        demoPassword,
+        context,
+      ),
     ).rejects.toThrow(/Cognito/);
+    await expect(
+      new CognitoStaffSignIn(client, { ...pool, userPoolId: 'us-east-1_other' }).signIn(
+        'admin',
+        demoPassword,
+        context,
+      ),
+    ).rejects.toThrow(/Cognito/);
+  });
+
+  it('refuses the public USER_PASSWORD_AUTH flow, as the deployed client does', async () => {
+    await expect(
+      client.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: localClientId,
+          AuthParameters: { USERNAME: 'admin', PASSWORD: demoPassword },
+        }),
+      ),
+    ).rejects.toThrow(/not enabled/);
   });
 });

@@ -10,8 +10,10 @@ import { App, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { clientLimits, rateLimitedBody } from '../../infra/client-limits.ts';
 import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
+import { edgeRegion, rateLimitedBodyKey, routeStatement } from '../../infra/constructs/edge-protection.ts';
 import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
 import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
 import {
@@ -25,6 +27,7 @@ import {
   tableOutputKey,
 } from '../../infra/stack-outputs.ts';
 import { type FunctionSpec, type Topology, topology, unitQueueName } from '../../infra/topology.ts';
+import { edgeOriginHeader, edgeOriginSecretEnv } from '../../shared/http/edge-origin.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -121,6 +124,11 @@ describe('the Civicloop stack, synthesized from the topology', () => {
   const userPoolId = (): string => theOnly('AWS::Cognito::UserPool', { UserPoolName: physicalName('staff') });
   const userPoolClientId = (): string =>
     theOnly('AWS::Cognito::UserPoolClient', { ClientName: physicalName('console') });
+  const originSecretId = (): string => theOnly('AWS::SecretsManager::Secret', {});
+  /** How CloudFormation is told to put the origin secret's value in place at deploy time. */
+  const originSecretReference = () => ({
+    'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: originSecretId() }, ':SecretString:::}}']],
+  });
 
   const roleIdOf = (functionName: string): string => {
     const [roleId] = referencedIds(propertiesOf(functionId(functionName)).Role);
@@ -317,21 +325,26 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       it(`function ${spec.name} has one env var per binding, naming the bound resource`, () => {
         const variables = propertiesOf(functionId(spec.name)).Environment;
         const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
+        const behindApi = spec.triggers.some((trigger) => trigger.kind === 'http');
         expect(Object.keys(env).sort()).toEqual(
           [
             'POWERTOOLS_SERVICE_NAME',
             'POWERTOOLS_LOG_LEVEL',
             'NODE_OPTIONS',
             ...spec.bindings.map((binding) => binding.env),
+            // Every function behind the HTTP API checks that a request came through the edge.
+            ...(behindApi ? [edgeOriginSecretEnv] : []),
           ].sort(),
         );
         expect(env.POWERTOOLS_SERVICE_NAME).toBe(serviceName);
         expect(env.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+        if (behindApi) expect(env[edgeOriginSecretEnv]).toEqual(originSecretReference());
         for (const binding of spec.bindings) {
           const value = env[binding.env];
           if (binding.kind === 'table') expect(value).toEqual({ Ref: tableId(binding.table) });
           if (binding.kind === 'queue') expect(value).toEqual({ Ref: queueId(binding.queue) });
           if (binding.kind === 'userPoolClient') expect(value).toEqual({ Ref: userPoolClientId() });
+          if (binding.kind === 'userPool') expect(value).toEqual({ Ref: userPoolId() });
           if (binding.kind === 'unitQueues') {
             expect(referencedIds(value)).toEqual(
               new Set(unitIds.map((unitId) => queueId(unitQueueName(unitId)))),
@@ -484,9 +497,12 @@ describe('the Civicloop stack, synthesized from the topology', () => {
             return `https://sqs.ap-southeast-5.amazonaws.com.cn/123456789012/${referenced.QueueName}`;
           }
           if (typeof referenced.TableName === 'string') return referenced.TableName;
-          // Cognito app client ids are 26 characters long.
+          // Cognito app client ids are 26 characters long; pool ids are the region, _ and 9 more.
           if (typeof referenced.ClientName === 'string') return 'x'.repeat(26);
+          if (typeof referenced.UserPoolName === 'string') return 'ap-southeast-5_xxxxxxxxx';
         }
+        // The origin secret CloudFormation resolves: 48 generated characters.
+        if (JSON.stringify(value) === JSON.stringify(originSecretReference())) return 'x'.repeat(48);
         const join = isRecord(value) ? value['Fn::Join'] : undefined;
         if (Array.isArray(join) && typeof join[0] === 'string') {
           return listOf(join[1]).map(plausibleValue).join(join[0]);
@@ -637,15 +653,43 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect(writable.filter((name) => name.startsWith('custom:'))).toEqual([]);
     });
 
-    it('lets the console sign in with username and password, without a client secret', () => {
+    it('lets staff sign in with username and password only through the server-side flow, without a client secret', () => {
       const client = propertiesOf(userPoolClientId());
       expect(client.UserPoolId).toEqual({ Ref: userPoolId() });
+      // No ALLOW_USER_PASSWORD_AUTH: the client id alone cannot try passwords around the edge.
       expect(stringsOf(client.ExplicitAuthFlows).sort()).toEqual([
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
-        'ALLOW_USER_PASSWORD_AUTH',
       ]);
       expect(client.GenerateSecret).toBe(false);
       expect(client.PreventUserExistenceErrors).toBe('ENABLED');
+    });
+
+    it('lets the sign-in function, and no other, sign staff in on the pool (AdminInitiateAuth), and do nothing else there', () => {
+      for (const spec of topology.functions) {
+        const signsIn = grantedTo(spec.name, 'cognito-idp:AdminInitiateAuth');
+        expect(signsIn, spec.name).toEqual(new Set(spec.name === 'sign-in' ? [userPoolId()] : []));
+      }
+      const cognitoActions = statementsOf('sign-in').flatMap((statement) =>
+        statement.actions.filter((action) => action.startsWith('cognito-idp:')),
+      );
+      expect(cognitoActions).toEqual(['cognito-idp:AdminInitiateAuth']);
+    });
+
+    it("acts on what threat protection scores from each sign-in's context: leaked passwords and high risk are blocked", () => {
+      template.resourceCountIs('AWS::Cognito::UserPoolRiskConfigurationAttachment', 1);
+      template.hasResourceProperties('AWS::Cognito::UserPoolRiskConfigurationAttachment', {
+        UserPoolId: { Ref: userPoolId() },
+        ClientId: 'ALL',
+        CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+        AccountTakeoverRiskConfiguration: {
+          Actions: {
+            HighAction: { EventAction: 'BLOCK', Notify: false },
+            MediumAction: { EventAction: 'MFA_IF_CONFIGURED', Notify: false },
+            LowAction: { EventAction: 'NO_ACTION', Notify: false },
+          },
+        },
+      });
     });
 
     it("verifies staff tokens with one JWT authoriser: the pool's issuer, the console client's audience", () => {
@@ -667,6 +711,205 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     it('outputs the user pool id and the console client id', () => {
       template.hasOutput(staffUserPoolIdOutputKey, { Value: { Ref: userPoolId() } });
       template.hasOutput(staffUserPoolClientIdOutputKey, { Value: { Ref: userPoolClientId() } });
+    });
+  });
+
+  describe('the edge: CloudFront and WAF in front of the HTTP API', () => {
+    const distributionId = (): string => theOnly('AWS::CloudFront::Distribution', {});
+    const webAclId = (): string => theOnly('AWS::WAFv2::WebACL', {});
+    const rules = (): Record<string, unknown>[] => listOf(propertiesOf(webAclId()).Rules).filter(isRecord);
+    const ruleNamed = (name: string): Record<string, unknown> => {
+      const rule = rules().find((r) => r.Name === name);
+      if (!rule) throw new Error(`no rule ${name}`);
+      return rule;
+    };
+
+    /** Whether a WAF statement (as synthesized) matches a request: the match types the stack uses. */
+    const matches = (statement: unknown, method: string, path: string): boolean => {
+      if (!isRecord(statement)) throw new Error('not a statement');
+      const and = statement.AndStatement;
+      if (isRecord(and)) return listOf(and.Statements).every((s) => matches(s, method, path));
+      const or = statement.OrStatement;
+      if (isRecord(or)) return listOf(or.Statements).some((s) => matches(s, method, path));
+      const byteMatch = statement.ByteMatchStatement;
+      if (!isRecord(byteMatch) || !isRecord(byteMatch.FieldToMatch)) throw new Error('unexpected statement');
+      const field = 'Method' in byteMatch.FieldToMatch ? method : path;
+      const search = String(byteMatch.SearchString);
+      switch (byteMatch.PositionalConstraint) {
+        case 'EXACTLY':
+          return field === search;
+        case 'STARTS_WITH':
+          return field.startsWith(search);
+        case 'ENDS_WITH':
+          return field.endsWith(search);
+        default:
+          throw new Error(`unexpected constraint ${String(byteMatch.PositionalConstraint)}`);
+      }
+    };
+    /** A request API Gateway would route to the route key, its parameters filled in. */
+    const requestFor = (routeKey: string): [string, string] => {
+      const [method = '', path = ''] = routeKey.split(' ');
+      return [method, path.replace(/\{\w+\}/g, 'K7M2QX9PA')];
+    };
+    const allRouteKeys = topology.functions.flatMap((fn) =>
+      fn.triggers.flatMap((t) => (t.kind === 'http' ? [`${t.method} ${t.path}`] : [])),
+    );
+
+    it('serves everything from one CloudFront distribution whose only origin is the HTTP API, over HTTPS', () => {
+      const distribution = propertiesOf(distributionId()).DistributionConfig;
+      expect(distribution).toMatchObject({
+        Enabled: true,
+        IPV6Enabled: false,
+        Origins: [
+          {
+            DomainName: {
+              'Fn::Select': [
+                2,
+                {
+                  'Fn::Split': [
+                    '/',
+                    { 'Fn::GetAtt': [theOnly('AWS::ApiGatewayV2::Api', {}), 'ApiEndpoint'] },
+                  ],
+                },
+              ],
+            },
+            CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+          },
+        ],
+      });
+      expect(isRecord(distribution) ? distribution.CacheBehaviors : 'none').toBeUndefined();
+    });
+
+    it("forwards every method uncached, with the viewer's headers (Authorization, Idempotency-Key, X-Twilio-Signature …) and address, but not Host", () => {
+      const distribution = propertiesOf(distributionId()).DistributionConfig;
+      const behaviour = isRecord(distribution) ? distribution.DefaultCacheBehavior : undefined;
+      expect(behaviour).toMatchObject({
+        ViewerProtocolPolicy: 'redirect-to-https',
+        // Managed CachingDisabled and AllViewerExceptHostHeader (which includes CloudFront-Viewer-Address).
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      });
+      expect(stringsOf(isRecord(behaviour) ? behaviour.AllowedMethods : []).sort()).toEqual([
+        'DELETE',
+        'GET',
+        'HEAD',
+        'OPTIONS',
+        'PATCH',
+        'POST',
+        'PUT',
+      ]);
+    });
+
+    it('sends the API a generated secret header the functions check, never the secret itself in the template', () => {
+      const distribution = propertiesOf(distributionId()).DistributionConfig;
+      const [origin] = listOf(isRecord(distribution) ? distribution.Origins : []);
+      expect(isRecord(origin) ? origin.OriginCustomHeaders : undefined).toEqual([
+        { HeaderName: edgeOriginHeader, HeaderValue: originSecretReference() },
+      ]);
+      expect(propertiesOf(originSecretId()).GenerateSecretString).toMatchObject({
+        PasswordLength: 48,
+        ExcludePunctuation: true,
+      });
+      expect(propertiesOf(originSecretId()).SecretString).toBeUndefined();
+    });
+
+    it('pins the secret to the version named in the context, in the distribution and the functions alike', () => {
+      const app = new App({
+        context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], edgeOriginSecretVersion: 'v-2026-12' },
+      });
+      const pinned = Template.fromStack(new CivicloopStack(app, civicloopStackName));
+      const text = JSON.stringify(pinned.toJSON());
+      const versioned = text.match(/:SecretString:::v-2026-12\}\}/g) ?? [];
+      const unversioned = text.match(/:SecretString:::\}\}/g) ?? [];
+      const httpFunctions = topology.functions.filter((fn) => fn.triggers.some((t) => t.kind === 'http'));
+      expect(versioned).toHaveLength(httpFunctions.length + 1);
+      expect(unversioned).toHaveLength(0);
+    });
+
+    it('puts the WAF web ACL (scope CLOUDFRONT) on the distribution, letting through what no rule stops', () => {
+      expect(propertiesOf(webAclId())).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+      const distribution = propertiesOf(distributionId()).DistributionConfig;
+      expect(isRecord(distribution) ? distribution.WebACLId : undefined).toEqual({
+        'Fn::GetAtt': [webAclId(), 'Arn'],
+      });
+    });
+
+    for (const limit of clientLimits) {
+      it(`limits each address to ${limit.limit} requests per ${limit.windowSeconds / 60} minutes on ${limit.routes.join(', ')}`, () => {
+        const rule = ruleNamed(`rate-${limit.name}`);
+        const statement = isRecord(rule.Statement) ? rule.Statement.RateBasedStatement : undefined;
+        expect(statement).toMatchObject({
+          Limit: limit.limit,
+          EvaluationWindowSec: limit.windowSeconds,
+          AggregateKeyType: 'IP',
+        });
+        expect(isRecord(statement) ? statement.ForwardedIPConfig : 'none').toBeUndefined();
+      });
+
+      it(`answers over the ${limit.name} limit with 429, Retry-After and the API's error envelope`, () => {
+        expect(ruleNamed(`rate-${limit.name}`).Action).toEqual({
+          Block: {
+            CustomResponse: {
+              ResponseCode: 429,
+              CustomResponseBodyKey: rateLimitedBodyKey,
+              ResponseHeaders: [{ Name: 'Retry-After', Value: String(limit.windowSeconds) }],
+            },
+          },
+        });
+      });
+
+      it(`counts exactly the ${limit.name} routes against the ${limit.name} limit`, () => {
+        const rule = ruleNamed(`rate-${limit.name}`);
+        const statement = isRecord(rule.Statement) ? rule.Statement.RateBasedStatement : undefined;
+        const scope = isRecord(statement) ? statement.ScopeDownStatement : undefined;
+        for (const routeKey of allRouteKeys) {
+          expect(matches(scope, ...requestFor(routeKey)), routeKey).toBe(limit.routes.includes(routeKey));
+        }
+      });
+    }
+
+    it('sends the rate-limited body as JSON', () => {
+      const bodies = propertiesOf(webAclId()).CustomResponseBodies;
+      expect(isRecord(bodies) ? bodies[rateLimitedBodyKey] : undefined).toEqual({
+        ContentType: 'APPLICATION_JSON',
+        Content: JSON.stringify(rateLimitedBody),
+      });
+    });
+
+    it('refuses known bad addresses first and checks common exploits last, counting large bodies and missing user agents', () => {
+      const byPriority = [...rules()].sort((a, b) => Number(a.Priority) - Number(b.Priority));
+      expect(byPriority.map((rule) => rule.Name)).toEqual([
+        'AWSManagedRulesAmazonIpReputationList',
+        ...clientLimits.map((limit) => `rate-${limit.name}`),
+        'AWSManagedRulesCommonRuleSet',
+      ]);
+      expect(ruleNamed('AWSManagedRulesCommonRuleSet').Statement).toEqual({
+        ManagedRuleGroupStatement: {
+          VendorName: 'AWS',
+          Name: 'AWSManagedRulesCommonRuleSet',
+          RuleActionOverrides: [
+            { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+            { Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } },
+          ],
+        },
+      });
+    });
+
+    it('builds a scope-down statement from a route key and refuses what is not one', () => {
+      expect(routeStatement('GET /')).toEqual({
+        andStatement: {
+          statements: [
+            expect.objectContaining({ byteMatchStatement: expect.objectContaining({ searchString: 'GET' }) }),
+            expect.objectContaining({
+              byteMatchStatement: expect.objectContaining({
+                positionalConstraint: 'EXACTLY',
+                searchString: '/',
+              }),
+            }),
+          ],
+        },
+      });
+      expect(() => routeStatement('/api/reports')).toThrow(/route key/);
     });
   });
 
@@ -700,8 +943,15 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     });
 
-    it('outputs the API URL and the alarm topic ARN', () => {
-      template.hasOutput(apiUrlOutputKey, { Value: Match.anyValue() });
+    it("outputs the edge's public URL as the API URL, and the alarm topic ARN", () => {
+      template.hasOutput(apiUrlOutputKey, {
+        Value: {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [theOnly('AWS::CloudFront::Distribution', {}), 'DomainName'] }, '/'],
+          ],
+        },
+      });
       template.hasOutput(alarmTopicArnOutputKey, { Value: { Ref: alarmTopicId() } });
     });
 
@@ -717,6 +967,26 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     it('adds no CDK warnings', () => {
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     });
+  });
+});
+
+describe('the region', () => {
+  it(`deploys to ${edgeRegion}, where a web ACL for CloudFront can be created`, () => {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    expect(
+      () =>
+        new CivicloopStack(app, civicloopStackName, { env: { account: '123456789012', region: edgeRegion } }),
+    ).not.toThrow();
+  });
+
+  it('refuses any other region, naming the one it needs', () => {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    expect(
+      () =>
+        new CivicloopStack(app, civicloopStackName, {
+          env: { account: '123456789012', region: 'ap-east-1' },
+        }),
+    ).toThrow(/us-east-1/);
   });
 });
 
