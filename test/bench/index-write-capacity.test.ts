@@ -4,7 +4,13 @@
  * ALL projection) with the SDK asking for `ReturnConsumedCapacity: TOTAL`, as the functions do
  * under the bench.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../infra/topology.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
@@ -129,6 +135,23 @@ describe('index writes added to the capacity dynalite reports', () => {
       ),
     );
     expect(consumed).toBe(6);
+  });
+
+  it('tallies a read with its own units and adds nothing to them', async () => {
+    const { consumed, rows } = await unitsOf((db) =>
+      db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: 'CASE#B', sk: 'STATE' },
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    expect(consumed).toBe(1);
+    expect(rows).toEqual([
+      expect.objectContaining({ target: '(table)', kind: 'read', purpose: 'GetItem', units: 1 }),
+    ]);
   });
 
   it('leaves requests that do not ask for capacity alone', async () => {

@@ -22,6 +22,8 @@ export interface IndexKeys {
 }
 
 export type WriteKind = 'table' | 'index put' | 'index delete' | 'index update' | 'index key change';
+/** What the tally holds: writes of every kind, and (as `read`) the read units of GetItem. */
+export type TallyKind = WriteKind | 'read';
 
 export interface WriteUnits {
   table: string;
@@ -29,7 +31,8 @@ export interface WriteUnits {
   purpose: string;
   /** The index, or `(table)` for the table's own write. */
   target: string;
-  kind: WriteKind;
+  kind: TallyKind;
+  /** Requests (for the table's own row and reads) or index entries written. */
   writes: number;
   units: number;
 }
@@ -110,7 +113,7 @@ export class IndexWriteCapacity {
     this.#purposeOf = purposeOf;
   }
 
-  #add(table: string, purpose: string, target: string, kind: WriteKind, units: number): void {
+  #add(table: string, purpose: string, target: string, kind: TallyKind, units: number): void {
     const key = [table, purpose, target, kind].join('\u0000');
     const entry = this.#tally.get(key);
     if (entry) {
@@ -129,8 +132,9 @@ export class IndexWriteCapacity {
 
   /**
    * Wraps dynalite's `addConsumedCapacity` (db/index.js): its write actions call it as
-   * `(data, false, itemBefore, itemAfter)` (DeleteItem without the after), its reads as
-   * `(data, true, item)`. Only requests that ask for consumed capacity are touched.
+   * `(data, false, itemBefore, itemAfter)` (DeleteItem without the after), GetItem as
+   * `(data, true, item)` — tallied as read units, unchanged (Query and Scan compute their own).
+   * Only requests that ask for consumed capacity are touched.
    */
   install(): () => void {
     const require = createRequire(import.meta.url);
@@ -148,13 +152,28 @@ export class IndexWriteCapacity {
     const wrapped = (...args: unknown[]): unknown => {
       const result: unknown = Reflect.apply(original, db, args);
       const [data, isRead, before, after] = args;
-      if (!isItem(result) || isRead !== false || !isItem(data) || typeof data.TableName !== 'string')
+      if (
+        !isItem(result) ||
+        typeof isRead !== 'boolean' ||
+        !isItem(data) ||
+        typeof data.TableName !== 'string'
+      )
         return result;
       const table = data.TableName;
       // dynalite's request objects have null prototypes; the purpose is read from a plain copy.
       const { Item, Key, UpdateExpression } = data;
       const request: unknown = JSON.parse(JSON.stringify({ TableName: table, Item, Key, UpdateExpression }));
-      const purpose = this.#purposeOf(operationOf(data), request);
+      const purpose = this.#purposeOf(isRead ? 'GetItem' : operationOf(data), request);
+      if (isRead) {
+        this.#add(
+          table,
+          purpose,
+          '(table)',
+          'read',
+          typeof result.CapacityUnits === 'number' ? result.CapacityUnits : 0,
+        );
+        return result;
+      }
       const tableUnits = typeof result.CapacityUnits === 'number' ? result.CapacityUnits : 0;
       this.#add(table, purpose, '(table)', 'table', tableUnits);
       const writes = indexWrites(

@@ -61,7 +61,7 @@ const WriteUnitsCount = z.object({
   table: z.string(),
   purpose: z.string(),
   target: z.string(),
-  kind: z.enum(['table', 'index put', 'index delete', 'index update', 'index key change']),
+  kind: z.enum(['table', 'index put', 'index delete', 'index update', 'index key change', 'read']),
   writes: z.number(),
   units: z.number(),
 });
@@ -143,8 +143,14 @@ export type CostRun = Extract<CostOutcome, { ok: true }>;
 
 // ─── what each request is for ────────────────────────────────────────────────────────────────
 
-/** The reporter's text: its requests are left out of (a), POST → message on the unit queue. */
-export const NOTIFICATION_PURPOSE = "reporter's text: claim of the effect";
+/** The reporter's text: requests for these purposes are left out of (a), POST → unit queue. */
+export const NOTIFICATION_PREFIX = "reporter's text";
+const isNotification = (purpose: string) => purpose.startsWith(NOTIFICATION_PREFIX);
+const SMS_STATE_KINDS: Record<string, string> = {
+  OPTOUT: 'opt-out list',
+  NOTIFYCAP: 'daily cap per phone',
+  NOTIFIED: 'record of the text',
+};
 
 const RequestFields = z.object({
   TableName: z.string().optional(),
@@ -194,8 +200,13 @@ export function requestPurpose(service: string, operation: string, body: unknown
       if (sk === 'REPORT') return operation === 'PutItem' ? 'report item (written once)' : 'report read';
       if (operation === 'PutItem') return 'case created, already dispatched';
       if (operation !== 'UpdateItem') return 'case read';
-      if (UpdateExpression.includes('inFlight')) return NOTIFICATION_PURPOSE;
+      if (UpdateExpression.includes('inFlight')) return `${NOTIFICATION_PREFIX}: claim of the effect`;
       return 'effects settled (outbox emptied)';
+    case 'sms': {
+      // Only the reporter's text touches the SMS table on the report path.
+      const kind = pk.split('#')[0] ?? '';
+      return `${NOTIFICATION_PREFIX}: ${SMS_STATE_KINDS[kind] ?? kind.toLowerCase()}`;
+    }
     case 'stats':
       if (pk === 'FRAUD') return 'fraud-report ledger';
       if (pk.startsWith('COUNTS#')) return "statistics: the unit's day bucket";
@@ -371,9 +382,11 @@ export interface PerReport {
   /** (a) POST → message on the unit's queue: the same without the reporter's text. */
   pathRequests: number;
   pathWcu: number;
+  pathRcu: number;
   /** What the reporter's text adds in DynamoDB (its claim), per report. */
   notificationRequests: number;
   notificationWcu: number;
+  notificationRcu: number;
   /** Write units by table (index writes included), per report. */
   wcuByTable: Map<string, number>;
   sms: number;
@@ -409,15 +422,20 @@ export function perReport(t: Totals): PerReport {
   const sqs = count(sqsRows) / n;
   const sqsBilled =
     sqsRows.reduce((a, r) => a + r.count * Math.max(1, Math.ceil(r.maxBytes / SQS_CHUNK_BYTES)), 0) / n;
-  const notificationRequests = count(fnRequests.filter((r) => r.purpose === NOTIFICATION_PURPOSE)) / n;
+  const notificationRequests = count(fnRequests.filter((r) => isNotification(r.purpose))) / n;
   const esmRequests = count(t.requests.filter((r) => r.origin === RUNTIME_ORIGIN && r.service === 'sqs')) / n;
   const fnCapacity = t.capacity.filter((c) => isFunction(c.origin));
   const rcu = fnCapacity.reduce((a, c) => a + c.read, 0) / n;
   const wcu = fnCapacity.reduce((a, c) => a + c.write, 0) / n;
+  const writes = t.writeUnits.filter((w) => w.kind !== 'read');
   const notificationWcu =
-    t.writeUnits.filter((w) => w.purpose === NOTIFICATION_PURPOSE).reduce((a, w) => a + w.units, 0) / n;
+    writes.filter((w) => isNotification(w.purpose)).reduce((a, w) => a + w.units, 0) / n;
+  const notificationRcu =
+    t.writeUnits
+      .filter((w) => w.kind === 'read' && isNotification(w.purpose))
+      .reduce((a, w) => a + w.units, 0) / n;
   const wcuByTable = new Map<string, number>();
-  for (const w of t.writeUnits) {
+  for (const w of writes) {
     const table = w.table.replace(/^civicloop-/, '');
     wcuByTable.set(table, (wcuByTable.get(table) ?? 0) + w.units / n);
   }
@@ -463,8 +481,10 @@ export function perReport(t: Totals): PerReport {
     wcu,
     pathRequests: dynamodb + sqs - notificationRequests,
     pathWcu: wcu - notificationWcu,
+    pathRcu: rcu - notificationRcu,
     notificationRequests,
     notificationWcu,
+    notificationRcu,
     wcuByTable,
     sms: t.sms / n,
     esmRequests,
@@ -599,7 +619,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
 
   // Where the write units go: what each write is for, the table itself and each index.
   const writeRows = rowsAcross(
-    totals.map((t) => t.writeUnits),
+    totals.map((t) => t.writeUnits.filter((w) => w.kind !== 'read')),
     (w) => [w.table, w.purpose, w.target, w.kind].join('\u0000'),
     (w) => [w.table, w.purpose, w.target === '(table)' ? '' : w.target, w.kind].join('\u0000'),
   );
@@ -648,6 +668,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
           two(f.pathRequests),
           two(f.pathWcu),
           two(f.notificationRequests),
+          two(f.notificationRcu),
           two(f.notificationWcu),
           two(f.sms),
         ]
@@ -661,6 +682,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
         right('(a) requests'),
         right('(a) WCU'),
         right('text: DynamoDB requests'),
+        right('text: RCU'),
         right('text: WCU'),
         right('texts sent'),
       ]),
@@ -676,7 +698,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
     const tables = [...new Set([...plain.wcuByTable.keys(), ...phone.wcuByTable.keys()])].sort();
     console.log(
       `\n${columns[i]}: the reporter's text (not fraud, with a phone against without) — DynamoDB requests ` +
-        `${two(phone.dynamodb)} against ${two(plain.dynamodb)}, of them the text's claim ${two(phone.notificationRequests)} ` +
+        `${two(phone.dynamodb)} against ${two(plain.dynamodb)}, of them the text's ${two(phone.notificationRequests)} ` +
         `against ${two(plain.notificationRequests)}; WCU by table ${tables
           .map(
             (t) => `${t} ${two(phone.wcuByTable.get(t) ?? 0)} against ${two(plain.wcuByTable.get(t) ?? 0)}`,
@@ -697,7 +719,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
         '(a) POST → message on the unit queue, requests (DynamoDB + SQS)',
         ...figures.map((f) => `${two(f.pathRequests)} (${two(f.pathRequests - f.sqs)} + ${two(f.sqs)})`),
       ],
-      ['(a) RCU / WCU', ...figures.map((f) => `${two(f.rcu)} / ${two(f.pathWcu)}`)],
+      ['(a) RCU / WCU', ...figures.map((f) => `${two(f.pathRcu)} / ${two(f.pathWcu)}`)],
       [
         '(b) with a phone, the text included: requests + SendTextMessage',
         ...phoneFigures.map((f) => `${two(f.requests)} + ${two(f.sms)}`),
