@@ -51,6 +51,11 @@ import {
 export interface CivicloopStackProps extends StackProps {
   /** The system to deploy; the real topology unless a test passes a variation. */
   readonly topology?: Topology;
+  /**
+   * The edge's web ACL, made in us-east-1 by infra/edge-waf-stack.ts, when this stack is in
+   * another region; without it the stack makes the web ACL itself (only possible in us-east-1).
+   */
+  readonly edgeWebAclArn?: string;
 }
 
 /** The repository root: handler entries and the lock file are resolved from here. */
@@ -99,9 +104,9 @@ export class CivicloopStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CivicloopStackProps = {}) {
     super(scope, id, props);
-    if (!Token.isUnresolved(this.region) && this.region !== edgeRegion) {
+    if (!props.edgeWebAclArn && !Token.isUnresolved(this.region) && this.region !== edgeRegion) {
       throw new Error(
-        `${id} holds the CloudFront web ACL, which AWS WAF creates only in ${edgeRegion}; deploy it there, not in ${this.region}`,
+        `${id} is in ${this.region}: its CloudFront web ACL must come from a stack in ${edgeRegion} (infra/edge-waf-stack.ts, as infra/app.ts does)`,
       );
     }
     const topology = props.topology ?? civicloopTopology;
@@ -129,7 +134,11 @@ export class CivicloopStack extends Stack {
     const { api, stage } = this.createApi();
     this.api = api;
     this.apiStage = stage;
-    this.edge = new EdgeProtection(this, 'Edge', { api, limits: clientLimits });
+    this.edge = new EdgeProtection(this, 'Edge', {
+      api,
+      limits: clientLimits,
+      webAclArn: props.edgeWebAclArn,
+    });
     this.staff = new StaffUserPool(this, 'Staff');
 
     const resources = {

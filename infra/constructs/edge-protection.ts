@@ -10,10 +10,13 @@
  * template or the CDK context); the functions refuse a request without it (shared/http/
  * edge-origin.ts), so the API's own execute-api address gets nobody around the limits.
  *
- * A web ACL for CloudFront exists only in us-east-1, so the stack that holds it deploys there
- * (`edgeRegion`); CloudFront itself serves from its edge locations everywhere. The China regions
- * (Beijing, Ningxia) are a separate partition: CloudFront there needs an ICP-filed domain of one's
- * own, and this construct does not apply.
+ * A web ACL for CloudFront can only be created in us-east-1 (`edgeRegion`), but nothing else has
+ * to live there: a deployment in another region (the county's data stays where it is deployed)
+ * gets the web ACL from a small stack of its own in us-east-1 (infra/edge-waf-stack.ts) and passes
+ * its ARN in; a deployment in us-east-1, or a synth without a region, keeps it in the one stack.
+ * CloudFront itself serves from its edge locations everywhere. The China regions (Beijing,
+ * Ningxia) are a separate partition: CloudFront there needs an ICP-filed domain of one's own, and
+ * this construct does not apply.
  */
 import { Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -35,6 +38,8 @@ export interface EdgeProtectionProps {
   /** The HTTP API the distribution forwards everything to. */
   readonly api: apigwv2.IHttpApi;
   readonly limits: readonly ClientLimit[];
+  /** A web ACL made elsewhere (in us-east-1) for a stack in another region; else one is made here. */
+  readonly webAclArn?: string;
 }
 
 type Statement = wafv2.CfnWebACL.StatementProperty;
@@ -152,7 +157,6 @@ function managedRuleGroup(
 
 export class EdgeProtection extends Construct {
   readonly distribution: cloudfront.Distribution;
-  readonly webAcl: wafv2.CfnWebACL;
   /** Holds the value CloudFront sends in `x-civicloop-origin`. */
   readonly originSecret: secretsmanager.Secret;
   /**
@@ -184,28 +188,7 @@ export class EdgeProtection extends Construct {
         : this.originSecret.secretValue
     ).unsafeUnwrap();
 
-    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${stackName}-edge`,
-      description: 'Per-client limits on the public routes, and AWS managed protections',
-      scope: 'CLOUDFRONT',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${stackName}-edge`),
-      customResponseBodies: {
-        [rateLimitedBodyKey]: { contentType: 'APPLICATION_JSON', content: JSON.stringify(rateLimitedBody) },
-      },
-      rules: [
-        // Addresses AWS has seen in botnets and scans: refused before they count against anyone.
-        managedRuleGroup('AWSManagedRulesAmazonIpReputationList', 0),
-        ...props.limits.map((limit, index) => rateRule(limit, index + 1)),
-        // Common exploits (XSS, LFI, bad bots). Counted only, not blocked: bodies over 8 KB (the
-        // functions enforce their own limits; a 2,000-character report form-encoded is larger)
-        // and requests without a User-Agent (SMS gateways' callbacks may send none).
-        managedRuleGroup('AWSManagedRulesCommonRuleSet', props.limits.length + 1, [
-          'SizeRestrictions_BODY',
-          'NoUserAgent_HEADER',
-        ]),
-      ],
-    });
+    const webAclArn = props.webAclArn ?? new EdgeWebAcl(this, 'Waf', { limits: props.limits }).webAcl.attrArn;
 
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -225,7 +208,7 @@ export class EdgeProtection extends Construct {
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       },
-      webAclId: this.webAcl.attrArn,
+      webAclId: webAclArn,
       // IPv4 only: WAF counts each IPv6 address on its own, and one machine can use as many
       // addresses of its /64 as it likes; every carrier in China still reaches IPv4.
       enableIpv6: false,
@@ -253,5 +236,40 @@ export class EdgeProtection extends Construct {
     );
 
     this.url = `https://${this.distribution.distributionDomainName}/`;
+  }
+}
+
+/**
+ * The web ACL of the edge: the per-client limits as rate-based rules, between AWS's IP-reputation
+ * list and its common rule set. Lives in us-east-1, in whichever stack is there.
+ */
+export class EdgeWebAcl extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: { limits: readonly ClientLimit[] }) {
+    super(scope, id);
+    const stackName = Stack.of(this).stackName;
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${stackName}-edge`,
+      description: 'Per-client limits on the public routes, and AWS managed protections',
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${stackName}-edge`),
+      customResponseBodies: {
+        [rateLimitedBodyKey]: { contentType: 'APPLICATION_JSON', content: JSON.stringify(rateLimitedBody) },
+      },
+      rules: [
+        // Addresses AWS has seen in botnets and scans: refused before they count against anyone.
+        managedRuleGroup('AWSManagedRulesAmazonIpReputationList', 0),
+        ...props.limits.map((limit, index) => rateRule(limit, index + 1)),
+        // Common exploits (XSS, LFI, bad bots). Counted only, not blocked: bodies over 8 KB (the
+        // functions enforce their own limits; a 2,000-character report form-encoded is larger)
+        // and requests without a User-Agent (SMS gateways' callbacks may send none).
+        managedRuleGroup('AWSManagedRulesCommonRuleSet', props.limits.length + 1, [
+          'SizeRestrictions_BODY',
+          'NoUserAgent_HEADER',
+        ]),
+      ],
+    });
   }
 }
