@@ -37,6 +37,12 @@ export interface QueueSpec {
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
   retentionDays: number;
+  /**
+   * How long its dead-letter queue keeps a message, counted from when the message was first sent
+   * (SQS keeps the original enqueue time), so never less than `retentionDays`. Default 14, the
+   * SQS maximum.
+   */
+  deadLetterRetentionDays?: number;
   /** Who reads it: one of our functions, or a unit outside the system (a department). */
   consumer: 'function' | 'external';
 }
@@ -253,10 +259,16 @@ export const topology: Topology = {
   ],
   queues: [
     {
+      // Reports with the reporter's phone and words, drained by the router within seconds. Kept
+      // only as long as redelivery needs: the age alarm fires after 15 minutes and a failing
+      // message dead-letters after 5 receives (5 minutes), so 4 days on the queue cover a router
+      // down over a long weekend, and 7 days (from submission) give a person a working week to
+      // redrive a dead letter. The case keeps the report once routed.
       name: 'intake',
       visibilityTimeoutSeconds: 6 * ROUTER_TIMEOUT_SECONDS,
       maxReceiveCount: 5,
-      retentionDays: 14,
+      retentionDays: 4,
+      deadLetterRetentionDays: 7,
       consumer: 'function',
     },
     {
@@ -268,7 +280,8 @@ export const topology: Topology = {
       consumer: 'function',
     },
     {
-      // Batches of a run's households for the sender.
+      // Batches of a run's households for the sender: household ids, never phones (the sender
+      // looks them up when it sends), so nothing personal to cut short here.
       name: 'outreach',
       visibilityTimeoutSeconds: 6 * SENDER_TIMEOUT_SECONDS,
       maxReceiveCount: OUTREACH_DELIVERY_ATTEMPTS,
@@ -276,6 +289,8 @@ export const topology: Topology = {
       consumer: 'function',
     },
     // Departments poll their queue with their own tools; a --peek counts as a receive, hence 10.
+    // Cases carry the description and address but no phone (hasContactPhone only); 14 days, as a
+    // department closed over the Spring Festival (up to 9 days off) must still find its cases.
     ...unitIds.map(
       (unitId): QueueSpec => ({
         name: unitQueueName(unitId),
@@ -526,6 +541,25 @@ export const topology: Topology = {
           local: '',
         },
         { kind: 'setting', name: 'outreachCapDays', env: 'OUTREACH_CAP_DAYS', local: '' },
+      ],
+    },
+    {
+      name: 'anonymise-reports',
+      entry: 'functions/anonymise-reports.ts',
+      description: "Removes reporters' phones, addresses and words from cases done for the retention period",
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      triggers: [{ kind: 'schedule', everyMinutes: 60 }],
+      bindings: [
+        { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
+        // Days; empty: 365 (shared/domain/report-retention.ts).
+        { kind: 'setting', name: 'reportRetentionDays', env: 'REPORT_RETENTION_DAYS', local: '' },
+      ],
+      logAlarms: [
+        {
+          event: 'anonymisation_failed',
+          description: 'a case due for anonymisation could not be anonymised (retried every run)',
+        },
       ],
     },
     {

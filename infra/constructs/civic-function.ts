@@ -50,6 +50,15 @@ export interface CivicFunctionProps {
 }
 
 export const serviceName = 'civicloop';
+
+/**
+ * How long a failed asynchronous invocation waits for a person. A topic's events are residents'
+ * texts (phone and words): a working week, as the intake queue's dead letters. A schedule's
+ * events carry nothing personal (and the next run supersedes them): the SQS maximum.
+ */
+export const asyncFailureRetention = (spec: FunctionSpec): Duration =>
+  Duration.days(spec.triggers.some((t) => t.kind === 'topic') ? 7 : 14);
+
 export const functionLogRetention = logs.RetentionDays.ONE_MONTH;
 
 // Defines `require` for CommonJS dependencies inside the ESM bundle; the alias avoids clashing
@@ -101,7 +110,7 @@ export class CivicFunction extends Construct {
           queueName: `${functionName}-async-dlq`,
           encryption: sqs.QueueEncryption.SQS_MANAGED,
           enforceSSL: true,
-          retentionPeriod: Duration.days(14),
+          retentionPeriod: asyncFailureRetention(spec),
         })
       : undefined;
 

@@ -17,10 +17,23 @@ export interface CivicQueueProps {
 }
 
 /**
- * The SQS maximum. A dead letter keeps its original enqueue time, so a shorter retention than its
- * source queue's could expire it on arrival; and it should wait as long as possible for a human.
+ * The SQS maximum, unless the queue carries personal data and says less. A dead letter keeps its
+ * original enqueue time, so a shorter retention than its source queue's could expire it on
+ * arrival; and it should wait as long as possible for a human.
  */
 export const deadLetterRetention = Duration.days(14);
+
+/** The dead-letter queue's retention for `spec`; a topology error if it could expire messages on arrival. */
+export function deadLetterRetentionOf(spec: QueueSpec): Duration {
+  const days = spec.deadLetterRetentionDays;
+  if (days === undefined) return deadLetterRetention;
+  if (days < spec.retentionDays || days > deadLetterRetention.toDays()) {
+    throw new Error(
+      `topology: queue ${spec.name} needs deadLetterRetentionDays between its retentionDays (${spec.retentionDays}) and 14`,
+    );
+  }
+  return Duration.days(days);
+}
 
 /** Fewer receives than this dead-letter a message on a burst of throttling alone. */
 const minimumMaxReceiveCount = 5;
@@ -50,7 +63,7 @@ export class CivicQueue extends Construct {
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: `${physicalName}-dlq`,
-      retentionPeriod: deadLetterRetention,
+      retentionPeriod: deadLetterRetentionOf(spec),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });

@@ -63,7 +63,7 @@ async function ensureQueue(sqs: SQSClient, spec: QueueSpec): Promise<{ url: stri
   const dlq = await sqs.send(
     new CreateQueueCommand({
       QueueName: localResourceName(`${spec.name}-dlq`),
-      Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
+      Attributes: { MessageRetentionPeriod: String((spec.deadLetterRetentionDays ?? 14) * 24 * 3600) },
     }),
   );
   if (!dlq.QueueUrl) throw new Error(`no URL for the ${spec.name} DLQ`);

@@ -4,6 +4,7 @@
  * the indexes), with no SDK import so infrastructure code can read it cheaply.
  */
 import { type CaseState, isOpen } from '../domain/case.ts';
+import { retentionIndexKeys, retentionKeysOf } from './retention-index.ts';
 
 /** The case table's secondary indexes: name → [partition key, sort key]. */
 export const caseIndexes = {
@@ -15,6 +16,7 @@ export const caseIndexes = {
   byVisit: ['visitPk', 'visitSk'],
   byTransfer: ['transferPk', 'transferSk'],
   byOutbox: ['outboxPk', 'outboxSk'],
+  byRetention: retentionIndexKeys,
 } as const;
 
 type IndexKeyName = (typeof caseIndexes)[keyof typeof caseIndexes][number];
@@ -40,5 +42,6 @@ export function indexKeysOf(state: CaseState): Partial<Record<IndexKeyName, stri
     ...(state.transfers && isOpen(state.stage)
       ? { transferPk: 'TRANSFER', transferSk: `${state.updatedAt}#${code}` }
       : {}),
+    ...retentionKeysOf(state),
   };
 }

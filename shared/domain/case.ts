@@ -125,10 +125,12 @@ export const CaseState = z.object({
   transfers: z.number().int().nonnegative().optional(),
   /** Effects that failed for good or were parked, oldest first (a few per case at most). */
   notices: z.array(CaseNotice).optional(),
+  /** When the retention rule removed the reporter's data (shared/domain/report-retention.ts). */
+  anonymisedAt: z.iso.datetime().optional(),
 });
 export type CaseState = z.infer<typeof CaseState>;
 
-/** Written once; holds everything personal or long. */
+/** Written once, and rewritten once more without the personal parts when the retention period runs out. */
 export const CaseReport = z.object({
   trackingCode: TrackingCode,
   submissionId: z.uuid(),
@@ -138,6 +140,8 @@ export const CaseReport = z.object({
   address: z.string().optional(),
   /** SHA-256 of the private token the reporter got at submission; proves who may rate. */
   reporterTokenHash: z.string().optional(),
+  /** Set when the retention rule replaced the description and removed the contact details. */
+  anonymisedAt: z.iso.datetime().optional(),
 });
 export type CaseReport = z.infer<typeof CaseReport>;
 

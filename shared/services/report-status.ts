@@ -20,6 +20,8 @@ export interface PublicStatus {
   timeline: { stage: Stage; at: string }[];
   /** A merged report follows its original: the reporter sees where that one is. */
   mergedInto?: { trackingCode: string; stage: Stage };
+  /** When the retention rule removed the reporter's phone, address and words from the case. */
+  anonymisedAt?: string;
 }
 
 export interface ReportStatusDeps {
@@ -49,5 +51,6 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
     ...(original
       ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } }
       : {}),
+    ...(state.anonymisedAt ? { anonymisedAt: state.anonymisedAt } : {}),
   };
 }

@@ -250,7 +250,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         });
         const deadLetterQueue = propertiesOf(deadLetterQueueId(spec.name));
         expect(deadLetterQueue).toMatchObject({
-          MessageRetentionPeriod: days(14),
+          MessageRetentionPeriod: days(spec.deadLetterRetentionDays ?? 14),
           SqsManagedSseEnabled: true,
         });
         expect(deadLetterQueue.RedrivePolicy).toBeUndefined();
@@ -299,6 +299,19 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     }
 
+    it("keeps reporters' phones and words in the intake queue only as long as redelivery needs", () => {
+      // Drained in seconds and alarmed at 15 minutes; a dead letter keeps its first enqueue time.
+      expect(propertiesOf(queueId('intake')).MessageRetentionPeriod).toBe(days(4));
+      expect(propertiesOf(deadLetterQueueId('intake')).MessageRetentionPeriod).toBe(days(7));
+    });
+
+    it('refuses a dead-letter queue that would expire messages before their own queue does', () => {
+      const spec = topology.queues.find((q) => q.name === 'intake');
+      if (!spec) throw new Error('no intake queue');
+      const shortLived = { ...spec, retentionDays: 10, deadLetterRetentionDays: 7 };
+      expect(() => unbundledStack({ ...topology, queues: [shortLived] })).toThrow(/deadLetterRetentionDays/);
+    });
+
     it('gives every unit of the county its own dispatch queue', () => {
       for (const unitId of unitIds) expect(() => queueId(unitQueueName(unitId))).not.toThrow();
     });
@@ -307,6 +320,24 @@ describe('the Civicloop stack, synthesized from the topology', () => {
   describe('functions', () => {
     it('creates exactly one function per topology function', () => {
       template.resourceCountIs('AWS::Lambda::Function', topology.functions.length);
+    });
+
+    it("keeps a resident's failed text (phone and words) a week for a person, a failed scheduled run 14 days", () => {
+      const asyncQueue = (name: string) =>
+        propertiesOf(theOnly('AWS::SQS::Queue', { QueueName: `${physicalName(name)}-async-dlq` }));
+      expect(asyncQueue('receive-sms').MessageRetentionPeriod).toBe(days(7));
+      expect(asyncQueue('sweep-cases').MessageRetentionPeriod).toBe(days(14));
+    });
+
+    it('runs the retention job every hour with only the cases table and its retention setting', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('anonymise-reports'), 'Arn'] } })],
+      });
+      const variables = propertiesOf(functionId('anonymise-reports')).Environment;
+      expect(
+        isRecord(variables) && isRecord(variables.Variables) ? Object.keys(variables.Variables).sort() : [],
+      ).toEqual(expect.arrayContaining(['CASES_TABLE', 'REPORT_RETENTION_DAYS']));
     });
 
     for (const spec of topology.functions) {
@@ -429,24 +460,26 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect(grantedTo('route-report', 'dynamodb:PutItem')).not.toContain(tableId('sms'));
     });
 
-    for (const spec of topology.functions.filter((f) => f.logAlarms?.length)) {
-      it(`${spec.name} pages the alarm topic when it parks a case effect`, () => {
-        const logGroupId = theOnly('AWS::Logs::LogGroup', {
-          LogGroupName: `/aws/lambda/${physicalName(spec.name)}`,
+    for (const spec of topology.functions) {
+      for (const { event, description } of spec.logAlarms ?? []) {
+        it(`${spec.name} pages the alarm topic when it logs ${event}: ${description}`, () => {
+          const logGroupId = theOnly('AWS::Logs::LogGroup', {
+            LogGroupName: `/aws/lambda/${physicalName(spec.name)}`,
+          });
+          const filters = template.findResources('AWS::Logs::MetricFilter', {
+            Properties: { FilterPattern: `{ $.event = "${event}" }`, LogGroupName: { Ref: logGroupId } },
+          });
+          expect(Object.keys(filters)).toHaveLength(1);
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+            Namespace: 'civicloop',
+            MetricName: event,
+            Statistic: 'Sum',
+            Threshold: 1,
+            AlarmActions: [{ Ref: alarmTopicId() }],
+            OKActions: [{ Ref: alarmTopicId() }],
+          });
         });
-        const filters = template.findResources('AWS::Logs::MetricFilter', {
-          Properties: { FilterPattern: '{ $.event = "effect_parked" }', LogGroupName: { Ref: logGroupId } },
-        });
-        expect(Object.keys(filters)).toHaveLength(1);
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          Namespace: 'civicloop',
-          MetricName: 'effect_parked',
-          Statistic: 'Sum',
-          Threshold: 1,
-          AlarmActions: [{ Ref: alarmTopicId() }],
-          OKActions: [{ Ref: alarmTopicId() }],
-        });
-      });
+      }
     }
 
     it('get-catalog can read the directory but cannot write to any table or send to any queue', () => {
