@@ -6,6 +6,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every file fails if a hosted function logs a phone, a reporter token or a description.
+    setupFiles: ['test/support/log-guard-setup.ts'],
     // Handler modules parse their configuration at import; these are placeholders for unit tests,
     // whose clients are mocked. Integration tests start the local runtime, which sets the real ones.
     env: {
@@ -25,6 +27,7 @@ export default defineConfig({
       OUTREACH_TABLE: 'test-outreach',
       OUTREACH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach',
       OUTREACH_PLAN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach-plan',
+      TRACKING_CODE_SECRET: 'test-tracking-code-secret-0123456789',
     },
   },
 });

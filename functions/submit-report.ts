@@ -1,6 +1,7 @@
 /**
  * POST /api/reports — a resident's report from the web form (JSON or a plain form post).
- * Answers 202 with the tracking code once the report is on the intake queue.
+ * Answers 202 with the tracking code and the reporter's private token once the report is on the
+ * intake queue. A contact phone must be one the county texts (ACCEPTED_PHONE_NUMBERS).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -12,6 +13,7 @@ import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbSubmissionLedger } from '../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../shared/config.ts';
+import { DEFAULT_PHONE_POLICY, type PhonePolicy, PhonePolicySetting } from '../shared/domain/phone-number.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
@@ -19,6 +21,7 @@ import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/re
 import { createLogger } from '../shared/logger.ts';
 import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
+import { screenContactPhone } from '../shared/services/screen-contact-phone.ts';
 import { type SubmitReportDeps, submitReport } from '../shared/services/submit-report.ts';
 import {
   parsePageLanguage,
@@ -30,6 +33,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface SubmitReportHandlerDeps extends SubmitReportDeps {
   logger: Logger;
+  /** The numbers a contact phone may be; mainland mobiles when not given. */
+  phonePolicy?: PhonePolicy;
 }
 
 /** The form's own fields as typed, to re-render them; anything else in the body is ignored. */
@@ -52,8 +57,13 @@ export const makeHandler = (deps: SubmitReportHandlerDeps) =>
       const html = prefersHtml(event);
       const key = event.headers['idempotency-key'];
       try {
-        const receipt = await submitReport(
+        const screened = await screenContactPhone(
           body,
+          deps.phonePolicy ?? DEFAULT_PHONE_POLICY,
+          deps.directory,
+        );
+        const receipt = await submitReport(
+          screened,
           'web',
           deps,
           key === undefined ? undefined : { key, body: event.body ?? '' },
@@ -61,7 +71,14 @@ export const makeHandler = (deps: SubmitReportHandlerDeps) =>
         deps.logger.info('report queued', { trackingCode: receipt.trackingCode });
         if (!html) return jsonResponse(202, receipt);
         const lang = parsePageLanguage(formEcho(body).lang);
-        return htmlResponse(202, renderSubmissionReceipt({ lang, trackingCode: receipt.trackingCode }));
+        return htmlResponse(
+          202,
+          renderSubmissionReceipt({
+            lang,
+            trackingCode: receipt.trackingCode,
+            reporterToken: receipt.reporterToken,
+          }),
+        );
       } catch (error) {
         // A browser without JavaScript gets its form back with the problems named, not JSON.
         if (html && error instanceof ValidationError) {
@@ -82,6 +99,7 @@ const Config = z.object({
   INTAKE_QUEUE_URL: QueueUrl,
   IDEMPOTENCY_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
+  ACCEPTED_PHONE_NUMBERS: PhonePolicySetting,
 });
 
 const config = loadConfig(Config);
@@ -91,6 +109,7 @@ export const handler = makeHandler({
   ledger: new DynamoDbSubmissionLedger(db, config.IDEMPOTENCY_TABLE),
   directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
   intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
+  phonePolicy: config.ACCEPTED_PHONE_NUMBERS,
   now: () => new Date(),
   randomBytes: (n) => randomBytes(n),
   newId: () => randomUUID(),

@@ -144,8 +144,12 @@ const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
   { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
   { kind: 'unitQueues', access: 'send', env: 'UNIT_QUEUE_URLS' },
-  // Reporters are texted when their case is dispatched, resolved and closed.
+  // Reporters are texted when their case is dispatched, resolved and closed, unless their phone
+  // opted out or had its texts for the day: both are kept in the SMS table.
   { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
+  { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+  // Case updates per phone per day; empty: 5 (shared/services/reporter-texts.ts).
+  { kind: 'setting', name: 'reporterTextsPerDay', env: 'REPORTER_TEXTS_PER_DAY', local: '' },
 ];
 
 /** Case effects that keep failing are parked (shared/domain/effect-outbox.ts): someone must look. */
@@ -156,9 +160,17 @@ const effectAlarms = [
 /** What a function answering residents' texts needs (shared/adapters/sms-services.ts reads these). */
 const smsReceiveBindings: Binding[] = [
   ...caseWriteBindings,
-  { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
   { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+  // The key SMS reports' tracking codes are derived with (HMAC of the provider's message id), so
+  // nobody can compute them from a provider's serial message ids. Required in AWS (32+ characters,
+  // CDK context `trackingCodeSecret`); fixed locally, so codes survive a restart of `npm start`.
+  {
+    kind: 'setting',
+    name: 'trackingCodeSecret',
+    env: 'TRACKING_CODE_SECRET',
+    local: 'local-tracking-code-secret-not-for-deployment',
+  },
 ];
 
 /** Outreach deployment settings (CDK context; empty = the default in shared/adapters/outreach-services.ts). */
@@ -314,6 +326,9 @@ export const topology: Topology = {
         { kind: 'table', table: 'idempotency', access: 'readWrite', env: 'IDEMPOTENCY_TABLE' },
         // Read only when a browser without JavaScript sends a bad form: the form is re-rendered.
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // The numbers a contact phone may be, e.g. `+86 1[3-9]XXXXXXXXX` (shared/domain/phone-number.ts);
+        // empty: mainland mobiles.
+        { kind: 'setting', name: 'acceptedPhoneNumbers', env: 'ACCEPTED_PHONE_NUMBERS', local: '' },
       ],
     },
     {

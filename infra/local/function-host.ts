@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Binding, FunctionSpec, Topology } from '../topology.ts';
 import { unitQueueName } from '../topology.ts';
+import { tellInvocationListeners } from './invocation-listeners.ts';
 import { localClientId, localUserPoolId } from './local-identity.ts';
 import type { ProvisionedResources } from './provision.ts';
 
@@ -124,7 +125,12 @@ export async function hostFunctions(
           );
         });
         try {
-          return await Promise.race([handler(event, context), timeout]);
+          const result = await Promise.race([handler(event, context), timeout]);
+          tellInvocationListeners({ functionName: spec.name, event, outcome: { kind: 'answered', result } });
+          return result;
+        } catch (error) {
+          tellInvocationListeners({ functionName: spec.name, event, outcome: { kind: 'threw', error } });
+          throw error;
         } finally {
           clearTimeout(timer);
         }

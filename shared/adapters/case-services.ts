@@ -14,10 +14,16 @@ import type { PolicyReader } from '../ports/policies.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { cachedDirectory, cachedPolicies } from '../services/cached-directory.ts';
+import {
+  DEFAULT_REPORTER_TEXTS_PER_DAY,
+  type ReporterTextGate,
+  reporterTextGate,
+} from '../services/reporter-texts.ts';
 import { createDocumentClient, createSqsClient } from './aws-clients.ts';
 import { DynamoDbCaseStore } from './dynamodb-case-store.ts';
 import { DynamoDbDirectory } from './dynamodb-directory.ts';
 import { DynamoDbPolicies } from './dynamodb-policies.ts';
+import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from './dynamodb-stats-store.ts';
 import { createSmsVoiceClient, EndUserMessagingSender } from './end-user-messaging-sender.ts';
 import { localOutbox } from './local-outbox.ts';
@@ -33,6 +39,13 @@ export const CaseReadConfig = z.object({
 export const CaseWriteConfig = CaseReadConfig.extend({
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
+  SMS_TABLE: TableName,
+  /** Case updates one phone may be sent per day; unset (''), the default. */
+  REPORTER_TEXTS_PER_DAY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(1).max(50).default(DEFAULT_REPORTER_TEXTS_PER_DAY),
+  ),
 });
 
 /** What the local runtime sets instead of a phone number or pool id. */
@@ -56,6 +69,8 @@ export interface CaseWriteServices extends CaseReadServices {
   policies: PolicyReader;
   dispatch: DispatchQueue;
   sender: SmsSender;
+  /** Opt-outs and the daily cap, before any text to a reporter (shared/services/case-effects.ts). */
+  reporterTexts: ReporterTextGate;
 }
 
 const readServicesFrom = (
@@ -76,12 +91,16 @@ export const writeServicesFrom = (
   db: DynamoDBDocumentClient,
   sqs: SQSClient,
   config: z.infer<typeof CaseWriteConfig>,
-): CaseWriteServices => ({
-  ...readServicesFrom(db, config),
-  policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
-  dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
-  sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
-});
+): CaseWriteServices => {
+  const sms = new DynamoDbSmsState(db, config.SMS_TABLE);
+  return {
+    ...readServicesFrom(db, config),
+    policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+    dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
+    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+    reporterTexts: reporterTextGate({ optOuts: sms, cap: sms, perDay: config.REPORTER_TEXTS_PER_DAY }),
+  };
+};
 
 export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
   writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));

@@ -1,7 +1,9 @@
 /**
  * The SMS channel's memory on DynamoDB (table `sms`): `INBOUND#<provider>#<id>` per received
  * message, `OPTOUT#<phone>` per opted-out phone, `RATE#<phone>#<hour>` holding the ids of that
- * hour's reports as a string set (so a retried message counts once). Items expire by TTL.
+ * hour's reports as a string set (so a retried message counts once), and `NOTIFYCAP#<phone>#<day>`
+ * holding the ids of the case updates sent to a phone that day (at most the cap, so the item stays
+ * small) and the day's first. Items expire by TTL.
  *
  * An inbound message's item is its lease and its outcome: `status` (`processing`, then `done`
  * for good), the lease holder's `owner` token and `leaseUntil` (epoch ms), `sendingAt` once a
@@ -14,8 +16,10 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import type { SentSms } from '../ports/sms-sender.ts';
 import type {
+  CapDecision,
   InboxClaim,
   InboxResult,
+  NotificationCap,
   NotificationLog,
   OptOutList,
   ReportRateLimit,
@@ -28,7 +32,9 @@ const INBOUND_TTL_DAYS = 14;
 const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86_400;
 const PROCESSING = 'processing';
 
-export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, NotificationLog {
+export class DynamoDbSmsState
+  implements SmsInbox, OptOutList, ReportRateLimit, NotificationCap, NotificationLog
+{
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -174,6 +180,35 @@ export class DynamoDbSmsState implements SmsInbox, OptOutList, ReportRateLimit, 
         }),
       ),
     );
+  }
+
+  async admitNotification(
+    phone: string,
+    notificationId: string,
+    day: string,
+    limit: number,
+  ): Promise<CapDecision> {
+    let first: unknown;
+    const admitted = await conditionalWrite('counting case updates', async () => {
+      const out = await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `NOTIFYCAP#${phone}#${day}`, sk: 'NOTIFYCAP' },
+          UpdateExpression: 'ADD ids :id SET firstId = if_not_exists(firstId, :mid), expiresAt = :exp',
+          // Under the cap, or this very update again (a retry is admitted as before).
+          ConditionExpression: 'attribute_not_exists(ids) OR size(ids) < :limit OR contains(ids, :mid)',
+          ExpressionAttributeValues: {
+            ':id': new Set([notificationId]),
+            ':mid': notificationId,
+            ':limit': limit,
+            ':exp': epochSeconds(2),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      first = out.Attributes?.firstId;
+    });
+    return admitted ? { kind: 'admitted', firstOfDay: first === notificationId } : { kind: 'capped' };
   }
 
   async alreadySent(key: string): Promise<boolean> {

@@ -14,10 +14,13 @@ import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { SqsIntakeQueue } from './sqs-queues.ts';
 
 export const SmsConfig = CaseWriteConfig.extend({
-  SMS_TABLE: TableName,
   HOUSEHOLDS_TABLE: TableName,
   INTAKE_QUEUE_URL: QueueUrl,
   SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  // Never echoed: a bad value is named, not shown.
+  TRACKING_CODE_SECRET: z
+    .string()
+    .min(32, 'set a secret of at least 32 characters (CDK context trackingCodeSecret)'),
 });
 
 export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSmsDeps {
@@ -35,5 +38,6 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
     intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
     keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
     reportsPerHour: config.SMS_REPORTS_PER_HOUR,
+    trackingCodeSecret: config.TRACKING_CODE_SECRET,
   };
 }

@@ -6,33 +6,29 @@
 import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
+import { normaliseTypedPhone } from './phone-number.ts';
 import { TrackingCode } from './tracking-code.ts';
 
 const MAX_DESCRIPTION = 2000;
+const PHONE_MESSAGE =
+  'enter a mobile number: 11 digits starting with 1, or an international number starting with +';
 
 /** Form posts send empty strings for untouched optional fields; treat them as absent. */
 const optionalText = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-/** Mainland mobile (13812345678, +86 138 1234 5678) or any E.164 number, normalised to E.164. */
-export const PhoneNumber = z
-  .string()
-  .transform((raw) => raw.normalize('NFKC').replace(/[\s\-()]/g, ''))
-  .pipe(
-    z.union(
-      [
-        z
-          .string()
-          .regex(/^(?:\+?86)?1[3-9]\d{9}$/)
-          .transform((n) => `+86${n.slice(-11)}`),
-        z.string().regex(/^\+[1-9]\d{7,14}$/),
-      ],
-      {
-        error:
-          'enter a mainland mobile number (11 digits starting with 1) or an international number starting with +',
-      },
-    ),
-  );
+/**
+ * A phone in any form residents type (13812345678, +86 138 1234 5678, 0086…) or any E.164 number,
+ * normalised to E.164. What the public form may take is narrower (shared/domain/phone-number.ts).
+ */
+export const PhoneNumber = z.string({ error: PHONE_MESSAGE }).transform((raw, ctx) => {
+  const e164 = normaliseTypedPhone(raw);
+  if (e164 === undefined) {
+    ctx.addIssue({ code: 'custom', message: PHONE_MESSAGE });
+    return z.NEVER;
+  }
+  return e164;
+});
 export type PhoneNumber = z.infer<typeof PhoneNumber>;
 
 export const Location = z.object({

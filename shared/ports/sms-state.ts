@@ -1,7 +1,9 @@
 /**
  * Port: what the SMS channel remembers. Inbound messages by provider id (a gateway's retry is
- * recognised, never a second case or a second reply), the opt-out list for outreach, and the
- * per-phone hourly report count that stops floods. Every write is idempotent per message id.
+ * recognised, never a second case or a second reply), the opt-out list (outreach and case
+ * updates alike), the per-phone hourly report count that stops floods, and the per-phone daily
+ * count of case updates that caps what one number can be sent. Every write is idempotent per
+ * message id.
  */
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import type { SentSms } from './sms-sender.ts';
@@ -59,6 +61,22 @@ export interface OptOutList {
 export interface ReportRateLimit {
   /** Whether this message may create a report: at most `limit` distinct messages per phone per hour. */
   admit(phone: string, messageId: string, hour: string, limit: number): Promise<boolean>;
+}
+
+/** What `NotificationCap.admitNotification` decided for one case update. */
+export type CapDecision =
+  /** Send it; `firstOfDay`: it is the first this phone is sent that day (it says how to stop). */
+  | { kind: 'admitted'; firstOfDay: boolean }
+  /** The phone has had its `limit` case updates that day. */
+  | { kind: 'capped' };
+
+export interface NotificationCap {
+  /**
+   * Admits the case update `notificationId` to `phone` on `day` (YYYY-MM-DD, Asia/Shanghai) when
+   * fewer than `limit` others were admitted that day. The same id again gets the same answer
+   * (a retried update is counted once, and is still the day's first if it was).
+   */
+  admitNotification(phone: string, notificationId: string, day: string, limit: number): Promise<CapDecision>;
 }
 
 export interface NotificationLog {

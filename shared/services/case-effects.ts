@@ -26,6 +26,7 @@ import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
+import type { ReporterTextGate } from './reporter-texts.ts';
 
 export interface CaseEffectsDeps {
   cases: Pick<CaseStore, 'getReport' | 'linkDuplicate' | 'settleEffects' | 'claimEntry'>;
@@ -33,6 +34,12 @@ export interface CaseEffectsDeps {
   stats: StatsStore;
   directory: DirectoryReader;
   sender: SmsSender;
+  /**
+   * Whether a reporter may be texted now (opt-out list, daily cap per phone) and whether the text
+   * must say how to stop. The case functions always have it (shared/adapters/case-services.ts);
+   * without it every update is sent, as tests of other effects need.
+   */
+  reporterTexts?: ReporterTextGate;
   countyCentreUnitId: string;
   now: () => Date;
   /** Hears about every entry that did not succeed (for logs and the parked-effects alarm). */
@@ -107,15 +114,28 @@ async function runEffect(
     case 'notify_reporter': {
       const phone = (await report())?.contactPhone;
       if (!phone) return { skipped: 'no_phone' };
+      const correlationId = `${state.trackingCode}#${version}#${effect.stage}`;
+      // Opted out or over the day's cap: done, nothing sent (the detail says which, no phone).
+      const cleared = (await deps.reporterTexts?.clear(phone, correlationId, deps.now())) ?? {
+        kind: 'send',
+        stopHint: false,
+      };
+      if (cleared.kind === 'skip') return { skipped: cleared.reason };
       const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
       const sent = await deps.sender.send({
         to: phone,
         body: renderSmsReply(
-          { kind: 'case_update', code: state.trackingCode, stage: effect.stage, unitZh: unit?.zh },
+          {
+            kind: 'case_update',
+            code: state.trackingCode,
+            stage: effect.stage,
+            unitZh: unit?.zh,
+            stopHint: cleared.stopHint,
+          },
           'zh',
         ),
         purpose: 'notification',
-        correlationId: `${state.trackingCode}#${version}#${effect.stage}`,
+        correlationId,
       });
       return { sms: sent };
     }

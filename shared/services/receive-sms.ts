@@ -7,7 +7,9 @@
  * Gateways deliver at least once, and retry when they did not see an answer in time, so two
  * deliveries of one message can run at once, or one after another's crash. The provider's
  * message id is the key to all of it:
- * - The report's tracking code is derived from it, so the router sees the same report again.
+ * - The report's tracking code is derived from it with a server-side key (HMAC), so the router
+ *   sees the same report again while nobody can compute a code from a provider's message ids
+ *   (Aliyun's are serial numbers).
  * - Processing starts with a lease on the message (one conditional write, `SmsInbox.claim`).
  *   A delivery that finds a live lease does nothing and says so (`in_progress`): the caller
  *   answers "not yet" and the provider delivers again later. A lease outlives any invocation
@@ -26,12 +28,13 @@
  * Messages of one push are processed independently (`receiveSmsBatch`): one that fails does not
  * stop the others, and only unfinished ones make the caller ask the provider to deliver again.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { classifyReport, findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
 import { renderSmsReply, replyLanguageFor, type SmsReply } from '../domain/sms/sms-replies.ts';
+import { generateTrackingCode } from '../domain/tracking-code.ts';
 import { CaseStateError, DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
@@ -52,6 +55,8 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   keywords: () => Promise<KeywordTable>;
   /** Reports one phone may make per hour before it gets one polite reply and no more cases. */
   reportsPerHour: number;
+  /** The server-side key SMS reports' tracking codes are derived with (see `idsForMessage`). */
+  trackingCodeSecret: string;
 }
 
 export type SmsOutcome =
@@ -73,13 +78,22 @@ export type SmsOutcome =
 /** Community id for a report the system could not place: the router sends it to the county centre. */
 export const UNPLACED_COMMUNITY = 'unplaced';
 const MAX_REPORT_CHARS = 500;
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A stable tracking code and submission id from the provider's message id (the idempotency key). */
-export function idsForMessage(sms: InboundSms): { trackingCode: string; submissionId: string } {
-  const digest = createHash('sha256').update(`${sms.provider}:${sms.providerMessageId}`).digest();
-  let trackingCode = '';
-  for (let i = 0; i < 9; i++) trackingCode += CROCKFORD[(digest[i] ?? 0) & 31];
+/**
+ * A stable tracking code and submission id from the provider's message id (the idempotency key),
+ * keyed with `secret` (HMAC-SHA256): the same message always gets the same code, but without the
+ * secret the code of a message cannot be computed from its id, however predictable the ids are.
+ * Changing the secret changes the code of a message retried across the change (a second case at
+ * worst); rotate it when no delivery is outstanding.
+ */
+export function idsForMessage(
+  sms: InboundSms,
+  secret: string,
+): { trackingCode: string; submissionId: string } {
+  const digest = createHmac('sha256', secret)
+    .update(['civicloop', 'sms-report', sms.provider, sms.providerMessageId].join('\u0000'), 'utf8')
+    .digest();
+  const trackingCode = generateTrackingCode((n) => digest.subarray(0, n));
   const hex = digest.subarray(9, 25).toString('hex');
   // Shaped as a version-4-style UUID so the message schema accepts it.
   const submissionId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -99,7 +113,7 @@ async function queueReport(sms: InboundSms, text: string, deps: ReceiveSmsDeps):
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
     ignore: org.communities.flatMap((c) => [c.zh, c.en]),
   });
-  const { trackingCode, submissionId } = idsForMessage(sms);
+  const { trackingCode, submissionId } = idsForMessage(sms, deps.trackingCodeSecret);
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,

@@ -4,7 +4,9 @@
  * POST /api/reports, which answers with `renderSubmissionReceipt` or `renderSubmissionRejected`.
  * A small inline script then improves it where JavaScript runs: JSON submit with an
  * Idempotency-Key, errors next to fields without a reload, a copyable tracking code, a live
- * character counter and the status lookup. Everything is inline (CSS, script, no fonts or
+ * character counter, the status lookup and the reporter's rating. The receipt shows the private
+ * rating key once (it is stored nowhere, only its hash), with a rating link that carries it in the
+ * URL fragment, which browsers never send to a server or put in a Referer. Everything is inline (CSS, script, no fonts or
  * images) because the page's CSP allows nothing else and the county's phones may be slow.
  */
 import type { Catalog } from '../domain/catalog.ts';
@@ -62,6 +64,7 @@ export function renderResidentPage(input: ResidentPageInput): string {
     ${scriptReceipt(t)}
   </div>
   ${checkSection(t)}
+  ${rateSection(t)}
 </main>`;
 
   return layout({
@@ -75,8 +78,14 @@ export function renderResidentPage(input: ResidentPageInput): string {
 }
 
 /** The page a browser without JavaScript gets after a successful form post (202). */
-export function renderSubmissionReceipt(input: { lang: PageLanguage; trackingCode: string }): string {
+export function renderSubmissionReceipt(input: {
+  lang: PageLanguage;
+  trackingCode: string;
+  reporterToken: string;
+}): string {
   const t = pageText[input.lang];
+  const canonical = normaliseTrackingCode(input.trackingCode) ?? input.trackingCode;
+  const link = ratingHref(input.lang, canonical, input.reporterToken);
   const body = `
 <main id="main" class="wrap">
   <div class="card receipt">
@@ -85,11 +94,25 @@ export function renderSubmissionReceipt(input: { lang: PageLanguage; trackingCod
     <p class="code" id="tracking-code">${escapeHtml(displayCode(input.trackingCode))}</p>
     <p class="keep">${escapeHtml(t.receiptKeep)}</p>
     <p>${escapeHtml(t.receiptHowToCheck)}</p>
+    <div class="token-box" id="token-box">
+      <p class="code-label">${escapeHtml(t.receiptTokenLabel)}</p>
+      <p class="token" id="reporter-token">${escapeHtml(input.reporterToken)}</p>
+      <p class="warning" id="token-warning">${escapeHtml(t.receiptTokenWarning)}</p>
+      <p>${escapeHtml(t.receiptRateLinkLabel)} <a id="rating-link" href="${escapeHtml(link)}">${escapeHtml(t.receiptRateLink)}</a></p>
+    </div>
     <p><a class="button secondary" href="${escapeHtml(homeHref(input.lang))}">${escapeHtml(t.backHome)}</a></p>
   </div>
 </main>`;
   // No language switch here: the page sits at /api/reports and has nothing to re-render.
   return layout({ t, lang: input.lang, title: t.receiptPageTitle, body, switchLanguage: false });
+}
+
+/**
+ * Where the reporter rates: the resident page with the code and the key in the fragment, which
+ * the page's script reads and which never reaches a server, a log or a Referer header.
+ */
+export function ratingHref(lang: PageLanguage, trackingCode: string, reporterToken: string): string {
+  return `${homeHref(lang)}#rate=${encodeURIComponent(trackingCode)}&token=${encodeURIComponent(reporterToken)}`;
 }
 
 /** The page a browser without JavaScript gets after a rejected form post (400): the form again. */
@@ -259,6 +282,12 @@ function scriptReceipt(t: PageText): string {
       <p class="keep">${escapeHtml(t.receiptKeep)}</p>
       <p>${escapeHtml(t.receiptHowToCheck)}</p>
       <button type="button" class="secondary" id="copy" hidden>${escapeHtml(t.copy)}</button>
+      <div class="token-box" id="receipt-token-box">
+        <p class="code-label">${escapeHtml(t.receiptTokenLabel)}</p>
+        <p class="token" id="receipt-token"></p>
+        <p class="warning" id="receipt-token-warning">${escapeHtml(t.receiptTokenWarning)}</p>
+        <p>${escapeHtml(t.receiptRateLinkLabel)} <a id="receipt-rating-link" href="/">${escapeHtml(t.receiptRateLink)}</a></p>
+      </div>
       <button type="button" class="secondary" id="new-report">${escapeHtml(t.newReport)}</button>
     </section>`;
 }
@@ -284,6 +313,46 @@ function checkSection(t: PageText): string {
       <button type="submit" id="check-submit">${escapeHtml(t.checkSubmit)}</button>
     </form>
     <div id="check-result" class="status" aria-live="polite"></div>
+  </section>`;
+}
+
+/**
+ * The reporter's rating: the tracking code and the private rating key from the receipt (filled in
+ * from a rating link), a score and a comment, sent as JSON to the rating endpoint. Like the
+ * lookup, it needs the script (the endpoint answers JSON), so without it a note says so.
+ */
+function rateSection(t: PageText): string {
+  const scores = [1, 2, 3, 4, 5]
+    .map(
+      (n) =>
+        `<label class="score"><input type="radio" name="score" value="${n}"><span>${escapeHtml(t.rateScoreOption.replace('{n}', String(n)))}</span></label>`,
+    )
+    .join('');
+  return `<section class="card" id="rate-section" aria-labelledby="rate-heading">
+    <h2 id="rate-heading">${escapeHtml(t.rateHeading)}</h2>
+    <p class="hint">${escapeHtml(t.rateIntro)}</p>
+    <noscript><p class="hint">${escapeHtml(t.rateNoScript)}</p></noscript>
+    <form id="rate" hidden>
+      <div class="field">
+        <label for="rate-code">${escapeHtml(t.rateCodeLabel)}</label>
+        <input id="rate-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20">
+      </div>
+      <div class="field">
+        <label for="rate-token">${escapeHtml(t.rateTokenLabel)}</label>
+        <input id="rate-token" name="token" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="200">
+      </div>
+      <fieldset class="field scores">
+        <legend>${escapeHtml(t.rateScoreLabel)}</legend>
+        ${scores}
+      </fieldset>
+      <div class="field">
+        <label for="rate-comment">${escapeHtml(t.rateCommentLabel)}<span class="optional">${escapeHtml(t.optionalMark)}</span></label>
+        <textarea id="rate-comment" name="comment" rows="3" maxlength="500"></textarea>
+      </div>
+      <p class="error" id="rate-error" role="alert" hidden></p>
+      <button type="submit" id="rate-submit">${escapeHtml(t.rateSubmit)}</button>
+    </form>
+    <p class="status" id="rate-result" aria-live="polite"></p>
   </section>`;
 }
 
@@ -362,6 +431,13 @@ button.secondary,.button.secondary{color:#0b4f9c;background:#fff}
 .code-label{font-weight:700;margin:0 0 4px}
 .code{font-family:ui-monospace,"SF Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:clamp(1.9rem,10vw,2.8rem);font-weight:700;letter-spacing:.06em;line-height:1.2;text-align:center;padding:14px 8px;margin:0 0 12px;background:#eef4fb;border:2px dashed #0b4f9c;border-radius:10px;-webkit-user-select:all;user-select:all;overflow-wrap:anywhere}
 .keep{font-weight:700}
+.token-box{border:2px solid #a15c00;background:#fff4e0;border-radius:10px;padding:12px;margin:0 0 16px}
+.token{font-family:ui-monospace,"SF Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:1.15rem;font-weight:700;margin:0 0 8px;-webkit-user-select:all;user-select:all;overflow-wrap:anywhere}
+.warning{font-weight:700;color:#7a3e00}
+fieldset.scores{border:0;padding:0;display:flex;flex-wrap:wrap;gap:8px}
+fieldset.scores legend{font-weight:700;font-size:1.1rem;margin:0 0 4px;padding:0}
+label.score{display:inline-flex;align-items:center;gap:6px;min-height:48px;min-width:64px;padding:6px 12px;border:2px solid #5f6368;border-radius:8px;font-weight:400;margin:0}
+label.score input{width:auto;min-height:0;margin:0}
 .status dl{margin:0 0 12px}
 .status dt{color:#4b5563;font-size:1rem}
 .status dd{margin:0 0 10px;font-weight:700}
@@ -405,6 +481,13 @@ function enhancementScript(t: PageText, lang: PageLanguage): string {
     statusUnitPending: t.statusUnitPending,
     statusTimeline: t.statusTimeline,
     stages: t.stages,
+    rateSubmit: t.rateSubmit,
+    rateSending: t.rateSending,
+    rateThanks: t.rateThanks,
+    rateMissing: t.rateMissing,
+    rateRefused: t.rateRefused,
+    rateNotYet: t.rateNotYet,
+    rateFailed: t.rateFailed,
   };
   return `(${SCRIPT})(${jsonForScript(strings)},${jsonForScript(lang)});`;
 }
@@ -469,8 +552,16 @@ const SCRIPT = `function (T, lang) {
     if (other || !first) showAlert(T.rejected, false);
     if (first) form.elements[first].focus(); else alertBox.focus();
   }
-  function showReceipt(code) {
+  function ratingHref(code, token) {
+    return (lang === 'en' ? '/?lang=en' : '/') + '#rate=' + encodeURIComponent(code.replace(/-/g, '')) +
+      '&token=' + encodeURIComponent(token);
+  }
+  function showReceipt(code, token) {
     $('receipt-code').textContent = code;
+    // The rating key is shown this once: the server keeps only its hash.
+    $('receipt-token').textContent = token || '';
+    $('receipt-token-box').hidden = !token;
+    if (token) $('receipt-rating-link').setAttribute('href', ratingHref(code, token));
     form.hidden = true;
     $('intro').hidden = true;
     receipt.hidden = false;
@@ -508,7 +599,7 @@ const SCRIPT = `function (T, lang) {
     }).then(function (r) {
       setBusy(false);
       var data = r.data || {};
-      if (r.status >= 200 && r.status < 300 && data.trackingCode) { pending = null; showReceipt(data.trackingCode); }
+      if (r.status >= 200 && r.status < 300 && data.trackingCode) { pending = null; showReceipt(data.trackingCode, data.reporterToken); }
       else if (r.status === 400 && data.error) showIssues(data.error.issues || []);
       else if (r.status === 413) { setError('description', T.tooLarge); form.elements.description.focus(); }
       else if (r.status === 409 || r.status === 429 || r.status >= 500) showAlert(T.serverBusy, true);
@@ -527,6 +618,8 @@ const SCRIPT = `function (T, lang) {
     navigator.clipboard.writeText($('receipt-code').textContent).then(function () { copy.textContent = T.copied; }, function () {});
   });
   $('new-report').addEventListener('click', function () {
+    $('receipt-token').textContent = '';
+    $('receipt-rating-link').setAttribute('href', '/');
     FIELDS.forEach(function (f) { form.elements[f].value = ''; setError(f, ''); });
     updateCount();
     receipt.hidden = true;
@@ -599,5 +692,48 @@ const SCRIPT = `function (T, lang) {
       })
       .catch(function () { result.textContent = T.checkFailed; })
       .then(function () { checkButton.disabled = false; });
+  });
+
+  var rate = $('rate'), rateError = $('rate-error'), rateResult = $('rate-result'), rateButton = $('rate-submit');
+  function showRateError(message) { rateError.textContent = message || ''; rateError.hidden = !message; }
+  // A rating link carries the code and the key in the fragment: fill them in and bring the form up.
+  var hash = {};
+  location.hash.replace(/^#/, '').split('&').forEach(function (pair) {
+    var at = pair.indexOf('=');
+    if (at > 0) {
+      try { hash[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (e) {}
+    }
+  });
+  rate.hidden = false;
+  if (hash.rate && hash.token) {
+    rate.elements.code.value = hash.rate;
+    rate.elements.token.value = hash.token;
+    $('rate-section').scrollIntoView({ block: 'start' });
+    rate.elements.score[0].focus();
+  }
+  rate.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var raw = rate.elements.code.value;
+    var code = (raw.normalize ? raw.normalize('NFKC') : raw).toUpperCase().replace(/[^0-9A-Z]/g, '');
+    var token = rate.elements.token.value.trim();
+    var checked = rate.querySelector('input[name="score"]:checked');
+    if (code.length !== 9 || !token || !checked) { showRateError(T.rateMissing); return; }
+    showRateError('');
+    rateButton.disabled = true;
+    rateButton.textContent = T.rateSending;
+    var payload = { token: token, score: Number(checked.value) };
+    var comment = rate.elements.comment.value.trim();
+    if (comment) payload.comment = comment;
+    fetch('/api/reports/' + encodeURIComponent(code) + '/rating', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(payload)
+    }).then(function (res) {
+      if (res.ok) { rate.hidden = true; rateResult.textContent = T.rateThanks; return; }
+      showRateError(res.status === 404 ? T.rateRefused : res.status === 409 ? T.rateNotYet :
+        res.status === 400 ? T.rateMissing : T.rateFailed);
+    }, function () { showRateError(T.rateFailed); })
+      .then(function () { rateButton.disabled = false; rateButton.textContent = T.rateSubmit; });
   });
 }`;

@@ -1,7 +1,8 @@
 /**
  * The inbound-message lease on dynalite: one delivery at a time holds a message, a lapsed lease
  * is taken over with what the crashed holder left behind (a reply it began sending), a released
- * lease is free at once, and a finished message is never claimed again.
+ * lease is free at once, and a finished message is never claimed again. And the daily cap on
+ * case updates per phone: counted once per update, however often it is retried or raced.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,5 +125,64 @@ describe('DynamoDbSmsState inbox', () => {
       }),
     );
     expect((await inbox.claim(sms, t0, LEASE_MS)).kind).toBe('claimed');
+  });
+});
+
+describe('DynamoDbSmsState notification cap', () => {
+  const phone = () => `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const DAY = '2026-12-01';
+
+  it("admits up to the cap a day, and the day's first is the first admitted", async () => {
+    const to = phone();
+    const decisions = [];
+    for (let i = 0; i < 4; i++)
+      decisions.push(await inbox.admitNotification(to, `K7M2QX9PA#${i}#dispatched`, DAY, 3));
+    expect(decisions).toEqual([
+      { kind: 'admitted', firstOfDay: true },
+      { kind: 'admitted', firstOfDay: false },
+      { kind: 'admitted', firstOfDay: false },
+      { kind: 'capped' },
+    ]);
+    // Another day, another allowance; another phone is not affected.
+    expect(await inbox.admitNotification(to, 'K7M2QX9PA#9#closed', '2026-12-02', 3)).toEqual({
+      kind: 'admitted',
+      firstOfDay: true,
+    });
+    expect(await inbox.admitNotification(phone(), 'K7M2QX9PA#9#closed', DAY, 3)).toEqual({
+      kind: 'admitted',
+      firstOfDay: true,
+    });
+  });
+
+  it('counts a retried update once and gives it the same answer, even at the cap', async () => {
+    const to = phone();
+    const first = await inbox.admitNotification(to, 'A#2#dispatched', DAY, 2);
+    expect(await inbox.admitNotification(to, 'A#2#dispatched', DAY, 2)).toEqual(first);
+    expect(await inbox.admitNotification(to, 'B#2#dispatched', DAY, 2)).toEqual({
+      kind: 'admitted',
+      firstOfDay: false,
+    });
+    // Full now: a new update is capped, the retried ones still pass.
+    expect(await inbox.admitNotification(to, 'C#2#dispatched', DAY, 2)).toEqual({ kind: 'capped' });
+    expect(await inbox.admitNotification(to, 'A#2#dispatched', DAY, 2)).toEqual({
+      kind: 'admitted',
+      firstOfDay: true,
+    });
+  });
+
+  it('admits exactly the cap of many updates raced at once, and exactly one is the first', async () => {
+    const to = phone();
+    const decisions = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => inbox.admitNotification(to, `R${i}#2#dispatched`, DAY, 5)),
+    );
+    const admitted = decisions.filter((d) => d.kind === 'admitted');
+    expect(admitted).toHaveLength(5);
+    expect(admitted.filter((d) => d.firstOfDay)).toHaveLength(1);
+    const { Item } = await env.db.send(
+      new GetCommand({ TableName: env.tables.sms, Key: { pk: `NOTIFYCAP#${to}#${DAY}`, sk: 'NOTIFYCAP' } }),
+    );
+    expect(Item?.ids).toBeInstanceOf(Set);
+    expect(Item?.ids.size).toBe(5);
+    expect(typeof Item?.expiresAt).toBe('number');
   });
 });

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
@@ -47,6 +48,37 @@ const firstCommunity = async (page: Page): Promise<string> =>
 
 const activeId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
 
+/** Takes a routed fraud report through the anti-fraud centre and the supervisor to closed. */
+async function closeCase(code: string): Promise<void> {
+  const { runtime } = started();
+  const handler = await runtime.issueToken({
+    sub: 'u-antifraud',
+    'custom:role': 'unit_handler',
+    'custom:unitId': 'psb-antifraud',
+  });
+  const supervisor = await runtime.signInAs('supervisor');
+  const stage = async () => {
+    const response = await fetch(`${runtime.url}/api/reports/${code}`);
+    return response.ok ? z.object({ stage: z.string() }).parse(await response.json()).stage : 'unknown';
+  };
+  await expect.poll(stage, { timeout: 15_000, interval: 100 }).toBe('dispatched');
+  let version = 2;
+  for (const [token, action] of [
+    [handler, 'accept'],
+    [handler, 'resolve'],
+    [supervisor, 'verify'],
+    [supervisor, 'close'],
+  ] as const) {
+    const response = await fetch(`${runtime.url}/api/cases/${code}/transitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action, expectedVersion: version, note: '已处理' }),
+    });
+    expect(response.status).toBe(200);
+    version = z.object({ version: z.number() }).parse(await response.json()).version;
+  }
+}
+
 describe('resident page in a phone browser', () => {
   beforeAll(async () => {
     runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
@@ -79,6 +111,14 @@ describe('resident page in a phone browser', () => {
     const code = (await page.textContent('#receipt-code'))?.trim() ?? '';
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}$/);
     expect(await page.textContent('#receipt')).toContain(pageText.zh.receiptKeep);
+    // The rating key, shown this once with the warning, and the link that carries it.
+    const token = (await page.textContent('#receipt-token'))?.trim() ?? '';
+    expect(token).toMatch(/^[\w-]{24}$/);
+    expect(await page.isVisible('#receipt-token-warning')).toBe(true);
+    expect(await page.textContent('#receipt-token-warning')).toBe(pageText.zh.receiptTokenWarning);
+    expect(await page.getAttribute('#receipt-rating-link', 'href')).toBe(
+      `/#rate=${canonical(code)}&token=${encodeURIComponent(token)}`,
+    );
     expect(await activeId(page)).toBe('receipt');
     expect(await page.isVisible('#report')).toBe(false);
     await page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true });
@@ -200,6 +240,55 @@ describe('resident page in a phone browser', () => {
       /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/,
     );
     expect(await page.getAttribute('a.button', 'href')).toBe('/');
+    const token = (await page.textContent('#reporter-token'))?.trim() ?? '';
+    expect(token).toMatch(/^[\w-]{24}$/);
+    expect(await page.textContent('#token-warning')).toBe(pageText.zh.receiptTokenWarning);
+    expect(await page.getAttribute('#rating-link', 'href')).toContain(`&token=${token}`);
+  }, 30_000);
+
+  it('rates a closed case from the rating link on the receipt', async () => {
+    const { runtime } = started();
+    const response = await fetch(`${runtime.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        category: 'fraud',
+        communityId: 'chengdong-kangning',
+        description: fraudReport,
+      }),
+    });
+    const receipt = z
+      .object({ trackingCode: z.string(), reporterToken: z.string() })
+      .parse(await response.json());
+    const code = canonical(receipt.trackingCode);
+    await closeCase(code);
+
+    const page = await openPage({}, `/#rate=${code}&token=${encodeURIComponent(receipt.reporterToken)}`);
+    expect(await page.inputValue('#rate-code')).toBe(code);
+    expect(await page.inputValue('#rate-token')).toBe(receipt.reporterToken);
+    await page.check('input[name="score"][value="4"]');
+    await page.fill('#rate-comment', '处理得很及时');
+    await page.tap('#rate-submit');
+    await expect
+      .poll(() => page.textContent('#rate-result'), { timeout: 10_000 })
+      .toBe(pageText.zh.rateThanks);
+
+    const status = await fetch(`${runtime.url}/api/reports/${code}`);
+    expect(z.object({ stage: z.string() }).parse(await status.json()).stage).toBe('evaluated');
+    // A second rating is refused with words the resident understands.
+    const again = await openPage({}, `/#rate=${code}&token=${encodeURIComponent(receipt.reporterToken)}`);
+    await again.check('input[name="score"][value="5"]');
+    await again.tap('#rate-submit');
+    await again.locator('#rate-error').waitFor({ state: 'visible' });
+    expect(await again.textContent('#rate-error')).toBe(pageText.zh.rateNotYet);
+  }, 60_000);
+
+  it('refuses a rating key that is not the case reporter’s', async () => {
+    const page = await openPage({}, '/#rate=K7M2QX9PA&token=not-the-right-key-at-all');
+    await page.check('input[name="score"][value="1"]');
+    await page.tap('#rate-submit');
+    await page.locator('#rate-error').waitFor({ state: 'visible' });
+    expect(await page.textContent('#rate-error')).toBe(pageText.zh.rateRefused);
   }, 30_000);
 
   it('without JavaScript, a rejected post comes back as the form with the error and the values', async () => {

@@ -17,8 +17,11 @@ import unsupportedEvent from '../../events/http/submit-report-unsupported-type.j
 import { makeHandler } from '../../functions/submit-report.ts';
 import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
+import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';
 import { ReportSubmitted } from '../../shared/domain/report.ts';
+import { hashReporterToken } from '../../shared/domain/reporter-token.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { pageText } from '../../shared/web/page-text.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { captureOutput } from '../support/logs.ts';
@@ -52,7 +55,7 @@ const ErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    issues: z.array(z.object({ path: z.string() })).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
 
@@ -140,6 +143,85 @@ describe('POST /api/reports', () => {
     expect(response.body).toContain('南大街');
     expect(response.body).toMatch(/<html[^>]+lang="en"/);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('shows a browser without JavaScript the rating key once, with the warning to keep it', async () => {
+    const response = await invoke(formEvent);
+    expect(response.statusCode).toBe(202);
+    const token = /id="reporter-token">([\w-]{24})</.exec(response.body ?? '')?.[1] ?? '';
+    expect(token).not.toBe('');
+    expect(response.body).toContain(pageText.zh.receiptTokenWarning);
+    expect(response.body).toContain(`#rate=777777777&amp;token=${token}`);
+    // The key it shows is the one whose hash goes with the report.
+    expect(sentMessages()[0]?.reporterTokenHash).toBe(hashReporterToken(token));
+  });
+
+  describe('the contact phone, held to the numbers the county texts', () => {
+    const withPhone = (contactPhone: unknown, extra: Record<string, unknown> = {}) => {
+      const event = structuredClone(jsonEvent);
+      event.body = JSON.stringify({
+        category: 'fraud',
+        communityId: 'chengdong-kangning',
+        description: '有人冒充公安局让我转账',
+        contactPhone,
+        ...extra,
+      });
+      return event;
+    };
+
+    it.each([['138 1234 5678'], ['0086-138-1234-5678'], ['+86 13812345678']])(
+      'takes %s as a mainland mobile and queues it in E.164',
+      async (typed) => {
+        const response = await invoke(withPhone(typed));
+        expect(response.statusCode).toBe(202);
+        expect(sentMessages()[0]?.report.contactPhone).toBe('+8613812345678');
+      },
+    );
+
+    it.each([
+      ['a foreign number', '+1 415 555 0100'],
+      ['a premium-rate number', '+44 909 879 0000'],
+      ['a landline', '010-6512-3456'],
+      ['not a string', 13812345678],
+    ])('answers 400 naming contactPhone in words for %s, and queues nothing', async (_what, phone) => {
+      const response = await invoke(withPhone(phone));
+      expect(response.statusCode).toBe(400);
+      const body = ErrorBody.parse(bodyOf(response));
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.issues).toEqual([
+        { path: 'contactPhone', message: 'enter a mobile number we can text: 11 digits starting with 13–19' },
+      ]);
+      expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+    });
+
+    it('still names every other bad field with it', async () => {
+      const response = await invoke(withPhone('+1 415 555 0100', { description: '', category: 'nope' }));
+      const paths = (ErrorBody.parse(bodyOf(response)).error.issues ?? []).map((i) => i.path).sort();
+      expect(paths).toEqual(['category', 'contactPhone', 'description']);
+    });
+
+    it('takes what the deployment configures instead', async () => {
+      const handler = makeHandler({
+        logger: new Logger({ logLevel: 'SILENT' }),
+        ledger: new DynamoDbSubmissionLedger(env.db, env.tables.idempotency ?? ''),
+        directory: { load: async () => demoOrganisation },
+        intake: new SqsIntakeQueue(new SQSClient({}), QUEUE_URL),
+        phonePolicy: PhonePolicySetting.parse('+86 1[3-9]XXXXXXXXX, +852 [5679]XXXXXXX'),
+        now: () => new Date('2026-11-29T08:00:00Z'),
+        randomBytes: (n) => new Uint8Array(n).fill(7),
+        newId: () => '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+      });
+      expect((await invoke(withPhone('+852 5123 4567'), handler)).statusCode).toBe(202);
+      expect(sentMessages()[0]?.report.contactPhone).toBe('+85251234567');
+      const refused = await invoke(withPhone('+1 415 555 0100'), handler);
+      expect(ErrorBody.parse(bodyOf(refused)).error.issues).toEqual([
+        {
+          path: 'contactPhone',
+          message:
+            'enter a mobile number we can text: 11 digits starting with 13–19, or +852 and 8 digits starting with 5, 6, 7 or 9',
+        },
+      ]);
+    });
   });
 
   it('answers 400 to malformed JSON without echoing it', async () => {

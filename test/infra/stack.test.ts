@@ -451,13 +451,47 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     }
 
-    it('route-report may send to every unit queue but cannot touch the idempotency or SMS tables', () => {
+    it('route-report may send to every unit queue but cannot touch the idempotency table', () => {
       const sendable = grantedTo('route-report', 'sqs:SendMessage');
       for (const unitId of unitIds) expect(sendable).toContain(queueId(unitQueueName(unitId)));
       expect(sendable).not.toContain(queueId('intake'));
       expect(grantedTo('route-report', 'dynamodb:GetItem')).not.toContain(tableId('idempotency'));
-      // Its texts are claimed on the case itself; the SMS table is the inbound channel's.
-      expect(grantedTo('route-report', 'dynamodb:PutItem')).not.toContain(tableId('sms'));
+    });
+
+    const environmentOf = (name: string): Record<string, unknown> => {
+      const environment = propertiesOf(functionId(name)).Environment;
+      return isRecord(environment) && isRecord(environment.Variables) ? environment.Variables : {};
+    };
+
+    it("every function that texts reporters reads the opt-out list and counts the day's texts per phone", () => {
+      const changesCasesAndTexts = topology.functions.filter(
+        (f) =>
+          f.bindings.some((b) => b.kind === 'smsSender') &&
+          f.bindings.some((b) => b.kind === 'table' && b.table === 'cases' && b.access === 'readWrite'),
+      );
+      expect(changesCasesAndTexts.map((f) => f.name)).toEqual(
+        expect.arrayContaining([
+          'route-report',
+          'transition-case',
+          'rate-report',
+          'sweep-cases',
+          'receive-sms',
+        ]),
+      );
+      for (const spec of changesCasesAndTexts) {
+        expect(grantedTo(spec.name, 'dynamodb:GetItem'), spec.name).toContain(tableId('sms'));
+        expect(grantedTo(spec.name, 'dynamodb:UpdateItem'), spec.name).toContain(tableId('sms'));
+        expect(Object.keys(environmentOf(spec.name))).toEqual(
+          expect.arrayContaining(['SMS_TABLE', 'REPORTER_TEXTS_PER_DAY']),
+        );
+      }
+    });
+
+    it('hands the SMS functions the tracking-code secret and submit-report the accepted numbers, from context', () => {
+      for (const name of ['receive-sms', 'sms-webhooks'])
+        expect(Object.keys(environmentOf(name))).toContain('TRACKING_CODE_SECRET');
+      expect(Object.keys(environmentOf('submit-report'))).toContain('ACCEPTED_PHONE_NUMBERS');
+      expect(Object.keys(environmentOf('route-report'))).not.toContain('TRACKING_CODE_SECRET');
     });
 
     for (const spec of topology.functions) {

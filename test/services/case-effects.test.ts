@@ -1,15 +1,18 @@
 /**
  * The outbox on the emulators: every entry attempted on its own, outcomes recorded in one write,
- * failures shown to staff, retries backing off, texts never sent twice.
+ * failures shown to staff, retries backing off, texts never sent twice; and a reporter's texts
+ * held to the opt-out list and the daily cap per phone, the day's first saying how to stop them.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
 import type { ReportSubmitted } from '../../shared/domain/report.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { DependencyError, UndeliverableError } from '../../shared/errors.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
 import type { OutboundSms, SentSms, SmsSender } from '../../shared/ports/sms-sender.ts';
+import { reporterTextGate } from '../../shared/services/reporter-texts.ts';
 import { routeReport } from '../../shared/services/route-report.ts';
 import { sweepCases } from '../../shared/services/sweep-cases.ts';
 import { transitionCase } from '../../shared/services/transition-case.ts';
@@ -258,5 +261,64 @@ describe('an outbox that cannot jam', () => {
     expect(item.effects).toBeUndefined();
     expect(item.outboxPk).toBeUndefined();
     expect((await deliveredCodes('transport')).map((m) => m.trackingCode)).toEqual([message.trackingCode]);
+  });
+});
+
+describe("a reporter's texts", () => {
+  const sms = () => new DynamoDbSmsState(work.db, work.tables.sms ?? '');
+  const gated = (perDay = 5) => ({
+    ...work.deps,
+    reporterTexts: reporterTextGate({ optOuts: sms(), cap: sms(), perDay }),
+  });
+  const textsTo = (phone: string) =>
+    work.outbox
+      .messages(phone)
+      .filter((m) => m.purpose === 'notification')
+      .map((m) => m.body);
+
+  it('sends nothing to a phone that opted out, and the update is done, not a failure staff must see', async () => {
+    const phone = '+8613900000501';
+    await sms().optOut(phone, work.clock.now.toISOString());
+    const message = report(phone);
+    await routeReport(message, gated());
+    expect(textsTo(phone)).toEqual([]);
+    const item = await caseItem(message.trackingCode);
+    expect(entriesOf(item)).toEqual([]);
+    expect(item.notices).toBeUndefined();
+    // The delivery to the unit is not held up.
+    expect((await deliveredCodes('transport')).map((m) => m.trackingCode)).toEqual([message.trackingCode]);
+  });
+
+  it("ends the first update a phone gets each day with how to stop them, and the day's others not", async () => {
+    const phone = '+8613900000502';
+    await routeReport(report(phone), gated());
+    await routeReport(report(phone), gated());
+    const [first, second] = textsTo(phone);
+    expect(first).toMatch(/办理。回复TD退订$/);
+    expect(second).not.toContain('退订');
+    await drain(work.sqs, work.queueUrl('transport'));
+  });
+
+  it('stops at the daily cap per phone, without a notice, and starts again the next day in Shanghai', async () => {
+    const phone = '+8613900000503';
+    const real = work.clock.now;
+    // 23:30 in Shanghai; 30 minutes later is the next day there (still the same day in UTC).
+    work.clock.now = new Date('2026-12-01T15:30:00.000Z');
+    try {
+      const messages = [report(phone), report(phone), report(phone)];
+      for (const message of messages) await routeReport(message, gated(2));
+      expect(textsTo(phone)).toHaveLength(2);
+      const capped = await caseItem(messages[2]?.trackingCode ?? '');
+      expect(capped.notices).toBeUndefined();
+      expect(entriesOf(capped)).toEqual([]);
+
+      work.clock.now = new Date('2026-12-01T16:00:00.000Z');
+      await routeReport(report(phone), gated(2));
+      expect(textsTo(phone)).toHaveLength(3);
+      expect(textsTo(phone)[2]).toMatch(/回复TD退订$/);
+    } finally {
+      work.clock.now = real;
+      await drain(work.sqs, work.queueUrl('transport'));
+    }
   });
 });

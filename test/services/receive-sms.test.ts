@@ -3,6 +3,7 @@
  * message, which sender failures certainly sent nothing, and how the messages of one push are
  * processed (each on its own, one phone's in order, different phones' at once) and reported.
  */
+import { createHash } from 'node:crypto';
 import { ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../infra/topology.ts';
@@ -14,6 +15,7 @@ import { DependencyError } from '../../shared/errors.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import {
   INBOX_LEASE_MS,
+  idsForMessage,
   type ReceiveSmsDeps,
   receiveSmsBatch,
   requireAllFinished,
@@ -29,6 +31,51 @@ describe('the inbox lease', () => {
       expect(fn, name).toBeDefined();
       expect(INBOX_LEASE_MS).toBeGreaterThan((fn?.timeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000);
     }
+  });
+});
+
+describe('idsForMessage', () => {
+  const sms = (providerMessageId: string): InboundSms => ({
+    provider: 'aliyun',
+    providerMessageId,
+    from: '+8613900000401',
+    to: '1069',
+    body: '路灯坏了',
+    receivedAt: '2026-12-01T02:00:00.000Z',
+  });
+  const secret = 'a-server-side-secret-of-32-chars!';
+
+  it('gives a message the same tracking code and submission id every time it is delivered', () => {
+    expect(idsForMessage(sms('1000042'), secret)).toEqual(idsForMessage(sms('1000042'), secret));
+    expect(idsForMessage(sms('1000042'), secret).trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{9}$/);
+    expect(idsForMessage(sms('1000042'), secret).submissionId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('cannot be computed from the provider id alone: the code is keyed with the server secret', () => {
+    const withOther = idsForMessage(sms('1000042'), 'another-secret-of-thirty-two-chars');
+    expect(withOther.trackingCode).not.toBe(idsForMessage(sms('1000042'), secret).trackingCode);
+    // Not the unkeyed SHA-256 of the id, which is what anyone could compute offline.
+    const unkeyed = createHash('sha256').update('aliyun:1000042').digest();
+    const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const offline = [...unkeyed.subarray(0, 9)].map((b) => CROCKFORD[b & 31]).join('');
+    expect(idsForMessage(sms('1000042'), secret).trackingCode).not.toBe(offline);
+    // Serial ids give unrelated codes.
+    const codes = new Set(
+      ['1000042', '1000043', '1000044'].map((id) => idsForMessage(sms(id), secret).trackingCode),
+    );
+    expect(codes.size).toBe(3);
+  });
+
+  it('is required of the SMS functions, 32 characters or more, and a bad one is named, not shown', () => {
+    const env = { ...process.env, TRACKING_CODE_SECRET: 'too-short-a-secret' };
+    expect(() => sendSmsServices(env)).toThrow(/TRACKING_CODE_SECRET/);
+    expect(() => sendSmsServices(env)).not.toThrow(/too-short-a-secret/);
+    expect(() => sendSmsServices({ ...process.env, TRACKING_CODE_SECRET: undefined })).toThrow(
+      /TRACKING_CODE_SECRET/,
+    );
+    expect(sendSmsServices({ ...process.env, TRACKING_CODE_SECRET: secret }).trackingCodeSecret).toBe(secret);
   });
 });
 

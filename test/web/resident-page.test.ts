@@ -12,6 +12,7 @@ import { escapeHtml, jsonForScript } from '../../shared/web/html.ts';
 import { pageText } from '../../shared/web/page-text.ts';
 import {
   parsePageLanguage,
+  ratingHref,
   renderResidentPage,
   renderSubmissionReceipt,
   renderSubmissionRejected,
@@ -269,8 +270,10 @@ describe('renderResidentPage', () => {
 });
 
 describe('renderSubmissionReceipt', () => {
+  const token = 'q2Vw3kX9mZ8pL7nB6vC5xA4s';
+
   it('shows the tracking code, formatted, and a link back', () => {
-    const html = renderSubmissionReceipt({ lang: 'zh', trackingCode: 'K7M2QX9PA' });
+    const html = renderSubmissionReceipt({ lang: 'zh', trackingCode: 'K7M2QX9PA', reporterToken: token });
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('<p class="code" id="tracking-code">K7M-2QX-9PA</p>');
     expect(html).toContain(pageText.zh.receiptKeep);
@@ -278,11 +281,43 @@ describe('renderSubmissionReceipt', () => {
     expect(html).not.toContain('<script');
   });
 
+  it('shows the rating key once, with the warning to keep it and a rating link carrying it in the fragment', () => {
+    const html = renderSubmissionReceipt({ lang: 'zh', trackingCode: 'K7M-2QX-9PA', reporterToken: token });
+    expect(html).toContain(`<p class="token" id="reporter-token">${token}</p>`);
+    expect(html).toContain(pageText.zh.receiptTokenLabel);
+    expect(html).toContain(pageText.zh.receiptTokenWarning);
+    // The fragment never reaches a server, a log or a Referer header; the code goes canonical.
+    expect(html).toContain(`id="rating-link" href="/#rate=K7M2QX9PA&amp;token=${token}"`);
+    const en = renderSubmissionReceipt({ lang: 'en', trackingCode: 'K7M2QX9PA', reporterToken: token });
+    expect(en).toContain(`href="/?lang=en#rate=K7M2QX9PA&amp;token=${token}"`);
+    expect(en).toContain(pageText.en.receiptTokenWarning);
+  });
+
   it('accepts a code already formatted, in English too, and escapes anything odd', () => {
-    const en = renderSubmissionReceipt({ lang: 'en', trackingCode: 'K7M-2QX-9PA' });
+    const en = renderSubmissionReceipt({ lang: 'en', trackingCode: 'K7M-2QX-9PA', reporterToken: token });
     expect(en).toContain('id="tracking-code">K7M-2QX-9PA</p>');
     expect(en).toContain('href="/?lang=en">Back to the start page</a>');
-    const odd = renderSubmissionReceipt({ lang: 'en', trackingCode: hostile });
+    const odd = renderSubmissionReceipt({ lang: 'en', trackingCode: hostile, reporterToken: hostile });
     expect(odd).not.toContain(hostile);
+  });
+});
+
+describe('ratingHref', () => {
+  it('puts the code and the key in the fragment, encoded', () => {
+    expect(ratingHref('zh', 'K7M2QX9PA', 'a+b/c')).toBe('/#rate=K7M2QX9PA&token=a%2Bb%2Fc');
+    expect(ratingHref('en', 'K7M2QX9PA', 'abc')).toBe('/?lang=en#rate=K7M2QX9PA&token=abc');
+  });
+});
+
+describe('the rating section', () => {
+  it('is on the page, its form hidden until the script shows it, with a note for browsers without it', () => {
+    const html = renderResidentPage({ catalog: smallCatalog, lang: 'zh' });
+    expect(html).toContain('<section class="card" id="rate-section"');
+    expect(html).toContain('<form id="rate" hidden>');
+    expect(html).toContain(`<noscript><p class="hint">${pageText.zh.rateNoScript}</p></noscript>`);
+    for (const n of [1, 2, 3, 4, 5]) expect(html).toContain(`name="score" value="${n}"`);
+    const [script] = scriptsOf(html);
+    expect(script).toContain("'/rating'");
+    expect(script).toContain(JSON.stringify(pageText.zh.rateThanks));
   });
 });

@@ -51,7 +51,18 @@ export type SmsReply =
   | { kind: 'bad_code' }
   | { kind: 'bad_score' }
   | { kind: 'rate_limited' }
-  | { kind: 'case_update'; code: string; stage: 'dispatched' | 'resolved' | 'closed'; unitZh?: string };
+  | {
+      kind: 'case_update';
+      code: string;
+      stage: 'dispatched' | 'resolved' | 'closed';
+      unitZh?: string;
+      /** Ends with how to stop these texts (the first a phone gets each day). */
+      stopHint?: boolean;
+    };
+
+/** How to stop case updates, as mainland transactional texts say it; TD is one of the opt-out words. */
+const STOP_HINT_ZH = '回复TD退订';
+const STOP_HINT_EN = 'Reply STOP to stop.';
 
 export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
   const zh = lang === 'zh';
@@ -75,8 +86,8 @@ export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
           : 'Only the phone that reported a closed case can rate it.';
       case 'opted_out':
         return zh
-          ? '已退订宣传短信。您案件的办理通知仍会发送。'
-          : 'You will get no more campaign texts. Case updates still come.';
+          ? '已退订，不再给您发宣传短信和案件办理通知。发"查询 查询码"仍可查进度。'
+          : 'You will get no more campaign texts or case updates. STATUS code still works.';
       case 'help':
         return zh
           ? '直接发问题即反映；查进度发"查询 查询码"；评价发"评价 查询码 1-5"；退订回R。'
@@ -98,19 +109,24 @@ export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
           ? '您本小时反映较多，已暂停受理，请稍后再发或联系网格员。'
           : 'Too many reports this hour; please try later.';
       case 'case_update': {
-        const code = formatTrackingCode(reply.code);
-        if (reply.stage === 'dispatched') {
-          return zh
-            ? `您的反映${code}已交${reply.unitZh ?? '办理单位'}办理。`
-            : `Your report ${code} is with the unit.`;
-        }
-        if (reply.stage === 'resolved')
-          return zh ? `您的反映${code}已办结，待核查。` : `Your report ${code} is resolved.`;
-        return zh
-          ? `${code}已结案，请回复"评价 ${reply.code} 1-5"评价。`
-          : `${code} is closed. Rate it: RATE ${reply.code} 1-5.`;
+        const stop = reply.stopHint ? (zh ? STOP_HINT_ZH : ` ${STOP_HINT_EN}`) : '';
+        return `${caseUpdate(reply, zh)}${stop}`;
       }
     }
   })();
   return `${SMS_SIGNATURE}${body}`;
+}
+
+function caseUpdate(reply: Extract<SmsReply, { kind: 'case_update' }>, zh: boolean): string {
+  const code = formatTrackingCode(reply.code);
+  if (reply.stage === 'dispatched') {
+    return zh
+      ? `您的反映${code}已交${reply.unitZh ?? '办理单位'}办理。`
+      : `Your report ${code} is with the unit.`;
+  }
+  if (reply.stage === 'resolved')
+    return zh ? `您的反映${code}已办结，待核查。` : `Your report ${code} is resolved.`;
+  return zh
+    ? `${code}已结案，请回复"评价 ${reply.code} 1-5"评价。`
+    : `${code} is closed. Rate it: RATE ${reply.code} 1-5.`;
 }

@@ -28,6 +28,9 @@ const replies: SmsReply[] = [
   { kind: 'case_update', code, stage: 'dispatched', unitZh: '县市场监督管理局' },
   { kind: 'case_update', code, stage: 'resolved' },
   { kind: 'case_update', code, stage: 'closed' },
+  { kind: 'case_update', code, stage: 'dispatched', unitZh: '县市场监督管理局', stopHint: true },
+  { kind: 'case_update', code, stage: 'resolved', stopHint: true },
+  { kind: 'case_update', code, stage: 'closed', stopHint: true },
 ];
 
 describe('SMS replies', () => {
@@ -39,6 +42,20 @@ describe('SMS replies', () => {
       expect(smsParts(body).parts).toBe(1);
     },
   );
+
+  it('ends a case update with how to stop them when asked to, and only then', () => {
+    const update = { kind: 'case_update', code, stage: 'dispatched', unitZh: '县公安局反诈中心' } as const;
+    expect(renderSmsReply({ ...update, stopHint: true }, 'zh')).toBe(
+      '【平遥综治】您的反映K7M-2QX-9PA已交县公安局反诈中心办理。回复TD退订',
+    );
+    expect(renderSmsReply(update, 'zh')).not.toContain('退订');
+    expect(renderSmsReply({ ...update, stopHint: true }, 'en')).toMatch(/Reply STOP to stop\.$/);
+  });
+
+  it('confirms an opt-out as covering case updates too', () => {
+    expect(renderSmsReply({ kind: 'opted_out' }, 'zh')).toContain('不再给您发宣传短信和案件办理通知');
+    expect(renderSmsReply({ kind: 'opted_out' }, 'en')).toContain('no more campaign texts or case updates');
+  });
 
   it('answers English in English and everything else in Chinese', () => {
     expect(replyLanguageFor('status K7M2QX9PA')).toBe('en');
