@@ -1,4 +1,7 @@
-/** GET /api/cases/{id} — one case in full (with the report and contact), and the actions allowed now. */
+/**
+ * GET /api/cases/{id} — one case in full, and the actions allowed now; the reporter's phone only
+ * for those who may have to call them. 404 outside the caller's scope, 403 for outreach staff.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';

@@ -1,4 +1,7 @@
-/** GET /api/stats — counts by stage, unit and community, overdue, time per stage, satisfaction. */
+/**
+ * GET /api/stats — counts by stage, unit and community, overdue, time per stage, satisfaction, each
+ * narrowed to the caller's scope (figures that cannot be narrowed are left out). 403 for outreach staff.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';

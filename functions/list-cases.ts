@@ -1,15 +1,19 @@
-/** GET /api/cases — a page of the caller's cases (or one of the three lists), newest first. */
+/**
+ * GET /api/cases — a page of the caller's cases (or one of the three lists), newest first, read
+ * inside the caller's scope; the cursor is signed for this caller and list (400 naming `cursor`
+ * otherwise). 403 for outreach staff.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { caseReadServices } from '../shared/adapters/case-services.ts';
+import { caseListServices } from '../shared/adapters/case-services.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
-import { type CaseQueryDeps, listCases } from '../shared/services/case-queries.ts';
+import { type CaseListDeps, listCases } from '../shared/services/case-queries.ts';
 
-export interface ListCasesHandlerDeps extends CaseQueryDeps {
+export interface ListCasesHandlerDeps extends CaseListDeps {
   logger: Logger;
 }
 
@@ -20,4 +24,4 @@ export const makeHandler = (deps: ListCasesHandlerDeps) =>
       jsonResponse(200, await listCases(staffOf(event), event.queryStringParameters, deps)),
     );
 
-export const handler = makeHandler({ logger: createLogger('list-cases'), ...caseReadServices() });
+export const handler = makeHandler({ logger: createLogger('list-cases'), ...caseListServices() });

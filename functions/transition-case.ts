@@ -1,7 +1,8 @@
 /**
  * POST /api/cases/{id}/transitions — `{ action, note?, expectedVersion, ... }`. 200 with the case
  * as it now is; 409 when someone else moved it first (with the current version) or when the
- * action is not possible now (naming the allowed ones); 404 outside the caller's scope.
+ * action is not possible now (naming the allowed ones); 404 outside the caller's scope; 403 for
+ * outreach staff, who have no case access at all.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
@@ -14,7 +15,7 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
-import { getCaseDetail, summarise } from '../shared/services/case-queries.ts';
+import { getCaseDetail, requireCaseAccess, summarise } from '../shared/services/case-queries.ts';
 import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
 
 export interface TransitionHandlerDeps extends TransitionDeps, CaseWriteServices {
@@ -26,7 +27,7 @@ export const makeHandler = (deps: TransitionHandlerDeps) =>
     .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(16 * 1024))
     .handler(async (event) => {
-      const staff = staffOf(event);
+      const staff = requireCaseAccess(staffOf(event));
       const state = await transitionCase(event.pathParameters?.id ?? '', readRequestBody(event), staff, deps);
       deps.logger.info('case moved', {
         trackingCode: state.trackingCode,

@@ -4,6 +4,7 @@
  * (`infra/stack.ts`) and the local runtime (`infra/local/`) are both built from this module, so
  * what runs on a laptop cannot drift from what is deployed.
  */
+import { randomBytes } from 'node:crypto';
 import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
 import { outreachIndexes } from '../shared/adapters/dynamodb-outreach-store.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS } from '../shared/domain/outreach/campaign.ts';
@@ -179,6 +180,19 @@ const outreachQuietHours: Binding = {
   name: 'outreachQuietHours',
   env: 'OUTREACH_QUIET_HOURS',
   local: '',
+};
+
+/**
+ * The secret the case lists sign their page cursors with (shared/adapters/page-cursor.ts): CDK
+ * context `cursorSecret` (at least 32 characters; list-cases refuses to start without it) until
+ * secrets move to Secrets Manager. Locally a fresh random value per runtime process, so cursors
+ * do not survive a restart (a stale one is a 400 and the console starts the list again).
+ */
+const cursorSecret: Binding = {
+  kind: 'setting',
+  name: 'cursorSecret',
+  env: 'CURSOR_SECRET',
+  local: randomBytes(32).toString('base64url'),
 };
 
 /** What the functions that only read cases need. */
@@ -409,7 +423,7 @@ export const topology: Topology = {
       timeoutSeconds: 5,
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'GET', path: '/api/cases', auth: 'staff' }],
-      bindings: caseReadBindings,
+      bindings: [...caseReadBindings, cursorSecret],
     },
     {
       name: 'get-case',

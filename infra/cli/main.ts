@@ -4,6 +4,7 @@
  *   directory seed [--outputs <cdk-outputs.json>]
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
+ *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
+import { casesReindex } from './cases-reindex.ts';
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
@@ -22,6 +24,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- directory seed
        npm run cli -- households import <file.csv>
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
+       npm run cli -- cases reindex
 ${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
@@ -86,6 +89,13 @@ async function main(argv: string[]): Promise<number> {
       { restart: values.restart, dropLegacy: values['drop-legacy'] },
       io,
     );
+  }
+  if (!values.help && group === 'cases' && command === 'reindex') {
+    if (positionals.length > 2) {
+      io.err(usage);
+      return 2;
+    }
+    return casesReindex(resolveTarget(values.outputs), io);
   }
   if (values.help || group !== 'queue' || command !== 'pull') {
     io.err(usage);

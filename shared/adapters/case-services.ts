@@ -36,6 +36,13 @@ export const CaseReadConfig = z.object({
   DIRECTORY_TABLE: TableName,
   STATS_TABLE: TableName,
 });
+/**
+ * The case lists also sign their page cursors: `CURSOR_SECRET`, a per-deployment setting for now
+ * (CDK context `cursorSecret`; generated per process by the local runtime), at least 32 characters.
+ */
+export const CaseListConfig = CaseReadConfig.extend({
+  CURSOR_SECRET: z.string().min(32, 'set a secret of at least 32 characters (CDK context cursorSecret)'),
+});
 export const CaseWriteConfig = CaseReadConfig.extend({
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
@@ -85,6 +92,16 @@ const readServicesFrom = (
 
 export const caseReadServices = (env: NodeJS.ProcessEnv = process.env): CaseReadServices =>
   readServicesFrom(createDocumentClient(), loadConfig(CaseReadConfig, env));
+
+export interface CaseListServices extends CaseReadServices {
+  /** The secret the lists' page cursors are signed with. */
+  cursorKey: string;
+}
+
+export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseListServices => {
+  const config = loadConfig(CaseListConfig, env);
+  return { ...readServicesFrom(createDocumentClient(), config), cursorKey: config.CURSOR_SECRET };
+};
 
 /** The write services over clients the caller already built (one set per cold start). */
 export const writeServicesFrom = (

@@ -2,8 +2,9 @@
  * CaseStore on DynamoDB. Layout (table `cases`): `pk = CASE#<code>`, `sk = STATE` for the small
  * state item every transition rewrites, `sk = REPORT` for the write-once text and contact details.
  * The state item carries the keys of the sparse indexes the console's lists are read from (by
- * unit, township, community and county, each split open/done; due timers; return visits;
- * transfers; pending effects), recomputed on every write from the state it writes.
+ * unit, township, community and county, each split open/done, the return visits at the front of
+ * the done lanes; due timers; the county's transfers; pending effects), recomputed on every write
+ * from the state it writes (see case-table-layout.ts).
  */
 import {
   type DynamoDBDocumentClient,
@@ -28,14 +29,23 @@ import type {
   ApplyResult,
   CaseListing,
   CasePage,
+  CaseScope,
   CaseStore,
   CreateCaseResult,
   ListFilter,
+  PageRequest,
   PendingEffects,
 } from '../ports/case-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
-import { caseIndexes, indexKeysOf, stateIndexKeyNames } from './case-table-layout.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import {
+  caseIndexes,
+  indexKeysOf,
+  laneKey,
+  stateIndexKeyNames,
+  TRANSFER_PK,
+  VISIT_LANE_PREFIX,
+} from './case-table-layout.ts';
+import { decodeCursor, encodeCursor, openCursor, sealCursor } from './page-cursor.ts';
 
 const casePk = (code: string) => `CASE#${code}`;
 
@@ -79,6 +89,57 @@ const outboxKeys = (trackingCode: string, entries: readonly OutboxEntry[]) => {
   const due = outboxDueAt(entries);
   return due ? { outboxPk: 'OUTBOX', outboxSk: `${due}#${trackingCode}` } : undefined;
 };
+
+/** A filtered staff page reads at most this many times, each at most this many items. */
+const MAX_FILTERED_READS = 4;
+const MAX_FILTERED_READ = 100;
+
+type CaseIndex = keyof typeof caseIndexes;
+
+/** The lane index and partition of a scope. */
+function laneOf(scope: CaseScope, open: boolean): { index: CaseIndex; pk: string } {
+  switch (scope.kind) {
+    case 'unit':
+      return { index: 'byUnit', pk: laneKey.unit(scope.unitId, open) };
+    case 'township':
+      return { index: 'byTownship', pk: laneKey.township(scope.townshipId, open) };
+    case 'community':
+      return { index: 'byCommunity', pk: laneKey.community(scope.communityId, open) };
+    case 'county':
+      return { index: 'byCounty', pk: laneKey.county(open) };
+  }
+}
+
+/** One partition of an index, and the part of it a list is (by sort-key prefix or by filter). */
+interface ListQuery {
+  index: CaseIndex;
+  pk: string;
+  visitsOnly?: boolean;
+  transferredOnly?: boolean;
+}
+
+/** Where a listing is read: always a partition of the listing's own scope (see case-table-layout.ts). */
+function listQueryOf(listing: CaseListing): ListQuery {
+  switch (listing.kind) {
+    case 'unit':
+    case 'township':
+    case 'community':
+    case 'county':
+      return laneOf(listing, listing.open);
+    case 'return_visits':
+      return { ...laneOf(listing.scope, false), visitsOnly: true };
+    case 'transfers':
+      return listing.scope.kind === 'county'
+        ? { index: 'byTransfer', pk: TRANSFER_PK }
+        : { ...laneOf(listing.scope, true), transferredOnly: true };
+  }
+}
+
+/** The ExclusiveStartKey that resumes a query of `index` right after `item`. */
+function indexPositionOf(item: Record<string, unknown>, index: CaseIndex): Record<string, unknown> {
+  const [pk, sk] = caseIndexes[index];
+  return { pk: item.pk, sk: item.sk, [pk]: item[pk], [sk]: item[sk] };
+}
 
 export class DynamoDbCaseStore implements CaseStore {
   readonly #db: DynamoDBDocumentClient;
@@ -378,55 +439,35 @@ export class DynamoDbCaseStore implements CaseStore {
     listing: CaseListing,
     filter: ListFilter,
     limit: number,
-    cursor?: string,
+    page?: PageRequest,
   ): Promise<CasePage> {
-    const lane = (open: boolean) => (open ? 'open' : 'done');
-    const [indexName, pkName, pkValue] = ((): [keyof typeof caseIndexes, string, string] => {
-      switch (listing.kind) {
-        case 'unit':
-          return ['byUnit', 'unitLane', `UNIT#${listing.unitId}#${lane(listing.open)}`];
-        case 'township':
-          return ['byTownship', 'townshipLane', `TOWNSHIP#${listing.townshipId}#${lane(listing.open)}`];
-        case 'community':
-          return ['byCommunity', 'communityLane', `COMMUNITY#${listing.communityId}#${lane(listing.open)}`];
-        case 'county':
-          return ['byCounty', 'countyLane', `COUNTY#${lane(listing.open)}`];
-        case 'return_visits':
-          return ['byVisit', 'visitPk', 'VISIT'];
-        case 'transfers':
-          return ['byTransfer', 'transferPk', 'TRANSFER'];
-      }
-    })();
-    const sortKey = caseIndexes[indexName][1];
+    const plan = listQueryOf(listing);
+    const [pkName, skName] = caseIndexes[plan.index];
     const names: Record<string, string> = { '#pk': pkName };
-    const values: Record<string, unknown> = { ':pk': pkValue };
+    const values: Record<string, unknown> = { ':pk': plan.pk };
     let keyCondition = '#pk = :pk';
-    if (filter.since && sortKey === 'laneSk') {
-      names['#sk'] = sortKey;
+    if (plan.visitsOnly) {
+      names['#sk'] = skName;
+      values[':visit'] = VISIT_LANE_PREFIX;
+      keyCondition += ' AND begins_with(#sk, :visit)';
+    } else if (filter.since && skName === 'laneSk') {
+      names['#sk'] = skName;
       values[':since'] = filter.since;
       keyCondition += ' AND #sk >= :since';
     }
     const filters: string[] = [];
-    if (filter.stage) {
-      names['#stage'] = 'stage';
-      values[':stage'] = filter.stage;
-      filters.push('#stage = :stage');
-    }
-    if (filter.category) {
-      names['#category'] = 'category';
-      values[':category'] = filter.category;
-      filters.push('#category = :category');
-    }
-    if (filter.communityId) {
-      names['#community'] = 'communityId';
-      values[':community'] = filter.communityId;
-      filters.push('#community = :community');
-    }
-    if ((listing.kind === 'transfers' || listing.kind === 'return_visits') && listing.townshipId !== 'all') {
-      names['#township'] = 'townshipId';
-      values[':township'] = listing.townshipId;
-      filters.push('#township = :township');
-    }
+    const where = (attribute: string, value: unknown, test: (n: string, v: string) => string) => {
+      const n = `#f${filters.length}`;
+      const v = `:f${filters.length}`;
+      names[n] = attribute;
+      values[v] = value;
+      filters.push(test(n, v));
+    };
+    if (filter.stage) where('stage', filter.stage, (n, v) => `${n} = ${v}`);
+    if (filter.category) where('category', filter.category, (n, v) => `${n} = ${v}`);
+    if (filter.communityId) where('communityId', filter.communityId, (n, v) => `${n} = ${v}`);
+    // The list within the scope's open lane; the scope itself is the key condition above.
+    if (plan.transferredOnly) where('transfers', 0, (n, v) => `${n} > ${v}`);
     if (filter.overdue) {
       names['#escalation'] = 'escalation';
       names['#timer'] = 'timer';
@@ -436,18 +477,45 @@ export class DynamoDbCaseStore implements CaseStore {
       values[':rating'] = 'rating_window';
       filters.push('(attribute_exists(#escalation) OR (#timer.#at < :now AND #timer.#kind <> :rating))');
     }
-    const page = await this.#query({
-      IndexName: indexName,
+    // A cursor resumes only the list it ended: same caller, listing and filter (the clock aside).
+    const binding = page && {
+      caller: page.seal.caller,
+      listing,
+      filter: { ...filter, overdue: filter.overdue !== undefined },
+    };
+    const input = {
+      IndexName: plan.index,
       KeyConditionExpression: keyCondition,
       FilterExpression: filters.length ? filters.join(' AND ') : undefined,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       // Newest first: what arrived last is what staff look at first.
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    });
-    return { cases: page.items.map(toState), cursor: encodeCursor(page.lastKey) };
+    };
+    let startKey: Record<string, unknown> | undefined = page
+      ? openCursor(page.seal.key, binding, page.cursor)
+      : undefined;
+    // DynamoDB's Limit counts items read before the filter. A staff page with a filter reads on, a
+    // bounded number of times, so that it is seldom short; internal callers read once.
+    const filtered = filters.length > 0 && page !== undefined;
+    const readLimit = filtered ? Math.min(MAX_FILTERED_READ, limit * 4) : limit;
+    const items: Record<string, unknown>[] = [];
+    for (let reads = 0; ; reads++) {
+      const out = await this.#query({ ...input, Limit: readLimit, ExclusiveStartKey: startKey });
+      items.push(...out.items);
+      startKey = out.lastKey;
+      if (!filtered || items.length >= limit || !startKey || reads + 1 === MAX_FILTERED_READS) break;
+    }
+    if (items.length > limit) {
+      // Resume right after the last case shown, not after the last one read.
+      items.length = limit;
+      const last = items.at(-1);
+      startKey = last && indexPositionOf(last, plan.index);
+    }
+    return {
+      cases: items.map(toState),
+      ...(page && binding ? { cursor: sealCursor(page.seal.key, binding, startKey) } : {}),
+    };
   }
 
   async linkDuplicate(original: string, duplicate: string): Promise<void> {

@@ -133,6 +133,39 @@ export function canSee(staff: Staff, c: CaseState): boolean {
   }
 }
 
+/** Roles that work with cases at all; outreach staff plan campaigns and are refused every case route. */
+export type CaseStaff = Exclude<Staff, { role: 'outreach_staff' }>;
+export const worksWithCases = (staff: Staff): staff is CaseStaff => staff.role !== 'outreach_staff';
+
+/**
+ * On its community's return-visit list: a closed case whose visit is still to be made. (A case
+ * reopened before its visit keeps the visit pending but leaves the list until it is closed again,
+ * which is also when `record_return_visit` is allowed again.)
+ */
+export const awaitsReturnVisit = (c: CaseState): boolean =>
+  c.returnVisit?.status === 'pending' && !isOpen(c.stage);
+
+/**
+ * Who may read the reporter's phone number: those who may have to call them. The owner and the
+ * supervising centre (to clarify, to report back), the county centre (escalations), and the
+ * community's grid worker only for a return visit they are to make. Admins configure rules and
+ * policies and never need it; anyone else is not shown it.
+ */
+export function mayContactReporter(staff: Staff, c: CaseState): boolean {
+  switch (staff.role) {
+    case 'unit_handler':
+    case 'centre_dispatcher':
+      return ownsCase(staff, c) || supervisesCase(staff, c);
+    case 'county_supervisor':
+      return true;
+    case 'grid_worker':
+      return staff.communityId === c.communityId && awaitsReturnVisit(c);
+    case 'admin':
+    case 'outreach_staff':
+      return false;
+  }
+}
+
 const staffOf = (actor: Actor): Staff | undefined => (actor.kind === 'staff' ? actor.staff : undefined);
 
 // ─── the table ─────────────────────────────────────────────────────────────────────────────────

@@ -26,18 +26,48 @@ export interface PendingEffects {
 
 export interface CasePage {
   cases: CaseState[];
-  /** Opaque; pass back to get the next page. */
+  /**
+   * Opaque; pass back (with the same listing and filter, as the same caller) for the next page.
+   * Only given when the request named the cursor's seal.
+   */
   cursor?: string;
 }
 
-/** The lists the console shows; each is one index query, never a scan. */
+/** A scope to list in: where the caller's role lets them look, never wider. */
+export type CaseScope =
+  | { kind: 'unit'; unitId: string }
+  | { kind: 'township'; townshipId: string }
+  | { kind: 'community'; communityId: string }
+  | { kind: 'county' };
+
+/**
+ * The lists the console shows; each is one index query whose key condition is the scope (a lane
+ * of the unit, township, community or county), never a scan and never a wider index filtered.
+ */
 export type CaseListing =
   | { kind: 'unit'; unitId: string; open: boolean }
   | { kind: 'township'; townshipId: string; open: boolean }
   | { kind: 'community'; communityId: string; open: boolean }
   | { kind: 'county'; open: boolean }
-  | { kind: 'return_visits'; townshipId: string | 'all' }
-  | { kind: 'transfers'; townshipId: string | 'all' };
+  /** Closed cases in the scope still awaiting their return visit. */
+  | { kind: 'return_visits'; scope: CaseScope }
+  /** Open cases in the scope that were returned or reassigned at least once. */
+  | { kind: 'transfers'; scope: CaseScope };
+
+/**
+ * What a page cursor is bound to: signed with `key` (a deployment secret) for `caller`, and valid
+ * only for the listing and filter it was given out for, so a cursor cannot be forged, edited, or
+ * replayed by someone else or on another list.
+ */
+export interface CursorSeal {
+  key: string;
+  caller: string;
+}
+
+export interface PageRequest {
+  cursor?: string;
+  seal: CursorSeal;
+}
 
 export interface ListFilter {
   stage?: Stage;
@@ -75,7 +105,11 @@ export interface CaseStore {
     limit: number,
     after?: string,
   ): Promise<{ cases: PendingEffects[]; next?: string }>;
-  listCases(listing: CaseListing, filter: ListFilter, limit: number, cursor?: string): Promise<CasePage>;
+  /**
+   * Up to `limit` cases of `listing`, newest first. A cursor that this store did not seal for this
+   * caller, listing and filter is a ValidationError naming `cursor`.
+   */
+  listCases(listing: CaseListing, filter: ListFilter, limit: number, page?: PageRequest): Promise<CasePage>;
   /**
    * Adds `duplicate` to the original's set of merged reports (idempotent). Only for the
    * `link_duplicate` effects stored before a merge linked its original itself.

@@ -1,17 +1,27 @@
 /**
  * What staff read: their queue, the three lists from the seed (problem list by community,
  * transfer list, return-visit list), one case in full, and the statistics — each limited to
- * what the reader's role lets them see, each one index query or one partition, never a scan.
+ * what the reader's role lets them see. A list is read from the partition of the reader's own
+ * scope (the scope is the query's key condition, never a filter applied afterwards), its pages
+ * resumed only by cursors sealed for that reader and that list; never a scan. Outreach staff are
+ * refused every case route (403).
  */
 import * as z from 'zod';
 import type { CaseReport, CaseState } from '../domain/case.ts';
 import { Stage } from '../domain/case.ts';
-import { type ActionName, allowedActions, canSee } from '../domain/case-lifecycle.ts';
-import { EntityId } from '../domain/organisation.ts';
+import {
+  type ActionName,
+  allowedActions,
+  type CaseStaff,
+  canSee,
+  mayContactReporter,
+  worksWithCases,
+} from '../domain/case-lifecycle.ts';
+import { EntityId, type Organisation } from '../domain/organisation.ts';
 import type { Staff } from '../domain/staff.ts';
 import { formatTrackingCode } from '../domain/tracking-code.ts';
-import { ForbiddenError } from '../errors.ts';
-import type { CaseListing, CaseStore, ListFilter } from '../ports/case-store.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
+import type { CaseListing, CaseScope, CaseStore, ListFilter } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -77,62 +87,101 @@ export interface CaseQueryDeps {
   now: () => Date;
 }
 
-/** Which index a staff member's list reads, given what they asked for. */
-function listingFor(
-  staff: Staff,
-  query: CaseListQuery,
-  townshipOf: (communityId: string) => string | undefined,
-): CaseListing {
-  const open = query.status === 'open';
-  const township = staff.role === 'centre_dispatcher' ? staff.townshipId : 'all';
-  if (query.list === 'transfers') return { kind: 'transfers', townshipId: township };
-  if (query.list === 'return_visits') {
-    return staff.role === 'grid_worker'
-      ? { kind: 'community', communityId: staff.communityId, open: false }
-      : { kind: 'return_visits', townshipId: township };
-  }
+export interface CaseListDeps extends CaseQueryDeps {
+  /** The secret page cursors are signed with (configuration `CURSOR_SECRET`). */
+  cursorKey: string;
+}
+
+/** Every case route starts here: outreach staff work with campaigns and get 403 on all of them. */
+export function requireCaseAccess(staff: Staff): CaseStaff {
+  if (!worksWithCases(staff)) throw new ForbiddenError('Outreach staff work with campaigns, not cases.');
+  return staff;
+}
+
+/**
+ * Where a member of staff's list is read: their unit, township, community or the county, narrowed
+ * to a community when they ask for one inside it; undefined when they ask for a community outside
+ * it (the list is then empty, without reading anything).
+ */
+function scopeFor(
+  staff: CaseStaff,
+  communityId: string | undefined,
+  org: Organisation,
+): CaseScope | undefined {
+  const community = communityId === undefined ? undefined : org.communities.find((c) => c.id === communityId);
   switch (staff.role) {
     case 'unit_handler':
-      return { kind: 'unit', unitId: staff.unitId, open };
-    case 'grid_worker':
-      return { kind: 'community', communityId: staff.communityId, open };
+      // A unit works across the county: a community narrows its lane by filter, inside the unit's lane.
+      return { kind: 'unit', unitId: staff.unitId };
     case 'centre_dispatcher':
-      return query.communityId && townshipOf(query.communityId) === staff.townshipId
-        ? { kind: 'community', communityId: query.communityId, open }
-        : { kind: 'township', townshipId: staff.townshipId, open };
+      if (!community) return { kind: 'township', townshipId: staff.townshipId };
+      return community.townshipId === staff.townshipId
+        ? { kind: 'community', communityId: community.id }
+        : undefined;
+    case 'grid_worker':
+      return !community || community.id === staff.communityId
+        ? { kind: 'community', communityId: staff.communityId }
+        : undefined;
     case 'county_supervisor':
     case 'admin':
-      return query.communityId
-        ? { kind: 'community', communityId: query.communityId, open }
-        : { kind: 'county', open };
-    case 'outreach_staff':
-      throw new ForbiddenError('Outreach staff work with campaigns, not case lists.');
+      return community ? { kind: 'community', communityId: community.id } : { kind: 'county' };
+  }
+}
+
+const laneListing = (scope: CaseScope, open: boolean): CaseListing => {
+  switch (scope.kind) {
+    case 'unit':
+      return { kind: 'unit', unitId: scope.unitId, open };
+    case 'township':
+      return { kind: 'township', townshipId: scope.townshipId, open };
+    case 'community':
+      return { kind: 'community', communityId: scope.communityId, open };
+    case 'county':
+      return { kind: 'county', open };
+  }
+};
+
+/** Which list a staff member reads, given what they asked for: always a partition of their scope. */
+function listingFor(scope: CaseScope, query: CaseListQuery): CaseListing {
+  switch (query.list) {
+    case 'transfers':
+      return { kind: 'transfers', scope };
+    case 'return_visits':
+      return { kind: 'return_visits', scope };
+    case 'queue':
+    case 'problems':
+      return laneListing(scope, query.status === 'open');
   }
 }
 
 export async function listCases(
-  staff: Staff,
+  caller: Staff,
   rawQuery: unknown,
-  deps: CaseQueryDeps,
+  deps: CaseListDeps,
 ): Promise<{ cases: CaseSummary[]; cursor?: string }> {
+  const staff = requireCaseAccess(caller);
   const query = parseOrThrow(CaseListQuery, rawQuery ?? {}, 'The query');
   const org = await deps.directory.load();
-  const townshipOf = (communityId: string) => org.communities.find((c) => c.id === communityId)?.townshipId;
+  if (query.communityId !== undefined && !org.communities.some((c) => c.id === query.communityId)) {
+    throw new ValidationError('No community has this id', [
+      { path: 'communityId', message: 'not a community of /api/catalog' },
+    ]);
+  }
+  const scope = scopeFor(staff, query.communityId, org);
+  if (!scope) return { cases: [] };
   const now = deps.now();
-  const listing = listingFor(staff, query, townshipOf);
   const filter: ListFilter = {
     stage: query.stage,
     overdue: query.overdue === 'true' ? { now: now.toISOString() } : undefined,
-    communityId: listing.kind === 'community' ? undefined : query.communityId,
+    communityId: scope.kind === 'unit' ? query.communityId : undefined,
   };
-  const page = await deps.cases.listCases(listing, filter, query.limit, query.cursor);
-  const visible = page.cases.filter((c) => canSee(staff, c));
-  // A grid worker's return-visit list is the pending visits of their own community.
-  const rows =
-    query.list === 'return_visits' && staff.role === 'grid_worker'
-      ? visible.filter((c) => c.returnVisit?.status === 'pending')
-      : visible;
-  return { cases: rows.map((c) => summarise(c, now)), cursor: page.cursor };
+  const page = await deps.cases.listCases(listingFor(scope, query), filter, query.limit, {
+    cursor: query.cursor,
+    seal: { key: deps.cursorKey, caller: staff.userId },
+  });
+  // The query read only the caller's scope; this check stays as a second line, and never pages.
+  const rows = page.cases.filter((c) => canSee(staff, c));
+  return { cases: rows.map((c) => summarise(c, now)), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 /** Stages a case can still be merged from (see the lifecycle's `merge`). */
@@ -154,7 +203,8 @@ export interface CaseDetail extends CaseSummary {
   allowedActions: ActionName[];
 }
 
-export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryDeps): Promise<CaseDetail> {
+export async function getCaseDetail(caller: Staff, code: string, deps: CaseQueryDeps): Promise<CaseDetail> {
+  const staff = requireCaseAccess(caller);
   const state = await visibleCase(code, staff, deps.cases);
   const [report, nearby] = await Promise.all([
     deps.cases.getReport(state.trackingCode),
@@ -182,7 +232,8 @@ export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryD
           description: report.description,
           address: report.address,
           location: report.location,
-          contactPhone: report.contactPhone,
+          // Only for those who may have to call the reporter; for anyone else the field is absent.
+          ...(mayContactReporter(staff, state) ? { contactPhone: report.contactPhone } : {}),
         }
       : null,
     allowedActions: allowedActions(state, { kind: 'staff', staff }).filter(
@@ -191,39 +242,74 @@ export async function getCaseDetail(staff: Staff, code: string, deps: CaseQueryD
   };
 }
 
-/** The statistics, narrowed to the reader's scope: a unit sees itself, a centre its township. */
-export async function getStats(staff: Staff, deps: CaseQueryDeps): Promise<StatsSnapshot> {
+/**
+ * The statistics as a member of staff may read them: only figures of their own scope. Where the
+ * counters cannot be narrowed to it, the figure is left out rather than shown county-wide: the
+ * time spent per stage is counted for the county only, and ratings per unit (so a community has
+ * none of its own).
+ */
+export type StaffStats = Pick<StatsSnapshot, 'byStage' | 'byUnit' | 'byCommunity' | 'overdueByUnit'> &
+  Partial<Pick<StatsSnapshot, 'meanMsInStage' | 'satisfaction'>>;
+
+/**
+ * `GET /api/stats`, narrowed to the reader: a unit sees itself; a centre its township's units and
+ * communities; a grid worker their community; the county centre and admins everything. `byStage`
+ * counts the cases of the reader's scope (a unit's own cases; the township's or community's cases,
+ * whichever unit holds them).
+ *
+ * All units' buckets are read even for one unit: a case leaving a unit is counted out in the
+ * bucket of the unit it moved to, so one unit's figures need the others' buckets. Only the
+ * reader's figures leave this function.
+ */
+export async function getStats(caller: Staff, deps: CaseQueryDeps): Promise<StaffStats> {
+  const staff = requireCaseAccess(caller);
   const org = await deps.directory.load();
   const snapshot = await deps.stats.snapshot(org.units.map((u) => u.id));
   if (staff.role === 'county_supervisor' || staff.role === 'admin') return snapshot;
-  const keepUnit = (unitId: string) =>
-    staff.role === 'unit_handler' || staff.role === 'centre_dispatcher' ? unitId === staff.unitId : false;
-  const keepCommunity = (communityId: string) => {
-    if (staff.role === 'grid_worker') return communityId === staff.communityId;
-    if (staff.role === 'centre_dispatcher')
-      return org.communities.some((c) => c.id === communityId && c.townshipId === staff.townshipId);
-    return false;
-  };
-  const pick = <T>(record: Record<string, T>, keep: (k: string) => boolean) =>
-    Object.fromEntries(Object.entries(record).filter(([k]) => keep(k)));
-  const byUnit = pick(snapshot.byUnit, keepUnit);
+  const scope = statsScope(staff, org);
+  const pick = <T>(record: Record<string, T>, keep: ReadonlySet<string>) =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => keep.has(k)));
+  const byUnit = pick(snapshot.byUnit, scope.units);
+  const byCommunity = pick(snapshot.byCommunity, scope.communities);
   const byStage: StatsSnapshot['byStage'] = {};
-  for (const row of Object.values(byUnit)) {
-    for (const stage of Stage.options) byStage[stage] = (byStage[stage] ?? 0) + (row[stage] ?? 0);
+  for (const row of Object.values(staff.role === 'unit_handler' ? byUnit : byCommunity)) {
+    for (const stage of Stage.options) {
+      const n = row[stage];
+      if (n) byStage[stage] = (byStage[stage] ?? 0) + n;
+    }
   }
-  const ratings = pick(snapshot.satisfaction.byUnit, keepUnit);
-  const all = Object.values(ratings);
-  const count = all.reduce((n, r) => n + r.ratings, 0);
-  return {
+  const stats: StaffStats = {
     byStage,
     byUnit,
-    byCommunity: pick(snapshot.byCommunity, keepCommunity),
-    overdueByUnit: pick(snapshot.overdueByUnit, keepUnit),
-    meanMsInStage: snapshot.meanMsInStage,
-    satisfaction: {
-      ratings: count,
-      mean: count ? all.reduce((sum, r) => sum + r.mean * r.ratings, 0) / count : null,
-      byUnit: ratings,
-    },
+    byCommunity,
+    overdueByUnit: pick(snapshot.overdueByUnit, scope.units),
   };
+  if (scope.units.size === 0) return stats;
+  const ratings = pick(snapshot.satisfaction.byUnit, scope.units);
+  const count = Object.values(ratings).reduce((n, r) => n + r.ratings, 0);
+  const sum = Object.values(ratings).reduce((total, r) => total + r.mean * r.ratings, 0);
+  return { ...stats, satisfaction: { ratings: count, mean: count ? sum / count : null, byUnit: ratings } };
+}
+
+/** The units and communities whose figures a scoped reader sees. */
+function statsScope(
+  staff: Exclude<CaseStaff, { role: 'county_supervisor' | 'admin' }>,
+  org: Organisation,
+): { units: ReadonlySet<string>; communities: ReadonlySet<string> } {
+  switch (staff.role) {
+    case 'unit_handler':
+      return { units: new Set([staff.unitId]), communities: new Set() };
+    case 'centre_dispatcher':
+      return {
+        units: new Set([
+          staff.unitId,
+          ...org.units.filter((u) => u.townshipId === staff.townshipId).map((u) => u.id),
+        ]),
+        communities: new Set(
+          org.communities.filter((c) => c.townshipId === staff.townshipId).map((c) => c.id),
+        ),
+      };
+    case 'grid_worker':
+      return { units: new Set(), communities: new Set([staff.communityId]) };
+  }
 }

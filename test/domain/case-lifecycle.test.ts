@@ -8,9 +8,11 @@ import {
   canSee,
   dueTimerAction,
   type LifecycleContext,
+  mayContactReporter,
   planDuplicateLink,
   planDuplicateUnlink,
   planTransition,
+  worksWithCases,
 } from '../../shared/domain/case-lifecycle.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 
@@ -471,6 +473,44 @@ describe('who can see a case', () => {
     ['the admin', staff.admin, true],
   ] as const)('%s: %s', (_who, s, visible) => {
     expect(canSee(s, c)).toBe(visible);
+  });
+});
+
+describe("who may read the reporter's phone", () => {
+  const open = caseAt('dispatched');
+  const visit = caseAt('evaluated', { returnVisit: { status: 'pending', reason: 'low_rating' } });
+  const reopened = caseAt('dispatched', { returnVisit: { status: 'pending', reason: 'low_rating' } });
+  const visited = caseAt('evaluated', {
+    returnVisit: { status: 'done', reason: 'low_rating', outcome: 'satisfied' },
+  });
+  it.each([
+    ['the owning unit', staff.handler, [true, true, true]],
+    ['another unit', staff.otherHandler, [false, false, false]],
+    ['the township centre', staff.dispatcher, [true, true, true]],
+    ['another township centre', staff.otherDispatcher, [false, false, false]],
+    [
+      'the community grid worker, only for the visit they are to make',
+      staff.gridWorker,
+      [false, true, false],
+    ],
+    ['a grid worker elsewhere', staff.otherGridWorker, [false, false, false]],
+    ['the county supervisor', staff.supervisor, [true, true, true]],
+    ['the admin, never', staff.admin, [false, false, false]],
+  ] as const)(
+    '%s (open case, awaiting a visit, reopened before it)',
+    (_who, s, [onOpen, onVisit, onReopened]) => {
+      expect(mayContactReporter(s, open)).toBe(onOpen);
+      expect(mayContactReporter(s, visit)).toBe(onVisit);
+      expect(mayContactReporter(s, reopened)).toBe(onReopened);
+      expect(mayContactReporter(s, visited)).toBe(onOpen);
+    },
+  );
+
+  it('is never outreach staff, who have no case access at all', () => {
+    const outreach: Staff = { role: 'outreach_staff', userId: 'u-police', name: 'P' };
+    expect(worksWithCases(outreach)).toBe(false);
+    expect(canSee(outreach, visit)).toBe(false);
+    expect(mayContactReporter(outreach, visit)).toBe(false);
   });
 });
 
