@@ -15,6 +15,7 @@ import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
 import { edgeRegion, rateLimitedBodyKey, routeStatement } from '../../infra/constructs/edge-protection.ts';
 import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
+import { CivicloopEdgeWafStack } from '../../infra/edge-waf-stack.ts';
 import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
 import {
   alarmTopicArnOutputKey,
@@ -1038,15 +1039,38 @@ describe('the Civicloop stack, synthesized from the topology', () => {
 });
 
 describe('the region', () => {
-  it(`deploys to ${edgeRegion}, where a web ACL for CloudFront can be created`, () => {
+  it(`holds the web ACL itself in ${edgeRegion}, where a web ACL for CloudFront can be created`, () => {
     const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-    expect(
-      () =>
-        new CivicloopStack(app, civicloopStackName, { env: { account: '123456789012', region: edgeRegion } }),
-    ).not.toThrow();
+    const stack = new CivicloopStack(app, civicloopStackName, {
+      env: { account: '123456789012', region: edgeRegion },
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
-  it('refuses any other region, naming the one it needs', () => {
+  it('keeps the data in another region and takes its web ACL from a stack in us-east-1', () => {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const waf = new CivicloopEdgeWafStack(app, 'CivicloopEdgeWaf', {
+      env: { account: '123456789012', region: edgeRegion },
+      crossRegionReferences: true,
+    });
+    const stack = new CivicloopStack(app, civicloopStackName, {
+      env: { account: '123456789012', region: 'ap-east-1' },
+      edgeWebAclArn: waf.webAclArn,
+      crossRegionReferences: true,
+    });
+    const main = Template.fromStack(stack);
+    main.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    main.resourceCountIs('AWS::DynamoDB::Table', topology.tables.length);
+    // The distribution names the us-east-1 web ACL (read across regions), not one of its own.
+    const [distribution] = Object.values(main.findResources('AWS::CloudFront::Distribution'));
+    expect(JSON.stringify(distribution)).toMatch(/WebACLId/);
+    const wafTemplate = Template.fromStack(waf);
+    wafTemplate.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    wafTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
+    wafTemplate.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+  });
+
+  it('refuses another region without a web ACL from us-east-1, naming what it needs', () => {
     const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     expect(
       () =>
