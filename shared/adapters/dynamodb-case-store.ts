@@ -84,6 +84,49 @@ function entriesOf(item: Record<string, unknown>): OutboxEntry[] {
   return entries.sort((a, b) => a.version - b.version || a.id.localeCompare(b.id));
 }
 
+/**
+ * An update expression built clause by clause, every attribute name and value a placeholder
+ * (attribute names like `ob_v3e0` or ones with hyphens cannot stand in an expression as they are).
+ */
+class UpdateExpression {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  readonly #sets: string[] = [];
+  readonly #removes: string[] = [];
+  #n = 0;
+
+  /** The placeholder of an attribute name. */
+  name(attribute: string): string {
+    const key = `#a${this.#n++}`;
+    this.names[key] = attribute;
+    return key;
+  }
+
+  set(attribute: string, value: unknown): void {
+    const key = this.name(attribute);
+    this.values[`:${key.slice(1)}`] = value;
+    this.#sets.push(`${key} = :${key.slice(1)}`);
+  }
+
+  /** A SET clause written out, for list_append and the like. */
+  setClause(clause: string): void {
+    this.#sets.push(clause);
+  }
+
+  remove(attribute: string): void {
+    this.#removes.push(this.name(attribute));
+  }
+
+  toString(): string {
+    return [
+      this.#sets.length ? `SET ${this.#sets.join(', ')}` : '',
+      this.#removes.length ? `REMOVE ${this.#removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+}
+
 const storedEntry = ({ id: _id, ...entry }: OutboxEntry) => entry;
 const outboxKeys = (trackingCode: string, entries: readonly OutboxEntry[]) => {
   const due = outboxDueAt(entries);
@@ -232,49 +275,34 @@ export class DynamoDbCaseStore implements CaseStore {
     };
     for (const attribute of plan.remove) delete next[attribute];
 
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    let n = 0;
-    const name = (attribute: string) => {
-      const key = `#a${n++}`;
-      names[key] = attribute;
-      return key;
-    };
-    const assign = (attribute: string, value: unknown) => {
-      const key = name(attribute);
-      values[`:${key.slice(1)}`] = value;
-      sets.push(`${key} = :${key.slice(1)}`);
-    };
-
-    assign('stage', next.stage);
-    assign('version', version);
-    assign('updatedAt', next.updatedAt);
-    const timeline = name('timeline');
-    values[':event'] = [plan.event];
-    sets.push(`${timeline} = list_append(${timeline}, :event)`);
-    for (const [attribute, value] of Object.entries(plan.set)) assign(attribute, value);
-    if (plan.transfer) assign('transfers', next.transfers);
-    for (const attribute of plan.remove) removes.push(name(attribute));
+    const update = new UpdateExpression();
+    update.set('stage', next.stage);
+    update.set('version', version);
+    update.set('updatedAt', next.updatedAt);
+    const timeline = update.name('timeline');
+    update.values[':event'] = [plan.event];
+    update.setClause(`${timeline} = list_append(${timeline}, :event)`);
+    for (const [attribute, value] of Object.entries(plan.set)) update.set(attribute, value);
+    if (plan.transfer) update.set('transfers', next.transfers);
+    for (const attribute of plan.remove) update.remove(attribute);
 
     const indexKeys = indexKeysOf(next);
     for (const key of stateIndexKeyNames) {
       const value = indexKeys[key];
-      if (value === undefined) removes.push(name(key));
-      else assign(key, value);
+      if (value === undefined) update.remove(key);
+      else update.set(key, value);
     }
-    for (const entry of entries) assign(`${ENTRY_PREFIX}${entry.id}`, storedEntry(entry));
+    for (const entry of entries) update.set(`${ENTRY_PREFIX}${entry.id}`, storedEntry(entry));
     // Due no later than these entries; the sweeper's settle sets it exactly once it reads the rest.
     const keys = outboxKeys(current.trackingCode, entries);
     if (keys) {
-      assign('outboxPk', keys.outboxPk);
-      assign('outboxSk', keys.outboxSk);
+      update.set('outboxPk', keys.outboxPk);
+      update.set('outboxSk', keys.outboxSk);
     }
-    values[':from'] = plan.from.stage;
-    values[':expected'] = plan.from.version;
-    const stage = name('stage');
-    const versionName = name('version');
+    update.values[':from'] = plan.from.stage;
+    update.values[':expected'] = plan.from.version;
+    const stage = update.name('stage');
+    const versionName = update.name('version');
 
     let written: Record<string, unknown> | undefined;
     const applied = await conditionalWrite('changing the case', async () => {
@@ -282,10 +310,10 @@ export class DynamoDbCaseStore implements CaseStore {
         new UpdateCommand({
           TableName: this.#table,
           Key: { pk: casePk(current.trackingCode), sk: 'STATE' },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: update.toString(),
           ConditionExpression: `${stage} = :from AND ${versionName} = :expected`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -330,58 +358,42 @@ export class DynamoDbCaseStore implements CaseStore {
     const present = new Set(seen.entries.map((e) => e.id));
     const relevant = outcomes.filter((o) => present.has(o.id));
     const remaining = remainingEntries(seen.entries, relevant);
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = { ':version': seen.version };
-    const sets: string[] = [];
-    const removes: string[] = [];
-    let n = 0;
-    const name = (attribute: string) => {
-      const key = `#a${n++}`;
-      names[key] = attribute;
-      return key;
-    };
+    const update = new UpdateExpression();
+    const version = update.name('version');
+    update.values[':version'] = seen.version;
     for (const entry of remaining) {
+      // Unchanged entries stay as they are; a legacy list is rewritten whole as entries.
       if (!relevant.some((o) => o.id === entry.id) && seen.legacy === false) continue;
-      const key = name(`${ENTRY_PREFIX}${entry.id}`);
-      values[`:${key.slice(1)}`] = storedEntry(entry);
-      sets.push(`${key} = :${key.slice(1)}`);
+      update.set(`${ENTRY_PREFIX}${entry.id}`, storedEntry(entry));
     }
     for (const outcome of relevant) {
-      if (outcome.kind !== 'retry') removes.push(name(`${ENTRY_PREFIX}${outcome.id}`));
+      if (outcome.kind !== 'retry') update.remove(`${ENTRY_PREFIX}${outcome.id}`);
     }
-    if (seen.legacy) removes.push(name('effects'));
+    if (seen.legacy) update.remove('effects');
     const notices = relevant.flatMap((o) => (o.kind === 'failed' ? [o.notice] : []));
     if (notices.length > 0) {
-      const key = name('notices');
-      values[':notices'] = Notices.parse(notices);
-      values[':none'] = [];
-      sets.push(`${key} = list_append(if_not_exists(${key}, :none), :notices)`);
+      const key = update.name('notices');
+      update.values[':notices'] = Notices.parse(notices);
+      update.values[':none'] = [];
+      update.setClause(`${key} = list_append(if_not_exists(${key}, :none), :notices)`);
     }
     const keys = outboxKeys(code, remaining);
     if (keys) {
-      const pk = name('outboxPk');
-      const sk = name('outboxSk');
-      values[':outboxPk'] = keys.outboxPk;
-      values[':outboxSk'] = keys.outboxSk;
-      sets.push(`${pk} = :outboxPk`, `${sk} = :outboxSk`);
+      update.set('outboxPk', keys.outboxPk);
+      update.set('outboxSk', keys.outboxSk);
     } else {
-      removes.push(name('outboxPk'), name('outboxSk'));
+      update.remove('outboxPk');
+      update.remove('outboxSk');
     }
-    const expression = [
-      sets.length ? `SET ${sets.join(', ')}` : '',
-      removes.length ? `REMOVE ${removes.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
     return conditionalWrite('settling effects', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { pk: casePk(code), sk: 'STATE' },
-          UpdateExpression: expression,
-          ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          UpdateExpression: update.toString(),
+          ConditionExpression: `${version} = :version`,
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
         }),
       ),
     );
