@@ -27,7 +27,9 @@ export default defineConfig({
       OUTREACH_TABLE: 'test-outreach',
       OUTREACH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach',
       OUTREACH_PLAN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-outreach-plan',
-      TRACKING_CODE_SECRET: 'test-tracking-code-secret-0123456789',
+      // Read only when an SMS report is made, which unit tests do with their own reader.
+      TRACKING_CODE_SECRET_ARN:
+        'arn:aws:secretsmanager:us-east-1:000000000000:secret:test-tracking-code-AbCdEf',
     },
   },
 });

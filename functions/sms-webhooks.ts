@@ -29,6 +29,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { SecretArn, secretReader } from '../shared/adapters/secrets.ts';
 import { parseAliyunPush } from '../shared/adapters/sms-gateways/aliyun.ts';
 import { type GatewayResult, toHttpResponse } from '../shared/adapters/sms-gateways/gateway.ts';
 import {
@@ -46,6 +47,7 @@ import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
+import type { SecretReader } from '../shared/ports/secret.ts';
 import {
   type ReceiveSmsDeps,
   receiveSmsBatch,
@@ -55,18 +57,26 @@ import {
 import { parseOrThrow } from '../shared/validation.ts';
 
 export const GatewaySettings = z.object({
-  SMS_GATEWAY_SECRET: z.string().default(''),
   SMS_ALLOWLIST_ALIYUN: z.string().default(''),
   SMS_ALLOWLIST_TENCENT: z.string().default(''),
-  TWILIO_AUTH_TOKEN: z.string().default(''),
   /** The exact URL configured in Twilio; when empty, rebuilt from the request. */
   TWILIO_WEBHOOK_URL: z.string().default(''),
 });
 export type GatewaySettings = z.infer<typeof GatewaySettings>;
 
+/** The gateways' secrets, by ARN: read when a request needs them (shared/adapters/secrets.ts). */
+export const GatewaySecrets = z.object({
+  SMS_GATEWAY_SECRET_ARN: SecretArn,
+  TWILIO_AUTH_TOKEN_ARN: SecretArn,
+});
+
 export interface SmsWebhooksDeps extends ReceiveSmsDeps {
   logger: Logger;
   settings: GatewaySettings;
+  /** The path secret of the Aliyun and Tencent callback URLs. */
+  gatewaySecret: SecretReader;
+  /** The key of X-Twilio-Signature. */
+  twilioAuthToken: SecretReader;
 }
 
 const TwilioForm = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -103,11 +113,11 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
       let result: GatewayResult;
       switch (event.routeKey) {
         case 'POST /api/sms/inbound/aliyun/{secret}':
-          guardUnsigned(event, settings.SMS_GATEWAY_SECRET, settings.SMS_ALLOWLIST_ALIYUN);
+          guardUnsigned(event, await deps.gatewaySecret(), settings.SMS_ALLOWLIST_ALIYUN);
           result = parseAliyunPush(readRequestBody(event));
           break;
         case 'POST /api/sms/inbound/tencent/{secret}':
-          guardUnsigned(event, settings.SMS_GATEWAY_SECRET, settings.SMS_ALLOWLIST_TENCENT);
+          guardUnsigned(event, await deps.gatewaySecret(), settings.SMS_ALLOWLIST_TENCENT);
           result = parseTencentReply(readRequestBody(event));
           break;
         case 'POST /api/sms/inbound/twilio': {
@@ -118,7 +128,7 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
               twilioUrl(event, settings.TWILIO_WEBHOOK_URL),
               params,
               signature,
-              settings.TWILIO_AUTH_TOKEN,
+              await deps.twilioAuthToken(),
             )
           ) {
             throw refused();
@@ -137,9 +147,12 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
     });
 
 const logger = createLogger('sms-webhooks');
+const secrets = loadConfig(GatewaySecrets);
 export const handler = makeHandler({
   logger,
   settings: loadConfig(GatewaySettings),
+  gatewaySecret: secretReader(secrets.SMS_GATEWAY_SECRET_ARN),
+  twilioAuthToken: secretReader(secrets.TWILIO_AUTH_TOKEN_ARN),
   ...sendSmsServices(),
   onEffectFailed: (trackingCode, entry, outcome, error) =>
     logEffectFailure(logger, { trackingCode, entry, outcome, error }),

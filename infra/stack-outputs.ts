@@ -30,6 +30,12 @@ export const topicOutputKey = (topicName: string): string => `Topic${alphanumeri
 /** Output key holding a topology table's physical name, e.g. `cases` → `TableCases`. */
 export const tableOutputKey = (tableName: string): string => `Table${alphanumericPascalCase(tableName)}`;
 
+/**
+ * Output key holding the ARN of a secret the functions read, e.g. `twilioAuthToken` →
+ * `SecretTwilioAuthToken`: what `aws secretsmanager put-secret-value --secret-id` takes.
+ */
+export const secretOutputKey = (secretName: string): string => `Secret${alphanumericPascalCase(secretName)}`;
+
 /** What a deployed stack tells its clients, read from the outputs file. */
 export interface CivicloopOutputs {
   apiUrl: string;

@@ -4,7 +4,6 @@
  * (`infra/stack.ts`) and the local runtime (`infra/local/`) are both built from this module, so
  * what runs on a laptop cannot drift from what is deployed.
  */
-import { randomBytes } from 'node:crypto';
 import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
 import { outreachIndexes } from '../shared/adapters/dynamodb-outreach-store.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS } from '../shared/domain/outreach/campaign.ts';
@@ -89,10 +88,23 @@ export type Binding =
    */
   | { kind: 'smsSender'; env: string }
   /**
-   * A per-deployment setting (a gateway secret, an allow-list): CDK context `name` in AWS (empty
-   * when unset, which disables what needs it), `local` in the local runtime.
+   * A per-deployment setting that is not secret (an allow-list, a limit): CDK context `name` in
+   * AWS (empty when unset, which means the default or disables what needs it), `local` in the
+   * local runtime.
    */
   | { kind: 'setting'; name: string; env: string; local: string }
+  /**
+   * A secret (a key we sign with, a provider's token), read by the function at run time through
+   * shared/adapters/secrets.ts and never put in its environment or the CDK context: `env` holds
+   * the secret's ARN, so it ends in `_ARN`. The stack makes one Secrets Manager secret per `name`,
+   * shared by every function that binds it, and grants each of them GetSecretValue on it alone.
+   * `value` says where the value comes from in AWS: `generated`, a random key of our own that
+   * Secrets Manager generates at the first deploy; `provider`, a value a provider issues (Twilio's
+   * auth token), deployed as a random placeholder until an operator puts the real one. The local
+   * runtime generates every secret itself, once per data directory (in memory: once per start),
+   * and serves it through the same call (infra/local/local-secrets.ts).
+   */
+  | { kind: 'secret'; name: string; env: string; value: 'generated' | 'provider' }
   /**
    * The staff console's user-pool app client id, for signing staff in. Locally, the id of the
    * runtime's stand-in client.
@@ -135,6 +147,28 @@ export interface Topology {
 /** The queue a unit's routed cases are delivered to. */
 export const unitQueueName = (unitId: string): string => `unit-${unitId}`;
 
+export type SecretBinding = Extract<Binding, { kind: 'secret' }>;
+
+/**
+ * Every secret the topology's functions bind, once per name: the stack makes one Secrets Manager
+ * secret of each, the local runtime one generated value. A name bound with two different
+ * `value`s is a mistake in the topology.
+ */
+export function secretsOf(topology: Topology): { name: string; value: SecretBinding['value'] }[] {
+  const byName = new Map<string, SecretBinding['value']>();
+  for (const fn of topology.functions) {
+    for (const binding of fn.bindings) {
+      if (binding.kind !== 'secret') continue;
+      const known = byName.get(binding.name);
+      if (known !== undefined && known !== binding.value) {
+        throw new Error(`topology: secret ${binding.name} is bound as both ${known} and ${binding.value}`);
+      }
+      byName.set(binding.name, binding.value);
+    }
+  }
+  return [...byName].map(([name, value]) => ({ name, value }));
+}
+
 const ROUTER_TIMEOUT_SECONDS = 10;
 const PLANNER_TIMEOUT_SECONDS = 120;
 const SENDER_TIMEOUT_SECONDS = 120;
@@ -164,14 +198,8 @@ const smsReceiveBindings: Binding[] = [
   { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
   // The key SMS reports' tracking codes are derived with (HMAC of the provider's message id), so
-  // nobody can compute them from a provider's serial message ids. Required in AWS (32+ characters,
-  // CDK context `trackingCodeSecret`); fixed locally, so codes survive a restart of `npm start`.
-  {
-    kind: 'setting',
-    name: 'trackingCodeSecret',
-    env: 'TRACKING_CODE_SECRET',
-    local: 'local-tracking-code-secret-not-for-deployment',
-  },
+  // nobody can compute them from a provider's serial message ids.
+  { kind: 'secret', name: 'trackingCodeSecret', env: 'TRACKING_CODE_SECRET_ARN', value: 'generated' },
 ];
 
 /** Outreach deployment settings (CDK context; empty = the default in shared/adapters/outreach-services.ts). */
@@ -183,16 +211,14 @@ const outreachQuietHours: Binding = {
 };
 
 /**
- * The secret the case lists sign their page cursors with (shared/adapters/page-cursor.ts): CDK
- * context `cursorSecret` (at least 32 characters; list-cases refuses to start without it) until
- * secrets move to Secrets Manager. Locally a fresh random value per runtime process, so cursors
- * do not survive a restart (a stale one is a 400 and the console starts the list again).
+ * The key the case lists sign their page cursors with (shared/adapters/page-cursor.ts). A new
+ * value only makes open cursors start their list again (a 400 naming `cursor`).
  */
 const cursorSecret: Binding = {
-  kind: 'setting',
+  kind: 'secret',
   name: 'cursorSecret',
-  env: 'CURSOR_SECRET',
-  local: randomBytes(32).toString('base64url'),
+  env: 'CURSOR_SECRET_ARN',
+  value: 'generated',
 };
 
 /** What the functions that only read cases need. */
@@ -615,15 +641,12 @@ export const topology: Topology = {
       logAlarms: effectAlarms,
       bindings: [
         ...smsReceiveBindings,
-        {
-          kind: 'setting',
-          name: 'smsGatewaySecret',
-          env: 'SMS_GATEWAY_SECRET',
-          local: 'local-gateway-secret',
-        },
+        // The path secret of the Aliyun and Tencent callback URLs.
+        { kind: 'secret', name: 'smsGatewaySecret', env: 'SMS_GATEWAY_SECRET_ARN', value: 'generated' },
         { kind: 'setting', name: 'smsAllowlistAliyun', env: 'SMS_ALLOWLIST_ALIYUN', local: '' },
         { kind: 'setting', name: 'smsAllowlistTencent', env: 'SMS_ALLOWLIST_TENCENT', local: '' },
-        { kind: 'setting', name: 'twilioAuthToken', env: 'TWILIO_AUTH_TOKEN', local: 'local-twilio-token' },
+        // Checks X-Twilio-Signature; issued by Twilio, put into the secret by an operator (README).
+        { kind: 'secret', name: 'twilioAuthToken', env: 'TWILIO_AUTH_TOKEN_ARN', value: 'provider' },
         { kind: 'setting', name: 'twilioWebhookUrl', env: 'TWILIO_WEBHOOK_URL', local: '' },
       ],
     },

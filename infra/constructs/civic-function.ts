@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Binding, FunctionSpec } from '../topology.ts';
@@ -40,6 +41,8 @@ export interface BindableResources {
   /** The staff user pool and its console app client. */
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
+  /** The Secrets Manager secret of each secret the topology binds, keyed by its name. */
+  readonly secrets: ReadonlyMap<string, secretsmanager.ISecret>;
 }
 
 export interface CivicFunctionProps {
@@ -228,8 +231,27 @@ export class CivicFunction extends Construct {
         return;
       }
       case 'setting': {
-        // Lambda encrypts environment variables at rest; rotate by redeploying with new context.
+        // Not secret (secrets are bindings of their own): an allow-list, a limit.
         this.lambda.addEnvironment(binding.env, String(this.node.tryGetContext(binding.name) ?? ''));
+        return;
+      }
+      case 'secret': {
+        // The ARN, never the value: the function reads the value at run time, so a new value
+        // needs no deploy and the value is in no template, context or function configuration.
+        if (!binding.env.endsWith('_ARN')) {
+          throw new Error(
+            `topology: ${this.spec.name} names secret ${binding.name} in ${binding.env}, not …_ARN`,
+          );
+        }
+        const secret = this.lookUp(this.resources.secrets, binding.name, 'secret');
+        // Reading the value only: not DescribeSecret, not other versions' metadata, not writing.
+        this.lambda.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [secret.secretArn],
+          }),
+        );
+        this.lambda.addEnvironment(binding.env, secret.secretArn);
         return;
       }
     }

@@ -163,6 +163,9 @@ export class EdgeProtection extends Construct {
    * The value as a CloudFormation dynamic reference, resolved at deploy time for the distribution
    * and for the functions (`EDGE_ORIGIN_SECRET`). Pinned to the version named by the CDK context
    * `edgeOriginSecretVersion` when set, so that deploying with a new version id updates both.
+   * Unlike the secrets of the topology, the functions do not read this one at run time: the
+   * distribution holds the value in its configuration anyway, so a new value needs a deploy
+   * whatever the functions do, and resolving both from one version switches them together.
    */
   readonly originSecretValue: string;
   /** The public base URL, with a trailing slash like the API stage's. */

@@ -11,6 +11,7 @@ import type { Binding, FunctionSpec, Topology } from '../topology.ts';
 import { unitQueueName } from '../topology.ts';
 import { tellInvocationListeners } from './invocation-listeners.ts';
 import { localClientId, localUserPoolId } from './local-identity.ts';
+import { localSecretArn } from './local-secrets.ts';
 import type { ProvisionedResources } from './provision.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -59,6 +60,9 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
       return 'local-outbox';
     case 'setting':
       return binding.local;
+    case 'secret':
+      // The ARN, as in AWS: the value comes from the runtime's Secrets Manager stand-in.
+      return localSecretArn(binding.name);
   }
 }
 

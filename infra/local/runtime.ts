@@ -4,7 +4,9 @@
  * handlers reach the emulators through the same SDK adapters they use in AWS, pointed here by the
  * standard AWS_ENDPOINT_URL_* variables. Staff identity is local too: an in-memory JWT issuer
  * (local-identity.ts) whose tokens the gateway verifies on staff routes, and a stand-in for
- * Cognito's sign-in call (local-sign-in.ts) that accepts the demo logins.
+ * Cognito's sign-in call (local-sign-in.ts) that accepts the demo logins. Secrets are the
+ * runtime's own generated values, which the functions read through a stand-in for Secrets
+ * Manager (local-secrets.ts), kept with the data directory.
  */
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,12 +22,13 @@ import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
 import { findDemoLogin } from '../../shared/organisation/demo-staff.ts';
 import type { ClientLimit } from '../client-limits.ts';
-import { topology as systemTopology, type Topology } from '../topology.ts';
+import { secretsOf, topology as systemTopology, type Topology } from '../topology.ts';
 import { createClientLimiter } from './client-limiter.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
 import { createLocalIdentity, localClientId, localUserPoolId } from './local-identity.ts';
+import { type LocalSecrets, openLocalSecrets, serveSecretsManager } from './local-secrets.ts';
 import { LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
 import { chainRoutes, mountPhoneSimulator } from './phone-simulator.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
@@ -72,6 +75,11 @@ export interface LocalRuntime {
   queueUrl(name: string): string;
   functions: ReadonlyMap<string, HostedFunction>;
   /**
+   * The runtime's secrets (the gateway path secret, the Twilio token …): their values, and
+   * `rotate` to put a new one, which the functions use once their cached value has aged out.
+   */
+  secrets: LocalSecrets;
+  /**
    * A valid ID token for a demo login (shared/organisation/demo-staff.ts), to send as
    * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
    */
@@ -83,8 +91,9 @@ export interface LocalRuntime {
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const topology = options.topology ?? systemTopology;
+  const dataDir = options.memory ? undefined : (options.dataDir ?? `${REPO_ROOT}.data`);
   const emulators = await startEmulators({
-    dataDir: options.memory ? undefined : (options.dataDir ?? `${REPO_ROOT}.data`),
+    dataDir,
     dynamoPort: options.dynamoPort,
     sqsPort: options.sqsPort,
   });
@@ -133,6 +142,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     clientId: localClientId,
   });
   process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
+
+  // Secrets: generated once per data directory, read by the functions as in AWS.
+  const secrets = openLocalSecrets(
+    secretsOf(topology).map((secret) => secret.name),
+    dataDir,
+  );
+  const secretsManager = await serveSecretsManager(secrets);
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.endpoint;
 
   Object.assign(process.env, functionEnvironment(topology, resources, unitIds));
   const functions = await hostFunctions(topology, REPO_ROOT);
@@ -211,6 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sqsClient,
     dynamoClient,
     functions,
+    secrets,
     async signInAs(username) {
       const login = findDemoLogin(username);
       if (!login) throw new Error(`no demo login named ${username}`);
@@ -228,6 +246,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(pollers.map((p) => p.stop()));
       await cognito.stop();
+      await secretsManager.stop();
       await emulators.stop();
       sqsClient.destroy();
       dynamoClient.destroy();

@@ -73,6 +73,9 @@ civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir
 
   Per-client limits      ${values.limits ? 'as in AWS (README: Abuse limits); --no-limits lifts them' : 'off'}
 
+  SMS gateways (Aliyun)  POST ${runtime.url}/api/sms/inbound/aliyun/${runtime.secrets.value('smsGatewaySecret')}
+  Secrets                ${values.memory ? 'generated for this run' : `generated once, in ${join(dataDir, 'secrets.json')}`}
+
   Staff console          ${runtime.url}/console
   Phone simulator (SMS)  ${runtime.url}/_local/phone
   Demo logins (local only, password ${demoPassword}):

@@ -11,6 +11,7 @@ import type { CaseStore } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
+import type { SecretReader } from '../ports/secret.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import { cachedDirectory, cachedPolicies } from '../services/cached-directory.ts';
@@ -27,6 +28,7 @@ import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from './dynamodb-stats-store.ts';
 import { createSmsVoiceClient, EndUserMessagingSender } from './end-user-messaging-sender.ts';
 import { localOutbox } from './local-outbox.ts';
+import { SecretArn, secretReader } from './secrets.ts';
 import { SqsDispatchQueue } from './sqs-queues.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
@@ -37,12 +39,10 @@ export const CaseReadConfig = z.object({
   STATS_TABLE: TableName,
 });
 /**
- * The case lists also sign their page cursors: `CURSOR_SECRET`, a per-deployment setting for now
- * (CDK context `cursorSecret`; generated per process by the local runtime), at least 32 characters.
+ * The case lists also sign their page cursors, with the secret `CURSOR_SECRET_ARN` names (read
+ * when a list is asked for, at least 32 characters: shared/adapters/secrets.ts).
  */
-export const CaseListConfig = CaseReadConfig.extend({
-  CURSOR_SECRET: z.string().min(32, 'set a secret of at least 32 characters (CDK context cursorSecret)'),
-});
+export const CaseListConfig = CaseReadConfig.extend({ CURSOR_SECRET_ARN: SecretArn });
 export const CaseWriteConfig = CaseReadConfig.extend({
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
@@ -95,12 +95,15 @@ export const caseReadServices = (env: NodeJS.ProcessEnv = process.env): CaseRead
 
 export interface CaseListServices extends CaseReadServices {
   /** The secret the lists' page cursors are signed with. */
-  cursorKey: string;
+  cursorKey: SecretReader;
 }
 
 export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseListServices => {
   const config = loadConfig(CaseListConfig, env);
-  return { ...readServicesFrom(createDocumentClient(), config), cursorKey: config.CURSOR_SECRET };
+  return {
+    ...readServicesFrom(createDocumentClient(), config),
+    cursorKey: secretReader(config.CURSOR_SECRET_ARN),
+  };
 };
 
 /** The write services over clients the caller already built (one set per cold start). */

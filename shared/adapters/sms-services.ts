@@ -11,16 +11,15 @@ import { CaseWriteConfig, writeServicesFrom } from './case-services.ts';
 import { DynamoDbHouseholdRegistry } from './dynamodb-household-registry.ts';
 import { DynamoDbPolicies } from './dynamodb-policies.ts';
 import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
+import { SecretArn, secretReader } from './secrets.ts';
 import { SqsIntakeQueue } from './sqs-queues.ts';
 
 export const SmsConfig = CaseWriteConfig.extend({
   HOUSEHOLDS_TABLE: TableName,
   INTAKE_QUEUE_URL: QueueUrl,
   SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
-  // Never echoed: a bad value is named, not shown.
-  TRACKING_CODE_SECRET: z
-    .string()
-    .min(32, 'set a secret of at least 32 characters (CDK context trackingCodeSecret)'),
+  // The key SMS reports' tracking codes are derived with, read when a report is made.
+  TRACKING_CODE_SECRET_ARN: SecretArn,
 });
 
 export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSmsDeps {
@@ -38,6 +37,6 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
     intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
     keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
     reportsPerHour: config.SMS_REPORTS_PER_HOUR,
-    trackingCodeSecret: config.TRACKING_CODE_SECRET,
+    trackingCodeSecret: secretReader(config.TRACKING_CODE_SECRET_ARN),
   };
 }

@@ -23,6 +23,7 @@ import { formatTrackingCode } from '../domain/tracking-code.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { CaseListing, CaseScope, CaseStore, ListFilter } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
+import type { SecretReader } from '../ports/secret.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
 import { likelyDuplicates } from './likely-duplicates.ts';
@@ -88,8 +89,8 @@ export interface CaseQueryDeps {
 }
 
 export interface CaseListDeps extends CaseQueryDeps {
-  /** The secret page cursors are signed with (configuration `CURSOR_SECRET`). */
-  cursorKey: string;
+  /** The secret page cursors are signed with (the secret `CURSOR_SECRET_ARN` names). */
+  cursorKey: SecretReader;
 }
 
 /** Every case route starts here: outreach staff work with campaigns and get 403 on all of them. */
@@ -177,7 +178,7 @@ export async function listCases(
   };
   const page = await deps.cases.listCases(listingFor(scope, query), filter, query.limit, {
     cursor: query.cursor,
-    seal: { key: deps.cursorKey, caller: staff.userId },
+    seal: { key: await deps.cursorKey(), caller: staff.userId },
   });
   // The query read only the caller's scope; this check stays as a second line, and never pages.
   const rows = page.cases.filter((c) => canSee(staff, c));

@@ -38,6 +38,7 @@ import { generateTrackingCode } from '../domain/tracking-code.ts';
 import { CaseStateError, DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
+import type { SecretReader } from '../ports/secret.ts';
 import type { SentSms, SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
 import { rateCase } from './rate-report.ts';
@@ -56,7 +57,7 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   /** Reports one phone may make per hour before it gets one polite reply and no more cases. */
   reportsPerHour: number;
   /** The server-side key SMS reports' tracking codes are derived with (see `idsForMessage`). */
-  trackingCodeSecret: string;
+  trackingCodeSecret: SecretReader;
 }
 
 export type SmsOutcome =
@@ -113,7 +114,7 @@ async function queueReport(sms: InboundSms, text: string, deps: ReceiveSmsDeps):
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
     ignore: org.communities.flatMap((c) => [c.zh, c.en]),
   });
-  const { trackingCode, submissionId } = idsForMessage(sms, deps.trackingCodeSecret);
+  const { trackingCode, submissionId } = idsForMessage(sms, await deps.trackingCodeSecret());
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,

@@ -23,11 +23,18 @@ import {
   civicloopStackName,
   queueOutputKey,
   readCivicloopOutputs,
+  secretOutputKey,
   staffUserPoolClientIdOutputKey,
   staffUserPoolIdOutputKey,
   tableOutputKey,
 } from '../../infra/stack-outputs.ts';
-import { type FunctionSpec, type Topology, topology, unitQueueName } from '../../infra/topology.ts';
+import {
+  type FunctionSpec,
+  secretsOf,
+  type Topology,
+  topology,
+  unitQueueName,
+} from '../../infra/topology.ts';
 import { edgeOriginHeader, edgeOriginSecretEnv } from '../../shared/http/edge-origin.ts';
 import { unitIds } from '../../shared/organisation/county-structure.ts';
 
@@ -125,7 +132,11 @@ describe('the Civicloop stack, synthesized from the topology', () => {
   const userPoolId = (): string => theOnly('AWS::Cognito::UserPool', { UserPoolName: physicalName('staff') });
   const userPoolClientId = (): string =>
     theOnly('AWS::Cognito::UserPoolClient', { ClientName: physicalName('console') });
-  const originSecretId = (): string => theOnly('AWS::SecretsManager::Secret', {});
+  const originSecretId = (): string =>
+    theOnly('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('header value') });
+  /** The secret a `secret` binding names, by its topology name (in its description). */
+  const secretId = (name: string): string =>
+    theOnly('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp(`: ${name}, `) });
   /** How CloudFormation is told to put the origin secret's value in place at deploy time. */
   const originSecretReference = () => ({
     'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: originSecretId() }, ':SecretString:::}}']],
@@ -377,6 +388,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           if (binding.kind === 'queue') expect(value).toEqual({ Ref: queueId(binding.queue) });
           if (binding.kind === 'userPoolClient') expect(value).toEqual({ Ref: userPoolClientId() });
           if (binding.kind === 'userPool') expect(value).toEqual({ Ref: userPoolId() });
+          if (binding.kind === 'secret') expect(value).toEqual({ Ref: secretId(binding.name) });
           if (binding.kind === 'unitQueues') {
             expect(referencedIds(value)).toEqual(
               new Set(unitIds.map((unitId) => queueId(unitQueueName(unitId)))),
@@ -401,6 +413,8 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         );
         const consumedQueues = spec.triggers.flatMap((t) => (t.kind === 'queue' ? [queueId(t.queue)] : []));
         expect(grantedTo(spec.name, 'sqs:ReceiveMessage')).toEqual(new Set(consumedQueues));
+        const boundSecrets = spec.bindings.flatMap((b) => (b.kind === 'secret' ? [secretId(b.name)] : []));
+        expect(grantedTo(spec.name, 'secretsmanager:GetSecretValue')).toEqual(new Set(boundSecrets));
         expect(grantedTo(spec.name, 'logs:PutLogEvents')).toEqual(
           new Set([
             theOnly('AWS::Logs::LogGroup', { LogGroupName: `/aws/lambda/${physicalName(spec.name)}` }),
@@ -488,11 +502,13 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       }
     });
 
-    it('hands the SMS functions the tracking-code secret and submit-report the accepted numbers, from context', () => {
-      for (const name of ['receive-sms', 'sms-webhooks'])
-        expect(Object.keys(environmentOf(name))).toContain('TRACKING_CODE_SECRET');
+    it('hands the SMS functions the tracking-code secret by ARN and submit-report the accepted numbers, from context', () => {
+      for (const name of ['receive-sms', 'sms-webhooks']) {
+        expect(environmentOf(name).TRACKING_CODE_SECRET_ARN).toEqual({ Ref: secretId('trackingCodeSecret') });
+      }
       expect(Object.keys(environmentOf('submit-report'))).toContain('ACCEPTED_PHONE_NUMBERS');
-      expect(Object.keys(environmentOf('route-report'))).not.toContain('TRACKING_CODE_SECRET');
+      expect(Object.keys(environmentOf('route-report'))).not.toContain('TRACKING_CODE_SECRET_ARN');
+      expect(grantedTo('route-report', 'secretsmanager:GetSecretValue')).toEqual(new Set());
     });
 
     for (const spec of topology.functions) {
@@ -568,6 +584,10 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           // Cognito app client ids are 26 characters long; pool ids are the region, _ and 9 more.
           if (typeof referenced.ClientName === 'string') return 'x'.repeat(26);
           if (typeof referenced.UserPoolName === 'string') return 'ap-southeast-5_xxxxxxxxx';
+          // A secret's ARN: the account, the region and a generated name of up to 100 characters.
+          if (isRecord(referenced.GenerateSecretString)) {
+            return `arn:aws:secretsmanager:ap-southeast-5:123456789012:secret:${'x'.repeat(100)}`;
+          }
         }
         // The origin secret CloudFormation resolves: 48 generated characters.
         if (JSON.stringify(value) === JSON.stringify(originSecretReference())) return 'x'.repeat(48);
@@ -779,6 +799,73 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     it('outputs the user pool id and the console client id', () => {
       template.hasOutput(staffUserPoolIdOutputKey, { Value: { Ref: userPoolId() } });
       template.hasOutput(staffUserPoolClientIdOutputKey, { Value: { Ref: userPoolClientId() } });
+    });
+  });
+
+  describe('secrets', () => {
+    const bound = secretsOf(topology);
+    const allVariables = () =>
+      topology.functions.flatMap((spec) => {
+        const variables = propertiesOf(functionId(spec.name)).Environment;
+        const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
+        return Object.entries(env).map(([name, value]) => ({ fn: spec.name, name, value }));
+      });
+
+    it("makes one Secrets Manager secret per secret the functions bind, besides the edge's own", () => {
+      expect(bound.map((b) => b.name).sort()).toEqual([
+        'cursorSecret',
+        'smsGatewaySecret',
+        'trackingCodeSecret',
+        'twilioAuthToken',
+      ]);
+      template.resourceCountIs('AWS::SecretsManager::Secret', bound.length + 1);
+    });
+
+    for (const { name, value } of bound) {
+      it(`secret ${name} starts with a value Secrets Manager generates, never one from the template, and is an output`, () => {
+        const properties = propertiesOf(secretId(name));
+        expect(properties.GenerateSecretString).toEqual({ PasswordLength: 48, ExcludePunctuation: true });
+        expect(properties.SecretString).toBeUndefined();
+        // A provider's value (Twilio's token) is the operator's to put; ours are keys of our own.
+        expect(String(properties.Description)).toMatch(value === 'provider' ? /put its value/ : /rotate/);
+        template.hasOutput(secretOutputKey(name), { Value: { Ref: secretId(name) } });
+      });
+    }
+
+    it("puts no secret's value in any function's environment: each by ARN, only the edge's header resolved at deploy", () => {
+      const secretIds = new Set(bound.map((b) => secretId(b.name)));
+      for (const { fn, name, value } of allVariables()) {
+        const text = JSON.stringify(value);
+        if (name === edgeOriginSecretEnv) continue;
+        expect(text, `${fn} ${name}`).not.toMatch(/resolve:secretsmanager/);
+        const secretsNamed = [...referencedIds(value)].filter((id) => secretIds.has(id));
+        if (secretsNamed.length > 0) {
+          expect(name, fn).toMatch(/_ARN$/);
+          expect(value).toEqual({ Ref: secretsNamed[0] });
+        }
+      }
+      const names = new Set(allVariables().map((v) => v.name));
+      for (const retired of [
+        'CURSOR_SECRET',
+        'TRACKING_CODE_SECRET',
+        'SMS_GATEWAY_SECRET',
+        'TWILIO_AUTH_TOKEN',
+      ]) {
+        expect(names).not.toContain(retired);
+      }
+    });
+
+    it('reads no secret from the CDK context, whatever the context holds', () => {
+      const sentinel = 'context-value-that-must-not-be-deployed';
+      const app = new App({
+        context: {
+          ...cdkJsonContext(),
+          'aws:cdk:bundling-stacks': [],
+          ...Object.fromEntries(bound.map((b) => [b.name, `${sentinel}-${b.name}`])),
+        },
+      });
+      const text = JSON.stringify(Template.fromStack(new CivicloopStack(app, civicloopStackName)).toJSON());
+      expect(text).not.toContain(sentinel);
     });
   });
 

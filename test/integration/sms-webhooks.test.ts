@@ -8,12 +8,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import twilio from 'twilio';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { SECRET_MAX_AGE_SECONDS } from '../../shared/adapters/secrets.ts';
 import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { INBOX_LEASE_MS } from '../../shared/services/receive-sms.ts';
@@ -31,6 +32,11 @@ const replies = (to: string) =>
   localOutbox()
     .messages(to)
     .filter((m) => m.purpose === 'reply');
+
+/** The Aliyun or Tencent callback path with the runtime's own path secret. */
+const gatewayPath = (provider: 'aliyun' | 'tencent') =>
+  `/api/sms/inbound/${provider}/${rt.secrets.value('smsGatewaySecret')}`;
+const twilioToken = () => rt.secrets.value('twilioAuthToken');
 
 const postJson = (path: string, body: unknown) =>
   fetch(`${rt.url}${path}`, {
@@ -52,10 +58,10 @@ const aliyunPush = (sequenceId: number, phone: string, content: string) => [
 describe('Aliyun SmsUp push', () => {
   it('answers as Aliyun expects, queues the report and replies once even when the push is retried', async () => {
     const push = aliyunPush(90001, '13911110001', '魏家庄村村口路灯坏了');
-    const first = await postJson('/api/sms/inbound/aliyun/local-gateway-secret', push);
+    const first = await postJson(gatewayPath('aliyun'), push);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ code: 0, msg: '接收成功' });
-    const retry = await postJson('/api/sms/inbound/aliyun/local-gateway-secret', push);
+    const retry = await postJson(gatewayPath('aliyun'), push);
     expect(await retry.json()).toEqual({ code: 0, msg: '接收成功' });
     expect(replies('+8613911110001')).toHaveLength(1);
     expect(replies('+8613911110001')[0]?.body).toMatch(/已收到您的反映/);
@@ -74,6 +80,7 @@ describe('Aliyun SmsUp push', () => {
     const [first, middle, last] = ['+8613911110101', '+8613911110102', '+8613911110103'];
     // Imported only now: the handler module reads its settings at import, which must be the runtime's.
     const { GatewaySettings, makeHandler } = await import('../../functions/sms-webhooks.ts');
+    const event: APIGatewayProxyEventV2 = aliyunPushEvent;
     const services = sendSmsServices();
     let intakeDown = true;
     // The middle message is a report; the intake queue refuses it once, as a failing SQS would.
@@ -88,9 +95,11 @@ describe('Aliyun SmsUp push', () => {
         },
       },
       logger: new Logger({ logLevel: 'SILENT' }),
-      settings: GatewaySettings.parse({ SMS_GATEWAY_SECRET: 'local-gateway-secret' }),
+      settings: GatewaySettings.parse({}),
+      // The sample event's path secret.
+      gatewaySecret: async () => event.pathParameters?.secret ?? '',
+      twilioAuthToken: async () => twilioToken(),
     });
-    const event: APIGatewayProxyEventV2 = aliyunPushEvent;
     const push = () => handler(structuredClone(event), lambdaContext('sms-webhooks'));
 
     // Aliyun retries only a whole push, on anything but 200: the failure is answered with 503.
@@ -113,14 +122,39 @@ describe('Aliyun SmsUp push', () => {
   });
 
   it('answers 400 naming the field when the push is malformed', async () => {
-    const response = await postJson('/api/sms/inbound/aliyun/local-gateway-secret', [{ phone_number: 'x' }]);
+    const response = await postJson(gatewayPath('aliyun'), [{ phone_number: 'x' }]);
     expect(response.status).toBe(400);
+  });
+});
+
+describe('a path secret rotated while the gateways run', () => {
+  const help = (sequenceId: number) => aliyunPush(sequenceId, `139111102${sequenceId % 100}`, '帮助');
+
+  it('is taken up by the running function once its cached value ages out, without a restart', async () => {
+    const before = gatewayPath('aliyun');
+    expect((await postJson(before, help(90020))).status).toBe(200);
+
+    rt.secrets.rotate('smsGatewaySecret');
+    const after = gatewayPath('aliyun');
+    expect(after).not.toBe(before);
+    // Until the function's cached value ages out, the old path still works and the new one not yet.
+    expect((await postJson(after, help(90021))).status).toBe(403);
+    expect((await postJson(before, help(90022))).status).toBe(200);
+
+    // The functions' clock, moved past the cache's maximum age.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (SECRET_MAX_AGE_SECONDS + 1) * 1000 });
+    try {
+      expect((await postJson(after, help(90023))).status).toBe(200);
+      expect((await postJson(before, help(90024))).status).toBe(403);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
 describe('Tencent Cloud reply callback', () => {
   it('answers as Tencent expects and replies to the resident', async () => {
-    const response = await postJson('/api/sms/inbound/tencent/local-gateway-secret', {
+    const response = await postJson(gatewayPath('tencent'), {
       mobile: '13911110003',
       nationcode: '86',
       text: '帮助',
@@ -150,7 +184,7 @@ describe('Twilio-compatible webhook', () => {
     });
 
   it('accepts a request signed as the twilio package signs it, and answers empty TwiML', async () => {
-    const signature = twilio.getExpectedTwilioSignature('local-twilio-token', url(), params);
+    const signature = twilio.getExpectedTwilioSignature(twilioToken(), url(), params);
     const response = await post(signature);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<Response></Response>');
@@ -177,7 +211,7 @@ describe('Twilio-compatible webhook', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature('local-twilio-token', url(), retried),
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(twilioToken(), url(), retried),
         },
         body: new URLSearchParams(retried).toString(),
       });

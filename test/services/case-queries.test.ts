@@ -51,7 +51,7 @@ async function listingFor(who: Staff, query: Record<string, string>) {
     directory: { load: async () => demoOrganisation },
     stats: noStats,
     now: () => new Date('2026-12-01T00:00:00Z'),
-    cursorKey: 'a-test-secret-of-at-least-32-characters',
+    cursorKey: async () => 'a-test-secret-of-at-least-32-characters',
   });
   return asked;
 }
