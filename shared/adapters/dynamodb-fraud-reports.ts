@@ -1,20 +1,20 @@
 /**
- * The fraud-report ledger on DynamoDB, in the `stats` table beside the case counters but in its
- * own partition `FRAUD`, so the counters' one-partition read never sees it. One item per
- * Asia/Shanghai day (sk `DAY#YYYY-MM-DD`) with one string set per community (attribute
- * `C#<communityId>`) holding the tracking codes of that day's fraud reports there. Set ADD is
- * idempotent, so a replayed case creation counts once. A day's item stays far below DynamoDB's
- * 400 KB item limit: the whole county files tens of fraud reports a day, ~10 bytes each.
- * Reading a range of days is one (paged) Query of the partition, never a Scan.
+ * The fraud-report counts per community per Asia/Shanghai day, read by the outreach risk ranking
+ * and the campaign-effect reports. They live in the statistics' fraud-intake bucket
+ * (`COUNTS#~fraud-intake`, one item per day, a counter `fr|<communityId>` per community), which
+ * the stats store adds to in the same write that counts a new fraud case (see
+ * case-statistics.ts `statsBucketOf`), so a report costs no write of its own. Reading a range of
+ * days is one (paged) Query of that partition, never a Scan. `record` enters a report directly,
+ * once per tracking code, for seeding and tests.
  */
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { counterName, FRAUD_INTAKE_BUCKET } from '../domain/case-statistics.ts';
 import type { DailyFraudCounts, FraudReportLedger, FraudReportReader } from '../ports/fraud-reports.ts';
-import { awsCall } from './aws-call.ts';
+import { awsCall, conditionalWrite } from './aws-call.ts';
+import { bucketPk, DAY_PREFIX } from './dynamodb-stats-store.ts';
 
-const PK = 'FRAUD';
-const DAY_PREFIX = 'DAY#';
-/** Prefixed so a community id can never collide with the key attributes `pk` and `sk`. */
-const COMMUNITY_PREFIX = 'C#';
+const PK = bucketPk(FRAUD_INTAKE_BUCKET);
+const COUNTER_PREFIX = counterName.fraudReports('');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class DynamoDbFraudReports implements FraudReportLedger, FraudReportReader {
@@ -28,15 +28,17 @@ export class DynamoDbFraudReports implements FraudReportLedger, FraudReportReade
 
   async record(communityId: string, day: string, trackingCode: string): Promise<void> {
     assertDay(day);
-    await awsCall('recording a fraud report', () =>
+    const id = `${trackingCode}#fraud`;
+    await conditionalWrite('recording a fraud report', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { pk: PK, sk: `${DAY_PREFIX}${day}` },
           // Community ids contain hyphens, which an expression cannot name directly.
-          UpdateExpression: 'ADD #community :code',
-          ExpressionAttributeNames: { '#community': `${COMMUNITY_PREFIX}${communityId}` },
-          ExpressionAttributeValues: { ':code': new Set([trackingCode]) },
+          UpdateExpression: 'ADD #counter :one, applied :ids',
+          ConditionExpression: 'NOT contains(applied, :id)',
+          ExpressionAttributeNames: { '#counter': counterName.fraudReports(communityId) },
+          ExpressionAttributeValues: { ':one': 1, ':id': id, ':ids': new Set([id]) },
         }),
       ),
     );
@@ -68,8 +70,8 @@ export class DynamoDbFraudReports implements FraudReportLedger, FraudReportReade
         const day = String(item.sk).slice(DAY_PREFIX.length);
         const byCommunity: Record<string, number> = {};
         for (const [name, value] of Object.entries(item)) {
-          if (!name.startsWith(COMMUNITY_PREFIX) || !(value instanceof Set) || value.size === 0) continue;
-          byCommunity[name.slice(COMMUNITY_PREFIX.length)] = value.size;
+          if (!name.startsWith(COUNTER_PREFIX) || typeof value !== 'number' || value <= 0) continue;
+          byCommunity[name.slice(COUNTER_PREFIX.length)] = value;
         }
         if (Object.keys(byCommunity).length > 0) counts[day] = byCommunity;
       }

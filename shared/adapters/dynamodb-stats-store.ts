@@ -16,8 +16,9 @@
  *   all its days instead, after the day counters were rebuilt from the cases.
  * Reading is one Query of the balances and one Query per unit of the days after its balance: a
  * number of items set by units and days not yet settled, never by cases.
- * A fraud case's creation is also entered in the fraud-report ledger (partition `FRAUD`, see
- * dynamodb-fraud-reports.ts), which the outreach risk ranking reads by day.
+ * A new fraud report is counted in the fraud-intake bucket (`COUNTS#~fraud-intake`) of the day it
+ * was submitted, with a counter per community, which the outreach risk ranking reads by day (see
+ * dynamodb-fraud-reports.ts): no write of its own.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -31,22 +32,25 @@ import {
 import {
   addCounters,
   type CounterDeltas,
+  FRAUD_INTAKE_BUCKET,
+  type StatsBucketChange,
   type StatsChange,
   type StatsSnapshot,
   snapshotOf,
-  statsDeltas,
+  statsBucketOf,
   statsEventId,
 } from '../domain/case-statistics.ts';
-import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
 import { DependencyError } from '../errors.ts';
-import type { FraudReportLedger } from '../ports/fraud-reports.ts';
 import type { SettleReport, StatsStore } from '../ports/stats-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
-import { DynamoDbFraudReports } from './dynamodb-fraud-reports.ts';
 
 const BALANCE_PK = 'BALANCE';
-const DAY_PREFIX = 'DAY#';
-const bucketPk = (unitId: string) => `COUNTS#${unitId}`;
+/** The partition of a bucket's days. */
+export const bucketPk = (bucketId: string) => `COUNTS#${bucketId}`;
+export const DAY_PREFIX = 'DAY#';
+
+/** Every bucket to settle: the units' and the fraud-intake bucket (see case-statistics.ts). */
+const withFraudIntake = (unitIds: readonly string[]) => [...new Set([...unitIds, FRAUD_INTAKE_BUCKET])];
 
 /** The calendar day after a YYYY-MM-DD day. */
 const nextDay = (day: string): string =>
@@ -73,35 +77,20 @@ function addClauses(deltas: CounterDeltas, names: Record<string, string>, values
 export class DynamoDbStatsStore implements StatsStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #fraudReports: FraudReportLedger;
 
-  constructor(
-    db: DynamoDBDocumentClient,
-    tableName: string,
-    fraudReports: FraudReportLedger = new DynamoDbFraudReports(db, tableName),
-  ) {
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
     this.#db = db;
     this.#table = tableName;
-    this.#fraudReports = fraudReports;
   }
 
   async record(change: StatsChange): Promise<void> {
-    const deltas = statsDeltas(change);
-    const writes: Promise<void>[] = [];
-    if (Object.keys(deltas).length > 0) writes.push(this.#addToDay(change, deltas));
-    // Leaving `received` happens once per case, at its creation; the report counts on the day the
-    // resident submitted it (Asia/Shanghai), not the day routing got round to it.
-    if (change.from.stage === 'received' && change.category === 'fraud') {
-      writes.push(
-        this.#fraudReports.record(change.communityId, shanghaiDay(change.from.since), change.trackingCode),
-      );
-    }
-    await Promise.all(writes);
+    const bucket = statsBucketOf(change);
+    if (Object.keys(bucket.deltas).length === 0) return;
+    await this.#addToDay(statsEventId(change), bucket);
   }
 
-  async #addToDay(change: StatsChange, deltas: CounterDeltas): Promise<void> {
-    const id = statsEventId(change);
-    const key = { pk: bucketPk(change.to.unitId), sk: `${DAY_PREFIX}${shanghaiDay(change.at)}` };
+  async #addToDay(id: string, { bucketId, day, deltas }: StatsBucketChange): Promise<void> {
+    const key = { pk: bucketPk(bucketId), sk: `${DAY_PREFIX}${day}` };
     const names: Record<string, string> = { '#applied': 'applied', '#settled': 'settled' };
     const values: Record<string, unknown> = { ':id': id, ':ids': new Set([id]) };
     const adds = addClauses(deltas, names, values);
@@ -118,14 +107,14 @@ export class DynamoDbStatsStore implements StatsStore {
       ),
     );
     if (added) return;
-    const day = await this.#get(key);
+    const stored = await this.#get(key);
     const has = (attribute: string) => {
-      const set = day?.[attribute];
+      const set = stored?.[attribute];
       return set instanceof Set && set.has(id);
     };
     // Counted before its day was frozen, so the balance took it in with the day: a replay.
     if (has('applied') && !has('lateApplied')) return;
-    await this.#addLate(key, change.to.unitId, id, deltas);
+    await this.#addLate(key, bucketId, id, deltas);
   }
 
   /**
@@ -174,7 +163,7 @@ export class DynamoDbStatsStore implements StatsStore {
     })) {
       balances.set(String(item.sk), item);
     }
-    const units = new Set([...unitIds, ...balances.keys()]);
+    const units = new Set([...unitIds, FRAUD_INTAKE_BUCKET, ...balances.keys()]);
     const totals: CounterDeltas = {};
     await Promise.all(
       [...units].map(async (unitId) => {
@@ -190,7 +179,7 @@ export class DynamoDbStatsStore implements StatsStore {
 
   async settle(unitIds: readonly string[], throughDay: string): Promise<SettleReport> {
     const report: SettleReport = { settled: {} };
-    for (const unitId of unitIds) {
+    for (const unitId of withFraudIntake(unitIds)) {
       const balance = await this.#get({ pk: BALANCE_PK, sk: unitId });
       const previous = typeof balance?.throughDay === 'string' ? balance.throughDay : undefined;
       if (previous !== undefined && previous >= throughDay) continue;
@@ -228,7 +217,7 @@ export class DynamoDbStatsStore implements StatsStore {
   }
 
   async rebuildBalances(unitIds: readonly string[], throughDay: string): Promise<void> {
-    for (const unitId of unitIds) {
+    for (const unitId of withFraudIntake(unitIds)) {
       for (let attempt = 0; ; attempt++) {
         if (attempt === 5) throw new DependencyError(`the statistics balance of ${unitId} kept changing`);
         const balance = await this.#get({ pk: BALANCE_PK, sk: unitId });

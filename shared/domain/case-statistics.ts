@@ -8,6 +8,7 @@
 import { type CaseState, Stage } from './case.ts';
 import type { Effect } from './case-lifecycle.ts';
 import type { CategoryCode } from './categories.ts';
+import { shanghaiDay } from './outreach/shanghai-time.ts';
 
 /** One stage change as the statistics see it: the stats effect, with the case it belongs to. */
 export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
@@ -34,7 +35,35 @@ export const counterName = {
   ratingSum: (unitId: string) => `rs|${unitId}`,
   ratings: (unitId: string) => `rn|${unitId}`,
   escalations: (unitId: string) => `esc|${unitId}`,
+  /** New fraud reports per community, for the outreach risk ranking. */
+  fraudReports: (communityId: string) => `fr|${communityId}`,
 } as const;
+
+/**
+ * The bucket new fraud reports are counted in (with everything else their creation changes),
+ * on the day the resident submitted them: the outreach risk ranking reads this one bucket's days
+ * for every community at once, and counting it there costs the report no extra write.
+ */
+export const FRAUD_INTAKE_BUCKET = '~fraud-intake';
+
+/** Where a change is counted and what it adds there. */
+export interface StatsBucketChange {
+  /** The unit the case moved to, or the fraud-intake bucket. */
+  bucketId: string;
+  /** Asia/Shanghai day, YYYY-MM-DD. */
+  day: string;
+  deltas: CounterDeltas;
+}
+
+/** A change goes to the day bucket of the unit it moved to; a new fraud report to the fraud-intake bucket. */
+export function statsBucketOf(change: StatsChange): StatsBucketChange {
+  const deltas = statsDeltas(change);
+  if (change.from.stage === 'received' && change.category === 'fraud') {
+    deltas[counterName.fraudReports(change.communityId)] = 1;
+    return { bucketId: FRAUD_INTAKE_BUCKET, day: shanghaiDay(change.from.since), deltas };
+  }
+  return { bucketId: change.to.unitId, day: shanghaiDay(change.at), deltas };
+}
 
 /**
  * Days this old are folded into each unit's balance: by then no automatic retry can still add to

@@ -204,6 +204,20 @@ export async function runOutbox(
         deps.onEffectFailed?.(state.trackingCode, entry, outcome, undefined);
         continue;
       }
+      // Nothing to send without a phone: no claim, no attempt.
+      let phoneless: boolean;
+      try {
+        phoneless = entry.effect.kind === 'notify_reporter' && !(await report())?.contactPhone;
+      } catch (error) {
+        const outcome = outcomeOf(entry, error, now);
+        outcomes.push(outcome);
+        deps.onEffectFailed?.(state.trackingCode, entry, outcome, error);
+        continue;
+      }
+      if (phoneless) {
+        outcomes.push({ id: entry.id, kind: 'done', detail: { skipped: 'no_phone' } });
+        continue;
+      }
       // Claimed just before it is made: whoever claims first makes it; a copy of this run, none.
       const token = randomUUID();
       try {

@@ -208,7 +208,7 @@ export function requestPurpose(service: string, operation: string, body: unknown
       return `${NOTIFICATION_PREFIX}: ${SMS_STATE_KINDS[kind] ?? kind.toLowerCase()}`;
     }
     case 'stats':
-      if (pk === 'FRAUD') return 'fraud-report ledger';
+      if (pk === 'COUNTS#~fraud-intake') return 'fraud-intake day bucket';
       if (pk.startsWith('COUNTS#')) return "statistics: the unit's day bucket";
       return pk === 'BALANCE' ? 'statistics: balance' : 'statistics';
     default:
@@ -542,7 +542,7 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
         ...runs.map((r) => int(r.seed.settledDays)),
       ],
       ['balances', ...runs.map((r) => int(r.seed.balances))],
-      ['fraud-report ledger days', ...runs.map((r) => int(r.seed.fraudDays))],
+      ['fraud-intake bucket days', ...runs.map((r) => int(r.seed.fraudDays))],
       [
         "changes in each unit's bucket of today (min–max)",
         ...runs.map((r) => `${r.seed.todayChangesMin}–${r.seed.todayChangesMax}`),

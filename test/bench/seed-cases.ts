@@ -4,7 +4,7 @@
  * accepted, returned, escalated when a deadline passed, resolved, verified, closed, rated or put on
  * the return-visit list, sometimes reopened — each step planned by the domain's own
  * `planTransition` and applied as the case store applies it. The statistics those cases left are
- * folded the way the stats store adds them: `statsChangesOfCase` + `statsDeltas` per change, into
+ * folded the way the stats store adds them: `statsChangesOfCase` + `statsBucketOf` per change, into
  * the day bucket of the unit the change went to, with the change's id in `applied`; and fraud
  * reports into the fraud-report ledger. Pure: report-cost-process.ts writes the items.
  */
@@ -19,8 +19,8 @@ import {
 } from '../../shared/domain/case-lifecycle.ts';
 import {
   type CounterDeltas,
+  statsBucketOf,
   statsChangesOfCase,
-  statsDeltas,
   statsEventId,
 } from '../../shared/domain/case-statistics.ts';
 import { type CategoryCode, categoryCodes } from '../../shared/domain/categories.ts';
@@ -352,10 +352,10 @@ function bucketChanges(
   state: CaseState,
 ): { unitId: string; day: string; id: string; deltas: CounterDeltas }[] {
   return statsChangesOfCase(state).flatMap((change) => {
-    const deltas = statsDeltas(change);
+    const { bucketId, day, deltas } = statsBucketOf(change);
     // The store writes nothing for a change without deltas (a satisfied return visit).
     if (Object.keys(deltas).length === 0) return [];
-    return [{ unitId: change.to.unitId, day: shanghaiDay(change.at), id: statsEventId(change), deltas }];
+    return [{ unitId: bucketId, day, id: statsEventId(change), deltas }];
   });
 }
 
@@ -367,12 +367,11 @@ export interface DayBucket {
 }
 
 /**
- * The statistics a set of cases left behind: day buckets per unit (counters and `applied`) and the
- * fraud-report ledger (day → community → tracking codes), as the stats store would have written them.
+ * The statistics a set of cases left behind: day buckets per unit and the fraud-intake bucket
+ * (counters and `applied`), as the stats store would have written them.
  */
 export class StatsFold {
   readonly buckets = new Map<string, DayBucket>();
-  readonly fraudLedger = new Map<string, Map<string, Set<string>>>();
   changes = 0;
 
   add(state: CaseState): void {
@@ -389,14 +388,6 @@ export class StatsFold {
         bucket.counters[name] = (bucket.counters[name] ?? 0) + value;
       }
       this.changes++;
-    }
-    if (state.category === 'fraud') {
-      const day = shanghaiDay(state.submittedAt);
-      const byCommunity = this.fraudLedger.get(day) ?? new Map<string, Set<string>>();
-      this.fraudLedger.set(day, byCommunity);
-      const codes = byCommunity.get(state.communityId) ?? new Set<string>();
-      byCommunity.set(state.communityId, codes);
-      codes.add(state.trackingCode);
     }
   }
 

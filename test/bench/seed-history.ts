@@ -5,9 +5,10 @@
  * work (100,000 cases are 200,000 items and some 28,000 settled days). The items are what the
  * system itself would have left: a REPORT and a STATE item per case (the state with the sparse
  * index keys the case store writes, effects all run), a bucket per unit and day with its counters
- * and `applied` ids, the fraud-report ledger, and balances settled through three days ago by the
+ * and `applied` ids (the fraud-intake bucket among them), and balances settled through three days ago by the
  * stats store's own `settle`, as the sweeper settles them.
  */
+
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +18,7 @@ import { batchWriteAll, type WriteRequest } from '../../shared/adapters/aws-call
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { indexKeysOf } from '../../shared/adapters/case-table-layout.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
+import { FRAUD_INTAKE_BUCKET } from '../../shared/domain/case-statistics.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
@@ -145,16 +147,7 @@ async function seed(job: SeedJob, progress: (line: string) => void): Promise<See
   const bucketItems: WriteRequest[] = [...fold.buckets.values()].map((b) => ({
     PutRequest: { Item: { pk: `COUNTS#${b.unitId}`, sk: `DAY#${b.day}`, ...b.counters, applied: b.applied } },
   }));
-  const fraudItems: WriteRequest[] = [...fold.fraudLedger].map(([day, byCommunity]) => ({
-    PutRequest: {
-      Item: {
-        pk: 'FRAUD',
-        sk: `DAY#${day}`,
-        ...Object.fromEntries([...byCommunity].map(([communityId, codes]) => [`C#${communityId}`, codes])),
-      },
-    },
-  }));
-  await writeAll(db, job.statsTable, [...bucketItems, ...fraudItems]);
+  await writeAll(db, job.statsTable, bucketItems);
   const statsMs = performance.now() - statsStarted;
 
   // The sweeper settles every day up to three days ago; here the units are settled side by side.
@@ -182,7 +175,7 @@ async function seed(job: SeedJob, progress: (line: string) => void): Promise<See
           n + itemBytes({ pk: `COUNTS#${b.unitId}`, sk: `DAY#${b.day}`, ...b.counters, applied: b.applied }),
         0,
       ) / Math.max(1, todayBuckets.length),
-    fraudDays: fold.fraudLedger.size,
+    fraudDays: [...fold.buckets.values()].filter((b) => b.unitId === FRAUD_INTAKE_BUCKET).length,
     settledDays: settled.reduce((n, s) => n + Object.values(s.settled).reduce((a, b) => a + b, 0), 0),
     balances: settled.filter((s) => Object.keys(s.settled).length > 0).length,
     casesMs,

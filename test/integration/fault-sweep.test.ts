@@ -126,7 +126,6 @@ describe('the fault sweep', () => {
         'route PutItem cases STATE if attribute_not_exists(pk)',
         'route SendMessage unit-*',
         'route SendTextMessage sms notification',
-        'route UpdateItem stats fraud-ledger ADD',
         expect.stringMatching(/^route UpdateItem stats day ADD if NOT contains\(applied, :id\)/),
         'route UpdateItem cases STATE REMOVE if version = :version',
         expect.stringMatching(

@@ -55,7 +55,7 @@ import { queueDepth } from './queues.ts';
 
 // ─── the report and the people who work it ──────────────────────────────────────────────────────
 
-/** A fraud report from 康宁社区: routed to the anti-fraud centre, texted, counted in the fraud ledger. */
+/** A fraud report from 康宁社区: routed to the anti-fraud centre, texted, counted in the fraud-intake bucket. */
 export const UNIT_ID = 'psb-antifraud';
 export const COMMUNITY_ID = 'chengdong-kangning';
 const REPORTER_PHONE = '13812345678';
@@ -114,7 +114,6 @@ function keyKind(key: unknown): string {
   if (pk.startsWith('CASE#')) return text(key.sk) ?? 'CASE';
   if (pk.startsWith('COUNTS#')) return 'day';
   if (pk === 'BALANCE') return 'balance';
-  if (pk === 'FRAUD') return 'fraud-ledger';
   return pk.replace(/#.*/, '#*');
 }
 
