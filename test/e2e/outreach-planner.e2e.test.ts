@@ -534,6 +534,11 @@ describe('the campaign planner in the staff console', () => {
     await page.click('#campaign-actions a[data-action="edit"]');
     await page.locator('#cf-heading').waitFor({ state: 'visible' });
     expect(await page.textContent('#cf-heading')).toBe(p.editHeading);
+    // The heading shows while the campaign is still being fetched: wait for the form to be filled.
+    await page.waitForFunction(() => {
+      const title = document.querySelector('#cf-title');
+      return title instanceof HTMLInputElement && title.value !== '';
+    });
     // What was planned, back in the form: weekly on the first run's weekday, three times, a lecture.
     expect(await page.inputValue('#cf-title')).toBe('段村社区以案说法');
     expect(await page.inputValue('#cf-firstRunAt')).toBe(firstRunAt);
