@@ -4,55 +4,30 @@
  * A batch with a retryable failure is reported back and redelivered; what it already sent is
  * recorded, so the redelivery sends nothing twice.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendOutreachServices } from '../shared/adapters/outreach-services.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS, OutreachBatch } from '../shared/domain/outreach/campaign.ts';
-import { ValidationError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
-import { parseMessageBody } from '../shared/queue-message.ts';
+import { queueEdge } from '../shared/queue/queue-edge.ts';
 import { type SendOutreachDeps, sendOutreachBatch } from '../shared/services/send-outreach-batch.ts';
 
 export interface SendOutreachHandlerDeps extends SendOutreachDeps {
   logger: Logger;
 }
 
-export const makeHandler = (deps: SendOutreachHandlerDeps) => {
-  const processor = new BatchProcessor(EventType.SQS);
-  const sendRecord = async (record: SQSRecord) => {
-    const receives = Number(record.attributes.ApproximateReceiveCount);
-    try {
-      const batch = parseMessageBody(OutreachBatch, record.body, 'The outreach batch');
-      const result = await sendOutreachBatch(batch, deps, {
-        deliveryId: record.messageId,
-        finalAttempt: receives >= OUTREACH_DELIVERY_ATTEMPTS,
-      });
-      deps.logger.info('outreach batch', {
-        campaignId: batch.campaignId,
-        runId: batch.runId,
-        batchId: batch.batchId,
-        ...result,
-      });
-    } catch (error) {
-      // Reported back as a partial batch failure (redelivered, then dead-lettered); logged here
-      // with the fields at fault, never with the message body.
-      deps.logger.warn('outreach batch will be retried', {
-        messageId: record.messageId,
-        receives,
-        error,
-        ...(error instanceof ValidationError ? { issues: error.issues } : {}),
-      });
-      throw error;
-    }
-  };
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler((event, context) =>
-      processPartialResponse(event, sendRecord, processor, { context, throwOnFullBatchFailure: false }),
-    );
-};
+export const makeHandler = (deps: SendOutreachHandlerDeps) =>
+  queueEdge({
+    logger: deps.logger,
+    message: { schema: OutreachBatch, what: 'The outreach batch' },
+    identify: (batch) => ({ campaignId: batch.campaignId, runId: batch.runId, batchId: batch.batchId }),
+    handle: async (batch, delivery) => ({
+      ...(await sendOutreachBatch(batch, deps, {
+        deliveryId: delivery.messageId,
+        finalAttempt: delivery.receiveCount >= OUTREACH_DELIVERY_ATTEMPTS,
+      })),
+    }),
+    // A failed batch is redelivered, then dead-lettered.
+    log: { handled: 'outreach batch', failed: { message: 'outreach batch will be retried', level: 'warn' } },
+  });
 
 export const handler = makeHandler({ logger: createLogger('send-outreach'), ...sendOutreachServices() });

@@ -3,8 +3,8 @@
  * with a ValidationError naming its fields (and goes to the DLQ after retries), never a cast.
  */
 import type { z } from 'zod';
-import { MalformedBodyError } from './errors.ts';
-import { parseOrThrow } from './validation.ts';
+import { MalformedBodyError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
 
 export function parseMessageBody<S extends z.ZodType>(schema: S, body: string, what: string): z.infer<S> {
   let json: unknown;
