@@ -17,18 +17,17 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
+import { listCampaigns } from '../shared/services/campaigns/campaign-calendar.ts';
+import { fraudRiskRanking } from '../shared/services/campaigns/fraud-risk-ranking.ts';
+import { listOutreachTasks, recordAttendance } from '../shared/services/campaigns/outreach-tasks.ts';
 import {
   actOnCampaign,
-  type CampaignApiDeps,
   createCampaign,
-  fraudRiskRanking,
   getCampaign,
-  listCampaigns,
-  listOutreachTasks,
-  previewCampaign,
-  recordAttendance,
   updateCampaign,
-} from '../shared/services/manage-campaigns.ts';
+} from '../shared/services/campaigns/plan-campaigns.ts';
+import type { CampaignApiDeps } from '../shared/services/campaigns/planner-context.ts';
+import { previewCampaign } from '../shared/services/campaigns/preview-campaign.ts';
 
 export interface CampaignsHandlerDeps extends CampaignApiDeps {
   logger: Logger;

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { loadConfig, QueueUrl, TableName } from '../config.ts';
 import { DEFAULT_QUIET_HOURS, QuietHours } from '../domain/outreach/quiet-hours.ts';
 import { cachedDirectory } from '../services/cached-directory.ts';
-import type { CampaignApiDeps } from '../services/manage-campaigns.ts';
+import type { CampaignApiDeps } from '../services/campaigns/planner-context.ts';
 import type { PlanOutreachDeps } from '../services/plan-outreach-run.ts';
 import type { SendOutreachDeps } from '../services/send-outreach-batch.ts';
 import type { StartDueRunsDeps } from '../services/start-due-runs.ts';

@@ -19,7 +19,8 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { type CampaignApiDeps, createCampaign } from '../../shared/services/manage-campaigns.ts';
+import { createCampaign } from '../../shared/services/campaigns/plan-campaigns.ts';
+import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 

@@ -10,19 +10,21 @@ import type { CampaignPlan } from '../../shared/domain/outreach/campaign.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { ForbiddenError, ValidationError, VersionConflictError } from '../../shared/errors.ts';
 import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { listCampaigns } from '../../shared/services/campaigns/campaign-calendar.ts';
+import { fraudRiskRanking } from '../../shared/services/campaigns/fraud-risk-ranking.ts';
 import {
-  actOnCampaign,
-  type CampaignApiDeps,
-  createCampaign,
-  fraudRiskRanking,
-  getCampaign,
-  listCampaigns,
   listOutreachTasks,
   type OutreachTask,
-  previewCampaign,
   recordAttendance,
+} from '../../shared/services/campaigns/outreach-tasks.ts';
+import {
+  actOnCampaign,
+  createCampaign,
+  getCampaign,
   updateCampaign,
-} from '../../shared/services/manage-campaigns.ts';
+} from '../../shared/services/campaigns/plan-campaigns.ts';
+import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
+import { previewCampaign } from '../../shared/services/campaigns/preview-campaign.ts';
 import { startDueRuns } from '../../shared/services/start-due-runs.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { type OutreachWorld, outreachWorld, smsPlan } from '../support/outreach.ts';

@@ -1,0 +1,157 @@
+/**
+ * Planning campaigns (outreach staff and the county supervisor only): create, edit, schedule and
+ * cancel, each one conditional write on the campaign's version; and a campaign as the planner
+ * shows it, with its upcoming occurrences, runs, SMS preview and, once completed, its effect.
+ */
+import * as z from 'zod';
+import { type Campaign, CampaignPlan, type CampaignRun } from '../../domain/outreach/campaign.ts';
+import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
+import {
+  allowedCampaignActions,
+  applyCampaignAction,
+  CampaignAction,
+  type CampaignActionName,
+  editCampaign,
+  mayPlanCampaigns,
+  newCampaign,
+} from '../../domain/outreach/campaign-lifecycle.ts';
+import { type OutreachSmsPreview, outreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
+import { toRRuleText } from '../../domain/outreach/recurrence.ts';
+import type { Staff } from '../../domain/staff.ts';
+import { VersionConflictError } from '../../errors.ts';
+import { parseOrThrow } from '../../validation.ts';
+import { effectOf } from './campaign-effect.ts';
+import {
+  type CampaignApiDeps,
+  checkCommunities,
+  householdsOf,
+  loadCampaign,
+  requirePlanner,
+  requireViewer,
+  upcomingOf,
+} from './planner-context.ts';
+
+export interface CampaignView {
+  campaign: Campaign;
+  allowedActions: CampaignActionName[];
+  rrule: string;
+  /** The next occurrences that have not started (up to 10). */
+  upcoming: string[];
+  runs: CampaignRun[];
+  preview?: OutreachSmsPreview;
+  households: number;
+  effect?: CampaignEffect;
+}
+
+async function writeOrConflict(next: Campaign, current: Campaign, deps: CampaignApiDeps): Promise<void> {
+  if (!(await deps.campaigns.replace(next, current.version))) {
+    const latest = await deps.campaigns.get(current.campaignId);
+    throw new VersionConflictError(
+      'Someone else changed this campaign first; reload it and try again',
+      latest?.version ?? current.version,
+      latest ? allowedCampaignActions(latest.status) : [],
+    );
+  }
+}
+
+function checkVersion(campaign: Campaign, expectedVersion: number): void {
+  if (campaign.version !== expectedVersion) {
+    throw new VersionConflictError(
+      `The campaign is at version ${campaign.version}, not ${expectedVersion}; reload it`,
+      campaign.version,
+      allowedCampaignActions(campaign.status),
+    );
+  }
+}
+
+export async function getCampaign(
+  staff: Staff,
+  campaignId: string,
+  deps: CampaignApiDeps,
+): Promise<CampaignView> {
+  requireViewer(staff);
+  const campaign = await loadCampaign(campaignId, deps);
+  const [runs, org] = await Promise.all([deps.campaigns.listRuns(campaignId), deps.directory.load()]);
+  const households = householdsOf(campaign.communityIds, org);
+  const pending = campaign.status === 'scheduled' || campaign.status === 'running';
+  const effect = await effectOf(campaign, runs, org, deps);
+  return {
+    campaign,
+    allowedActions: mayPlanCampaigns(staff) ? allowedCampaignActions(campaign.status) : [],
+    rrule: toRRuleText(campaign.firstRunAt, campaign.recurrence),
+    upcoming: pending && campaign.nextRunAt ? upcomingOf(campaign, new Date(campaign.nextRunAt)) : [],
+    runs: runs.sort((a, b) => a.occurrenceAt.localeCompare(b.occurrenceAt)),
+    households,
+    ...(campaign.channel.kind === 'sms'
+      ? { preview: outreachSmsPreview(campaign.channel.signature, campaign.channel.body, households) }
+      : {}),
+    ...(effect ? { effect } : {}),
+  };
+}
+
+const CreateBody = CampaignPlan.extend({ schedule: z.boolean().default(false) });
+
+export async function createCampaign(
+  staff: Staff,
+  body: unknown,
+  deps: CampaignApiDeps,
+): Promise<CampaignView> {
+  requirePlanner(staff);
+  const { schedule, ...plan } = parseOrThrow(CreateBody, body, 'The campaign');
+  checkCommunities(plan, await deps.directory.load());
+  const now = deps.now();
+  let campaign = newCampaign(plan, deps.newId(), staff, now, deps.quietHours);
+  if (schedule)
+    campaign = applyCampaignAction(
+      campaign,
+      { action: 'schedule', expectedVersion: 1 },
+      now,
+      deps.quietHours,
+    );
+  if (!(await deps.campaigns.create(campaign))) throw new Error('campaign id collision');
+  return getCampaign(staff, campaign.campaignId, deps);
+}
+
+const EditBody = CampaignPlan.extend({ expectedVersion: z.number().int().min(1) });
+
+export async function updateCampaign(
+  staff: Staff,
+  campaignId: string,
+  body: unknown,
+  deps: CampaignApiDeps,
+): Promise<CampaignView> {
+  requirePlanner(staff);
+  const { expectedVersion, ...plan } = parseOrThrow(EditBody, body, 'The campaign');
+  const current = await loadCampaign(campaignId, deps);
+  checkVersion(current, expectedVersion);
+  checkCommunities(plan, await deps.directory.load());
+  await writeOrConflict(editCampaign(current, plan, deps.now(), deps.quietHours), current, deps);
+  return getCampaign(staff, campaignId, deps);
+}
+
+export async function actOnCampaign(
+  staff: Staff,
+  campaignId: string,
+  body: unknown,
+  deps: CampaignApiDeps,
+): Promise<CampaignView> {
+  requirePlanner(staff);
+  const action = parseOrThrow(CampaignAction, body, 'The action');
+  const current = await loadCampaign(campaignId, deps);
+  checkVersion(current, action.expectedVersion);
+  const next = applyCampaignAction(current, action, deps.now(), deps.quietHours);
+  await writeOrConflict(next, current, deps);
+  if (next.status === 'cancelled') {
+    // Runs under way stop too: the sender counts their remaining households as cancelled.
+    for (const run of await deps.campaigns.listRuns(campaignId)) {
+      await deps.campaigns.setRunStatus(
+        campaignId,
+        run.runId,
+        ['planning', 'sending', 'awaiting_attendance'],
+        'cancelled',
+        { completedAt: deps.now().toISOString() },
+      );
+    }
+  }
+  return getCampaign(staff, campaignId, deps);
+}
