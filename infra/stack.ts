@@ -23,7 +23,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_MAX_AGE_SECONDS } from '../shared/adapters/secrets.ts';
 import { edgeOriginSecretEnv } from '../shared/http/edge-origin.ts';
-import { unitIds } from '../shared/organisation/county-structure.ts';
+import { unitIds } from '../shared/reference/county-structure.ts';
 import { clientLimits } from './client-limits.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';

@@ -7,7 +7,7 @@
 import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
 import { outreachIndexes } from '../shared/adapters/dynamodb-outreach-store.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS } from '../shared/domain/outreach/campaign.ts';
-import { unitIds } from '../shared/organisation/county-structure.ts';
+import { unitIds } from '../shared/reference/county-structure.ts';
 
 export type KeyType = 'S' | 'N';
 export interface KeySpec {

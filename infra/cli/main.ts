@@ -10,8 +10,8 @@
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
  */
 import { parseArgs } from 'node:util';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
+import { demoOrganisation } from '../demo/demo-organisation.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
 import { casesReindex } from './cases-reindex.ts';
 import { directorySeed } from './directory-seed.ts';
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     return campaignCommand(command, positionals.slice(2), values, process.env, io);
   }
   if (!values.help && group === 'directory' && command === 'seed') {
-    await directorySeed(resolveTarget(values.outputs), demoOrganisation, demoPolicies, io);
+    await directorySeed(resolveTarget(values.outputs), demoOrganisation, defaultPolicies, io);
     return 0;
   }
   if (!values.help && group === 'households' && command === 'import') {

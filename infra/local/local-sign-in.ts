@@ -1,6 +1,6 @@
 /**
  * Staff sign-in on a laptop. `LocalStaffSignIn` is the StaffSignIn port over the demo logins
- * (shared/organisation/demo-staff.ts) and the local identity. `serveCognitoSignIn` puts it behind
+ * (infra/demo/demo-staff.ts) and the local identity. `serveCognitoSignIn` puts it behind
  * the one Cognito API call the sign-in function makes, `AdminInitiateAuth` with
  * `ADMIN_USER_PASSWORD_AUTH`, on its own port: the runtime points the SDK there with
  * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, just as it points DynamoDB and SQS at dynalite and
@@ -11,8 +11,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { demoPassword, findDemoLogin } from '../../shared/organisation/demo-staff.ts';
 import type { SignedIn, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
+import { demoPassword, findDemoLogin } from '../demo/demo-staff.ts';
 import { type LocalIdentity, tokenLifetimeSeconds } from './local-identity.ts';
 
 /** Equal-length digests make the comparison constant-time whatever the lengths of the inputs. */

@@ -17,11 +17,11 @@ import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
-import { findDemoLogin } from '../../shared/organisation/demo-staff.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import type { ClientLimit } from '../client-limits.ts';
+import { demoOrganisation } from '../demo/demo-organisation.ts';
+import { findDemoLogin } from '../demo/demo-staff.ts';
 import { secretsOf, topology as systemTopology, type Topology } from '../topology.ts';
 import { createClientLimiter } from './client-limiter.ts';
 import { startEmulators } from './emulators.ts';
@@ -80,7 +80,7 @@ export interface LocalRuntime {
    */
   secrets: LocalSecrets;
   /**
-   * A valid ID token for a demo login (shared/organisation/demo-staff.ts), to send as
+   * A valid ID token for a demo login (infra/demo/demo-staff.ts), to send as
    * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
    */
   signInAs(username: string): Promise<string>;
@@ -130,7 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       () => true,
       () => false,
     );
-    if (!hasPolicies) await policies.writePolicies(demoPolicies);
+    if (!hasPolicies) await policies.writePolicies(defaultPolicies);
     if (!(await directory.isSeeded())) await directory.write(demoOrganisation);
   }
 

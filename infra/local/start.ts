@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
 import { clientLimits } from '../client-limits.ts';
+import { demoPassword, demoStaff } from '../demo/demo-staff.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({

@@ -8,8 +8,8 @@ import { ServiceLevels } from '../domain/service-levels.ts';
 import { KeywordTable } from '../domain/sms/classify-report.ts';
 import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { DependencyError } from '../errors.ts';
-import { defaultKeywordTable } from '../organisation/report-keywords.ts';
 import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
+import { defaultKeywordTable } from '../reference/report-keywords.ts';
 import { awsCall, batchWriteAll, partitionItems } from './aws-call.ts';
 
 const PK = 'POLICY';

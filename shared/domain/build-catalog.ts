@@ -2,7 +2,6 @@
  * Derives the public catalogue from the organisation: what a resident may pick on the form, in
  * the order they expect to see it, and nothing more (no household counts, grids or rules).
  */
-import { townships as countyTownships, units as countyUnits } from '../organisation/county-structure.ts';
 import type { Catalog } from './catalog.ts';
 import type { Category } from './categories.ts';
 import type { Organisation } from './organisation.ts';
@@ -18,10 +17,23 @@ function inCountyOrder<T extends { id: string }>(items: readonly T[], order: rea
 
 const collator = new Intl.Collator('zh-CN');
 
-export function buildCatalog(org: Organisation, categories: readonly Category[]): Catalog {
+/**
+ * The order residents know the townships and units in: the county's fixed structure
+ * (shared/reference/county-structure.ts), passed in so the domain holds no county's data.
+ */
+export interface CountyOrder {
+  townships: readonly { id: string }[];
+  units: readonly { id: string }[];
+}
+
+export function buildCatalog(
+  org: Organisation,
+  categories: readonly Category[],
+  order: CountyOrder,
+): Catalog {
   return {
     categories: categories.map(({ code, zh, en }) => ({ code, zh, en })),
-    townships: inCountyOrder(org.townships, countyTownships).map((t) => ({
+    townships: inCountyOrder(org.townships, order.townships).map((t) => ({
       id: t.id,
       kind: t.kind,
       zh: t.zh,
@@ -31,6 +43,6 @@ export function buildCatalog(org: Organisation, categories: readonly Category[])
         .sort((a, b) => collator.compare(a.zh, b.zh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map(({ id, zh, en }) => ({ id, zh, en })),
     })),
-    units: inCountyOrder(org.units, countyUnits).map(({ id, kind, zh, en }) => ({ id, kind, zh, en })),
+    units: inCountyOrder(org.units, order.units).map(({ id, kind, zh, en }) => ({ id, kind, zh, en })),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Service levels (SLAs) per report category: how long the responsible unit has to accept a case
  * and to resolve it, and the deadline arithmetic on the county's working calendar. The levels
- * themselves are data an admin edits (defaults in shared/organisation/service-level-defaults.ts).
+ * themselves are data an admin edits (defaults in shared/reference/service-level-defaults.ts).
  */
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';

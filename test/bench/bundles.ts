@@ -18,7 +18,7 @@ import { build, type Metafile } from 'esbuild';
 import { functionEnvironment } from '../../infra/local/function-host.ts';
 import type { ProvisionedResources } from '../../infra/local/provision.ts';
 import { type Topology, unitQueueName } from '../../infra/topology.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import { median } from './table.ts';
 
 // Must stay identical to `esmRequireBanner` in infra/constructs/civic-function.ts (not imported:

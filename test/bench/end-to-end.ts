@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { topology as systemTopology, type Topology, unitQueueName } from '../../infra/topology.ts';
 import { Catalog } from '../../shared/domain/catalog.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import {
   type AwsRequestCount,
   AwsRequestCounter,

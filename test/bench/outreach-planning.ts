@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { startEmulators } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
 import { topology } from '../../infra/topology.ts';
@@ -35,7 +36,6 @@ import {
   OutreachBatch,
   type PlanRun,
 } from '../../shared/domain/outreach/campaign.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { queueDepth } from '../support/queues.ts';
 import {
   type CommunityHouseholds,

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { topology } from '../../infra/topology.ts';
 import { evaluateClassifier } from '../../shared/domain/sms/classifier-quality.ts';
-import { defaultKeywordTable } from '../../shared/organisation/report-keywords.ts';
+import { defaultKeywordTable } from '../../shared/reference/report-keywords.ts';
 import { labelledReports } from '../domain/sms/labelled-reports.ts';
 import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';

@@ -5,12 +5,12 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { CaseState } from '../../shared/domain/case.ts';
 import { statsChangesOfCase } from '../../shared/domain/case-statistics.ts';
 import { fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { seededRandom } from './end-to-end.ts';
 import { HISTORY_DAY_MS, historicCases, StatsFold, todaysCases, trackingCodes } from './seed-cases.ts';
@@ -21,7 +21,7 @@ const DAY_START = fromShanghaiLocal(`${TODAY}T00:00`).getTime();
 
 const context = (seed: number) => ({
   org: demoOrganisation,
-  policies: demoPolicies,
+  policies: defaultPolicies,
   random: seededRandom(seed),
   newTrackingCode: trackingCodes(seededRandom(seed + 1)),
   newId: () => crypto.randomUUID(),

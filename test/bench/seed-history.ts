@@ -14,14 +14,14 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { batchWriteAll, type WriteRequest } from '../../shared/adapters/aws-call.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { indexKeysOf } from '../../shared/adapters/case-table-layout.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { FRAUD_INTAKE_BUCKET } from '../../shared/domain/case-statistics.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { seededRandom } from './end-to-end.ts';
 import { SeedResult } from './report-cost.ts';
 import {
@@ -99,7 +99,7 @@ async function seed(job: SeedJob, progress: (line: string) => void): Promise<See
   const dayStart = fromShanghaiLocal(`${today}T00:00`).getTime();
   const ctx = {
     org: demoOrganisation,
-    policies: demoPolicies,
+    policies: defaultPolicies,
     random: seededRandom(job.existing + 7),
     newTrackingCode: trackingCodes(seededRandom(job.existing + 11)),
     newId: () => crypto.randomUUID(),

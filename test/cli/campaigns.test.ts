@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
+import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPassword } from '../../shared/organisation/demo-staff.ts';
 import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
 
 const COMMUNITIES = ['chengdong-kangning', 'dongquan-weijiazhuang'];

@@ -10,7 +10,7 @@ import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import type { StatsSnapshot } from '../../shared/domain/case-statistics.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
 import { partitionSize, plantLegacyStatistics, wipeCounters } from '../support/stats-items.ts';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { buildCatalog } from '../../shared/domain/build-catalog.ts';
 import { Catalog } from '../../shared/domain/catalog.ts';
 import { categories } from '../../shared/domain/categories.ts';
-import { townships, units } from '../../shared/organisation/county-structure.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { townships, units } from '../../shared/reference/county-structure.ts';
 
 describe('buildCatalog', () => {
-  const catalog = buildCatalog(demoOrganisation, categories);
+  const catalog = buildCatalog(demoOrganisation, categories, { townships, units });
 
   it('produces a valid catalogue with every category in order', () => {
     expect(Catalog.safeParse(catalog).success).toBe(true);
@@ -19,7 +19,7 @@ describe('buildCatalog', () => {
       townships: [...demoOrganisation.townships].sort((a, b) => a.id.localeCompare(b.id)),
       units: [...demoOrganisation.units].reverse(),
     };
-    for (const c of [catalog, buildCatalog(shuffled, categories)]) {
+    for (const c of [catalog, buildCatalog(shuffled, categories, { townships, units })]) {
       expect(c.townships.map((t) => t.id)).toEqual(townships.map((t) => t.id));
       expect(c.units.map((u) => u.id)).toEqual(units.map((u) => u.id));
     }
@@ -58,7 +58,7 @@ describe('buildCatalog', () => {
 
   it('does not reorder the organisation it reads', () => {
     const before = demoOrganisation.communities.map((c) => c.id);
-    buildCatalog(demoOrganisation, categories);
+    buildCatalog(demoOrganisation, categories, { townships, units });
     expect(demoOrganisation.communities.map((c) => c.id)).toEqual(before);
   });
 });

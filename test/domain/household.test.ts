@@ -1,12 +1,12 @@
 /** Row validation of the household registry import: each failure kind names its field, never the value. */
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation as org } from '../../infra/demo/demo-organisation.ts';
 import {
   type HouseholdCsvRow,
   newSeenInFile,
   PHONE_REASON,
   validateHouseholdRow,
 } from '../../shared/domain/household.ts';
-import { demoOrganisation as org } from '../../shared/organisation/demo-organisation.ts';
 
 const row = (over: Partial<HouseholdCsvRow> = {}): HouseholdCsvRow => ({
   household_id: 'hh-0001',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { type CategoryCode, categoryCodes } from '../../shared/domain/categories.ts';
 import type { Organisation, RoutingRule } from '../../shared/domain/organisation.ts';
 import {
@@ -7,7 +8,6 @@ import {
   resolveResponsibleUnit,
   validateOrganisation,
 } from '../../shared/domain/routing.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 
 /** A small hand-made directory, so each test shows exactly which data drives the decision. */
 function smallOrganisation(): Organisation {

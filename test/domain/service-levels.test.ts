@@ -13,8 +13,8 @@ import {
   serviceLevelFor,
 } from '../../shared/domain/service-levels.ts';
 import { ConfigError } from '../../shared/errors.ts';
-import { countyCalendar } from '../../shared/organisation/county-calendar.ts';
-import { defaultServiceLevels } from '../../shared/organisation/service-level-defaults.ts';
+import { countyCalendar } from '../../shared/reference/county-calendar.ts';
+import { defaultServiceLevels } from '../../shared/reference/service-level-defaults.ts';
 
 const cal = countyCalendar;
 const DAY = 86_400_000;

@@ -13,7 +13,7 @@ import {
   WorkingCalendar,
   workingTimeBetween,
 } from '../../shared/domain/working-calendar.ts';
-import { countyCalendar } from '../../shared/organisation/county-calendar.ts';
+import { countyCalendar } from '../../shared/reference/county-calendar.ts';
 
 const cal = countyCalendar;
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import { demoPassword } from '../../shared/organisation/demo-staff.ts';
 import { CHART_ASSET_PATH } from '../../shared/web/console-page.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';

@@ -15,6 +15,8 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
+import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
@@ -28,8 +30,6 @@ import {
 import { outreachSmsPreview } from '../../shared/domain/outreach/outreach-message.ts';
 import { toRRuleText } from '../../shared/domain/outreach/recurrence.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPassword } from '../../shared/organisation/demo-staff.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
 

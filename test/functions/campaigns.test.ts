@@ -15,10 +15,10 @@ import forbiddenEvent from '../../events/http/create-campaign-not-outreach-staff
 import riskEvent from '../../events/http/get-fraud-risk.json' with { type: 'json' };
 import invalidPreviewEvent from '../../events/http/preview-campaign-invalid.json' with { type: 'json' };
 import { makeHandler } from '../../functions/campaigns.ts';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { createCampaign } from '../../shared/services/campaigns/plan-campaigns.ts';
 import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';

@@ -15,12 +15,12 @@ import unknownCommunityEvent from '../../events/http/submit-report-unknown-commu
 };
 import unsupportedEvent from '../../events/http/submit-report-unsupported-type.json' with { type: 'json' };
 import { makeHandler } from '../../functions/submit-report.ts';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';
 import { ReportSubmitted } from '../../shared/domain/report.ts';
 import { hashReporterToken } from '../../shared/domain/reporter-token.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { pageText } from '../../shared/web/page-text.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';

@@ -4,9 +4,9 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { demoStaff } from '../../infra/demo/demo-staff.ts';
 import { ForbiddenError, UnauthorizedError } from '../../shared/errors.ts';
 import { claimStrings, staffOf } from '../../shared/http/staff-identity.ts';
-import { demoStaff } from '../../shared/organisation/demo-staff.ts';
 
 const baseEvent: APIGatewayProxyEventV2 = {
   version: '2.0',

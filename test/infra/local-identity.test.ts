@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPassword, demoStaff } from '../../infra/demo/demo-staff.ts';
 import {
   createLocalIdentity,
   type LocalIdentity,
@@ -26,7 +27,6 @@ import {
 } from '../../infra/local/local-sign-in.ts';
 import { CognitoStaffSignIn } from '../../shared/adapters/cognito-sign-in.ts';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
-import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
 import type { SignInContext } from '../../shared/ports/staff-sign-in.ts';
 
 const handler: StaffClaims = {

@@ -36,7 +36,7 @@ import {
   unitQueueName,
 } from '../../infra/topology.ts';
 import { edgeOriginHeader, edgeOriginSecretEnv } from '../../shared/http/edge-origin.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -20,7 +20,7 @@ import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { CaseEscalated, type CaseState, type TimelineEvent } from '../../shared/domain/case.ts';
 import { generateTrackingCode } from '../../shared/domain/tracking-code.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import { sweepCases } from '../../shared/services/sweep-cases.ts';
 import { sweepDueTimers } from '../../shared/services/sweep-due-timers.ts';
 import { drain, receiveMatching } from '../support/queues.ts';

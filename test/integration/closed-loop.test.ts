@@ -16,7 +16,7 @@ import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.t
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { CaseEscalated } from '../../shared/domain/case.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import { sweepCases } from '../../shared/services/sweep-cases.ts';
 import { drain, receiveMatching } from '../support/queues.ts';
 

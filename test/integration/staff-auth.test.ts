@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { demoPassword, demoStaff } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { type Topology, topology } from '../../infra/topology.ts';
-import { demoPassword, demoStaff } from '../../shared/organisation/demo-staff.ts';
 
 const fixtureTopology: Topology = {
   ...topology,

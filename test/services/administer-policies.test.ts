@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
-import { defaultKeywordTable } from '../../shared/organisation/report-keywords.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
+import { defaultKeywordTable } from '../../shared/reference/report-keywords.ts';
 import {
   type AdministerDeps,
   readKeywords,
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const table = env.tables.directory ?? '';
   const directory = new DynamoDbDirectory(env.db, table);
   const policies = new DynamoDbPolicies(env.db, table);
-  await policies.writePolicies(demoPolicies);
+  await policies.writePolicies(defaultPolicies);
   await directory.write(demoOrganisation);
   deps = { directory, policies };
 });
@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('administering routing rules and policies', () => {
   it('refuses anyone but an admin', async () => {
     await expect(readRoutingRules(supervisor, deps)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(replacePolicies(supervisor, demoPolicies, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(replacePolicies(supervisor, defaultPolicies, deps)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('replaces the rules whole: a removed rule is gone, a new one routes', async () => {
@@ -71,10 +71,10 @@ describe('administering routing rules and policies', () => {
   });
 
   it('replaces the SLAs and calendar after validating them, naming the bad field', async () => {
-    const slower = { ...demoPolicies, ratingWindowDays: 5 };
+    const slower = { ...defaultPolicies, ratingWindowDays: 5 };
     await replacePolicies(admin, slower, deps);
     expect((await deps.policies.loadPolicies()).ratingWindowDays).toBe(5);
-    const error = await replacePolicies(admin, { ...demoPolicies, ratingWindowDays: 0 }, deps).catch(
+    const error = await replacePolicies(admin, { ...defaultPolicies, ratingWindowDays: 0 }, deps).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ValidationError);

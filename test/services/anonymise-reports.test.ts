@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import type { CaseState } from '../../shared/domain/case.ts';
 import type { Actor, CaseAction } from '../../shared/domain/case-lifecycle.ts';
@@ -17,9 +18,8 @@ import { ANONYMISED_DESCRIPTION } from '../../shared/domain/report-retention.ts'
 import { hashReporterToken } from '../../shared/domain/reporter-token.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { generateTrackingCode } from '../../shared/domain/tracking-code.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import type { ReportRetention } from '../../shared/ports/report-retention.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import {
   type AnonymiseBudget,
   type AnonymiseDeps,

@@ -4,9 +4,9 @@
  * figures of that scope. The stores are stand-ins that record what they were asked for.
  */
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { type CounterDeltas, counterName, snapshotOf } from '../../shared/domain/case-statistics.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import type { CaseListing, CaseStore, ListFilter, PageRequest } from '../../shared/ports/case-store.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
 import { getStats, listCases } from '../../shared/services/case-queries.ts';

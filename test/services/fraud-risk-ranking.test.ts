@@ -5,12 +5,12 @@
  * household counts. Today is 2026-06-30 in Shanghai.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation as org } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import type { CategoryCode } from '../../shared/domain/categories.ts';
 import { type RiskRow, rankCommunities, WINDOW_DAYS } from '../../shared/domain/outreach/fraud-risk.ts';
 import { addDays } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation as org } from '../../shared/organisation/demo-organisation.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 
 const TODAY = '2026-06-30';

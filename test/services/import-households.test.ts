@@ -1,10 +1,10 @@
 /** CSV import of the household registry, against the DynamoDB registry on dynalite. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation as org } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { PHONE_REASON } from '../../shared/domain/household.ts';
 import { ValidationError } from '../../shared/errors.ts';
-import { demoOrganisation as org } from '../../shared/organisation/demo-organisation.ts';
 import { importHouseholds } from '../../shared/services/import-households.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 

@@ -5,11 +5,11 @@
  * outreach tasks a grid worker sees and records attendance for, in their own community only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import type { CampaignPlan } from '../../shared/domain/outreach/campaign.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { ForbiddenError, ValidationError, VersionConflictError } from '../../shared/errors.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { listCampaigns } from '../../shared/services/campaigns/campaign-calendar.ts';
 import { fraudRiskRanking } from '../../shared/services/campaigns/fraud-risk-ranking.ts';
 import {

@@ -17,8 +17,8 @@ import type { StatsSnapshot } from '../../shared/domain/case-statistics.ts';
 import { settledThrough } from '../../shared/domain/case-statistics.ts';
 import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
 import type { CaseScan } from '../../shared/ports/statistics-rebuild.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import {
   type RebuildEvent,
   type RebuildOptions,

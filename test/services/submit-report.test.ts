@@ -3,10 +3,10 @@
  * it is given, and a report naming another one is refused before anything is queued.
  */
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import type { Organisation } from '../../shared/domain/organisation.ts';
 import type { ReportSubmitted } from '../../shared/domain/report.ts';
 import { DependencyError, ValidationError } from '../../shared/errors.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import { type SubmitReportDeps, submitReport } from '../../shared/services/submit-report.ts';
 
 function depsWith(load: () => Promise<Organisation>) {

@@ -8,6 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { startEmulators } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
 import { topology, unitQueueName } from '../../infra/topology.ts';
@@ -16,9 +17,8 @@ import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts'
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { LocalOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
-import { demoPolicies } from '../../shared/organisation/demo-policies.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import type { CaseWorkDeps } from '../../shared/services/transition-case.ts';
 
 export interface CaseWork {
@@ -56,7 +56,7 @@ export async function emulatedCaseWork(): Promise<CaseWork> {
   const deps: CaseWorkDeps = {
     cases: new DynamoDbCaseStore(db, tables.cases ?? ''),
     directory: { load: async () => demoOrganisation },
-    policies: { loadPolicies: async () => demoPolicies },
+    policies: { loadPolicies: async () => defaultPolicies },
     dispatch: new SqsDispatchQueue(sqs, Object.fromEntries(unitIds.map((u) => [u, queueUrl(u)]))),
     stats: new DynamoDbStatsStore(db, tables.stats ?? ''),
     sender: outbox,

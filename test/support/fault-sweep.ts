@@ -38,7 +38,7 @@ import {
 import { shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { ReportSubmitted } from '../../shared/domain/report.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
-import { unitIds } from '../../shared/organisation/county-structure.ts';
+import { unitIds } from '../../shared/reference/county-structure.ts';
 import { rateReport } from '../../shared/services/rate-report.ts';
 import { type SweepReport, sweepCases } from '../../shared/services/sweep-cases.ts';
 import { type TransitionDeps, transitionCase } from '../../shared/services/transition-case.ts';

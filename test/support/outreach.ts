@@ -4,6 +4,7 @@
  * test moves, and queues that keep what was sent so the test can deliver it (or deliver it twice).
  */
 
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts';
@@ -21,7 +22,6 @@ import {
 } from '../../shared/domain/outreach/campaign.ts';
 import { DEFAULT_QUIET_HOURS } from '../../shared/domain/outreach/quiet-hours.ts';
 import { fromShanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
 import type { PlanOutreachDeps } from '../../shared/services/plan-outreach-run.ts';
 import type { SendOutreachDeps } from '../../shared/services/send-outreach-batch.ts';
 import type { StartDueRunsDeps } from '../../shared/services/start-due-runs.ts';

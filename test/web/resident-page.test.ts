@@ -4,10 +4,11 @@
  * ids in the markup (each field block starts at `id="field-<name>"`).
  */
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { buildCatalog } from '../../shared/domain/build-catalog.ts';
 import type { Catalog } from '../../shared/domain/catalog.ts';
 import { categories } from '../../shared/domain/categories.ts';
-import { demoOrganisation } from '../../shared/organisation/demo-organisation.ts';
+import { townships, units } from '../../shared/reference/county-structure.ts';
 import { escapeHtml, jsonForScript } from '../../shared/web/html.ts';
 import { pageText } from '../../shared/web/page-text.ts';
 import {
@@ -144,7 +145,10 @@ describe('renderResidentPage', () => {
   });
 
   it('builds the form from the demo organisation: 16 townships, 193 communities', () => {
-    const html = renderResidentPage({ catalog: buildCatalog(demoOrganisation, categories), lang: 'zh' });
+    const html = renderResidentPage({
+      catalog: buildCatalog(demoOrganisation, categories, { townships, units }),
+      lang: 'zh',
+    });
     const community = fieldBlock(html, 'communityId');
     expect(community.match(/<optgroup /g)).toHaveLength(16);
     expect(community.match(/<option value="[a-z0-9-]+">/g)).toHaveLength(193);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoOrganisation } from '../../../infra/demo/demo-organisation.ts';
 import { categoryCodes } from '../../../shared/domain/categories.ts';
 import { evaluateClassifier } from '../../../shared/domain/sms/classifier-quality.ts';
 import {
@@ -6,8 +7,7 @@ import {
   findCommunityInText,
   KeywordTable,
 } from '../../../shared/domain/sms/classify-report.ts';
-import { demoOrganisation } from '../../../shared/organisation/demo-organisation.ts';
-import { defaultKeywordTable } from '../../../shared/organisation/report-keywords.ts';
+import { defaultKeywordTable } from '../../../shared/reference/report-keywords.ts';
 import { labelledReports } from './labelled-reports.ts';
 
 describe('the labelled set', () => {

@@ -1,12 +1,12 @@
 /**
  * The demo organisation the system is seeded with: Pingyao's 16 township-level areas and units
- * (county-structure.ts), 193 villages and communities, Chengdong's 28 grids, and the routing
- * rules. Figures follow the seed article (193 村/社区 centres, 28 grids of ~350 households in
+ * (shared/reference/county-structure.ts), 193 villages and communities, Chengdong's 28 grids,
+ * and the routing rules. Figures follow the seed article (193 村/社区 centres, 28 grids of ~350 households in
  * 城东街道, ~150,000 households county-wide); names come from the seed where it gives them and
  * are synthetic otherwise. Built deterministically: every number comes from a hash of an id, so
  * the same code always seeds the same directory and tests can pin it.
  */
-import type { CategoryCode } from '../domain/categories.ts';
+import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type {
   Community,
   Grid,
@@ -14,8 +14,8 @@ import type {
   RoutingRule,
   RuleArea,
   RuleOwner,
-} from '../domain/organisation.ts';
-import { countyCentreUnitId, townships, units } from './county-structure.ts';
+} from '../../shared/domain/organisation.ts';
+import { countyCentreUnitId, townships, units } from '../../shared/reference/county-structure.ts';
 
 /** A name and its pinyin slug; the slug makes the id and, capitalised, the English name. */
 type Name = readonly [zh: string, slug: string, en?: string];

@@ -6,7 +6,7 @@
  * Display names are job titles, not people. `sub` values are fixed UUIDs because that is what a
  * Cognito `sub` looks like, so nothing can come to depend on it being readable.
  */
-import type { StaffClaims } from '../domain/staff.ts';
+import type { StaffClaims } from '../../shared/domain/staff.ts';
 
 /**
  * The one password of every demo login. LOCAL ONLY: it is public (it is in this file), and

@@ -3,7 +3,7 @@ import type { Policies } from '../ports/policies.ts';
 import { countyCalendar } from './county-calendar.ts';
 import { defaultServiceLevels } from './service-level-defaults.ts';
 
-export const demoPolicies: Policies = {
+export const defaultPolicies: Policies = {
   serviceLevels: defaultServiceLevels,
   calendar: countyCalendar,
   ratingWindowDays: 3,

@@ -1,8 +1,8 @@
 /** The demo logins: one per role, each scoped to places that exist in the demo organisation. */
 import { describe, expect, it } from 'vitest';
-import { Role, StaffClaims, staffFromClaims } from '../../shared/domain/staff.ts';
-import { demoOrganisation as org } from '../../shared/organisation/demo-organisation.ts';
-import { demoStaff } from '../../shared/organisation/demo-staff.ts';
+import { demoOrganisation as org } from '../../../infra/demo/demo-organisation.ts';
+import { demoStaff } from '../../../infra/demo/demo-staff.ts';
+import { Role, StaffClaims, staffFromClaims } from '../../../shared/domain/staff.ts';
 
 describe('the demo staff', () => {
   it('has a login for every role, with unique usernames and subs', () => {

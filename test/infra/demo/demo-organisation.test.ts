@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { categoryCodes } from '../../shared/domain/categories.ts';
-import { Organisation } from '../../shared/domain/organisation.ts';
-import { resolveResponsibleUnit, validateOrganisation } from '../../shared/domain/routing.ts';
-import { townships, units } from '../../shared/organisation/county-structure.ts';
-import { demoOrganisation as org } from '../../shared/organisation/demo-organisation.ts';
+import { demoOrganisation as org } from '../../../infra/demo/demo-organisation.ts';
+import { categoryCodes } from '../../../shared/domain/categories.ts';
+import { Organisation } from '../../../shared/domain/organisation.ts';
+import { resolveResponsibleUnit, validateOrganisation } from '../../../shared/domain/routing.ts';
+import { townships, units } from '../../../shared/reference/county-structure.ts';
 
 const communitiesOf = (townshipId: string) => org.communities.filter((c) => c.townshipId === townshipId);
 const sum = (xs: readonly { households: number }[]) => xs.reduce((s, x) => s + x.households, 0);
@@ -131,7 +131,7 @@ describe('the demo organisation', () => {
 
   it('is the same every time it is built', async () => {
     vi.resetModules();
-    const again = await import('../../shared/organisation/demo-organisation.ts');
+    const again = await import('../../../infra/demo/demo-organisation.ts');
     expect(again.demoOrganisation).not.toBe(org);
     expect(again.demoOrganisation).toEqual(org);
   });
