@@ -11,10 +11,12 @@ import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../shared/adapters/dynamodb-policies.ts';
 import { loadConfig, TableName } from '../shared/config.ts';
+import type { Staff } from '../shared/domain/staff.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import {
@@ -31,37 +33,42 @@ export interface AdministerHandlerDeps extends AdministerDeps {
   logger: Logger;
 }
 
+interface AdminRequest {
+  event: APIGatewayProxyEventV2WithJWTAuthorizer;
+  staff: Staff;
+  deps: AdministerHandlerDeps;
+}
+
+const routes: RouteTable<(request: AdminRequest) => Promise<HttpResponse>> = {
+  'GET /api/admin/routing-rules': async ({ staff, deps }) =>
+    jsonResponse(200, await readRoutingRules(staff, deps)),
+  'PUT /api/admin/routing-rules': async ({ event, staff, deps }) => {
+    const result = await replaceRoutingRules(staff, readRequestBody(event), deps);
+    deps.logger.info('routing rules replaced', { rules: result.rules.length, by: staff.userId });
+    return jsonResponse(200, result);
+  },
+  'GET /api/admin/keywords': async ({ staff, deps }) => jsonResponse(200, await readKeywords(staff, deps)),
+  'PUT /api/admin/keywords': async ({ event, staff, deps }) => {
+    const result = await replaceKeywords(staff, readRequestBody(event), deps);
+    deps.logger.info('keyword table replaced', { by: staff.userId });
+    return jsonResponse(200, result);
+  },
+  'GET /api/admin/policies': async ({ staff, deps }) => jsonResponse(200, await readPolicies(staff, deps)),
+  'PUT /api/admin/policies': async ({ event, staff, deps }) => {
+    const result = await replacePolicies(staff, readRequestBody(event), deps);
+    deps.logger.info('policies replaced', { by: staff.userId });
+    return jsonResponse(200, result);
+  },
+};
+
 export const makeHandler = (deps: AdministerHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
     .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(64 * 1024))
     .handler(async (event) => {
       const staff = staffOf(event);
-      switch (event.routeKey) {
-        case 'GET /api/admin/routing-rules':
-          return jsonResponse(200, await readRoutingRules(staff, deps));
-        case 'PUT /api/admin/routing-rules': {
-          const result = await replaceRoutingRules(staff, readRequestBody(event), deps);
-          deps.logger.info('routing rules replaced', { rules: result.rules.length, by: staff.userId });
-          return jsonResponse(200, result);
-        }
-        case 'GET /api/admin/keywords':
-          return jsonResponse(200, await readKeywords(staff, deps));
-        case 'PUT /api/admin/keywords': {
-          const result = await replaceKeywords(staff, readRequestBody(event), deps);
-          deps.logger.info('keyword table replaced', { by: staff.userId });
-          return jsonResponse(200, result);
-        }
-        case 'GET /api/admin/policies':
-          return jsonResponse(200, await readPolicies(staff, deps));
-        case 'PUT /api/admin/policies': {
-          const result = await replacePolicies(staff, readRequestBody(event), deps);
-          deps.logger.info('policies replaced', { by: staff.userId });
-          return jsonResponse(200, result);
-        }
-        default:
-          throw new NotFoundError(`No admin route ${event.routeKey}`);
-      }
+      const route = routeFor(routes, event.routeKey, (key) => new NotFoundError(`No admin route ${key}`));
+      return route({ event, staff, deps });
     });
 
 const config = loadConfig(z.object({ DIRECTORY_TABLE: TableName }));

@@ -11,10 +11,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { campaignApiServices } from '../shared/adapters/outreach-services.ts';
+import type { Staff } from '../shared/domain/staff.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import { listCampaigns } from '../shared/services/campaigns/campaign-calendar.ts';
@@ -33,51 +35,58 @@ export interface CampaignsHandlerDeps extends CampaignApiDeps {
   logger: Logger;
 }
 
+interface CampaignRequest {
+  event: APIGatewayProxyEventV2WithJWTAuthorizer;
+  staff: Staff;
+  /** The `{id}` path parameter ('' on routes without one). */
+  id: string;
+  deps: CampaignsHandlerDeps;
+}
+
+const routes: RouteTable<(request: CampaignRequest) => Promise<HttpResponse>> = {
+  'GET /api/outreach/risk': async ({ staff, deps }) => jsonResponse(200, await fraudRiskRanking(staff, deps)),
+  'GET /api/outreach/tasks': async ({ event, staff, deps }) =>
+    jsonResponse(200, await listOutreachTasks(staff, event.queryStringParameters, deps)),
+  'GET /api/campaigns': async ({ event, staff, deps }) =>
+    jsonResponse(200, await listCampaigns(staff, event.queryStringParameters, deps)),
+  'POST /api/campaign-previews': async ({ event, staff, deps }) =>
+    jsonResponse(200, await previewCampaign(staff, readRequestBody(event), deps)),
+  'POST /api/campaigns': async ({ event, staff, deps }) => {
+    const view = await createCampaign(staff, readRequestBody(event), deps);
+    deps.logger.info('campaign created', {
+      campaignId: view.campaign.campaignId,
+      status: view.campaign.status,
+    });
+    return jsonResponse(201, view, { location: `/api/campaigns/${view.campaign.campaignId}` });
+  },
+  'GET /api/campaigns/{id}': async ({ staff, id, deps }) =>
+    jsonResponse(200, await getCampaign(staff, id, deps)),
+  'PUT /api/campaigns/{id}': async ({ event, staff, id, deps }) => {
+    const view = await updateCampaign(staff, id, readRequestBody(event), deps);
+    deps.logger.info('campaign edited', { campaignId: id, version: view.campaign.version });
+    return jsonResponse(200, view);
+  },
+  'POST /api/campaigns/{id}/actions': async ({ event, staff, id, deps }) => {
+    const view = await actOnCampaign(staff, id, readRequestBody(event), deps);
+    deps.logger.info('campaign changed', { campaignId: id, status: view.campaign.status });
+    return jsonResponse(200, view);
+  },
+  'POST /api/campaigns/{id}/runs/{runId}/attendance': async ({ event, staff, id, deps }) => {
+    const runId = event.pathParameters?.runId ?? '';
+    const answer = await recordAttendance(staff, id, runId, readRequestBody(event), deps);
+    deps.logger.info('attendance recorded', { campaignId: id, runId, role: staff.role });
+    return jsonResponse(200, answer);
+  },
+};
+
 export const makeHandler = (deps: CampaignsHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
     .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(32 * 1024))
     .handler(async (event) => {
       const staff = staffOf(event);
-      const id = event.pathParameters?.id ?? '';
-      switch (event.routeKey) {
-        case 'GET /api/outreach/risk':
-          return jsonResponse(200, await fraudRiskRanking(staff, deps));
-        case 'GET /api/outreach/tasks':
-          return jsonResponse(200, await listOutreachTasks(staff, event.queryStringParameters, deps));
-        case 'GET /api/campaigns':
-          return jsonResponse(200, await listCampaigns(staff, event.queryStringParameters, deps));
-        case 'POST /api/campaign-previews':
-          return jsonResponse(200, await previewCampaign(staff, readRequestBody(event), deps));
-        case 'POST /api/campaigns': {
-          const view = await createCampaign(staff, readRequestBody(event), deps);
-          deps.logger.info('campaign created', {
-            campaignId: view.campaign.campaignId,
-            status: view.campaign.status,
-          });
-          return jsonResponse(201, view, { location: `/api/campaigns/${view.campaign.campaignId}` });
-        }
-        case 'GET /api/campaigns/{id}':
-          return jsonResponse(200, await getCampaign(staff, id, deps));
-        case 'PUT /api/campaigns/{id}': {
-          const view = await updateCampaign(staff, id, readRequestBody(event), deps);
-          deps.logger.info('campaign edited', { campaignId: id, version: view.campaign.version });
-          return jsonResponse(200, view);
-        }
-        case 'POST /api/campaigns/{id}/actions': {
-          const view = await actOnCampaign(staff, id, readRequestBody(event), deps);
-          deps.logger.info('campaign changed', { campaignId: id, status: view.campaign.status });
-          return jsonResponse(200, view);
-        }
-        case 'POST /api/campaigns/{id}/runs/{runId}/attendance': {
-          const runId = event.pathParameters?.runId ?? '';
-          const answer = await recordAttendance(staff, id, runId, readRequestBody(event), deps);
-          deps.logger.info('attendance recorded', { campaignId: id, runId, role: staff.role });
-          return jsonResponse(200, answer);
-        }
-        default:
-          throw new NotFoundError(`No campaign route ${event.routeKey}`);
-      }
+      const route = routeFor(routes, event.routeKey, (key) => new NotFoundError(`No campaign route ${key}`));
+      return route({ event, staff, id: event.pathParameters?.id ?? '', deps });
     });
 
 export const handler = makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices() });

@@ -46,6 +46,7 @@ import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
+import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import type { SecretReader } from '../shared/ports/secret.ts';
 import {
@@ -104,41 +105,45 @@ function logResult(logger: Logger, result: SmsDeliveryResult): void {
   else logger.info('sms handled', { ...ids, outcome: result.outcome });
 }
 
+/** Each gateway's protection and parsing: the messages to receive and the answer it expects. */
+type Gateway = (event: APIGatewayProxyEventV2, deps: SmsWebhooksDeps) => Promise<GatewayResult>;
+const gateways: RouteTable<Gateway> = {
+  'POST /api/sms/inbound/aliyun/{secret}': async (event, deps) => {
+    guardUnsigned(event, await deps.gatewaySecret(), deps.settings.SMS_ALLOWLIST_ALIYUN);
+    return parseAliyunPush(readRequestBody(event));
+  },
+  'POST /api/sms/inbound/tencent/{secret}': async (event, deps) => {
+    guardUnsigned(event, await deps.gatewaySecret(), deps.settings.SMS_ALLOWLIST_TENCENT);
+    return parseTencentReply(readRequestBody(event));
+  },
+  'POST /api/sms/inbound/twilio': async (event, deps) => {
+    const params = parseOrThrow(TwilioForm, readRequestBody(event), 'The webhook');
+    const signature = event.headers['x-twilio-signature'];
+    if (
+      !verifyTwilioSignature(
+        twilioUrl(event, deps.settings.TWILIO_WEBHOOK_URL),
+        params,
+        signature,
+        await deps.twilioAuthToken(),
+      )
+    ) {
+      throw refused();
+    }
+    return parseTwilioWebhook(params, new Date(event.requestContext.timeEpoch));
+  },
+};
+
 export const makeHandler = (deps: SmsWebhooksDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpEdge({ logger: deps.logger }))
     .use(limitBodySize(64 * 1024))
     .handler(async (event) => {
-      const { settings } = deps;
-      let result: GatewayResult;
-      switch (event.routeKey) {
-        case 'POST /api/sms/inbound/aliyun/{secret}':
-          guardUnsigned(event, await deps.gatewaySecret(), settings.SMS_ALLOWLIST_ALIYUN);
-          result = parseAliyunPush(readRequestBody(event));
-          break;
-        case 'POST /api/sms/inbound/tencent/{secret}':
-          guardUnsigned(event, await deps.gatewaySecret(), settings.SMS_ALLOWLIST_TENCENT);
-          result = parseTencentReply(readRequestBody(event));
-          break;
-        case 'POST /api/sms/inbound/twilio': {
-          const params = parseOrThrow(TwilioForm, readRequestBody(event), 'The webhook');
-          const signature = event.headers['x-twilio-signature'];
-          if (
-            !verifyTwilioSignature(
-              twilioUrl(event, settings.TWILIO_WEBHOOK_URL),
-              params,
-              signature,
-              await deps.twilioAuthToken(),
-            )
-          ) {
-            throw refused();
-          }
-          result = parseTwilioWebhook(params, new Date(event.requestContext.timeEpoch));
-          break;
-        }
-        default:
-          throw new NotFoundError(`No SMS gateway at ${event.routeKey}`);
-      }
+      const gateway = routeFor(
+        gateways,
+        event.routeKey,
+        (key) => new NotFoundError(`No SMS gateway at ${key}`),
+      );
+      const result = await gateway(event, deps);
       const results = await receiveSmsBatch(result.messages, deps);
       for (const delivery of results) logResult(deps.logger, delivery);
       // Throws a DependencyError, which the edge answers with 503: deliver it again.
