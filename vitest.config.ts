@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Every file fails if a hosted function logs a phone, a reporter token or a description.
     setupFiles: ['test/support/log-guard-setup.ts'],
+    // The browser tests' Chromium, unpacked once before the workers start (test/support/browser.ts).
+    globalSetup: ['test/support/browser-setup.ts'],
     // Handler modules parse their configuration at import; these are placeholders for unit tests,
     // whose clients are mocked. Integration tests start the local runtime, which sets the real ones.
     env: {
