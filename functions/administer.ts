@@ -6,11 +6,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import * as z from 'zod';
-import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
-import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
-import { DynamoDbPolicies } from '../shared/adapters/dynamodb-policies.ts';
-import { loadConfig, TableName } from '../shared/config.ts';
 import type { Staff } from '../shared/domain/staff.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -28,6 +23,8 @@ import {
   replacePolicies,
   replaceRoutingRules,
 } from '../shared/services/administer-policies.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { adminServices } from './wiring/web.ts';
 
 export interface AdministerHandlerDeps extends AdministerDeps {
   logger: Logger;
@@ -71,11 +68,6 @@ export const makeHandler = (deps: AdministerHandlerDeps) =>
       return route({ event, staff, deps });
     });
 
-const config = loadConfig(z.object({ DIRECTORY_TABLE: TableName }));
-const db = createDocumentClient();
-export const handler = makeHandler({
-  logger: createLogger('administer'),
-  // Admins must see what is stored now, so these are read uncached.
-  directory: new DynamoDbDirectory(db, config.DIRECTORY_TABLE),
-  policies: new DynamoDbPolicies(db, config.DIRECTORY_TABLE),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('administer'), ...adminServices() }),
+);

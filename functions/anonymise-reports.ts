@@ -3,13 +3,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { retentionServices } from '../shared/adapters/retention-services.ts';
 import { createLogger } from '../shared/logger.ts';
 import {
   type AnonymiseDeps,
   type AnonymiseRun,
   anonymiseReports,
 } from '../shared/services/anonymise-reports.ts';
+import { retentionServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface AnonymiseHandlerDeps extends AnonymiseDeps {
   logger: Logger;
@@ -38,4 +39,6 @@ export const makeHandler = (deps: AnonymiseHandlerDeps) =>
       return run;
     });
 
-export const handler = makeHandler({ logger: createLogger('anonymise-reports'), ...retentionServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('anonymise-reports'), ...retentionServices() }),
+);

@@ -10,7 +10,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { campaignApiServices } from '../shared/adapters/outreach-services.ts';
 import type { Staff } from '../shared/domain/staff.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -30,6 +29,8 @@ import {
 } from '../shared/services/campaigns/plan-campaigns.ts';
 import type { CampaignApiDeps } from '../shared/services/campaigns/planner-context.ts';
 import { previewCampaign } from '../shared/services/campaigns/preview-campaign.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { campaignApiServices } from './wiring/outreach.ts';
 
 export interface CampaignsHandlerDeps extends CampaignApiDeps {
   logger: Logger;
@@ -89,4 +90,6 @@ export const makeHandler = (deps: CampaignsHandlerDeps) =>
       return route({ event, staff, id: event.pathParameters?.id ?? '', deps });
     });
 
-export const handler = makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices() }),
+);

@@ -22,6 +22,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 /** The name the Lambda bundle carries the file under (see the function's `copyFiles`). */
 export const CHART_FILE = 'chart.umd.min.js';
@@ -108,7 +109,9 @@ export const makeHandler = (deps: ConsoleAssetsHandlerDeps) =>
       return { statusCode: 200, headers, body: asset.body.toString('utf8') };
     });
 
-export const handler = makeHandler({
-  logger: createLogger('console-assets'),
-  asset: loadAsset(readFileSync(chartFilePath())),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({
+    logger: createLogger('console-assets'),
+    asset: loadAsset(readFileSync(chartFilePath())),
+  }),
+);

@@ -12,6 +12,7 @@ import { type HttpResponse, htmlResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
 import { type ConsoleLanguage, type ConsolePage, renderConsolePage } from '../shared/web/console-page.ts';
 import { parsePageLanguage } from '../shared/web/resident-page.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface ConsolePageHandlerDeps {
   logger: Logger;
@@ -35,4 +36,4 @@ export const makeHandler = (deps: ConsolePageHandlerDeps) => {
     });
 };
 
-export const handler = makeHandler({ logger: createLogger('console-page') });
+export const handler = onFirstInvocation(() => makeHandler({ logger: createLogger('console-page') }));

@@ -2,16 +2,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
-import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
-import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
-import { loadConfig, TableName } from '../shared/config.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { DirectoryReader } from '../shared/ports/directory.ts';
-import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { catalogServices } from './wiring/web.ts';
 
 export interface CatalogHandlerDeps {
   logger: Logger;
@@ -25,10 +22,6 @@ export const makeHandler = (deps: CatalogHandlerDeps) =>
       jsonResponse(200, await getCatalog(deps), { 'cache-control': 'public, max-age=300' }),
     );
 
-const Config = z.object({ DIRECTORY_TABLE: TableName });
-
-const config = loadConfig(Config);
-export const handler = makeHandler({
-  logger: createLogger('get-catalog'),
-  directory: cachedDirectory(new DynamoDbDirectory(createDocumentClient(), config.DIRECTORY_TABLE), 60_000),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('get-catalog'), ...catalogServices() }),
+);

@@ -5,12 +5,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { caseReadServices } from '../shared/adapters/case-services.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import { type CaseQueryDeps, getStats } from '../shared/services/case-queries.ts';
+import { caseReadServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface GetStatsHandlerDeps extends CaseQueryDeps {
   logger: Logger;
@@ -21,4 +22,6 @@ export const makeHandler = (deps: GetStatsHandlerDeps) =>
     .use(httpEdge({ logger: deps.logger }))
     .handler(async (event) => jsonResponse(200, await getStats(staffOf(event), deps)));
 
-export const handler = makeHandler({ logger: createLogger('get-stats'), ...caseReadServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('get-stats'), ...caseReadServices() }),
+);

@@ -6,12 +6,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { caseListServices } from '../shared/adapters/case-services.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import { type CaseListDeps, listCases } from '../shared/services/case-queries.ts';
+import { caseListServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface ListCasesHandlerDeps extends CaseListDeps {
   logger: Logger;
@@ -24,4 +25,6 @@ export const makeHandler = (deps: ListCasesHandlerDeps) =>
       jsonResponse(200, await listCases(staffOf(event), event.queryStringParameters, deps)),
     );
 
-export const handler = makeHandler({ logger: createLogger('list-cases'), ...caseListServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('list-cases'), ...caseListServices() }),
+);

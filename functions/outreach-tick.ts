@@ -3,9 +3,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { outreachTickServices } from '../shared/adapters/outreach-services.ts';
 import { createLogger } from '../shared/logger.ts';
 import { type StartDueRunsDeps, startDueRuns, type TickReport } from '../shared/services/start-due-runs.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { outreachTickServices } from './wiring/outreach.ts';
 
 export interface OutreachTickHandlerDeps extends StartDueRunsDeps {
   logger: Logger;
@@ -34,4 +35,6 @@ export const makeHandler = (deps: OutreachTickHandlerDeps) =>
       return report;
     });
 
-export const handler = makeHandler({ logger: createLogger('outreach-tick'), ...outreachTickServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('outreach-tick'), ...outreachTickServices() }),
+);

@@ -4,11 +4,12 @@
  * a failed record is reported back and redelivered, resuming at the last checkpoint.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { planOutreachServices } from '../shared/adapters/outreach-services.ts';
 import { PlanRun } from '../shared/domain/outreach/campaign.ts';
 import { createLogger } from '../shared/logger.ts';
 import { queueEdge } from '../shared/queue/queue-edge.ts';
 import { type PlanOutreachDeps, planOutreachRun } from '../shared/services/plan-outreach-run.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { planOutreachServices } from './wiring/outreach.ts';
 
 export interface PlanOutreachHandlerDeps extends PlanOutreachDeps {
   logger: Logger;
@@ -33,8 +34,10 @@ export const makeHandler = (deps: PlanOutreachHandlerDeps) =>
     },
   });
 
-export const handler = makeHandler({
-  logger: createLogger('plan-outreach'),
-  reserveMs: 20_000,
-  ...planOutreachServices(),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({
+    logger: createLogger('plan-outreach'),
+    reserveMs: 20_000,
+    ...planOutreachServices(),
+  }),
+);

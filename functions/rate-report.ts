@@ -5,7 +5,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
@@ -13,6 +12,8 @@ import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { rateReport } from '../shared/services/rate-report.ts';
 import { getReportStatus } from '../shared/services/report-status.ts';
 import type { TransitionDeps } from '../shared/services/transition-case.ts';
+import { caseWriteServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface RateReportHandlerDeps extends TransitionDeps {
   logger: Logger;
@@ -28,10 +29,12 @@ export const makeHandler = (deps: RateReportHandlerDeps) =>
       return jsonResponse(200, await getReportStatus(state.trackingCode, deps));
     });
 
-const logger = createLogger('rate-report');
-export const handler = makeHandler({
-  logger,
-  ...caseWriteServices(),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('rate-report');
+  return makeHandler({
+    logger,
+    ...caseWriteServices(),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

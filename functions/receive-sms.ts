@@ -9,7 +9,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { parseAwsSnsEvent } from '../shared/adapters/sms-gateways/aws.ts';
-import { sendSmsServices } from '../shared/adapters/sms-services.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import {
   type ReceiveSmsDeps,
@@ -18,6 +17,8 @@ import {
   type SmsDeliveryResult,
   type SmsOutcome,
 } from '../shared/services/receive-sms.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { sendSmsServices } from './wiring/sms.ts';
 
 export interface ReceiveSmsHandlerDeps extends ReceiveSmsDeps {
   logger: Logger;
@@ -46,10 +47,12 @@ export const makeHandler = (deps: ReceiveSmsHandlerDeps) =>
       return results.map((r) => (r.status === 'finished' ? r.outcome : 'in_progress'));
     });
 
-const logger = createLogger('receive-sms');
-export const handler = makeHandler({
-  logger,
-  ...sendSmsServices(),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('receive-sms');
+  return makeHandler({
+    logger,
+    ...sendSmsServices(),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

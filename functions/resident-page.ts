@@ -5,17 +5,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
-import { createDocumentClient } from '../shared/adapters/aws-clients.ts';
-import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
-import { loadConfig, TableName } from '../shared/config.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, htmlResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { DirectoryReader } from '../shared/ports/directory.ts';
-import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import { parsePageLanguage, renderResidentPage } from '../shared/web/resident-page.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { catalogServices } from './wiring/web.ts';
 
 export interface ResidentPageHandlerDeps {
   logger: Logger;
@@ -30,10 +27,6 @@ export const makeHandler = (deps: ResidentPageHandlerDeps) =>
       return htmlResponse(200, renderResidentPage({ catalog: await getCatalog(deps), lang }));
     });
 
-const Config = z.object({ DIRECTORY_TABLE: TableName });
-
-const config = loadConfig(Config);
-export const handler = makeHandler({
-  logger: createLogger('resident-page'),
-  directory: cachedDirectory(new DynamoDbDirectory(createDocumentClient(), config.DIRECTORY_TABLE), 60_000),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('resident-page'), ...catalogServices() }),
+);

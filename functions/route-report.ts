@@ -4,11 +4,12 @@
  * are deleted. Redelivery is safe: routing is idempotent per tracking code.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { ReportSubmitted } from '../shared/domain/report.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { queueEdge } from '../shared/queue/queue-edge.ts';
 import { type RouteReportDeps, routeReport } from '../shared/services/route-report.ts';
+import { caseWriteServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface RouteReportHandlerDeps extends RouteReportDeps {
   logger: Logger;
@@ -29,10 +30,12 @@ export const makeHandler = (deps: RouteReportHandlerDeps) =>
     },
   });
 
-const logger = createLogger('route-report');
-export const handler = makeHandler({
-  logger,
-  ...caseWriteServices(),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('route-report');
+  return makeHandler({
+    logger,
+    ...caseWriteServices(),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

@@ -5,11 +5,12 @@
  * recorded, so the redelivery sends nothing twice.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { sendOutreachServices } from '../shared/adapters/outreach-services.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS, OutreachBatch } from '../shared/domain/outreach/campaign.ts';
 import { createLogger } from '../shared/logger.ts';
 import { queueEdge } from '../shared/queue/queue-edge.ts';
 import { type SendOutreachDeps, sendOutreachBatch } from '../shared/services/send-outreach-batch.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { sendOutreachServices } from './wiring/outreach.ts';
 
 export interface SendOutreachHandlerDeps extends SendOutreachDeps {
   logger: Logger;
@@ -30,4 +31,6 @@ export const makeHandler = (deps: SendOutreachHandlerDeps) =>
     log: { handled: 'outreach batch', failed: { message: 'outreach batch will be retried', level: 'warn' } },
   });
 
-export const handler = makeHandler({ logger: createLogger('send-outreach'), ...sendOutreachServices() });
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('send-outreach'), ...sendOutreachServices() }),
+);

@@ -8,13 +8,10 @@
  * Cognito's context data library, `deviceData` — for threat protection's risk checks.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import * as z from 'zod';
-import { CognitoStaffSignIn } from '../shared/adapters/cognito-sign-in.ts';
-import { loadConfig } from '../shared/config.ts';
 import { DependencyError, UnauthorizedError } from '../shared/errors.ts';
 import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -24,6 +21,8 @@ import { staffFromTokenClaims } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { SignInContext, StaffSignIn } from '../shared/ports/staff-sign-in.ts';
 import { parseOrThrow } from '../shared/validation.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { signInServices } from './wiring/staff-sign-in.ts';
 
 /** Credentials are small; Cognito's encoded device data is a few kilobytes. */
 export const MAX_BODY_BYTES = 24 * 1024;
@@ -92,16 +91,6 @@ export const makeHandler = (deps: SignInHandlerDeps) =>
       return jsonResponse(200, { idToken: signedIn.idToken, expiresIn: signedIn.expiresIn, staff });
     });
 
-const Config = z.object({
-  USER_POOL_ID: z.string().min(1).max(128),
-  USER_POOL_CLIENT_ID: z.string().min(1).max(128),
-});
-
-const config = loadConfig(Config);
-export const handler = makeHandler({
-  logger: createLogger('sign-in'),
-  staffSignIn: new CognitoStaffSignIn(new CognitoIdentityProviderClient({ maxAttempts: 3 }), {
-    userPoolId: config.USER_POOL_ID,
-    clientId: config.USER_POOL_CLIENT_ID,
-  }),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('sign-in'), ...signInServices() }),
+);

@@ -29,7 +29,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { SecretArn, secretReader } from '../shared/adapters/secrets.ts';
 import { parseAliyunPush } from '../shared/adapters/sms-gateways/aliyun.ts';
 import { type GatewayResult, toHttpResponse } from '../shared/adapters/sms-gateways/gateway.ts';
 import {
@@ -39,8 +38,6 @@ import {
 } from '../shared/adapters/sms-gateways/protection.ts';
 import { parseTencentReply } from '../shared/adapters/sms-gateways/tencent.ts';
 import { parseTwilioWebhook, verifyTwilioSignature } from '../shared/adapters/sms-gateways/twilio.ts';
-import { sendSmsServices } from '../shared/adapters/sms-services.ts';
-import { loadConfig } from '../shared/config.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -48,7 +45,6 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
-import type { SecretReader } from '../shared/ports/secret.ts';
 import {
   type ReceiveSmsDeps,
   receiveSmsBatch,
@@ -56,28 +52,11 @@ import {
   type SmsDeliveryResult,
 } from '../shared/services/receive-sms.ts';
 import { parseOrThrow } from '../shared/validation.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { type GatewayServices, gatewayServices, sendSmsServices } from './wiring/sms.ts';
 
-export const GatewaySettings = z.object({
-  SMS_ALLOWLIST_ALIYUN: z.string().default(''),
-  SMS_ALLOWLIST_TENCENT: z.string().default(''),
-  /** The exact URL configured in Twilio; when empty, rebuilt from the request. */
-  TWILIO_WEBHOOK_URL: z.string().default(''),
-});
-export type GatewaySettings = z.infer<typeof GatewaySettings>;
-
-/** The gateways' secrets, by ARN: read when a request needs them (shared/adapters/secrets.ts). */
-export const GatewaySecrets = z.object({
-  SMS_GATEWAY_SECRET_ARN: SecretArn,
-  TWILIO_AUTH_TOKEN_ARN: SecretArn,
-});
-
-export interface SmsWebhooksDeps extends ReceiveSmsDeps {
+export interface SmsWebhooksDeps extends ReceiveSmsDeps, GatewayServices {
   logger: Logger;
-  settings: GatewaySettings;
-  /** The path secret of the Aliyun and Tencent callback URLs. */
-  gatewaySecret: SecretReader;
-  /** The key of X-Twilio-Signature. */
-  twilioAuthToken: SecretReader;
 }
 
 const TwilioForm = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -151,14 +130,13 @@ export const makeHandler = (deps: SmsWebhooksDeps) =>
       return toHttpResponse(result.answer);
     });
 
-const logger = createLogger('sms-webhooks');
-const secrets = loadConfig(GatewaySecrets);
-export const handler = makeHandler({
-  logger,
-  settings: loadConfig(GatewaySettings),
-  gatewaySecret: secretReader(secrets.SMS_GATEWAY_SECRET_ARN),
-  twilioAuthToken: secretReader(secrets.TWILIO_AUTH_TOKEN_ARN),
-  ...sendSmsServices(),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('sms-webhooks');
+  return makeHandler({
+    logger,
+    ...sendSmsServices(),
+    ...gatewayServices(),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

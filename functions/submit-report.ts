@@ -3,23 +3,16 @@
  * Answers 202 with the tracking code and the reporter's private token once the report is on the
  * intake queue. A contact phone must be one the county texts (ACCEPTED_PHONE_NUMBERS).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { createDocumentClient, createSqsClient } from '../shared/adapters/aws-clients.ts';
-import { DynamoDbDirectory } from '../shared/adapters/dynamodb-directory.ts';
-import { DynamoDbSubmissionLedger } from '../shared/adapters/dynamodb-submission-ledger.ts';
-import { SqsIntakeQueue } from '../shared/adapters/sqs-queues.ts';
-import { loadConfig, QueueUrl, TableName } from '../shared/config.ts';
-import { DEFAULT_PHONE_POLICY, type PhonePolicy, PhonePolicySetting } from '../shared/domain/phone-number.ts';
+import { DEFAULT_PHONE_POLICY, type PhonePolicy } from '../shared/domain/phone-number.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
-import { cachedDirectory } from '../shared/services/cached-directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import { screenContactPhone } from '../shared/services/screen-contact-phone.ts';
 import { type SubmitReportDeps, submitReport } from '../shared/services/submit-report.ts';
@@ -28,6 +21,8 @@ import {
   renderSubmissionReceipt,
   renderSubmissionRejected,
 } from '../shared/web/resident-page.ts';
+import { submitReportServices } from './wiring/intake.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -95,22 +90,6 @@ export const makeHandler = (deps: SubmitReportHandlerDeps) =>
       }
     });
 
-const Config = z.object({
-  INTAKE_QUEUE_URL: QueueUrl,
-  IDEMPOTENCY_TABLE: TableName,
-  DIRECTORY_TABLE: TableName,
-  ACCEPTED_PHONE_NUMBERS: PhonePolicySetting,
-});
-
-const config = loadConfig(Config);
-const db = createDocumentClient();
-export const handler = makeHandler({
-  logger: createLogger('submit-report'),
-  ledger: new DynamoDbSubmissionLedger(db, config.IDEMPOTENCY_TABLE),
-  directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
-  intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
-  phonePolicy: config.ACCEPTED_PHONE_NUMBERS,
-  now: () => new Date(),
-  randomBytes: (n) => randomBytes(n),
-  newId: () => randomUUID(),
-});
+export const handler = onFirstInvocation(() =>
+  makeHandler({ logger: createLogger('submit-report'), ...submitReportServices() }),
+);

@@ -3,9 +3,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { type SweepDeps, type SweepReport, sweepCases } from '../shared/services/sweep-cases.ts';
+import { caseWriteServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   logger: Logger;
@@ -26,10 +27,12 @@ export const makeHandler = (deps: SweepHandlerDeps) =>
       return report;
     });
 
-const logger = createLogger('sweep-cases');
-export const handler = makeHandler({
-  logger,
-  ...caseWriteServices(),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('sweep-cases');
+  return makeHandler({
+    logger,
+    ...caseWriteServices(),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

@@ -7,8 +7,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { CaseWriteServices } from '../shared/adapters/case-services.ts';
-import { caseWriteServices } from '../shared/adapters/case-services.ts';
 import { canSee } from '../shared/domain/case-lifecycle.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
@@ -17,6 +15,8 @@ import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { getCaseDetail, requireCaseAccess, summarise } from '../shared/services/case-queries.ts';
 import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
+import { type CaseWriteServices, caseWriteServices } from './wiring/cases.ts';
+import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface TransitionHandlerDeps extends TransitionDeps, CaseWriteServices {
   logger: Logger;
@@ -43,12 +43,14 @@ export const makeHandler = (deps: TransitionHandlerDeps) =>
       );
     });
 
-const logger = createLogger('transition-case');
-export const handler = makeHandler({
-  logger,
-  ...caseWriteServices(),
-  onEffectsDeferred: (trackingCode, error) =>
-    logger.warn('effects deferred to the sweeper', { trackingCode, error }),
-  onEffectFailed: (trackingCode, entry, outcome, error) =>
-    logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+export const handler = onFirstInvocation(() => {
+  const logger = createLogger('transition-case');
+  return makeHandler({
+    logger,
+    ...caseWriteServices(),
+    onEffectsDeferred: (trackingCode, error) =>
+      logger.warn('effects deferred to the sweeper', { trackingCode, error }),
+    onEffectFailed: (trackingCode, entry, outcome, error) =>
+      logEffectFailure(logger, { trackingCode, entry, outcome, error }),
+  });
 });

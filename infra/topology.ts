@@ -173,7 +173,7 @@ const ROUTER_TIMEOUT_SECONDS = 10;
 const PLANNER_TIMEOUT_SECONDS = 120;
 const SENDER_TIMEOUT_SECONDS = 120;
 
-/** What every function that changes cases needs (shared/adapters/case-services.ts reads these). */
+/** What every function that changes cases needs (functions/wiring/cases.ts reads these). */
 const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
   { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
@@ -192,7 +192,7 @@ const effectAlarms = [
   { event: 'effect_parked', description: 'a case effect (a delivery, a text) kept failing and was parked' },
 ];
 
-/** What a function answering residents' texts needs (shared/adapters/sms-services.ts reads these). */
+/** What a function answering residents' texts needs (functions/wiring/sms.ts reads these). */
 const smsReceiveBindings: Binding[] = [
   ...caseWriteBindings,
   { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
@@ -202,7 +202,7 @@ const smsReceiveBindings: Binding[] = [
   { kind: 'secret', name: 'trackingCodeSecret', env: 'TRACKING_CODE_SECRET_ARN', value: 'generated' },
 ];
 
-/** Outreach deployment settings (CDK context; empty = the default in shared/adapters/outreach-services.ts). */
+/** Outreach deployment settings (CDK context; empty = the default in functions/wiring/outreach.ts). */
 const outreachQuietHours: Binding = {
   kind: 'setting',
   name: 'outreachQuietHours',

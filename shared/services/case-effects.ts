@@ -36,7 +36,7 @@ export interface CaseEffectsDeps {
   sender: SmsSender;
   /**
    * Whether a reporter may be texted now (opt-out list, daily cap per phone) and whether the text
-   * must say how to stop. The case functions always have it (shared/adapters/case-services.ts);
+   * must say how to stop. The case functions always have it (functions/wiring/cases.ts);
    * without it every update is sent, as tests of other effects need.
    */
   reporterTexts?: ReporterTextGate;

@@ -10,8 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import { GCProfiler } from 'node:v8';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { planOutreachServices } from '../../functions/wiring/outreach.ts';
 import { createSqsClient } from '../../shared/adapters/aws-clients.ts';
-import { planOutreachServices } from '../../shared/adapters/outreach-services.ts';
 import type { OutreachBatch, PlanRun } from '../../shared/domain/outreach/campaign.ts';
 import { PlanRun as PlanRunSchema } from '../../shared/domain/outreach/campaign.ts';
 import type { HouseholdPage } from '../../shared/ports/household-registry.ts';

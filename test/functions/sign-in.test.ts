@@ -14,8 +14,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { makeHandler, wrongCredentialsMessage } from '../../functions/sign-in.ts';
 import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { createLocalIdentity, type LocalIdentity } from '../../infra/local/local-identity.ts';
 import { LocalStaffSignIn } from '../../infra/local/local-sign-in.ts';
@@ -25,13 +26,6 @@ import { edgeOriginHeader, edgeOriginSecretEnv, viewerAddressHeader } from '../.
 import type { SignInContext, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { captureOutput } from '../support/logs.ts';
-
-// The module builds its Cognito client from configuration at import, as at a cold start.
-vi.hoisted(() => {
-  process.env.USER_POOL_ID ??= 'us-east-1_testPool';
-  process.env.USER_POOL_CLIENT_ID ??= 'test-console-client';
-});
-const { makeHandler, wrongCredentialsMessage } = await import('../../functions/sign-in.ts');
 
 const Body = z.object({
   idToken: z.string(),

@@ -10,12 +10,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
+import { makeHandler } from '../../functions/sms-webhooks.ts';
+import { GatewaySettings, sendSmsServices } from '../../functions/wiring/sms.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { SECRET_MAX_AGE_SECONDS } from '../../shared/adapters/secrets.ts';
-import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { INBOX_LEASE_MS } from '../../shared/services/receive-sms.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
@@ -78,8 +79,6 @@ describe('Aliyun SmsUp push', () => {
 
   it('answers every other message of a push when the middle one fails, and asks for the push again', async () => {
     const [first, middle, last] = ['+8613911110101', '+8613911110102', '+8613911110103'];
-    // Imported only now: the handler module reads its settings at import, which must be the runtime's.
-    const { GatewaySettings, makeHandler } = await import('../../functions/sms-webhooks.ts');
     const event: APIGatewayProxyEventV2 = aliyunPushEvent;
     const services = sendSmsServices();
     let intakeDown = true;

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSmsServices } from '../../functions/wiring/sms.ts';
 import { topology } from '../../infra/topology.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { LocalOutbox } from '../../shared/adapters/local-outbox.ts';
-import { sendSmsServices } from '../../shared/adapters/sms-services.ts';
 import type { InboundSms } from '../../shared/domain/sms/inbound-sms.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
@@ -23,6 +23,19 @@ import {
   sendDefinitelyFailed,
 } from '../../shared/services/receive-sms.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
+
+/** The SMS functions' configuration as the topology binds it; no table or queue here is reached. */
+const smsEnv: NodeJS.ProcessEnv = {
+  CASES_TABLE: 'test-cases',
+  DIRECTORY_TABLE: 'test-directory',
+  STATS_TABLE: 'test-stats',
+  SMS_TABLE: 'test-sms',
+  HOUSEHOLDS_TABLE: 'test-households',
+  SMS_ORIGINATION_IDENTITY: 'local-outbox',
+  INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
+  UNIT_QUEUE_URLS: '{}',
+  TRACKING_CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:test-tracking-code-AbCdEf',
+};
 
 describe('the inbox lease', () => {
   it('outlives any invocation of the functions that take it', () => {
@@ -69,14 +82,14 @@ describe('idsForMessage', () => {
   });
 
   it('is a secret the SMS functions are given by ARN: a missing or malformed ARN fails the cold start, named, not shown', () => {
-    const valueInstead = { ...process.env, TRACKING_CODE_SECRET_ARN: secret };
+    const valueInstead = { ...smsEnv, TRACKING_CODE_SECRET_ARN: secret };
     expect(() => sendSmsServices(valueInstead)).toThrow(/TRACKING_CODE_SECRET_ARN/);
     expect(() => sendSmsServices(valueInstead)).not.toThrow(secret);
-    expect(() => sendSmsServices({ ...process.env, TRACKING_CODE_SECRET_ARN: undefined })).toThrow(
+    expect(() => sendSmsServices({ ...smsEnv, TRACKING_CODE_SECRET_ARN: undefined })).toThrow(
       /TRACKING_CODE_SECRET_ARN/,
     );
     // Built without reading it: the value is fetched when a report needs a code.
-    expect(typeof sendSmsServices().trackingCodeSecret).toBe('function');
+    expect(typeof sendSmsServices(smsEnv).trackingCodeSecret).toBe('function');
   });
 });
 
@@ -122,7 +135,7 @@ describe('receiveSmsBatch', () => {
     };
     deps = {
       // The SMS functions' composition; help texts touch only the inbox and the sender.
-      ...sendSmsServices(),
+      ...sendSmsServices(smsEnv),
       inbox: new DynamoDbSmsState(env.db, env.tables.sms ?? ''),
       sender,
       now: () => new Date(),

@@ -5,22 +5,22 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { loadConfig, QueueUrl, TableName } from '../config.ts';
-import { DEFAULT_QUIET_HOURS, QuietHours } from '../domain/outreach/quiet-hours.ts';
-import { cachedDirectory } from '../services/cached-directory.ts';
-import type { CampaignApiDeps } from '../services/campaigns/planner-context.ts';
-import type { PlanOutreachDeps } from '../services/plan-outreach-run.ts';
-import type { SendOutreachDeps } from '../services/send-outreach-batch.ts';
-import type { StartDueRunsDeps } from '../services/start-due-runs.ts';
-import { createDocumentClient, createSqsClient } from './aws-clients.ts';
-import { smsSender } from './case-services.ts';
-import { DynamoDbDirectory } from './dynamodb-directory.ts';
-import { DynamoDbFraudReports } from './dynamodb-fraud-reports.ts';
-import { DynamoDbHouseholdRegistry } from './dynamodb-household-registry.ts';
-import { DynamoDbOutreachStore } from './dynamodb-outreach-store.ts';
-import { DynamoDbSendPacer } from './dynamodb-send-pacer.ts';
-import { DynamoDbSmsState } from './dynamodb-sms-state.ts';
-import { SqsOutreachQueue, SqsPlanQueue } from './sqs-queues.ts';
+import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
+import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
+import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
+import { SqsOutreachQueue, SqsPlanQueue } from '../../shared/adapters/sqs-queues.ts';
+import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { DEFAULT_QUIET_HOURS, QuietHours } from '../../shared/domain/outreach/quiet-hours.ts';
+import { cachedDirectory } from '../../shared/services/cached-directory.ts';
+import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
+import type { PlanOutreachDeps } from '../../shared/services/plan-outreach-run.ts';
+import type { SendOutreachDeps } from '../../shared/services/send-outreach-batch.ts';
+import type { StartDueRunsDeps } from '../../shared/services/start-due-runs.ts';
+import { smsSender } from './cases.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 const DAY_MS = 86_400_000;

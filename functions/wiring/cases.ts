@@ -1,0 +1,178 @@
+/**
+ * Composition root of the case functions (route-report, transition-case, rate-report, sweep-cases,
+ * get-case, list-cases, get-stats, anonymise-reports): the configuration they share, parsed with
+ * zod, and the adapters and services deps built from it. Each handler calls one of these on its
+ * first invocation and hands the result to its `makeHandler`, so tests hand in fakes instead.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
+import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
+import {
+  createSmsVoiceClient,
+  EndUserMessagingSender,
+} from '../../shared/adapters/end-user-messaging-sender.ts';
+import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
+import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
+import { loadConfig, TableName, UnitQueueUrls } from '../../shared/config.ts';
+import {
+  DEFAULT_RETENTION_DAYS,
+  MAX_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+} from '../../shared/domain/report-retention.ts';
+import type { CaseStore } from '../../shared/ports/case-store.ts';
+import type { DirectoryReader } from '../../shared/ports/directory.ts';
+import type { DispatchQueue } from '../../shared/ports/dispatch-queue.ts';
+import type { PolicyReader } from '../../shared/ports/policies.ts';
+import type { SecretReader } from '../../shared/ports/secret.ts';
+import type { SmsSender } from '../../shared/ports/sms-sender.ts';
+import type { StatsStore } from '../../shared/ports/stats-store.ts';
+import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
+import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
+import type { ReportStatusDeps } from '../../shared/services/report-status.ts';
+import {
+  DEFAULT_REPORTER_TEXTS_PER_DAY,
+  type ReporterTextGate,
+  reporterTextGate,
+} from '../../shared/services/reporter-texts.ts';
+
+const DIRECTORY_TTL_MS = 60_000;
+
+export const CaseReadConfig = z.object({
+  CASES_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  STATS_TABLE: TableName,
+});
+/**
+ * The case lists also sign their page cursors, with the secret `CURSOR_SECRET_ARN` names (read
+ * when a list is asked for, at least 32 characters: shared/adapters/secrets.ts).
+ */
+export const CaseListConfig = CaseReadConfig.extend({ CURSOR_SECRET_ARN: SecretArn });
+export const CaseWriteConfig = CaseReadConfig.extend({
+  UNIT_QUEUE_URLS: UnitQueueUrls,
+  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
+  SMS_TABLE: TableName,
+  /** Case updates one phone may be sent per day; unset (''), the default. */
+  REPORTER_TEXTS_PER_DAY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(1).max(50).default(DEFAULT_REPORTER_TEXTS_PER_DAY),
+  ),
+});
+
+/** What the local runtime sets instead of a phone number or pool id. */
+export const LOCAL_OUTBOX = 'local-outbox';
+
+/** End User Messaging in AWS; the local outbox (read by the phone simulator) on a laptop. */
+export function smsSender(originationIdentity: string): SmsSender {
+  return originationIdentity === LOCAL_OUTBOX
+    ? localOutbox()
+    : new EndUserMessagingSender(createSmsVoiceClient(), { originationIdentity });
+}
+
+export interface CaseReadServices {
+  cases: CaseStore;
+  directory: DirectoryReader;
+  stats: StatsStore;
+  now: () => Date;
+}
+
+export interface CaseWriteServices extends CaseReadServices {
+  policies: PolicyReader;
+  dispatch: DispatchQueue;
+  sender: SmsSender;
+  /** Opt-outs and the daily cap, before any text to a reporter (shared/services/case-effects.ts). */
+  reporterTexts: ReporterTextGate;
+}
+
+const readServicesFrom = (
+  db: DynamoDBDocumentClient,
+  config: z.infer<typeof CaseReadConfig>,
+): CaseReadServices => ({
+  cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+  directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+  stats: new DynamoDbStatsStore(db, config.STATS_TABLE),
+  now: () => new Date(),
+});
+
+export const caseReadServices = (env: NodeJS.ProcessEnv = process.env): CaseReadServices =>
+  readServicesFrom(createDocumentClient(), loadConfig(CaseReadConfig, env));
+
+/** A report's public status (get-report-status): the case and the directory, nothing else. */
+export function reportStatusServices(env: NodeJS.ProcessEnv = process.env): ReportStatusDeps {
+  const config = loadConfig(z.object({ CASES_TABLE: TableName, DIRECTORY_TABLE: TableName }), env);
+  const db = createDocumentClient();
+  return {
+    cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+    directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+  };
+}
+
+export interface CaseListServices extends CaseReadServices {
+  /** The secret the lists' page cursors are signed with. */
+  cursorKey: SecretReader;
+}
+
+export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseListServices => {
+  const config = loadConfig(CaseListConfig, env);
+  return {
+    ...readServicesFrom(createDocumentClient(), config),
+    cursorKey: secretReader(config.CURSOR_SECRET_ARN),
+  };
+};
+
+/** The write services over clients the caller already built (one set per cold start). */
+export const writeServicesFrom = (
+  db: DynamoDBDocumentClient,
+  sqs: SQSClient,
+  config: z.infer<typeof CaseWriteConfig>,
+): CaseWriteServices => {
+  const sms = new DynamoDbSmsState(db, config.SMS_TABLE);
+  return {
+    ...readServicesFrom(db, config),
+    policies: cachedPolicies(new DynamoDbPolicies(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
+    dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
+    sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
+    reporterTexts: reporterTextGate({ optOuts: sms, cap: sms, perDay: config.REPORTER_TEXTS_PER_DAY }),
+  };
+};
+
+export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
+  writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));
+
+/**
+ * The retention job: its configuration (the cases table and the retention period, CDK context
+ * `reportRetentionDays`) and the one adapter built from it. It reaches nothing else: no queue, no
+ * SMS, no statistics.
+ */
+// A deployment setting left unset arrives as ''; then the default applies.
+const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
+
+export const RetentionConfig = z.object({
+  CASES_TABLE: TableName,
+  REPORT_RETENTION_DAYS: z.preprocess(
+    unsetAsDefault,
+    z.coerce
+      .number()
+      .int()
+      .min(MIN_RETENTION_DAYS, `at least ${MIN_RETENTION_DAYS} days (longer than any rating window)`)
+      .max(MAX_RETENTION_DAYS)
+      .default(DEFAULT_RETENTION_DAYS),
+  ),
+});
+
+export function retentionServices(env: NodeJS.ProcessEnv = process.env): AnonymiseDeps {
+  const config = loadConfig(RetentionConfig, env);
+  return {
+    retention: new DynamoDbReportRetention(createDocumentClient(), config.CASES_TABLE),
+    retentionDays: config.REPORT_RETENTION_DAYS,
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Composition root of the SMS functions (receive-sms, sms-webhooks): everything the case functions
+ * have (sender included), plus the SMS channel's memory, the household registry and the intake
+ * queue; for the webhooks, the gateways' settings and secrets too.
+ */
+import * as z from 'zod';
+import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
+import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
+import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
+import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import type { SecretReader } from '../../shared/ports/secret.ts';
+import { memoiseFor } from '../../shared/services/cached-directory.ts';
+import type { ReceiveSmsDeps } from '../../shared/services/receive-sms.ts';
+import { CaseWriteConfig, writeServicesFrom } from './cases.ts';
+
+export const SmsConfig = CaseWriteConfig.extend({
+  HOUSEHOLDS_TABLE: TableName,
+  INTAKE_QUEUE_URL: QueueUrl,
+  SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  // The key SMS reports' tracking codes are derived with, read when a report is made.
+  TRACKING_CODE_SECRET_ARN: SecretArn,
+});
+
+export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSmsDeps {
+  const config = loadConfig(SmsConfig, env);
+  const db = createDocumentClient();
+  const sqs = createSqsClient();
+  const state = new DynamoDbSmsState(db, config.SMS_TABLE);
+  const policies = new DynamoDbPolicies(db, config.DIRECTORY_TABLE);
+  return {
+    ...writeServicesFrom(db, sqs, config),
+    inbox: state,
+    optOuts: state,
+    rateLimit: state,
+    households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
+    intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
+    keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
+    reportsPerHour: config.SMS_REPORTS_PER_HOUR,
+    trackingCodeSecret: secretReader(config.TRACKING_CODE_SECRET_ARN),
+  };
+}
+
+export const GatewaySettings = z.object({
+  SMS_ALLOWLIST_ALIYUN: z.string().default(''),
+  SMS_ALLOWLIST_TENCENT: z.string().default(''),
+  /** The exact URL configured in Twilio; when empty, rebuilt from the request. */
+  TWILIO_WEBHOOK_URL: z.string().default(''),
+});
+export type GatewaySettings = z.infer<typeof GatewaySettings>;
+
+/** The gateways' secrets, by ARN: read when a request needs them (shared/adapters/secrets.ts). */
+export const GatewaySecrets = z.object({
+  SMS_GATEWAY_SECRET_ARN: SecretArn,
+  TWILIO_AUTH_TOKEN_ARN: SecretArn,
+});
+
+export interface GatewayServices {
+  settings: GatewaySettings;
+  /** The path secret of the Aliyun and Tencent callback URLs. */
+  gatewaySecret: SecretReader;
+  /** The key of X-Twilio-Signature. */
+  twilioAuthToken: SecretReader;
+}
+
+/** The webhooks' own part: which gateway may call, and the secrets that prove it did. */
+export function gatewayServices(env: NodeJS.ProcessEnv = process.env): GatewayServices {
+  const secrets = loadConfig(GatewaySecrets, env);
+  return {
+    settings: loadConfig(GatewaySettings, env),
+    gatewaySecret: secretReader(secrets.SMS_GATEWAY_SECRET_ARN),
+    twilioAuthToken: secretReader(secrets.TWILIO_AUTH_TOKEN_ARN),
+  };
+}
