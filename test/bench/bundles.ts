@@ -2,7 +2,8 @@
  * Bundle size and module-load time of every function, as deployed: each entry is bundled with the
  * esbuild options CDK's NodejsFunction passes for `infra/constructs/civic-function.ts` (ESM,
  * minified, node24, mainFields module/main, the createRequire banner, UTF-8, external source map,
- * the AWS SDK bundled), into a temporary directory. Load time is what `import()` of the bundle adds
+ * the AWS SDK bundled), into a temporary directory. A target may ask for CommonJS instead (the
+ * baseline: a plain handler bundled the usual way, esbuild's defaults for `platform: 'node'`). Load time is what `import()` of the bundle adds
  * to an empty Node process, measured by spawning Node repeatedly: it approximates the module-init
  * part of a cold start, without Lambda's own init or the network. It is measured without
  * --enable-source-maps, which the deployed functions set: Node 24 reads a bundle's map only when
@@ -34,6 +35,8 @@ export interface BundleTarget {
   env: Record<string, string>;
   /** Files CDK copies beside the bundle (the topology's `copyFiles`), paths from the repository root. */
   copyFiles?: { from: string; to: string }[];
+  /** 'esm' (default) is how CDK bundles the functions; 'cjs' is esbuild's usual CommonJS bundle. */
+  format?: 'esm' | 'cjs';
 }
 
 export const compositionGroups = ['AWS SDK', 'Powertools', 'zod', 'middy', 'own code', 'other'] as const;
@@ -84,13 +87,15 @@ export function placeholderEnvironment(topology: Topology): Record<string, strin
     AWS_SECRET_ACCESS_KEY: 'bench',
     POWERTOOLS_SERVICE_NAME: 'civicloop',
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    // The baseline handler's own two bindings.
+    TABLE_NAME: 'civicloop-baseline',
     QUEUE_URL: queueUrl('baseline'),
     ...functionEnvironment(topology, resources, unitIds),
   };
 }
 
 /** The package an input path belongs to (`@scope/name` or `name`), or undefined for own code. */
-function packageOf(inputPath: string): string | undefined {
+export function packageOf(inputPath: string): string | undefined {
   const parts = inputPath.split('/');
   const at = parts.lastIndexOf('node_modules');
   if (at < 0) return undefined;
@@ -98,7 +103,7 @@ function packageOf(inputPath: string): string | undefined {
   return first.startsWith('@') ? `${first}/${parts[at + 2] ?? ''}` : first;
 }
 
-function groupOf(pkg: string | undefined): CompositionGroup {
+export function groupOf(pkg: string | undefined): CompositionGroup {
   if (pkg === undefined) return 'own code';
   if (/^@(aws-sdk|smithy|aws-crypto|aws)\//.test(pkg)) return 'AWS SDK';
   if (pkg.startsWith('@aws-lambda-powertools/')) return 'Powertools';
@@ -139,10 +144,16 @@ export async function buildBundle(
   target: BundleTarget,
   repoRoot: string,
   outRoot: string,
+  /**
+   * Keep line breaks (identifiers and syntax still minified), so a CPU profile's line ticks can be
+   * mapped back to the source through the map; for profiling only, never for the timings.
+   */
+  options: { keepLines?: boolean } = {},
 ): Promise<BuiltBundle | BundleFailure> {
   const outDir = join(outRoot, target.name);
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'index.mjs');
+  const cjs = target.format === 'cjs';
+  const outfile = join(outDir, cjs ? 'index.cjs' : 'index.mjs');
   try {
     const result = await build({
       absWorkingDir: repoRoot,
@@ -150,13 +161,15 @@ export async function buildBundle(
       outfile,
       bundle: true,
       platform: 'node',
-      format: 'esm',
+      format: cjs ? 'cjs' : 'esm',
       target: 'node24',
-      minify: true,
+      ...(options.keepLines
+        ? { minifyIdentifiers: true, minifySyntax: true, minifyWhitespace: false }
+        : { minify: true }),
       sourcemap: true,
       sourcesContent: false,
-      mainFields: ['module', 'main'],
-      banner: { js: esmRequireBanner },
+      // CommonJS the usual way: esbuild's node defaults (main before module), no banner.
+      ...(cjs ? {} : { mainFields: ['module', 'main'], banner: { js: esmRequireBanner } }),
       charset: 'utf8',
       external: [],
       metafile: true,
@@ -185,13 +198,14 @@ export async function buildBundle(
   }
 }
 
-const isFailure = (x: BuiltBundle | BundleFailure): x is BundleFailure => 'error' in x;
+export const isFailure = (x: BuiltBundle | BundleFailure): x is BundleFailure => 'error' in x;
 
 /** Wall time of one `node` process that imports `file` (or nothing) and exits. */
-function timeNode(file: string | undefined, env: Record<string, string>): number {
-  // Checks the export too, so a bundle that loads but is broken does not pass as fast.
+export function timeNode(file: string | undefined, env: Record<string, string>): number {
+  // Checks the export too, so a bundle that loads but is broken does not pass as fast. A CommonJS
+  // bundle's exports may come as the default export only, when Node cannot see their names.
   const script = file
-    ? `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof m.handler !== 'function') process.exit(3);`
+    ? `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof (m.handler ?? m.default?.handler) !== 'function') process.exit(3);`
     : '';
   const args = ['--input-type=module', '-e', script];
   const started = performance.now();
