@@ -10,9 +10,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { readAwsJson, sendAwsJsonError } from './aws-json-protocol.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -96,28 +97,6 @@ const GetSecretValueRequest = z.object({
   VersionStage: z.string().optional(),
 });
 
-/** An error the way Secrets Manager's JSON protocol sends it, so the SDK raises its own class. */
-function sendError(res: ServerResponse, type: string, message: string): void {
-  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
-  res.end(JSON.stringify({ __type: type, message }));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 export interface SecretsManagerServer {
   /** Base URL for AWS_ENDPOINT_URL_SECRETS_MANAGER. */
   endpoint: string;
@@ -139,12 +118,16 @@ export async function serveSecretsManager(
   const server = createServer(async (req, res) => {
     try {
       if (req.method !== 'POST' || req.headers['x-amz-target'] !== getSecretValueTarget) {
-        sendError(res, 'UnknownOperationException', 'The local Secrets Manager only answers GetSecretValue');
+        sendAwsJsonError(
+          res,
+          'UnknownOperationException',
+          'The local Secrets Manager only answers GetSecretValue',
+        );
         return;
       }
-      const request = GetSecretValueRequest.safeParse(await readJson(req));
+      const request = GetSecretValueRequest.safeParse(await readAwsJson(req, MAX_REQUEST_BYTES));
       if (!request.success) {
-        sendError(res, 'InvalidParameterException', 'Malformed GetSecretValue request');
+        sendAwsJsonError(res, 'InvalidParameterException', 'Malformed GetSecretValue request');
         return;
       }
       const { SecretId, VersionId, VersionStage } = request.data;
@@ -154,7 +137,11 @@ export async function serveSecretsManager(
         (VersionId !== undefined && VersionId !== version.versionId) ||
         (VersionStage !== undefined && VersionStage !== 'AWSCURRENT')
       ) {
-        sendError(res, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        sendAwsJsonError(
+          res,
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret.",
+        );
         return;
       }
       reads += 1;

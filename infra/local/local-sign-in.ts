@@ -9,10 +9,11 @@
  * `InitiateAuth` flow the stack's client does not allow.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import * as z from 'zod';
 import type { SignedIn, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
 import { demoPassword, findDemoLogin } from '../demo/demo-staff.ts';
+import { readAwsJson, sendAwsJsonError } from './aws-json-protocol.ts';
 import { type LocalIdentity, tokenLifetimeSeconds } from './local-identity.ts';
 
 /** Equal-length digests make the comparison constant-time whatever the lengths of the inputs. */
@@ -64,28 +65,6 @@ const AdminInitiateAuthRequest = z.object({
   ContextData: ContextData.optional(),
 });
 
-/** An error the way Cognito's JSON protocol sends it, so the SDK raises its own exception class. */
-function sendError(res: ServerResponse, type: string, message: string): void {
-  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
-  res.end(JSON.stringify({ __type: type, message }));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 export interface CognitoSignInServer {
   /** Base URL for AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER. */
   endpoint: string;
@@ -114,38 +93,42 @@ export async function serveCognitoSignIn(
       const target = req.headers['x-amz-target'];
       if (req.method === 'POST' && target === initiateAuthTarget) {
         // The stack's console client allows only the server-side flow.
-        sendError(res, 'InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled for this client');
+        sendAwsJsonError(
+          res,
+          'InvalidParameterException',
+          'USER_PASSWORD_AUTH flow not enabled for this client',
+        );
         return;
       }
       if (req.method !== 'POST' || target !== adminInitiateAuthTarget) {
-        sendError(
+        sendAwsJsonError(
           res,
           'UnknownOperationException',
           'The local Cognito stand-in only answers AdminInitiateAuth',
         );
         return;
       }
-      const request = AdminInitiateAuthRequest.safeParse(await readJson(req));
+      const request = AdminInitiateAuthRequest.safeParse(await readAwsJson(req, MAX_REQUEST_BYTES));
       if (!request.success) {
-        sendError(res, 'InvalidParameterException', 'Malformed AdminInitiateAuth request');
+        sendAwsJsonError(res, 'InvalidParameterException', 'Malformed AdminInitiateAuth request');
         return;
       }
       const { AuthFlow, UserPoolId, ClientId, AuthParameters = {}, ContextData: contextData } = request.data;
       if (UserPoolId !== userPoolId) {
-        sendError(res, 'ResourceNotFoundException', `User pool ${UserPoolId} does not exist.`);
+        sendAwsJsonError(res, 'ResourceNotFoundException', `User pool ${UserPoolId} does not exist.`);
         return;
       }
       if (ClientId !== clientId) {
-        sendError(res, 'ResourceNotFoundException', `User pool client ${ClientId} does not exist.`);
+        sendAwsJsonError(res, 'ResourceNotFoundException', `User pool client ${ClientId} does not exist.`);
         return;
       }
       if (AuthFlow !== 'ADMIN_USER_PASSWORD_AUTH') {
-        sendError(res, 'InvalidParameterException', `${AuthFlow} flow not enabled for this client`);
+        sendAwsJsonError(res, 'InvalidParameterException', `${AuthFlow} flow not enabled for this client`);
         return;
       }
       const { USERNAME: username, PASSWORD: password } = AuthParameters;
       if (username === undefined || password === undefined) {
-        sendError(res, 'InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
+        sendAwsJsonError(res, 'InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
         return;
       }
       onContextData?.(contextData);
@@ -159,7 +142,7 @@ export async function serveCognitoSignIn(
         })),
       });
       if (!signedIn) {
-        sendError(res, 'NotAuthorizedException', 'Incorrect username or password.');
+        sendAwsJsonError(res, 'NotAuthorizedException', 'Incorrect username or password.');
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
