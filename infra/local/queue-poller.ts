@@ -46,7 +46,8 @@ const toLambdaAttributes = (
   return out;
 };
 
-function toRecord(message: Message, queueArn: string): SQSRecord {
+/** A received message as Lambda's event source mapping hands it to the function. */
+export function toRecord(message: Message, queueArn: string): SQSRecord {
   const a = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? '',

@@ -14,13 +14,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import submitEventSample from '../../events/http/submit-report-json-idempotent.json' with { type: 'json' };
 import { makeHandler as makeRouteHandler } from '../../functions/route-report.ts';
 import { makeHandler as makeSubmitHandler } from '../../functions/submit-report.ts';
 import { provision } from '../../infra/local/provision.ts';
-import { succeededIds } from '../../infra/local/queue-poller.ts';
+import { succeededIds, toRecord } from '../../infra/local/queue-poller.ts';
 import { topology, unitQueueName } from '../../infra/topology.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
@@ -465,31 +464,14 @@ function submitEvent(description: string) {
   return event;
 }
 
-function toRecord(message: Message, queueUrl: string): SQSRecord {
-  const a = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? '000000000000',
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}`,
-    awsRegion: 'us-east-1',
-  };
-}
-
 /**
  * Lambda's event source mapping for the intake queue: receive, invoke the router, delete what it
  * did not report as failed. A failed record comes back after a one-second visibility timeout
  * (never 0: fauxqs deletes such a message). Ends when the queue holds nothing, visible or in flight.
  */
+const queueArnOf = (queueUrl: string) =>
+  `arn:aws:sqs:us-east-1:000000000000:${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}`;
+
 async function consumeIntake(rig: SweepRig, run: ScenarioRun, nonce: string): Promise<void> {
   const route = makeRouteHandler({ logger: new Logger({ logLevel: 'SILENT' }), ...rig.deps });
   const codes = new Set<string>();
@@ -513,7 +495,7 @@ async function consumeIntake(rig: SweepRig, run: ScenarioRun, nonce: string): Pr
       continue;
     }
     if (messages.length === 0) continue;
-    const records = messages.map((m) => toRecord(m, rig.intakeQueueUrl));
+    const records = messages.map((m) => toRecord(m, queueArnOf(rig.intakeQueueUrl)));
     for (const record of records) {
       const message = ReportSubmitted.safeParse(JSON.parse(record.body));
       if (message.success && message.data.report.description.includes(nonce)) {
