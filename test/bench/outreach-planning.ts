@@ -18,7 +18,6 @@
  * number of batches, distinct batch ids, and every household of the run exactly once; and the run
  * itself must be `sending` with the full count enqueued. Any difference throws.
  */
-import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,6 +36,7 @@ import {
   type PlanRun,
 } from '../../shared/domain/outreach/campaign.ts';
 import { queueDepth } from '../support/queues.ts';
+import { runInChild } from './child-process.ts';
 import {
   type CommunityHouseholds,
   countyHouseholds,
@@ -302,35 +302,11 @@ async function seedRegistry(
 
 /** Forks the planner process on a job and waits for its one answer. */
 function runPlanner(job: PlannerJob, env: NodeJS.ProcessEnv, timeoutMs: number) {
-  return new Promise<Extract<PlannerOutcome, { ok: true }>>((resolve, reject) => {
-    const child = fork(PLANNER_PROCESS, [JSON.stringify(job)], {
-      env,
-      execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let outcome: PlannerOutcome | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the planner process did not finish within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    child.on('message', (message) => {
-      const parsed = PlannerOutcome.safeParse(message);
-      outcome = parsed.success ? parsed.data : { ok: false, error: 'an answer that is not a PlannerOutcome' };
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (outcome?.ok) resolve(outcome);
-      else
-        reject(
-          new Error(
-            `the planner process failed (exit ${code ?? signal}): ${outcome?.error ?? 'it gave no answer'}`,
-          ),
-        );
-    });
+  return runInChild(PLANNER_PROCESS, job, PlannerOutcome, {
+    env,
+    execArgv: ['--expose-gc'],
+    timeoutMs,
+    what: 'the planner process',
   });
 }
 

@@ -10,11 +10,11 @@
  * This module runs those processes, prices the figures at list prices and prints the columns side
  * by side; it is also the contract (job and answer) between the two processes.
  */
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { topology } from '../../infra/topology.ts';
 import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
+import { runInChild } from './child-process.ts';
 import { int, printTable } from './table.ts';
 
 const COST_PROCESS = fileURLToPath(new URL('./report-cost-process.ts', import.meta.url));
@@ -230,39 +230,11 @@ export interface ReportCostOptions {
 }
 
 function runProcess(job: CostJob, timeoutMs: number): Promise<CostRun> {
-  return new Promise<CostRun>((resolve, reject) => {
-    // The capacity probe must be on before the handler modules build their clients.
-    const child = fork(COST_PROCESS, [JSON.stringify(job)], {
-      env: { ...process.env, CIVICLOOP_MEASURE_CAPACITY: '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let outcome: CostOutcome | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `the cost process (${int(job.existing)} cases) did not finish within ${timeoutMs / 1000} s`,
-        ),
-      );
-    }, timeoutMs);
-    child.on('message', (message) => {
-      const parsed = CostOutcome.safeParse(message);
-      outcome = parsed.success ? parsed.data : { ok: false, error: 'an answer that is not a CostOutcome' };
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (outcome?.ok) resolve(outcome);
-      else
-        reject(
-          new Error(
-            `the cost process failed (exit ${code ?? signal}): ${outcome?.error ?? 'it gave no answer'}`,
-          ),
-        );
-    });
+  // The capacity probe must be on before the handler modules build their clients.
+  return runInChild(COST_PROCESS, job, CostOutcome, {
+    env: { ...process.env, CIVICLOOP_MEASURE_CAPACITY: '1' },
+    timeoutMs,
+    what: `the cost process (${int(job.existing)} cases)`,
   });
 }
 
