@@ -44,18 +44,10 @@ const statusOf = (error: CivicloopError): number => {
   return 500;
 };
 
-export function toHttpError(
-  error: unknown,
-  translate?: (e: unknown) => CivicloopError | undefined,
-): HttpResponse {
-  const known = error instanceof CivicloopError ? error : translate?.(error);
-  if (!known)
-    return errorResponse(500, {
-      code: 'internal',
-      message: 'Something went wrong on our side. Please try again.',
-    });
-  const status = statusOf(known);
-  if (status === 500)
+export function toHttpError(error: unknown): HttpResponse {
+  const known = error instanceof CivicloopError ? error : undefined;
+  const status = known ? statusOf(known) : 500;
+  if (!known || status === 500)
     return errorResponse(500, {
       code: 'internal',
       message: 'Something went wrong on our side. Please try again.',
@@ -72,15 +64,10 @@ export function toHttpError(
 
 export interface HttpEdgeOptions {
   logger: Logger;
-  /** Maps errors of a library the function uses (e.g. idempotency) into the taxonomy. */
-  translateError?: (error: unknown) => CivicloopError | undefined;
 }
 
 /** Middlewares in the order to `.use()` them; the edge must come first so its onError runs last. */
-export function httpEdge({
-  logger,
-  translateError,
-}: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
+export function httpEdge({ logger }: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
   const started = new WeakMap<object, number>();
   const accessLog: MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> = {
     before: (request) => {
@@ -90,7 +77,7 @@ export function httpEdge({
       logRequest(request.event, request.response?.statusCode ?? 200, started.get(request));
     },
     onError: (request) => {
-      const response = toHttpError(request.error, translateError);
+      const response = toHttpError(request.error);
       if (response.statusCode >= 500) {
         logger.error('request failed', { error: request.error });
       } else {
