@@ -8,6 +8,7 @@ import { caseIndexes } from '../shared/adapters/case-table-layout.ts';
 import { outreachIndexes } from '../shared/adapters/dynamodb-outreach-store.ts';
 import { OUTREACH_DELIVERY_ATTEMPTS } from '../shared/domain/outreach/campaign.ts';
 import { unitIds } from '../shared/reference/county-structure.ts';
+import type { BrowserPage } from '../shared/web/page-assets.ts';
 
 export type KeyType = 'S' | 'N';
 export interface KeySpec {
@@ -130,6 +131,12 @@ export interface FunctionSpec {
    * repository root, `to` relative to the bundle (where `new URL(to, import.meta.url)` finds it).
    */
   copyFiles?: { from: string; to: string }[];
+  /**
+   * Server-rendered pages whose browser script and stylesheet the handler inlines: each is built
+   * from shared/web/<page>/ into the bundle as `<page>.js` and `<page>.css` (see
+   * shared/web/page-assets.ts; run from source, the handler builds them itself).
+   */
+  pageAssets?: BrowserPage[];
   /**
    * Log events that page the on-call: a structured log line whose `event` field is `event` makes
    * a metric, and one occurrence raises an alarm on the stack's alarm topic.

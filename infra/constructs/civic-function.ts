@@ -21,14 +21,30 @@ const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)
 
 /** Bundling hooks that copy `copyFiles` from the repository into the function's bundle. */
 export function copyFilesHooks(files: NonNullable<FunctionSpec['copyFiles']>): ICommandHooks {
+  return bundleFilesHooks({ copyFiles: files });
+}
+
+/**
+ * Bundling hooks that put the files a handler reads at run time beside it: `copyFiles` copied
+ * from the repository, then each of `pageAssets` built by infra/build-page-assets.ts (with the
+ * Node on the PATH, the one that runs CDK).
+ */
+export function bundleFilesHooks(spec: Pick<FunctionSpec, 'copyFiles' | 'pageAssets'>): ICommandHooks {
+  const files = spec.copyFiles ?? [];
+  const pages = spec.pageAssets ?? [];
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) =>
-      files.map(
+    afterBundling: (inputDir, outputDir) => [
+      ...files.map(
         ({ from, to }) =>
           `cp ${shellQuote(path.join(inputDir, from))} ${shellQuote(path.join(outputDir, to))}`,
       ),
+      ...pages.map(
+        (page) =>
+          `node ${shellQuote(path.join(inputDir, 'infra', 'build-page-assets.ts'))} ${page} ${shellQuote(outputDir)}`,
+      ),
+    ],
   };
 }
 
@@ -155,8 +171,11 @@ export class CivicFunction extends Construct {
         // Bundle the AWS SDK v3 clients instead of using the runtime's copy: the version is the
         // one we test with, and a cold start loads only the clients the handler imports.
         externalModules: [],
-        // Files the handler reads at run time (e.g. the console's Chart.js) go beside the bundle.
-        ...(spec.copyFiles?.length ? { commandHooks: copyFilesHooks(spec.copyFiles) } : {}),
+        // Files the handler reads at run time (the console's Chart.js, the pages' script and
+        // stylesheet) go beside the bundle.
+        ...(spec.copyFiles?.length || spec.pageAssets?.length
+          ? { commandHooks: bundleFilesHooks(spec) }
+          : {}),
       },
     });
 

@@ -20,6 +20,7 @@ import { functionEnvironment } from '../../infra/local/function-host.ts';
 import type { ProvisionedResources } from '../../infra/local/provision.ts';
 import { type Topology, unitQueueName } from '../../infra/topology.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
+import { type BrowserPage, pageAssetFiles, writePageAssets } from '../../shared/web/page-assets.ts';
 import { median } from './table.ts';
 
 // Must stay identical to `esmRequireBanner` in infra/constructs/civic-function.ts (not imported:
@@ -35,6 +36,8 @@ export interface BundleTarget {
   env: Record<string, string>;
   /** Files CDK copies beside the bundle (the topology's `copyFiles`), paths from the repository root. */
   copyFiles?: { from: string; to: string }[];
+  /** Pages whose script and stylesheet CDK builds beside the bundle (the topology's `pageAssets`). */
+  pageAssets?: BrowserPage[];
   /** 'esm' (default) is how CDK bundles the functions; 'cjs' is esbuild's usual CommonJS bundle. */
   format?: 'esm' | 'cjs';
 }
@@ -48,7 +51,7 @@ export interface BuiltBundle {
   bytes: number;
   gzipBytes: number;
   mapBytes: number;
-  /** Bytes of the files copied beside the bundle, which deploy with it but are not loaded at import. */
+  /** Bytes of the files copied or built beside the bundle, which deploy with it but are not loaded at import. */
   copiedBytes: number;
   composition: Record<CompositionGroup, number>;
   /** Bytes of the largest packages in "other", to name them. */
@@ -179,6 +182,11 @@ export async function buildBundle(
     for (const { from, to } of target.copyFiles ?? []) {
       copyFileSync(join(repoRoot, from), join(outDir, to));
       copiedBytes += statSync(join(outDir, to)).size;
+    }
+    for (const page of target.pageAssets ?? []) {
+      writePageAssets(page, outDir);
+      for (const file of Object.values(pageAssetFiles(page)))
+        copiedBytes += statSync(join(outDir, file)).size;
     }
     const code = readFileSync(outfile);
     const { groups, otherPackages } = composition(result.metafile, code.length);

@@ -170,7 +170,13 @@ const outRoot = mkdtempSync(join(os.tmpdir(), 'civicloop-load-profile-'));
 try {
   const env = { PATH: process.env.PATH ?? '', ...placeholderEnvironment(topology) };
   const built = await buildBundle(
-    { name: target.name, entry: target.entry, env, copyFiles: target.copyFiles },
+    {
+      name: target.name,
+      entry: target.entry,
+      env,
+      copyFiles: target.copyFiles,
+      pageAssets: target.pageAssets,
+    },
     repoRoot,
     outRoot,
     { keepLines: true },

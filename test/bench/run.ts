@@ -536,7 +536,13 @@ if (!values['skip-bundles']) {
     progress(`bundling ${topology.functions.length} functions and the baseline into ${outRoot}`);
     const report = await benchBundles({
       targets: [
-        ...topology.functions.map((fn) => ({ name: fn.name, entry: fn.entry, env, copyFiles: fn.copyFiles })),
+        ...topology.functions.map((fn) => ({
+          name: fn.name,
+          entry: fn.entry,
+          env,
+          copyFiles: fn.copyFiles,
+          pageAssets: fn.pageAssets,
+        })),
         { name: BASELINE, entry: 'test/bench/baseline-handler.ts', env, format: 'cjs' as const },
       ],
       repoRoot,
