@@ -377,6 +377,8 @@ export const topology: Topology = {
         // empty: mainland mobiles.
         { kind: 'setting', name: 'acceptedPhoneNumbers', env: 'ACCEPTED_PHONE_NUMBERS', local: '' },
       ],
+      // The receipt and the re-rendered form of a browser without JavaScript are the resident page.
+      pageAssets: ['resident'],
     },
     {
       name: 'route-report',
@@ -417,6 +419,7 @@ export const topology: Topology = {
       memoryMb: 1024,
       triggers: [{ kind: 'http', method: 'GET', path: '/', auth: 'public' }],
       bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
+      pageAssets: ['resident'],
     },
     {
       name: 'console-page',

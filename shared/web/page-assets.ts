@@ -3,7 +3,7 @@
  * Each page `<page>` has its sources in `shared/web/<page>/`: the entry `browser/main.ts`, which
  * exports `start(config)`, and the stylesheet `<page>.css`. esbuild turns them into one minified
  * IIFE that defines the global `civicloopPage` (ES2017: the county's desk and phone browsers) and
- * one minified stylesheet.
+ * one minified stylesheet for the same browsers.
  *
  * In Lambda the two files sit beside the bundled handler (CDK's bundling hook writes them there
  * with `infra/build-page-assets.ts`, see `pageAssets` in infra/topology.ts). Run from source — the
@@ -36,6 +36,11 @@ export const pageAssetFiles = (page: BrowserPage): { script: string; css: string
   css: `${page}.css`,
 });
 
+// The browsers of ES2017's time. Without a target esbuild writes the newest syntax it may (e.g.
+// rgba() as #rrggbbaa, which those browsers ignore); with one it keeps the old forms and adds
+// the vendor prefixes they need.
+const CSS_TARGETS = ['chrome58', 'edge16', 'firefox57', 'safari11'];
+
 // This module's folder: shared/web/ from source, the bundle's folder in Lambda.
 const moduleDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -59,7 +64,11 @@ export function buildPageAssets(page: BrowserPage, options: BuildOptions = {}): 
     globalName: PAGE_GLOBAL,
     target: 'es2017',
   });
-  const css = esbuild.buildSync({ ...common, entryPoints: [path.join(sources, `${page}.css`)] });
+  const css = esbuild.buildSync({
+    ...common,
+    entryPoints: [path.join(sources, `${page}.css`)],
+    target: CSS_TARGETS,
+  });
   return { script: onlyOutput(script, page).trimEnd(), css: onlyOutput(css, page).trimEnd() };
 }
 

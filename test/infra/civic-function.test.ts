@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bundleFilesHooks } from '../../infra/constructs/civic-function.ts';
+import { topology } from '../../infra/topology.ts';
 
 describe('the bundling hooks', () => {
   it('copy the files, then build each page beside the bundle with infra/build-page-assets.ts', () => {
@@ -18,5 +19,15 @@ describe('the bundling hooks', () => {
     ]);
     expect(hooks.beforeBundling('/repo', '/out')).toEqual([]);
     expect(hooks.beforeInstall('/repo', '/out')).toEqual([]);
+  });
+});
+
+describe('the page assets in the topology', () => {
+  const pagesOf = (name: string) => topology.functions.find((fn) => fn.name === name)?.pageAssets;
+
+  it('are built into the functions that render the resident page', () => {
+    expect(pagesOf('resident-page')).toEqual(['resident']);
+    // A browser without JavaScript gets the receipt, or its rejected form again, from the submit.
+    expect(pagesOf('submit-report')).toEqual(['resident']);
   });
 });

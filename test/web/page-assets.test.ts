@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildPageAssets,
+  loadPageAssets,
   pageAssetFiles,
   readPageAssets,
   writePageAssets,
@@ -48,7 +49,7 @@ function fixturePage(): string {
 describe('buildPageAssets', () => {
   it('bundles the entry as an IIFE assigned to civicloopPage, lowered to ES2017, and minifies the CSS', () => {
     const assets = buildPageAssets('resident', { sourceDir: fixturePage() });
-    expect(assets.script).toMatch(/^var civicloopPage=/);
+    expect(assets.script).toMatch(/^("use strict";)?var civicloopPage=/);
     expect(assets.script).toContain('start');
     // Optional chaining and ?? are ES2020: lowered away for older browsers.
     expect(assets.script).not.toContain('?.');
@@ -82,5 +83,15 @@ describe('readPageAssets', () => {
     expect(readPageAssets('resident', outDir)).toBeUndefined();
     writeFileSync(path.join(outDir, 'resident.js'), 'var civicloopPage={};');
     expect(readPageAssets('resident', outDir)).toBeUndefined();
+  });
+});
+
+describe('loadPageAssets', () => {
+  it('builds the resident page from shared/web/resident/ when run from source, once per process', () => {
+    const assets = loadPageAssets('resident');
+    expect(assets.script).toMatch(/^("use strict";)?var civicloopPage=/);
+    expect(assets.script).toContain('start');
+    expect(assets.css).toContain('[hidden]{display:none!important}');
+    expect(loadPageAssets('resident')).toBe(assets);
   });
 });
