@@ -3,7 +3,12 @@
  * edge, a retry for queue consumers) and a failed condition as a plain answer, not an exception.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors.ts';
 
 export type WriteRequest =
@@ -76,4 +81,27 @@ export async function batchWriteAll(
       if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
+}
+
+/** Reads `keys` 100 at a time (BatchGetItem), retrying what DynamoDB leaves unprocessed with backoff. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  what: string,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 8) throw new DependencyError(`${what} kept being throttled`);
+      const out = await awsCall(what, () =>
+        db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } })),
+      );
+      found.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+  return found;
 }
