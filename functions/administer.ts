@@ -14,6 +14,7 @@ import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import {
   type AdministerDeps,
   readKeywords,
@@ -24,10 +25,12 @@ import {
   replaceRoutingRules,
 } from '../shared/services/administer-policies.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { staffTokenServices } from './wiring/staff-tokens.ts';
 import { adminServices } from './wiring/web.ts';
 
 export interface AdministerHandlerDeps extends AdministerDeps {
   logger: Logger;
+  staffTokens: StaffTokenVerifier;
 }
 
 interface AdminRequest {
@@ -60,7 +63,7 @@ const routes: RouteTable<(request: AdminRequest) => Promise<HttpResponse>> = {
 
 export const makeHandler = (deps: AdministerHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
-    .use(httpEdge({ logger: deps.logger }))
+    .use(httpEdge({ logger: deps.logger, staffTokens: deps.staffTokens }))
     .use(limitBodySize(64 * 1024))
     .handler(async (event) => {
       const staff = staffOf(event);
@@ -69,5 +72,5 @@ export const makeHandler = (deps: AdministerHandlerDeps) =>
     });
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('administer'), ...adminServices() }),
+  makeHandler({ logger: createLogger('administer'), ...adminServices(), ...staffTokenServices() }),
 );

@@ -18,6 +18,7 @@ import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { listCampaigns } from '../shared/services/campaigns/campaign-calendar.ts';
 import { fraudRiskRanking } from '../shared/services/campaigns/fraud-risk-ranking.ts';
 import { listOutreachTasks, recordAttendance } from '../shared/services/campaigns/outreach-tasks.ts';
@@ -31,9 +32,11 @@ import type { CampaignApiDeps } from '../shared/services/campaigns/planner-conte
 import { previewCampaign } from '../shared/services/campaigns/preview-campaign.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { campaignApiServices } from './wiring/outreach.ts';
+import { staffTokenServices } from './wiring/staff-tokens.ts';
 
 export interface CampaignsHandlerDeps extends CampaignApiDeps {
   logger: Logger;
+  staffTokens: StaffTokenVerifier;
 }
 
 interface CampaignRequest {
@@ -82,7 +85,7 @@ const routes: RouteTable<(request: CampaignRequest) => Promise<HttpResponse>> = 
 
 export const makeHandler = (deps: CampaignsHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
-    .use(httpEdge({ logger: deps.logger }))
+    .use(httpEdge({ logger: deps.logger, staffTokens: deps.staffTokens }))
     .use(limitBodySize(32 * 1024))
     .handler(async (event) => {
       const staff = staffOf(event);
@@ -91,5 +94,5 @@ export const makeHandler = (deps: CampaignsHandlerDeps) =>
     });
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices() }),
+  makeHandler({ logger: createLogger('campaigns'), ...campaignApiServices(), ...staffTokenServices() }),
 );

@@ -9,21 +9,24 @@ import { httpEdge } from '../shared/http/http-edge.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseQueryDeps, getCaseDetail } from '../shared/services/case-queries.ts';
 import { caseReadServices } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { staffTokenServices } from './wiring/staff-tokens.ts';
 
 export interface GetCaseHandlerDeps extends CaseQueryDeps {
   logger: Logger;
+  staffTokens: StaffTokenVerifier;
 }
 
 export const makeHandler = (deps: GetCaseHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
-    .use(httpEdge({ logger: deps.logger }))
+    .use(httpEdge({ logger: deps.logger, staffTokens: deps.staffTokens }))
     .handler(async (event) =>
       jsonResponse(200, await getCaseDetail(staffOf(event), event.pathParameters?.id ?? '', deps)),
     );
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('get-case'), ...caseReadServices() }),
+  makeHandler({ logger: createLogger('get-case'), ...caseReadServices(), ...staffTokenServices() }),
 );

@@ -13,18 +13,21 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
+import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { getCaseDetail, requireCaseAccess, summarise } from '../shared/services/case-queries.ts';
 import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
 import { type CaseWriteServices, caseWriteServices } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { staffTokenServices } from './wiring/staff-tokens.ts';
 
 export interface TransitionHandlerDeps extends TransitionDeps, CaseWriteServices {
   logger: Logger;
+  staffTokens: StaffTokenVerifier;
 }
 
 export const makeHandler = (deps: TransitionHandlerDeps) =>
   middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResponse>()
-    .use(httpEdge({ logger: deps.logger }))
+    .use(httpEdge({ logger: deps.logger, staffTokens: deps.staffTokens }))
     .use(limitBodySize(16 * 1024))
     .handler(async (event) => {
       const staff = requireCaseAccess(staffOf(event));
@@ -48,6 +51,7 @@ export const handler = onFirstInvocation(() => {
   return makeHandler({
     logger,
     ...caseWriteServices(),
+    ...staffTokenServices(),
     onEffectsDeferred: (trackingCode, error) =>
       logger.warn('effects deferred to the sweeper', { trackingCode, error }),
     onEffectFailed: (trackingCode, entry, outcome, error) =>

@@ -23,6 +23,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_MAX_AGE_SECONDS } from '../shared/adapters/secrets.ts';
 import { edgeOriginSecretEnv } from '../shared/http/edge-origin.ts';
+import { staffTokenEnv } from '../shared/http/staff-identity.ts';
 import { unitIds } from '../shared/reference/county-structure.ts';
 import { clientLimits } from './client-limits.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
@@ -182,6 +183,12 @@ export class CivicloopStack extends Stack {
           // Behind the API: refuses requests that did not come through the edge.
           civicFunction.lambda.addEnvironment(edgeOriginSecretEnv, this.edge.originSecretValue);
         }
+        if (spec.triggers.some((trigger) => trigger.kind === 'http' && trigger.auth === 'staff')) {
+          // Staff routes verify the staff token in the function (shared/http/staff-identity.ts).
+          civicFunction.lambda.addEnvironment(staffTokenEnv.issuer, this.staff.tokens.issuer);
+          civicFunction.lambda.addEnvironment(staffTokenEnv.audience, this.staff.tokens.audience);
+          civicFunction.lambda.addEnvironment(staffTokenEnv.keys, this.staff.tokens.jwksUrl);
+        }
         return [spec.name, civicFunction];
       }),
     );
@@ -293,19 +300,20 @@ export class CivicloopStack extends Stack {
 
   private addRoute(trigger: Extract<Trigger, { kind: 'http' }>, integration: HttpLambdaIntegration): void {
     const routeKey = `${trigger.method} ${trigger.path}`;
-    // Whether a route needs a staff token is declared once, in the topology; the local gateway
-    // reads the same flag.
+    // Whether a route needs a staff token is declared once, in the topology. No gateway
+    // authoriser: the function verifies the token (see the reason below).
     const routes = this.api.addRoutes({
       path: trigger.path,
       methods: [integrationMethods[trigger.method]],
       integration,
-      ...(trigger.auth === 'staff' ? { authorizer: this.staff.authorizer } : {}),
     });
-    if (trigger.auth === 'staff') return;
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${routeKey} is declared auth: 'public' in infra/topology.ts: residents report and follow cases without an account, and staff sign in through the public session route to get their token.`,
+        reason:
+          trigger.auth === 'staff'
+            ? `${routeKey} is a staff route: its function verifies the Cognito ID token on every request (signature against the pool's keys, issuer, console-client audience, expiry, token_use) before anything else runs, and answers 401 in the API's error shape, which an HTTP API's JWT authoriser cannot.`
+            : `${routeKey} is declared auth: 'public' in infra/topology.ts: residents report and follow cases without an account, and staff sign in through the public session route to get their token.`,
       });
     }
   }

@@ -5,8 +5,24 @@
 import type { z } from 'zod';
 import { type FieldIssue, ValidationError } from './errors.ts';
 
+/**
+ * The issue's message, unless it is zod's default for a pattern ("Invalid string: must match
+ * pattern /^…$/"): a regular expression tells a resident nothing. Every pattern should carry its
+ * own message saying the expected form; this is the net under one that does not.
+ */
+function humanMessage(issue: z.core.$ZodIssue): string {
+  if (
+    issue.code === 'invalid_format' &&
+    issue.pattern !== undefined &&
+    issue.message.includes(issue.pattern)
+  ) {
+    return 'is not in the expected form';
+  }
+  return issue.message;
+}
+
 export const issuesOf = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: humanMessage(issue) }));
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);

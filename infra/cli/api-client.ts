@@ -21,7 +21,7 @@ const ErrorEnvelope = z.object({
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
-/** What API Gateway itself answers, e.g. `{"message":"Unauthorized"}` from the JWT authorizer. */
+/** What API Gateway itself answers, e.g. `{"message":"Not Found"}` for a route it does not have. */
 const GatewayError = z.object({ message: z.string() });
 
 const SignedIn = z.object({ idToken: z.string().min(1) });

@@ -1,11 +1,13 @@
 /**
  * Staff identity in AWS: a Cognito user pool whose users carry their role and scope as custom
  * attributes (the `custom:` claims of shared/domain/staff.ts), the staff console's app client,
- * and the JWT authoriser that guards every staff route of the HTTP API with the pool's ID tokens.
+ * and what the staff functions verify the pool's ID tokens against (issuer, audience, key set).
+ * They verify them themselves, not an API Gateway JWT authoriser, so that a refused token is
+ * answered in the API's error shape: an HTTP API's authoriser answers a fixed
+ * `{"message":"Unauthorized"}` that cannot be changed.
  * Residents have no accounts; only staff are in this pool.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -39,8 +41,12 @@ const customAttributes: Record<(typeof staffAttributes)[number], cognito.ICustom
 export class StaffUserPool extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
-  /** The authoriser for `auth: 'staff'` routes; created in the API on first use. */
-  readonly authorizer: HttpJwtAuthorizer;
+  /**
+   * What an ID token of this pool is checked against: its issuer (the pool's ProviderURL, which
+   * names the right domain in every partition), its audience (the console client) and the URL
+   * of the pool's signing keys.
+   */
+  readonly tokens: { issuer: string; audience: string; jwksUrl: string };
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -125,12 +131,10 @@ export class StaffUserPool extends Construct {
       },
     });
 
-    // Verifies the ID token's signature against the pool's keys, its issuer, expiry and that its
-    // audience is the console client. The issuer is the pool's ProviderURL, which names the right
-    // domain in every partition (HttpUserPoolAuthorizer hard-codes amazonaws.com).
-    this.authorizer = new HttpJwtAuthorizer('StaffAuthorizer', this.userPool.userPoolProviderUrl, {
-      authorizerName: 'staff',
-      jwtAudience: [this.client.userPoolClientId],
-    });
+    this.tokens = {
+      issuer: this.userPool.userPoolProviderUrl,
+      audience: this.client.userPoolClientId,
+      jwksUrl: `${this.userPool.userPoolProviderUrl}/.well-known/jwks.json`,
+    };
   }
 }

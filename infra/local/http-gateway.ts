@@ -1,18 +1,18 @@
 /**
  * The local stand-in for API Gateway's HTTP API: matches the topology's routes, turns each
  * request into a payload-v2 event (bodies base64-encoded as the HTTP API does for non-text
- * types, such as form posts), invokes the handler and writes its structured result back. Routes
- * declared `auth: 'staff'` are guarded as the JWT authoriser guards them in AWS: no valid bearer
- * token, a 401 without invoking the function; a valid one, its claims in the event. Given a
+ * types, such as form posts), invokes the handler and writes its structured result back. Staff
+ * routes pass their requests on as the HTTP API does: the functions verify staff tokens
+ * themselves (shared/http/staff-identity.ts), against the local issuer's keys. Given a
  * client limiter, it first does what the WAF in front of the API does in AWS: a client address
  * over its limit gets 429 with `Retry-After`, and the function is not invoked.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { rateLimitedBody } from '../client-limits.ts';
-import type { HttpAuth, HttpMethod } from '../topology.ts';
+import type { HttpMethod } from '../topology.ts';
 import type { ClientLimiter } from './client-limiter.ts';
 import type { HostedFunction } from './function-host.ts';
 
@@ -22,7 +22,6 @@ const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 interface Route {
   method: HttpMethod;
   path: string;
-  auth: HttpAuth;
   pattern: RegExp;
   params: string[];
   fn: HostedFunction;
@@ -49,7 +48,6 @@ export function routesOf(functions: Iterable<HostedFunction>): Route[] {
       routes.push({
         method: trigger.method,
         path: trigger.path,
-        auth: trigger.auth,
         pattern: new RegExp(`^${source}$`),
         params,
         fn,
@@ -131,17 +129,6 @@ function toEvent(
   };
 }
 
-/** The verified claims in the event, where API Gateway's JWT authoriser puts them. */
-function withClaims(
-  event: APIGatewayProxyEventV2,
-  claims: Record<string, string>,
-): APIGatewayProxyEventV2WithJWTAuthorizer {
-  return {
-    ...event,
-    requestContext: { ...event.requestContext, authorizer: { jwt: { claims, scopes: null } } },
-  };
-}
-
 function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
@@ -149,39 +136,7 @@ function writeJson(res: ServerResponse, status: number, body: unknown, headers: 
 
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
-/** Verifies a bearer token and resolves its claims as strings; rejects an invalid one. */
-export type TokenVerifier = (token: string) => Promise<Record<string, string>>;
-
-/**
- * The claims of the request's token, or undefined when it has none or an invalid one. Like API
- * Gateway's default identity source, reads the Authorization header, with or without `Bearer `.
- */
-async function authorize(
-  req: IncomingMessage,
-  verifyToken: TokenVerifier,
-): Promise<Record<string, string> | undefined> {
-  const token = /^(?:Bearer\s+)?(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1];
-  if (token === undefined) return undefined;
-  try {
-    return await verifyToken(token);
-  } catch {
-    return undefined;
-  }
-}
-
-export function createHttpGateway(
-  routes: Route[],
-  extra?: ExtraRoute,
-  verifyToken?: TokenVerifier,
-  limiter?: ClientLimiter,
-): Server {
-  // Fail closed: a staff route must never be served without its authoriser.
-  const unguarded = routes.find((route) => route.auth === 'staff');
-  if (unguarded && !verifyToken) {
-    throw new Error(
-      `${unguarded.method} ${unguarded.path} needs staff tokens, but the gateway has no verifier`,
-    );
-  }
+export function createHttpGateway(routes: Route[], extra?: ExtraRoute, limiter?: ClientLimiter): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -196,7 +151,7 @@ export function createHttpGateway(
         writeJson(res, 404, { message: 'Not Found' });
         return;
       }
-      // WAF answers at the edge, before API Gateway's authoriser and before any body is read.
+      // WAF answers at the edge, before any body is read.
       const decision = limiter?.admit(
         `${matched.route.method} ${matched.route.path}`,
         req.socket.remoteAddress ?? '127.0.0.1',
@@ -205,22 +160,13 @@ export function createHttpGateway(
         writeJson(res, 429, rateLimitedBody, { 'retry-after': String(decision.retryAfterSeconds) });
         return;
       }
-      let claims: Record<string, string> | undefined;
-      if (matched.route.auth === 'staff') {
-        claims = verifyToken ? await authorize(req, verifyToken) : undefined;
-        if (!claims) {
-          // What API Gateway's JWT authoriser answers, without invoking the function.
-          writeJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
-          return;
-        }
-      }
       const body = await readBody(req);
       if (body === 'too_large') {
         writeJson(res, 413, { message: 'Request Entity Too Large' });
         return;
       }
       const event = toEvent(req, url, matched.route, matched.match, body);
-      const raw = await matched.route.fn.invoke(claims ? withClaims(event, claims) : event);
+      const raw = await matched.route.fn.invoke(event);
       const result = StructuredResult.safeParse(raw);
       if (!result.success) {
         // The HTTP API answers a plain returned value as a 200 JSON body.

@@ -1,11 +1,13 @@
 /**
  * The local runtime's identity provider: issues and verifies staff ID tokens shaped like
  * Cognito's (the same `sub` and `custom:` claims, `token_use: id`, a one-hour lifetime), so the
- * handlers read the same claims on a laptop as in AWS. The ES256 key pair is generated at start
- * and never leaves memory: tokens die with the process, which is what a demo wants.
+ * handlers read the same claims on a laptop as in AWS. Signed RS256 as Cognito signs; the public
+ * key is published as a JSON Web Key Set (`jwks`, served by the Cognito stand-in) that the staff
+ * functions fetch and verify against exactly as they fetch Cognito's. The key pair is generated
+ * at start and never leaves memory: tokens die with the process, which is what a demo wants.
  */
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
 import { claimStrings } from '../../shared/http/staff-identity.ts';
 
@@ -20,14 +22,26 @@ export const localUserPoolId = 'us-east-1_civicloopLocal';
 /** Cognito's default ID-token lifetime, which the stack keeps. */
 export const tokenLifetimeSeconds = 3600;
 
-const algorithm = 'ES256';
+const algorithm = 'RS256';
+
+export interface IssueOptions {
+  username?: string;
+  /** Another audience than the console client's: a token meant for something else (tests). */
+  audience?: string;
+  /** Seconds since the epoch; an hour back makes an expired token (tests). */
+  issuedAt?: number;
+  /** `access`: what Cognito's access tokens say, signed by the same keys (tests). */
+  tokenUse?: 'id' | 'access';
+}
 
 export interface LocalIdentity {
   /** A signed ID token carrying these claims, valid for `tokenLifetimeSeconds`. */
-  issueToken(claims: StaffClaims, options?: { username?: string }): Promise<string>;
+  issueToken(claims: StaffClaims, options?: IssueOptions): Promise<string>;
+  /** The public key, as the key set Cognito publishes at `<issuer>/.well-known/jwks.json`. */
+  jwks(): JSONWebKeySet;
   /**
-   * The claims of a token this identity issued, as the strings API Gateway's JWT authoriser
-   * passes on. Rejects a token that is expired, altered, signed by another key, or meant for
+   * The claims of a token this identity issued, as the strings the staff functions' edge puts
+   * in the event. Rejects a token that is expired, altered, signed by another key, or meant for
    * another issuer or audience.
    */
   verifyToken(token: string): Promise<Record<string, string>>;
@@ -42,19 +56,22 @@ export async function createLocalIdentity(options: LocalIdentityOptions = {}): P
   const now = options.now ?? Date.now;
   const { privateKey, publicKey } = await generateKeyPair(algorithm);
   const keyId = randomUUID();
+  const publicJwk = { ...(await exportJWK(publicKey)), kid: keyId, alg: algorithm, use: 'sig' };
   return {
-    async issueToken(claims, { username } = {}) {
-      const issuedAt = Math.floor(now() / 1000);
+    jwks: () => ({ keys: [publicJwk] }),
+    async issueToken(claims, issue = {}) {
+      const { username, audience = localClientId, tokenUse = 'id' } = issue;
+      const issuedAt = issue.issuedAt ?? Math.floor(now() / 1000);
       const payload: JWTPayload = {
         ...claims,
-        token_use: 'id',
+        token_use: tokenUse,
         auth_time: issuedAt,
         ...(username === undefined ? {} : { 'cognito:username': username }),
       };
       return new SignJWT(payload)
         .setProtectedHeader({ alg: algorithm, typ: 'JWT', kid: keyId })
         .setIssuer(localIssuer)
-        .setAudience(localClientId)
+        .setAudience(audience)
         .setSubject(claims.sub)
         .setIssuedAt(issuedAt)
         .setExpirationTime(issuedAt + tokenLifetimeSeconds)

@@ -4,12 +4,14 @@
  * the one Cognito API call the sign-in function makes, `AdminInitiateAuth` with
  * `ADMIN_USER_PASSWORD_AUTH`, on its own port: the runtime points the SDK there with
  * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, just as it points DynamoDB and SQS at dynalite and
- * fauxqs, so the function signs staff in through the same Cognito adapter in both runtimes. Like
- * Cognito, it refuses a request whose context data lacks a required field, and the public
+ * fauxqs, so the function signs staff in through the same Cognito adapter in both runtimes. It
+ * also publishes the local issuer's keys at `/.well-known/jwks.json`, where the staff functions
+ * fetch them as they fetch Cognito's. Like Cognito, it refuses a request whose context data lacks a required field, and the public
  * `InitiateAuth` flow the stack's client does not allow.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { JSONWebKeySet } from 'jose';
 import * as z from 'zod';
 import type { SignedIn, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
 import { demoPassword, findDemoLogin } from '../demo/demo-staff.ts';
@@ -47,6 +49,8 @@ export class LocalStaffSignIn implements StaffSignIn {
 const adminInitiateAuthTarget = 'AWSCognitoIdentityProviderService.AdminInitiateAuth';
 const initiateAuthTarget = 'AWSCognitoIdentityProviderService.InitiateAuth';
 const MAX_REQUEST_BYTES = 256 * 1024;
+/** Where Cognito publishes a pool's keys, under its issuer URL. */
+export const jwksPath = '/.well-known/jwks.json';
 
 /** Cognito's ContextDataType: everything but EncodedData is required. */
 const ContextData = z.object({
@@ -75,6 +79,8 @@ export interface CognitoSignInOptions {
   userPoolId: string;
   clientId: string;
   host?: string;
+  /** The key set to publish at `/.well-known/jwks.json` (the local identity's). */
+  jwks?: () => JSONWebKeySet;
   /** Sees the context data of every sign-in attempt, as Cognito's threat protection would. */
   onContextData?: (contextData: z.infer<typeof ContextData> | undefined) => void;
 }
@@ -86,10 +92,15 @@ export interface CognitoSignInOptions {
  */
 export async function serveCognitoSignIn(
   signIn: StaffSignIn,
-  { userPoolId, clientId, host = '127.0.0.1', onContextData }: CognitoSignInOptions,
+  { userPoolId, clientId, host = '127.0.0.1', jwks, onContextData }: CognitoSignInOptions,
 ): Promise<CognitoSignInServer> {
   const server = createServer(async (req, res) => {
     try {
+      if (req.method === 'GET' && req.url === jwksPath && jwks) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(jwks()));
+        return;
+      }
       const target = req.headers['x-amz-target'];
       if (req.method === 'POST' && target === initiateAuthTarget) {
         // The stack's console client allows only the server-side flow.

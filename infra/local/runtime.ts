@@ -3,10 +3,10 @@
  * queues, the real handler modules behind an HTTP gateway, queue pollers and schedules. The
  * handlers reach the emulators through the same SDK adapters they use in AWS, pointed here by the
  * standard AWS_ENDPOINT_URL_* variables. Staff identity is local too: an in-memory JWT issuer
- * (local-identity.ts) whose tokens the gateway verifies on staff routes, and a stand-in for
- * Cognito's sign-in call (local-sign-in.ts) that accepts the demo logins. Secrets are the
- * runtime's own generated values, which the functions read through a stand-in for Secrets
- * Manager (local-secrets.ts), kept with the data directory.
+ * (local-identity.ts) whose key set the staff functions fetch and verify tokens against, as they
+ * do Cognito's, and a stand-in for Cognito's sign-in call (local-sign-in.ts) that accepts the
+ * demo logins. Secrets are the runtime's own generated values, which the functions read through
+ * a stand-in for Secrets Manager (local-secrets.ts), kept with the data directory.
  */
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +17,7 @@ import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { StaffClaims } from '../../shared/domain/staff.ts';
+import { staffTokenEnv } from '../../shared/http/staff-identity.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import type { ClientLimit } from '../client-limits.ts';
@@ -27,9 +28,15 @@ import { createClientLimiter } from './client-limiter.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
-import { createLocalIdentity, localClientId, localUserPoolId } from './local-identity.ts';
+import {
+  createLocalIdentity,
+  type IssueOptions,
+  localClientId,
+  localIssuer,
+  localUserPoolId,
+} from './local-identity.ts';
 import { type LocalSecrets, openLocalSecrets, serveSecretsManager } from './local-secrets.ts';
-import { LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
+import { jwksPath, LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.ts';
 import { chainRoutes, mountPhoneSimulator } from './phone-simulator.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { startQueuePoller } from './queue-poller.ts';
@@ -84,8 +91,11 @@ export interface LocalRuntime {
    * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
    */
   signInAs(username: string): Promise<string>;
-  /** A valid ID token with any claims, e.g. a user whose role lacks its scope. */
-  issueToken(claims: StaffClaims): Promise<string>;
+  /**
+   * An ID token with any claims, e.g. a user whose role lacks its scope; with options, one
+   * issued long ago (expired) or for another audience.
+   */
+  issueToken(claims: StaffClaims, options?: IssueOptions): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -140,8 +150,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const cognito = await serveCognitoSignIn(new LocalStaffSignIn(identity), {
     userPoolId: localUserPoolId,
     clientId: localClientId,
+    jwks: identity.jwks,
   });
   process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
+  Object.assign(process.env, {
+    [staffTokenEnv.issuer]: localIssuer,
+    [staffTokenEnv.audience]: localClientId,
+    [staffTokenEnv.keys]: `${cognito.endpoint}${jwksPath}`,
+  });
 
   // Secrets: generated once per data directory, read by the functions as in AWS.
   const secrets = openLocalSecrets(
@@ -207,7 +223,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const server = createHttpGateway(
     routesOf(functions.values()),
     chainRoutes(health, phone),
-    identity.verifyToken,
     options.clientLimits ? createClientLimiter(options.clientLimits, options.clientLimitClock) : undefined,
   );
   const host = options.host ?? '127.0.0.1';
@@ -234,7 +249,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (!login) throw new Error(`no demo login named ${username}`);
       return identity.issueToken(login.claims, { username: login.username });
     },
-    issueToken: (claims) => identity.issueToken(claims),
+    issueToken: (claims, issue) => identity.issueToken(claims, issue),
     queueUrl(name) {
       const url = resources.queues[name];
       if (!url) throw new Error(`no queue named ${name}`);

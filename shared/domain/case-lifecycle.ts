@@ -61,26 +61,10 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
-    from: z.object({
-      stage: Stage,
-      unitId: EntityId,
-      since: z.iso.datetime(),
-      /** When the case entered this stage at this unit (a reassignment starts a new stay). */
-      heldSince: z.iso.datetime().optional(),
-    }),
+    from: z.object({ stage: Stage, unitId: EntityId, since: z.iso.datetime() }),
     to: z.object({ stage: Stage, unitId: EntityId }),
     rating: z.number().int().optional(),
     escalated: z.boolean().optional(),
-    /**
-     * For the unit assessment (shared/domain/unit-assessment.ts); absent on entries stored before
-     * it, which then count in the stage figures only: the action, the SLA deadline an acceptance
-     * or resolution answered, and the working time of the stay the change ended.
-     */
-    action: z.string().optional(),
-    due: z.iso.datetime().optional(),
-    workingMs: z.number().nonnegative().optional(),
-    /** The case's township, for the assessment's township rows. */
-    townshipId: EntityId.optional(),
   }),
 ]);
 export type Effect = z.infer<typeof Effect>;
@@ -93,8 +77,6 @@ export interface LifecycleContext {
   unitExists(unitId: string): boolean;
   /** SLA deadlines for this case's category, from `from`. */
   deadline(kind: 'accept' | 'resolve', from: Date): Date;
-  /** Working time between two instants on the county's calendar, in milliseconds. */
-  workingMs(from: Date, to: Date): number;
   ratingWindowDays: number;
 }
 
@@ -446,35 +428,6 @@ export function enteredStageAt(c: CaseState): string {
   return at;
 }
 
-/**
- * When the case entered its current stage at its current unit: the start of the stay the unit is
- * assessed on. Unlike `enteredStageAt`, a reassignment (dispatched → dispatched elsewhere) starts
- * a new stay; an escalation or a merged duplicate noted meanwhile does not.
- */
-export function enteredUnitStageAt(c: CaseState): string {
-  let at = c.submittedAt;
-  for (let i = c.timeline.length - 1; i >= 0; i--) {
-    const event = c.timeline[i];
-    if (!event || event.stage !== c.stage || (event.unitId ?? c.unitId) !== c.unitId) break;
-    at = event.at;
-  }
-  return at;
-}
-
-/**
- * The SLA deadline an acceptance or a resolution answers: the one running on the case, or, once
- * the sweeper escalated it (which takes the timer off), the deadline that escalation was for. A
- * case waits in `dispatched` only with an accept deadline and in `in_progress` only with a
- * resolve deadline (every way in sets one), so what is found is this stay's.
- */
-function answeredDeadline(c: CaseState, action: ActionName): string | undefined {
-  const kind = action === 'accept' ? 'accept_due' : action === 'resolve' ? 'resolve_due' : undefined;
-  if (!kind) return undefined;
-  if (c.timer?.kind === kind) return c.timer.at;
-  if (c.escalation?.reason === reasonOf(kind)) return c.escalation.deadline;
-  return undefined;
-}
-
 /** Events that note something on a case without moving it (they keep its stage and unit). */
 const annotations: ReadonlySet<string | undefined> = new Set([
   'escalate',
@@ -552,7 +505,6 @@ export function planTransition(
   const set = outcome.set ?? {};
   const unitId = set.unitId ?? c.unitId;
   const note = 'note' in action ? action.note : undefined;
-  const due = answeredDeadline(c, action.action);
   const event: TimelineEvent = {
     stage: outcome.to,
     at: iso(now),
@@ -562,20 +514,14 @@ export function planTransition(
     note,
     // Each rating stays in the history, so a case rated again after a reopening recounts exactly.
     ...(set.rating ? { score: set.rating.score } : {}),
-    ...(due ? { due } : {}),
   };
-  const heldSince = enteredUnitStageAt(c);
   const stats: Effect = {
     kind: 'stats',
     at: iso(now),
-    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c), heldSince },
+    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c) },
     to: { stage: outcome.to, unitId },
     ...(set.rating ? { rating: set.rating.score } : {}),
     ...(set.escalation ? { escalated: true } : {}),
-    action: action.action,
-    ...(due ? { due } : {}),
-    workingMs: ctx.workingMs(new Date(heldSince), now),
-    ...(c.townshipId ? { townshipId: c.townshipId } : {}),
   };
   return {
     ok: true,

@@ -11,7 +11,7 @@ import { Effect } from './case-lifecycle.ts';
 
 export const OutboxEntry = z.object({
   /** `v<version>e<index>`: unique on the case, stable across retries. */
-  id: z.string().regex(/^v\d+e\d+$/),
+  id: z.string().regex(/^v\d+e\d+$/, 'must be an outbox entry id such as v3e0'),
   version: z.number().int().positive(),
   effect: Effect,
   /** Attempts started so far. */

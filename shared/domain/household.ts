@@ -17,7 +17,9 @@ export const HouseholdId = z.preprocess(
 export type HouseholdId = z.infer<typeof HouseholdId>;
 
 /** A phone already normalised by `PhoneNumber`: what the registry stores and looks up. */
-export const E164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
+export const E164Phone = z
+  .string()
+  .regex(/^\+[1-9]\d{7,14}$/, 'must be a phone number in international form, such as +8613812345678');
 
 export const MAX_PHONES = 3;
 const MAX_HEAD_NAME = 50;

@@ -79,7 +79,7 @@ export const ReportSubmitted = z.object({
   /** SHA-256 (hex) of the reporter's private token; the token itself is never stored. */
   reporterTokenHash: z
     .string()
-    .regex(/^[0-9a-f]{64}$/)
+    .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash: 64 lower-case hexadecimal digits')
     .optional(),
 });
 export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

@@ -9,7 +9,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 9;
 
 /** The stored form: nine characters, no separators. */
-export const TrackingCode = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{9}$/, 'not a tracking code');
+export const TrackingCode = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{9}$/, 'not a tracking code: nine letters and digits, like K7M-2QX-9PA');
 export type TrackingCode = z.infer<typeof TrackingCode>;
 
 export function generateTrackingCode(randomBytes: (n: number) => Uint8Array): TrackingCode {

@@ -1,8 +1,8 @@
 /**
  * The HTTP edge every API function wears: normalised headers, Powertools logging with the Lambda
  * context, one access-log line per request (no personal data), the check that the request came
- * through the CloudFront edge where there is one (edge-origin.ts), and the one place where errors
- * become HTTP answers. Known errors map to their status; anything else is a generic 500.
+ * through the CloudFront edge where there is one (edge-origin.ts), on staff routes the staff
+ * token's verification (staff-identity.ts), and the one place where errors become HTTP answers. Known errors map to their status; anything else is a generic 500.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -23,8 +23,10 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.ts';
+import type { StaffTokenVerifier } from '../ports/staff-tokens.ts';
 import { requireEdgeOrigin } from './edge-origin.ts';
 import { errorResponse, type HttpResponse } from './responses.ts';
+import { authenticateStaff } from './staff-identity.ts';
 
 const statusOf = (error: CivicloopError): number => {
   if (error instanceof ValidationError || error instanceof MalformedBodyError) return 400;
@@ -64,10 +66,12 @@ export function toHttpError(error: unknown): HttpResponse {
 
 export interface HttpEdgeOptions {
   logger: Logger;
+  /** On staff routes: every request must carry a staff token this verifies, or is answered 401. */
+  staffTokens?: StaffTokenVerifier;
 }
 
 /** Middlewares in the order to `.use()` them; the edge must come first so its onError runs last. */
-export function httpEdge({ logger }: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
+export function httpEdge({ logger, staffTokens }: HttpEdgeOptions): MiddlewareObj<APIGatewayProxyEventV2>[] {
   const started = new WeakMap<object, number>();
   const accessLog: MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> = {
     before: (request) => {
@@ -101,5 +105,6 @@ export function httpEdge({ logger }: HttpEdgeOptions): MiddlewareObj<APIGatewayP
     injectLambdaContext(logger, { resetKeys: true }),
     httpHeaderNormalizer(),
     requireEdgeOrigin(),
+    ...(staffTokens ? [authenticateStaff(staffTokens)] : []),
   ];
 }

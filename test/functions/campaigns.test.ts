@@ -23,11 +23,14 @@ import { createCampaign } from '../../shared/services/campaigns/plan-campaigns.t
 import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
+import { type TestStaffTokens, testStaffTokens } from '../support/staff-tokens.ts';
 
 let env: EmulatedTables;
 let deps: CampaignApiDeps;
+let tokens: TestStaffTokens;
 
 beforeAll(async () => {
+  tokens = await testStaffTokens();
   env = await emulatedTables();
   deps = {
     campaigns: new DynamoDbOutreachStore(env.db, env.tables.outreach ?? ''),
@@ -43,8 +46,12 @@ afterAll(async () => {
 });
 
 const logger = new Logger({ logLevel: 'SILENT' });
-const invoke = (event: APIGatewayProxyEventV2WithJWTAuthorizer, with_: Partial<CampaignApiDeps> = {}) =>
-  makeHandler({ logger, ...deps, ...with_ })(structuredClone(event), lambdaContext('civicloop-campaigns'));
+/** The sample event with its claims in a bearer token, as it reaches the function in AWS. */
+const invoke = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, with_: Partial<CampaignApiDeps> = {}) =>
+  makeHandler({ logger, ...deps, staffTokens: tokens.staffTokens, ...with_ })(
+    await tokens.signed(structuredClone(event)),
+    lambdaContext('civicloop-campaigns'),
+  );
 
 const ErrorBody = z.object({
   error: z.object({

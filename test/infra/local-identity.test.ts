@@ -42,9 +42,9 @@ beforeAll(async () => {
 });
 
 describe('the local identity', () => {
-  it('issues an ES256 ID token that verifies to its claims, as strings', async () => {
+  it('issues an RS256 ID token, as Cognito signs them, that verifies to its claims, as strings', async () => {
     const token = await identity.issueToken(handler, { username: 'handler.antifraud' });
-    expect(decodeProtectedHeader(token).alg).toBe('ES256');
+    expect(decodeProtectedHeader(token).alg).toBe('RS256');
     const claims = await identity.verifyToken(token);
     expect(claims).toMatchObject({
       ...handler,

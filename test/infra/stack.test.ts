@@ -36,6 +36,7 @@ import {
   unitQueueName,
 } from '../../infra/topology.ts';
 import { edgeOriginHeader, edgeOriginSecretEnv } from '../../shared/http/edge-origin.ts';
+import { staffTokenEnv } from '../../shared/http/staff-identity.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -369,6 +370,9 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         const variables = propertiesOf(functionId(spec.name)).Environment;
         const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
         const behindApi = spec.triggers.some((trigger) => trigger.kind === 'http');
+        const staffRoute = spec.triggers.some(
+          (trigger) => trigger.kind === 'http' && trigger.auth === 'staff',
+        );
         expect(Object.keys(env).sort()).toEqual(
           [
             'POWERTOOLS_SERVICE_NAME',
@@ -377,6 +381,8 @@ describe('the Civicloop stack, synthesized from the topology', () => {
             ...spec.bindings.map((binding) => binding.env),
             // Every function behind the HTTP API checks that a request came through the edge.
             ...(behindApi ? [edgeOriginSecretEnv] : []),
+            // A staff route's function verifies staff tokens itself.
+            ...(staffRoute ? Object.values(staffTokenEnv) : []),
           ].sort(),
         );
         expect(env.POWERTOOLS_SERVICE_NAME).toBe(serviceName);
@@ -589,6 +595,12 @@ describe('the Civicloop stack, synthesized from the topology', () => {
             return `arn:aws:secretsmanager:ap-southeast-5:123456789012:secret:${'x'.repeat(100)}`;
           }
         }
+        // A user pool's ProviderURL: the issuer of its tokens, e.g.
+        // https://cognito-idp.ap-southeast-5.amazonaws.com/ap-southeast-5_xxxxxxxxx.
+        const getAtt = isRecord(value) ? value['Fn::GetAtt'] : undefined;
+        if (Array.isArray(getAtt) && getAtt[1] === 'ProviderURL') {
+          return 'https://cognito-idp.ap-southeast-5.amazonaws.com.cn/ap-southeast-5_xxxxxxxxx';
+        }
         // The origin secret CloudFormation resolves: 48 generated characters.
         if (JSON.stringify(value) === JSON.stringify(originSecretReference())) return 'x'.repeat(48);
         const join = isRecord(value) ? value['Fn::Join'] : undefined;
@@ -636,14 +648,22 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         });
       });
 
-      it(`${routeKey} (auth: ${trigger.auth}) has the staff authoriser exactly when its trigger says so`, () => {
+      it(`${routeKey} (auth: ${trigger.auth}) has no gateway authoriser; a staff route's function verifies tokens`, () => {
         const route = propertiesOf(theOnly('AWS::ApiGatewayV2::Route', { RouteKey: routeKey }));
-        if (trigger.auth === 'public') {
-          expect(route.AuthorizationType).toBe('NONE');
-          expect(route.AuthorizerId).toBeUndefined();
-        } else {
-          expect(route.AuthorizationType).toBe('JWT');
-          expect(route.AuthorizerId).toEqual({ Ref: theOnly('AWS::ApiGatewayV2::Authorizer', {}) });
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route.AuthorizerId).toBeUndefined();
+        const variables = propertiesOf(functionId(spec.name)).Environment;
+        const env = isRecord(variables) && isRecord(variables.Variables) ? variables.Variables : {};
+        if (trigger.auth === 'staff') {
+          expect(env).toMatchObject({
+            [staffTokenEnv.issuer]: { 'Fn::GetAtt': [userPoolId(), 'ProviderURL'] },
+            [staffTokenEnv.audience]: { Ref: userPoolClientId() },
+            [staffTokenEnv.keys]: {
+              'Fn::Join': ['', [{ 'Fn::GetAtt': [userPoolId(), 'ProviderURL'] }, '/.well-known/jwks.json']],
+            },
+          });
+        } else if (!spec.triggers.some((t) => t.kind === 'http' && t.auth === 'staff')) {
+          expect(Object.keys(env)).not.toContain(staffTokenEnv.issuer);
         }
       });
     }
@@ -780,20 +800,8 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     });
 
-    it("verifies staff tokens with one JWT authoriser: the pool's issuer, the console client's audience", () => {
-      const staffRoutes = topology.functions.flatMap((f) =>
-        f.triggers.filter((t) => t.kind === 'http' && t.auth === 'staff'),
-      );
-      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', staffRoutes.length > 0 ? 1 : 0);
-      if (staffRoutes.length === 0) return;
-      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-        AuthorizerType: 'JWT',
-        IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Issuer: { 'Fn::GetAtt': [userPoolId(), 'ProviderURL'] },
-          Audience: [{ Ref: userPoolClientId() }],
-        },
-      });
+    it('puts no JWT authoriser in front of the API: its fixed 401 body cannot take the API’s error shape', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     });
 
     it('outputs the user pool id and the console client id', () => {
@@ -1321,13 +1329,9 @@ describe('a staff route in a variant topology', () => {
     return isRecord(properties) ? properties : {};
   };
 
-  it('puts the staff authoriser on the staff route, and on no public one', () => {
-    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
-    expect(authorizerId).toBeDefined();
-    expect(route('GET /api/whoami')).toMatchObject({
-      AuthorizationType: 'JWT',
-      AuthorizerId: { Ref: authorizerId },
-    });
+  it('puts no gateway authoriser on the staff route or any public one', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(route('GET /api/whoami').AuthorizationType).toBe('NONE');
     for (const spec of publicOnly.functions) {
       for (const trigger of spec.triggers) {
         if (trigger.kind !== 'http') continue;
@@ -1338,15 +1342,10 @@ describe('a staff route in a variant topology', () => {
     }
   });
 
-  it('passes cdk-nag on authorisation and Cognito: the staff route needs no acknowledgement', () => {
+  it('passes cdk-nag on authorisation and Cognito: the staff route is acknowledged as verified in its function', () => {
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
     // The whole stack's findings are the 'cdk-nag' test's; this one is about the API and the pool.
     expect(report.violations.map((v) => v.ruleName).filter((rule) => /APIG|COG/.test(rule))).toEqual([]);
-  });
-
-  it('creates no authoriser when no route needs one', () => {
-    const { stack: publicStack } = unbundledStack(publicOnly);
-    Template.fromStack(publicStack).resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Staff authentication end to end on the local runtime, with the real topology plus a fixture
- * staff route that answers with the caller: the gateway refuses requests without a valid token
- * before any function runs, every demo login signs in through POST /api/session (the sign-in
+ * staff route that answers with the caller: every staff route refuses a request without a valid
+ * token (none, expired, for another client, altered) with 401 in the API's error shape, its
+ * function verifying the token against the issuer's published keys; every demo login signs in through POST /api/session (the sign-in
  * function, its Cognito adapter and the runtime's Cognito stand-in) and is then seen by the
  * handler as its role, and a wrong password is indistinguishable from an unknown user.
  */
@@ -60,10 +61,13 @@ const signIn = (body: string, contentType = 'application/json') =>
   fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 describe('staff routes on the local runtime', () => {
-  it('answers 401 without a token, as API Gateway does, without running the function', async () => {
+  it('answers 401 without a token, in the API’s error shape with a message that says what to do', async () => {
     const response = await whoami();
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(ErrorBody.parse(await response.json()).error).toEqual({
+      code: 'unauthorized',
+      message: 'Sign in to use this: the request carries no staff sign-in token.',
+    });
   });
 
   it('answers 401 to a malformed, a foreign or an altered token', async () => {
@@ -78,7 +82,44 @@ describe('staff routes on the local runtime', () => {
     ]) {
       const response = await whoami(authorization);
       expect(response.status, authorization).toBe(401);
-      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+      expect(ErrorBody.parse(await response.json()).error.code, authorization).toBe('unauthorized');
+    }
+  });
+
+  // Every staff route the topology declares, path parameters filled in.
+  const staffRoutes = topology.functions.flatMap((fn) =>
+    fn.triggers.flatMap((trigger) =>
+      trigger.kind === 'http' && trigger.auth === 'staff'
+        ? [[trigger.method, trigger.path.replace(/\{id\}/g, 'K7M2QX9PA').replace(/\{\w+\}/g, 'x')] as const]
+        : [],
+    ),
+  );
+
+  it('answers 401 unauthorized on every staff route: no token, an expired one, one for another client', async () => {
+    expect(staffRoutes.length).toBeGreaterThan(10);
+    const claims = demoStaff.find((login) => login.username === 'supervisor')?.claims;
+    if (!claims) throw new Error('no supervisor demo login');
+    const expired = await rt.issueToken(claims, { issuedAt: Math.floor(Date.now() / 1000) - 2 * 3600 });
+    const foreign = await rt.issueToken(claims, { audience: 'another-app-client' });
+    const cases = [
+      [undefined, 'Sign in to use this: the request carries no staff sign-in token.'],
+      [`Bearer ${expired}`, 'Your sign-in has expired. Sign in again.'],
+      [`Bearer ${foreign}`, 'This sign-in is not valid for this service. Sign in again.'],
+    ] as const;
+    for (const [method, path] of staffRoutes) {
+      for (const [authorization, message] of cases) {
+        const response = await fetch(`${rt.url}${path}`, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization ? { authorization } : {}),
+          },
+          ...(method === 'GET' ? {} : { body: '{}' }),
+        });
+        const what = `${method} ${path} with ${authorization?.slice(0, 12) ?? 'no token'}`;
+        expect(response.status, what).toBe(401);
+        expect(ErrorBody.parse(await response.json()).error, what).toEqual({ code: 'unauthorized', message });
+      }
     }
   });
 

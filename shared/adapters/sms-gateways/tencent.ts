@@ -20,7 +20,7 @@ const TencentReply = z
     text: z.string().max(5000),
     sign: z.string().max(64).optional().default(''),
     time: z
-      .union([z.number(), z.string().regex(/^\d+$/)])
+      .union([z.number(), z.string().regex(/^\d+$/, 'must be a Unix time in seconds, digits only')])
       .transform(Number)
       .pipe(z.number().int().positive()),
     extend: z.string().max(64).optional().default(''),

@@ -12,7 +12,9 @@ export const InboundSms = z.object({
   provider: SmsProvider,
   providerMessageId: z.string().min(1).max(200),
   /** The sender, normalised to E.164 (+8613812345678). */
-  from: z.string().regex(/^\+[1-9]\d{7,14}$/),
+  from: z
+    .string()
+    .regex(/^\+[1-9]\d{7,14}$/, 'must be a phone number in international form, such as +8613812345678'),
   /** The number or sign/extension it was sent to, as the provider names it. */
   to: z.string().max(64),
   body: z.string().max(5000),
