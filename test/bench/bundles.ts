@@ -1,10 +1,11 @@
 /**
  * Bundle size and module-load time of every function, as deployed: each entry is bundled with the
- * esbuild options CDK's NodejsFunction passes for `infra/constructs/civic-function.ts` (ESM,
- * minified, node24, mainFields module/main, the createRequire banner, UTF-8, external source map,
- * the AWS SDK bundled), into a temporary directory. A target may ask for CommonJS instead (the
- * baseline: a plain handler bundled the usual way, esbuild's defaults for `platform: 'node'`). Load time is what `import()` of the bundle adds
- * to an empty Node process, measured by spawning Node repeatedly: it approximates the module-init
+ * esbuild options CDK's NodejsFunction passes for `infra/constructs/civic-function.ts` (CommonJS,
+ * minified, node24, the options of infra/constructs/handler-bundling.ts, UTF-8, external source
+ * map, the AWS SDK bundled), into a temporary directory. A target may ask to be bundled plainly
+ * instead (the baseline: a plain handler bundled the usual way, esbuild's CommonJS defaults for
+ * `platform: 'node'`). Load time is what `require` of the bundle (as Lambda loads it) adds to an
+ * empty Node process, measured by spawning Node repeatedly: it approximates the module-init
  * part of a cold start, without Lambda's own init or the network. It is measured without
  * --enable-source-maps, which the deployed functions set: Node 24 reads a bundle's map only when
  * it formats a stack trace (a bundle with a 40 MB map imported as fast with the flag as without),
@@ -13,20 +14,19 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
+import {
+  handlerMainFields,
+  importMetaUrlBanner,
+  importMetaUrlDefine,
+} from '../../infra/constructs/handler-bundling.ts';
 import { functionEnvironment } from '../../infra/local/function-host.ts';
 import type { ProvisionedResources } from '../../infra/local/provision.ts';
 import { type Topology, unitQueueName } from '../../infra/topology.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
 import { type BrowserPage, pageAssetFiles, writePageAssets } from '../../shared/web/page-assets.ts';
 import { median } from './table.ts';
-
-// Must stay identical to `esmRequireBanner` in infra/constructs/civic-function.ts (not imported:
-// that module pulls in aws-cdk-lib, which would dwarf the time this benchmark takes to start).
-const esmRequireBanner =
-  "import { createRequire as __civicloopCreateRequire } from 'node:module'; const require = __civicloopCreateRequire(import.meta.url);";
 
 export interface BundleTarget {
   name: string;
@@ -38,8 +38,8 @@ export interface BundleTarget {
   copyFiles?: { from: string; to: string }[];
   /** Pages whose script and stylesheet CDK builds beside the bundle (the topology's `pageAssets`). */
   pageAssets?: BrowserPage[];
-  /** 'esm' (default) is how CDK bundles the functions; 'cjs' is esbuild's usual CommonJS bundle. */
-  format?: 'esm' | 'cjs';
+  /** Bundled with esbuild's CommonJS defaults (the baseline) instead of the way CDK bundles the functions. */
+  plain?: boolean;
 }
 
 export const compositionGroups = ['AWS SDK', 'Powertools', 'zod', 'middy', 'own code', 'other'] as const;
@@ -155,8 +155,8 @@ export async function buildBundle(
 ): Promise<BuiltBundle | BundleFailure> {
   const outDir = join(outRoot, target.name);
   mkdirSync(outDir, { recursive: true });
-  const cjs = target.format === 'cjs';
-  const outfile = join(outDir, cjs ? 'index.cjs' : 'index.mjs');
+  // CommonJS either way; Node reads a .js without a package.json beside it as CommonJS, as Lambda does.
+  const outfile = join(outDir, 'index.js');
   try {
     const result = await build({
       absWorkingDir: repoRoot,
@@ -164,15 +164,21 @@ export async function buildBundle(
       outfile,
       bundle: true,
       platform: 'node',
-      format: cjs ? 'cjs' : 'esm',
+      format: 'cjs',
       target: 'node24',
       ...(options.keepLines
         ? { minifyIdentifiers: true, minifySyntax: true, minifyWhitespace: false }
         : { minify: true }),
       sourcemap: true,
       sourcesContent: false,
-      // CommonJS the usual way: esbuild's node defaults (main before module), no banner.
-      ...(cjs ? {} : { mainFields: ['module', 'main'], banner: { js: esmRequireBanner } }),
+      // The plain way: esbuild's node defaults (main before module), no banner.
+      ...(target.plain
+        ? {}
+        : {
+            mainFields: handlerMainFields,
+            banner: { js: importMetaUrlBanner },
+            define: importMetaUrlDefine,
+          }),
       charset: 'utf8',
       external: [],
       metafile: true,
@@ -208,14 +214,18 @@ export async function buildBundle(
 
 export const isFailure = (x: BuiltBundle | BundleFailure): x is BundleFailure => 'error' in x;
 
-/** Wall time of one `node` process that imports `file` (or nothing) and exits. */
+/**
+ * The script that loads a bundle as Lambda's Node runtime loads a CommonJS `index.js`: `require`.
+ * (An `import()` of a `.js` with no package.json type would first have Node compile the whole
+ * bundle to guess its module format, a cost Lambda never pays.) Checks the export too, so a
+ * bundle that loads but is broken does not pass as fast.
+ */
+export const loadScript = (file: string): string =>
+  `const m = require(${JSON.stringify(file)}); if (typeof m.handler !== 'function') process.exit(3);`;
+
+/** Wall time of one `node` process that loads `file` (or nothing) and exits. */
 export function timeNode(file: string | undefined, env: Record<string, string>): number {
-  // Checks the export too, so a bundle that loads but is broken does not pass as fast. A CommonJS
-  // bundle's exports may come as the default export only, when Node cannot see their names.
-  const script = file
-    ? `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof (m.handler ?? m.default?.handler) !== 'function') process.exit(3);`
-    : '';
-  const args = ['--input-type=module', '-e', script];
+  const args = ['-e', file ? loadScript(file) : ''];
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = performance.now() - started;

@@ -1,8 +1,8 @@
 /**
  * Where one function's module load goes: `node test/bench/load-profile.ts [function] [--runs N]`
  * (submit-report, 9 runs). Bundles the function as bundles.ts does but with its line breaks kept
- * (identifiers and syntax still minified), starts Node under `--cpu-prof` that many times importing
- * it, and as many times importing nothing, and adds up self time by where the source map says each
+ * (identifiers and syntax still minified), starts Node under `--cpu-prof` that many times loading
+ * it, and as many times loading nothing, and adds up self time by where the source map says each
  * sampled line came from: a package group (as in the bench's composition table), or V8 itself
  * (parsing and compiling show up as "(program)"), garbage collection, Node's module loader. The
  * difference between the two columns is what the bundle's load costs, and where. Not timed: the
@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { topology } from '../../infra/topology.ts';
-import { buildBundle, groupOf, isFailure, packageOf, placeholderEnvironment } from './bundles.ts';
+import { buildBundle, groupOf, isFailure, loadScript, packageOf, placeholderEnvironment } from './bundles.ts';
 import { int, printTable } from './table.ts';
 
 const { values, positionals } = parseArgs({
@@ -142,20 +142,11 @@ function tally(
 
 function profileRuns(file: string | undefined, env: Record<string, string>, dir: string): CpuProfile[] {
   mkdirSync(dir, { recursive: true });
-  const script = file ? `await import(${JSON.stringify(pathToFileURL(file).href)});` : '';
+  const script = file ? loadScript(file) : '';
   for (let run = 0; run < runs; run++) {
     const result = spawnSync(
       process.execPath,
-      [
-        '--cpu-prof',
-        '--cpu-prof-dir',
-        dir,
-        '--cpu-prof-interval',
-        '100',
-        '--input-type=module',
-        '-e',
-        script,
-      ],
+      ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100', '-e', script],
       { env, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     if (result.status !== 0)

@@ -172,7 +172,7 @@ function printBundles(report: BundleReport) {
     ];
   });
   printTable(
-    'Bundles as CDK builds them (esbuild, ESM, minified, node24), and their module load time over an empty node, against the plain handler',
+    'Bundles as CDK builds them (esbuild, CommonJS, minified, node24), and their module load time over an empty node, against the plain handler',
     [
       { title: 'function' },
       { title: 'bytes', align: 'right' },
@@ -191,7 +191,7 @@ function printBundles(report: BundleReport) {
     rows,
   );
   console.log(
-    `\nLoad = \`node --input-type=module -e "await import(bundle)"\` minus an empty \`node -e ""\` ` +
+    `\nLoad = \`node -e "require(bundle)"\` (as Lambda loads a CommonJS index.js) minus an empty \`node -e ""\` ` +
       `(median ${ms(report.emptyNodeMs)}, fastest ${ms(report.emptyNodeMinMs)}), ${report.runs} runs each, interleaved. ` +
       `${BASELINE} is test/bench/baseline-handler.ts (middy, zod classic, DynamoDB PutItem + SQS SendMessage with ` +
       `default clients) bundled as CommonJS, minified; "÷ baseline" is a function's load overhead over the ` +
@@ -543,7 +543,7 @@ if (!values['skip-bundles']) {
           copyFiles: fn.copyFiles,
           pageAssets: fn.pageAssets,
         })),
-        { name: BASELINE, entry: 'test/bench/baseline-handler.ts', env, format: 'cjs' as const },
+        { name: BASELINE, entry: 'test/bench/baseline-handler.ts', env, plain: true },
       ],
       repoRoot,
       outRoot,

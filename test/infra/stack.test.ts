@@ -4,16 +4,19 @@
  * resources that implement it. The real stack is synthesized (and bundled) once; the cdk-nag and
  * schedule checks use fresh apps with bundling skipped, which costs milliseconds.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CHART_FILE } from '../../functions/console-assets.ts';
 import { clientLimits, rateLimitedBody } from '../../infra/client-limits.ts';
 import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
 import { edgeRegion, rateLimitedBodyKey, routeStatement } from '../../infra/constructs/edge-protection.ts';
+import { importMetaUrlBanner } from '../../infra/constructs/handler-bundling.ts';
 import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
 import { CivicloopEdgeWafStack } from '../../infra/edge-waf-stack.ts';
 import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
@@ -46,6 +49,17 @@ const listOf = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
 
 const stringsOf = (value: unknown): string[] => listOf(value).filter((v) => typeof v === 'string');
+
+/** Requires a bundle in a fresh Node, as Lambda loads a CommonJS index.js; prints `expression` of its exports `m`. */
+function loadInNode(bundle: string, expression: string): string {
+  const script = `const m = require(${JSON.stringify(bundle)}); console.log(${expression});`;
+  const result = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout.trim();
+}
 
 /** The feature flags `cdk synth` runs with, so the test synthesizes the same template. */
 function cdkJsonContext(): Record<string, unknown> {
@@ -120,6 +134,17 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     const [id] = ids;
     if (id === undefined) throw new Error('unreachable');
     return id;
+  };
+
+  /** The folder CDK bundled a function into (its asset in the cloud assembly). */
+  const assetDirectoryOf = (name: string): string => {
+    const code = propertiesOf(functionId(name)).Code;
+    const s3Key = isRecord(code) ? code.S3Key : undefined;
+    expect(typeof s3Key).toBe('string');
+    return path.join(
+      Stage.of(stack)?.synth().directory ?? '',
+      `asset.${String(s3Key).replace(/\.zip$/, '')}`,
+    );
   };
 
   const tableId = (name: string): string =>
@@ -456,21 +481,20 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         });
       });
 
-      it(`function ${spec.name} is bundled as an ES module with a source map and a require shim`, () => {
-        const code = propertiesOf(functionId(spec.name)).Code;
-        const s3Key = isRecord(code) ? code.S3Key : undefined;
-        expect(typeof s3Key).toBe('string');
-        const assetDirectory = path.join(
-          Stage.of(stack)?.synth().directory ?? '',
-          `asset.${String(s3Key).replace(/\.zip$/, '')}`,
-        );
-        const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
-        expect(
-          bundle.startsWith("import { createRequire as __civicloopCreateRequire } from 'node:module';"),
-        ).toBe(true);
-        expect(existsSync(path.join(assetDirectory, 'index.mjs.map'))).toBe(true);
+      it(`function ${spec.name} is bundled as CommonJS with a source map, and loads as Lambda loads it`, () => {
+        const bundle = path.join(assetDirectoryOf(spec.name), 'index.js');
+        expect(readFileSync(bundle, 'utf8').startsWith(importMetaUrlBanner)).toBe(true);
+        expect(existsSync(`${bundle}.map`)).toBe(true);
+        expect(loadInNode(bundle, 'typeof m.handler')).toBe('function');
       });
     }
+
+    it("console-assets finds the Chart.js copied beside its bundle: import.meta.url is the bundle's own", () => {
+      const directory = assetDirectoryOf('console-assets');
+      expect(loadInNode(path.join(directory, 'index.js'), 'm.chartFilePath()')).toBe(
+        path.join(directory, CHART_FILE),
+      );
+    });
 
     it('route-report may send to every unit queue but cannot touch the idempotency table', () => {
       const sendable = grantedTo('route-report', 'sqs:SendMessage');

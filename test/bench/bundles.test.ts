@@ -1,0 +1,76 @@
+/**
+ * The cold-start bench measures what deploys: it bundles a function with the options CDK passes
+ * (infra/constructs/handler-bundling.ts), puts the function's files beside it, and loads it the way
+ * Lambda loads a CommonJS index.js; the baseline is bundled plainly. A bundle that loads but
+ * exports no handler is a failure, never a fast load.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHART_FILE } from '../../functions/console-assets.ts';
+import { importMetaUrlBanner } from '../../infra/constructs/handler-bundling.ts';
+import { topology } from '../../infra/topology.ts';
+import {
+  type BuiltBundle,
+  type BundleFailure,
+  buildBundle,
+  isFailure,
+  loadScript,
+  timeNode,
+} from './bundles.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const outRoot = mkdtempSync(path.join(os.tmpdir(), 'civicloop-bundles-test-'));
+afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+const env = { PATH: process.env.PATH ?? '' };
+
+function built(result: BuiltBundle | BundleFailure): BuiltBundle {
+  if (isFailure(result)) throw new Error(result.error);
+  return result;
+}
+
+describe('the bench bundles', () => {
+  it('builds a function as CDK does: CommonJS behind the import.meta.url banner, its files beside it', async () => {
+    const spec = topology.functions.find((fn) => fn.name === 'console-assets');
+    if (!spec) throw new Error('no console-assets in the topology');
+    const bundle = built(
+      await buildBundle(
+        { name: spec.name, entry: spec.entry, env, copyFiles: spec.copyFiles },
+        repoRoot,
+        outRoot,
+      ),
+    );
+    expect(path.basename(bundle.file)).toBe('index.js');
+    expect(readFileSync(bundle.file, 'utf8').startsWith(importMetaUrlBanner)).toBe(true);
+    expect(bundle.copiedBytes).toBeGreaterThan(0);
+    // The handler finds Chart.js beside its bundle, as in Lambda.
+    const printed = spawnSync(
+      process.execPath,
+      ['-e', `${loadScript(bundle.file)} console.log(m.chartFilePath());`],
+      { env, encoding: 'utf8' },
+    );
+    expect(printed.stdout.trim()).toBe(path.join(path.dirname(bundle.file), CHART_FILE));
+    expect(timeNode(bundle.file, env)).toBeGreaterThan(0);
+  });
+
+  it('builds the baseline plainly: CommonJS without the banner', async () => {
+    const bundle = built(
+      await buildBundle(
+        { name: 'baseline', entry: 'test/bench/baseline-handler.ts', env, plain: true },
+        repoRoot,
+        outRoot,
+      ),
+    );
+    expect(readFileSync(bundle.file, 'utf8')).not.toContain('__civicloopImportMetaUrl');
+  });
+
+  it('refuses to time a bundle that exports no handler', () => {
+    const file = path.join(outRoot, 'no-handler.js');
+    writeFileSync(file, 'exports.notAHandler = 1;\n');
+    expect(() => timeNode(file, env)).toThrow(/exited with 3/);
+  });
+});
