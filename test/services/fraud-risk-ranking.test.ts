@@ -114,7 +114,13 @@ describe('the risk ranking on seeded data', () => {
     ]);
     // Kangning is in the top quarter (2 of 5 with reports) but had a campaign 10 days ago.
     expect(row(KANGNING)).toMatchObject({ trend: 'steady', due: false, reason: 'recent_campaign' });
+    expect(row(KANGNING)?.reasons.map((r) => r.code)).toEqual([
+      'above_threshold',
+      'not_rising',
+      'recent_campaign',
+    ]);
     expect(row(GUCHENG)).toMatchObject({ trend: 'steady', due: false, reason: 'low' });
+    expect(row(GUCHENG)?.reasons.map((r) => r.code)).toEqual(['below_threshold', 'too_few_reports']);
     expect(row(YONGDING)).toMatchObject({ trend: 'new', trendRatio: null });
     expect(row(WEIJIAZHUANG)).toMatchObject({
       zh: '魏家庄村',

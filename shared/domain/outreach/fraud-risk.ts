@@ -40,6 +40,32 @@ export type RiskReason =
   | 'campaign_planned'
   | 'low';
 
+/**
+ * Each fact the suggestion rests on, with the numbers it was judged on, so a row that is not due
+ * always says why (and a due one what made it so). A row lists one rate fact, one trend fact
+ * (unless it had no reports at all) and any timing facts, in that order.
+ */
+export type RiskReasonDetail =
+  /** No fraud reports in the window: nothing to act on. */
+  | { code: 'no_reports'; windowDays: number }
+  /** Reports but no household count in the directory: no rate, so it cannot be "high". */
+  | { code: 'no_household_count'; reports90: number }
+  /** In the top quarter by rate among communities with reports. */
+  | { code: 'above_threshold'; ratePer1000: number; thresholdPer1000: number }
+  | { code: 'below_threshold'; ratePer1000: number; thresholdPer1000: number }
+  /** recent30 above RISING_FACTOR × the earlier pace (earlier60 / 2), with at least MIN_RECENT_FOR_RISING. */
+  | { code: 'rising'; recent30: number; earlier60: number; trendRatio: number | null; factor: number }
+  /** Fewer recent reports than a trend needs: one report is noise. */
+  | { code: 'too_few_reports'; recent30: number; minimum: number }
+  /** Enough recent reports, but not above the earlier pace by the factor. */
+  | { code: 'not_rising'; recent30: number; earlier60: number; trendRatio: number | null; factor: number }
+  /** A campaign ran here within the cool-down: its effect has not had time to show. */
+  | { code: 'recent_campaign'; lastCampaignAt: string; withinDays: number }
+  /** A campaign is already planned within the horizon. */
+  | { code: 'already_scheduled'; nextCampaignAt: string; withinDays: number };
+
+export type RiskReasonCode = RiskReasonDetail['code'];
+
 export interface RiskCommunity {
   id: string;
   zh: string;
@@ -84,7 +110,10 @@ export interface RiskRow {
   nextCampaignAt?: string;
   /** Whether the planner should suggest a campaign here now. */
   due: boolean;
+  /** The suggestion in one word (what the console's column shows). */
   reason: RiskReason;
+  /** Every fact behind `due`, with its numbers; never empty. */
+  reasons: RiskReasonDetail[];
 }
 
 /** Every community with its fraud risk, highest rate first (then more recent reports, then id). */
@@ -135,6 +164,14 @@ export function rankCommunities(input: RiskInput): RiskRow[] {
       ...(activity.nextCampaignAt !== undefined ? { nextCampaignAt: activity.nextCampaignAt } : {}),
       due: needed && !recentCampaign && !planned,
       reason: reasonOf({ needed, recentCampaign, planned, high, surging }),
+      reasons: reasonsOf(
+        { households: c.households, reports90, ratePer1000, recent, earlier, high, surging },
+        {
+          highRateBar,
+          ...(recentCampaign && activity.lastCampaignAt ? { lastCampaignAt: activity.lastCampaignAt } : {}),
+          ...(planned && activity.nextCampaignAt ? { nextCampaignAt: activity.nextCampaignAt } : {}),
+        },
+      ),
     };
   });
 
@@ -161,12 +198,74 @@ function reasonOf(f: {
   return f.high ? 'high_rate' : 'rising';
 }
 
+/** The facts behind a row's suggestion (see RiskReasonDetail). */
+function reasonsOf(
+  m: {
+    households: number;
+    reports90: number;
+    ratePer1000: number;
+    recent: number;
+    earlier: number;
+    high: boolean;
+    surging: boolean;
+  },
+  t: { highRateBar: number | null; lastCampaignAt?: string; nextCampaignAt?: string },
+): RiskReasonDetail[] {
+  const reasons: RiskReasonDetail[] = [];
+  if (m.reports90 === 0) {
+    reasons.push({ code: 'no_reports', windowDays: WINDOW_DAYS });
+  } else {
+    if (m.households <= 0) reasons.push({ code: 'no_household_count', reports90: m.reports90 });
+    else if (t.highRateBar !== null)
+      reasons.push({
+        code: m.high ? 'above_threshold' : 'below_threshold',
+        ratePer1000: m.ratePer1000,
+        thresholdPer1000: t.highRateBar,
+      });
+    const trendRatio = m.earlier > 0 ? round(m.recent / (m.earlier / 2), 2) : null;
+    if (m.surging)
+      reasons.push({
+        code: 'rising',
+        recent30: m.recent,
+        earlier60: m.earlier,
+        trendRatio,
+        factor: RISING_FACTOR,
+      });
+    else if (m.recent < MIN_RECENT_FOR_RISING)
+      reasons.push({ code: 'too_few_reports', recent30: m.recent, minimum: MIN_RECENT_FOR_RISING });
+    else
+      reasons.push({
+        code: 'not_rising',
+        recent30: m.recent,
+        earlier60: m.earlier,
+        trendRatio,
+        factor: RISING_FACTOR,
+      });
+  }
+  if (t.lastCampaignAt !== undefined)
+    reasons.push({
+      code: 'recent_campaign',
+      lastCampaignAt: t.lastCampaignAt,
+      withinDays: CAMPAIGN_COOLDOWN_DAYS,
+    });
+  if (t.nextCampaignAt !== undefined)
+    reasons.push({
+      code: 'already_scheduled',
+      nextCampaignAt: t.nextCampaignAt,
+      withinDays: PLANNED_HORIZON_DAYS,
+    });
+  return reasons;
+}
+
 /**
- * 'new' names the case with nothing to compare against (no earlier reports); it is still rising
- * by the rule below, so a community going from 0 to 2+ reports can be due.
+ * 'new' names a surge with nothing to compare against (no earlier reports, at least the 2 recent
+ * ones rising needs), so it is always rising and a 'new' community is due unless a campaign just
+ * ran or is planned. A single report out of nowhere is not 'new' but 'steady': one report is noise
+ * by the rising rule, and calling it "newly emerging" while not suggesting a campaign contradicted
+ * itself.
  */
 function trendOf(recent: number, earlier: number): Trend {
-  if (earlier === 0 && recent > 0) return 'new';
+  if (earlier === 0 && isRising(recent, earlier)) return 'new';
   if (isRising(recent, earlier)) return 'rising';
   if (earlier >= MIN_EARLIER_FOR_FALLING && recent < FALLING_FACTOR * (earlier / 2)) return 'falling';
   return 'steady';

@@ -144,9 +144,15 @@ describe('rankCommunities: trend', () => {
     expect(trendOf(2, 0).trend).toBe('falling');
   });
 
-  it('is new when there is nothing earlier to compare with', () => {
-    expect(trendOf(0, 1)).toMatchObject({ trend: 'new', trendRatio: null });
+  it('is new when there is nothing earlier to compare with and enough recent reports to rise', () => {
+    expect(trendOf(0, 2)).toMatchObject({ trend: 'new', trendRatio: null, due: true });
     expect(trendOf(0, 0)).toMatchObject({ trend: 'steady', trendRatio: null });
+  });
+
+  it('does not call a single report out of nowhere new: one report is noise, and says so', () => {
+    const row = trendOf(0, 1);
+    expect(row.trend).toBe('steady');
+    expect(row.reasons).toContainEqual({ code: 'too_few_reports', recent30: 1, minimum: 2 });
   });
 });
 
@@ -243,5 +249,139 @@ describe('rankCommunities: a community without a household count', () => {
     expect(Number.isFinite(unknown.ratePer1000)).toBe(true);
     // Among the three with a rate, only the top one (ceil(3 / 4) = 1) is high.
     expect(rows.filter((r) => r.due).map((r) => r.communityId)).toEqual(['a']);
+  });
+});
+
+describe('rankCommunities: the reasons behind each suggestion', () => {
+  // Four communities with reports: the top quarter's bar is the highest rate (4 × 0.25 → 1st).
+  const four = [community('a', 500), community('b', 1000), community('c', 2000), community('d', 4000)];
+  const base = counts(four.map((c): [number, string, number] => [45, c.id, 2]));
+  const reasonsOf = (rows: ReturnType<typeof rankCommunities>, id: string) => rowOf(rows, id).reasons;
+
+  it('says above_threshold with the rate and the bar for a community in the top quarter', () => {
+    const rows = rank({ communities: four, counts: base });
+    expect(reasonsOf(rows, 'a')).toEqual([
+      { code: 'above_threshold', ratePer1000: 4, thresholdPer1000: 4 },
+      { code: 'too_few_reports', recent30: 0, minimum: 2 },
+    ]);
+    expect(rowOf(rows, 'a')).toMatchObject({ due: true, reason: 'high_rate' });
+  });
+
+  it('says below_threshold and too_few_reports for a community not suggested', () => {
+    const rows = rank({ communities: four, counts: { ...base, ...counts([[3, 'd', 1]]) } });
+    expect(rowOf(rows, 'd')).toMatchObject({ due: false, reason: 'low' });
+    expect(reasonsOf(rows, 'd')).toEqual([
+      { code: 'below_threshold', ratePer1000: 0.75, thresholdPer1000: 4 },
+      { code: 'too_few_reports', recent30: 1, minimum: 2 },
+    ]);
+  });
+
+  it('says rising with the recent and earlier counts, the ratio and the factor', () => {
+    const rows = rank({ communities: four, counts: { ...base, ...counts([[3, 'd', 2]]) } });
+    expect(rowOf(rows, 'd')).toMatchObject({ due: true, reason: 'rising' });
+    expect(reasonsOf(rows, 'd')).toContainEqual({
+      code: 'rising',
+      recent30: 2,
+      earlier60: 2,
+      trendRatio: 2,
+      factor: 1.25,
+    });
+  });
+
+  it('says not_rising when there are enough recent reports but no more than the earlier pace', () => {
+    const rows = rank({
+      communities: four,
+      counts: {
+        ...base,
+        ...counts([
+          [50, 'd', 2],
+          [3, 'd', 2],
+        ]),
+      },
+    });
+    expect(rowOf(rows, 'd')).toMatchObject({ trend: 'steady', due: false, reason: 'low' });
+    expect(reasonsOf(rows, 'd')).toContainEqual({
+      code: 'not_rising',
+      recent30: 2,
+      earlier60: 4,
+      trendRatio: 1,
+      factor: 1.25,
+    });
+  });
+
+  it('says no_reports, and nothing else, for a community without fraud reports', () => {
+    const rows = rank({ communities: [...four, community('quiet', 100)], counts: base });
+    expect(reasonsOf(rows, 'quiet')).toEqual([{ code: 'no_reports', windowDays: 90 }]);
+  });
+
+  it('says no_household_count when reports cannot be turned into a rate', () => {
+    const rows = rank({
+      communities: [...four, community('unknown', 0)],
+      counts: { ...base, ...counts([[45, 'unknown', 3]]) },
+    });
+    expect(reasonsOf(rows, 'unknown')[0]).toEqual({ code: 'no_household_count', reports90: 3 });
+  });
+
+  it('says recent_campaign with the date and the cool-down when a campaign just ran', () => {
+    const rows = rank({
+      communities: four,
+      counts: base,
+      activity: { a: { lastCampaignAt: '2026-06-20T02:00:00.000Z' } },
+    });
+    expect(rowOf(rows, 'a')).toMatchObject({ due: false, reason: 'recent_campaign' });
+    expect(reasonsOf(rows, 'a')).toContainEqual({
+      code: 'recent_campaign',
+      lastCampaignAt: '2026-06-20T02:00:00.000Z',
+      withinDays: 30,
+    });
+  });
+
+  it('says already_scheduled with the date and the horizon when a campaign is planned soon', () => {
+    const rows = rank({
+      communities: four,
+      counts: base,
+      activity: { a: { nextCampaignAt: '2026-07-05T02:00:00.000Z' } },
+    });
+    expect(rowOf(rows, 'a')).toMatchObject({ due: false, reason: 'campaign_planned' });
+    expect(reasonsOf(rows, 'a')).toContainEqual({
+      code: 'already_scheduled',
+      nextCampaignAt: '2026-07-05T02:00:00.000Z',
+      withinDays: 14,
+    });
+  });
+
+  it('lists no timing reason for a campaign long past or far ahead', () => {
+    const rows = rank({
+      communities: four,
+      counts: base,
+      activity: {
+        a: { lastCampaignAt: '2026-03-01T02:00:00.000Z', nextCampaignAt: '2026-09-01T02:00:00.000Z' },
+      },
+    });
+    expect(reasonsOf(rows, 'a').map((r) => r.code)).toEqual(['above_threshold', 'too_few_reports']);
+  });
+
+  it('never leaves a newly emerging community that is not suggested without the reason', () => {
+    const rows = rank({
+      communities: [...four, community('fresh', 6000), community('planned', 6000)],
+      counts: { ...base, [ago(0)]: { fresh: 3, planned: 2 } },
+      activity: {
+        fresh: { lastCampaignAt: '2026-06-25T02:00:00.000Z' },
+        planned: { nextCampaignAt: '2026-07-02T02:00:00.000Z' },
+      },
+    });
+    for (const id of ['fresh', 'planned']) {
+      const row = rowOf(rows, id);
+      expect(row.trend).toBe('new');
+      expect(row.due).toBe(false);
+      expect(row.reasons.map((r) => r.code)).toContain('rising');
+    }
+    expect(reasonsOf(rows, 'fresh').map((r) => r.code)).toContain('recent_campaign');
+    expect(reasonsOf(rows, 'planned').map((r) => r.code)).toContain('already_scheduled');
+    // Across every combination: a 'new' row is due, or a timing reason says why not.
+    for (const row of rows.filter((r) => r.trend === 'new' && !r.due))
+      expect(row.reasons.some((r) => r.code === 'recent_campaign' || r.code === 'already_scheduled')).toBe(
+        true,
+      );
   });
 });
