@@ -15,7 +15,13 @@ function inCountyOrder<T extends { id: string }>(items: readonly T[], order: rea
   return [...items].sort((a, b) => rankOf(a) - rankOf(b));
 }
 
-const collator = new Intl.Collator('zh-CN');
+// Built when first needed, not at import: loading ICU's Chinese collation takes milliseconds,
+// which every function importing this module paid on its cold start, most never sorting a name.
+let collator: Intl.Collator | undefined;
+const chineseCollator = (): Intl.Collator => {
+  collator ??= new Intl.Collator('zh-CN');
+  return collator;
+};
 
 /**
  * The order residents know the townships and units in: the county's fixed structure
@@ -40,7 +46,7 @@ export function buildCatalog(
       en: t.en,
       communities: org.communities
         .filter((c) => c.townshipId === t.id)
-        .sort((a, b) => collator.compare(a.zh, b.zh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .sort((a, b) => chineseCollator().compare(a.zh, b.zh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map(({ id, zh, en }) => ({ id, zh, en })),
     })),
     units: inCountyOrder(org.units, order.units).map(({ id, kind, zh, en }) => ({ id, kind, zh, en })),
