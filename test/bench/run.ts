@@ -18,7 +18,8 @@
  * the continuation variant), --outreach-generated-registry (generate the households page by page
  * instead of seeding the DynamoDB registry, which takes about 2 min), --skip-outreach; cost per
  * report: --cost-reports N (300 web reports per column), --cost-existing 1000,100000 (the existing
- * cases of each column), --skip-cost.
+ * cases of each column), --skip-cost; the classifier on the held-out resident messages (issue 14):
+ * --skip-classifier.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,7 @@ import { defaultKeywordTable } from '../../shared/reference/report-keywords.ts';
 import { labelledReports } from '../domain/sms/labelled-reports.ts';
 import { BENCH_ORIGIN, RUNTIME_ORIGIN, UNATTRIBUTED_ORIGIN } from './aws-requests.ts';
 import { type BundleReport, benchBundles, compositionGroups, placeholderEnvironment } from './bundles.ts';
+import { benchClassifier, printClassifierBench } from './classifier-holdout.ts';
 import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-end.ts';
 import { benchOutreachPlanning, type OutreachPlanningReport } from './outreach-planning.ts';
 import { benchReportCost, printReportCost } from './report-cost.ts';
@@ -58,6 +60,7 @@ const { values } = parseArgs({
     'cost-reports': { type: 'string', default: '300' },
     'cost-existing': { type: 'string', default: '1000,100000' },
     'skip-cost': { type: 'boolean', default: false },
+    'skip-classifier': { type: 'boolean', default: false },
   },
 });
 
@@ -527,6 +530,11 @@ printMachine();
       ],
     ],
   );
+}
+
+if (!values['skip-classifier']) {
+  progress('classifier: training on the tune part, scoring the holdout');
+  printClassifierBench(benchClassifier());
 }
 
 if (!values['skip-bundles']) {
