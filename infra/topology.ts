@@ -202,7 +202,8 @@ const effectAlarms = [
 /** What a function answering residents' texts needs (functions/wiring/sms.ts reads these). */
 const smsReceiveBindings: Binding[] = [
   ...caseWriteBindings,
-  { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+  // Read to place a text in its household's community; written to mark a household opted out.
+  { kind: 'table', table: 'households', access: 'readWrite', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
   // The key SMS reports' tracking codes are derived with (HMAC of the provider's message id), so
   // nobody can compute them from a provider's serial message ids.
@@ -214,6 +215,13 @@ const outreachQuietHours: Binding = {
   kind: 'setting',
   name: 'outreachQuietHours',
   env: 'OUTREACH_QUIET_HOURS',
+  local: '',
+};
+/** The frequency cap: the sender applies it, the campaign preview estimates with the same value. */
+const outreachCapDays: Binding = {
+  kind: 'setting',
+  name: 'outreachCapDays',
+  env: 'OUTREACH_CAP_DAYS',
   local: '',
 };
 
@@ -549,7 +557,10 @@ export const topology: Topology = {
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
         // The fraud-report counters (per community per day) live with the statistics.
         { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+        // The preview's estimate: the registry's per-community counters, never its households.
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         outreachQuietHours,
+        outreachCapDays,
       ],
     },
     {
@@ -605,7 +616,7 @@ export const topology: Topology = {
           env: 'OUTREACH_MESSAGES_PER_SECOND',
           local: '',
         },
-        { kind: 'setting', name: 'outreachCapDays', env: 'OUTREACH_CAP_DAYS', local: '' },
+        outreachCapDays,
       ],
     },
     {
