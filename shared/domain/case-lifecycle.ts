@@ -61,7 +61,13 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
-    from: z.object({ stage: Stage, unitId: EntityId, since: z.iso.datetime() }),
+    from: z.object({
+      stage: Stage,
+      unitId: EntityId,
+      since: z.iso.datetime(),
+      /** When the case entered this stage at this unit (a reassignment starts a new stay). */
+      heldSince: z.iso.datetime().optional(),
+    }),
     to: z.object({ stage: Stage, unitId: EntityId }),
     rating: z.number().int().optional(),
     escalated: z.boolean().optional(),
@@ -70,6 +76,16 @@ export const Effect = z.discriminatedUnion('kind', [
 export type Effect = z.infer<typeof Effect>;
 
 /** What the organisation tells a transition: where returned cases go. */
+    /**
+     * For the unit assessment (shared/domain/unit-assessment.ts); absent on entries stored before
+     * it, which then count in the stage figures only: the action, the SLA deadline an acceptance
+     * or resolution answered, and the working time of the stay the change ended.
+     */
+    action: z.string().optional(),
+    due: z.iso.datetime().optional(),
+    workingMs: z.number().nonnegative().optional(),
+    /** The case's township, for the assessment's township rows. */
+    townshipId: EntityId.optional(),
 export interface LifecycleContext {
   countyCentreUnitId: string;
   /** The township centre a case in this township falls back to. */
@@ -82,6 +98,8 @@ export interface LifecycleContext {
 
 export interface TransitionPlan {
   action: ActionName;
+  /** Working time between two instants on the county's calendar, in milliseconds. */
+  workingMs(from: Date, to: Date): number;
   from: { stage: Stage; version: number };
   to: Stage;
   event: TimelineEvent;
@@ -433,6 +451,35 @@ const annotations: ReadonlySet<string | undefined> = new Set([
   'escalate',
   'link_duplicate',
   'unlink_duplicate',
+/**
+ * When the case entered its current stage at its current unit: the start of the stay the unit is
+ * assessed on. Unlike `enteredStageAt`, a reassignment (dispatched → dispatched elsewhere) starts
+ * a new stay; an escalation or a merged duplicate noted meanwhile does not.
+ */
+export function enteredUnitStageAt(c: CaseState): string {
+  let at = c.submittedAt;
+  for (let i = c.timeline.length - 1; i >= 0; i--) {
+    const event = c.timeline[i];
+    if (!event || event.stage !== c.stage || (event.unitId ?? c.unitId) !== c.unitId) break;
+    at = event.at;
+  }
+  return at;
+}
+
+/**
+ * The SLA deadline an acceptance or a resolution answers: the one running on the case, or, once
+ * the sweeper escalated it (which takes the timer off), the deadline that escalation was for. A
+ * case waits in `dispatched` only with an accept deadline and in `in_progress` only with a
+ * resolve deadline (every way in sets one), so what is found is this stay's.
+ */
+function answeredDeadline(c: CaseState, action: ActionName): string | undefined {
+  const kind = action === 'accept' ? 'accept_due' : action === 'resolve' ? 'resolve_due' : undefined;
+  if (!kind) return undefined;
+  if (c.timer?.kind === kind) return c.timer.at;
+  if (c.escalation?.reason === reasonOf(kind)) return c.escalation.deadline;
+  return undefined;
+}
+
 ]);
 
 /**
@@ -510,6 +557,7 @@ export function planTransition(
     at: iso(now),
     by: byOf(actor),
     action: action.action,
+  const due = answeredDeadline(c, action.action);
     unitId,
     note,
     // Each rating stays in the history, so a case rated again after a reopening recounts exactly.
@@ -518,8 +566,10 @@ export function planTransition(
   const stats: Effect = {
     kind: 'stats',
     at: iso(now),
-    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c) },
+    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c), heldSince },
+    ...(due ? { due } : {}),
     to: { stage: outcome.to, unitId },
+  const heldSince = enteredUnitStageAt(c);
     ...(set.rating ? { rating: set.rating.score } : {}),
     ...(set.escalation ? { escalated: true } : {}),
   };
@@ -527,6 +577,10 @@ export function planTransition(
     ok: true,
     plan: {
       action: action.action,
+    action: action.action,
+    ...(due ? { due } : {}),
+    workingMs: ctx.workingMs(new Date(heldSince), now),
+    ...(c.townshipId ? { townshipId: c.townshipId } : {}),
       from: { stage: c.stage, version: c.version },
       to: outcome.to,
       event,

@@ -8,6 +8,7 @@ import type { LifecycleContext } from '../domain/case-lifecycle.ts';
 import type { CategoryCode } from '../domain/categories.ts';
 import type { Organisation } from '../domain/organisation.ts';
 import { deadlineAfter, serviceLevelFor } from '../domain/service-levels.ts';
+import { workingTimeBetween } from '../domain/working-calendar.ts';
 import type { Policies } from '../ports/policies.ts';
 
 export function lifecycleContext(
@@ -23,6 +24,7 @@ export function lifecycleContext(
     unitExists: (unitId) => units.has(unitId),
     deadline: (kind, from) =>
       deadlineAfter(from, kind === 'accept' ? level.accept : level.resolve, policies.calendar),
+    workingMs: (from, to) => workingTimeBetween(from, to, policies.calendar),
     ratingWindowDays: policies.ratingWindowDays,
   };
 }

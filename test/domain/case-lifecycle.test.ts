@@ -7,6 +7,8 @@ import {
   type CaseAction,
   canSee,
   dueTimerAction,
+  enteredStageAt,
+  enteredUnitStageAt,
   type LifecycleContext,
   mayContactReporter,
   planDuplicateLink,
@@ -31,6 +33,7 @@ const ctx: LifecycleContext = {
       'psb-antifraud',
     ].includes(u),
   deadline: (kind, from) => new Date(from.getTime() + (kind === 'accept' ? 1 : 5) * 86_400_000),
+  workingMs: (from, to) => Math.max(0, to.getTime() - from.getTime()),
   ratingWindowDays: 3,
 };
 
@@ -450,17 +453,63 @@ describe('what a transition records', () => {
   });
 
   it('counts every move in the statistics, from the time the case entered its stage', () => {
-    const result = planTransition(caseAt('dispatched'), { action: 'accept' }, as(staff.handler), ctx, NOW);
-    expect(result.ok && result.plan.effects.at(-1)).toEqual({
+    const withTimer = caseAt('dispatched', { timer: { kind: 'accept_due', at: '2026-11-30T08:00:02.000Z' } });
+    const result = planTransition(withTimer, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(result.ok && result.plan.effects.find((e) => e.kind === 'stats')).toEqual({
       kind: 'stats',
       at: NOW.toISOString(),
-      from: { stage: 'dispatched', unitId: 'urban-management', since: '2026-11-29T08:00:02.000Z' },
+      from: {
+        stage: 'dispatched',
+        unitId: 'urban-management',
+        since: '2026-11-29T08:00:02.000Z',
+        heldSince: '2026-11-29T08:00:02.000Z',
+      },
       to: { stage: 'in_progress', unitId: 'urban-management' },
     });
   });
 });
 
+      action: 'accept',
+      due: '2026-11-30T08:00:02.000Z',
+      workingMs: NOW.getTime() - Date.parse('2026-11-29T08:00:02.000Z'),
+      townshipId: 'chengdong',
+    });
+  });
+
+  it('records on an acceptance the deadline it answered, also once that deadline was escalated', () => {
+    const withTimer = caseAt('dispatched', { timer: { kind: 'accept_due', at: '2026-11-30T08:00:02.000Z' } });
+    const running = planTransition(withTimer, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(running.ok && running.plan.event.due).toBe('2026-11-30T08:00:02.000Z');
+    const escalated = caseAt('dispatched', {
+      timer: undefined,
+      escalation: {
+        at: '2026-11-30T01:00:00.000Z',
+        reason: 'accept_overdue',
+        deadline: '2026-11-30T00:00:00.000Z',
+      },
+    });
+    const late = planTransition(escalated, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(late.ok && late.plan.event.due).toBe('2026-11-30T00:00:00.000Z');
+    const verify = planTransition(caseAt('resolved'), { action: 'verify' }, as(staff.dispatcher), ctx, NOW);
+    expect(verify.ok && verify.plan.event.due).toBeUndefined();
+  });
+
+  it('starts a new stay at the unit a case is reassigned to, for the time that unit is assessed on', () => {
+    const reassigned = caseAt('dispatched', {
+      unitId: 'transport',
+      timeline: [
+        ...caseAt('dispatched').timeline,
+        {
+          stage: 'dispatched',
+          at: '2026-11-29T10:00:00.000Z',
+          by: 'd1',
+          action: 'reassign',
+          unitId: 'transport',
+        },
+      ],
 describe('who can see a case', () => {
+    expect(enteredUnitStageAt(reassigned)).toBe('2026-11-29T10:00:00.000Z');
+    expect(enteredStageAt(reassigned)).toBe('2026-11-29T08:00:02.000Z');
   const c = caseAt('dispatched');
   it.each([
     ['the owning unit', staff.handler, true],
