@@ -437,6 +437,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }],
       bindings: [],
+      pageAssets: ['console'],
     },
     {
       name: 'console-assets',

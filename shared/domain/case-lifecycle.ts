@@ -71,11 +71,6 @@ export const Effect = z.discriminatedUnion('kind', [
     to: z.object({ stage: Stage, unitId: EntityId }),
     rating: z.number().int().optional(),
     escalated: z.boolean().optional(),
-  }),
-]);
-export type Effect = z.infer<typeof Effect>;
-
-/** What the organisation tells a transition: where returned cases go. */
     /**
      * For the unit assessment (shared/domain/unit-assessment.ts); absent on entries stored before
      * it, which then count in the stage figures only: the action, the SLA deadline an acceptance
@@ -86,6 +81,11 @@ export type Effect = z.infer<typeof Effect>;
     workingMs: z.number().nonnegative().optional(),
     /** The case's township, for the assessment's township rows. */
     townshipId: EntityId.optional(),
+  }),
+]);
+export type Effect = z.infer<typeof Effect>;
+
+/** What the organisation tells a transition: where returned cases go. */
 export interface LifecycleContext {
   countyCentreUnitId: string;
   /** The township centre a case in this township falls back to. */
@@ -93,13 +93,13 @@ export interface LifecycleContext {
   unitExists(unitId: string): boolean;
   /** SLA deadlines for this case's category, from `from`. */
   deadline(kind: 'accept' | 'resolve', from: Date): Date;
+  /** Working time between two instants on the county's calendar, in milliseconds. */
+  workingMs(from: Date, to: Date): number;
   ratingWindowDays: number;
 }
 
 export interface TransitionPlan {
   action: ActionName;
-  /** Working time between two instants on the county's calendar, in milliseconds. */
-  workingMs(from: Date, to: Date): number;
   from: { stage: Stage; version: number };
   to: Stage;
   event: TimelineEvent;
@@ -446,11 +446,6 @@ export function enteredStageAt(c: CaseState): string {
   return at;
 }
 
-/** Events that note something on a case without moving it (they keep its stage and unit). */
-const annotations: ReadonlySet<string | undefined> = new Set([
-  'escalate',
-  'link_duplicate',
-  'unlink_duplicate',
 /**
  * When the case entered its current stage at its current unit: the start of the stay the unit is
  * assessed on. Unlike `enteredStageAt`, a reassignment (dispatched → dispatched elsewhere) starts
@@ -480,6 +475,11 @@ function answeredDeadline(c: CaseState, action: ActionName): string | undefined 
   return undefined;
 }
 
+/** Events that note something on a case without moving it (they keep its stage and unit). */
+const annotations: ReadonlySet<string | undefined> = new Set([
+  'escalate',
+  'link_duplicate',
+  'unlink_duplicate',
 ]);
 
 /**
@@ -552,35 +552,35 @@ export function planTransition(
   const set = outcome.set ?? {};
   const unitId = set.unitId ?? c.unitId;
   const note = 'note' in action ? action.note : undefined;
+  const due = answeredDeadline(c, action.action);
   const event: TimelineEvent = {
     stage: outcome.to,
     at: iso(now),
     by: byOf(actor),
     action: action.action,
-  const due = answeredDeadline(c, action.action);
     unitId,
     note,
     // Each rating stays in the history, so a case rated again after a reopening recounts exactly.
     ...(set.rating ? { score: set.rating.score } : {}),
+    ...(due ? { due } : {}),
   };
+  const heldSince = enteredUnitStageAt(c);
   const stats: Effect = {
     kind: 'stats',
     at: iso(now),
     from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c), heldSince },
-    ...(due ? { due } : {}),
     to: { stage: outcome.to, unitId },
-  const heldSince = enteredUnitStageAt(c);
     ...(set.rating ? { rating: set.rating.score } : {}),
     ...(set.escalation ? { escalated: true } : {}),
+    action: action.action,
+    ...(due ? { due } : {}),
+    workingMs: ctx.workingMs(new Date(heldSince), now),
+    ...(c.townshipId ? { townshipId: c.townshipId } : {}),
   };
   return {
     ok: true,
     plan: {
       action: action.action,
-    action: action.action,
-    ...(due ? { due } : {}),
-    workingMs: ctx.workingMs(new Date(heldSince), now),
-    ...(c.townshipId ? { townshipId: c.townshipId } : {}),
       from: { stage: c.stage, version: c.version },
       to: outcome.to,
       event,

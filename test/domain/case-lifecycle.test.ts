@@ -465,10 +465,6 @@ describe('what a transition records', () => {
         heldSince: '2026-11-29T08:00:02.000Z',
       },
       to: { stage: 'in_progress', unitId: 'urban-management' },
-    });
-  });
-});
-
       action: 'accept',
       due: '2026-11-30T08:00:02.000Z',
       workingMs: NOW.getTime() - Date.parse('2026-11-29T08:00:02.000Z'),
@@ -507,9 +503,13 @@ describe('what a transition records', () => {
           unitId: 'transport',
         },
       ],
-describe('who can see a case', () => {
+    });
     expect(enteredUnitStageAt(reassigned)).toBe('2026-11-29T10:00:00.000Z');
     expect(enteredStageAt(reassigned)).toBe('2026-11-29T08:00:02.000Z');
+  });
+});
+
+describe('who can see a case', () => {
   const c = caseAt('dispatched');
   it.each([
     ['the owning unit', staff.handler, true],
