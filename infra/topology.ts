@@ -401,14 +401,19 @@ export const topology: Topology = {
     {
       name: 'get-report-status',
       entry: 'functions/get-report-status.ts',
-      description: 'Public status of a report by tracking code, without personal data',
+      description: 'Public status of a report by tracking code, without personal data (JSON and page)',
       timeoutSeconds: 5,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' }],
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' },
+        // The same status as a page, for browsers without JavaScript, with the rating form once closed.
+        { kind: 'http', method: 'GET', path: '/status', auth: 'public' },
+      ],
       bindings: [
         { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
       ],
+      pageAssets: ['resident'],
     },
     {
       name: 'get-catalog',
@@ -506,6 +511,8 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [
         { kind: 'http', method: 'POST', path: '/api/reports/{trackingCode}/rating', auth: 'public' },
+        // The status page's rating form (urlencoded), answered with a redirect or the form again.
+        { kind: 'http', method: 'POST', path: '/rating', auth: 'public' },
       ],
       bindings: caseWriteBindings,
       logAlarms: effectAlarms,
