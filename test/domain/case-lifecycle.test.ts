@@ -117,6 +117,11 @@ const spec: Record<
     actor: as(staff.dispatcher),
     action: { action: 'reassign', unitId: 'transport' },
   },
+  recategorise: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    actor: as(staff.dispatcher),
+    action: { action: 'recategorise', category: 'sanitation' },
+  },
   resolve: {
     from: ['in_progress'],
     actor: as(staff.handler),
@@ -308,7 +313,11 @@ describe('who may move a case', () => {
 
   it('offers each role only what it may do now', () => {
     expect(allowedActions(caseAt('dispatched'), as(staff.handler))).toEqual(['accept', 'return', 'merge']);
-    expect(allowedActions(caseAt('dispatched'), as(staff.dispatcher))).toEqual(['reassign', 'merge']);
+    expect(allowedActions(caseAt('dispatched'), as(staff.dispatcher))).toEqual([
+      'reassign',
+      'recategorise',
+      'merge',
+    ]);
     expect(allowedActions(caseAt('dispatched'), as(staff.gridWorker))).toEqual([]);
     expect(allowedActions(caseAt('resolved'), as(staff.supervisor))).toEqual(['verify', 'reject_resolution']);
   });

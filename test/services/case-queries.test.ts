@@ -67,6 +67,7 @@ const unusedCases: CaseStore = {
   applyTransition: unused,
   settleEffects: unused,
   claimEntry: unused,
+  saveTrainingExample: unused,
   pendingEffects: unused,
   listCases: unused,
   linkDuplicate: unused,
