@@ -504,6 +504,22 @@ export const topology: Topology = {
       bindings: caseReadBindings,
     },
     {
+      // Reads month and day counters only (never a case), and the directory for units and policies.
+      name: 'get-assessment',
+      entry: 'functions/get-assessment.ts',
+      description: 'Unit assessment: on time, returned, reopened, satisfaction, ranking, trend; CSV export',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/assessment', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/assessment/export', auth: 'staff' },
+      ],
+      bindings: [
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+      ],
+    },
+    {
       name: 'rate-report',
       entry: 'functions/rate-report.ts',
       description: "The reporter's 1-5 rating of a closed case",

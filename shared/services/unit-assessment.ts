@@ -41,31 +41,30 @@ const monthsTouched = (from: string, to: string) =>
   Number(from.slice(5, 7)) +
   1;
 
+const rangeFields = { from: LocalDate.optional(), to: LocalDate.optional() };
+
+/** Both or neither; `from` not after `to`; at most MAX_RANGE_MONTHS calendar months. */
+function refineRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if ((q.from === undefined) !== (q.to === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [q.from === undefined ? 'from' : 'to'],
+      message: 'give both from and to (YYYY-MM-DD), or neither for this month',
+    });
+    return;
+  }
+  if (q.from === undefined || q.to === undefined) return;
+  if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  else if (monthsTouched(q.from, q.to) > MAX_RANGE_MONTHS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `a range spans at most ${MAX_RANGE_MONTHS} calendar months`,
+    });
+}
+
 /** `from`/`to` as the statistics and the assessment take them: both or neither (this month so far). */
-export const DateRangeQuery = z
-  .object({
-    from: LocalDate.optional(),
-    to: LocalDate.optional(),
-  })
-  .superRefine((q, ctx) => {
-    if ((q.from === undefined) !== (q.to === undefined)) {
-      const missing = q.from === undefined ? 'from' : 'to';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: 'give both from and to (YYYY-MM-DD), or neither for this month',
-      });
-      return;
-    }
-    if (q.from === undefined || q.to === undefined) return;
-    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (monthsTouched(q.from, q.to) > MAX_RANGE_MONTHS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `a range spans at most ${MAX_RANGE_MONTHS} calendar months`,
-      });
-  });
+export const DateRangeQuery = z.object(rangeFields).superRefine(refineRange);
 
 /** Columns the rows can be sorted by (and the CSV's columns after id and name). */
 export const SortKey = z.enum([
@@ -95,8 +94,7 @@ export type SortKey = z.infer<typeof SortKey>;
 
 export const AssessmentQuery = z
   .object({
-    from: LocalDate.optional(),
-    to: LocalDate.optional(),
+    ...rangeFields,
     level: z.enum(['unit', 'township']).default('unit'),
     sort: SortKey.default('rank'),
     order: z.enum(['asc', 'desc']).optional(),
@@ -104,7 +102,7 @@ export const AssessmentQuery = z
     lang: z.enum(['zh', 'en']).default('zh'),
     format: z.enum(['csv']).optional(),
   })
-  .and(DateRangeQuery);
+  .superRefine(refineRange);
 export type AssessmentQuery = z.infer<typeof AssessmentQuery>;
 
 export interface AssessmentDeps {
