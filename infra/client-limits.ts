@@ -49,16 +49,14 @@ export const clientLimits: readonly ClientLimit[] = [
     // address guessing at this limit (28,800 a day) finds a case about once in three years, and
     // the status page shows no personal data.
     name: 'report-status',
-    // The JSON status and the status page answer the same question: one count for both.
-    routes: ['GET /api/reports/{trackingCode}', 'GET /status'],
+    routes: ['GET /api/reports/{trackingCode}'],
     limit: 100,
     windowSeconds: FIVE_MINUTES,
   },
   {
     // A reporter rates a closed case once (again after a reopening); WAF's minimum is plenty.
     name: 'rating',
-    // The JSON rating and the status page's rating form: one count for both.
-    routes: ['POST /api/reports/{trackingCode}/rating', 'POST /rating'],
+    routes: ['POST /api/reports/{trackingCode}/rating'],
     limit: 10,
     windowSeconds: FIVE_MINUTES,
   },

@@ -86,7 +86,11 @@ export class StaffUserPool extends Construct {
         'MFA is optional (TOTP only) until the staff console can answer an MFA challenge; USER_PASSWORD_AUTH sign-in cannot complete one yet. Plus-tier threat protection blocks leaked credentials and risky sign-ins meanwhile.',
     });
 
-    const readAttributes = new cognito.ClientAttributes().withCustomAttributes(...staffAttributes);
+    // The standard `name` attribute is the person's name, which other staff see on what they did
+    // (set by an administrator, like the custom attributes; `custom:displayName` is the fallback).
+    const readAttributes = new cognito.ClientAttributes()
+      .withStandardAttributes({ fullname: true })
+      .withCustomAttributes(...staffAttributes);
     this.client = this.userPool.addClient('ConsoleClient', {
       userPoolClientName: `${stackName}-console`,
       // Only the sign-in function signs staff in, with the server-side flow (AdminInitiateAuth,
@@ -102,7 +106,7 @@ export class StaffUserPool extends Construct {
       accessTokenValidity: staffTokenValidity,
       // The console never receives the refresh token; the shortest Cognito allows.
       refreshTokenValidity: Duration.minutes(60),
-      // ID tokens carry the role and scope; nothing else about the user.
+      // ID tokens carry the name, role and scope; nothing else about the user.
       readAttributes,
       // Staff must not change their own role or scope with their access token
       // (UpdateUserAttributes). An empty list would mean Cognito's default, which lets the client

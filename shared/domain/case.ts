@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { Channel, Location, PhoneNumber } from './report.ts';
+import { TimelineActor } from './staff.ts';
 import { TrackingCode } from './tracking-code.ts';
 
 export const Stage = z.enum([
@@ -39,19 +40,17 @@ export const TimelineEvent = z.object({
   at: z.iso.datetime(),
   /** Who made the change: `system:<function>`, `reporter`, or a staff user id. */
   by: z.string(),
+  /**
+   * A member of staff's change: their name and their own unit or community, as they were then
+   * (absent on older events and on the system's and reporter's). Never in public answers.
+   */
+  actor: TimelineActor.optional(),
   /** The action that made it (absent on the intake events). */
   action: z.string().optional(),
   unitId: EntityId.optional(),
   note: z.string().optional(),
   /** The reporter's score, on a rating. */
   score: z.number().int().min(1).max(5).optional(),
-  /** The new category, on a recategorisation. */
-  category: CategoryCode.optional(),
-  /**
-   * On an acceptance or a resolution: the SLA deadline it answered (the one running then, or the
-   * one already escalated), so the unit assessment can tell on time from late by the history alone.
-   */
-  due: z.iso.datetime().optional(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

@@ -1,6 +1,9 @@
 /**
  * Staff and what they may see. Roles and scope come from identity-token claims (Cognito in AWS,
- * the local runtime's issuer on a laptop); handlers read them the same way in both.
+ * the local runtime's issuer on a laptop); handlers read them the same way in both. A member of
+ * staff's name is the standard `name` claim (Cognito's `name` attribute), else the older
+ * `custom:displayName`, else their user id; what they do is recorded with that name and their own
+ * unit (`TimelineActor`), for staff to read, never residents.
  */
 import * as z from 'zod';
 import { EntityId } from './organisation.ts';
@@ -23,6 +26,8 @@ export type Role = z.infer<typeof Role>;
  */
 export const StaffClaims = z.object({
   sub: z.string().min(1),
+  /** The person's name (Cognito's standard `name` attribute), shown to other staff. */
+  name: z.string().min(1).max(64).optional(),
   'custom:role': Role,
   'custom:displayName': z.string().min(1).optional(),
   'custom:unitId': EntityId.optional(),
@@ -44,7 +49,7 @@ export type Staff =
 /** Claims → Staff; undefined when the claims lack what the role needs (a misconfigured user). */
 export function staffFromClaims(claims: StaffClaims): Staff | undefined {
   const userId = claims.sub;
-  const name = claims['custom:displayName'] ?? userId;
+  const name = claims.name ?? claims['custom:displayName'] ?? userId;
   switch (claims['custom:role']) {
     case 'unit_handler': {
       const unitId = claims['custom:unitId'];
@@ -69,5 +74,36 @@ export function staffFromClaims(claims: StaffClaims): Staff | undefined {
       return { role: 'admin', userId, name };
     case 'outreach_staff':
       return { role: 'outreach_staff', userId, name };
+  }
+}
+
+/**
+ * Who did something to a case, as staff see it in its history: their name and role then, and
+ * their own place in the organisation — a handler's or dispatcher's unit (a dispatcher's township
+ * centre, whatever the case's unit), the county centre for a supervisor, a grid worker's
+ * community — which the catalogue names. Personal data: staff endpoints only.
+ */
+export const TimelineActor = z.object({
+  name: z.string().min(1),
+  role: Role,
+  unitId: EntityId.optional(),
+  communityId: EntityId.optional(),
+});
+export type TimelineActor = z.infer<typeof TimelineActor>;
+
+/** The actor record of `staff`; `countyCentreUnitId` is a supervisor's own unit. */
+export function timelineActor(staff: Staff, countyCentreUnitId: string | undefined): TimelineActor {
+  const base = { name: staff.name, role: staff.role };
+  switch (staff.role) {
+    case 'unit_handler':
+    case 'centre_dispatcher':
+      return { ...base, unitId: staff.unitId };
+    case 'grid_worker':
+      return { ...base, communityId: staff.communityId };
+    case 'county_supervisor':
+      return countyCentreUnitId ? { ...base, unitId: countyCentreUnitId } : base;
+    case 'admin':
+    case 'outreach_staff':
+      return base;
   }
 }

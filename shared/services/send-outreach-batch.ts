@@ -12,7 +12,6 @@ import {
   type RunCounts,
   runKeyOf,
 } from '../domain/outreach/campaign.ts';
-import { isOptedOutOfOutreach, outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
 import { composeOutreachSms } from '../domain/outreach/outreach-message.ts';
 import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/quiet-hours.ts';
 import { DependencyError, NotFoundError } from '../errors.ts';
@@ -116,13 +115,13 @@ export async function sendOutreachBatch(
       continue;
     }
     const household = households.get(householdId);
-    const phone = household ? outreachPhoneOf(household) : undefined;
+    const phone = household?.phones[0];
     if (!household || !phone) {
       // Left the registry since the run was planned: nobody to send to.
       await settle(householdId, 'failed');
       continue;
     }
-    if (await isOptedOutOfOutreach(household, (p) => deps.optOuts.isOptedOut(p))) {
+    if (household.optedOut || (await deps.optOuts.isOptedOut(phone))) {
       await settle(householdId, 'optedOut');
       continue;
     }
@@ -130,7 +129,7 @@ export async function sendOutreachBatch(
       retry ??= new OutreachRetryError(`household in batch ${batch.batchId} was claimed concurrently`);
       continue;
     }
-    if (!(await deps.cap.reserve(householdId, runKey, deps.now(), deps.capWindowMs, household.communityId))) {
+    if (!(await deps.cap.reserve(householdId, runKey, deps.now(), deps.capWindowMs))) {
       await settle(householdId, 'capped');
       continue;
     }

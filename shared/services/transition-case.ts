@@ -17,7 +17,7 @@ import {
   planDuplicateLink,
   planDuplicateUnlink,
   planTransition,
-  StaffRequestAction,
+  StaffAction,
 } from '../domain/case-lifecycle.ts';
 import { newOutboxEntries } from '../domain/effect-outbox.ts';
 import type { Staff } from '../domain/staff.ts';
@@ -59,7 +59,7 @@ export interface TransitionDeps extends CaseWorkDeps, Pick<CaseEffectsDeps, 'onE
 
 export const TransitionRequest = z
   .object({ expectedVersion: z.number().int().positive() })
-  .and(z.preprocess((v) => normaliseMergeTarget(v), StaffRequestAction));
+  .and(z.preprocess((v) => normaliseMergeTarget(v), StaffAction));
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
 /** `into` arrives as a resident would write it (`k7m-2qx-9pa`); the schema wants the stored form. */
@@ -129,7 +129,7 @@ export async function applyCaseAction(
   deps: TransitionDeps,
 ): Promise<CaseState> {
   const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
-  const ctx = lifecycleContext(state.category, org, policies, state.communityId);
+  const ctx = lifecycleContext(state.category, org, policies);
   const now = deps.now();
   const planned = plannedOrThrow(state, action, expectedVersion, actor, ctx, now);
   const entries = newOutboxEntries(state.version + 1, planned.plan.effects, now);
@@ -202,7 +202,7 @@ async function mergeCase(
   const ctx = lifecycleContext(duplicate.category, org, policies);
   plannedOrThrow(duplicate, action, expectedVersion, actor, ctx, deps.now());
 
-  const original = await linkOriginal(duplicate, action.into, staff, deps);
+  const original = await linkOriginal(duplicate, action.into, staff, deps, org.countyCentreUnitId);
   try {
     return await applyCaseAction(duplicate, action, expectedVersion, actor, deps);
   } catch (error) {
@@ -212,7 +212,7 @@ async function mergeCase(
       if (reread === undefined) throw error; // cannot tell: the link stays rather than orphan a merge
       if (reread.mergedInto === action.into) return reread;
     }
-    await unlinkOriginal(original, duplicate.trackingCode, actor, deps, error);
+    await unlinkOriginal(original, duplicate.trackingCode, actor, deps, error, org.countyCentreUnitId);
     throw error;
   }
 }
@@ -223,10 +223,11 @@ async function linkOriginal(
   into: string,
   staff: Staff,
   deps: TransitionDeps,
+  countyCentreUnitId: string,
 ): Promise<CaseState> {
   let original = await deps.cases.getCase(into);
   for (let attempt = 0; ; attempt++) {
-    const link = planDuplicateLink(original, duplicate, staff, deps.now());
+    const link = planDuplicateLink(original, duplicate, staff, deps.now(), countyCentreUnitId);
     if (!link.ok && attempt === 0) {
       throw new ValidationError(link.message, [{ path: link.path, message: link.message }]);
     }
@@ -250,10 +251,11 @@ async function unlinkOriginal(
   actor: Actor,
   deps: TransitionDeps,
   failure: unknown,
+  countyCentreUnitId: string,
 ): Promise<void> {
   let current: CaseState | undefined = original;
   for (let attempt = 0; attempt < UNLINK_ATTEMPTS && current; attempt++) {
-    const plan = planDuplicateUnlink(current, duplicate, actor, deps.now());
+    const plan = planDuplicateUnlink(current, duplicate, actor, deps.now(), countyCentreUnitId);
     if (!plan) return;
     const written = await writeLink(current, plan, deps);
     if (written.applied) return;

@@ -75,8 +75,16 @@ describe('staffOf', () => {
       const staff = staffOf(withClaims(login.claims));
       expect(staff.role, login.username).toBe(login.claims['custom:role']);
       expect(staff.userId).toBe(login.claims.sub);
-      expect(staff.name).toBe(login.claims['custom:displayName']);
+      expect(staff.name).toBe(login.claims.name);
     }
+  });
+
+  it('names staff by the standard name claim, else the older custom:displayName, else their id', () => {
+    const grid = { ...cognitoClaims, name: '王丽' };
+    expect(staffOf(withClaims(grid)).name).toBe('王丽');
+    expect(staffOf(withClaims(cognitoClaims)).name).toBe('康宁社区网格员');
+    const { 'custom:displayName': _unnamed, ...nameless } = cognitoClaims;
+    expect(staffOf(withClaims(nameless)).name).toBe(cognitoClaims.sub);
   });
 
   it('reads a dispatcher with their centre and township', () => {

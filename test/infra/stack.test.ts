@@ -771,7 +771,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       });
     });
 
-    it('defines the staff claims as custom attributes only administrators can change', () => {
+    it('defines the staff claims as custom attributes, and the name, that only administrators can change', () => {
       const schema = listOf(propertiesOf(userPoolId()).Schema).filter(isRecord);
       for (const name of staffAttributes) {
         expect(schema).toContainEqual(expect.objectContaining({ Name: name, AttributeDataType: 'String' }));
@@ -779,10 +779,12 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       const client = propertiesOf(userPoolClientId());
       const readable = stringsOf(client.ReadAttributes);
       for (const name of staffAttributes) expect(readable).toContain(`custom:${name}`);
+      // The person's name, which ID tokens carry as the standard `name` claim.
+      expect(readable).toContain('name');
       // Empty would mean Cognito's default; custom: ones would let staff raise their own role.
       const writable = stringsOf(client.WriteAttributes);
       expect(writable.length).toBeGreaterThan(0);
-      expect(writable.filter((name) => name.startsWith('custom:'))).toEqual([]);
+      expect(writable.filter((name) => name.startsWith('custom:') || name === 'name')).toEqual([]);
     });
 
     it('lets staff sign in with username and password only through the server-side flow, without a client secret', () => {

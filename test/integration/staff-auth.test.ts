@@ -168,7 +168,7 @@ describe('POST /api/session on the local runtime', () => {
           Object.entries({
             role: login.claims['custom:role'],
             userId: login.claims.sub,
-            name: login.claims['custom:displayName'],
+            name: login.claims.name,
             unitId: login.claims['custom:unitId'],
             townshipId: login.claims['custom:townshipId'],
             communityId: login.claims['custom:communityId'],

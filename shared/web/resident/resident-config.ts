@@ -37,8 +37,6 @@ export type ResidentStrings = Pick<
   | 'statusUnit'
   | 'statusUnitPending'
   | 'statusTimeline'
-  | 'statusResolution'
-  | 'rateOffer'
   | 'rateSubmit'
   | 'rateSending'
   | 'rateThanks'
