@@ -1,11 +1,24 @@
-/** GET /api/reports/{trackingCode} — the public status of a report; no personal data. */
+/**
+ * The public status of a report; no personal data. Two routes over the same use case:
+ *   GET /api/reports/{trackingCode}  JSON, for the page's script and anyone's tools
+ *   GET /status?code=…               the same status as a page, for a browser without JavaScript:
+ *                                    the lookup form, the status, and the rating form once closed
+ * The page speaks the language `?lang=` chose or the `lang` cookie remembers.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { normaliseTrackingCode } from '../shared/domain/tracking-code.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
-import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { requestLanguage, withLanguage } from '../shared/http/page-language.ts';
+import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
+import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger } from '../shared/logger.ts';
+import { getCatalog } from '../shared/services/catalog.ts';
 import { getReportStatus, type ReportStatusDeps } from '../shared/services/report-status.ts';
+import { renderStatusPage, type StatusLookup } from '../shared/web/status-page.ts';
 import { reportStatusServices } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
@@ -13,12 +26,52 @@ export interface ReportStatusHandlerDeps extends ReportStatusDeps {
   logger: Logger;
 }
 
+/**
+ * The status page's query: the code as typed (checked below, so a mistyped one is named next to
+ * its field) and `rated`, set by the redirect after a rating. Anything odd reads as absent.
+ */
+const StatusPageQuery = z.object({
+  code: z.string().max(64).optional().catch(undefined),
+  rated: z.literal('1').optional().catch(undefined),
+});
+
+type Route = (event: APIGatewayProxyEventV2, deps: ReportStatusHandlerDeps) => Promise<HttpResponse>;
+
+const routes: RouteTable<Route> = {
+  'GET /api/reports/{trackingCode}': async (event, deps) =>
+    jsonResponse(200, await getReportStatus(event.pathParameters?.trackingCode ?? '', deps)),
+
+  'GET /status': async (event, deps) => {
+    const language = requestLanguage(event);
+    const query = StatusPageQuery.catch({}).parse(event.queryStringParameters ?? {});
+    const lookup = await lookUp(query.code, query.rated !== undefined, deps);
+    const statusCode = lookup.kind === 'invalid' ? 400 : lookup.kind === 'not_found' ? 404 : 200;
+    const page = renderStatusPage({ catalog: await getCatalog(deps), lang: language.lang, lookup });
+    return withLanguage(htmlResponse(statusCode, page), language);
+  },
+};
+
+async function lookUp(
+  code: string | undefined,
+  rated: boolean,
+  deps: ReportStatusDeps,
+): Promise<StatusLookup> {
+  if (code === undefined) return { kind: 'none' };
+  if (normaliseTrackingCode(code) === undefined) return { kind: 'invalid', code };
+  try {
+    return { kind: 'found', code, status: await getReportStatus(code, deps), rated };
+  } catch (error) {
+    if (error instanceof NotFoundError) return { kind: 'not_found', code };
+    throw error;
+  }
+}
+
 export const makeHandler = (deps: ReportStatusHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpEdge({ logger: deps.logger }))
     .handler(async (event) => {
-      const status = await getReportStatus(event.pathParameters?.trackingCode ?? '', deps);
-      return jsonResponse(200, status);
+      const route = routeFor(routes, event.routeKey, (key) => new NotFoundError(`No status route ${key}`));
+      return route(event, deps);
     });
 
 export const handler = onFirstInvocation(() =>

@@ -49,14 +49,16 @@ export const clientLimits: readonly ClientLimit[] = [
     // address guessing at this limit (28,800 a day) finds a case about once in three years, and
     // the status page shows no personal data.
     name: 'report-status',
-    routes: ['GET /api/reports/{trackingCode}'],
+    // The JSON status and the status page answer the same question: one count for both.
+    routes: ['GET /api/reports/{trackingCode}', 'GET /status'],
     limit: 100,
     windowSeconds: FIVE_MINUTES,
   },
   {
     // A reporter rates a closed case once (again after a reopening); WAF's minimum is plenty.
     name: 'rating',
-    routes: ['POST /api/reports/{trackingCode}/rating'],
+    // The JSON rating and the status page's rating form: one count for both.
+    routes: ['POST /api/reports/{trackingCode}/rating', 'POST /rating'],
     limit: 10,
     windowSeconds: FIVE_MINUTES,
   },

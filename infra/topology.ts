@@ -202,7 +202,8 @@ const effectAlarms = [
 /** What a function answering residents' texts needs (functions/wiring/sms.ts reads these). */
 const smsReceiveBindings: Binding[] = [
   ...caseWriteBindings,
-  { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
+  // Read to place a text in its household's community; written to mark a household opted out.
+  { kind: 'table', table: 'households', access: 'readWrite', env: 'HOUSEHOLDS_TABLE' },
   { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
   // The key SMS reports' tracking codes are derived with (HMAC of the provider's message id), so
   // nobody can compute them from a provider's serial message ids.
@@ -214,6 +215,13 @@ const outreachQuietHours: Binding = {
   kind: 'setting',
   name: 'outreachQuietHours',
   env: 'OUTREACH_QUIET_HOURS',
+  local: '',
+};
+/** The frequency cap: the sender applies it, the campaign preview estimates with the same value. */
+const outreachCapDays: Binding = {
+  kind: 'setting',
+  name: 'outreachCapDays',
+  env: 'OUTREACH_CAP_DAYS',
   local: '',
 };
 
@@ -393,14 +401,19 @@ export const topology: Topology = {
     {
       name: 'get-report-status',
       entry: 'functions/get-report-status.ts',
-      description: 'Public status of a report by tracking code, without personal data',
+      description: 'Public status of a report by tracking code, without personal data (JSON and page)',
       timeoutSeconds: 5,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' }],
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' },
+        // The same status as a page, for browsers without JavaScript, with the rating form once closed.
+        { kind: 'http', method: 'GET', path: '/status', auth: 'public' },
+      ],
       bindings: [
         { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
       ],
+      pageAssets: ['resident'],
     },
     {
       name: 'get-catalog',
@@ -429,6 +442,7 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }],
       bindings: [],
+      pageAssets: ['console'],
     },
     {
       name: 'console-assets',
@@ -490,6 +504,22 @@ export const topology: Topology = {
       bindings: caseReadBindings,
     },
     {
+      // Reads month and day counters only (never a case), and the directory for units and policies.
+      name: 'get-assessment',
+      entry: 'functions/get-assessment.ts',
+      description: 'Unit assessment: on time, returned, reopened, satisfaction, ranking, trend; CSV export',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/assessment', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/assessment/export', auth: 'staff' },
+      ],
+      bindings: [
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+      ],
+    },
+    {
       name: 'rate-report',
       entry: 'functions/rate-report.ts',
       description: "The reporter's 1-5 rating of a closed case",
@@ -497,6 +527,8 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [
         { kind: 'http', method: 'POST', path: '/api/reports/{trackingCode}/rating', auth: 'public' },
+        // The status page's rating form (urlencoded), answered with a redirect or the form again.
+        { kind: 'http', method: 'POST', path: '/rating', auth: 'public' },
       ],
       bindings: caseWriteBindings,
       logAlarms: effectAlarms,
@@ -549,7 +581,10 @@ export const topology: Topology = {
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
         // The fraud-report counters (per community per day) live with the statistics.
         { kind: 'table', table: 'stats', access: 'read', env: 'STATS_TABLE' },
+        // The preview's estimate: the registry's per-community counters, never its households.
+        { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         outreachQuietHours,
+        outreachCapDays,
       ],
     },
     {
@@ -605,7 +640,7 @@ export const topology: Topology = {
           env: 'OUTREACH_MESSAGES_PER_SECOND',
           local: '',
         },
-        { kind: 'setting', name: 'outreachCapDays', env: 'OUTREACH_CAP_DAYS', local: '' },
+        outreachCapDays,
       ],
     },
     {

@@ -45,11 +45,16 @@ const QuietHoursSetting = z.preprocess(
     }),
 );
 
+/** The frequency cap in days: the sender applies it and the campaign preview estimates with it. */
+const CapDaysSetting = z.preprocess(unsetAsDefault, z.coerce.number().int().min(0).max(90).default(7));
+
 export const CampaignApiConfig = z.object({
   OUTREACH_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   STATS_TABLE: TableName,
+  HOUSEHOLDS_TABLE: TableName,
   OUTREACH_QUIET_HOURS: QuietHoursSetting,
+  OUTREACH_CAP_DAYS: CapDaysSetting,
 });
 
 export const OutreachTickConfig = z.object({
@@ -79,7 +84,7 @@ export const SendOutreachConfig = z.object({
     unsetAsDefault,
     z.coerce.number().int().min(1).max(1000).default(20),
   ),
-  OUTREACH_CAP_DAYS: z.preprocess(unsetAsDefault, z.coerce.number().int().min(0).max(90).default(7)),
+  OUTREACH_CAP_DAYS: CapDaysSetting,
 });
 
 /** Short, readable campaign ids (`cmp-` + 10 base-32 characters) for URLs and the CLI. */
@@ -91,10 +96,14 @@ export const newCampaignId = (): string => {
 export function campaignApiServices(env: NodeJS.ProcessEnv = process.env): CampaignApiDeps {
   const config = loadConfig(CampaignApiConfig, env);
   const db = createDocumentClient();
+  const store = new DynamoDbOutreachStore(db, config.OUTREACH_TABLE);
   return {
-    campaigns: new DynamoDbOutreachStore(db, config.OUTREACH_TABLE),
+    campaigns: store,
     directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
     fraudReports: new DynamoDbFraudReports(db, config.STATS_TABLE),
+    households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
+    reach: store,
+    capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,
     quietHours: config.OUTREACH_QUIET_HOURS,
     newId: newCampaignId,
     now: () => new Date(),

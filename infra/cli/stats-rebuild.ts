@@ -8,6 +8,7 @@
  */
 import { DynamoDbCaseScan } from '../../shared/adapters/dynamodb-case-scan.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import {
   DynamoDbLegacyStatistics,
   DynamoDbRebuildCheckpoints,
@@ -56,6 +57,7 @@ export async function statsRebuild(
       cases: new DynamoDbCaseScan(target.db, casesTable),
       stats: new DynamoDbStatsStore(target.db, statsTable),
       unitIds: (await new DynamoDbDirectory(target.db, directoryTable).load()).units.map((u) => u.id),
+      calendar: (await new DynamoDbPolicies(target.db, directoryTable).loadPolicies()).calendar,
       checkpoints: new DynamoDbRebuildCheckpoints(target.db, statsTable),
       legacy: new DynamoDbLegacyStatistics(target.db, statsTable),
       now: () => new Date(),

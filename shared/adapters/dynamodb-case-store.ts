@@ -36,6 +36,7 @@ import type {
   PageRequest,
   PendingEffects,
 } from '../ports/case-store.ts';
+import type { TrainingExample } from '../ports/training-examples.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import {
   caseIndexes,
@@ -45,6 +46,7 @@ import {
   TRANSFER_PK,
   VISIT_LANE_PREFIX,
 } from './case-table-layout.ts';
+import { trainingExampleItem } from './dynamodb-training-examples.ts';
 import { decodeCursor, encodeCursor, openCursor, sealCursor } from './page-cursor.ts';
 
 const casePk = (code: string) => `CASE#${code}`;
@@ -210,6 +212,13 @@ export class DynamoDbCaseStore implements CaseStore {
         `tracking code ${report.trackingCode} already belongs to another submission`,
       );
     }
+  }
+
+  /** One item per case: a later confirmation overwrites the earlier label. */
+  async saveTrainingExample(example: TrainingExample): Promise<void> {
+    await awsCall('saving a training example', () =>
+      this.#db.send(new PutCommand({ TableName: this.#table, Item: trainingExampleItem(example) })),
+    );
   }
 
   async getReport(trackingCode: string): Promise<CaseReport | undefined> {

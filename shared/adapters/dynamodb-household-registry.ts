@@ -2,6 +2,7 @@
  * The household registry on DynamoDB (table `households`). Layout:
  *   household  pk = HOUSEHOLD#<id>   sk = HOUSEHOLD   + communityPk = COMMUNITY#<id>, householdSk = HOUSEHOLD#<id>
  *   phone      pk = PHONE#<e164>     sk = PHONE       householdId = <id>
+ *   counter    pk = COMMUNITY#<id>   sk = COUNTS      households, optedOut, countedAt
  * A phone lookup is one GetItem for the phone and one for its household, never a scan; the sparse
  * index `byCommunity` (only household items carry its keys) lists a community's households in
  * household-id order, page by page.
@@ -10,6 +11,11 @@
  * every intermediate state answerable: the household item first, then its phone items, then the
  * deletion of phone items it no longer lists. A lookup that meets a phone item whose household no
  * longer lists the phone treats it as not found, so a half-finished import heals on the next one.
+ *
+ * The per-community counter is one small item whatever the community's size: an import recounts
+ * each community it touched from the index and overwrites it (so a crashed import, or a lost
+ * opt-out increment, is healed by the next import of that community), and an opt-out adds to it
+ * once, after the conditional write that marks the household.
  */
 import {
   BatchGetCommand,
@@ -18,12 +24,17 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Household } from '../domain/household.ts';
 import { PhoneNumber } from '../domain/report.ts';
 import { DependencyError, ValidationError } from '../errors.ts';
-import type { HouseholdPage, HouseholdRegistry } from '../ports/household-registry.ts';
+import type {
+  CommunityRegistryCounts,
+  HouseholdPage,
+  HouseholdRegistry,
+} from '../ports/household-registry.ts';
 import { awsCall, batchWriteAll, conditionalWrite } from './aws-call.ts';
 
 export const HOUSEHOLD_COMMUNITY_INDEX = 'byCommunity';
@@ -33,6 +44,14 @@ type Key = { pk: string; sk: string };
 const householdKey = (householdId: string): Key => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
 const phoneKey = (phone: string): Key => ({ pk: `PHONE#${phone}`, sk: 'PHONE' });
 const communityPk = (communityId: string): string => `COMMUNITY#${communityId}`;
+const countsKey = (communityId: string): Key => ({ pk: communityPk(communityId), sk: 'COUNTS' });
+
+const CountsItem = z.object({
+  communityId: z.string(),
+  households: z.number().int(),
+  optedOut: z.number().int(),
+  countedAt: z.string(),
+});
 
 const PhoneItem = z.object({ phone: z.string(), householdId: z.string() });
 
@@ -214,6 +233,81 @@ export class DynamoDbHouseholdRegistry implements HouseholdRegistry {
     if (page.LastEvaluatedKey)
       return { households, cursor: encodeCursor(IndexKey.parse(page.LastEvaluatedKey)) };
     return { households };
+  }
+
+  async communityCounts(communityIds: string[]): Promise<Map<string, CommunityRegistryCounts>> {
+    const items = await this.#batchGet([...new Set(communityIds)].map(countsKey));
+    return new Map(
+      items.map((item) => {
+        const counts = CountsItem.parse(item);
+        return [counts.communityId, counts] as const;
+      }),
+    );
+  }
+
+  async recountCommunity(
+    communityId: string,
+    isOptedOut: (household: Household) => Promise<boolean>,
+    at: Date,
+  ): Promise<CommunityRegistryCounts> {
+    let households = 0;
+    let optedOut = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.listCommunity(communityId, MAX_PAGE, cursor);
+      for (const h of page.households) {
+        households += 1;
+        if (await isOptedOut(h)) optedOut += 1;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    const counts: CommunityRegistryCounts = {
+      communityId,
+      households,
+      optedOut,
+      countedAt: at.toISOString(),
+    };
+    await awsCall('storing a community’s registry counts', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...countsKey(communityId), type: 'COUNTS', ...counts },
+        }),
+      ),
+    );
+    return counts;
+  }
+
+  async markOptedOut(householdId: string): Promise<'marked' | 'already' | 'not_registered'> {
+    const household = await this.#household(householdId);
+    if (!household) return 'not_registered';
+    // One conditional write decides the first time, so a redelivered opt-out never counts twice.
+    const marked = await conditionalWrite('marking a household opted out', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: householdKey(householdId),
+          UpdateExpression: 'SET optedOut = :yes',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(optedOut) OR optedOut <> :yes)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      ),
+    );
+    if (!marked) return 'already';
+    // Only a community that has been counted has a counter to add to; the first count includes this.
+    await conditionalWrite('counting an opt-out in the community', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: countsKey(household.communityId),
+          UpdateExpression: 'ADD optedOut :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
+    return 'marked';
   }
 
   async #household(householdId: string): Promise<Household | undefined> {

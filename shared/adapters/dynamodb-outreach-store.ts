@@ -6,6 +6,7 @@
  *   deferred   pk CAMPAIGN#<id>  sk DEFER#<runId>#<batchId>  duePk/dueSk = the end of quiet hours
  *   delivery   pk DELIVERY#<campaignId>#<runId>#<householdId>   one per household per run
  *   cap        pk CAP#<householdId>                     the household's latest outreach SMS
+ *   reach      pk REACH#<communityId>  sk <YYYY-MM-DDTHH>  cap reservations that hour, `n` (expire after 120 days)
  *   lease      pk LEASE#<work>                          who is planning a run or sending a batch
  * The sparse `due` index holds only what the scheduler must act on, so finding due work is one
  * Query however many campaigns there are. Every state change is one conditional write.
@@ -27,6 +28,7 @@ import {
   type RunCounts,
   type RunStatus,
 } from '../domain/outreach/campaign.ts';
+import { capWindowStart } from '../domain/outreach/outreach-eligibility.ts';
 import type {
   CampaignPage,
   CampaignStore,
@@ -34,6 +36,7 @@ import type {
   DeliveryLog,
   DueItem,
   OutreachCap,
+  OutreachReach,
   WorkLeases,
 } from '../ports/outreach.ts';
 import { awsCall, conditionalWrite, partitionItems } from './aws-call.ts';
@@ -81,7 +84,14 @@ const StoredDelivery = z.discriminatedUnion('status', [
   }),
 ]);
 
-export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, OutreachCap, WorkLeases {
+const reachPk = (communityId: string) => `REACH#${communityId}`;
+/** The UTC hour an instant falls in, as the reach items' sort key: `2026-12-06T14`. */
+const reachHour = (at: Date) => at.toISOString().slice(0, 13);
+const ReachItem = z.object({ n: z.number().int() });
+
+export class DynamoDbOutreachStore
+  implements CampaignStore, DeliveryLog, OutreachCap, OutreachReach, WorkLeases
+{
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -372,9 +382,16 @@ export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, Outrea
     );
   }
 
-  reserve(householdId: string, runKey: string, now: Date, windowMs: number): Promise<boolean> {
-    return conditionalWrite('checking the outreach cap', () =>
-      this.#db.send(
+  async reserve(
+    householdId: string,
+    runKey: string,
+    now: Date,
+    windowMs: number,
+    communityId?: string,
+  ): Promise<boolean> {
+    let previousRunKey: unknown;
+    const reserved = await conditionalWrite('checking the outreach cap', async () => {
+      const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { pk: `CAP#${householdId}`, sk: 'CAP' },
@@ -383,12 +400,58 @@ export class DynamoDbOutreachStore implements CampaignStore, DeliveryLog, Outrea
           ExpressionAttributeValues: {
             ':now': now.toISOString(),
             ':rk': runKey,
-            ':boundary': new Date(now.getTime() - windowMs).toISOString(),
+            ':boundary': capWindowStart(now, windowMs).toISOString(),
             ':exp': Math.floor((now.getTime() + windowMs) / 1000) + 86_400,
           },
+          ReturnValues: 'ALL_OLD',
         }),
-      ),
-    );
+      );
+      previousRunKey = out.Attributes?.runKey;
+    });
+    // A retry of the same run re-takes its own slot: counted when it was first taken. A crash
+    // between the two writes leaves the reach one short (an estimate slightly too high).
+    if (reserved && communityId !== undefined && previousRunKey !== runKey) {
+      await awsCall('counting a community’s outreach reach', () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: reachPk(communityId), sk: reachHour(now) },
+            UpdateExpression: 'ADD n :one SET expiresAt = :exp',
+            ExpressionAttributeValues: { ':one': 1, ':exp': epochSeconds(now, DELIVERY_TTL_DAYS) },
+          }),
+        ),
+      );
+    }
+    return reserved;
+  }
+
+  async reservedBetween(communityIds: string[], since: Date, until: Date): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    // One Query per community, at most one item per hour of the window (168 for a week).
+    for (const communityId of new Set(communityIds)) {
+      let total = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await awsCall('reading a community’s outreach reach', () =>
+          this.#db.send(
+            new QueryCommand({
+              TableName: this.#table,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: {
+                ':pk': reachPk(communityId),
+                ':from': reachHour(since),
+                ':to': reachHour(until),
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) total += ReachItem.parse(item).n;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      counts.set(communityId, total);
+    }
+    return counts;
   }
 
   async acquire(

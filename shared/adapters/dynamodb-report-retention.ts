@@ -7,6 +7,7 @@
  * its progress in one item, `pk = RETENTION#BACKFILL`, `sk = PROGRESS`.
  */
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -20,6 +21,7 @@ import type { ReportRetention, RetentionBackfill, RetentionPage } from '../ports
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { caseIndexes } from './case-table-layout.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
+import { trainingExampleKey } from './dynamodb-training-examples.ts';
 import { RETENTION_PK, retentionIndexKeys, retentionKeysOf } from './retention-index.ts';
 
 const casePk = (code: string) => `CASE#${code}`;
@@ -97,7 +99,16 @@ export class DynamoDbReportRetention implements ReportRetention {
     );
   }
 
-  markAnonymised(seen: CaseState, fields: AnonymisedStateFields): Promise<boolean> {
+  async markAnonymised(seen: CaseState, fields: AnonymisedStateFields): Promise<boolean> {
+    // Before the mark: a crash in between leaves the case due, and the next run deletes again.
+    await awsCall('deleting the training example', () =>
+      this.#db.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: trainingExampleKey(seen.trackingCode, seen.submittedAt),
+        }),
+      ),
+    );
     const names: Record<string, string> = {
       '#version': 'version',
       '#timeline': 'timeline',

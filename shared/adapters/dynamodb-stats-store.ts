@@ -14,8 +14,16 @@
  *   re-run) is added to its day (marked `lateApplied` there) and to the balance (deduplicated by
  *   the balance's own `lateApplied`), each once. `rebuildBalances` sets each balance to the sum of
  *   all its days instead, after the day counters were rebuilt from the cases.
+ * - a month per bucket, `pk = COUNTS#<unitId>`, `sk = MONTH#<YYYY-MM>`: the sum of that month's
+ *   days, written once by `settle` when every day of the month is frozen (in order, so the
+ *   latest month item says where the next starts; a month without changes gets an empty item).
+ *   A late change for a frozen day is added to its month too (deduplicated by the month's own
+ *   `lateApplied`); `rebuildBalances` rewrites each month as the sum of its days. Day items stay.
  * Reading is one Query of the balances and one Query per unit of the days after its balance: a
- * number of items set by units and days not yet settled, never by cases.
+ * number of items set by units and days not yet settled, never by cases. A date range reads, per
+ * bucket, one Query of its months and one Query per stretch of days the months do not cover (the
+ * range's partial first and last months, and months not settled yet): units × (months + edge
+ * days) items.
  * A new fraud report is counted in the fraud-intake bucket (`COUNTS#~fraud-intake`) of the day it
  * was submitted, with a counter per community, which the outreach risk ranking reads by day (see
  * dynamodb-fraud-reports.ts): no write of its own.
@@ -41,13 +49,28 @@ import {
   statsEventId,
 } from '../domain/case-statistics.ts';
 import { DependencyError } from '../errors.ts';
-import type { SettleReport, StatsStore } from '../ports/stats-store.ts';
+import type { MonthCounters, SettleReport, StatsStore } from '../ports/stats-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 const BALANCE_PK = 'BALANCE';
 /** The partition of a bucket's days. */
 export const bucketPk = (bucketId: string) => `COUNTS#${bucketId}`;
 export const DAY_PREFIX = 'DAY#';
+export const MONTH_PREFIX = 'MONTH#';
+
+/** The first and last calendar day of a YYYY-MM month. */
+export const monthDays = (month: string): { first: string; last: string } => {
+  const [y, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(y ?? 0, m ?? 0, 0)).toISOString().slice(0, 10);
+  return { first: `${month}-01`, last };
+};
+
+/** The month before a YYYY-MM month. */
+const previousMonth = (month: string): string =>
+  new Date(Date.parse(`${month}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7);
+
+/** The month after a YYYY-MM month. */
+const nextMonth = (month: string): string => nextDay(monthDays(month).last).slice(0, 7);
 
 /** Every bucket to settle: the units' and the fraud-intake bucket (see case-statistics.ts). */
 const withFraudIntake = (unitIds: readonly string[]) => [...new Set([...unitIds, FRAUD_INTAKE_BUCKET])];
@@ -153,6 +176,25 @@ export class DynamoDbStatsStore implements StatsStore {
         }),
       ),
     );
+    // Into its month only once the month is written: until then the month's sum will read the day.
+    const monthNames: Record<string, string> = { '#late': 'lateApplied', '#through': 'throughDay' };
+    const monthValues: Record<string, unknown> = { ':id': id, ':ids': new Set([id]) };
+    const monthAdds = addClauses(deltas, monthNames, monthValues);
+    await conditionalWrite('updating statistics', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: {
+            pk: key.pk,
+            sk: `${MONTH_PREFIX}${String(key.sk).slice(DAY_PREFIX.length, DAY_PREFIX.length + 7)}`,
+          },
+          UpdateExpression: `ADD ${[...monthAdds, '#late :ids'].join(', ')}`,
+          ConditionExpression: 'attribute_exists(#through) AND NOT contains(#late, :id)',
+          ExpressionAttributeNames: monthNames,
+          ExpressionAttributeValues: monthValues,
+        }),
+      ),
+    );
   }
 
   async snapshot(unitIds: readonly string[]): Promise<StatsSnapshot> {
@@ -213,7 +255,114 @@ export class DynamoDbStatsStore implements StatsStore {
       // Lost to a concurrent settle, which added the same frozen days itself.
       if (moved) report.settled[unitId] = days;
     }
+    for (const unitId of withFraudIntake(unitIds)) await this.#settleMonths(unitId, throughDay, false);
     return report;
+  }
+
+  /**
+   * Writes each month whose days are all frozen (up to `throughDay`) as the sum of its days: after
+   * the latest month written (in order, so there are no gaps), or from the bucket's first day.
+   * `rewrite` (the rebuild) writes every such month again.
+   */
+  async #settleMonths(unitId: string, throughDay: string, rewrite: boolean): Promise<void> {
+    const current = throughDay.slice(0, 7);
+    const lastComplete = monthDays(current).last === throughDay ? current : previousMonth(current);
+    let month: string | undefined;
+    if (!rewrite) {
+      const latest = await this.#latestMonth(unitId);
+      if (latest !== undefined) month = nextMonth(latest);
+    }
+    if (month === undefined) month = (await this.#firstDay(unitId, throughDay))?.slice(0, 7);
+    for (; month !== undefined && month <= lastComplete; month = nextMonth(month)) {
+      const { first, last } = monthDays(month);
+      const sums: CounterDeltas = {};
+      const late = new Set<string>();
+      for await (const day of this.#daysBetween(unitId, first, last)) {
+        addCounters(sums, countersOf(day));
+        if (day.lateApplied instanceof Set) for (const id of day.lateApplied) late.add(String(id));
+      }
+      const item = {
+        pk: bucketPk(unitId),
+        sk: `${MONTH_PREFIX}${month}`,
+        throughDay: last,
+        ...sums,
+        ...(late.size ? { lateApplied: late } : {}),
+      };
+      // A concurrent settle writing the same month wrote the same sum.
+      await conditionalWrite('settling statistics', () =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: item,
+            ...(rewrite ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        ),
+      );
+    }
+  }
+
+  async #latestMonth(unitId: string): Promise<string | undefined> {
+    const page = await awsCall('reading statistics', () =>
+      this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
+          ExpressionAttributeValues: { ':pk': bucketPk(unitId), ':month': MONTH_PREFIX },
+          ProjectionExpression: 'sk',
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const sk = page.Items?.[0]?.sk;
+    return typeof sk === 'string' ? sk.slice(MONTH_PREFIX.length) : undefined;
+  }
+
+  async countersByMonth(unitIds: readonly string[], from: string, to: string): Promise<MonthCounters[]> {
+    const months: MonthCounters[] = [];
+    for (let month = from.slice(0, 7); month <= to.slice(0, 7); month = nextMonth(month)) {
+      const { first, last } = monthDays(month);
+      months.push({ month, from: first < from ? from : first, to: last > to ? to : last, counters: {} });
+    }
+    await Promise.all(
+      withFraudIntake(unitIds).map(async (unitId) => {
+        const stored = new Map<string, Record<string, unknown>>();
+        for await (const item of this.#items({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': bucketPk(unitId),
+            ':from': `${MONTH_PREFIX}${from.slice(0, 7)}`,
+            ':to': `${MONTH_PREFIX}${to.slice(0, 7)}`,
+          },
+          ConsistentRead: true,
+        })) {
+          stored.set(String(item.sk).slice(MONTH_PREFIX.length), item);
+        }
+        // Whole months from their items; the rest day by day, adjacent stretches in one Query.
+        const stretches: Array<{ from: string; to: string }> = [];
+        for (const m of months) {
+          const item = stored.get(m.month);
+          const whole = m.from === monthDays(m.month).first && m.to === monthDays(m.month).last;
+          if (whole && item) {
+            addCounters(m.counters, countersOf(item));
+            continue;
+          }
+          const previous = stretches.at(-1);
+          if (previous && nextDay(previous.to) === m.from) previous.to = m.to;
+          else stretches.push({ from: m.from, to: m.to });
+        }
+        for (const stretch of stretches) {
+          for await (const day of this.#daysBetween(unitId, stretch.from, stretch.to)) {
+            const month = months.find(
+              (m) => m.month === String(day.sk).slice(DAY_PREFIX.length, DAY_PREFIX.length + 7),
+            );
+            if (month) addCounters(month.counters, countersOf(day));
+          }
+        }
+      }),
+    );
+    return months;
   }
 
   async rebuildBalances(unitIds: readonly string[], throughDay: string): Promise<void> {
@@ -255,6 +404,7 @@ export class DynamoDbStatsStore implements StatsStore {
         );
         if (replaced) break;
       }
+      await this.#settleMonths(unitId, throughDay, true);
     }
   }
 
@@ -316,6 +466,18 @@ export class DynamoDbStatsStore implements StatsStore {
     return this.#items({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': bucketPk(unitId), ':from': from, ':to': to },
+      ConsistentRead: true,
+    });
+  }
+
+  #daysBetween(unitId: string, first: string, last: string) {
+    return this.#items({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': bucketPk(unitId),
+        ':from': `${DAY_PREFIX}${first}`,
+        ':to': `${DAY_PREFIX}${last}`,
+      },
       ConsistentRead: true,
     });
   }

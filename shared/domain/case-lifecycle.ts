@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { type CaseState, isOpen, Stage, type TimelineEvent } from './case.ts';
+import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { type Staff, timelineActor } from './staff.ts';
 import { formatTrackingCode, TrackingCode } from './tracking-code.ts';
@@ -31,6 +32,25 @@ export const StaffAction = z.discriminatedUnion('action', [
 ]);
 export type StaffAction = z.infer<typeof StaffAction>;
 
+/**
+ * A dispatcher corrects the case's category; the case follows the routing rules to the new
+ * category's owner. Kept apart from `StaffAction` (the moves through the loop the console offers
+ * today) until the console has a form for it; the transitions route accepts both.
+ */
+export const CategoryCorrection = z.object({
+  action: z.literal('recategorise'),
+  category: CategoryCode,
+  note: Note.optional(),
+});
+export type CategoryCorrection = z.infer<typeof CategoryCorrection>;
+
+/** Everything `POST /api/cases/{id}/transitions` accepts. */
+export const StaffRequestAction = z.discriminatedUnion('action', [
+  ...StaffAction.options,
+  CategoryCorrection,
+]);
+export type StaffRequestAction = z.infer<typeof StaffRequestAction>;
+
 /** Actions only the system or the reporter take. */
 export type SystemAction =
   | { action: 'dispatch' }
@@ -38,7 +58,7 @@ export type SystemAction =
   | { action: 'flag_unrated' }
   | { action: 'rate'; score: number; comment?: string };
 
-export type CaseAction = StaffAction | SystemAction;
+export type CaseAction = StaffAction | CategoryCorrection | SystemAction;
 export type ActionName = CaseAction['action'];
 
 export type Actor = { kind: 'staff'; staff: Staff } | { kind: 'system'; name: string } | { kind: 'reporter' };
@@ -58,13 +78,36 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link_duplicate'), into: TrackingCode }),
   /** A text to the reporter (when they left a phone): the case reached a unit, was resolved, was closed. */
   z.object({ kind: z.literal('notify_reporter'), stage: z.enum(['dispatched', 'resolved', 'closed']) }),
+  /**
+   * A person confirmed the case's category (see `confirmsCategory`): its text and this label are
+   * kept as a training example for the report classifier, until the case is anonymised.
+   */
+  z.object({ kind: z.literal('training_example'), category: CategoryCode }),
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
-    from: z.object({ stage: Stage, unitId: EntityId, since: z.iso.datetime() }),
+    from: z.object({
+      stage: Stage,
+      unitId: EntityId,
+      since: z.iso.datetime(),
+      /** When the case entered this stage at this unit (a reassignment starts a new stay). */
+      heldSince: z.iso.datetime().optional(),
+    }),
     to: z.object({ stage: Stage, unitId: EntityId }),
+    /** The category before a recategorisation (the counters per category move with it). */
+    fromCategory: CategoryCode.optional(),
     rating: z.number().int().optional(),
     escalated: z.boolean().optional(),
+    /**
+     * For the unit assessment (shared/domain/unit-assessment.ts); absent on entries stored before
+     * it, which then count in the stage figures only: the action, the SLA deadline an acceptance
+     * or resolution answered, and the working time of the stay the change ended.
+     */
+    action: z.string().optional(),
+    due: z.iso.datetime().optional(),
+    workingMs: z.number().nonnegative().optional(),
+    /** The case's township, for the assessment's township rows. */
+    townshipId: EntityId.optional(),
   }),
 ]);
 export type Effect = z.infer<typeof Effect>;
@@ -77,7 +120,14 @@ export interface LifecycleContext {
   unitExists(unitId: string): boolean;
   /** SLA deadlines for this case's category, from `from`. */
   deadline(kind: 'accept' | 'resolve', from: Date): Date;
+  /** Working time between two instants on the county's calendar, in milliseconds. */
+  workingMs(from: Date, to: Date): number;
   ratingWindowDays: number;
+  /**
+   * The unit the routing rules give a case of `category` in this case's area, with that category's
+   * accept deadline; undefined when no rule places it. Absent: a recategorised case stays put.
+   */
+  ownerFor?(category: CategoryCode): { unitId: string; acceptDeadline(from: Date): Date } | undefined;
 }
 
 export interface TransitionPlan {
@@ -89,7 +139,7 @@ export interface TransitionPlan {
   set: Partial<
     Pick<
       CaseState,
-      'unitId' | 'resolvedBy' | 'timer' | 'escalation' | 'rating' | 'returnVisit' | 'mergedInto'
+      'unitId' | 'category' | 'resolvedBy' | 'timer' | 'escalation' | 'rating' | 'returnVisit' | 'mergedInto'
     >
   >;
   /** Attributes to remove. */
@@ -167,6 +217,25 @@ export function mayContactReporter(staff: Staff, c: CaseState): boolean {
 }
 
 const staffOf = (actor: Actor): Staff | undefined => (actor.kind === 'staff' ? actor.staff : undefined);
+
+/**
+ * Who may correct a case's category: the dispatchers of its township centre and the county
+ * centre's supervisors (oversight), and the dispatchers of a centre holding it for triage.
+ */
+export const mayRecategorise = (staff: Staff, c: CaseState): boolean =>
+  supervisesCase(staff, c) || (staff.role === 'centre_dispatcher' && ownsCase(staff, c));
+
+/**
+ * When a person has confirmed a case's category, which makes the case a labelled example for the
+ * classifier: a dispatcher recategorised it (the new category), or the unit the routing rules give
+ * that category resolved it without changing it (its own people handled it as theirs to the end).
+ * A resolution by a unit the case was only reassigned or returned to confirms nothing, nor does an
+ * acceptance alone (a unit may still return it).
+ */
+export function confirmsCategory(c: CaseState, action: ActionName, ctx: LifecycleContext): boolean {
+  if (action === 'recategorise') return true;
+  return action === 'resolve' && ctx.ownerFor?.(c.category)?.unitId === c.unitId;
+}
 
 // ─── the table ─────────────────────────────────────────────────────────────────────────────────
 
@@ -259,14 +328,43 @@ export const caseTransitions: RuleTable = {
       };
     },
   },
+  recategorise: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    who: byStaff(mayRecategorise),
+    apply: (c, a, ctx, now) => {
+      if (a.category === c.category)
+        return { invalid: `the case is already ${a.category}`, path: 'category' };
+      const label: Effect = { kind: 'training_example', category: a.category };
+      const owner = ctx.ownerFor?.(a.category);
+      if (owner === undefined || owner.unitId === c.unitId)
+        return { to: c.stage, set: { category: a.category }, effects: [label] };
+      // Another owner: the case moves to its queue as a reassignment would.
+      return {
+        to: 'dispatched',
+        set: {
+          category: a.category,
+          unitId: owner.unitId,
+          timer: { kind: 'accept_due', at: iso(owner.acceptDeadline(now)) },
+        },
+        remove: ['resolvedBy'],
+        transfer: true,
+        effects: [{ kind: 'dispatch', unitId: owner.unitId, reason: 'reassigned' }, label],
+      };
+    },
+  },
   resolve: {
     from: ['in_progress'],
     who: byStaff(ownsCase),
-    apply: (_c, _a, _ctx, _now, actor) => ({
+    apply: (c, _a, ctx, _now, actor) => ({
       to: 'resolved',
       ...(actor.kind === 'staff' ? { set: { resolvedBy: actor.staff.userId } } : {}),
       remove: ['timer'],
-      effects: [{ kind: 'notify_reporter', stage: 'resolved' }],
+      effects: [
+        { kind: 'notify_reporter', stage: 'resolved' },
+        ...(confirmsCategory(c, 'resolve', ctx)
+          ? [{ kind: 'training_example' as const, category: c.category }]
+          : []),
+      ],
     }),
   },
   verify: {
@@ -428,6 +526,35 @@ export function enteredStageAt(c: CaseState): string {
   return at;
 }
 
+/**
+ * When the case entered its current stage at its current unit: the start of the stay the unit is
+ * assessed on. Unlike `enteredStageAt`, a reassignment (dispatched → dispatched elsewhere) starts
+ * a new stay; an escalation or a merged duplicate noted meanwhile does not.
+ */
+export function enteredUnitStageAt(c: CaseState): string {
+  let at = c.submittedAt;
+  for (let i = c.timeline.length - 1; i >= 0; i--) {
+    const event = c.timeline[i];
+    if (!event || event.stage !== c.stage || (event.unitId ?? c.unitId) !== c.unitId) break;
+    at = event.at;
+  }
+  return at;
+}
+
+/**
+ * The SLA deadline an acceptance or a resolution answers: the one running on the case, or, once
+ * the sweeper escalated it (which takes the timer off), the deadline that escalation was for. A
+ * case waits in `dispatched` only with an accept deadline and in `in_progress` only with a
+ * resolve deadline (every way in sets one), so what is found is this stay's.
+ */
+function answeredDeadline(c: CaseState, action: ActionName): string | undefined {
+  const kind = action === 'accept' ? 'accept_due' : action === 'resolve' ? 'resolve_due' : undefined;
+  if (!kind) return undefined;
+  if (c.timer?.kind === kind) return c.timer.at;
+  if (c.escalation?.reason === reasonOf(kind)) return c.escalation.deadline;
+  return undefined;
+}
+
 /** Events that note something on a case without moving it (they keep its stage and unit). */
 const annotations: ReadonlySet<string | undefined> = new Set([
   'escalate',
@@ -453,6 +580,7 @@ const actionNames: readonly ActionName[] = [
   'accept',
   'return',
   'reassign',
+  'recategorise',
   'resolve',
   'verify',
   'reject_resolution',
@@ -505,6 +633,7 @@ export function planTransition(
   const set = outcome.set ?? {};
   const unitId = set.unitId ?? c.unitId;
   const note = 'note' in action ? action.note : undefined;
+  const due = answeredDeadline(c, action.action);
   const event: TimelineEvent = {
     stage: outcome.to,
     at: iso(now),
@@ -515,14 +644,22 @@ export function planTransition(
     note,
     // Each rating stays in the history, so a case rated again after a reopening recounts exactly.
     ...(set.rating ? { score: set.rating.score } : {}),
+    ...(set.category ? { category: set.category } : {}),
+    ...(due ? { due } : {}),
   };
+  const heldSince = enteredUnitStageAt(c);
   const stats: Effect = {
     kind: 'stats',
     at: iso(now),
-    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c) },
+    from: { stage: c.stage, unitId: c.unitId, since: enteredStageAt(c), heldSince },
     to: { stage: outcome.to, unitId },
+    ...(set.category && set.category !== c.category ? { fromCategory: c.category } : {}),
     ...(set.rating ? { rating: set.rating.score } : {}),
     ...(set.escalation ? { escalated: true } : {}),
+    action: action.action,
+    ...(due ? { due } : {}),
+    workingMs: ctx.workingMs(new Date(heldSince), now),
+    ...(c.townshipId ? { townshipId: c.townshipId } : {}),
   };
   return {
     ok: true,

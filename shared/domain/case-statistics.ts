@@ -7,8 +7,10 @@
  */
 import { type CaseState, Stage } from './case.ts';
 import type { Effect } from './case-lifecycle.ts';
-import type { CategoryCode } from './categories.ts';
+import { CategoryCode } from './categories.ts';
 import { shanghaiDay } from './outreach/shanghai-time.ts';
+import { assessmentDeltas } from './unit-assessment.ts';
+import { type WorkingCalendar, workingTimeBetween } from './working-calendar.ts';
 
 /** One stage change as the statistics see it: the stats effect, with the case it belongs to. */
 export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
@@ -37,6 +39,15 @@ export const counterName = {
   escalations: (unitId: string) => `esc|${unitId}`,
   /** New fraud reports per community, for the outreach risk ranking. */
   fraudReports: (communityId: string) => `fr|${communityId}`,
+  /** Cases in a stage per category, like `community` (entries minus exits). */
+  category: (category: CategoryCode, stage: Stage) => `k|${category}|${stage}`,
+  /**
+   * Entries only, for figures over a date range (where entries minus exits would be a net flow):
+   * cases that came into a stage at a unit, in a community, of a category.
+   */
+  unitEntries: (unitId: string, stage: Stage) => `eu|${unitId}|${stage}`,
+  communityEntries: (communityId: string, stage: Stage) => `ec|${communityId}|${stage}`,
+  categoryEntries: (category: CategoryCode, stage: Stage) => `ek|${category}|${stage}`,
 } as const;
 
 /**
@@ -85,15 +96,20 @@ export function statsDeltas(change: StatsChange): CounterDeltas {
   const add = (name: string, value: number) => {
     if (value !== 0) deltas[name] = (deltas[name] ?? 0) + value;
   };
-  const { from, to, communityId } = change;
+  const { from, to, communityId, category } = change;
   const counted = from.stage !== 'received';
   if (from.stage !== to.stage || from.unitId !== to.unitId) {
     if (counted) add(counterName.unit(from.unitId, from.stage), -1);
     add(counterName.unit(to.unitId, to.stage), 1);
+    add(counterName.unitEntries(to.unitId, to.stage), 1);
   }
   if (from.stage !== to.stage) {
     if (counted) add(counterName.community(communityId, from.stage), -1);
     add(counterName.community(communityId, to.stage), 1);
+    if (counted) add(counterName.category(category, from.stage), -1);
+    add(counterName.category(category, to.stage), 1);
+    add(counterName.communityEntries(communityId, to.stage), 1);
+    add(counterName.categoryEntries(category, to.stage), 1);
     add(counterName.stageMs(from.stage), Math.max(0, Date.parse(change.at) - Date.parse(from.since)));
     add(counterName.stageVisits(from.stage), 1);
   }
@@ -102,6 +118,7 @@ export function statsDeltas(change: StatsChange): CounterDeltas {
     add(counterName.ratings(to.unitId), 1);
   }
   if (change.escalated) add(counterName.escalations(to.unitId), 1);
+  for (const [name, value] of Object.entries(assessmentDeltas(change))) add(name, value);
   return deltas;
 }
 
@@ -115,10 +132,17 @@ export interface StatsSnapshot {
   byStage: Partial<Record<Stage, number>>;
   byUnit: Record<string, Partial<Record<Stage, number>>>;
   byCommunity: Record<string, Partial<Record<Stage, number>>>;
+  byCategory: Partial<Record<CategoryCode, Partial<Record<Stage, number>>>>;
   /** Cases ever escalated as overdue, per unit. */
   overdueByUnit: Record<string, number>;
   /** Mean milliseconds spent in each stage, over stage visits that have ended. */
   meanMsInStage: Partial<Record<Stage, number>>;
+  /**
+   * Mean working milliseconds (the county's calendar) of the stays that ended in each timed stage,
+   * over all units (see unit-assessment.ts); changes recorded before working time was kept are
+   * not in it.
+   */
+  meanWorkingMsInStage: Partial<Record<Stage, number>>;
   satisfaction: {
     ratings: number;
     mean: number | null;
@@ -132,19 +156,28 @@ export function snapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
     byStage: {},
     byUnit: {},
     byCommunity: {},
+    byCategory: {},
     overdueByUnit: {},
     meanMsInStage: {},
+    meanWorkingMsInStage: {},
     satisfaction: { ratings: 0, mean: null, byUnit: {} },
   };
   const ms: Partial<Record<Stage, number>> = {};
   const visits: Partial<Record<Stage, number>> = {};
+  const workingMs: Partial<Record<Stage, number>> = {};
+  const stays: Partial<Record<Stage, number>> = {};
   const ratingSums: Record<string, number> = {};
   const ratingCounts: Record<string, number> = {};
   for (const [name, value] of Object.entries(counters)) {
     if (value === 0) continue;
     const [kind, a, b] = name.split('|');
     if (!a) continue;
-    if ((kind === 'u' || kind === 'c') && b) {
+    if (kind === 'k' && b) {
+      const category = CategoryCode.safeParse(a);
+      const stage = Stage.safeParse(b);
+      if (!category.success || !stage.success) continue;
+      snapshot.byCategory[category.data] = { ...snapshot.byCategory[category.data], [stage.data]: value };
+    } else if ((kind === 'u' || kind === 'c') && b) {
       const stage = Stage.safeParse(b);
       if (!stage.success) continue;
       const table = kind === 'u' ? snapshot.byUnit : snapshot.byCommunity;
@@ -156,10 +189,18 @@ export function snapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
     } else if (kind === 'rs') ratingSums[a] = value;
     else if (kind === 'rn') ratingCounts[a] = value;
     else if (kind === 'esc') snapshot.overdueByUnit[a] = value;
+    else if (kind === 'au' && b && (b.startsWith('wt:') || b.startsWith('wn:'))) {
+      const stage = Stage.safeParse(b.slice(3));
+      if (!stage.success) continue;
+      const table = b.startsWith('wt:') ? workingMs : stays;
+      table[stage.data] = (table[stage.data] ?? 0) + value;
+    }
   }
   for (const stage of Stage.options) {
     const n = visits[stage];
     if (n) snapshot.meanMsInStage[stage] = (ms[stage] ?? 0) / n;
+    const m = stays[stage];
+    if (m) snapshot.meanWorkingMsInStage[stage] = (workingMs[stage] ?? 0) / m;
   }
   let total = 0;
   let sum = 0;
@@ -175,12 +216,31 @@ export function snapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
 }
 
 /**
+ * The figures of a date range: the same shape, from the entry counters. Each stage figure counts
+ * the cases that came into the stage (at a unit, in a community, of a category) during the range;
+ * overdue, time per stage and satisfaction count the escalations, ended stage visits and ratings
+ * of the range.
+ */
+export function rangeSnapshotOf(counters: Readonly<CounterDeltas>): StatsSnapshot {
+  const entries: CounterDeltas = {};
+  const renamed: Record<string, string> = { eu: 'u', ec: 'c', ek: 'k' };
+  for (const [name, value] of Object.entries(counters)) {
+    const cut = name.indexOf('|');
+    const kind = name.slice(0, cut);
+    if (kind === 'u' || kind === 'c' || kind === 'k') continue;
+    const as = renamed[kind];
+    entries[as ? `${as}${name.slice(cut)}` : name] = value;
+  }
+  return snapshotOf(entries);
+}
+
+/**
  * The changes a case's history contributed, rebuilt from its timeline (version `n` is the event at
  * index `n`; index 0 is intake): what the rebuild of the counters replays, and what tests recount
  * the counters against. Registration and dispatch by the router in the same instant count as one
  * change from `received` to `dispatched` (version 2), exactly as the router records it.
  */
-export function statsChangesOfCase(c: CaseState): StatsChange[] {
+export function statsChangesOfCase(c: CaseState, calendar?: WorkingCalendar): StatsChange[] {
   const events = c.timeline;
   const registered = events[1];
   const dispatched = events[2];
@@ -192,11 +252,17 @@ export function statsChangesOfCase(c: CaseState): StatsChange[] {
   const changes: StatsChange[] = [];
   // Intake events name no unit: the case counts from its first owner on.
   const firstOwner = events.find((e) => e.unitId)?.unitId ?? c.unitId;
-  let from: StatsChange['from'] = { stage: 'received', unitId: firstOwner, since: c.submittedAt };
+  let from: StatsChange['from'] = {
+    stage: 'received',
+    unitId: firstOwner,
+    since: c.submittedAt,
+    heldSince: c.submittedAt,
+  };
   for (let version = routedAtOnce ? 2 : 1; version < events.length; version++) {
     const event = events[version];
     if (!event) break;
     const to = { stage: event.stage, unitId: event.unitId ?? from.unitId };
+    const heldSince = from.heldSince ?? from.since;
     changes.push({
       kind: 'stats',
       at: event.at,
@@ -205,11 +271,24 @@ export function statsChangesOfCase(c: CaseState): StatsChange[] {
       trackingCode: c.trackingCode,
       version,
       communityId: c.communityId,
+      ...(c.townshipId ? { townshipId: c.townshipId } : {}),
       category: c.category,
       ...(event.action === 'rate' ? ratingOf(event, c) : {}),
       ...(event.action === 'escalate' ? { escalated: true } : {}),
+      ...(event.action ? { action: event.action } : {}),
+      ...(event.due ? { due: event.due } : {}),
+      ...(calendar
+        ? { workingMs: workingTimeBetween(new Date(heldSince), new Date(event.at), calendar) }
+        : {}),
     });
-    from = { stage: to.stage, unitId: to.unitId, since: from.stage === to.stage ? from.since : event.at };
+    // A stay at a unit ends with a new stage or a new unit; a stage visit only with a new stage.
+    const sameStay = from.stage === to.stage && from.unitId === to.unitId;
+    from = {
+      stage: to.stage,
+      unitId: to.unitId,
+      since: from.stage === to.stage ? from.since : event.at,
+      heldSince: sameStay ? heldSince : event.at,
+    };
   }
   return changes;
 }

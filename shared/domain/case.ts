@@ -51,6 +51,13 @@ export const TimelineEvent = z.object({
   note: z.string().optional(),
   /** The reporter's score, on a rating. */
   score: z.number().int().min(1).max(5).optional(),
+  /** The new category, on a recategorisation. */
+  category: CategoryCode.optional(),
+  /**
+   * On an acceptance or a resolution: the SLA deadline it answered (the one running then, or the
+   * one already escalated), so the unit assessment can tell on time from late by the history alone.
+   */
+  due: z.iso.datetime().optional(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

@@ -10,14 +10,20 @@ import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } f
 const byteLength = (body: string, isBase64Encoded: boolean): number =>
   isBase64Encoded ? Buffer.from(body, 'base64').byteLength : Buffer.byteLength(body, 'utf8');
 
+/** Whether the body is over `maxBytes`, measured before any parser touches it. */
+export const bodyExceeds = ({ body, isBase64Encoded }: APIGatewayProxyEventV2, maxBytes: number): boolean =>
+  body !== undefined && byteLength(body, isBase64Encoded) > maxBytes;
+
+/** Throws PayloadTooLargeError (413) for a body over `maxBytes`. */
+export function assertBodyWithin(event: APIGatewayProxyEventV2, maxBytes: number): void {
+  if (bodyExceeds(event, maxBytes)) {
+    throw new PayloadTooLargeError(`The request body is larger than ${maxBytes / 1024} KB`);
+  }
+}
+
 /** Rejects bodies over `maxBytes` with 413 before any parser touches them. */
 export const limitBodySize = (maxBytes: number): MiddlewareObj<APIGatewayProxyEventV2> => ({
-  before: (request) => {
-    const { body, isBase64Encoded } = request.event;
-    if (body !== undefined && byteLength(body, isBase64Encoded) > maxBytes) {
-      throw new PayloadTooLargeError(`The request body is larger than ${maxBytes / 1024} KB`);
-    }
-  },
+  before: (request) => assertBodyWithin(request.event, maxBytes),
 });
 
 const decode = (body: string, isBase64Encoded: boolean): string =>

@@ -44,6 +44,13 @@ export const htmlResponse = (
   body: html,
 });
 
+/** 303 See Other: where a browser goes after a form post, with GET (post, redirect, get). */
+export const redirectResponse = (location: string, headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store', ...securityHeaders, ...headers },
+  body: '',
+});
+
 export interface ErrorBody {
   error: {
     code: string;

@@ -8,6 +8,7 @@
 import type { CaseReport, CaseState, Stage } from '../domain/case.ts';
 import type { DuplicateLinkPlan, TransitionPlan } from '../domain/case-lifecycle.ts';
 import type { EffectOutcome, OutboxEntry } from '../domain/effect-outbox.ts';
+import type { TrainingExampleWriter } from './training-examples.ts';
 
 export type CreateCaseResult =
   | { created: true; state: CaseState; pending: OutboxEntry[] }
@@ -78,7 +79,8 @@ export interface ListFilter {
   since?: string;
 }
 
-export interface CaseStore {
+/** The case table also keeps the classifier's labelled examples (shared/ports/training-examples.ts). */
+export interface CaseStore extends TrainingExampleWriter {
   /** Write-once; a second save of the same submission is a no-op, another submission's is a CaseConflictError. */
   saveReport(report: CaseReport): Promise<void>;
   getReport(trackingCode: string): Promise<CaseReport | undefined>;

@@ -1,7 +1,8 @@
 /**
  * Ports of anti-fraud outreach: where campaigns and their runs are kept, the index of what is
- * due, the per-household delivery log and frequency cap that make sending exactly-once-ish, the
- * send pacer, and the two queues (planning requests, household batches).
+ * due, the per-household delivery log and frequency cap that make sending exactly-once-ish (and
+ * the cap's per-community reach counts), the send pacer, and the two queues (planning requests,
+ * household batches).
  */
 import type {
   Campaign,
@@ -104,8 +105,29 @@ export interface OutreachCap {
   /**
    * Reserves this household's outreach slot for the run: true if it had no outreach SMS within
    * `windowMs` before `now`, or the slot is already this run's (a retry); false if capped.
+   * Given the household's `communityId`, a new reservation (not a retry's) is also counted in
+   * that community's reach (`OutreachReach`).
    */
-  reserve(householdId: string, runKey: string, now: Date, windowMs: number): Promise<boolean>;
+  reserve(
+    householdId: string,
+    runKey: string,
+    now: Date,
+    windowMs: number,
+    communityId?: string,
+  ): Promise<boolean>;
+}
+
+/**
+ * How many households of a community the frequency cap holds: the reservations `OutreachCap`
+ * counted per community per hour. Lets a preview judge the cap from one small read per
+ * community instead of one per household.
+ */
+export interface OutreachReach {
+  /**
+   * Per community, the reservations counted in the hours from the one holding `since` through
+   * the one holding `until` (so it may include up to an hour before `since`).
+   */
+  reservedBetween(communityIds: string[], since: Date, until: Date): Promise<Map<string, number>>;
 }
 
 export interface SendPacer {

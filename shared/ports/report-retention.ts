@@ -37,7 +37,8 @@ export interface ReportRetention {
   /**
    * Writes the anonymised fields onto the case and takes it out of the retention index, only if it
    * is still at `seen`'s version (a case that moved meanwhile is judged again on the next run).
-   * Not a transition: no new version, no timeline event.
+   * Not a transition: no new version, no timeline event. The case's training example (its words
+   * kept for the classifier, shared/ports/training-examples.ts) is deleted first.
    */
   markAnonymised(seen: CaseState, fields: AnonymisedStateFields): Promise<boolean>;
   /**

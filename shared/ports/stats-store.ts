@@ -4,7 +4,7 @@
  * recognises a replayed change, so a redelivered or re-run effect changes nothing. Reading sums
  * a bounded number of buckets: one settled balance per unit plus the days not yet folded into it.
  */
-import type { StatsChange, StatsSnapshot } from '../domain/case-statistics.ts';
+import type { CounterDeltas, StatsChange, StatsSnapshot } from '../domain/case-statistics.ts';
 
 export type { StatsChange, StatsSnapshot };
 
@@ -24,6 +24,21 @@ export interface StatsStore {
    * would otherwise never read again.
    */
   rebuildBalances(unitIds: readonly string[], throughDay: string): Promise<void>;
+  /**
+   * The counters of the days `from`..`to` (Asia/Shanghai, inclusive), month by month (the first
+   * and last clipped to the range), summed across the given units' buckets: settled months from
+   * their month aggregates, the rest from their days.
+   */
+  countersByMonth(unitIds: readonly string[], from: string, to: string): Promise<MonthCounters[]>;
+}
+
+export interface MonthCounters {
+  /** YYYY-MM. */
+  month: string;
+  /** The days of the month inside the range, inclusive. */
+  from: string;
+  to: string;
+  counters: CounterDeltas;
 }
 
 export interface SettleReport {

@@ -29,7 +29,10 @@ import type { StatsStore } from '../ports/stats-store.ts';
 import type { ReporterTextGate } from './reporter-texts.ts';
 
 export interface CaseEffectsDeps {
-  cases: Pick<CaseStore, 'getReport' | 'linkDuplicate' | 'settleEffects' | 'claimEntry'>;
+  cases: Pick<
+    CaseStore,
+    'getReport' | 'linkDuplicate' | 'settleEffects' | 'claimEntry' | 'saveTrainingExample'
+  >;
   dispatch: DispatchQueue;
   stats: StatsStore;
   directory: DirectoryReader;
@@ -138,6 +141,22 @@ async function runEffect(
         correlationId,
       });
       return { sms: sent };
+    }
+    case 'training_example': {
+      // A later correction wrote its own example; this one would put the old label back.
+      if (state.category !== effect.category) return { skipped: 'superseded' };
+      const r = await report();
+      // Anonymised words are no example; nor is a case with no text left.
+      if (!r || r.anonymisedAt !== undefined || state.anonymisedAt !== undefined)
+        return { skipped: 'no_text' };
+      await deps.cases.saveTrainingExample({
+        trackingCode: state.trackingCode,
+        submittedAt: state.submittedAt,
+        text: r.description,
+        label: effect.category,
+        labelledAt: deps.now().toISOString(),
+      });
+      return undefined;
     }
     default: {
       const unhandled: never = effect;

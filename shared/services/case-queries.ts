@@ -17,17 +17,21 @@ import {
   mayContactReporter,
   worksWithCases,
 } from '../domain/case-lifecycle.ts';
+import { addCounters, type CounterDeltas, rangeSnapshotOf } from '../domain/case-statistics.ts';
 import { EntityId, type Organisation } from '../domain/organisation.ts';
 import type { Staff } from '../domain/staff.ts';
 import { formatTrackingCode } from '../domain/tracking-code.ts';
+import type { WorkingCalendar } from '../domain/working-calendar.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { CaseListing, CaseScope, CaseStore, ListFilter } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
+import type { PolicyReader } from '../ports/policies.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
 import { parseOrThrow } from '../validation.ts';
 import { likelyDuplicates } from './likely-duplicates.ts';
 import { visibleCase } from './transition-case.ts';
+import { DateRangeQuery, hoursPerWorkingDay } from './unit-assessment.ts';
 
 export const CaseListQuery = z.object({
   list: z.enum(['queue', 'problems', 'transfers', 'return_visits']).default('queue'),
@@ -250,7 +254,27 @@ export async function getCaseDetail(caller: Staff, code: string, deps: CaseQuery
  * none of its own).
  */
 export type StaffStats = Pick<StatsSnapshot, 'byStage' | 'byUnit' | 'byCommunity' | 'overdueByUnit'> &
-  Partial<Pick<StatsSnapshot, 'meanMsInStage' | 'satisfaction'>>;
+  Partial<Pick<StatsSnapshot, 'byCategory' | 'meanMsInStage' | 'meanWorkingMsInStage' | 'satisfaction'>> & {
+    /** The range the figures cover; absent for the all-time figures. */
+    range?: { from: string; to: string };
+    /** Time per stage in human units: seconds and hours (clock), working hours and days (calendar). */
+    timeInStage?: Partial<Record<Stage, TimeInStage>>;
+  };
+
+export interface TimeInStage {
+  meanSeconds: number;
+  meanHours: number;
+  meanWorkingHours?: number;
+  meanWorkingDays?: number;
+}
+
+/** Reading the statistics over a range needs the calendar for working days. */
+export interface StatsQueryDeps extends CaseQueryDeps {
+  policies: PolicyReader;
+}
+
+/** `GET /api/stats`'s query: an optional date range (both or neither). */
+export const StatsQuery = DateRangeQuery;
 
 /**
  * `GET /api/stats`, narrowed to the reader: a unit sees itself; a centre its township's units and
@@ -262,11 +286,30 @@ export type StaffStats = Pick<StatsSnapshot, 'byStage' | 'byUnit' | 'byCommunity
  * bucket of the unit it moved to, so one unit's figures need the others' buckets. Only the
  * reader's figures leave this function.
  */
-export async function getStats(caller: Staff, deps: CaseQueryDeps): Promise<StaffStats> {
+export async function getStats(
+  caller: Staff,
+  deps: StatsQueryDeps,
+  rawQuery: unknown = {},
+): Promise<StaffStats> {
   const staff = requireCaseAccess(caller);
-  const org = await deps.directory.load();
-  const snapshot = await deps.stats.snapshot(org.units.map((u) => u.id));
-  if (staff.role === 'county_supervisor' || staff.role === 'admin') return snapshot;
+  const query = parseOrThrow(StatsQuery, rawQuery ?? {}, 'The query');
+  const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
+  const unitIds = org.units.map((u) => u.id);
+  const range = query.from && query.to ? { from: query.from, to: query.to } : undefined;
+  const snapshot = range
+    ? rangeSnapshotOf(
+        (await deps.stats.countersByMonth(unitIds, range.from, range.to)).reduce<CounterDeltas>(
+          (sum, m) => addCounters(sum, m.counters),
+          {},
+        ),
+      )
+    : await deps.stats.snapshot(unitIds);
+  if (staff.role === 'county_supervisor' || staff.role === 'admin')
+    return {
+      ...snapshot,
+      ...(range ? { range } : {}),
+      timeInStage: timeInStageOf(snapshot, policies.calendar),
+    };
   const scope = statsScope(staff, org);
   const pick = <T>(record: Record<string, T>, keep: ReadonlySet<string>) =>
     Object.fromEntries(Object.entries(record).filter(([k]) => keep.has(k)));
@@ -283,13 +326,37 @@ export async function getStats(caller: Staff, deps: CaseQueryDeps): Promise<Staf
     byStage,
     byUnit,
     byCommunity,
+    // Category counts are county-wide, like time per stage: left out for a scoped reader.
     overdueByUnit: pick(snapshot.overdueByUnit, scope.units),
+    ...(range ? { range } : {}),
   };
   if (scope.units.size === 0) return stats;
   const ratings = pick(snapshot.satisfaction.byUnit, scope.units);
   const count = Object.values(ratings).reduce((n, r) => n + r.ratings, 0);
   const sum = Object.values(ratings).reduce((total, r) => total + r.mean * r.ratings, 0);
   return { ...stats, satisfaction: { ratings: count, mean: count ? sum / count : null, byUnit: ratings } };
+}
+
+/** Mean time per stage in seconds and hours, and in working hours and days where it was kept. */
+function timeInStageOf(
+  snapshot: StatsSnapshot,
+  calendar: WorkingCalendar,
+): Partial<Record<Stage, TimeInStage>> {
+  const perDay = hoursPerWorkingDay(calendar);
+  const out: Partial<Record<Stage, TimeInStage>> = {};
+  for (const stage of Stage.options) {
+    const ms = snapshot.meanMsInStage[stage];
+    if (ms === undefined) continue;
+    const working = snapshot.meanWorkingMsInStage[stage];
+    out[stage] = {
+      meanSeconds: ms / 1000,
+      meanHours: ms / 3_600_000,
+      ...(working === undefined
+        ? {}
+        : { meanWorkingHours: working / 3_600_000, meanWorkingDays: working / 3_600_000 / perDay }),
+    };
+  }
+  return out;
 }
 
 /** The units and communities whose figures a scoped reader sees. */

@@ -3,6 +3,7 @@
  * are written even when others are bad, and each bad row comes back with its line in the file,
  * the field and the reason — never the value, because phones and names are personal data.
  * Re-importing updates households in place; a phone listed under a new household moves there.
+ * Afterwards every community the import touched has its registry counters recounted.
  */
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
@@ -16,8 +17,10 @@ import {
   validateHouseholdRow,
 } from '../domain/household.ts';
 import type { Organisation } from '../domain/organisation.ts';
+import { isOptedOutOfOutreach } from '../domain/outreach/outreach-eligibility.ts';
 import { ValidationError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
+import type { OptOutList } from '../ports/sms-state.ts';
 
 export interface RejectedRow {
   /** The line of the file the row starts on; the header is line 1. */
@@ -49,10 +52,17 @@ const isHouseholdColumn = (name: string): name is HouseholdCsvColumn =>
  * Throws a ValidationError (path `header`) when the header is missing, names an unknown column
  * or lacks a required one: no row can be read then, so nothing is imported.
  */
+export interface ImportDeps {
+  /** The SMS side's opt-out list: a phone that opted out before it was registered is counted as such. */
+  optOuts: Pick<OptOutList, 'isOptedOut'>;
+  now?: () => Date;
+}
+
 export async function importHouseholds(
   csvText: string,
   org: Organisation,
   registry: HouseholdRegistry,
+  deps: ImportDeps,
 ): Promise<HouseholdImport> {
   const rejected: RejectedRow[] = [];
   // Line numbers are counted on \n; a \r\n file inside a quoted field would otherwise count twice.
@@ -121,10 +131,26 @@ export async function importHouseholds(
 
   let created = 0;
   let updated = 0;
+  // Every community whose households this import changed: where they are now and where they were.
+  const touched = new Set<string>();
   for (let i = 0; i < good.length; i += UPSERT_CHUNK) {
-    const counts = await registry.upsert(good.slice(i, i + UPSERT_CHUNK));
+    const chunk = good.slice(i, i + UPSERT_CHUNK);
+    for (const before of await registry.getMany(chunk.map((h) => h.householdId)))
+      touched.add(before.communityId);
+    for (const h of chunk) touched.add(h.communityId);
+    const counts = await registry.upsert(chunk);
     created += counts.created;
     updated += counts.updated;
+  }
+  // The counters campaign previews estimate from, recounted in full (so a crashed earlier import
+  // or a lost opt-out increment is healed too), each household judged by the sender's own rule.
+  const at = (deps.now ?? (() => new Date()))();
+  for (const communityId of [...touched].sort()) {
+    await registry.recountCommunity(
+      communityId,
+      (h) => isOptedOutOfOutreach(h, (phone) => deps.optOuts.isOptedOut(phone)),
+      at,
+    );
   }
   rejected.sort((a, b) => a.line - b.line);
   return { imported: good.length, created, updated, rejected };

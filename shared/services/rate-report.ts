@@ -53,8 +53,34 @@ export async function rateCase(
   );
 }
 
+/**
+ * The rating as the status page's HTML form posts it: the same fields and limits, and the tracking
+ * code as a field too (a form cannot put it in the path), checked for its shape so a mistyped code
+ * is named next to its field like any other.
+ */
+export const RatingForm = RatingRequest.extend({
+  code: z
+    .string()
+    .refine(
+      (code) => normaliseTrackingCode(code) !== undefined,
+      'a 9-character tracking code, like K7M-2QX-9PA',
+    ),
+});
+
 /** `POST /api/reports/{trackingCode}/rating`. */
 export async function rateReport(code: string, body: unknown, deps: TransitionDeps): Promise<CaseState> {
   const request = parseOrThrow(RatingRequest, body, 'The rating');
   return rateCase(code, { kind: 'token', token: request.token }, request.score, request.comment, deps);
+}
+
+/** `POST /rating`: the form's fields, then the same rating as the JSON route. */
+export async function rateReportForm(body: unknown, deps: TransitionDeps): Promise<CaseState> {
+  const request = parseOrThrow(RatingForm, body, 'The rating');
+  return rateCase(
+    request.code,
+    { kind: 'token', token: request.token },
+    request.score,
+    request.comment,
+    deps,
+  );
 }

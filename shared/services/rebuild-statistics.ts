@@ -3,12 +3,14 @@
  * changes it made (statsChangesOfCase), each recorded through the StatsStore, which recognises a
  * change it has counted already. So the rebuild can overlap live traffic, be repeated, or resume
  * in the middle of a page, and every change still counts once. The migration for deployments
- * whose statistics were kept in the old layout, and the repair for counters that were lost.
+ * whose statistics were kept in the old layout, and the repair for counters that were lost; the
+ * store rewrites the balances and month aggregates from the rebuilt days at the end.
  * Resumable: a checkpoint after every page says where the next one starts; a new run continues
  * from it, a finished one is not repeated unless asked to start again.
  */
 import type { CaseState } from '../domain/case.ts';
 import { settledThrough, statsChangesOfCase } from '../domain/case-statistics.ts';
+import type { WorkingCalendar } from '../domain/working-calendar.ts';
 import type {
   CaseScan,
   LegacyStatistics,
@@ -22,6 +24,11 @@ export interface RebuildStatisticsDeps {
   stats: Pick<StatsStore, 'record' | 'rebuildBalances'>;
   /** Every unit whose balance the rebuilt days feed. */
   unitIds: readonly string[];
+  /**
+   * The working calendar the assessment's stay times are counted on (the policies' own);
+   * without it the rebuilt changes carry no working time.
+   */
+  calendar?: WorkingCalendar;
   checkpoints: RebuildCheckpoints;
   legacy: LegacyStatistics;
   now: () => Date;
@@ -91,7 +98,7 @@ export async function rebuildStatistics(
 
   while (!checkpoint.completedAt) {
     const page = await deps.cases.page(pageSize, checkpoint.cursor);
-    const recorded = await recordAll(page.cases, deps.stats);
+    const recorded = await recordAll(page.cases, deps.stats, deps.calendar);
     // Old days are written afresh under balances that have long passed them: before the run
     // counts as complete, each balance becomes the sum of all its days again.
     if (!page.cursor) await deps.stats.rebuildBalances(deps.unitIds, settledThrough(deps.now()));
@@ -121,10 +128,14 @@ export async function rebuildStatistics(
  * replay is awaited before a failure is passed on, so nothing of the page is still being written
  * once the caller hears of it.
  */
-async function recordAll(cases: readonly CaseState[], stats: Pick<StatsStore, 'record'>): Promise<number> {
+async function recordAll(
+  cases: readonly CaseState[],
+  stats: Pick<StatsStore, 'record'>,
+  calendar: WorkingCalendar | undefined,
+): Promise<number> {
   const outcomes = await Promise.allSettled(
     cases.map(async (c) => {
-      const changes = statsChangesOfCase(c);
+      const changes = statsChangesOfCase(c, calendar);
       for (const change of changes) await stats.record(change);
       return changes.length;
     }),

@@ -29,6 +29,7 @@
  * stop the others, and only unfinished ones make the caller ask the provider to deliver again.
  */
 import { createHmac } from 'node:crypto';
+import { outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { classifyReport, findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
@@ -49,7 +50,7 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   inbox: SmsInbox;
   optOuts: OptOutList;
   rateLimit: ReportRateLimit;
-  households: Pick<HouseholdRegistry, 'findByPhone'>;
+  households: Pick<HouseholdRegistry, 'findByPhone' | 'markOptedOut'>;
   intake: IntakeQueue;
   sender: SmsSender;
   /** The admin-edited keyword table (cached by the caller). */
@@ -99,6 +100,17 @@ export function idsForMessage(
   // Shaped as a version-4-style UUID so the message schema accepts it.
   const submissionId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   return { trackingCode, submissionId };
+}
+
+/**
+ * The household whose outreach phone this is is marked opted out in the registry, so the
+ * community's counter (what campaign previews estimate from) counts it. Another phone of the
+ * household opting out stops texts to that phone only, as the sender's rule has it.
+ */
+async function markHouseholdOptedOut(phone: string, deps: ReceiveSmsDeps): Promise<void> {
+  const household = await deps.households.findByPhone(phone);
+  if (household && outreachPhoneOf(household) === phone)
+    await deps.households.markOptedOut(household.householdId);
 }
 
 async function queueReport(sms: InboundSms, text: string, deps: ReceiveSmsDeps): Promise<SmsReply> {
@@ -171,11 +183,15 @@ async function answer(
         }
         throw error;
       }
-    case 'opt_out':
+    case 'opt_out': {
+      const first = (await deps.optOuts.optOut(sms.from, sms.receivedAt)) === 'new';
+      // Also on a repeat: a delivery that crashed between the two writes is finished by the next.
+      await markHouseholdOptedOut(sms.from, deps);
       // Confirmed once; a repeated opt-out is left unanswered, as asked.
-      return (await deps.optOuts.optOut(sms.from, sms.receivedAt)) === 'new'
+      return first
         ? { outcome: 'opted_out', reply: { kind: 'opted_out' } }
         : { outcome: 'already_opted_out' };
+    }
     case 'help':
       return { outcome: 'help', reply: { kind: 'help' } };
     case 'unclear': {

@@ -1,10 +1,12 @@
 /**
- * The public view of a report, for the resident holding its tracking code: where it is and who
- * has it. Deliberately nothing the resident wrote and nothing about them.
+ * The public view of a report, for the resident holding its tracking code: where it is, who
+ * has it and, once resolved, the answer staff wrote for the resident (shared/domain/public-resolution.ts).
+ * Deliberately nothing the resident wrote, nothing about them and nothing about who worked on it.
  */
 
 import type { Stage } from '../domain/case.ts';
 import type { CategoryCode } from '../domain/categories.ts';
+import { type PublicResolution, publicResolutionOf } from '../domain/public-resolution.ts';
 import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
 import { NotFoundError } from '../errors.ts';
 import type { CaseStore } from '../ports/case-store.ts';
@@ -20,6 +22,8 @@ export interface PublicStatus {
   timeline: { stage: Stage; at: string }[];
   /** A merged report follows its original: the reporter sees where that one is. */
   mergedInto?: { trackingCode: string; stage: Stage };
+  /** The resolve action's note, while the resolution stands; phone-like numbers masked. */
+  resolution?: PublicResolution;
   /** When the retention rule removed the reporter's phone, address and words from the case. */
   anonymisedAt?: string;
 }
@@ -40,6 +44,7 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
   const org = await deps.directory.load();
   const unit = org.units.find((u) => u.id === state.unitId);
   const original = state.mergedInto ? await deps.cases.getCase(state.mergedInto) : undefined;
+  const resolution = publicResolutionOf(state);
   return {
     trackingCode: formatTrackingCode(code),
     stage: state.stage,
@@ -51,6 +56,7 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
     ...(original
       ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } }
       : {}),
+    ...(resolution ? { resolution } : {}),
     ...(state.anonymisedAt ? { anonymisedAt: state.anonymisedAt } : {}),
   };
 }

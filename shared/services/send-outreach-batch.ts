@@ -12,6 +12,7 @@ import {
   type RunCounts,
   runKeyOf,
 } from '../domain/outreach/campaign.ts';
+import { isOptedOutOfOutreach, outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
 import { composeOutreachSms } from '../domain/outreach/outreach-message.ts';
 import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/quiet-hours.ts';
 import { DependencyError, NotFoundError } from '../errors.ts';
@@ -115,13 +116,13 @@ export async function sendOutreachBatch(
       continue;
     }
     const household = households.get(householdId);
-    const phone = household?.phones[0];
+    const phone = household ? outreachPhoneOf(household) : undefined;
     if (!household || !phone) {
       // Left the registry since the run was planned: nobody to send to.
       await settle(householdId, 'failed');
       continue;
     }
-    if (household.optedOut || (await deps.optOuts.isOptedOut(phone))) {
+    if (await isOptedOutOfOutreach(household, (p) => deps.optOuts.isOptedOut(p))) {
       await settle(householdId, 'optedOut');
       continue;
     }
@@ -129,7 +130,7 @@ export async function sendOutreachBatch(
       retry ??= new OutreachRetryError(`household in batch ${batch.batchId} was claimed concurrently`);
       continue;
     }
-    if (!(await deps.cap.reserve(householdId, runKey, deps.now(), deps.capWindowMs))) {
+    if (!(await deps.cap.reserve(householdId, runKey, deps.now(), deps.capWindowMs, household.communityId))) {
       await settle(householdId, 'capped');
       continue;
     }

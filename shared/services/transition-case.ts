@@ -17,7 +17,7 @@ import {
   planDuplicateLink,
   planDuplicateUnlink,
   planTransition,
-  StaffAction,
+  StaffRequestAction,
 } from '../domain/case-lifecycle.ts';
 import { newOutboxEntries } from '../domain/effect-outbox.ts';
 import type { Staff } from '../domain/staff.ts';
@@ -59,7 +59,7 @@ export interface TransitionDeps extends CaseWorkDeps, Pick<CaseEffectsDeps, 'onE
 
 export const TransitionRequest = z
   .object({ expectedVersion: z.number().int().positive() })
-  .and(z.preprocess((v) => normaliseMergeTarget(v), StaffAction));
+  .and(z.preprocess((v) => normaliseMergeTarget(v), StaffRequestAction));
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
 /** `into` arrives as a resident would write it (`k7m-2qx-9pa`); the schema wants the stored form. */
@@ -129,7 +129,7 @@ export async function applyCaseAction(
   deps: TransitionDeps,
 ): Promise<CaseState> {
   const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
-  const ctx = lifecycleContext(state.category, org, policies);
+  const ctx = lifecycleContext(state.category, org, policies, state.communityId);
   const now = deps.now();
   const planned = plannedOrThrow(state, action, expectedVersion, actor, ctx, now);
   const entries = newOutboxEntries(state.version + 1, planned.plan.effects, now);

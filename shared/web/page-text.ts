@@ -11,6 +11,9 @@ export type PageLanguage = 'zh' | 'en';
 /** Fields of the report form whose problems the page can show next to the field. */
 export type FormField = 'category' | 'communityId' | 'description' | 'contactPhone' | 'address';
 
+/** Fields of the rating form (the status page's, and the resident page's without JavaScript). */
+export type RatingField = 'code' | 'token' | 'score' | 'comment';
+
 const zh = {
   htmlLang: 'zh-CN',
   siteName: '平遥县综治中心',
@@ -59,6 +62,8 @@ const zh = {
     '请截图或抄下保存，不要告诉别人。案件办结后凭查询码和评价码评价办理结果；评价码丢了无法补发。',
   receiptRateLinkLabel: '办结后打开这个链接就能评价：',
   receiptRateLink: '评价链接',
+  receiptRateOnStatus: '也可以在办结后打开办理进度页面，填上评价码评价。',
+  receiptStatusLink: '查看办理进度',
   copy: '复制查询码',
   copied: '已复制',
   newReport: '再反映一个问题',
@@ -68,14 +73,21 @@ const zh = {
   checkHint: '9 位字母和数字，例如 K7M-2QX-9PA，大小写都可以。',
   checkSubmit: '查询',
   checking: '正在查询……',
-  checkNoScript:
-    '在线查询需要浏览器开启 JavaScript。如果无法查询，请保存好查询码，请所在社区或村的网格员帮您查询。',
   checkInvalid: '请输入 9 位查询码，例如 K7M-2QX-9PA。',
   checkNotFound: '没有找到这个查询码。请核对后再试；刚提交的问题可能要过一两分钟才能查到。',
   checkFailed: '暂时无法查询，请检查网络后再试。',
   rateHeading: '评价办理结果',
   rateIntro: '案件办结后，用提交时拿到的查询码和评价码打分：1 分最不满意，5 分最满意。',
-  rateNoScript: '在线评价需要浏览器开启 JavaScript。',
+  rateTokenHint: '提交问题时拿到的评价码（只显示过一次）。',
+  rateErrorSummaryTitle: '评价还没有提交，请修改下面标出的内容：',
+  rateFieldErrors: {
+    code: '请输入 9 位查询码，例如 K7M-2QX-9PA。',
+    token: '请填写提交问题时拿到的评价码。',
+    score: '请选择 1 到 5 分。',
+    comment: '意见最多 500 字。',
+  } satisfies Record<RatingField, string>,
+  rateOffer: '这个案件已经办结，欢迎您评价办理结果。',
+  ratePageTitle: '评价办理结果 · 平遥县综治中心',
   rateCodeLabel: '查询码',
   rateTokenLabel: '评价码',
   rateScoreLabel: '打分',
@@ -93,6 +105,10 @@ const zh = {
   statusUnit: '办理单位',
   statusUnitPending: '正在分派',
   statusTimeline: '办理记录',
+  statusResolution: '办理结果',
+  statusMergedInto: '这个问题已与另一个相同问题合并办理，请查看：',
+  statusPageTitle: '办理进度 · 平遥县综治中心',
+  statusNotFoundTitle: '没有找到 · 平遥县综治中心',
   stages: {
     received: '已收到',
     registered: '已登记',
@@ -160,6 +176,9 @@ const en: PageText = {
     'Take a screenshot or write it down, and keep it to yourself. Once the case is closed, the tracking code and this key let you rate how it was handled; a lost key cannot be shown again.',
   receiptRateLinkLabel: 'Once the case is closed, open this link to rate it:',
   receiptRateLink: 'Rating link',
+  receiptRateOnStatus:
+    'You can also open the status page once the case is closed and enter the rating key there.',
+  receiptStatusLink: 'See the status of your report',
   copy: 'Copy code',
   copied: 'Copied',
   newReport: 'Report another problem',
@@ -169,8 +188,6 @@ const en: PageText = {
   checkHint: 'Nine letters and digits, for example K7M-2QX-9PA.',
   checkSubmit: 'Check',
   checking: 'Checking…',
-  checkNoScript:
-    'Checking online needs JavaScript turned on in your browser. If you cannot, keep your code and ask the grid worker of your community to check for you.',
   checkInvalid: 'Enter the nine-character code, for example K7M-2QX-9PA.',
   checkNotFound:
     'No report has this code. Please check it; a report sent a moment ago can take a minute or two to appear.',
@@ -178,7 +195,16 @@ const en: PageText = {
   rateHeading: 'Rate how your report was handled',
   rateIntro:
     'Once the case is closed, use the tracking code and rating key you got when you sent it: 1 is very unhappy, 5 very happy.',
-  rateNoScript: 'Rating online needs JavaScript turned on in your browser.',
+  rateTokenHint: 'The rating key you got when you sent the report (shown only that once).',
+  rateErrorSummaryTitle: 'Your rating was not sent yet. Please correct the marked fields:',
+  rateFieldErrors: {
+    code: 'Enter the nine-character code, for example K7M-2QX-9PA.',
+    token: 'Enter the rating key you got when you sent the report.',
+    score: 'Choose a score from 1 to 5.',
+    comment: 'The comment can be at most 500 characters.',
+  },
+  rateOffer: 'This case is closed. Please rate how it was handled.',
+  ratePageTitle: 'Rate how your report was handled · Pingyao County Governance Centre',
   rateCodeLabel: 'Tracking code',
   rateTokenLabel: 'Rating key',
   rateScoreLabel: 'Score',
@@ -196,6 +222,10 @@ const en: PageText = {
   statusUnit: 'Handled by',
   statusUnitPending: 'Being assigned',
   statusTimeline: 'History',
+  statusResolution: 'What was done',
+  statusMergedInto: 'This report is handled together with another report of the same problem:',
+  statusPageTitle: 'Report status · Pingyao County Governance Centre',
+  statusNotFoundTitle: 'Not found · Pingyao County Governance Centre',
   stages: {
     received: 'Received',
     registered: 'Registered',

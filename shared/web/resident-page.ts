@@ -2,11 +2,13 @@
  * The resident's report page, rendered on the server to plain HTML strings (no framework).
  * The page must work on any phone browser with JavaScript off: the form posts urlencoded to
  * POST /api/reports, which answers with `renderSubmissionReceipt` or `renderSubmissionRejected`.
- * A small inline script then improves it where JavaScript runs: JSON submit with an
- * Idempotency-Key, errors next to fields without a reload, a copyable tracking code, a live
- * character counter, the status lookup and the reporter's rating. The receipt shows the private
- * rating key once (it is stored nowhere, only its hash), with a rating link that carries it in the
- * URL fragment, which browsers never send to a server or put in a Referer. Everything is inline
+ * The status lookup (a GET to /status) and the rating (a form post to /rating) work without it too:
+ * shared/web/status-page.ts renders their answers. A small inline script then improves the page
+ * where JavaScript runs: JSON submit with an Idempotency-Key, errors next to fields without a
+ * reload, a copyable tracking code, a live character counter, the status lookup and the reporter's
+ * rating answered in place. The receipt shows the private rating key once (it is stored nowhere,
+ * only its hash), with a rating link that carries it in the URL fragment, which browsers never
+ * send to a server or put in a Referer. Everything is inline
  * (CSS, script, no fonts or images) because the page's CSP allows nothing else and the county's
  * phones may be slow. The script and the stylesheet are written in shared/web/resident/ and built
  * by page-assets.ts (read once per process).
@@ -14,10 +16,11 @@
 import type { Catalog } from '../domain/catalog.ts';
 import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
 import type { FieldIssue } from '../errors.ts';
-import { escapeHtml, jsonForScript, pageOpening } from './html.ts';
+import { escapeHtml, jsonForScript } from './html.ts';
 import { loadPageAssets, PAGE_GLOBAL } from './page-assets.ts';
 import { type FormField, type PageLanguage, type PageText, pageText } from './page-text.ts';
-import { homeHref, ratingHref } from './resident/links.ts';
+import { homeHref, languageSwitchHref, ratingHref, statusHref } from './resident/links.ts';
+import { checkForm, layout, ratingForm } from './resident/page-parts.ts';
 import { formFields, type ResidentConfig } from './resident/resident-config.ts';
 
 export type { PageLanguage } from './page-text.ts';
@@ -56,10 +59,10 @@ export function renderResidentPage(input: ResidentPageInput): string {
     </div>
     ${hasIssues ? errorSummary(t, byField, unplaced) : ''}
     ${reportForm(input.catalog, input.lang, t, values, byField)}
-    ${scriptReceipt(t)}
+    ${scriptReceipt(t, input.lang)}
   </div>
-  ${checkSection(t)}
-  ${rateSection(t)}
+  ${checkSection(t, input.lang)}
+  ${rateSection(t, input.lang)}
 </main>`;
 
   return layout({
@@ -67,7 +70,7 @@ export function renderResidentPage(input: ResidentPageInput): string {
     lang: input.lang,
     title: hasIssues ? `${t.errorTitlePrefix}${t.pageTitle}` : t.pageTitle,
     body,
-    switchLanguage: true,
+    switchHref: languageSwitchHref('/', input.lang === 'zh' ? 'en' : 'zh'),
     script: enhancementScript(t, input.lang),
   });
 }
@@ -94,12 +97,14 @@ export function renderSubmissionReceipt(input: {
       <p class="token" id="reporter-token">${escapeHtml(input.reporterToken)}</p>
       <p class="warning" id="token-warning">${escapeHtml(t.receiptTokenWarning)}</p>
       <p>${escapeHtml(t.receiptRateLinkLabel)} <a id="rating-link" href="${escapeHtml(link)}">${escapeHtml(t.receiptRateLink)}</a></p>
+      <p>${escapeHtml(t.receiptRateOnStatus)}</p>
     </div>
+    <p><a id="status-link" href="${escapeHtml(statusHref(input.lang, canonical))}">${escapeHtml(t.receiptStatusLink)}</a></p>
     <p><a class="button secondary" href="${escapeHtml(homeHref(input.lang))}">${escapeHtml(t.backHome)}</a></p>
   </div>
 </main>`;
   // No language switch here: the page sits at /api/reports and has nothing to re-render.
-  return layout({ t, lang: input.lang, title: t.receiptPageTitle, body, switchLanguage: false });
+  return layout({ t, lang: input.lang, title: t.receiptPageTitle, body });
 }
 
 /** The page a browser without JavaScript gets after a rejected form post (400): the form again. */
@@ -261,7 +266,7 @@ function field(
 }
 
 /** Filled and shown by the script after a JSON submit; a no-JS post gets the receipt page instead. */
-function scriptReceipt(t: PageText): string {
+function scriptReceipt(t: PageText, lang: PageLanguage): string {
   return `<section class="receipt" id="receipt" tabindex="-1" aria-labelledby="receipt-heading" hidden>
       <h2 id="receipt-heading">${escapeHtml(t.receiptHeading)}</h2>
       <p class="code-label">${escapeHtml(t.receiptCodeLabel)}</p>
@@ -275,100 +280,32 @@ function scriptReceipt(t: PageText): string {
         <p class="warning" id="receipt-token-warning">${escapeHtml(t.receiptTokenWarning)}</p>
         <p>${escapeHtml(t.receiptRateLinkLabel)} <a id="receipt-rating-link" href="/">${escapeHtml(t.receiptRateLink)}</a></p>
       </div>
+      <p><a id="receipt-status-link" href="${escapeHtml(statusHref(lang))}">${escapeHtml(t.receiptStatusLink)}</a></p>
       <button type="button" class="secondary" id="new-report">${escapeHtml(t.newReport)}</button>
     </section>`;
 }
 
-/**
- * Status lookup. The API only serves JSON at /api/reports/{code}, and a GET form cannot put the
- * typed code into a path, so there is no honest no-JS target: a form that led to raw JSON or a 404
- * would confuse more than help. The form is therefore `hidden` until the script shows it, and
- * without JavaScript the resident reads a short note instead. (If the page handler ever renders
- * `/?code=…` itself, give this form `action="/"` and drop the note.)
- */
-function checkSection(t: PageText): string {
+/** The status lookup: a GET form to /status (shared/web/status-page.ts); the script answers in place. */
+function checkSection(t: PageText, lang: PageLanguage): string {
   return `<section class="card" id="check-section" aria-labelledby="check-heading">
     <h2 id="check-heading">${escapeHtml(t.checkHeading)}</h2>
-    <noscript><p class="hint">${escapeHtml(t.checkNoScript)}</p></noscript>
-    <form id="check" hidden>
-      <div class="field" id="field-code">
-        <label for="code">${escapeHtml(t.checkLabel)}</label>
-        <p class="hint" id="code-hint">${escapeHtml(t.checkHint)}</p>
-        <p class="error" id="code-error" hidden></p>
-        <input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20" aria-describedby="code-hint code-error">
-      </div>
-      <button type="submit" id="check-submit">${escapeHtml(t.checkSubmit)}</button>
-    </form>
+    ${checkForm(t, lang)}
     <div id="check-result" class="status" aria-live="polite"></div>
   </section>`;
 }
 
 /**
  * The reporter's rating: the tracking code and the private rating key from the receipt (filled in
- * from a rating link), a score and a comment, sent as JSON to the rating endpoint. Like the
- * lookup, it needs the script (the endpoint answers JSON), so without it a note says so.
+ * from a rating link by the script), a score and a comment. Posted as a form to /rating without
+ * JavaScript; sent as JSON to the rating endpoint where the script runs.
  */
-function rateSection(t: PageText): string {
-  const scores = [1, 2, 3, 4, 5]
-    .map(
-      (n) =>
-        `<label class="score"><input type="radio" name="score" value="${n}"><span>${escapeHtml(t.rateScoreOption.replace('{n}', String(n)))}</span></label>`,
-    )
-    .join('');
+function rateSection(t: PageText, lang: PageLanguage): string {
   return `<section class="card" id="rate-section" aria-labelledby="rate-heading">
     <h2 id="rate-heading">${escapeHtml(t.rateHeading)}</h2>
     <p class="hint">${escapeHtml(t.rateIntro)}</p>
-    <noscript><p class="hint">${escapeHtml(t.rateNoScript)}</p></noscript>
-    <form id="rate" hidden>
-      <div class="field">
-        <label for="rate-code">${escapeHtml(t.rateCodeLabel)}</label>
-        <input id="rate-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20">
-      </div>
-      <div class="field">
-        <label for="rate-token">${escapeHtml(t.rateTokenLabel)}</label>
-        <input id="rate-token" name="token" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="200">
-      </div>
-      <fieldset class="field scores">
-        <legend>${escapeHtml(t.rateScoreLabel)}</legend>
-        ${scores}
-      </fieldset>
-      <div class="field">
-        <label for="rate-comment">${escapeHtml(t.rateCommentLabel)}<span class="optional">${escapeHtml(t.optionalMark)}</span></label>
-        <textarea id="rate-comment" name="comment" rows="3" maxlength="500"></textarea>
-      </div>
-      <p class="error" id="rate-error" role="alert" hidden></p>
-      <button type="submit" id="rate-submit">${escapeHtml(t.rateSubmit)}</button>
-    </form>
+    ${ratingForm(t, lang)}
     <p class="status" id="rate-result" aria-live="polite"></p>
   </section>`;
-}
-
-function layout(input: {
-  t: PageText;
-  lang: PageLanguage;
-  title: string;
-  body: string;
-  switchLanguage: boolean;
-  script?: string;
-}): string {
-  const { t } = input;
-  const other: PageLanguage = input.lang === 'zh' ? 'en' : 'zh';
-  const switcher = input.switchLanguage
-    ? `<a class="lang-switch" href="${escapeHtml(homeHref(other))}" hreflang="${escapeHtml(pageText[other].htmlLang)}" lang="${escapeHtml(pageText[other].htmlLang)}">${escapeHtml(t.switchLanguageLabel)}</a>`
-    : '';
-  return `${pageOpening({ lang: t.htmlLang, title: input.title, styles: loadPageAssets('resident').css })}
-<header class="top">
-  <div class="top-inner">
-    <a class="site" href="${escapeHtml(homeHref(input.lang))}">${escapeHtml(t.siteName)}</a>
-    ${switcher}
-  </div>
-</header>
-${input.body}
-<footer class="foot"><p>${escapeHtml(t.footer)}</p></footer>
-${input.script === undefined ? '' : `<script>${input.script}</script>`}
-</body>
-</html>
-`;
 }
 
 /**
@@ -399,6 +336,8 @@ function enhancementScript(t: PageText, lang: PageLanguage): string {
       statusUnit: t.statusUnit,
       statusUnitPending: t.statusUnitPending,
       statusTimeline: t.statusTimeline,
+      statusResolution: t.statusResolution,
+      rateOffer: t.rateOffer,
       stages: t.stages,
       rateSubmit: t.rateSubmit,
       rateSending: t.rateSending,

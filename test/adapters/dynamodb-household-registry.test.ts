@@ -150,3 +150,39 @@ describe('listing a community', () => {
     await expect(registry.listCommunity('chengnan-zhanqian', 0)).rejects.toBeInstanceOf(ValidationError);
   });
 });
+
+describe('community counters', () => {
+  const at = new Date('2026-12-01T02:00:00Z');
+  const judgedByMark = async (h: Household) => h.optedOut === true;
+
+  it('has none for a community never counted, even after an opt-out there, and keeps them out of listings', async () => {
+    await registry.upsert([household('cnt-a1', 'counted-a', ['+8613866660001'])]);
+    expect(await registry.markOptedOut('cnt-a1')).toBe('marked');
+    expect(await registry.communityCounts(['counted-a'])).toEqual(new Map());
+    // The first count includes the opt-out made before it.
+    expect(await registry.recountCommunity('counted-a', judgedByMark, at)).toEqual({
+      communityId: 'counted-a',
+      households: 1,
+      optedOut: 1,
+      countedAt: '2026-12-01T02:00:00.000Z',
+    });
+    const page = await registry.listCommunity('counted-a', 10);
+    expect(page.households.map((h) => h.householdId)).toEqual(['cnt-a1']);
+  });
+
+  it('adds an opt-out to a counted community once, and a recount agrees with it', async () => {
+    await registry.upsert([
+      household('cnt-b1', 'counted-b', ['+8613866660011']),
+      household('cnt-b2', 'counted-b', ['+8613866660012']),
+    ]);
+    await registry.recountCommunity('counted-b', judgedByMark, at);
+    expect(await registry.markOptedOut('cnt-b2')).toBe('marked');
+    expect(await registry.markOptedOut('cnt-b2')).toBe('already');
+    const counted = (await registry.communityCounts(['counted-b'])).get('counted-b');
+    expect(counted).toMatchObject({ households: 2, optedOut: 1 });
+    expect(await registry.recountCommunity('counted-b', judgedByMark, at)).toMatchObject({
+      households: 2,
+      optedOut: 1,
+    });
+  });
+});

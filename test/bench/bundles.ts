@@ -59,9 +59,14 @@ export interface BuiltBundle {
 }
 
 export interface BundleMeasurement extends BuiltBundle {
-  /** Import time above an empty `node`: median and fastest of the runs (the least disturbed). */
+  /** Load time above an empty `node`: median and fastest of the runs (the least disturbed). */
   loadMs: number;
   loadMinMs: number;
+  /**
+   * CPU time (user + system, every thread) the load adds to an empty `node`, median of the runs:
+   * what the load costs, much less disturbed than the wall time when other work shares the machine.
+   */
+  loadCpuMs: number;
 }
 
 export interface BundleFailure {
@@ -75,6 +80,7 @@ export interface BundleReport {
   runs: number;
   emptyNodeMs: number;
   emptyNodeMinMs: number;
+  emptyNodeCpuMs: number;
 }
 
 /** Syntactically valid values for every binding, the names CDK would set; nothing is contacted. */
@@ -223,18 +229,27 @@ export const isFailure = (x: BuiltBundle | BundleFailure): x is BundleFailure =>
 export const loadScript = (file: string): string =>
   `const m = require(${JSON.stringify(file)}); if (typeof m.handler !== 'function') process.exit(3);`;
 
-/** Wall time of one `node` process that loads `file` (or nothing) and exits. */
-export function timeNode(file: string | undefined, env: Record<string, string>): number {
-  const args = ['-e', file ? loadScript(file) : ''];
+// Printed last by the timed process: the CPU time it has used, in milliseconds.
+const printCpuTime =
+  "const u = process.cpuUsage(); process.stdout.write('\\n' + (u.user + u.system) / 1000);";
+
+export interface LoadTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Wall and CPU time of one `node` process that loads `file` (or nothing) and exits. */
+export function timeNode(file: string | undefined, env: Record<string, string>): LoadTime {
+  const args = ['-e', `${file ? loadScript(file) : ''}${printCpuTime}`];
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const elapsed = performance.now() - started;
+  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const wallMs = performance.now() - started;
   if (result.status !== 0) {
     throw new Error(
       `node ${file ?? '(empty)'} exited with ${result.status}: ${result.stderr.toString().trim().split('\n')[0] ?? ''}`,
     );
   }
-  return elapsed;
+  return { wallMs, cpuMs: Number(result.stdout.toString().trim().split('\n').at(-1)) };
 }
 
 export async function benchBundles(options: {
@@ -256,10 +271,10 @@ export async function benchBundles(options: {
   );
 
   const baseEnv: Record<string, string> = { PATH: process.env.PATH ?? '' };
-  const samples = new Map<string, number[]>();
-  const record = (key: string, ms: number) => {
+  const samples = new Map<string, LoadTime[]>();
+  const record = (key: string, time: LoadTime) => {
     const list = samples.get(key) ?? [];
-    list.push(ms);
+    list.push(time);
     samples.set(key, list);
   };
   const EMPTY = '\u0000empty';
@@ -281,12 +296,20 @@ export async function benchBundles(options: {
       record(bundle.target.name, timeNode(bundle.file, { ...baseEnv, ...bundle.target.env }));
     }
   }
+  const wall = (times: LoadTime[]) => times.map((t) => t.wallMs);
+  const cpu = (times: LoadTime[]) => times.map((t) => t.cpuMs);
   const empty = samples.get(EMPTY) ?? [];
-  const emptyNodeMs = median(empty);
-  const emptyNodeMinMs = Math.min(...empty);
+  const emptyNodeMs = median(wall(empty));
+  const emptyNodeMinMs = Math.min(...wall(empty));
+  const emptyNodeCpuMs = median(cpu(empty));
   const measured = loadable.map((bundle): BundleMeasurement => {
     const runs = samples.get(bundle.target.name) ?? [];
-    return { ...bundle, loadMs: median(runs) - emptyNodeMs, loadMinMs: Math.min(...runs) - emptyNodeMinMs };
+    return {
+      ...bundle,
+      loadMs: median(wall(runs)) - emptyNodeMs,
+      loadMinMs: Math.min(...wall(runs)) - emptyNodeMinMs,
+      loadCpuMs: median(cpu(runs)) - emptyNodeCpuMs,
+    };
   });
-  return { measured, failed, runs: options.runs, emptyNodeMs, emptyNodeMinMs };
+  return { measured, failed, runs: options.runs, emptyNodeMs, emptyNodeMinMs, emptyNodeCpuMs };
 }

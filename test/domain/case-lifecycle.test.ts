@@ -7,6 +7,8 @@ import {
   type CaseAction,
   canSee,
   dueTimerAction,
+  enteredStageAt,
+  enteredUnitStageAt,
   type LifecycleContext,
   mayContactReporter,
   planDuplicateLink,
@@ -31,6 +33,7 @@ const ctx: LifecycleContext = {
       'psb-antifraud',
     ].includes(u),
   deadline: (kind, from) => new Date(from.getTime() + (kind === 'accept' ? 1 : 5) * 86_400_000),
+  workingMs: (from, to) => Math.max(0, to.getTime() - from.getTime()),
   ratingWindowDays: 3,
 };
 
@@ -113,6 +116,11 @@ const spec: Record<
     from: ['registered', 'dispatched', 'in_progress'],
     actor: as(staff.dispatcher),
     action: { action: 'reassign', unitId: 'transport' },
+  },
+  recategorise: {
+    from: ['registered', 'dispatched', 'in_progress'],
+    actor: as(staff.dispatcher),
+    action: { action: 'recategorise', category: 'sanitation' },
   },
   resolve: {
     from: ['in_progress'],
@@ -305,7 +313,11 @@ describe('who may move a case', () => {
 
   it('offers each role only what it may do now', () => {
     expect(allowedActions(caseAt('dispatched'), as(staff.handler))).toEqual(['accept', 'return', 'merge']);
-    expect(allowedActions(caseAt('dispatched'), as(staff.dispatcher))).toEqual(['reassign', 'merge']);
+    expect(allowedActions(caseAt('dispatched'), as(staff.dispatcher))).toEqual([
+      'reassign',
+      'recategorise',
+      'merge',
+    ]);
     expect(allowedActions(caseAt('dispatched'), as(staff.gridWorker))).toEqual([]);
     expect(allowedActions(caseAt('resolved'), as(staff.supervisor))).toEqual(['verify', 'reject_resolution']);
   });
@@ -450,13 +462,59 @@ describe('what a transition records', () => {
   });
 
   it('counts every move in the statistics, from the time the case entered its stage', () => {
-    const result = planTransition(caseAt('dispatched'), { action: 'accept' }, as(staff.handler), ctx, NOW);
-    expect(result.ok && result.plan.effects.at(-1)).toEqual({
+    const withTimer = caseAt('dispatched', { timer: { kind: 'accept_due', at: '2026-11-30T08:00:02.000Z' } });
+    const result = planTransition(withTimer, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(result.ok && result.plan.effects.find((e) => e.kind === 'stats')).toEqual({
       kind: 'stats',
       at: NOW.toISOString(),
-      from: { stage: 'dispatched', unitId: 'urban-management', since: '2026-11-29T08:00:02.000Z' },
+      from: {
+        stage: 'dispatched',
+        unitId: 'urban-management',
+        since: '2026-11-29T08:00:02.000Z',
+        heldSince: '2026-11-29T08:00:02.000Z',
+      },
       to: { stage: 'in_progress', unitId: 'urban-management' },
+      action: 'accept',
+      due: '2026-11-30T08:00:02.000Z',
+      workingMs: NOW.getTime() - Date.parse('2026-11-29T08:00:02.000Z'),
+      townshipId: 'chengdong',
     });
+  });
+
+  it('records on an acceptance the deadline it answered, also once that deadline was escalated', () => {
+    const withTimer = caseAt('dispatched', { timer: { kind: 'accept_due', at: '2026-11-30T08:00:02.000Z' } });
+    const running = planTransition(withTimer, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(running.ok && running.plan.event.due).toBe('2026-11-30T08:00:02.000Z');
+    const escalated = caseAt('dispatched', {
+      timer: undefined,
+      escalation: {
+        at: '2026-11-30T01:00:00.000Z',
+        reason: 'accept_overdue',
+        deadline: '2026-11-30T00:00:00.000Z',
+      },
+    });
+    const late = planTransition(escalated, { action: 'accept' }, as(staff.handler), ctx, NOW);
+    expect(late.ok && late.plan.event.due).toBe('2026-11-30T00:00:00.000Z');
+    const verify = planTransition(caseAt('resolved'), { action: 'verify' }, as(staff.dispatcher), ctx, NOW);
+    expect(verify.ok && verify.plan.event.due).toBeUndefined();
+  });
+
+  it('starts a new stay at the unit a case is reassigned to, for the time that unit is assessed on', () => {
+    const reassigned = caseAt('dispatched', {
+      unitId: 'transport',
+      timeline: [
+        ...caseAt('dispatched').timeline,
+        {
+          stage: 'dispatched',
+          at: '2026-11-29T10:00:00.000Z',
+          by: 'd1',
+          action: 'reassign',
+          unitId: 'transport',
+        },
+      ],
+    });
+    expect(enteredUnitStageAt(reassigned)).toBe('2026-11-29T10:00:00.000Z');
+    expect(enteredStageAt(reassigned)).toBe('2026-11-29T08:00:02.000Z');
   });
 });
 

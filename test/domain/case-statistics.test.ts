@@ -55,8 +55,15 @@ describe('what a stage change adds to the counters', () => {
       {
         'u|transport|dispatched': 1,
         'c|dongquan-weijiazhuang|dispatched': 1,
+        'k|road|dispatched': 1,
+        'eu|transport|dispatched': 1,
+        'ec|dongquan-weijiazhuang|dispatched': 1,
+        'ek|road|dispatched': 1,
         'ms|received': 5_000,
         'n|received': 1,
+        // The router's dispatch is the unit's (and the township's) received case.
+        'au|transport|received': 1,
+        'at|dongquan|received': 1,
       },
     ]);
   });

@@ -48,6 +48,11 @@ const firstCommunity = async (page: Page): Promise<string> =>
 
 const activeId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
 
+/** What the anti-fraud centre answers the resident when it resolves a case (shown on the status). */
+const resolutionNote = '民警已联系您所说的银行，涉案账户已冻结。';
+/** A note staff keep among themselves: never on the public status. */
+const verifierNote = '王主任电话核实 13900001111';
+
 /** Takes a routed fraud report through the anti-fraud centre and the supervisor to closed. */
 async function closeCase(code: string): Promise<void> {
   const { runtime } = started();
@@ -63,20 +68,31 @@ async function closeCase(code: string): Promise<void> {
   };
   await expect.poll(stage, { timeout: 15_000, interval: 100 }).toBe('dispatched');
   let version = 2;
-  for (const [token, action] of [
-    [handler, 'accept'],
-    [handler, 'resolve'],
-    [supervisor, 'verify'],
-    [supervisor, 'close'],
+  for (const [token, action, note] of [
+    [handler, 'accept', '已处理'],
+    [handler, 'resolve', resolutionNote],
+    [supervisor, 'verify', verifierNote],
+    [supervisor, 'close', '已处理'],
   ] as const) {
     const response = await fetch(`${runtime.url}/api/cases/${code}/transitions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ action, expectedVersion: version, note: '已处理' }),
+      body: JSON.stringify({ action, expectedVersion: version, note }),
     });
     expect(response.status).toBe(200);
     version = z.object({ version: z.number() }).parse(await response.json()).version;
   }
+}
+
+/** A fraud report filed through the JSON API: its tracking code and the reporter's rating key. */
+async function submitByApi(): Promise<{ trackingCode: string; reporterToken: string }> {
+  const { runtime } = started();
+  const response = await fetch(`${runtime.url}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: 'fraud', communityId: 'chengdong-kangning', description: fraudReport }),
+  });
+  return z.object({ trackingCode: z.string(), reporterToken: z.string() }).parse(await response.json());
 }
 
 describe('resident page in a phone browser', () => {
@@ -119,6 +135,7 @@ describe('resident page in a phone browser', () => {
     expect(await page.getAttribute('#receipt-rating-link', 'href')).toBe(
       `/#rate=${canonical(code)}&token=${encodeURIComponent(token)}`,
     );
+    expect(await page.getAttribute('#receipt-status-link', 'href')).toBe(`/status?code=${canonical(code)}`);
     expect(await activeId(page)).toBe('receipt');
     expect(await page.isVisible('#report')).toBe(false);
     await page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true });
@@ -212,16 +229,41 @@ describe('resident page in a phone browser', () => {
     expect(await page.textContent('h1')).toBe(pageText.en.heading);
     expect(await page.textContent('#category option[value="fraud"]')).toBe('Telecom and online fraud');
     expect(await page.inputValue('input[name="lang"]')).toBe('en');
-    // The switch back is a plain link, so it works without JavaScript too.
-    expect(await page.getAttribute('a.lang-switch', 'href')).toBe('/');
+    // The switch back is a plain link, so it works without JavaScript too; it names Chinese,
+    // because a bare "/" would be read in the language the cookie now remembers.
+    expect(await page.getAttribute('a.lang-switch', 'href')).toBe('/?lang=zh');
+  }, 30_000);
+
+  it('remembers the language chosen by ?lang= or the switch across pages and the console, by a cookie', async () => {
+    const { runtime } = started();
+    const page = await openPage({ javaScriptEnabled: false }, '/?lang=en');
+    const [cookie] = await page.context().cookies(runtime.url);
+    expect(cookie).toMatchObject({ name: 'lang', value: 'en', path: '/', sameSite: 'Lax', secure: false });
+    // About a year from now.
+    expect(cookie?.expires ?? 0).toBeGreaterThan(Date.now() / 1000 + 360 * 24 * 3600);
+
+    for (const path of ['/', '/status', '/console']) {
+      const response = await page.goto(`${runtime.url}${path}`);
+      expect(response?.headers().vary, path).toContain('Cookie');
+      expect(await page.getAttribute('html', 'lang'), path).toBe('en');
+    }
+    // The status form keeps English in its query too, so a browser refusing cookies keeps it.
+    await page.goto(`${runtime.url}/status`);
+    await page.tap('a.lang-switch');
+    await page.waitForURL(`${runtime.url}/status?lang=zh`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.goto(`${runtime.url}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe(pageText.zh.heading);
   }, 30_000);
 
   it('works without JavaScript: the form posts and the receipt page shows the code', async () => {
     const { runtime } = started();
     const page = await openPage({ javaScriptEnabled: false });
-    // Without the script there is no lookup form, only the note explaining why.
-    expect(await page.isVisible('#check')).toBe(false);
-    expect(await page.textContent('#check-section')).toContain(pageText.zh.checkNoScript);
+    // Without the script the lookup and the rating are plain forms, shown and usable.
+    expect(await page.isVisible('#check')).toBe(true);
+    expect(await page.isVisible('#rate')).toBe(true);
+    expect(await page.locator('noscript').count()).toBe(0);
 
     await page.selectOption('#category', 'road');
     await page.selectOption('#communityId', await firstCommunity(page));
@@ -244,22 +286,97 @@ describe('resident page in a phone browser', () => {
     expect(token).toMatch(/^[\w-]{24}$/);
     expect(await page.textContent('#token-warning')).toBe(pageText.zh.receiptTokenWarning);
     expect(await page.getAttribute('#rating-link', 'href')).toContain(`&token=${token}`);
+
+    // The receipt's status link leads to the server-rendered status of this report.
+    const code = (await page.textContent('#tracking-code'))?.trim() ?? '';
+    await page.tap('#status-link');
+    await page.waitForURL(`${runtime.url}/status?code=${canonical(code)}`);
+    expect(await page.textContent('.status-code')).toBe(code);
+    expect(await page.textContent('#status .stage')).toBeTruthy();
+  }, 30_000);
+
+  it('without JavaScript, looks up a closed case, shows the resolution note and rates it through the form', async () => {
+    const { runtime } = started();
+    const receipt = await submitByApi();
+    const code = canonical(receipt.trackingCode);
+    await closeCase(code);
+
+    const page = await openPage({ javaScriptEnabled: false });
+    await page.fill('#code', receipt.trackingCode.toLowerCase());
+    const [lookup] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${runtime.url}/status?`)),
+      page.tap('#check-submit'),
+    ]);
+    expect(lookup.status()).toBe(200);
+    expect(await page.textContent('#status .stage')).toBe(pageText.zh.stages.closed);
+    expect(await page.textContent('#status')).toContain('县公安局反诈中心');
+    expect(await page.textContent('#resolution')).toBe(resolutionNote);
+    // What staff wrote to each other, and who they are, stays off the public page.
+    expect(await page.textContent('body')).not.toContain('王主任');
+    expect(await page.textContent('body')).not.toContain('13900001111');
+
+    // The same status page left open in another tab, to send its form again after the rating.
+    const stale = await openPage({ javaScriptEnabled: false }, `/status?code=${code}`);
+    expect(await stale.isVisible('#rate')).toBe(true);
+
+    // A score missing: the form comes back (400) naming the field, the key still filled in.
+    await page.fill('#rate-token', receipt.reporterToken);
+    const [missing] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${runtime.url}/rating`),
+      page.tap('#rate-submit'),
+    ]);
+    expect(missing.status()).toBe(400);
+    expect(await page.textContent('#rate-score-error')).toBe(pageText.zh.rateFieldErrors.score);
+    expect(await page.isVisible('#rate-token-error')).toBe(false);
+    expect(await page.inputValue('#rate-token')).toBe(receipt.reporterToken);
+    expect(await activeId(page)).toBe('error-summary');
+
+    await page.check('input[name="score"][value="4"]');
+    await page.fill('#rate-comment', '民警很负责');
+    await page.tap('#rate-submit');
+    // Post, redirect, get: the status page thanks the reporter, and a reload posts nothing again.
+    await page.waitForURL(`${runtime.url}/status?code=${code}&rated=1`);
+    expect(await page.textContent('#rated')).toBe(pageText.zh.rateThanks);
+    expect(await page.textContent('#status .stage')).toBe(pageText.zh.stages.evaluated);
+    expect(await page.locator('#rate').count()).toBe(0);
+
+    // The stale tab's form sent after the rating is refused, in words, as the JSON API refuses it.
+    await stale.fill('#rate-token', receipt.reporterToken);
+    await stale.check('input[name="score"][value="1"]');
+    const [again] = await Promise.all([
+      stale.waitForResponse((r) => r.url() === `${runtime.url}/rating`),
+      stale.tap('#rate-submit'),
+    ]);
+    expect(again.status()).toBe(409);
+    expect(await stale.textContent('#error-summary')).toContain(pageText.zh.rateNotYet);
+    const status = await fetch(`${runtime.url}/api/reports/${code}`);
+    expect(z.object({ stage: z.string() }).parse(await status.json()).stage).toBe('evaluated');
+  }, 60_000);
+
+  it('without JavaScript, names an unknown or mistyped code next to the field', async () => {
+    const { runtime } = started();
+    const page = await openPage({ javaScriptEnabled: false }, '/?lang=en');
+    await page.fill('#code', 'K7M-2QX-9PA');
+    const [unknown] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${runtime.url}/status?`)),
+      page.tap('#check-submit'),
+    ]);
+    expect(unknown.status()).toBe(404);
+    expect(await page.textContent('#code-error')).toBe(pageText.en.checkNotFound);
+    expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
+    await page.fill('#code', 'K7M');
+    const [invalid] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${runtime.url}/status?`)),
+      page.tap('#check-submit'),
+    ]);
+    expect(invalid.status()).toBe(400);
+    expect(await page.textContent('#code-error')).toBe(pageText.en.checkInvalid);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
   }, 30_000);
 
   it('rates a closed case from the rating link on the receipt', async () => {
     const { runtime } = started();
-    const response = await fetch(`${runtime.url}/api/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        category: 'fraud',
-        communityId: 'chengdong-kangning',
-        description: fraudReport,
-      }),
-    });
-    const receipt = z
-      .object({ trackingCode: z.string(), reporterToken: z.string() })
-      .parse(await response.json());
+    const receipt = await submitByApi();
     const code = canonical(receipt.trackingCode);
     await closeCase(code);
 
@@ -281,6 +398,35 @@ describe('resident page in a phone browser', () => {
     await again.tap('#rate-submit');
     await again.locator('#rate-error').waitFor({ state: 'visible' });
     expect(await again.textContent('#rate-error')).toBe(pageText.zh.rateNotYet);
+  }, 60_000);
+
+  it('with JavaScript, the receipt’s own rating link fills the rating form in place', async () => {
+    const page = await openPage();
+    await page.selectOption('#category', 'sanitation');
+    await page.selectOption('#communityId', await firstCommunity(page));
+    await page.fill('#description', '楼下的垃圾桶满了一个星期。');
+    await page.tap('#submit');
+    await page.locator('#receipt').waitFor({ state: 'visible' });
+    const code = (await page.textContent('#receipt-code'))?.trim() ?? '';
+    const token = (await page.textContent('#receipt-token'))?.trim() ?? '';
+    expect(await page.isVisible('#receipt-token-warning')).toBe(true);
+    await page.tap('#receipt-rating-link');
+    await expect.poll(() => page.inputValue('#rate-token')).toBe(token);
+    expect(await page.inputValue('#rate-code')).toBe(canonical(code));
+  }, 30_000);
+
+  it('with JavaScript, a lookup of a closed case shows the resolution note and leads to the rating', async () => {
+    const receipt = await submitByApi();
+    const code = canonical(receipt.trackingCode);
+    await closeCase(code);
+    const page = await openPage();
+    await page.fill('#code', receipt.trackingCode);
+    await page.tap('#check-submit');
+    await page.locator('#check-result .resolution').waitFor({ state: 'visible' });
+    expect(await page.textContent('#check-result .resolution')).toBe(resolutionNote);
+    expect(await page.textContent('#check-result')).not.toContain('王主任');
+    expect(await page.inputValue('#rate-code')).toBe(code);
+    expect(await page.getAttribute('#check-result a[href="#rate-section"]', 'href')).toBe('#rate-section');
   }, 60_000);
 
   it('refuses a rating key that is not the case reporter’s', async () => {

@@ -18,6 +18,7 @@ import { makeHandler } from '../../functions/campaigns.ts';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { createCampaign } from '../../shared/services/campaigns/plan-campaigns.ts';
 import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
@@ -36,6 +37,9 @@ beforeAll(async () => {
     campaigns: new DynamoDbOutreachStore(env.db, env.tables.outreach ?? ''),
     directory: { load: async () => demoOrganisation },
     fraudReports: new DynamoDbFraudReports(env.db, env.tables.stats ?? ''),
+    households: new DynamoDbHouseholdRegistry(env.db, env.tables.households ?? ''),
+    reach: new DynamoDbOutreachStore(env.db, env.tables.outreach ?? ''),
+    capWindowMs: 7 * 86_400_000,
     quietHours: { start: '21:00', end: '08:00' },
     newId: () => 'cmp-events0001',
     now: () => new Date('2026-12-01T02:00:00Z'),

@@ -3,10 +3,14 @@
  * API, the scheduler tick starts the run (once, however often it fires), the planner queues the
  * community's households in batches, the sender texts them — and the outbox is checked message
  * by message: opted-out and capped households get nothing, everyone else exactly one message,
- * and a redelivered batch sends nothing again.
+ * and a redelivered batch sends nothing again. And a preview's estimate is what the run sends:
+ * households imported from CSV, some opted out by texting R, previewed, run, messages counted.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
+import { inboundSmsEvent, LOCAL_SYSTEM_NUMBER } from '../../infra/local/phone-simulator.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { type Binding, type Topology, topology } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -16,6 +20,7 @@ import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { Household } from '../../shared/domain/household.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
+import { importHouseholds } from '../../shared/services/import-households.ts';
 import { queueDepth } from '../support/queues.ts';
 
 /** Quiet hours switched off, so the test means the same at any hour CI runs it. */
@@ -192,5 +197,102 @@ describe('an SMS campaign to one community', () => {
     );
     expect(localOutbox().messages().length).toBe(before);
     expect(replayed?.counts.sent).toBe(117);
+  });
+});
+
+describe("a campaign preview's estimate", () => {
+  const community = 'chengxi-fengyi';
+  const registered = Array.from({ length: 30 }, (_, i) => ({
+    householdId: `est-hh-${String(i + 1).padStart(3, '0')}`,
+    phone: `+86139${String(71_000_000 + i + 1)}`,
+  }));
+  const optingOut = registered.slice(0, 4);
+  const body = '冒充客服要求退款、共享屏幕的都是诈骗。';
+  const plan = () => ({
+    title: '丰义社区反诈短信',
+    communityIds: [community],
+    firstRunAt: shanghaiLocal(new Date()).dateTime,
+    recurrence: { frequency: 'once' },
+    channel: { kind: 'sms', signature: '平遥反诈', body },
+  });
+  const Estimate = z.object({
+    estimateSource: z.string(),
+    estimate: z.object({
+      households: z.number(),
+      communities: z.array(z.object({ source: z.string(), households: z.number() }).loose()),
+    }),
+    message: z.object({ estimatedMessages: z.number() }).loose(),
+  });
+
+  it('is the directory figure before the registry is imported for the community', async () => {
+    const preview = Estimate.parse((await api('POST', '/api/campaign-previews', plan())).body);
+    const directory = demoOrganisation.communities.find((c) => c.id === community)?.households;
+    expect(preview).toMatchObject({ estimateSource: 'directory', estimate: { households: directory } });
+  });
+
+  it('equals the messages the run then sends, once households are imported and some have texted R', async () => {
+    const db = createDocumentClient(rt.dynamoClient);
+    const csv = [
+      'household_id,community_id,grid_id,phone,phone2,head_name',
+      ...registered.map((h) => `${h.householdId},${community},,${h.phone},,`),
+    ].join('\n');
+    await importHouseholds(
+      csv,
+      demoOrganisation,
+      new DynamoDbHouseholdRegistry(db, rt.resources.tables.households ?? ''),
+      { optOuts: new DynamoDbSmsState(db, rt.resources.tables.sms ?? '') },
+    );
+    const receive = rt.functions.get('receive-sms');
+    if (!receive) throw new Error('no receive-sms function');
+    for (const h of optingOut)
+      await receive.invoke(
+        inboundSmsEvent({
+          from: h.phone,
+          to: LOCAL_SYSTEM_NUMBER,
+          body: 'R',
+          inboundMessageId: crypto.randomUUID(),
+          at: new Date(),
+        }),
+      );
+
+    const preview = Estimate.parse((await api('POST', '/api/campaign-previews', plan())).body);
+    expect(preview).toMatchObject({
+      estimateSource: 'registry',
+      estimate: {
+        households: registered.length - optingOut.length,
+        communities: [{ source: 'registry', registered: 30, optedOut: 4, capped: 0 }],
+      },
+      message: { estimatedMessages: registered.length - optingOut.length },
+    });
+
+    const created = await api('POST', '/api/campaigns', { ...plan(), schedule: true });
+    expect(created.status).toBe(201);
+    const { campaignId } = z
+      .object({ campaign: z.object({ campaignId: z.string() }) })
+      .parse(created.body).campaign;
+    await tick();
+    const run = await vi.waitFor(
+      async () => {
+        const [r] = await store.listRuns(campaignId);
+        if (r?.status !== 'completed') throw new Error(`run is ${r?.status}`);
+        return r;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    const sent = localOutbox()
+      .messages()
+      .filter((m) => m.purpose === 'outreach' && m.correlationId.startsWith(`${campaignId}#`));
+    expect(sent).toHaveLength(preview.estimate.households);
+    expect(run.counts).toMatchObject({ sent: preview.estimate.households, optedOut: optingOut.length });
+
+    // Right after, the frequency cap holds every household the run reached.
+    const after = Estimate.parse((await api('POST', '/api/campaign-previews', plan())).body);
+    expect(after.estimate.communities).toEqual([
+      expect.objectContaining({
+        source: 'registry',
+        households: 0,
+        capped: registered.length - optingOut.length,
+      }),
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { type CounterDeltas, counterName, snapshotOf } from '../../shared/domain
 import type { Staff } from '../../shared/domain/staff.ts';
 import type { CaseListing, CaseStore, ListFilter, PageRequest } from '../../shared/ports/case-store.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { getStats, listCases } from '../../shared/services/case-queries.ts';
 
 const staff = {
@@ -42,6 +43,7 @@ const noStats: StatsStore = {
   snapshot: async () => snapshotOf({}),
   settle: async () => ({ settled: {} }),
   rebuildBalances: async () => undefined,
+  countersByMonth: async () => [],
 };
 
 async function listingFor(who: Staff, query: Record<string, string>) {
@@ -65,6 +67,7 @@ const unusedCases: CaseStore = {
   applyTransition: unused,
   settleEffects: unused,
   claimEntry: unused,
+  saveTrainingExample: unused,
   pendingEffects: unused,
   listCases: unused,
   linkDuplicate: unused,
@@ -166,6 +169,7 @@ describe('statistics narrowed to the reader', () => {
     getStats(who, {
       cases: unusedCases,
       directory: { load: async () => demoOrganisation },
+      policies: { loadPolicies: async () => defaultPolicies },
       stats,
       now: () => new Date(),
     });
@@ -200,7 +204,70 @@ describe('statistics narrowed to the reader', () => {
   });
 
   it('gives the county centre and admins everything', async () => {
-    for (const who of [staff.supervisor, staff.admin]) expect(await read(who)).toEqual(snapshotOf(counters));
+    for (const who of [staff.supervisor, staff.admin])
+      expect(await read(who)).toEqual({
+        ...snapshotOf(counters),
+        // 1,000 ms over two visits, in human units too.
+        timeInStage: { dispatched: { meanSeconds: 0.5, meanHours: 0.5 / 3600 } },
+      });
+  });
+
+  it('answers a date range from the month counters, counting the cases that came into each stage', async () => {
+    const asked: Array<[string, string]> = [];
+    const ranged: StatsStore = {
+      ...noStats,
+      countersByMonth: async (_units, from, to) => {
+        asked.push([from, to]);
+        return [
+          {
+            month: '2026-11',
+            from,
+            to,
+            counters: {
+              [counterName.unit('transport', 'dispatched')]: -1,
+              [counterName.unitEntries('transport', 'dispatched')]: 4,
+              [counterName.categoryEntries('road', 'dispatched')]: 4,
+              [counterName.category('road', 'dispatched')]: -1,
+            },
+          },
+        ];
+      },
+    };
+    const stats = await getStats(
+      staff.supervisor,
+      {
+        cases: unusedCases,
+        directory: { load: async () => demoOrganisation },
+        policies: { loadPolicies: async () => defaultPolicies },
+        stats: ranged,
+        now: () => new Date(),
+      },
+      { from: '2026-11-03', to: '2026-11-20' },
+    );
+    expect(asked).toEqual([['2026-11-03', '2026-11-20']]);
+    expect(stats).toMatchObject({
+      range: { from: '2026-11-03', to: '2026-11-20' },
+      byStage: { dispatched: 4 },
+      byUnit: { transport: { dispatched: 4 } },
+      byCategory: { road: { dispatched: 4 } },
+    });
+  });
+
+  it('refuses half a range or a backwards one, naming the field', async () => {
+    const deps = {
+      cases: unusedCases,
+      directory: { load: async () => demoOrganisation },
+      policies: { loadPolicies: async () => defaultPolicies },
+      stats: noStats,
+      now: () => new Date(),
+    };
+    await expect(getStats(staff.supervisor, deps, { from: '2026-11-03' })).rejects.toMatchObject({
+      code: 'invalid_request',
+      issues: [{ path: 'to' }],
+    });
+    await expect(
+      getStats(staff.supervisor, deps, { from: '2026-11-03', to: '2026-10-01' }),
+    ).rejects.toMatchObject({ issues: [{ path: 'to', message: 'must not be before from' }] });
   });
 
   it('reads every unit’s buckets, since a case leaving a unit is counted out in the next one’s', async () => {

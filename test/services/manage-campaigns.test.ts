@@ -27,7 +27,7 @@ import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-co
 import { previewCampaign } from '../../shared/services/campaigns/preview-campaign.ts';
 import { startDueRuns } from '../../shared/services/start-due-runs.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
-import { type OutreachWorld, outreachWorld, smsPlan } from '../support/outreach.ts';
+import { DAY_MS, type OutreachWorld, outreachWorld, smsPlan } from '../support/outreach.ts';
 
 let env: EmulatedTables;
 let world: OutreachWorld;
@@ -41,6 +41,9 @@ beforeAll(async () => {
     campaigns: world.store,
     directory: { load: async () => demoOrganisation },
     fraudReports: new DynamoDbFraudReports(env.db, env.tables.stats ?? ''),
+    households: world.registry,
+    reach: world.store,
+    capWindowMs: 7 * DAY_MS,
     quietHours: { start: '21:00', end: '08:00' },
     newId: () => `cmp-test-${++ids}`,
     now: () => world.clock.now,

@@ -19,6 +19,7 @@ import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import type { CaseScan } from '../../shared/ports/statistics-rebuild.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
+import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import {
   type RebuildEvent,
   type RebuildOptions,
@@ -87,6 +88,7 @@ const deps = (overrides: Partial<RebuildStatisticsDeps> = {}): RebuildStatistics
   cases: new DynamoDbCaseScan(work.db, work.tables.cases ?? ''),
   stats: work.deps.stats,
   unitIds,
+  calendar: defaultPolicies.calendar,
   checkpoints: new DynamoDbRebuildCheckpoints(work.db, statsTable),
   legacy: new DynamoDbLegacyStatistics(work.db, statsTable),
   now: () => work.clock.now,

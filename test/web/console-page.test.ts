@@ -40,20 +40,28 @@ import { Role, staffFromClaims } from '../../shared/domain/staff.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { issuesOf } from '../../shared/validation.ts';
 import {
-  actionFieldSpecs,
-  CHART_ASSET_PATH,
   campaignFieldOf,
   campaignFieldPaths,
   campaignIssueHintOf,
+  consoleSections,
+} from '../../shared/web/console/console-config.ts';
+import {
+  actionFieldSpecs,
+  CHART_ASSET_PATH,
+  type ConsolePageInput,
   chartJsVersion,
   chartScriptUrl,
-  consoleSections,
-  renderConsolePage,
+  renderConsolePage as renderWith,
 } from '../../shared/web/console-page.ts';
 import { type CampaignField, consoleText } from '../../shared/web/console-text.ts';
+import { loadPageAssets, PAGE_GLOBAL } from '../../shared/web/page-assets.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
+
+/** The console's app and stylesheet, built from shared/web/console/ as the local runtime does. */
+const assets = loadPageAssets('console');
+const renderConsolePage = (input: Omit<ConsolePageInput, 'assets'>) => renderWith({ ...input, assets });
 
 const scriptsOf = (html: string): string[] =>
   [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
@@ -64,12 +72,14 @@ const onlyScript = (html: string): string => {
   return scripts[0] ?? '';
 };
 
-/** The JSON the page hands its app: the argument of the immediately-invoked function. */
+/** The JSON the page hands its app: the argument of `civicloopPage.start(…)` after the bundle. */
 function configOf(html: string): Record<string, unknown> {
   const script = onlyScript(html);
-  const start = script.lastIndexOf('})(');
-  const json = script.slice(start + 3, script.length - 2);
-  return JSON.parse(json);
+  const call = `\n${PAGE_GLOBAL}.start(`;
+  const start = script.lastIndexOf(call);
+  expect(start).toBeGreaterThan(0);
+  expect(script.endsWith(');')).toBe(true);
+  return JSON.parse(script.slice(start + call.length, script.length - 2));
 }
 
 function httpEvent(
@@ -180,9 +190,13 @@ describe('renderConsolePage', () => {
     const script = onlyScript(renderConsolePage({ lang: 'zh' }).html);
     expect(() => new Function(script)).not.toThrow();
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
-    expect(script).toContain("'/api/session'");
+    expect(script).toMatch(/["']\/api\/session["']/);
     expect(script).toContain('sessionStorage');
-    expect(script).toContain('expectedVersion: d.version');
+    // A staff action is sent with the version of the case it was chosen on (minified in the bundle).
+    expect(script).toContain('expectedVersion:');
+    expect(readFileSync('shared/web/console/browser/case-view.ts', 'utf8')).toContain(
+      'const body: Record<string, string | number> = { action, expectedVersion: d.version };',
+    );
     // Nothing personal is written to the console of the browser either.
     expect(script).not.toMatch(/console\.(log|info|warn|error)/);
   });
@@ -423,7 +437,7 @@ describe('actionFieldSpecs', () => {
 });
 
 describe('GET /console (functions/console-page.ts)', () => {
-  const handler = makePageHandler({ logger: silent });
+  const handler = makePageHandler({ logger: silent, assets });
 
   it('serves the Chinese shell with its own CSP, uncached', async () => {
     const response = await handler(httpEvent('/console'), lambdaContext('civicloop-console-page'));
@@ -448,6 +462,8 @@ describe('GET /console (functions/console-page.ts)', () => {
     const page = topology.functions.find((f) => f.name === 'console-page');
     expect(page?.triggers).toEqual([{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }]);
     expect(page?.bindings).toEqual([]);
+    // CDK builds the app and its stylesheet beside the bundle (shared/web/page-assets.ts).
+    expect(page?.pageAssets).toEqual(['console']);
   });
 });
 

@@ -193,7 +193,8 @@ describe('renderResidentPage', () => {
     expect(html).toContain('<option value="fraud">Telecom and online fraud</option>');
     expect(html).toContain('<optgroup label="Chengdong Sub-district">');
     expect(html).toContain('<input type="hidden" name="lang" value="en">');
-    expect(html).toContain('href="/" hreflang="zh-CN" lang="zh-CN">中文</a>');
+    // The switch back names Chinese: a bare "/" would be read in the language the cookie keeps.
+    expect(html).toContain('href="/?lang=zh" hreflang="zh-CN" lang="zh-CN">中文</a>');
     expect(html).not.toContain('反映问题');
     expect(html).not.toContain('电信网络诈骗');
   });
@@ -257,10 +258,17 @@ describe('renderResidentPage', () => {
     );
   });
 
-  it('hides the status lookup without JavaScript and explains why', () => {
+  it('offers the status lookup as a plain GET form to the status page, shown without JavaScript', () => {
     const html = renderResidentPage({ catalog: smallCatalog, lang: 'zh' });
-    expect(html).toContain('<form id="check" hidden>');
-    expect(html).toContain(`<noscript><p class="hint">${pageText.zh.checkNoScript}</p></noscript>`);
+    expect(html).toContain('<form id="check" method="get" action="/status">');
+    expect(html).not.toContain('<form id="check" hidden');
+    expect(html).not.toContain('<noscript>');
+    expect(html).toContain('id="code" name="code" type="text"');
+    // The English page keeps its language in the lookup's query, cookie or not.
+    const en = renderResidentPage({ catalog: smallCatalog, lang: 'en' });
+    expect(en).toMatch(
+      /<form id="check" method="get" action="\/status">\s*<input type="hidden" name="lang" value="en">/,
+    );
   });
 
   it('carries an inline script that parses and has the page strings', () => {
@@ -282,6 +290,10 @@ describe('renderSubmissionReceipt', () => {
     expect(html).toContain('<p class="code" id="tracking-code">K7M-2QX-9PA</p>');
     expect(html).toContain(pageText.zh.receiptKeep);
     expect(html).toContain(`href="/">${pageText.zh.backHome}</a>`);
+    // The status page works without JavaScript: the receipt links to it with the code.
+    expect(html).toContain(
+      `<a id="status-link" href="/status?code=K7M2QX9PA">${pageText.zh.receiptStatusLink}</a>`,
+    );
     expect(html).not.toContain('<script');
   });
 
@@ -295,6 +307,9 @@ describe('renderSubmissionReceipt', () => {
     const en = renderSubmissionReceipt({ lang: 'en', trackingCode: 'K7M2QX9PA', reporterToken: token });
     expect(en).toContain(`href="/?lang=en#rate=K7M2QX9PA&amp;token=${token}"`);
     expect(en).toContain(pageText.en.receiptTokenWarning);
+    // Without JavaScript the fragment fills nothing: the receipt says where else to enter the key.
+    expect(html).toContain(pageText.zh.receiptRateOnStatus);
+    expect(en).toContain('id="status-link" href="/status?code=K7M2QX9PA&amp;lang=en"');
   });
 
   it('accepts a code already formatted, in English too, and escapes anything odd', () => {
@@ -314,11 +329,15 @@ describe('ratingHref', () => {
 });
 
 describe('the rating section', () => {
-  it('is on the page, its form hidden until the script shows it, with a note for browsers without it', () => {
+  it('is on the page as a form that posts to /rating, so it works without the script too', () => {
     const html = renderResidentPage({ catalog: smallCatalog, lang: 'zh' });
     expect(html).toContain('<section class="card" id="rate-section"');
-    expect(html).toContain('<form id="rate" hidden>');
-    expect(html).toContain(`<noscript><p class="hint">${pageText.zh.rateNoScript}</p></noscript>`);
+    expect(html).toContain(
+      '<form id="rate" method="post" action="/rating" enctype="application/x-www-form-urlencoded"',
+    );
+    expect(html).not.toContain('<form id="rate" hidden');
+    expect(html).toContain('id="rate-code" name="code" type="text"');
+    expect(html).toContain('id="rate-token" name="token" type="text"');
     for (const n of [1, 2, 3, 4, 5]) expect(html).toContain(`name="score" value="${n}"`);
     const [script] = scriptsOf(html);
     // esbuild writes string literals with double quotes: the endpoint's path, whatever the quotes.

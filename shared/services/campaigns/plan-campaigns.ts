@@ -4,6 +4,7 @@
  * shows it, with its upcoming occurrences, runs, SMS preview and, once completed, its effect.
  */
 import * as z from 'zod';
+import type { Organisation } from '../../domain/organisation.ts';
 import { type Campaign, CampaignPlan, type CampaignRun } from '../../domain/outreach/campaign.ts';
 import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
 import {
@@ -22,6 +23,12 @@ import { VersionConflictError } from '../../errors.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { effectOf } from './campaign-effect.ts';
 import {
+  type EstimateSourceSummary,
+  estimateOutreach,
+  estimateSourceOf,
+  type OutreachEstimate,
+} from './outreach-estimate.ts';
+import {
   type CampaignApiDeps,
   checkCommunities,
   householdsOf,
@@ -38,7 +45,11 @@ export interface CampaignView {
   /** The next occurrences that have not started (up to 10). */
   upcoming: string[];
   runs: CampaignRun[];
+  /** An SMS campaign's text and size, its messages estimated for the next run. */
   preview?: OutreachSmsPreview;
+  /** Where preview.estimatedMessages comes from, per community (SMS campaigns). */
+  estimate?: OutreachEstimate;
+  estimateSource?: EstimateSourceSummary;
   households: number;
   effect?: CampaignEffect;
 }
@@ -82,10 +93,26 @@ export async function getCampaign(
     upcoming: pending && campaign.nextRunAt ? upcomingOf(campaign, new Date(campaign.nextRunAt)) : [],
     runs: runs.sort((a, b) => a.occurrenceAt.localeCompare(b.occurrenceAt)),
     households,
-    ...(campaign.channel.kind === 'sms'
-      ? { preview: outreachSmsPreview(campaign.channel.signature, campaign.channel.body, households) }
-      : {}),
+    ...(campaign.channel.kind === 'sms' ? await smsPreviewOf(campaign, campaign.channel, org, deps) : {}),
     ...(effect ? { effect } : {}),
+  };
+}
+
+/** A campaign's SMS preview, estimated for its next run (or now, when none is pending). */
+async function smsPreviewOf(
+  campaign: Campaign,
+  channel: { signature: string; body: string },
+  org: Organisation,
+  deps: CampaignApiDeps,
+): Promise<Pick<CampaignView, 'preview' | 'estimate' | 'estimateSource'>> {
+  const at = new Date(
+    Math.max(deps.now().getTime(), campaign.nextRunAt ? Date.parse(campaign.nextRunAt) : 0),
+  );
+  const estimate = await estimateOutreach(campaign.communityIds, org, at, deps);
+  return {
+    preview: outreachSmsPreview(channel.signature, channel.body, estimate.households),
+    estimate,
+    estimateSource: estimateSourceOf(estimate),
   };
 }
 

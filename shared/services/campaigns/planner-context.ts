@@ -16,8 +16,9 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import type { DirectoryReader } from '../../ports/directory.ts';
 import type { FraudReportReader } from '../../ports/fraud-reports.ts';
 import type { CampaignStore } from '../../ports/outreach.ts';
+import type { OutreachEstimateDeps } from './outreach-estimate.ts';
 
-export interface CampaignApiDeps {
+export interface CampaignApiDeps extends OutreachEstimateDeps {
   campaigns: CampaignStore;
   directory: DirectoryReader;
   fraudReports: FraudReportReader;

@@ -1,13 +1,22 @@
 /**
  * What a campaign plan will do before it is scheduled: the households it reaches, its occurrences,
- * the SMS's parts and estimated messages, and warnings about the plan.
+ * the SMS's parts and estimated messages — counted as the sender will count them, from the
+ * registry where it is loaded (outreach-estimate) — and warnings about the plan.
  */
+
+import type { Organisation } from '../../domain/organisation.ts';
 import { CampaignPlan } from '../../domain/outreach/campaign.ts';
 import { checkPlan, SEND_NOW_GRACE_MS } from '../../domain/outreach/campaign-lifecycle.ts';
-import { outreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
+import { type OutreachSmsPreview, outreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
 import { toRRuleText } from '../../domain/outreach/recurrence.ts';
 import type { Staff } from '../../domain/staff.ts';
 import { parseOrThrow } from '../../validation.ts';
+import {
+  type EstimateSourceSummary,
+  estimateOutreach,
+  estimateSourceOf,
+  type OutreachEstimate,
+} from './outreach-estimate.ts';
 import {
   type CampaignApiDeps,
   checkCommunities,
@@ -18,7 +27,40 @@ import {
 
 const PreviewBody = CampaignPlan;
 
-export async function previewCampaign(staff: Staff, body: unknown, deps: CampaignApiDeps) {
+export interface CampaignPreview {
+  /** The directory's household count of the communities (what a lecture or screening reaches). */
+  households: number;
+  rrule: string;
+  upcoming: string[];
+  /** SMS only: where `message.estimatedMessages` comes from, in total and per community. */
+  estimateSource?: EstimateSourceSummary;
+  estimate?: OutreachEstimate;
+  message?: OutreachSmsPreview;
+  warnings: string[];
+}
+
+/** The SMS's size and reach, its cap judged at the first run ("send now" runs at once, not in the past). */
+async function smsEstimateOf(
+  channel: { signature: string; body: string },
+  communityIds: string[],
+  org: Organisation,
+  upcoming: string[],
+  deps: CampaignApiDeps,
+): Promise<Pick<CampaignPreview, 'estimateSource' | 'estimate' | 'message'>> {
+  const at = new Date(Math.max(deps.now().getTime(), upcoming[0] ? Date.parse(upcoming[0]) : 0));
+  const estimate = await estimateOutreach(communityIds, org, at, deps);
+  return {
+    estimateSource: estimateSourceOf(estimate),
+    estimate,
+    message: outreachSmsPreview(channel.signature, channel.body, estimate.households),
+  };
+}
+
+export async function previewCampaign(
+  staff: Staff,
+  body: unknown,
+  deps: CampaignApiDeps,
+): Promise<CampaignPreview> {
   requireViewer(staff);
   const plan = parseOrThrow(PreviewBody, body, 'The campaign');
   const org = await deps.directory.load();
@@ -35,13 +77,15 @@ export async function previewCampaign(staff: Staff, body: unknown, deps: Campaig
     );
   }
   if (upcoming.length === 0) warnings.push('no occurrence is left after now');
+  const sms =
+    plan.channel.kind === 'sms'
+      ? await smsEstimateOf(plan.channel, plan.communityIds, org, upcoming, deps)
+      : {};
   return {
     households,
     rrule: toRRuleText(plan.firstRunAt, plan.recurrence),
     upcoming,
-    ...(plan.channel.kind === 'sms'
-      ? { message: outreachSmsPreview(plan.channel.signature, plan.channel.body, households) }
-      : {}),
+    ...sms,
     warnings,
   };
 }

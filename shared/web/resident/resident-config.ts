@@ -37,6 +37,8 @@ export type ResidentStrings = Pick<
   | 'statusUnit'
   | 'statusUnitPending'
   | 'statusTimeline'
+  | 'statusResolution'
+  | 'rateOffer'
   | 'rateSubmit'
   | 'rateSending'
   | 'rateThanks'

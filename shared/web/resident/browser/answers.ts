@@ -38,6 +38,8 @@ export interface ReportStatus {
   category: string;
   unit: { zh: string; en: string } | null;
   timeline: { stage: string; at: string }[];
+  /** What staff answered, once resolved and while that stands. */
+  resolution: { note: string; at: string } | undefined;
 }
 
 const isUnit = (value: unknown): value is { zh: string; en: string } =>
@@ -46,11 +48,21 @@ const isUnit = (value: unknown): value is { zh: string; en: string } =>
 const isStep = (value: unknown): value is { stage: string; at: string } =>
   isRecord(value) && isString(value.stage) && isString(value.at);
 
+const isResolution = (value: unknown): value is { note: string; at: string } =>
+  isRecord(value) && isString(value.note) && isString(value.at);
+
 export function reportStatusOf(answer: unknown): ReportStatus | undefined {
   if (!isRecord(answer)) return undefined;
-  const { trackingCode, stage, category, unit, timeline = [] } = answer;
+  const { trackingCode, stage, category, unit, timeline = [], resolution } = answer;
   if (!isString(trackingCode) || !isString(stage) || !isString(category)) return undefined;
   if (unit !== null && unit !== undefined && !isUnit(unit)) return undefined;
   if (!Array.isArray(timeline) || !timeline.every(isStep)) return undefined;
-  return { trackingCode, stage, category, unit: unit ?? null, timeline };
+  return {
+    trackingCode,
+    stage,
+    category,
+    unit: unit ?? null,
+    timeline,
+    resolution: isResolution(resolution) ? resolution : undefined,
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * The reporter's rating: hidden without JavaScript (the endpoint answers JSON), shown here. A
- * rating link carries the tracking code and the rating key in the URL fragment, which never
- * reaches a server; they fill the form and bring it into view. Sent as JSON to
- * /api/reports/{code}/rating.
+ * The reporter's rating, answered in place: without JavaScript the form posts to /rating and the
+ * server answers with the status page. A rating link carries the tracking code and the rating key
+ * in the URL fragment, which never reaches a server; here they fill the form and bring it into
+ * view. Sent as JSON to /api/reports/{code}/rating.
  */
 import type { ResidentConfig } from '../resident-config.ts';
 import { byId, control, typedTrackingCode } from './dom.ts';
@@ -32,16 +32,19 @@ export function enhanceRating({ strings: T }: ResidentConfig): void {
     rateError.hidden = !message;
   };
 
-  const fragment = fragmentParameters(location.hash);
-  const linkedCode = fragment.get('rate');
-  const linkedToken = fragment.get('token');
-  rate.hidden = false;
-  if (linkedCode && linkedToken) {
+  const fillFromLink = () => {
+    const fragment = fragmentParameters(location.hash);
+    const linkedCode = fragment.get('rate');
+    const linkedToken = fragment.get('token');
+    if (!linkedCode || !linkedToken) return;
     control(rate, 'code').value = linkedCode;
     control(rate, 'token').value = linkedToken;
     byId('rate-section', HTMLElement).scrollIntoView({ block: 'start' });
     rate.querySelector<HTMLInputElement>('input[name="score"]')?.focus();
-  }
+  };
+  fillFromLink();
+  // The receipt's own rating link only changes the fragment of this page: no reload, so listen.
+  window.addEventListener('hashchange', fillFromLink);
 
   rate.addEventListener('submit', (e) => {
     e.preventDefault();

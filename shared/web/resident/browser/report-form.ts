@@ -9,7 +9,7 @@
  * the form makes it a new submission with a new key (reusing the old key would be a conflict).
  */
 import type { FormField } from '../../page-text.ts';
-import { ratingHref } from '../links.ts';
+import { ratingHref, statusHref } from '../links.ts';
 import { formFields, type ResidentConfig } from '../resident-config.ts';
 import { issuePathsOf, receiptOf } from './answers.ts';
 import { byId, control, maybeById } from './dom.ts';
@@ -98,6 +98,10 @@ export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: R
     receiptToken.textContent = token ?? '';
     byId('receipt-token-box', HTMLDivElement).hidden = !token;
     if (token) receiptRatingLink.setAttribute('href', ratingHref(lang, code.replace(/-/g, ''), token));
+    byId('receipt-status-link', HTMLAnchorElement).setAttribute(
+      'href',
+      statusHref(lang, code.replace(/-/g, '')),
+    );
     form.hidden = true;
     intro.hidden = true;
     receipt.hidden = false;

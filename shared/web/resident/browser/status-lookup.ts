@@ -1,8 +1,10 @@
 /**
- * The status lookup: hidden without JavaScript (the API answers JSON at a path a GET form cannot
- * build), shown here; it checks the typed code's length, asks /api/reports/{code} and shows the
- * stage, the category, the unit and the timeline in the page's language.
+ * The status lookup, answered in place: the form is a GET to the server-rendered /status page
+ * without JavaScript; here it checks the typed code's length, asks /api/reports/{code} and shows
+ * the stage, the category, the unit, the resolution note and the timeline in the page's language,
+ * and, once the case is closed, points to the rating form with the code filled in.
  */
+import { localTime } from '../local-time.ts';
 import type { ResidentConfig } from '../resident-config.ts';
 import { type ReportStatus, reportStatusOf } from './answers.ts';
 import { byId, control, element, typedTrackingCode } from './dom.ts';
@@ -19,20 +21,6 @@ export function enhanceStatusLookup(reportForm: HTMLFormElement, { lang, strings
     const options = category instanceof HTMLSelectElement ? Array.from(category.options) : [];
     return options.find((option) => option.value === code)?.textContent ?? code;
   }
-  function when(at: string): string {
-    try {
-      return new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-        timeZone: 'Asia/Shanghai',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
-    } catch {
-      return at;
-    }
-  }
   function renderStatus(s: ReportStatus): void {
     result.textContent = '';
     const dl = element('dl');
@@ -44,11 +32,16 @@ export function enhanceStatusLookup(reportForm: HTMLFormElement, { lang, strings
     dl.appendChild(element('dd', s.unit ? s.unit[lang] : T.statusUnitPending));
     result.appendChild(element('p', s.trackingCode, 'status-code'));
     result.appendChild(dl);
+    if (s.resolution) {
+      result.appendChild(element('h3', T.statusResolution));
+      result.appendChild(element('p', s.resolution.note, 'resolution'));
+    }
+    if (s.stage === 'closed') offerRating(s.trackingCode);
     result.appendChild(element('h3', T.statusTimeline));
     const ol = element('ol');
     for (const step of s.timeline) {
       const li = element('li');
-      const time = element('time', when(step.at));
+      const time = element('time', localTime(step.at, lang));
       time.setAttribute('datetime', step.at);
       li.appendChild(time);
       li.appendChild(document.createTextNode(stageName(step.stage)));
@@ -57,7 +50,16 @@ export function enhanceStatusLookup(reportForm: HTMLFormElement, { lang, strings
     result.appendChild(ol);
   }
 
-  check.hidden = false;
+  /** A closed case can be rated: the rating form gets the code, and a link leads to it. */
+  function offerRating(trackingCode: string): void {
+    control(byId('rate', HTMLFormElement), 'code').value = typedTrackingCode(trackingCode);
+    const offer = element('p');
+    const link = element('a', T.rateOffer);
+    link.setAttribute('href', '#rate-section');
+    offer.appendChild(link);
+    result.appendChild(offer);
+  }
+
   check.addEventListener('submit', (e) => {
     e.preventDefault();
     const input = control(check, 'code');
