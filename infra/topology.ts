@@ -192,6 +192,8 @@ const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
   // Case updates per phone per day; empty: 5 (shared/services/reporter-texts.ts).
   { kind: 'setting', name: 'reporterTextsPerDay', env: 'REPORTER_TEXTS_PER_DAY', local: '' },
+  // A new case's search postings, and a moved one's, are written by its outbox after the delivery.
+  { kind: 'table', table: 'search', access: 'readWrite', env: 'SEARCH_TABLE' },
 ];
 
 /** Case effects that keep failing are parked (shared/domain/effect-outbox.ts): someone must look. */
@@ -256,6 +258,14 @@ export const topology: Topology = {
         partitionKey: { name: pk, type: 'S' },
         sortKey: { name: sk, type: 'S' },
       })),
+    },
+    {
+      // Staff search postings: term (per scope and month) or phone tail → a case's `submittedAt#code`,
+      // nothing else (shared/domain/case-search.ts); read by key, never scanned.
+      name: 'search',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [],
     },
     {
       // The SMS channel's memory: inbound message ids (retries), opt-outs, hourly report counts.
@@ -485,6 +495,20 @@ export const topology: Topology = {
       bindings: caseReadBindings,
     },
     {
+      // After get-case: the local gateway takes the last route that matches, API Gateway the most specific.
+      name: 'search-cases',
+      entry: 'functions/search-cases.ts',
+      description: 'Staff search by tracking code, phone ending or words, inside the caller scope',
+      timeoutSeconds: 6,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/search', auth: 'staff' }],
+      bindings: [
+        { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
+        { kind: 'table', table: 'search', access: 'read', env: 'SEARCH_TABLE' },
+        cursorSecret,
+      ],
+    },
+    {
       name: 'transition-case',
       entry: 'functions/transition-case.ts',
       description: 'Moves a case through the closed loop with one conditional write',
@@ -652,6 +676,8 @@ export const topology: Topology = {
       triggers: [{ kind: 'schedule', everyMinutes: 60 }],
       bindings: [
         { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
+        // An anonymised report's search postings go with its words and phone.
+        { kind: 'table', table: 'search', access: 'readWrite', env: 'SEARCH_TABLE' },
         // Days; empty: 365 (shared/domain/report-retention.ts).
         { kind: 'setting', name: 'reportRetentionDays', env: 'REPORT_RETENTION_DAYS', local: '' },
       ],

@@ -1,6 +1,6 @@
 /**
  * Composition root of the case functions (route-report, transition-case, rate-report, sweep-cases,
- * get-case, list-cases, get-stats, anonymise-reports): the configuration they share, parsed with
+ * get-case, list-cases, search-cases, get-stats, anonymise-reports): the configuration they share, parsed with
  * zod, and the adapters and services deps built from it. Each handler calls one of these on its
  * first invocation and hands the result to its `makeHandler`, so tests hand in fakes instead.
  */
@@ -8,6 +8,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import {
+  DynamoDbCaseBatchReader,
+  DynamoDbCaseSearchIndex,
+} from '../../shared/adapters/dynamodb-case-search.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
@@ -19,6 +23,7 @@ import {
   EndUserMessagingSender,
 } from '../../shared/adapters/end-user-messaging-sender.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { loadConfig, TableName, UnitQueueUrls } from '../../shared/config.ts';
@@ -27,6 +32,7 @@ import {
   MAX_RETENTION_DAYS,
   MIN_RETENTION_DAYS,
 } from '../../shared/domain/report-retention.ts';
+import type { CaseSearchIndex } from '../../shared/ports/case-search.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
 import type { DirectoryReader } from '../../shared/ports/directory.ts';
 import type { DispatchQueue } from '../../shared/ports/dispatch-queue.ts';
@@ -36,6 +42,7 @@ import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
+import type { CaseSearchDeps } from '../../shared/services/case-search.ts';
 import type { ReportStatusDeps } from '../../shared/services/report-status.ts';
 import {
   DEFAULT_REPORTER_TEXTS_PER_DAY,
@@ -60,6 +67,8 @@ export const CaseWriteConfig = CaseReadConfig.extend({
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
   // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
   SMS_TABLE: TableName,
+  // The search postings, written by the case's outbox (shared/services/case-search.ts).
+  SEARCH_TABLE: TableName,
   /** Case updates one phone may be sent per day; unset (''), the default. */
   REPORTER_TEXTS_PER_DAY: z.preprocess(
     (value) => (value === '' ? undefined : value),
@@ -90,6 +99,7 @@ export interface CaseWriteServices extends CaseReadServices {
   sender: SmsSender;
   /** Opt-outs and the daily cap, before any text to a reporter (shared/services/case-effects.ts). */
   reporterTexts: ReporterTextGate;
+  searchIndex: CaseSearchIndex;
 }
 
 const readServicesFrom = (
@@ -141,11 +151,35 @@ export const writeServicesFrom = (
     dispatch: new SqsDispatchQueue(sqs, config.UNIT_QUEUE_URLS),
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     reporterTexts: reporterTextGate({ optOuts: sms, cap: sms, perDay: config.REPORTER_TEXTS_PER_DAY }),
+    searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
   };
 };
 
 export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
   writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));
+
+/**
+ * Staff search (search-cases): the cases table (the case by code, and hits checked in batches),
+ * the postings, and the cursor secret the lists sign with.
+ */
+export const CaseSearchConfig = z.object({
+  CASES_TABLE: TableName,
+  SEARCH_TABLE: TableName,
+  CURSOR_SECRET_ARN: SecretArn,
+});
+
+export function caseSearchServices(env: NodeJS.ProcessEnv = process.env): CaseSearchDeps {
+  const config = loadConfig(CaseSearchConfig, env);
+  const db = createDocumentClient();
+  return {
+    cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+    batch: new DynamoDbCaseBatchReader(db, config.CASES_TABLE),
+    index: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
+    cursorKey: secretReader(config.CURSOR_SECRET_ARN),
+    cursors: { seal: sealCursor, open: openCursor },
+    now: () => new Date(),
+  };
+}
 
 /**
  * The retention job: its configuration (the cases table and the retention period, CDK context
@@ -157,6 +191,8 @@ const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
 
 export const RetentionConfig = z.object({
   CASES_TABLE: TableName,
+  // The search postings of an anonymised report go with its words and phone.
+  SEARCH_TABLE: TableName,
   REPORT_RETENTION_DAYS: z.preprocess(
     unsetAsDefault,
     z.coerce
@@ -170,8 +206,10 @@ export const RetentionConfig = z.object({
 
 export function retentionServices(env: NodeJS.ProcessEnv = process.env): AnonymiseDeps {
   const config = loadConfig(RetentionConfig, env);
+  const db = createDocumentClient();
   return {
-    retention: new DynamoDbReportRetention(createDocumentClient(), config.CASES_TABLE),
+    retention: new DynamoDbReportRetention(db, config.CASES_TABLE),
+    searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
     retentionDays: config.REPORT_RETENTION_DAYS,
     now: () => new Date(),
   };

@@ -5,6 +5,7 @@
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
+ *   search reindex [--restart] [--outputs <cdk-outputs.json>] — see search-reindex.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
@@ -17,6 +18,7 @@ import { casesReindex } from './cases-reindex.ts';
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
+import { searchReindex } from './search-reindex.ts';
 import { statsRebuild } from './stats-rebuild.ts';
 import { resolveTarget, TargetError } from './targets.ts';
 
@@ -25,6 +27,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- households import <file.csv>
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
        npm run cli -- cases reindex
+       npm run cli -- search reindex [--restart]
 ${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
@@ -96,6 +99,13 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return casesReindex(resolveTarget(values.outputs), io);
+  }
+  if (!values.help && group === 'search' && command === 'reindex') {
+    if (positionals.length > 2) {
+      io.err(usage);
+      return 2;
+    }
+    return searchReindex(resolveTarget(values.outputs), { restart: values.restart }, io);
   }
   if (values.help || group !== 'queue' || command !== 'pull') {
     io.err(usage);

@@ -83,6 +83,11 @@ export const Effect = z.discriminatedUnion('kind', [
    * kept as a training example for the report classifier, until the case is anonymised.
    */
   z.object({ kind: z.literal('training_example'), category: CategoryCode }),
+  /**
+   * The case's search postings (shared/domain/case-search.ts): written when it is created and
+   * again whenever it moves to another unit, after the delivery, so off the report path.
+   */
+  z.object({ kind: z.literal('search_index') }),
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
@@ -671,7 +676,12 @@ export function planTransition(
       set,
       remove: outcome.remove ?? [],
       transfer: outcome.transfer ?? false,
-      effects: [...(outcome.effects ?? []), stats],
+      effects: [
+        ...(outcome.effects ?? []),
+        stats,
+        // Postings are keyed by the unit among others: a new case, or one that moved, is (re)indexed.
+        ...(action.action === 'dispatch' || unitId !== c.unitId ? [{ kind: 'search_index' as const }] : []),
+      ],
     },
   };
 }

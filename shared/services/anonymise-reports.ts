@@ -2,11 +2,11 @@
  * The retention job: anonymises the reports of cases whose retention period ran out (policy in
  * shared/domain/report-retention.ts). Each run reads the due cases from the retention index,
  * oldest first, page by page within a budget; for each it rereads the case and its report
- * (strongly consistent: the index lags a little), replaces the report with its anonymised form,
- * then marks the case, which takes it out of the index. Both writes are conditional on what was
- * read, so a run that dies between them leaves the case in the index and the next run finishes
- * it; a second run finds nothing to do. The index holds only what is left, so a run needs no
- * checkpoint to resume.
+ * (strongly consistent: the index lags a little), removes its search postings (words and phone
+ * tail), replaces the report with its anonymised form, then marks the case, which takes it out
+ * of the index. Both writes are conditional on what was read, so a run that dies between them
+ * leaves the case in the index and the next run finishes it; a second run finds nothing to do.
+ * The index holds only what is left, so a run needs no checkpoint to resume.
  *
  * Cases that were already done before the index existed are put into it by a one-off backfill
  * over the county's done lane, with whatever budget a run has left; it records its progress and,
@@ -22,12 +22,19 @@ import {
   retentionCutoff,
 } from '../domain/report-retention.ts';
 import { CaseConflictError } from '../errors.ts';
+import type { CaseSearchIndex } from '../ports/case-search.ts';
 import type { ReportRetention } from '../ports/report-retention.ts';
+import { removeCaseFromSearch } from './case-search.ts';
 
 export interface AnonymiseDeps {
   retention: ReportRetention;
   /** Days after its clock started (shared/domain/report-retention.ts) that a case is anonymised. */
   retentionDays: number;
+  /**
+   * The search postings: a report's words and phone tail are indexed, so they go before the words
+   * do (functions/wiring/cases.ts always passes them; without them nothing is indexed to remove).
+   */
+  searchIndex?: Pick<CaseSearchIndex, 'write'>;
   now: () => Date;
 }
 
@@ -106,6 +113,9 @@ async function anonymiseCase(
     // The report first: while the case is unmarked it stays in the index, so a crash after this
     // write is finished by the next run (which finds the report already anonymised).
     if (report && report.anonymisedAt === undefined) {
+      // The postings before the words they were made from: a crash after this is redone by the
+      // next run, which still has the words; once the report is rewritten they could not be found.
+      if (deps.searchIndex) await removeCaseFromSearch(state, report, deps.searchIndex);
       const replaced = await deps.retention.replaceReport(anonymisedReport(report, at));
       if (!replaced)
         throw new CaseConflictError(`the report of ${trackingCode} changed while being anonymised`);

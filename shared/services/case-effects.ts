@@ -1,13 +1,14 @@
 /**
  * Runs what a case transition triggers — delivery to a unit's queue, the county centre's
- * escalation notice, linking a merged duplicate, the statistics, the reporter's text — one outbox
- * entry at a time, and records every outcome in one write. A failing entry never holds up
- * another: a permanent failure is final and shown to staff as a notice on the case, a transient
- * one backs off, one that keeps failing is parked (a notice, and an alarm on the log). Deliveries,
- * links and statistics are safe to repeat (consumers dedupe on tracking code + version, links are
- * set members, statistics recognise a replayed change); a text message is not: each attempt is
- * claimed on the case just before it is made, and a claimed attempt nobody finished is never
- * made again (see effect-outbox.ts).
+ * escalation notice, linking a merged duplicate, the statistics, the reporter's text, the search
+ * postings — one outbox entry at a time, and records every outcome in one write. A failing entry
+ * never holds up another: a permanent failure is final and shown to staff as a notice on the
+ * case, a transient one backs off, one that keeps failing is parked (a notice, and an alarm on
+ * the log). Deliveries, links, statistics and postings are safe to repeat (consumers dedupe on
+ * tracking code + version, links are set members, statistics recognise a replayed change, a
+ * posting written twice is one); a text message is not: each attempt is claimed on the case just
+ * before it is made, and a claimed attempt nobody finished is never made again (see
+ * effect-outbox.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { CaseEscalated, CaseNotice, CaseReport, CaseState } from '../domain/case.ts';
@@ -21,11 +22,13 @@ import {
 } from '../domain/effect-outbox.ts';
 import { renderSmsReply } from '../domain/sms/sms-replies.ts';
 import { ConfigError, DeliveryUnconfirmedError, UndeliverableError } from '../errors.ts';
+import type { CaseSearchIndex } from '../ports/case-search.ts';
 import type { CaseStore, PendingEffects } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
+import { indexCaseForSearch } from './case-search.ts';
 import type { ReporterTextGate } from './reporter-texts.ts';
 
 export interface CaseEffectsDeps {
@@ -43,6 +46,11 @@ export interface CaseEffectsDeps {
    * without it every update is sent, as tests of other effects need.
    */
   reporterTexts?: ReporterTextGate;
+  /**
+   * The search postings (shared/services/case-search.ts). The case functions always have them
+   * (functions/wiring/cases.ts); without them a `search_index` entry is done with nothing written.
+   */
+  searchIndex?: Pick<CaseSearchIndex, 'write'>;
   countyCentreUnitId: string;
   now: () => Date;
   /** Hears about every entry that did not succeed (for logs and the parked-effects alarm). */
@@ -114,6 +122,11 @@ async function runEffect(
         category: state.category,
       });
       return undefined;
+    case 'search_index': {
+      if (!deps.searchIndex) return { skipped: 'no_search_index' };
+      const { written, removed } = await indexCaseForSearch(state, await report(), deps.searchIndex);
+      return { postings: written, removed };
+    }
     case 'notify_reporter': {
       const phone = (await report())?.contactPhone;
       if (!phone) return { skipped: 'no_phone' };

@@ -94,10 +94,16 @@ export interface CaseSearchDeps {
 
 /** Postings read per term, scope and month at once; a term with more is read on in the next window. */
 export const POSTINGS_PER_READ = 200;
-/** Query requests one search may make; past it, the page ends with a cursor to read on. */
-export const QUERIES_PER_SEARCH = 40;
-/** How far back words are searched (postings of older months are reached only by paging on). */
-export const MONTHS_SEARCHED = 36;
+/**
+ * Query requests one search may make (an empty month costs one per scope, 0.5 read units each);
+ * past it, the page ends with a cursor to read on.
+ */
+export const QUERIES_PER_SEARCH = 100;
+/**
+ * How far back (by submission) words are searched; older cases are found by code or phone. With
+ * the default retention a done case's words are gone a year after it is done anyway.
+ */
+export const MONTHS_SEARCHED = 24;
 /** Cases with one phone ending looked at (a county has a few a year per ending). */
 const PHONE_POSTINGS = 100;
 

@@ -146,6 +146,12 @@ export type CostRun = Extract<CostOutcome, { ok: true }>;
 /** The reporter's text: requests for these purposes are left out of (a), POST → unit queue. */
 export const NOTIFICATION_PREFIX = "reporter's text";
 const isNotification = (purpose: string) => purpose.startsWith(NOTIFICATION_PREFIX);
+/**
+ * The search postings, written by the router's outbox after the delivery to the unit queue: left
+ * out of (a), like the text, and shown on a line of their own.
+ */
+export const SEARCH_INDEX_PURPOSE = 'search index, off the report path';
+const isSearchIndex = (purpose: string) => purpose === SEARCH_INDEX_PURPOSE;
 const SMS_STATE_KINDS: Record<string, string> = {
   OPTOUT: 'opt-out list',
   NOTIFYCAP: 'daily cap per phone',
@@ -154,6 +160,7 @@ const SMS_STATE_KINDS: Record<string, string> = {
 
 const RequestFields = z.object({
   TableName: z.string().optional(),
+  RequestItems: z.record(z.string(), z.unknown()).optional(),
   Key: z.record(z.string(), z.unknown()).optional(),
   Item: z.record(z.string(), z.unknown()).optional(),
   UpdateExpression: z.string().optional(),
@@ -173,7 +180,9 @@ const stringOf = (value: unknown) => {
 export function requestPurpose(service: string, operation: string, body: unknown): string {
   const request = RequestFields.safeParse(body);
   if (!request.success) return '';
-  const { TableName = '', Key, Item, UpdateExpression = '', QueueUrl = '' } = request.data;
+  const { Key, Item, UpdateExpression = '', QueueUrl = '' } = request.data;
+  // A batch request names its table in RequestItems.
+  const TableName = request.data.TableName ?? Object.keys(request.data.RequestItems ?? {})[0] ?? '';
   if (service === 'sqs') {
     const queue =
       QueueUrl.split('/')
@@ -207,6 +216,8 @@ export function requestPurpose(service: string, operation: string, body: unknown
       const kind = pk.split('#')[0] ?? '';
       return `${NOTIFICATION_PREFIX}: ${SMS_STATE_KINDS[kind] ?? kind.toLowerCase()}`;
     }
+    case 'search':
+      return SEARCH_INDEX_PURPOSE;
     case 'stats':
       if (pk === 'COUNTS#~fraud-intake') return 'fraud-intake day bucket';
       if (pk.startsWith('COUNTS#')) return "statistics: the unit's day bucket";
@@ -359,6 +370,9 @@ export interface PerReport {
   notificationRequests: number;
   notificationWcu: number;
   notificationRcu: number;
+  /** What the search postings cost (requests and write units), per report; not part of (a). */
+  searchRequests: number;
+  searchWcu: number;
   /** Write units by table (index writes included), per report. */
   wcuByTable: Map<string, number>;
   sms: number;
@@ -395,11 +409,13 @@ export function perReport(t: Totals): PerReport {
   const sqsBilled =
     sqsRows.reduce((a, r) => a + r.count * Math.max(1, Math.ceil(r.maxBytes / SQS_CHUNK_BYTES)), 0) / n;
   const notificationRequests = count(fnRequests.filter((r) => isNotification(r.purpose))) / n;
+  const searchRequests = count(fnRequests.filter((r) => isSearchIndex(r.purpose))) / n;
   const esmRequests = count(t.requests.filter((r) => r.origin === RUNTIME_ORIGIN && r.service === 'sqs')) / n;
   const fnCapacity = t.capacity.filter((c) => isFunction(c.origin));
   const rcu = fnCapacity.reduce((a, c) => a + c.read, 0) / n;
   const wcu = fnCapacity.reduce((a, c) => a + c.write, 0) / n;
   const writes = t.writeUnits.filter((w) => w.kind !== 'read');
+  const searchWcu = writes.filter((w) => isSearchIndex(w.purpose)).reduce((a, w) => a + w.units, 0) / n;
   const notificationWcu =
     writes.filter((w) => isNotification(w.purpose)).reduce((a, w) => a + w.units, 0) / n;
   const notificationRcu =
@@ -451,12 +467,14 @@ export function perReport(t: Totals): PerReport {
     requests: dynamodb + sqs,
     rcu,
     wcu,
-    pathRequests: dynamodb + sqs - notificationRequests,
-    pathWcu: wcu - notificationWcu,
+    pathRequests: dynamodb + sqs - notificationRequests - searchRequests,
+    pathWcu: wcu - notificationWcu - searchWcu,
     pathRcu: rcu - notificationRcu,
     notificationRequests,
     notificationWcu,
     notificationRcu,
+    searchRequests,
+    searchWcu,
     wcuByTable,
     sms: t.sms / n,
     esmRequests,
@@ -692,6 +710,10 @@ export function printReportCost(runs: readonly CostRun[], maxRequests: number): 
         ...figures.map((f) => `${two(f.pathRequests)} (${two(f.pathRequests - f.sqs)} + ${two(f.sqs)})`),
       ],
       ['(a) RCU / WCU', ...figures.map((f) => `${two(f.pathRcu)} / ${two(f.pathWcu)}`)],
+      [
+        `${SEARCH_INDEX_PURPOSE} (after the delivery, in the router's outbox): requests / WCU`,
+        ...figures.map((f) => `${two(f.searchRequests)} / ${two(f.searchWcu)}`),
+      ],
       [
         '(b) with a phone, the text included: requests + SendTextMessage',
         ...phoneFigures.map((f) => `${two(f.requests)} + ${two(f.sms)}`),

@@ -373,7 +373,11 @@ describe('what a transition records', () => {
       to: 'dispatched',
       set: { unitId: 'centre-chengdong' },
       transfer: true,
-      effects: [{ kind: 'dispatch', unitId: 'centre-chengdong', reason: 'returned' }, { kind: 'stats' }],
+      effects: [
+        { kind: 'dispatch', unitId: 'centre-chengdong', reason: 'returned' },
+        { kind: 'stats' },
+        { kind: 'search_index' },
+      ],
     });
   });
 

@@ -48,7 +48,7 @@ const closedCase = (code: string, closedAt: string): CaseState => ({
 });
 
 describe('the retention setting', () => {
-  const env = { CASES_TABLE: 'civicloop-cases' };
+  const env = { CASES_TABLE: 'civicloop-cases', SEARCH_TABLE: 'civicloop-search' };
 
   it('is 365 days when the deployment leaves it unset', () => {
     expect(loadConfig(RetentionConfig, { ...env, REPORT_RETENTION_DAYS: '' }).REPORT_RETENTION_DAYS).toBe(

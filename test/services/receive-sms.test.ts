@@ -30,6 +30,7 @@ const smsEnv: NodeJS.ProcessEnv = {
   DIRECTORY_TABLE: 'test-directory',
   STATS_TABLE: 'test-stats',
   SMS_TABLE: 'test-sms',
+  SEARCH_TABLE: 'test-search',
   HOUSEHOLDS_TABLE: 'test-households',
   SMS_ORIGINATION_IDENTITY: 'local-outbox',
   INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
