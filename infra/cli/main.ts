@@ -6,6 +6,8 @@
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
  *   search reindex [--restart] [--outputs <cdk-outputs.json>] — see search-reindex.ts
+ *   assessment [--from … --to …] [--level unit|township] [--sort …] [--json] — the unit
+ *     assessment through the staff API, signed in like the campaign commands; see assessment.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
@@ -13,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { demoOrganisation } from '../demo/demo-organisation.ts';
+import { assessmentCommand, assessmentOptions, assessmentUsage } from './assessment.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
 import { casesReindex } from './cases-reindex.ts';
 import { directorySeed } from './directory-seed.ts';
@@ -28,6 +31,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
        npm run cli -- cases reindex
        npm run cli -- search reindex [--restart]
+${assessmentUsage}
 ${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
@@ -51,6 +55,7 @@ function parse(argv: string[]) {
       'drop-legacy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       ...campaignOptions,
+      ...assessmentOptions,
     },
   });
 }
@@ -67,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [group, command] = positionals;
+  if (!values.help && group === 'assessment' && positionals.length === 1) {
+    return assessmentCommand(values, process.env, io);
+  }
   if (!values.help && group === 'campaign') {
     return campaignCommand(command, positionals.slice(2), values, process.env, io);
   }
