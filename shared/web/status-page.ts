@@ -74,8 +74,7 @@ function statusSection(
     ${ratingForm(t, lang, { knownCode: status.trackingCode.replace(/-/g, '') })}
   </section>`
       : '';
-  return `<section class="card status" id="status" aria-labelledby="status-heading">
-    <h2 id="status-heading">${escapeHtml(t.statusStage)}</h2>
+  return `<section class="card status" id="status" aria-labelledby="status-code">
     ${thanks}
     ${statusDetails(status, catalog, lang)}
   </section>

@@ -10,6 +10,8 @@ import { receiveMatching } from '../support/queues.ts';
 
 const SCREENSHOT = '/tmp/resident-page.png';
 const RECEIPT_SCREENSHOT = '/tmp/resident-page-receipt.png';
+const STATUS_SCREENSHOT = '/tmp/resident-status.png';
+const RATING_REJECTED_SCREENSHOT = '/tmp/resident-rating-rejected.png';
 
 // A common small Android phone; 375 wide leaves the 360 px layout a little room either way.
 const phone: BrowserContextOptions = {
@@ -311,6 +313,8 @@ describe('resident page in a phone browser', () => {
     expect(await page.textContent('#status .stage')).toBe(pageText.zh.stages.closed);
     expect(await page.textContent('#status')).toContain('县公安局反诈中心');
     expect(await page.textContent('#resolution')).toBe(resolutionNote);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: STATUS_SCREENSHOT, fullPage: true });
     // What staff wrote to each other, and who they are, stays off the public page.
     expect(await page.textContent('body')).not.toContain('王主任');
     expect(await page.textContent('body')).not.toContain('13900001111');
@@ -330,6 +334,7 @@ describe('resident page in a phone browser', () => {
     expect(await page.isVisible('#rate-token-error')).toBe(false);
     expect(await page.inputValue('#rate-token')).toBe(receipt.reporterToken);
     expect(await activeId(page)).toBe('error-summary');
+    await page.screenshot({ path: RATING_REJECTED_SCREENSHOT, fullPage: true });
 
     await page.check('input[name="score"][value="4"]');
     await page.fill('#rate-comment', '民警很负责');

@@ -43,7 +43,7 @@ const rateForm = (html: string): string | undefined => html.match(/<form id="rat
 describe('renderStatusPage', () => {
   it('shows stage, kind, unit, the resolution note and the timeline in Beijing time', () => {
     const html = renderStatusPage({ catalog, lang: 'zh', lookup: found(closed) });
-    expect(html).toContain('<p class="status-code">K7M-2QX-9PA</p>');
+    expect(html).toContain('<p class="status-code" id="status-code">K7M-2QX-9PA</p>');
     expect(html).toContain(`<dd class="stage">${pageText.zh.stages.closed}</dd>`);
     expect(html).toContain('<dd>道路交通与路灯</dd>');
     expect(html).toContain('<dd>县交通运输局</dd>');

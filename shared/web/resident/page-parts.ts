@@ -150,7 +150,7 @@ export function statusDetails(status: PublicStatus, catalog: Catalog, lang: Page
     status.mergedInto === undefined
       ? ''
       : `<p id="merged-into">${escapeHtml(t.statusMergedInto)} <a href="${escapeHtml(statusHref(lang, status.mergedInto.trackingCode.replace(/-/g, '')))}">${escapeHtml(status.mergedInto.trackingCode)}</a></p>`;
-  return `<p class="status-code">${escapeHtml(status.trackingCode)}</p>
+  return `<p class="status-code" id="status-code">${escapeHtml(status.trackingCode)}</p>
       <dl>
         <dt>${escapeHtml(t.statusStage)}</dt><dd class="stage">${escapeHtml(stageName(status.stage))}</dd>
         <dt>${escapeHtml(t.statusCategory)}</dt><dd>${escapeHtml(category === undefined ? status.category : category[lang])}</dd>
