@@ -143,14 +143,15 @@ export interface ConsoleConfig extends CampaignRules {
 }
 
 const isCampaignField = (rules: CampaignRules, key: string): key is CampaignField =>
-  Object.hasOwn(rules.campaignFieldPaths, key);
+  Object.keys(rules.campaignFieldPaths).indexOf(key) >= 0;
 
 /** The form field a server issue's path belongs to; undefined for the body as a whole. */
 export function campaignFieldOf(
   path: string,
   rules: CampaignRules = campaignRules,
 ): CampaignField | undefined {
-  const group = Object.hasOwn(rules.campaignGroupFields, path) ? rules.campaignGroupFields[path] : undefined;
+  const group =
+    Object.keys(rules.campaignGroupFields).indexOf(path) >= 0 ? rules.campaignGroupFields[path] : undefined;
   if (group) return group;
   let found: CampaignField | undefined;
   let length = -1;

@@ -35,7 +35,7 @@ import {
   timeEl,
   when,
 } from './dom.ts';
-import { isRecord } from './guards.ts';
+import { hasKey, isRecord } from './guards.ts';
 import { showView } from './navigation.ts';
 
 const isCaseDetail = (data: unknown): data is CaseDetail =>
@@ -294,7 +294,7 @@ const POSITIVE: ReadonlySet<string> = new Set([
 ]);
 const CAUTION: ReadonlySet<string> = new Set(['return', 'reject_resolution', 'reopen']);
 
-const isConsoleAction = (action: string): action is ConsoleAction => Object.hasOwn(C.actionFields, action);
+const isConsoleAction = (action: string): action is ConsoleAction => hasKey(C.actionFields, action);
 
 function actionsCard(d: CaseDetail, notice: Notice | undefined): HTMLElement {
   const card = el(

@@ -3,6 +3,7 @@
  * shell's elements by id and kind, and the formatting of times, dates, numbers and codes.
  */
 import { FMT_LOCALE } from './context.ts';
+import { hasKey } from './guards.ts';
 
 type AttrValue = string | number | boolean | null | undefined;
 export interface Attrs {
@@ -129,4 +130,4 @@ export const sum = (values: readonly (number | undefined)[]): number =>
 export const lookup = (
   dict: Readonly<Record<string, string>>,
   key: string | undefined,
-): string | undefined => (key !== undefined && Object.hasOwn(dict, key) ? dict[key] : undefined);
+): string | undefined => (key !== undefined && hasKey(dict, key) ? dict[key] : undefined);

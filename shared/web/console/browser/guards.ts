@@ -11,3 +11,7 @@ export const hasRecord = <K extends string>(
   value: unknown,
   key: K,
 ): value is Record<K, Record<string, unknown>> => isRecord(value) && isRecord(value[key]);
+
+/** Whether `key` is one of `record`'s own keys (Object.hasOwn is younger than the browsers served). */
+export const hasKey = <T extends object>(record: T, key: string): key is Extract<keyof T, string> =>
+  Object.keys(record).indexOf(key) >= 0;

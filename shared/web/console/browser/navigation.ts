@@ -29,6 +29,7 @@ import {
   type TabName,
 } from './context.ts';
 import { buttonById, byId, byKind, clear, inputById, show } from './dom.ts';
+import { hasKey } from './guards.ts';
 import { resetCalendarFilter, showCalendar } from './planner/calendar.ts';
 import { showCampaignEdit, showCampaignForm } from './planner/campaign-form.ts';
 import { showCampaign } from './planner/campaign-view.ts';
@@ -172,7 +173,7 @@ function parseHash(): { view: string; id: string; sub: string } {
   const parts = h.split('/');
   return { view: parts[0] || 'queue', id: parts[1] ? decodeURIComponent(parts[1]) : '', sub: parts[2] || '' };
 }
-const isRole = (role: string): role is keyof typeof C.sections => Object.hasOwn(C.sections, role);
+const isRole = (role: string): role is keyof typeof C.sections => hasKey(C.sections, role);
 
 /** What this role's console shows (C.sections): case tabs, planner tabs, the outreach tasks. */
 function sections(): ConsoleSections {

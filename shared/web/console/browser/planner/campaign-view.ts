@@ -25,7 +25,7 @@ import {
   timeEl,
   when,
 } from '../dom.ts';
-import { hasRecord } from '../guards.ts';
+import { hasKey, hasRecord } from '../guards.ts';
 import { mayPlan, route, showView } from '../navigation.ts';
 import { chartDefaults, charts, destroyChart, loadChartJs, PALETTE } from '../statistics.ts';
 import { attendanceForm, attendanceText } from './attendance.ts';
@@ -264,7 +264,7 @@ export function actionErrorText(r: ApiAnswer): string {
   const error = errorOf(r.data);
   if (r.status === 400) {
     const sorted = sortIssues(error.issues);
-    const texts = sorted.fields.flatMap((f) => sorted.byField[f] ?? []);
+    const texts = sorted.fields.reduce<string[]>((all, f) => all.concat(sorted.byField[f] ?? []), []);
     return texts.length ? texts.join(' ') : T.invalid;
   }
   if (r.status === 409) return error.code === 'version_conflict' ? P.versionConflict : P.notAllowed;
@@ -382,7 +382,7 @@ const RUN_COUNTS = (): RunCountColumn[] => {
   for (const k of Object.keys(P.runCounts)) if (isRunCount(k)) counts.push(k);
   return counts;
 };
-const isRunCount = (col: string): col is RunCountColumn => Object.hasOwn(P.runCounts, col);
+const isRunCount = (col: string): col is RunCountColumn => hasKey(P.runCounts, col);
 
 function runsCard(v: CampaignView): HTMLElement {
   const c = v.campaign;

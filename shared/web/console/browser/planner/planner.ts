@@ -11,6 +11,7 @@ import type { ApiIssue } from '../api.ts';
 import { communityName } from '../api.ts';
 import { C, FMT_LOCALE, P, T } from '../context.ts';
 import { el, fill, lookup, when } from '../dom.ts';
+import { hasKey } from '../guards.ts';
 import { clearCalendar } from './calendar.ts';
 import { clearCampaignForm } from './campaign-form.ts';
 import { clearCampaignView } from './campaign-view.ts';
@@ -77,7 +78,7 @@ export const kindName = (kind: string): string => lookup(P.kinds, kind) || kind;
 /** Every campaign-form field, in the form's order. */
 export const CAMPAIGN_FIELDS = (): CampaignField[] =>
   Object.keys(C.campaignFieldPaths).filter(isCampaignField);
-export const isCampaignField = (f: string): f is CampaignField => Object.hasOwn(C.campaignFieldPaths, f);
+export const isCampaignField = (f: string): f is CampaignField => hasKey(C.campaignFieldPaths, f);
 
 /** The page's own words for an issue: the precise rule when recognised, else the field's rule. */
 function issueText(field: CampaignField, message: string): string {
