@@ -201,7 +201,7 @@ try {
   };
   const columns = [
     { title: 'code' },
-    { title: 'importing the bundle', align: 'right' as const },
+    { title: 'loading the bundle', align: 'right' as const },
     { title: 'empty node', align: 'right' as const },
     { title: 'the load', align: 'right' as const },
     { title: 'share', align: 'right' as const },
