@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
+import { DynamoDbPendingSmsReports } from '../../shared/adapters/dynamodb-pending-sms-reports.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
@@ -35,6 +36,7 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
     inbox: state,
     optOuts: state,
     rateLimit: state,
+    pendingReports: new DynamoDbPendingSmsReports(db, config.SMS_TABLE),
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
     intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
     keywords: memoiseFor(() => policies.loadKeywords(), 60_000),

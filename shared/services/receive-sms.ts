@@ -2,7 +2,17 @@
  * A resident's text message, from any gateway, through the same pipeline as the web form: a new
  * report (classified by keywords, placed by the household registry or a community named in the
  * text), a status query, a rating from the reporting phone, an opt-out, or a request for help.
- * Every message gets an answer, and never two.
+ * Every message gets an answer, and never two, in the language it was written in; greetings and
+ * messages without words get the help text, not a case.
+ *
+ * A report nothing can place is held (per phone, a day at most) and the resident is asked once
+ * where they live; their next report-like message is the answer. It places the report when it
+ * names one community or village (placeAnswer), and otherwise the report goes to the county
+ * centre's triage: one question, never a loop. The answer's text is added to the report, so a
+ * resident who sends more details or a further problem instead of a place loses nothing and the
+ * dispatcher reads it all in one case; commands (CX, 评价, 退订, 帮助, greetings) in between are
+ * answered as always and leave the report waiting. The report keeps the tracking code of the
+ * message it came in and the language it was written in.
  *
  * Gateways deliver at least once, and retry when they did not see an answer in time, so two
  * deliveries of one message can run at once, or one after another's crash. The provider's
@@ -33,12 +43,19 @@ import { outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import { classifyReport, findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
+import { placeAnswer } from '../domain/sms/place-answer.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
-import { renderSmsReply, replyLanguageFor, type SmsReply } from '../domain/sms/sms-replies.ts';
+import {
+  type ReplyLanguage,
+  renderSmsReply,
+  replyLanguageFor,
+  type SmsReply,
+} from '../domain/sms/sms-replies.ts';
 import { generateTrackingCode } from '../domain/tracking-code.ts';
 import { CaseStateError, DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
+import type { PendingSmsReport, PendingSmsReports } from '../ports/pending-sms-reports.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { SentSms, SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
@@ -50,6 +67,8 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   inbox: SmsInbox;
   optOuts: OptOutList;
   rateLimit: ReportRateLimit;
+  /** Reports waiting for the resident to say where they live. */
+  pendingReports: PendingSmsReports;
   households: Pick<HouseholdRegistry, 'findByPhone' | 'markOptedOut'>;
   intake: IntakeQueue;
   sender: SmsSender;
@@ -69,6 +88,8 @@ export type SmsOutcome =
   /** An earlier delivery began sending the reply and vanished: finished without sending again. */
   | 'reply_unconfirmed'
   | 'report_queued'
+  /** A report nothing could place: held, and the resident asked where they live. */
+  | 'place_asked'
   | 'rate_limited'
   | 'status'
   | 'rated'
@@ -80,6 +101,8 @@ export type SmsOutcome =
 /** Community id for a report the system could not place: the router sends it to the county centre. */
 export const UNPLACED_COMMUNITY = 'unplaced';
 const MAX_REPORT_CHARS = 500;
+/** How long a report waits for its place; one the resident never places is dropped after it. */
+export const PENDING_REPORT_MS = 24 * 3_600_000;
 
 /**
  * A stable tracking code and submission id from the provider's message id (the idempotency key),
@@ -89,7 +112,7 @@ const MAX_REPORT_CHARS = 500;
  * worst); rotate it when no delivery is outstanding.
  */
 export function idsForMessage(
-  sms: InboundSms,
+  sms: Pick<InboundSms, 'provider' | 'providerMessageId'>,
   secret: string,
 ): { trackingCode: string; submissionId: string } {
   const digest = createHmac('sha256', secret)
@@ -113,42 +136,134 @@ async function markHouseholdOptedOut(phone: string, deps: ReceiveSmsDeps): Promi
     await deps.households.markOptedOut(household.householdId);
 }
 
-async function queueReport(sms: InboundSms, text: string, deps: ReceiveSmsDeps): Promise<SmsReply> {
-  const hour = sms.receivedAt.slice(0, 13);
-  if (!(await deps.rateLimit.admit(sms.from, sms.providerMessageId, hour, deps.reportsPerHour))) {
-    return { kind: 'rate_limited' };
-  }
+/**
+ * The key a phone's pending report is kept under: keyed with the server secret (HMAC-SHA256), as
+ * a plain hash of a phone number is undone by hashing the ten billion candidates.
+ */
+export function pendingKeyFor(phone: string, secret: string): string {
+  return createHmac('sha256', secret)
+    .update(['civicloop', 'sms-pending-report', phone].join('\u0000'), 'utf8')
+    .digest('hex');
+}
+
+const refOf = (sms: Pick<InboundSms, 'provider' | 'providerMessageId'>) =>
+  `${sms.provider}#${sms.providerMessageId}`;
+
+interface Answer {
+  outcome: SmsOutcome;
+  reply?: SmsReply;
+  /** The reply's language when it is not the message's own (an answer keeps its report's). */
+  lang?: ReplyLanguage;
+}
+
+/**
+ * Classifies and queues a report under the ids of the message it came in (`origin`): the same
+ * message always makes the same case, however often this runs.
+ */
+async function enqueueReport(
+  origin: Pick<InboundSms, 'provider' | 'providerMessageId' | 'receivedAt' | 'from'>,
+  text: string,
+  communityId: string,
+  deps: ReceiveSmsDeps,
+): Promise<string> {
   const org = await deps.directory.load();
-  const household = await deps.households.findByPhone(sms.from);
-  const communityId =
-    household?.communityId ?? findCommunityInText(text, org.communities) ?? UNPLACED_COMMUNITY;
   const { category } = classifyReport(text, await deps.keywords(), {
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
     ignore: org.communities.flatMap((c) => [c.zh, c.en]),
   });
-  const { trackingCode, submissionId } = idsForMessage(sms, await deps.trackingCodeSecret());
+  const { trackingCode, submissionId } = idsForMessage(origin, await deps.trackingCodeSecret());
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,
     submissionId,
-    submittedAt: sms.receivedAt,
+    submittedAt: origin.receivedAt,
     channel: 'sms',
-    report: { category, communityId, description: text, contactPhone: sms.from },
+    report: { category, communityId, description: text, contactPhone: origin.from },
   };
   await deps.intake.enqueue(message);
-  return { kind: 'report_received', code: trackingCode };
+  return trackingCode;
 }
 
-async function answer(
+async function queueReport(
   sms: InboundSms,
+  text: string,
+  phoneKey: string,
   deps: ReceiveSmsDeps,
-): Promise<{ outcome: SmsOutcome; reply?: SmsReply }> {
+): Promise<Answer> {
+  const hour = sms.receivedAt.slice(0, 13);
+  if (!(await deps.rateLimit.admit(sms.from, sms.providerMessageId, hour, deps.reportsPerHour))) {
+    return { outcome: 'rate_limited', reply: { kind: 'rate_limited' } };
+  }
+  const org = await deps.directory.load();
+  const household = await deps.households.findByPhone(sms.from);
+  const communityId = household?.communityId ?? findCommunityInText(text, org.communities);
+  if (communityId === undefined) {
+    const now = deps.now();
+    const pending: PendingSmsReport = {
+      provider: sms.provider,
+      providerMessageId: sms.providerMessageId,
+      receivedAt: sms.receivedAt,
+      text,
+      lang: replyLanguageFor(sms.body),
+    };
+    const expires = new Date(now.getTime() + PENDING_REPORT_MS);
+    if (await deps.pendingReports.hold(phoneKey, pending, now, expires)) {
+      return { outcome: 'place_asked', reply: { kind: 'ask_place' } };
+    }
+    // Another report of this phone is waiting for its answer (it came at the same moment
+    // through another delivery): this one goes to triage rather than queue behind it.
+  }
+  const code = await enqueueReport(sms, text, communityId ?? UNPLACED_COMMUNITY, deps);
+  return { outcome: 'report_queued', reply: { kind: 'report_received', code } };
+}
+
+/**
+ * The resident's answer to "where do you live": places the held report if it names one community
+ * or village, else sends it to triage. Recorded on the held report first (one conditional write),
+ * so a retry of this message answers the same way and no other message answers it again;
+ * `undefined` when another message answered it first.
+ */
+async function answerPending(
+  sms: InboundSms,
+  text: string,
+  pending: PendingSmsReport,
+  phoneKey: string,
+  deps: ReceiveSmsDeps,
+): Promise<Answer | undefined> {
+  if (!(await deps.pendingReports.answer(phoneKey, pending, refOf(sms)))) return undefined;
+  const org = await deps.directory.load();
+  const communityId = placeAnswer(text, org.communities) ?? UNPLACED_COMMUNITY;
+  const code = await enqueueReport(
+    { ...pending, from: sms.from },
+    `${pending.text}\n${text}`,
+    communityId,
+    deps,
+  );
+  return { outcome: 'report_queued', reply: { kind: 'report_received', code }, lang: pending.lang };
+}
+
+/** A report-like message: the answer to a held report, a retry of one, or a new report. */
+async function report(sms: InboundSms, text: string, deps: ReceiveSmsDeps): Promise<Answer> {
+  const phoneKey = pendingKeyFor(sms.from, await deps.trackingCodeSecret());
+  const pending = await deps.pendingReports.find(phoneKey, deps.now());
+  if (pending !== undefined && refOf(pending) === refOf(sms)) {
+    // This very report delivered again: asked already, or answered meanwhile (so queued).
+    if (pending.answeredBy === undefined) return { outcome: 'place_asked', reply: { kind: 'ask_place' } };
+    const { trackingCode } = idsForMessage(sms, await deps.trackingCodeSecret());
+    return { outcome: 'report_queued', reply: { kind: 'report_received', code: trackingCode } };
+  }
+  if (pending !== undefined && (pending.answeredBy === undefined || pending.answeredBy === refOf(sms))) {
+    const answered = await answerPending(sms, text, pending, phoneKey, deps);
+    if (answered) return answered;
+  }
+  return queueReport(sms, text, phoneKey, deps);
+}
+
+async function answer(sms: InboundSms, deps: ReceiveSmsDeps): Promise<Answer> {
   const command = parseSmsCommand(sms.body, MAX_REPORT_CHARS);
   switch (command.kind) {
-    case 'report': {
-      const reply = await queueReport(sms, command.text, deps);
-      return { outcome: reply.kind === 'rate_limited' ? 'rate_limited' : 'report_queued', reply };
-    }
+    case 'report':
+      return report(sms, command.text, deps);
     case 'status':
       try {
         const status = await getReportStatus(command.code, deps);
@@ -195,6 +310,7 @@ async function answer(
     case 'help':
       return { outcome: 'help', reply: { kind: 'help' } };
     case 'unclear': {
+      // Nothing but blanks, emoji or punctuation: what a new user needs is the help text.
       const reply: SmsReply =
         command.reason === 'too_long'
           ? { kind: 'too_long', max: MAX_REPORT_CHARS }
@@ -202,7 +318,7 @@ async function answer(
             ? { kind: 'bad_code' }
             : command.reason === 'bad_score'
               ? { kind: 'bad_score' }
-              : { kind: 'empty' };
+              : { kind: 'help' };
       return { outcome: 'help', reply };
     }
   }
@@ -248,7 +364,7 @@ export async function receiveSms(sms: InboundSms, deps: ReceiveSmsDeps): Promise
   }
   let sendFailed = false;
   try {
-    const { outcome, reply } = await answer(sms, deps);
+    const { outcome, reply, lang } = await answer(sms, deps);
     if (!reply) {
       await deps.inbox.finish(sms, { kind: 'no_reply' });
       return outcome;
@@ -259,7 +375,7 @@ export async function receiveSms(sms: InboundSms, deps: ReceiveSmsDeps): Promise
     try {
       sent = await deps.sender.send({
         to: sms.from,
-        body: renderSmsReply(reply, replyLanguageFor(sms.body)),
+        body: renderSmsReply(reply, lang ?? replyLanguageFor(sms.body)),
         purpose: 'reply',
         correlationId: `${sms.provider}:${sms.providerMessageId}`,
       });

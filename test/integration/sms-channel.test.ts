@@ -17,12 +17,12 @@ import { unitQueueName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
-import { CaseDispatched } from '../../shared/domain/case.ts';
 import type { InboundSms } from '../../shared/domain/sms/inbound-sms.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import type { OutboundSms, SentSms, SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { SmsInbox } from '../../shared/ports/sms-state.ts';
 import { INBOX_LEASE_MS, type ReceiveSmsDeps, receiveSms } from '../../shared/services/receive-sms.ts';
+import { dispatchedTo } from '../support/dispatched.ts';
 import { receiveMatching } from '../support/queues.ts';
 
 let rt: LocalRuntime;
@@ -51,13 +51,7 @@ async function text(from: string, body: string, inboundMessageId: string = crypt
 
 const codeIn = (reply: string) => /[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}/.exec(reply)?.[0] ?? '';
 
-const routed = async (unitId: string, code: string) => {
-  const id = code.replaceAll('-', '');
-  const message = await receiveMatching(rt.sqsClient, rt.queueUrl(unitQueueName(unitId)), (b) =>
-    b.includes(id),
-  );
-  return message ? CaseDispatched.parse(JSON.parse(message.Body ?? '')) : undefined;
-};
+const routed = (unitId: string, code: string) => dispatchedTo(rt, unitId, code);
 
 describe('texting a report', () => {
   it('classifies and places a Chinese text, routes it, and answers with the code in one part', async () => {
@@ -96,12 +90,15 @@ describe('texting a report', () => {
     expect(duplicate).toBeUndefined();
   });
 
-  it('sends a text it cannot classify to the township centre, and one it cannot place to the county centre', async () => {
+  it('sends a text it cannot classify to the township centre, and one it cannot place, once asked, to the county centre', async () => {
     const unclear = await text('+8613900000003', '我们这里有点事情想反映一下，康宁社区');
     expect(await routed('centre-chengdong', codeIn(unclear[0]?.body ?? ''))).toMatchObject({
       category: 'other',
     });
-    const nowhere = await text('+8613900000004', '电信诈骗电话太多了');
+    // Issue 14: a report nothing can place asks where the resident lives before it is queued.
+    const [question] = await text('+8613900000004', '电信诈骗电话太多了');
+    expect(question?.body).toMatch(/请回复您所在的社区或村/);
+    const nowhere = await text('+8613900000004', '不知道');
     expect(await routed('county-centre', codeIn(nowhere[0]?.body ?? ''))).toMatchObject({
       routing: { kind: 'county_triage', reason: 'unknown_community' },
     });
@@ -168,8 +165,9 @@ describe('other things a resident can text', () => {
 
   it('answers help, empty and emoji-only texts, never silence', async () => {
     expect((await text('+8613900000008', '帮助'))[0]?.body).toMatch(/查询/);
-    expect((await text('+8613900000008', '   '))[0]?.body).toMatch(/没有看到文字/);
-    expect((await text('+8613900000008', '😀😀😀'))[0]?.body).toMatch(/没有看到文字/);
+    // Issue 14: a message without words gets the help text a new user needs.
+    expect((await text('+8613900000008', '   '))[0]?.body).toMatch(/即可反映/);
+    expect((await text('+8613900000008', '😀😀😀'))[0]?.body).toMatch(/即可反映/);
     expect((await text('+8613900000008', '查询 12'))[0]?.body).toMatch(/查询码应为9位/);
   });
 

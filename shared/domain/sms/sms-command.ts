@@ -1,7 +1,8 @@
 /**
  * What a resident's text message asks for. Residents type on any phone, in Chinese or English,
  * full-width or half-width, any case, with stray spaces; the parser normalises all of that and
- * recognises a handful of short commands. Everything else is a new report, and whatever cannot be
+ * recognises a handful of short commands; greetings, thanks and texts too short to describe anything
+ * ask for help. Everything else is a new report, and whatever cannot be
  * acted on comes back as `unclear` with a reason, so the reply can say what to do: never silence.
  */
 import { normaliseTrackingCode } from '../tracking-code.ts';
@@ -33,6 +34,50 @@ const OPT_OUT_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 const HELP_WORDS: ReadonlySet<string> = new Set(['帮助', 'help', '菜单', 'menu']);
+
+/**
+ * What a new user sends first to see who answers, or after a reply: greetings, "anyone there?",
+ * thanks. Matched against the whole message with punctuation and spaces removed, in any
+ * combination ("你好，在吗？", "hi there"); never a report, so never a case at the county centre.
+ */
+const GREETING_ZH =
+  /^(?:你好|您好|你们好|大家好|在吗|在么|在嘛|在不在|有人吗|有人在吗|喂|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好|早|谢谢|谢谢你|谢谢您|多谢|好的|收到|嗯|哦|啊|呀|吗|呢|请问)+$/u;
+const GREETING_EN: ReadonlySet<string> = new Set([
+  'hi',
+  'hello',
+  'hey',
+  'hallo',
+  'there',
+  'good',
+  'morning',
+  'afternoon',
+  'evening',
+  'anyone',
+  'anybody',
+  'is',
+  'here',
+  'thanks',
+  'thank',
+  'you',
+  'ok',
+  'okay',
+]);
+
+/** Punctuation, symbols and spaces anywhere in the message, for matching greetings. */
+const NOISE = /[\p{P}\p{S}\s]+/gu;
+
+/**
+ * A greeting or an acknowledgement, or too little to be a report (one letter, digit or 字): the
+ * answer is the help text. Residents describe a problem in more than one character.
+ */
+export function isGreetingOrNearEmpty(text: string): boolean {
+  const lower = text.toLowerCase();
+  const bare = lower.replace(NOISE, '');
+  if ([...bare].length < 2) return true;
+  if (GREETING_ZH.test(bare)) return true;
+  const words = lower.split(NOISE).filter((w) => w !== '');
+  return words.length > 0 && words.every((w) => GREETING_EN.has(w));
+}
 
 interface Keyword {
   word: string;
@@ -75,7 +120,7 @@ export function parseSmsCommand(body: string, maxReportChars = 500): SmsCommand 
 
   const bare = text.replace(EDGE_NOISE, '').toLowerCase();
   if (OPT_OUT_WORDS.has(bare)) return { kind: 'opt_out' };
-  if (HELP_WORDS.has(bare)) return { kind: 'help' };
+  if (HELP_WORDS.has(bare) || isGreetingOrNearEmpty(text)) return { kind: 'help' };
 
   const command = parseKeywordCommand(text);
   return command ?? { kind: 'report', text };

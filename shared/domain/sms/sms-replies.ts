@@ -1,18 +1,40 @@
 /**
- * What the system texts back. Mainland SMS carry the sender's signature in 【】, which counts
- * towards the length; every reply here fits one UCS-2 part (70 characters) with its code filled
- * in, so a resident on a basic phone gets one message, not a split one.
+ * What the system texts back, and in which language. Mainland SMS carry the sender's signature
+ * in 【】, which counts towards the length and makes every reply UCS-2 (English ones too): 70
+ * characters in one part. Every reply here fits one part with its code filled in, so a resident
+ * on a basic phone gets one message, not a split one; a status whose unit's name would not fit
+ * leaves the name out rather than split.
  */
 import type { Stage } from '../case.ts';
 import { formatTrackingCode } from '../tracking-code.ts';
+import { smsParts } from './sms-parts.ts';
 
 export const SMS_SIGNATURE = '【平遥综治】';
 
 export type ReplyLanguage = 'zh' | 'en';
 
-/** English only for a message in Latin letters with no Chinese; Chinese otherwise (emoji, blanks). */
-export const replyLanguageFor = (body: string): ReplyLanguage =>
-  /\p{Script=Han}/u.test(body) || !/[A-Za-z]/.test(body.normalize('NFKC')) ? 'zh' : 'en';
+/**
+ * Command words that say nothing about the resident's language: CX is the pinyin initials of
+ * 查询 and R / T / TD the Chinese opt-out convention, so `cx K7M2QX9PA` or `ＣＸ Ｋ７Ｍ…` is a
+ * Chinese speaker's message. Only with the tracking code that follows (itself Latin letters).
+ * STATUS, RATE, HELP and STOP are English words and count as English.
+ */
+const NEUTRAL_COMMAND =
+  /^(?:查询|评价|cx)[\s:：,，]*(?:(?:[0-9a-z][-_.·—\s]?){8}[0-9a-z](?![0-9a-z]))?|^(?:r|t|td|0000)$/iu;
+
+/**
+ * The language to answer a message in: the one it is written in. English when it has more
+ * Latin words than half its Chinese characters ("Street light broken in 康宁社区" is English,
+ * "路灯坏了 near 康宁" Chinese); Chinese otherwise, and for anything without words (emoji,
+ * blanks, a lone "?") or with only neutral commands.
+ */
+export function replyLanguageFor(body: string): ReplyLanguage {
+  const text = body.normalize('NFKC').replace(/\s+/gu, ' ').trim();
+  const rest = text.replace(NEUTRAL_COMMAND, '');
+  const han = rest.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latinWords = rest.match(/[a-z]+/giu)?.length ?? 0;
+  return latinWords * 2 > han ? 'en' : 'zh';
+}
 
 const stageZh: Record<Stage, string> = {
   received: '已收到',
@@ -46,7 +68,8 @@ export type SmsReply =
   | { kind: 'rate_refused' }
   | { kind: 'opted_out' }
   | { kind: 'help' }
-  | { kind: 'empty' }
+  /** A report nothing could place: asks once where the resident lives (the answer places it). */
+  | { kind: 'ask_place' }
   | { kind: 'too_long'; max: number }
   | { kind: 'bad_code' }
   | { kind: 'bad_score' }
@@ -73,9 +96,7 @@ export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
           ? `已收到您的反映，查询码${formatTrackingCode(reply.code)}。发"查询 ${reply.code}"查进度。`
           : `Received. Code ${formatTrackingCode(reply.code)}. Text STATUS ${reply.code} for news.`;
       case 'status':
-        return zh
-          ? `${formatTrackingCode(reply.code)}：${stageZh[reply.stage]}${reply.unitZh ? `，${reply.unitZh}办理` : ''}。`
-          : `${formatTrackingCode(reply.code)}: ${stageEn[reply.stage]}${reply.unitEn ? ` (${reply.unitEn})` : ''}.`;
+        return status(reply, zh);
       case 'not_found':
         return zh ? '没有找到这个查询码，请核对后再发。' : 'No report has this code. Please check it.';
       case 'rated':
@@ -87,15 +108,15 @@ export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
       case 'opted_out':
         return zh
           ? '已退订，不再给您发宣传短信和案件办理通知。发"查询 查询码"仍可查进度。'
-          : 'You will get no more campaign texts or case updates. STATUS code still works.';
+          : 'Done: no more campaign texts or case updates to you.';
       case 'help':
         return zh
-          ? '直接发问题即反映；查进度发"查询 查询码"；评价发"评价 查询码 1-5"；退订回R。'
-          : 'Text a problem to report it. STATUS code, RATE code 1-5, STOP.';
-      case 'empty':
+          ? '您好！发文字写明问题和所在社区或村即可反映；查进度发"查询 查询码"；退订回R。'
+          : 'Hello! Text the problem and your community. STATUS code; STOP.';
+      case 'ask_place':
         return zh
-          ? '没有看到文字，请用文字描述问题，或发"帮助"。'
-          : 'We saw no words. Describe the problem in text, or send HELP.';
+          ? '已收到。请回复您所在的社区或村，以便转交负责单位。'
+          : 'Got it. Which community or village are you in?';
       case 'too_long':
         return zh
           ? `内容太长，请在${reply.max}字以内描述。`
@@ -117,6 +138,17 @@ export function renderSmsReply(reply: SmsReply, lang: ReplyLanguage): string {
   return `${SMS_SIGNATURE}${body}`;
 }
 
+/** The unit's name only if it fits one part: the stage is what was asked, the unit a courtesy. */
+function status(reply: Extract<SmsReply, { kind: 'status' }>, zh: boolean): string {
+  const code = formatTrackingCode(reply.code);
+  const render = (unit: string | undefined) =>
+    zh
+      ? `${code}：${stageZh[reply.stage]}${unit ? `，${unit}办理` : ''}。`
+      : `${code}: ${stageEn[reply.stage]}${unit ? `, ${unit}` : ''}.`;
+  const full = render(zh ? reply.unitZh : reply.unitEn);
+  return smsParts(`${SMS_SIGNATURE}${full}`).parts === 1 ? full : render(undefined);
+}
+
 function caseUpdate(reply: Extract<SmsReply, { kind: 'case_update' }>, zh: boolean): string {
   const code = formatTrackingCode(reply.code);
   if (reply.stage === 'dispatched') {
@@ -128,5 +160,5 @@ function caseUpdate(reply: Extract<SmsReply, { kind: 'case_update' }>, zh: boole
     return zh ? `您的反映${code}已办结，待核查。` : `Your report ${code} is resolved.`;
   return zh
     ? `${code}已结案，请回复"评价 ${reply.code} 1-5"评价。`
-    : `${code} is closed. Rate it: RATE ${reply.code} 1-5.`;
+    : `Report closed. Reply RATE ${reply.code} 1-5.`;
 }

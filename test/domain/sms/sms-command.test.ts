@@ -184,3 +184,56 @@ describe('parseSmsCommand: codes with one character too many', () => {
     expect(parseSmsCommand('评价 K7M2QX9PAZ 5')).toEqual({ kind: 'unclear', reason: 'bad_code' });
   });
 });
+
+describe('parseSmsCommand: greetings and messages too short to be a report', () => {
+  it.each([
+    '你好',
+    '您好！',
+    '在吗',
+    '在吗？',
+    '你好，在吗？',
+    '有人吗',
+    '喂',
+    '谢谢',
+    '好的，谢谢',
+    'hello',
+    'Hi',
+    'hi there',
+    'Hello!',
+    'ＨＥＬＬＯ',
+    'good morning',
+    'Thank you',
+    '好',
+    '1',
+    'a',
+  ])('%s asks for help, not a report', (body) => {
+    expect(parseSmsCommand(body)).toEqual({ kind: 'help' });
+  });
+
+  it('keeps a greeting followed by a problem as a report', () => {
+    expect(parseSmsCommand('你好，我家门口的路灯坏了')).toEqual({
+      kind: 'report',
+      text: '你好,我家门口的路灯坏了',
+    });
+    expect(parseSmsCommand('Hi, the street light is broken').kind).toBe('report');
+    expect(parseSmsCommand('在吗 有人在小区里赌博').kind).toBe('report');
+  });
+
+  it('still reads lone opt-out letters as opt-outs, not as too short', () => {
+    expect(parseSmsCommand('R')).toEqual({ kind: 'opt_out' });
+    expect(parseSmsCommand('Ｔ')).toEqual({ kind: 'opt_out' });
+  });
+
+  it.each(['?', '？', '。', '!', '😀', '👍'])(
+    '%s (a lone punctuation mark or emoji) is unclear, answered with help',
+    (body) => {
+      expect(parseSmsCommand(body)).toEqual({ kind: 'unclear', reason: 'emoji_only' });
+    },
+  );
+
+  it('reads lower-case and full-width CX as a status query', () => {
+    expect(parseSmsCommand('cx k7m-2qx-9pa')).toEqual({ kind: 'status', code: CODE });
+    expect(parseSmsCommand('ＣＸ Ｋ７Ｍ２ＱＸ９ＰＡ')).toEqual({ kind: 'status', code: CODE });
+    expect(parseSmsCommand('ｃｘ　ｋ７ｍ－２ｑｘ－９ｐａ')).toEqual({ kind: 'status', code: CODE });
+  });
+});

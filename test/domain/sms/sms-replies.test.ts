@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Stage } from '../../../shared/domain/case.ts';
 import { smsParts } from '../../../shared/domain/sms/sms-parts.ts';
 import { renderSmsReply, replyLanguageFor, type SmsReply } from '../../../shared/domain/sms/sms-replies.ts';
+import { units } from '../../../shared/reference/county-structure.ts';
 
 const code = 'K7M2QX9PA';
 const replies: SmsReply[] = [
@@ -20,7 +21,7 @@ const replies: SmsReply[] = [
   { kind: 'rate_refused' },
   { kind: 'opted_out' },
   { kind: 'help' },
-  { kind: 'empty' },
+  { kind: 'ask_place' },
   { kind: 'too_long', max: 500 },
   { kind: 'bad_code' },
   { kind: 'bad_score' },
@@ -64,9 +65,62 @@ describe('SMS replies', () => {
     expect(replyLanguageFor('')).toBe('zh');
   });
 
-  it('keeps the English help and report receipt to one part too', () => {
-    for (const reply of [{ kind: 'help' }, { kind: 'report_received', code }] as const) {
-      expect(smsParts(renderSmsReply(reply, 'en')).parts).toBe(1);
+  it.each([
+    ['cx K7M2QX9PA', 'zh'],
+    ['CX K7M-2QX-9PA', 'zh'],
+    ['ＣＸ　Ｋ７Ｍ－２ＱＸ－９ＰＡ', 'zh'],
+    ['CXK7M2QX9PA', 'zh'],
+    ['cx k7m 2qx 9pa', 'zh'],
+    ['CX', 'zh'],
+    ['评价 K7M2QX9PA 5', 'zh'],
+    ['R', 'zh'],
+    ['TD', 'zh'],
+    ['0000', 'zh'],
+    ['?', 'zh'],
+    ['你好', 'zh'],
+    ['路灯坏了 near 康宁', 'zh'],
+    ['cx K7M2QX9PA please', 'en'],
+    ['评价 K7M2QX9PA 5 very quick, thank you', 'en'],
+    ['STATUS K7M2QX9PA', 'en'],
+    ['RATE K7M2QX9PA 5', 'en'],
+    ['STOP', 'en'],
+    ['hello', 'en'],
+    ['The street light outside my house is broken', 'en'],
+    ['Street light broken in 康宁社区', 'en'],
+  ])('answers %s in %s', (body, lang) => {
+    expect(replyLanguageFor(body)).toBe(lang);
+  });
+
+  it.each(replies.map((r) => [r.kind, r] as const))(
+    '%s fits one SMS part in English too (the signature makes it UCS-2)',
+    (_kind, reply) => {
+      const body = renderSmsReply(reply, 'en');
+      expect(smsParts(body)).toMatchObject({ encoding: 'UCS-2', parts: 1 });
+    },
+  );
+
+  it('answers a status in one part for every unit and stage, naming the unit when it fits', () => {
+    for (const unit of units) {
+      for (const stage of Stage.options) {
+        const reply: SmsReply = { kind: 'status', code, stage, unitZh: unit.zh, unitEn: unit.en };
+        expect(smsParts(renderSmsReply(reply, 'zh')).parts, `${unit.id} ${stage} zh`).toBe(1);
+        expect(smsParts(renderSmsReply(reply, 'en')).parts, `${unit.id} ${stage} en`).toBe(1);
+      }
     }
+    expect(
+      renderSmsReply({ kind: 'status', code, stage: 'dispatched', unitZh: '县公安局反诈中心' }, 'zh'),
+    ).toBe('【平遥综治】K7M-2QX-9PA：已交办，县公安局反诈中心办理。');
+    // Too long with the unit's English name: the stage alone, in one part.
+    expect(
+      renderSmsReply(
+        { kind: 'status', code, stage: 'resolved', unitEn: 'County Market Regulation Bureau' },
+        'en',
+      ),
+    ).toBe('【平遥综治】K7M-2QX-9PA: resolved, being checked.');
+  });
+
+  it('asks where the resident lives in the words of the issue', () => {
+    expect(renderSmsReply({ kind: 'ask_place' }, 'zh')).toContain('请回复您所在的社区或村');
+    expect(renderSmsReply({ kind: 'ask_place' }, 'en')).toMatch(/community or village/);
   });
 });
