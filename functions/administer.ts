@@ -2,6 +2,8 @@
  * The admin API: `GET|PUT /api/admin/routing-rules`, `GET|PUT /api/admin/policies` (SLAs,
  * working calendar, rating window) and `GET|PUT /api/admin/keywords` (the SMS classifier's table). Admins only (403 for other staff). A PUT replaces the whole
  * set after validating it; warm functions pick the change up within their one-minute cache.
+ * `GET /api/admin/classifier` shows the trained model in use and the stored versions, `POST
+ * /api/admin/classifier/rollback` switches to an earlier version or to keywords only.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
@@ -16,6 +18,11 @@ import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import {
+  type ClassifierAdminDeps,
+  classifierStatus,
+  switchClassifier,
+} from '../shared/services/administer-classifier.ts';
+import {
   type AdministerDeps,
   readKeywords,
   readPolicies,
@@ -28,7 +35,7 @@ import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 import { adminServices } from './wiring/web.ts';
 
-export interface AdministerHandlerDeps extends AdministerDeps {
+export interface AdministerHandlerDeps extends AdministerDeps, ClassifierAdminDeps {
   logger: Logger;
   staffTokens: StaffTokenVerifier;
 }
@@ -51,6 +58,13 @@ const routes: RouteTable<(request: AdminRequest) => Promise<HttpResponse>> = {
   'PUT /api/admin/keywords': async ({ event, staff, deps }) => {
     const result = await replaceKeywords(staff, readRequestBody(event), deps);
     deps.logger.info('keyword table replaced', { by: staff.userId });
+    return jsonResponse(200, result);
+  },
+  'GET /api/admin/classifier': async ({ staff, deps }) =>
+    jsonResponse(200, await classifierStatus(staff, deps)),
+  'POST /api/admin/classifier/rollback': async ({ event, staff, deps }) => {
+    const result = await switchClassifier(staff, readRequestBody(event), deps);
+    deps.logger.info('classifier switched', { version: result.active?.version ?? null, by: staff.userId });
     return jsonResponse(200, result);
   },
   'GET /api/admin/policies': async ({ staff, deps }) => jsonResponse(200, await readPolicies(staff, deps)),

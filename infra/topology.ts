@@ -210,6 +210,8 @@ const smsReceiveBindings: Binding[] = [
   // The key SMS reports' tracking codes are derived with (HMAC of the provider's message id), so
   // nobody can compute them from a provider's serial message ids.
   { kind: 'secret', name: 'trackingCodeSecret', env: 'TRACKING_CODE_SECRET_ARN', value: 'generated' },
+  // The trained classifier model in use, read once per version (none stored: keywords only).
+  { kind: 'table', table: 'classifier', access: 'read', env: 'CLASSIFIER_TABLE' },
 ];
 
 /** Outreach deployment settings (CDK context; empty = the default in functions/wiring/outreach.ts). */
@@ -323,6 +325,14 @@ export const topology: Topology = {
       name: 'idempotency',
       partitionKey: { name: 'id', type: 'S' },
       timeToLiveAttribute: 'expiration',
+      indexes: [],
+    },
+    {
+      // The report classifier's trained models, one item per version, and the pointer to the one
+      // in use (shared/adapters/dynamodb-classifier-models.ts); read by key, never scanned.
+      name: 'classifier',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
       indexes: [],
     },
   ],
@@ -580,8 +590,14 @@ export const topology: Topology = {
         { kind: 'http', method: 'PUT', path: '/api/admin/policies', auth: 'staff' },
         { kind: 'http', method: 'GET', path: '/api/admin/keywords', auth: 'staff' },
         { kind: 'http', method: 'PUT', path: '/api/admin/keywords', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/admin/classifier', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/admin/classifier/rollback', auth: 'staff' },
       ],
-      bindings: [{ kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' }],
+      bindings: [
+        { kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' },
+        // The classifier's versions and the pointer a rollback moves.
+        { kind: 'table', table: 'classifier', access: 'readWrite', env: 'CLASSIFIER_TABLE' },
+      ],
     },
     {
       name: 'campaigns',
@@ -686,6 +702,22 @@ export const topology: Topology = {
           event: 'anonymisation_failed',
           description: 'a case due for anonymisation could not be anonymised (retried every run)',
         },
+      ],
+    },
+    {
+      name: 'train-classifier',
+      entry: 'functions/train-classifier.ts',
+      description:
+        "Trains the report classifier on the county's confirmed categories and stores it versioned",
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      triggers: [{ kind: 'schedule', everyMinutes: 1440 }],
+      bindings: [
+        // The labelled examples live in the cases table (EXAMPLE#<month>); nothing else is read there.
+        { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
+        // The keyword table the model is combined with and calibrated against.
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'classifier', access: 'readWrite', env: 'CLASSIFIER_TABLE' },
       ],
     },
     {

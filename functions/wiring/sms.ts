@@ -16,6 +16,7 @@ import type { SecretReader } from '../../shared/ports/secret.ts';
 import { memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveSmsDeps } from '../../shared/services/receive-sms.ts';
 import { CaseWriteConfig, writeServicesFrom } from './cases.ts';
+import { classifierModelFrom } from './classifier.ts';
 
 export const SmsConfig = CaseWriteConfig.extend({
   HOUSEHOLDS_TABLE: TableName,
@@ -23,6 +24,8 @@ export const SmsConfig = CaseWriteConfig.extend({
   SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
   // The key SMS reports' tracking codes are derived with, read when a report is made.
   TRACKING_CODE_SECRET_ARN: SecretArn,
+  // The report classifier's trained models (issue 14); none stored: keywords only.
+  CLASSIFIER_TABLE: TableName,
 });
 
 export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSmsDeps {
@@ -40,6 +43,7 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
     intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
     keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
+    classifierModel: classifierModelFrom(db, config.CLASSIFIER_TABLE),
     reportsPerHour: config.SMS_REPORTS_PER_HOUR,
     trackingCodeSecret: secretReader(config.TRACKING_CODE_SECRET_ARN),
   };

@@ -5,10 +5,12 @@
  */
 import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbClassifierModels } from '../../shared/adapters/dynamodb-classifier-models.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
 import type { DirectoryReader } from '../../shared/ports/directory.ts';
+import type { ClassifierAdminDeps } from '../../shared/services/administer-classifier.ts';
 import type { AdministerDeps } from '../../shared/services/administer-policies.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 
@@ -27,13 +29,15 @@ export function catalogServices(env: NodeJS.ProcessEnv = process.env): { directo
   };
 }
 
-/** The routing rules and policies admin (administer). */
-export function adminServices(env: NodeJS.ProcessEnv = process.env): AdministerDeps {
-  const config = loadConfig(DirectoryConfig, env);
+/** The routing rules, policies and classifier admin (administer). */
+export function adminServices(env: NodeJS.ProcessEnv = process.env): AdministerDeps & ClassifierAdminDeps {
+  const config = loadConfig(DirectoryConfig.extend({ CLASSIFIER_TABLE: TableName }), env);
   const db = createDocumentClient();
   return {
     // Admins must see what is stored now, so these are read uncached.
     directory: new DynamoDbDirectory(db, config.DIRECTORY_TABLE),
     policies: new DynamoDbPolicies(db, config.DIRECTORY_TABLE),
+    classifierModels: new DynamoDbClassifierModels(db, config.CLASSIFIER_TABLE),
+    now: () => new Date(),
   };
 }

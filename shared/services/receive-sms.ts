@@ -1,7 +1,8 @@
 /**
  * A resident's text message, from any gateway, through the same pipeline as the web form: a new
- * report (classified by keywords, placed by the household registry or a community named in the
- * text), a status query, a rating from the reporting phone, an opt-out, or a request for help.
+ * report (classified by keywords and the county's trained model, placed by the household registry
+ * or a community named in the text), a status query, a rating from the reporting phone, an
+ * opt-out, or a request for help.
  * Every message gets an answer, and never two, in the language it was written in; greetings and
  * messages without words get the help text, not a case.
  *
@@ -41,9 +42,10 @@
 import { createHmac } from 'node:crypto';
 import { outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
-import { classifyReport, findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
+import { findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import { placeAnswer } from '../domain/sms/place-answer.ts';
+import { classifyWithModel, type LoadedModel } from '../domain/sms/report-classifier.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
 import {
   type ReplyLanguage,
@@ -74,6 +76,11 @@ export interface ReceiveSmsDeps extends TransitionDeps {
   sender: SmsSender;
   /** The admin-edited keyword table (cached by the caller). */
   keywords: () => Promise<KeywordTable>;
+  /**
+   * The county's trained classifier model in use, if any (shared/services/active-classifier-model.ts);
+   * without one (a fresh county, or none wired) reports are classified by the keywords alone.
+   */
+  classifierModel?: () => Promise<LoadedModel | undefined>;
   /** Reports one phone may make per hour before it gets one polite reply and no more cases. */
   reportsPerHour: number;
   /** The server-side key SMS reports' tracking codes are derived with (see `idsForMessage`). */
@@ -167,7 +174,7 @@ async function enqueueReport(
   deps: ReceiveSmsDeps,
 ): Promise<string> {
   const org = await deps.directory.load();
-  const { category } = classifyReport(text, await deps.keywords(), {
+  const { category } = classifyWithModel(text, await deps.keywords(), await deps.classifierModel?.(), {
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
     ignore: org.communities.flatMap((c) => [c.zh, c.en]),
   });

@@ -32,6 +32,7 @@ const smsEnv: NodeJS.ProcessEnv = {
   SMS_TABLE: 'test-sms',
   SEARCH_TABLE: 'test-search',
   HOUSEHOLDS_TABLE: 'test-households',
+  CLASSIFIER_TABLE: 'test-classifier',
   SMS_ORIGINATION_IDENTITY: 'local-outbox',
   INTAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-intake',
   UNIT_QUEUE_URLS: '{}',

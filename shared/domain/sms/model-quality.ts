@@ -161,6 +161,8 @@ export interface CalibratedModel {
   model: TextModel;
   /** Cross-validated on the training examples at the calibrated threshold. */
   measured: { precision: number; coverage: number; folds: number; examples: number };
+  /** The keyword table alone on the same examples. */
+  keywordsOnly: { precision: number; coverage: number };
 }
 
 /** Trains on all the examples, with the threshold calibrated by k-fold cross-validation on them. */
@@ -176,9 +178,11 @@ export function trainCalibratedModel(
   const { scored } = crossValidate(examples, table, folds, options);
   const point = calibrateThreshold(scored, targetPrecision);
   const model = trainTextModel(examples, { ...options, threshold: point.threshold });
+  const keywords = precisionCoverage(scored.map((m) => ({ label: m.label, predicted: keywordsCall(m) })));
   return {
     model,
     measured: { precision: point.precision, coverage: point.coverage, folds, examples: examples.length },
+    keywordsOnly: { precision: keywords.precision, coverage: keywords.coverage },
   };
 }
 
