@@ -98,6 +98,12 @@ export function statsDeltas(change: StatsChange): CounterDeltas {
   };
   const { from, to, communityId, category } = change;
   const counted = from.stage !== 'received';
+  // A recategorised case leaves its old category's count and joins the new one's.
+  const previous = change.fromCategory ?? category;
+  if (from.stage === to.stage && previous !== category && counted) {
+    add(counterName.category(previous, from.stage), -1);
+    add(counterName.category(category, to.stage), 1);
+  }
   if (from.stage !== to.stage || from.unitId !== to.unitId) {
     if (counted) add(counterName.unit(from.unitId, from.stage), -1);
     add(counterName.unit(to.unitId, to.stage), 1);
@@ -106,7 +112,7 @@ export function statsDeltas(change: StatsChange): CounterDeltas {
   if (from.stage !== to.stage) {
     if (counted) add(counterName.community(communityId, from.stage), -1);
     add(counterName.community(communityId, to.stage), 1);
-    if (counted) add(counterName.category(category, from.stage), -1);
+    if (counted) add(counterName.category(previous, from.stage), -1);
     add(counterName.category(category, to.stage), 1);
     add(counterName.communityEntries(communityId, to.stage), 1);
     add(counterName.categoryEntries(category, to.stage), 1);

@@ -9,6 +9,7 @@ import {
   planTransition,
   StaffRequestAction,
 } from '../../shared/domain/case-lifecycle.ts';
+import { statsDeltas } from '../../shared/domain/case-statistics.ts';
 import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
@@ -160,6 +161,28 @@ describe('recategorise', () => {
       NOW,
     );
     expect(accepted.ok && accepted.plan.to).toBe('in_progress');
+  });
+
+  it('moves the category counters with the case', () => {
+    const result = planTransition(
+      triageCase(),
+      recategorise('dispute'),
+      as(staff.townshipDispatcher),
+      ctx,
+      NOW,
+    );
+    const stats = result.ok ? result.plan.effects.find((e) => e.kind === 'stats') : undefined;
+    expect(stats?.kind === 'stats' && stats.fromCategory).toBe('other');
+    if (stats?.kind !== 'stats') return;
+    const deltas = statsDeltas({
+      ...stats,
+      trackingCode: 'K7M2QX9PA',
+      version: 4,
+      communityId: 'chengdong-kangning',
+      category: 'dispute',
+    });
+    expect(deltas['k|other|dispatched']).toBe(-1);
+    expect(deltas['k|dispute|dispatched']).toBe(1);
   });
 
   it('may be done by the township centre’s dispatchers, the county centre (supervisors, and dispatchers holding it), nobody else', () => {
