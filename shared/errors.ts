@@ -54,6 +54,16 @@ export class ForbiddenError extends CivicloopError {
   readonly code = 'forbidden';
 }
 
+/** A client went over its request limit (an Open311 partner's per-minute limit); try after `retryAfterSeconds`. */
+export class RateLimitedError extends CivicloopError {
+  readonly code = 'rate_limited';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The same Idempotency-Key was sent with a different request body, or is still being processed. */
 export class IdempotencyConflictError extends CivicloopError {
   readonly code = 'idempotency_conflict';

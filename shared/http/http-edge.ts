@@ -19,6 +19,7 @@ import {
   MalformedBodyError,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -41,6 +42,7 @@ const statusOf = (error: CivicloopError): number => {
     return 409;
   }
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof RateLimitedError) return 429;
   if (error instanceof UnsupportedMediaTypeError) return 415;
   if (error instanceof DependencyError) return 503;
   return 500;

@@ -7,7 +7,12 @@
  * always one case. The only thing written is the key's hash with the body's, to refuse the same
  * key with another body.
  */
-import { type Channel, type ReportSubmitted, reportSubmissionAmong } from '../domain/report.ts';
+import {
+  type Channel,
+  type ReportSubmission,
+  type ReportSubmitted,
+  reportSubmissionAmong,
+} from '../domain/report.ts';
 import { hashReporterToken, newReporterToken } from '../domain/reporter-token.ts';
 import {
   IdempotencyKey,
@@ -33,6 +38,9 @@ export interface SubmitReportDeps {
   randomBytes: (n: number) => Uint8Array;
   newId: () => string;
 }
+
+/** What queueing an already validated report needs: everything but the directory. */
+export type QueueReportDeps = Omit<SubmitReportDeps, 'directory'>;
 
 export interface SubmissionReceipt {
   trackingCode: string;
@@ -63,6 +71,20 @@ export async function submitReport(
   const { communities } = await deps.directory.load();
   const submission = reportSubmissionAmong(new Set(communities.map((c) => c.id)));
   const report = parseOrThrow(submission, input, 'The report');
+  return queueReport(report, channel, deps, idempotency);
+}
+
+/**
+ * Queues a report already validated (and placed) by its channel: the receipt derived from the key
+ * when there is one (recorded in the ledger), fresh otherwise. The Open311 intake uses it too, so
+ * a partner's request is queued exactly as a resident's.
+ */
+export async function queueReport(
+  report: ReportSubmission,
+  channel: Channel,
+  deps: QueueReportDeps,
+  idempotency?: Idempotency,
+): Promise<SubmissionReceipt> {
   const { trackingCode, reporterToken, submissionId } = idempotency
     ? await keyed(idempotency, deps)
     : fresh(deps);
@@ -85,7 +107,7 @@ export async function submitReport(
 }
 
 /** A keyed submission: recorded (refused if the key came with another body), its identity derived. */
-async function keyed({ key, body }: Idempotency, deps: SubmitReportDeps): Promise<SubmissionIdentity> {
+async function keyed({ key, body }: Idempotency, deps: QueueReportDeps): Promise<SubmissionIdentity> {
   const fingerprint = payloadFingerprint(body);
   if ((await deps.ledger.record(idempotencyKeyHash(key), fingerprint, deps.now())) === 'conflict') {
     throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body');
@@ -93,7 +115,7 @@ async function keyed({ key, body }: Idempotency, deps: SubmitReportDeps): Promis
   return keyedSubmission(key, fingerprint);
 }
 
-const fresh = (deps: SubmitReportDeps): SubmissionIdentity => ({
+const fresh = (deps: QueueReportDeps): SubmissionIdentity => ({
   trackingCode: generateTrackingCode(deps.randomBytes),
   reporterToken: newReporterToken(deps.randomBytes),
   submissionId: deps.newId(),
