@@ -6,6 +6,8 @@
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
  *   search reindex [--restart] [--outputs <cdk-outputs.json>] — see search-reindex.ts
+ *   classifier train [--activate] | status | rollback [--version <n> | --keywords-only]
+ *     [--outputs <cdk-outputs.json>] — the report classifier's models; see classifier.ts
  *   assessment [--from … --to …] [--level unit|township] [--sort …] [--json] — the unit
  *     assessment through the staff API, signed in like the campaign commands; see assessment.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
@@ -18,6 +20,7 @@ import { demoOrganisation } from '../demo/demo-organisation.ts';
 import { assessmentCommand, assessmentOptions, assessmentUsage } from './assessment.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
 import { casesReindex } from './cases-reindex.ts';
+import { classifierCommand, classifierOptions, classifierUsage } from './classifier.ts';
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
 import { queuePull } from './queue-pull.ts';
@@ -31,6 +34,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
        npm run cli -- cases reindex
        npm run cli -- search reindex [--restart]
+${classifierUsage}
 ${assessmentUsage}
 ${campaignUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
@@ -55,6 +59,7 @@ function parse(argv: string[]) {
       'drop-legacy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       ...campaignOptions,
+      ...classifierOptions,
       ...assessmentOptions,
     },
   });
@@ -77,6 +82,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!values.help && group === 'campaign') {
     return campaignCommand(command, positionals.slice(2), values, process.env, io);
+  }
+  if (!values.help && group === 'classifier') {
+    return classifierCommand(resolveTarget(values.outputs), command, values, io);
   }
   if (!values.help && group === 'directory' && command === 'seed') {
     await directorySeed(resolveTarget(values.outputs), demoOrganisation, defaultPolicies, io);
