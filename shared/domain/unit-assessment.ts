@@ -362,3 +362,100 @@ export function rankByScore(rows: ReadonlyArray<{ id: string; score: number | nu
   });
   return ranks;
 }
+
+// ─── columns ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The measures a row is sorted by (`sort=`), in the CSV's order after id and name. Spelt out
+ * rather than built from TIMED_STAGES: the staff console imports this module into the browser,
+ * where flatMap (ES2019) is younger than the browsers served.
+ */
+export const ASSESSMENT_COLUMNS = [
+  'rank',
+  'score',
+  'received',
+  'reopened',
+  'accepted',
+  'acceptedOnTime',
+  'acceptedOnTimeRate',
+  'resolved',
+  'resolvedOnTime',
+  'resolvedOnTimeRate',
+  'returned',
+  'reassignedAway',
+  'escalated',
+  'verificationFailures',
+  'verificationFailureRate',
+  'ratings',
+  'satisfactionMean',
+  'satisfiedShare',
+  'returnVisitsSatisfied',
+  'returnVisitsUnresolved',
+  'dispatchedMeanWorkingHours',
+  'dispatchedP90WorkingHours',
+  'in_progressMeanWorkingHours',
+  'in_progressP90WorkingHours',
+  'resolvedMeanWorkingHours',
+  'resolvedP90WorkingHours',
+  'verifiedMeanWorkingHours',
+  'verifiedP90WorkingHours',
+  'closedMeanWorkingHours',
+  'closedP90WorkingHours',
+] as const satisfies ReadonlyArray<
+  | keyof AssessmentFigures
+  | 'rank'
+  | 'score'
+  | 'ratings'
+  | 'satisfactionMean'
+  | 'satisfiedShare'
+  | 'returnVisitsSatisfied'
+  | 'returnVisitsUnresolved'
+  | `${TimedStage}${'Mean' | 'P90'}WorkingHours`
+>;
+export type AssessmentColumn = (typeof ASSESSMENT_COLUMNS)[number];
+
+/** A row's figures with its score and rank. */
+export interface ScoredFigures extends AssessmentFigures {
+  /** 1 = best score; equal scores share a rank; null without a score. */
+  rank: number | null;
+  score: number | null;
+}
+
+/** A row's value in a column (what the rows sort by, the CSV and the console show). */
+export function columnValue(row: ScoredFigures, key: AssessmentColumn): number | null {
+  switch (key) {
+    case 'rank':
+      return row.rank;
+    case 'score':
+      return row.score;
+    case 'satisfactionMean':
+      return row.satisfaction.mean;
+    case 'satisfiedShare':
+      return row.satisfaction.satisfiedShare;
+    case 'ratings':
+      return row.satisfaction.ratings;
+    case 'returnVisitsSatisfied':
+      return row.satisfaction.returnVisits.satisfied;
+    case 'returnVisitsUnresolved':
+      return row.satisfaction.returnVisits.unresolved;
+    case 'received':
+    case 'reopened':
+    case 'accepted':
+    case 'acceptedOnTime':
+    case 'acceptedOnTimeRate':
+    case 'resolved':
+    case 'resolvedOnTime':
+    case 'resolvedOnTimeRate':
+    case 'returned':
+    case 'reassignedAway':
+    case 'escalated':
+    case 'verificationFailures':
+    case 'verificationFailureRate':
+      return row[key];
+  }
+  for (const stage of TIMED_STAGES) {
+    if (key === `${stage}MeanWorkingHours`) return row.stages[stage].meanWorkingHours;
+    if (key === `${stage}P90WorkingHours`) return row.stages[stage].p90WorkingHours;
+  }
+  return null;
+}

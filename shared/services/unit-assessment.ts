@@ -16,13 +16,14 @@ import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
 import type { ServiceLevel } from '../domain/service-levels.ts';
 import type { Staff } from '../domain/staff.ts';
 import {
-  type AssessmentFigures,
+  ASSESSMENT_COLUMNS,
   type AssessmentLevel,
   assessmentOf,
+  columnValue,
   rankByScore,
   SCORE_WEIGHTS,
+  type ScoredFigures,
   scoreOf,
-  TIMED_STAGES,
   WORKING_HOUR_BOUNDS,
 } from '../domain/unit-assessment.ts';
 import { LocalDate, type WorkingCalendar } from '../domain/working-calendar.ts';
@@ -67,29 +68,7 @@ function refineRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): v
 export const DateRangeQuery = z.object(rangeFields).superRefine(refineRange);
 
 /** Columns the rows can be sorted by (and the CSV's columns after id and name). */
-export const SortKey = z.enum([
-  'rank',
-  'score',
-  'received',
-  'reopened',
-  'accepted',
-  'acceptedOnTime',
-  'acceptedOnTimeRate',
-  'resolved',
-  'resolvedOnTime',
-  'resolvedOnTimeRate',
-  'returned',
-  'reassignedAway',
-  'escalated',
-  'verificationFailures',
-  'verificationFailureRate',
-  'ratings',
-  'satisfactionMean',
-  'satisfiedShare',
-  'returnVisitsSatisfied',
-  'returnVisitsUnresolved',
-  ...TIMED_STAGES.flatMap((s) => [`${s}MeanWorkingHours`, `${s}P90WorkingHours`] as const),
-]);
+export const SortKey = z.enum(ASSESSMENT_COLUMNS);
 export type SortKey = z.infer<typeof SortKey>;
 
 export const AssessmentQuery = z
@@ -112,13 +91,10 @@ export interface AssessmentDeps {
   now: () => Date;
 }
 
-export interface AssessmentRow extends AssessmentFigures {
+export interface AssessmentRow extends ScoredFigures {
   id: string;
   zh: string;
   en: string;
-  /** 1 = best score; equal scores share a rank; null without a score. */
-  rank: number | null;
-  score: number | null;
 }
 
 export interface TrendPoint {
@@ -193,44 +169,7 @@ const targetsOf = (org: Organisation, level: AssessmentLevel): RowTarget[] =>
     ? org.units.map((u) => ({ id: u.id, zh: u.zh, en: u.en }))
     : org.townships.map((t) => ({ id: t.id, zh: t.zh, en: t.en }));
 
-/** A row's value in a sortable column. */
-export function columnValue(row: AssessmentRow, key: SortKey): number | null {
-  switch (key) {
-    case 'rank':
-      return row.rank;
-    case 'score':
-      return row.score;
-    case 'satisfactionMean':
-      return row.satisfaction.mean;
-    case 'satisfiedShare':
-      return row.satisfaction.satisfiedShare;
-    case 'ratings':
-      return row.satisfaction.ratings;
-    case 'returnVisitsSatisfied':
-      return row.satisfaction.returnVisits.satisfied;
-    case 'returnVisitsUnresolved':
-      return row.satisfaction.returnVisits.unresolved;
-    case 'received':
-    case 'reopened':
-    case 'accepted':
-    case 'acceptedOnTime':
-    case 'acceptedOnTimeRate':
-    case 'resolved':
-    case 'resolvedOnTime':
-    case 'resolvedOnTimeRate':
-    case 'returned':
-    case 'reassignedAway':
-    case 'escalated':
-    case 'verificationFailures':
-    case 'verificationFailureRate':
-      return row[key];
-  }
-  for (const stage of TIMED_STAGES) {
-    if (key === `${stage}MeanWorkingHours`) return row.stages[stage].meanWorkingHours;
-    if (key === `${stage}P90WorkingHours`) return row.stages[stage].p90WorkingHours;
-  }
-  return null;
-}
+export { columnValue };
 
 /** Sorted by `key`; rows without a value last whatever the order; ties by id. */
 export function sortRows(rows: AssessmentRow[], key: SortKey, order: 'asc' | 'desc'): AssessmentRow[] {
