@@ -503,6 +503,15 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect(grantedTo('route-report', 'dynamodb:GetItem')).not.toContain(tableId('idempotency'));
     });
 
+    it('get-assessment reads the statistics and directory tables and can write nothing, nor read a case', () => {
+      expect(grantedTo('get-assessment', 'dynamodb:Query')).toEqual(
+        new Set([tableId('stats'), tableId('directory')]),
+      );
+      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+        expect(grantedTo('get-assessment', write)).toEqual(new Set());
+      expect(grantedTo('get-assessment', 'dynamodb:GetItem')).not.toContain(tableId('cases'));
+    });
+
     const environmentOf = (name: string): Record<string, unknown> => {
       const environment = propertiesOf(functionId(name)).Environment;
       return isRecord(environment) && isRecord(environment.Variables) ? environment.Variables : {};

@@ -313,9 +313,11 @@ async function scanAll(work: CaseWork, table: string): Promise<Record<string, un
 /** The counters recounted from every case's history (statsChangesOfCase), as a rebuild would. */
 export async function recountedCounters(work: CaseWork): Promise<CounterDeltas> {
   const totals: CounterDeltas = {};
+  // The stays' working time is counted on the policies' calendar, live and in a rebuild alike.
+  const { calendar } = await work.deps.policies.loadPolicies();
   for (const item of await scanAll(work, work.tables.cases ?? '')) {
     if (item.sk !== 'STATE') continue;
-    for (const change of statsChangesOfCase(CaseState.parse(plain(item))))
+    for (const change of statsChangesOfCase(CaseState.parse(plain(item)), calendar))
       addCounters(totals, statsDeltas(change));
   }
   return totals;
