@@ -16,7 +16,13 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Binding, FunctionSpec } from '../topology.ts';
-import { handlerMainFields, importMetaUrlBanner, importMetaUrlDefine } from './handler-bundling.ts';
+import {
+  handlerMainFields,
+  handlerSupportedArgs,
+  importMetaUrlBanner,
+  importMetaUrlDefine,
+  unusedCredentialSources,
+} from './handler-bundling.ts';
 
 const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
@@ -163,12 +169,14 @@ export class CivicFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // Unit and township names are Chinese; keep them as UTF-8 instead of \u escapes. Passed
-        // to esbuild directly because this aws-cdk-lib's local bundler ignores `charset`.
-        esbuildArgs: { '--charset': 'utf8' },
+        // Unit and township names are Chinese; keep them as UTF-8 instead of \u escapes (passed
+        // to esbuild directly because this aws-cdk-lib's local bundler ignores `charset`), and
+        // dynamic imports of what is not bundled as require (see handler-bundling.ts).
+        esbuildArgs: { '--charset': 'utf8', ...handlerSupportedArgs },
         // Bundle the AWS SDK v3 clients instead of using the runtime's copy: the version is the
-        // one we test with, and a cold start loads only the clients the handler imports.
-        externalModules: [],
+        // one we test with, and a cold start loads only the clients the handler imports. Only the
+        // credential sources Lambda never reaches stay out (see handler-bundling.ts).
+        externalModules: unusedCredentialSources,
         // Files the handler reads at run time (the console's Chart.js, the pages' script and
         // stylesheet) go beside the bundle.
         ...(spec.copyFiles?.length || spec.pageAssets?.length

@@ -1,7 +1,8 @@
 /**
  * The cold-start bench measures what deploys: it bundles a function with the options CDK passes
  * (infra/constructs/handler-bundling.ts), puts the function's files beside it, and loads it the way
- * Lambda loads a CommonJS index.js; the baseline is bundled plainly. A bundle that loads but
+ * Lambda loads a CommonJS index.js; the baseline is bundled plainly. The credential sources Lambda
+ * never reaches stay out of the bundle and are not needed to load it. A bundle that loads but
  * exports no handler is a failure, never a fast load.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_FILE } from '../../functions/console-assets.ts';
-import { importMetaUrlBanner } from '../../infra/constructs/handler-bundling.ts';
+import { importMetaUrlBanner, unusedCredentialSources } from '../../infra/constructs/handler-bundling.ts';
 import { topology } from '../../infra/topology.ts';
 import {
   type BuiltBundle,
@@ -57,6 +58,28 @@ describe('the bench bundles', () => {
     const time = timeNode(bundle.file, env);
     expect(time.wallMs).toBeGreaterThan(0);
     expect(time.cpuMs).toBeGreaterThan(0);
+  });
+
+  it('leaves out the credential sources Lambda never reaches, and requires none of them at load', async () => {
+    const spec = topology.functions.find((fn) => fn.name === 'get-catalog');
+    if (!spec) throw new Error('no get-catalog in the topology');
+    const bundle = built(await buildBundle({ name: spec.name, entry: spec.entry, env }, repoRoot, outRoot));
+    const code = readFileSync(bundle.file, 'utf8');
+    // Referenced, for the SDK's chain to load when the environment holds no credentials...
+    for (const source of unusedCredentialSources) expect(code).toContain(`require("${source}")`);
+    expect(bundle.composition['AWS SDK']).toBeGreaterThan(0);
+    // ...and never asked for by loading the function.
+    const script = [
+      "const Module = require('node:module'); const asked = [];",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (request, ...rest) { asked.push(request); return resolve.call(this, request, ...rest); };',
+      `${loadScript(bundle.file)} console.log(JSON.stringify(asked));`,
+    ].join('\n');
+    const loaded = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+    expect(loaded.status, loaded.stderr).toBe(0);
+    const asked: unknown = JSON.parse(loaded.stdout);
+    expect(Array.isArray(asked) && asked.length > 0).toBe(true);
+    for (const source of unusedCredentialSources) expect(asked).not.toContain(source);
   });
 
   it('builds the baseline plainly: CommonJS without the banner', async () => {

@@ -2,14 +2,14 @@
  * Bundle size and module-load time of every function, as deployed: each entry is bundled with the
  * esbuild options CDK's NodejsFunction passes for `infra/constructs/civic-function.ts` (CommonJS,
  * minified, node24, the options of infra/constructs/handler-bundling.ts, UTF-8, external source
- * map, the AWS SDK bundled), into a temporary directory. A target may ask to be bundled plainly
- * instead (the baseline: a plain handler bundled the usual way, esbuild's CommonJS defaults for
- * `platform: 'node'`). Load time is what `require` of the bundle (as Lambda loads it) adds to an
- * empty Node process, measured by spawning Node repeatedly: it approximates the module-init
- * part of a cold start, without Lambda's own init or the network. It is measured without
- * --enable-source-maps, which the deployed functions set: Node 24 reads a bundle's map only when
- * it formats a stack trace (a bundle with a 40 MB map imported as fast with the flag as without),
- * so timing both ways would double the run time to show noise.
+ * map, the AWS SDK bundled but for the credential sources Lambda never reaches), into a temporary
+ * directory. A target may ask to be bundled plainly instead (the baseline: a plain handler bundled
+ * the usual way, esbuild's CommonJS defaults for `platform: 'node'`). Load time is what `require`
+ * of the bundle (as Lambda loads it) adds to an empty Node process, measured by spawning Node
+ * repeatedly: it approximates the module-init part of a cold start, without Lambda's own init or
+ * the network. It is measured without --enable-source-maps, which the deployed functions set: Node
+ * 24 reads a bundle's map only when it formats a stack trace (a bundle with a 40 MB map imported
+ * as fast with the flag as without), so timing both ways would double the run time to show noise.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,8 +18,10 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import {
   handlerMainFields,
+  handlerSupported,
   importMetaUrlBanner,
   importMetaUrlDefine,
+  unusedCredentialSources,
 } from '../../infra/constructs/handler-bundling.ts';
 import { functionEnvironment } from '../../infra/local/function-host.ts';
 import type { ProvisionedResources } from '../../infra/local/provision.ts';
@@ -186,7 +188,8 @@ export async function buildBundle(
             define: importMetaUrlDefine,
           }),
       charset: 'utf8',
-      external: [],
+      external: target.plain ? [] : unusedCredentialSources,
+      ...(target.plain ? {} : { supported: handlerSupported }),
       metafile: true,
       logLevel: 'silent',
     });

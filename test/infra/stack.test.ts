@@ -16,7 +16,7 @@ import { clientLimits, rateLimitedBody } from '../../infra/client-limits.ts';
 import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
 import { edgeRegion, rateLimitedBodyKey, routeStatement } from '../../infra/constructs/edge-protection.ts';
-import { importMetaUrlBanner } from '../../infra/constructs/handler-bundling.ts';
+import { importMetaUrlBanner, unusedCredentialSources } from '../../infra/constructs/handler-bundling.ts';
 import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
 import { CivicloopEdgeWafStack } from '../../infra/edge-waf-stack.ts';
 import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
@@ -488,6 +488,11 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         expect(loadInNode(bundle, 'typeof m.handler')).toBe('function');
       });
     }
+
+    it('bundles no credential source Lambda never reaches: the SDK requires them only if ever needed', () => {
+      const bundle = readFileSync(path.join(assetDirectoryOf('get-catalog'), 'index.js'), 'utf8');
+      for (const source of unusedCredentialSources) expect(bundle).toContain(`require("${source}")`);
+    });
 
     it("console-assets finds the Chart.js copied beside its bundle: import.meta.url is the bundle's own", () => {
       const directory = assetDirectoryOf('console-assets');
