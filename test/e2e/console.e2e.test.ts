@@ -186,6 +186,8 @@ describe('staff console in a desk browser', () => {
     await page.click('#action-submit');
     await done(page, 'resolve');
     expect(await stageOnPage(page)).toBe(t.stages.resolved);
+    // Who resolved it, by name and own unit (never a user id).
+    expect(await page.textContent('#case-resolved-by')).toBe('交通运输局办理员（县交通运输局）');
     // The one who resolved it cannot verify it.
     expect(await page.locator('#case-actions button[data-action="verify"]').count()).toBe(0);
     await page.screenshot({ path: '/tmp/console-case.png', fullPage: true });

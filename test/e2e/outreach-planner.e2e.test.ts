@@ -310,6 +310,11 @@ describe('the campaign planner in the staff console', () => {
     expect(await page.textContent('#pv-estimated-parts')).toBe(
       fill(p.partsValue, { n: zhNumber(households(community) * 2) }),
     );
+    // No household registry is imported here: the estimate says it is the directory's count.
+    expect(await page.textContent('#pv-estimate-source')).toBe(p.estimateSources.directory);
+    expect(await page.textContent(`#pv-estimate-list li[data-community="${community}"]`)).toBe(
+      fill(p.estimateDirectory, { name: '康宁社区', n: zhNumber(households(community)) }),
+    );
     const firstRun = fromShanghaiLocal(firstRunAt).toISOString();
     expect(
       await page.$$eval('#pv-upcoming time', (times) => times.map((x) => x.getAttribute('datetime'))),

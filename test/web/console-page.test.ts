@@ -23,7 +23,7 @@ import { copyFilesHooks } from '../../infra/constructs/civic-function.ts';
 import { topology } from '../../infra/topology.ts';
 import type { CaseState } from '../../shared/domain/case.ts';
 import { Stage } from '../../shared/domain/case.ts';
-import { canSee, StaffAction } from '../../shared/domain/case-lifecycle.ts';
+import { canSee, StaffRequestAction } from '../../shared/domain/case-lifecycle.ts';
 import { type Campaign, CampaignPlan } from '../../shared/domain/outreach/campaign.ts';
 import {
   applyCampaignAction,
@@ -133,7 +133,7 @@ describe('renderConsolePage', () => {
     const { html } = renderConsolePage({ lang: 'en' });
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('>Transfer list</a>');
-    expect(html).toContain('href="/console" hreflang="zh-CN" lang="zh-CN">中文</a>');
+    expect(html).toContain('href="/console?lang=zh" hreflang="zh-CN" lang="zh-CN">中文</a>');
     expect(configOf(html)).toMatchObject({
       lang: 'en',
       t: { signIn: 'Sign in', stages: { merged: 'Merged' } },
@@ -212,7 +212,7 @@ describe('renderConsolePage', () => {
       'resolved',
       'verified',
     ]);
-    for (const option of StaffAction.options) {
+    for (const option of StaffRequestAction.options) {
       const action = option.shape.action.value;
       expect(consoleText.zh.actions[action]).toBeTruthy();
       expect(consoleText.en.actionHints[action]).toBeTruthy();
@@ -415,7 +415,9 @@ describe('the campaign planner in the console', () => {
 describe('actionFieldSpecs', () => {
   it('asks for exactly the fields each transition validates, marking the required ones', () => {
     const specs = actionFieldSpecs();
-    expect(Object.keys(specs).sort()).toEqual(StaffAction.options.map((o) => o.shape.action.value).sort());
+    expect(Object.keys(specs).sort()).toEqual(
+      StaffRequestAction.options.map((o) => o.shape.action.value).sort(),
+    );
     expect(specs.accept).toEqual([{ name: 'note', required: false }]);
     expect(specs.return).toEqual([{ name: 'note', required: true }]);
     expect(specs.reassign).toEqual([
@@ -432,6 +434,11 @@ describe('actionFieldSpecs', () => {
     expect(specs.record_return_visit).toEqual([
       { name: 'outcome', required: true },
       { name: 'note', required: true },
+    ]);
+    // The category correction (issue 14) has its form too: a category, and a note if wanted.
+    expect(specs.recategorise).toEqual([
+      { name: 'category', required: true },
+      { name: 'note', required: false },
     ]);
   });
 });

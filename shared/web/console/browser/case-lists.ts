@@ -6,7 +6,16 @@
 import type { Stage } from '../../../domain/case.ts';
 import type { CaseSummary } from '../../../services/case-queries.ts';
 import { api, catalog, categoryName, communityName, failed, names, townshipName, unitName } from './api.ts';
-import { app, FMT_LOCALE, LANG, type ListKind, nextNav, type SessionStaff, T } from './context.ts';
+import {
+  app,
+  FMT_LOCALE,
+  LANG,
+  type ListKind,
+  nextNav,
+  type SessionStaff,
+  T,
+  type TabName,
+} from './context.ts';
 import {
   buttonById,
   byId,
@@ -44,6 +53,9 @@ interface CaseList {
 const isCaseList = (data: unknown): data is CaseList => isRecord(data) && Array.isArray(data.cases);
 
 export const caseHref = (id: string): string => `#/case/${encodeURIComponent(id)}`;
+
+/** Where a case's back link leads and which tab stays marked: the list or search it was opened from. */
+export const listReturn: { href: string; tab: TabName | null } = { href: '#/queue', tab: 'queue' };
 export const stageName = (stage: Stage): string => T.stages[stage] || stage;
 export const stageBadge = (stage: Stage): HTMLSpanElement =>
   el('span', { className: `badge stage-${stage}`, text: stageName(stage) });
@@ -112,6 +124,8 @@ export function wireLists(): void {
 
 export function showList(kind: ListKind): void {
   list.kind = kind;
+  listReturn.href = `#/${kind}`;
+  listReturn.tab = kind;
   showView('list', kind);
   byId('list-title').textContent = T.nav[kind];
   byId('list-intro').textContent = T.listIntro[kind];
@@ -162,7 +176,7 @@ async function loadList(append: boolean): Promise<void> {
   }
 }
 
-type Column = keyof typeof T.columns;
+export type Column = keyof typeof T.columns;
 function columnsFor(kind: ListKind): Column[] {
   if (kind === 'transfers') return ['code', 'category', 'community', 'unit', 'stage', 'transfers', 'due'];
   if (kind === 'return_visits')
@@ -228,7 +242,7 @@ function cell(col: Column, c: CaseSummary): HTMLTableCellElement {
   }
   return el('td');
 }
-function rowFor(c: CaseSummary, cols: Column[]): HTMLTableRowElement {
+function rowFor(c: CaseSummary, cols: readonly Column[]): HTMLTableRowElement {
   return el(
     'tr',
     {
@@ -253,15 +267,7 @@ function renderRows(): void {
     listBody.appendChild(el('p', { className: 'empty', text: T.noCases }));
     return;
   }
-  const table = el('table', { className: 'cases', id: 'cases-table' }, [
-    el('thead', null, [
-      el(
-        'tr',
-        null,
-        cols.map((col) => el('th', { scope: 'col', text: T.columns[col] })),
-      ),
-    ]),
-  ]);
+  const table = casesTable('cases-table', cols);
   if (kind === 'problems') {
     // The problem list is grouped by community, the busiest first, so a centre sees where problems gather.
     const groups = new Map<string, CaseSummary[]>();
@@ -293,13 +299,26 @@ function renderRows(): void {
       );
     }
   } else {
-    table.appendChild(
-      el(
-        'tbody',
-        null,
-        rows.map((c) => rowFor(c, cols)),
-      ),
-    );
+    table.appendChild(casesBody(rows, cols));
   }
   listBody.appendChild(table);
 }
+
+/** A table of cases with its head: the lists' and the search's. */
+export const casesTable = (id: string, cols: readonly Column[]): HTMLTableElement =>
+  el('table', { className: 'cases', id }, [
+    el('thead', null, [
+      el(
+        'tr',
+        null,
+        cols.map((col) => el('th', { scope: 'col', text: T.columns[col] })),
+      ),
+    ]),
+  ]);
+/** The rows of `cases`, each opening its case. */
+export const casesBody = (cases: readonly CaseSummary[], cols: readonly Column[]): HTMLTableSectionElement =>
+  el(
+    'tbody',
+    null,
+    cases.map((c) => rowFor(c, cols)),
+  );

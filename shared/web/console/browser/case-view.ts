@@ -1,9 +1,10 @@
 /**
  * One case (GET /api/cases/{id}): the report with the reporter's phone (shown here only), the
- * facts, the timeline and failed effects, possible duplicates, and the actions the server allows,
- * each with a form of exactly the fields its transition validates (POST …/transitions).
+ * facts, the timeline (staff by name and their own unit or community) and failed effects, possible
+ * duplicates, and the actions the server allows, each with a form of exactly the fields its
+ * transition validates (POST …/transitions), the category correction among them.
  */
-import type { Stage } from '../../../domain/case.ts';
+import type { Stage, TimelineEvent } from '../../../domain/case.ts';
 import type { CaseDetail } from '../../../services/case-queries.ts';
 import type { ActionField, ConsoleAction } from '../../console-text.ts';
 import type { ActionFieldSpec } from '../console-config.ts';
@@ -15,12 +16,13 @@ import {
   errorOf,
   failed,
   loadOne,
+  names,
   sessionStaff,
   townshipName,
   unitName,
 } from './api.ts';
-import { caseHref, dueBadge, list, stageBadge, stageName } from './case-lists.ts';
-import { C, LANG, LIST_KINDS, type Notice, nextNav, T } from './context.ts';
+import { caseHref, dueBadge, listReturn, stageBadge, stageName } from './case-lists.ts';
+import { C, LANG, type Notice, nextNav, T } from './context.ts';
 import {
   byId,
   clear,
@@ -46,7 +48,7 @@ const caseView = (): HTMLElement => byId('case-view');
 export async function showCase(id: string, notice?: Notice): Promise<void> {
   const seq = nextNav();
   const view = caseView();
-  showView('case', (LIST_KINDS as readonly string[]).indexOf(list.kind) >= 0 ? list.kind : 'queue');
+  showView('case', listReturn.tab);
   document.title = `${fill(T.caseHeading, { code: formatCode(id) })} · ${T.pageTitle}`;
   if (!notice) {
     clear(view);
@@ -63,7 +65,7 @@ export async function showCase(id: string, notice?: Notice): Promise<void> {
   });
 }
 const backLink = (): HTMLAnchorElement =>
-  el('a', { className: 'back', href: `#/${list.kind}`, text: `← ${T.back}` });
+  el('a', { className: 'back', href: listReturn.href, text: `← ${T.back}` });
 function renderCaseError(message: string): void {
   const view = caseView();
   clear(view);
@@ -103,15 +105,30 @@ function codeLinks(codes: readonly string[]): HTMLSpanElement {
   });
   return span;
 }
-function byName(by: string): string {
+/**
+ * Who made a change, as staff read it: a member of staff by the name and own unit (or community)
+ * the event recorded then; the reporter, a channel or the system by what they are. Events from
+ * before staff were recorded by name carry only an id, which is never shown: the signed-in
+ * person's own name when it is theirs, else the word for staff.
+ */
+function whoDid(ev: Pick<TimelineEvent, 'by' | 'actor'>): string {
+  const by = ev.by;
   if (by === 'reporter') return T.byReporter;
   if (by.indexOf('channel:') === 0) return lookup(T.byChannel, by.slice(8)) || T.byReporter;
   if (by.indexOf('system:') === 0) return T.bySystem;
+  const actor = ev.actor;
+  if (actor) {
+    const place = actor.unitId
+      ? unitName(actor.unitId)
+      : actor.communityId
+        ? communityName(actor.communityId)
+        : lookup(T.roles, actor.role);
+    const name = actor.name || lookup(T.roles, actor.role) || T.byStaff;
+    return place && place !== name ? name + fill(T.parenthesised, { text: place }) : name;
+  }
   const me = sessionStaff();
   if (me.userId === by && me.name) return me.name;
-  // Staff ids are Cognito subs (UUIDs) and there is no staff directory to name them from; the
-  // first block is enough to tell two people apart in one case's history.
-  return `${T.byStaff} ${by.split('-')[0]}`;
+  return T.byStaff;
 }
 
 export function renderCase(d: CaseDetail, notice?: Notice): void {
@@ -173,6 +190,8 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
     communityName(d.communityId) + (d.townshipId ? ` · ${townshipName(d.townshipId)}` : ''),
   );
   fact(idl, T.unit, unitName(d.unitId));
+  const resolution = d.resolvedBy ? lastResolution(d) : undefined;
+  if (resolution) fact(idl, T.resolvedBy, el('span', { id: 'case-resolved-by', text: whoDid(resolution) }));
   if (d.routing)
     fact(
       idl,
@@ -219,20 +238,33 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
     el(
       'ol',
       { className: 'timeline', id: 'case-timeline' },
-      (d.timeline || []).map((ev) => {
+      (d.timeline || []).map((ev, i, events) => {
         const label =
           (ev.action && (lookup(T.actions, ev.action) || lookup(T.systemActions, ev.action))) ||
           stageName(ev.stage);
-        const meta = [when(ev.at), ev.unitId ? unitName(ev.unitId) : '', byName(ev.by)]
-          .filter(Boolean)
-          .join(' · ');
+        // The case's unit where it changed (dispatch, reassignment, return): who acted is named
+        // with their own unit, which is another thing.
+        const previous = i > 0 ? events[i - 1]?.unitId : undefined;
+        const moved =
+          ev.unitId && ev.unitId !== previous ? fill(T.timelineUnit, { unit: unitName(ev.unitId) }) : '';
         return el('li', { 'data-action': ev.action || '', 'data-stage': ev.stage }, [
           // An action names what was done and the badge where it led; intake events are just the stage.
           el('div', { className: 'tl-head' }, [
             el('strong', { text: label }),
             ev.action ? stageBadge(ev.stage) : null,
           ]),
-          el('p', { className: 'tl-meta', text: meta }),
+          el('p', { className: 'tl-meta' }, [
+            when(ev.at),
+            ' · ',
+            el('span', { className: 'tl-actor', text: whoDid(ev) }),
+            moved ? el('span', { className: 'tl-unit', text: ` · ${moved}` }) : null,
+          ]),
+          ev.category
+            ? el('p', {
+                className: 'tl-category',
+                text: fill(T.timelineCategory, { category: categoryName(ev.category) }),
+              })
+            : null,
           ev.note ? el('p', { className: 'tl-note', text: ev.note }) : null,
         ]);
       }),
@@ -282,6 +314,15 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
     el('div', { className: 'case-grid' }, [report, info, timeline, actionsCard(d, notice), dups]),
   );
   focusHeading('case-title');
+}
+
+/** The event of the resolution standing now (the last resolve by the one who resolved it). */
+function lastResolution(d: CaseDetail): TimelineEvent | undefined {
+  for (let i = d.timeline.length - 1; i >= 0; i--) {
+    const ev = d.timeline[i];
+    if (ev?.action === 'resolve' && ev.by === d.resolvedBy) return ev;
+  }
+  return undefined;
 }
 
 // ─── actions ───
@@ -357,6 +398,15 @@ function fieldControl(d: CaseDetail, f: ActionFieldSpec): HTMLElement {
       if (u.id !== d.unitId) select.appendChild(el('option', { value: u.id, text: u[LANG] }));
     return select;
   }
+  if (f.name === 'category') {
+    const select = el('select', { id, name: 'category', 'aria-describedby': `${id}-error` }, [
+      el('option', { value: '', text: T.chooseCategory }),
+    ]);
+    // The catalogue's categories in its order, the case's own left out (the server refuses it).
+    for (const code of Object.keys(names.category))
+      if (code !== d.category) select.appendChild(el('option', { value: code, text: categoryName(code) }));
+    return select;
+  }
   if (f.name === 'into') {
     const input = el('input', {
       id,
@@ -398,10 +448,12 @@ function actionForm(d: CaseDetail, action: ConsoleAction, close: () => void): HT
   );
   for (const f of fields) {
     const id = `action-${f.name}`;
+    // The resolve note is shown to the resident on the public status page, and its label says so.
+    const labelText = (f.name === 'note' && lookup(T.publicNoteLabels, action)) || T.labels[f.name];
     const labelEl =
       f.name === 'outcome'
-        ? el('p', { className: 'label', id: `${id}-label` }, [el('strong', { text: T.labels[f.name] })])
-        : el('label', { for: id, text: T.labels[f.name] });
+        ? el('p', { className: 'label', id: `${id}-label` }, [el('strong', { text: labelText })])
+        : el('label', { for: id, text: labelText });
     labelEl.appendChild(
       el('span', {
         className: f.required ? 'required' : 'optional',

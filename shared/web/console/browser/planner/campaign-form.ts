@@ -19,6 +19,8 @@ import {
   addDays,
   CAMPAIGN_FIELDS,
   communityList,
+  estimateLines,
+  estimateSourceText,
   isCampaignField,
   sortIssues,
   todayShanghai,
@@ -397,6 +399,7 @@ function renderPreview(d: Preview): void {
   byId('pv-sms').hidden = !m;
   for (const n of document.querySelectorAll<HTMLElement>('#cf-preview .sms-only')) n.hidden = !m;
   byId('pv-households').textContent = fill(P.householdsValue, { n: number(d.households) });
+  renderEstimate(d);
   if (m) {
     byId('pv-text').textContent = m.text;
     byId('pv-characters').textContent = fill(P.charactersValue, { n: number(m.characters) });
@@ -416,6 +419,16 @@ function renderPreview(d: Preview): void {
   clear(list);
   for (const w of warnings) list.appendChild(el('li', { text: w }));
   byId('pv-warnings').hidden = !warnings.length;
+}
+
+/** Where an SMS preview's estimate comes from, in total and per community (registry or directory). */
+function renderEstimate(d: Preview): void {
+  byId('pv-estimate-source').textContent = estimateSourceText(d.estimateSource);
+  const list = byId('pv-estimate-list');
+  clear(list);
+  const lines = estimateLines(d.estimate);
+  byId('pv-estimate').hidden = !d.message || !lines.length;
+  for (const line of lines) list.appendChild(line);
 }
 
 async function prepareForm(heading: string, tab: TabName): Promise<void> {

@@ -32,6 +32,8 @@ import { attendanceForm, attendanceText } from './attendance.ts';
 import {
   campaignHref,
   dateText,
+  estimateLines,
+  estimateSourceText,
   kindName,
   localText,
   rateText,
@@ -236,7 +238,21 @@ function campaignFacts(v: CampaignView): HTMLElement {
   if (v.preview) {
     card.appendChild(el('h3', { text: P.smsText }));
     card.appendChild(el('p', { className: 'sms-text', id: 'campaign-sms-text', text: v.preview.text }));
-    card.appendChild(smsFacts(v.preview, 'campaign'));
+    const facts = smsFacts(v.preview, 'campaign');
+    fact(
+      facts,
+      P.estimateSource,
+      el('span', { id: 'campaign-estimate-source', text: estimateSourceText(v.estimateSource) }),
+    );
+    card.appendChild(facts);
+    const lines = estimateLines(v.estimate);
+    if (lines.length)
+      card.appendChild(
+        el('details', { className: 'estimate-breakdown', id: 'campaign-estimate' }, [
+          el('summary', { text: P.estimateBreakdown }),
+          el('ul', null, lines),
+        ]),
+      );
   }
   if (c.status === 'scheduled' || c.status === 'running') {
     card.appendChild(el('h3', { text: P.upcoming }));

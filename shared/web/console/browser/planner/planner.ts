@@ -5,17 +5,44 @@
  */
 import type { CampaignStatus } from '../../../../domain/outreach/campaign.ts';
 import type { Weekday } from '../../../../domain/outreach/recurrence.ts';
+import type {
+  EstimateSourceSummary,
+  OutreachEstimate,
+} from '../../../../services/campaigns/outreach-estimate.ts';
 import type { CampaignField } from '../../../console-text.ts';
 import { campaignFieldOf, campaignIssueHintOf, campaignWarningOf } from '../../console-config.ts';
 import type { ApiIssue } from '../api.ts';
 import { communityName } from '../api.ts';
 import { C, FMT_LOCALE, P, T } from '../context.ts';
-import { el, fill, lookup, when } from '../dom.ts';
+import { el, fill, lookup, number, when } from '../dom.ts';
 import { hasKey } from '../guards.ts';
 import { clearCalendar } from './calendar.ts';
 import { clearCampaignForm } from './campaign-form.ts';
 import { clearCampaignView } from './campaign-view.ts';
 import { clearRisk } from './risk.ts';
+
+/** Where an SMS estimate comes from: the registry, the directory, or both. */
+export const estimateSourceText = (source: EstimateSourceSummary | undefined): string =>
+  source ? lookup(P.estimateSources, source) || source : '—';
+
+/** An SMS estimate per community: the registry's counts behind it, or the directory's household count. */
+export const estimateLines = (estimate: OutreachEstimate | undefined): HTMLLIElement[] =>
+  (estimate?.communities ?? []).map((c) => {
+    const values = { name: communityName(c.communityId), n: number(c.households) };
+    return el('li', {
+      'data-community': c.communityId,
+      'data-source': c.source,
+      text:
+        c.source === 'registry'
+          ? fill(P.estimateRegistry, {
+              ...values,
+              registered: number(c.registered),
+              optedOut: number(c.optedOut),
+              capped: number(c.capped),
+            })
+          : fill(P.estimateDirectory, values),
+    });
+  });
 
 const SHANGHAI_MS = 8 * 3600000;
 const DAY_MS = 86400000;

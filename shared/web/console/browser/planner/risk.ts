@@ -1,8 +1,9 @@
 /**
  * The fraud-risk ranking (GET /api/outreach/risk): every community by fraud reports per 1,000
- * households, its trend and its campaigns, and where a campaign is due (with a shortcut to plan one).
+ * households, its trend and its campaigns, and where a campaign is due (with a shortcut to plan one)
+ * and why, in the numbers the suggestion was judged on (the row's `reasons`).
  */
-import type { RiskRow } from '../../../../domain/outreach/fraud-risk.ts';
+import type { RiskReasonDetail, RiskRow } from '../../../../domain/outreach/fraud-risk.ts';
 import type { RiskRanking } from '../../../../services/campaigns/fraud-risk-ranking.ts';
 import { api, communityName, failed, townshipName } from '../api.ts';
 import { app, LANG, nextNav, P, T } from '../context.ts';
@@ -113,6 +114,43 @@ function trendCell(row: RiskRow): HTMLSpanElement {
     lookup(P.trends, row.trend) || row.trend,
   ]);
 }
+const rateText = (n: number): string => Number(n).toFixed(2);
+
+/** One fact behind a suggestion, in words with its numbers. */
+export function reasonText(r: RiskReasonDetail): string {
+  const w = P.reasonTexts;
+  switch (r.code) {
+    case 'above_threshold':
+    case 'below_threshold':
+      return fill(w[r.code], { rate: rateText(r.ratePer1000), bar: rateText(r.thresholdPer1000) });
+    case 'rising':
+      return r.trendRatio === null
+        ? fill(w.rising_from_none, { recent: r.recent30 })
+        : fill(w.rising, { recent: r.recent30, earlier: r.earlier60, ratio: r.trendRatio });
+    case 'not_rising':
+      return fill(w.not_rising, { recent: r.recent30, factor: r.factor });
+    case 'too_few_reports':
+      return fill(w.too_few_reports, { recent: r.recent30, minimum: r.minimum });
+    case 'no_reports':
+      return fill(w.no_reports, { days: r.windowDays });
+    case 'no_household_count':
+      return fill(w.no_household_count, { reports: r.reports90 });
+    case 'recent_campaign':
+      return fill(w.recent_campaign, { date: dayOf(r.lastCampaignAt), days: r.withinDays });
+    case 'already_scheduled':
+      return fill(w.already_scheduled, { date: dayOf(r.nextCampaignAt), days: r.withinDays });
+  }
+}
+function reasonList(row: RiskRow): HTMLUListElement | null {
+  const reasons = Array.isArray(row.reasons) ? row.reasons : [];
+  if (!reasons.length) return null;
+  return el(
+    'ul',
+    { className: 'risk-reasons' },
+    reasons.map((r) => el('li', { 'data-code': r.code, text: reasonText(r) })),
+  );
+}
+
 function riskRow(row: RiskRow, rank: number): HTMLTableRowElement {
   const L = P.riskColumns;
   const reason = lookup(P.reasons, row.reason) || row.reason;
@@ -154,7 +192,7 @@ function riskRow(row: RiskRow, rank: number): HTMLTableRowElement {
       el('td', { 'data-label': L.trend }, [trendCell(row)]),
       el('td', { className: 'nowrap', 'data-label': L.lastCampaign, text: dayOf(row.lastCampaignAt) }),
       el('td', { className: 'nowrap', 'data-label': L.nextCampaign, text: dayOf(row.nextCampaignAt) }),
-      el('td', { 'data-label': L.due }, [el('div', { className: 'advice' }, advice)]),
+      el('td', { 'data-label': L.due }, [el('div', { className: 'advice' }, advice), reasonList(row)]),
     ],
   );
 }
