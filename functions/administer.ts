@@ -2,6 +2,7 @@
  * The admin API: `GET|PUT /api/admin/routing-rules`, `GET|PUT /api/admin/policies` (SLAs,
  * working calendar, rating window) and `GET|PUT /api/admin/keywords` (the SMS classifier's table). Admins only (403 for other staff). A PUT replaces the whole
  * set after validating it; warm functions pick the change up within their one-minute cache.
+ * `GET|POST /api/admin/partners`, `DELETE /api/admin/partners/{partnerId}` manage Open311 partner keys.
  * `GET /api/admin/classifier` shows the trained model in use and the stored versions, `POST
  * /api/admin/classifier/rollback` switches to an earlier version or to keywords only.
  */
@@ -23,6 +24,12 @@ import {
   switchClassifier,
 } from '../shared/services/administer-classifier.ts';
 import {
+  createPartner,
+  listPartners,
+  type PartnerAdminDeps,
+  revokePartner,
+} from '../shared/services/administer-partners.ts';
+import {
   type AdministerDeps,
   readKeywords,
   readPolicies,
@@ -32,10 +39,13 @@ import {
   replaceRoutingRules,
 } from '../shared/services/administer-policies.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { partnerAdminServices } from './wiring/open311.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 import { adminServices } from './wiring/web.ts';
 
 export interface AdministerHandlerDeps extends AdministerDeps, ClassifierAdminDeps {
+  /** Open311 partner keys; a handler built without them (a test of other routes) answers their routes 404. */
+  partnerAdmin?: PartnerAdminDeps;
   logger: Logger;
   staffTokens: StaffTokenVerifier;
 }
@@ -44,6 +54,11 @@ interface AdminRequest {
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
   staff: Staff;
   deps: AdministerHandlerDeps;
+}
+
+function partnerAdminOf(deps: AdministerHandlerDeps): PartnerAdminDeps {
+  if (!deps.partnerAdmin) throw new NotFoundError('Open311 partner management is not configured here');
+  return deps.partnerAdmin;
 }
 
 const routes: RouteTable<(request: AdminRequest) => Promise<HttpResponse>> = {
@@ -67,6 +82,19 @@ const routes: RouteTable<(request: AdminRequest) => Promise<HttpResponse>> = {
     deps.logger.info('classifier switched', { version: result.active?.version ?? null, by: staff.userId });
     return jsonResponse(200, result);
   },
+  'GET /api/admin/partners': async ({ staff, deps }) =>
+    jsonResponse(200, await listPartners(staff, partnerAdminOf(deps))),
+  'POST /api/admin/partners': async ({ event, staff, deps }) => {
+    // The answer holds the partner's API key, shown this once and stored only as a hash.
+    const result = await createPartner(staff, readRequestBody(event), partnerAdminOf(deps));
+    deps.logger.info('open311 partner created', { partnerId: result.partner.partnerId, by: staff.userId });
+    return jsonResponse(201, result);
+  },
+  'DELETE /api/admin/partners/{partnerId}': async ({ event, staff, deps }) => {
+    const result = await revokePartner(staff, event.pathParameters?.partnerId ?? '', partnerAdminOf(deps));
+    deps.logger.info('open311 partner revoked', { partnerId: result.partner.partnerId, by: staff.userId });
+    return jsonResponse(200, result);
+  },
   'GET /api/admin/policies': async ({ staff, deps }) => jsonResponse(200, await readPolicies(staff, deps)),
   'PUT /api/admin/policies': async ({ event, staff, deps }) => {
     const result = await replacePolicies(staff, readRequestBody(event), deps);
@@ -86,5 +114,10 @@ export const makeHandler = (deps: AdministerHandlerDeps) =>
     });
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('administer'), ...adminServices(), ...staffTokenServices() }),
+  makeHandler({
+    logger: createLogger('administer'),
+    ...adminServices(),
+    partnerAdmin: partnerAdminServices(),
+    ...staffTokenServices(),
+  }),
 );

@@ -86,6 +86,32 @@ export const clientLimits: readonly ClientLimit[] = [
     windowSeconds: FIVE_MINUTES,
   },
   {
+    // Open311 reads: a partner's sync job or a journalist's dashboard polls the request list and
+    // the services every few minutes, a page (up to 1,000 requests) at a time; a mobile app's
+    // users share carrier NAT addresses. 1,000 per five minutes serves that and keeps one machine
+    // to a tenth of the stage's capacity. Nothing personal is ever in these answers.
+    name: 'open311-read',
+    routes: (['json', 'xml'] as const)
+      .flatMap((format) => [
+        `GET /open311/v2/discovery.${format}`,
+        `GET /open311/v2/services.${format}`,
+        `GET /open311/v2/requests.${format}`,
+      ])
+      .concat(['GET /open311/v2/services/{file}', 'GET /open311/v2/requests/{file}']),
+    limit: 1000,
+    windowSeconds: FIVE_MINUTES,
+  },
+  {
+    // Open311 POSTs come from registered partner systems (a 12345 hotline vendor forwarding what
+    // its operators take), each also held to 60 a minute per key by its own counter (DynamoDB,
+    // shared/services/open311.ts). 300 per five minutes per address is that key's rate; a request
+    // without a valid key is refused (403) before anything is stored.
+    name: 'open311-submit',
+    routes: ['POST /open311/v2/requests.json', 'POST /open311/v2/requests.xml'],
+    limit: 300,
+    windowSeconds: FIVE_MINUTES,
+  },
+  {
     // The resident page, the catalogue behind its form, the console shell and its chart library:
     // a few requests per visit, nothing stored. 500 serves a hundred visits from one address in
     // five minutes and keeps one machine to a twentieth of the stage's capacity.

@@ -80,6 +80,7 @@ const integrationMethods: Record<HttpMethod, apigwv2.HttpMethod> = {
   GET: apigwv2.HttpMethod.GET,
   POST: apigwv2.HttpMethod.POST,
   PUT: apigwv2.HttpMethod.PUT,
+  DELETE: apigwv2.HttpMethod.DELETE,
 };
 
 /** Access log fields: the route template, never the raw path, which would log tracking codes. */

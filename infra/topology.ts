@@ -48,7 +48,7 @@ export interface QueueSpec {
   consumer: 'function' | 'external';
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `public`: residents, no account. `staff`: a valid staff token (JWT) is required. */
 export type HttpAuth = 'public' | 'staff';
@@ -240,6 +240,14 @@ const cursorSecret: Binding = {
   value: 'generated',
 };
 
+/** The pepper Open311 partner keys are hashed with (shared/domain/open311/partner-key.ts). */
+const partnerKeyPepper: Binding = {
+  kind: 'secret',
+  name: 'partnerKeyPepper',
+  env: 'PARTNER_KEY_PEPPER_ARN',
+  value: 'generated',
+};
+
 /** What the functions that only read cases need. */
 const caseReadBindings: Binding[] = [
   { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
@@ -270,12 +278,16 @@ export const topology: Topology = {
       indexes: [],
     },
     {
-      // The SMS channel's memory: inbound message ids (retries), opt-outs, hourly report counts.
+      // The SMS channel's memory: inbound message ids (retries), opt-outs, hourly report counts,
+      // reports held for their place. Only a held report not yet sent on carries the keys of the
+      // sparse byDue index, which sweep-cases reads for the ones due (dynamodb-pending-sms-reports.ts).
       name: 'sms',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       timeToLiveAttribute: 'expiresAt',
-      indexes: [],
+      indexes: [
+        { name: 'byDue', partitionKey: { name: 'duePk', type: 'S' }, sortKey: { name: 'dueSk', type: 'S' } },
+      ],
     },
     {
       // Counters behind GET /api/stats: idempotent set memberships, one partition.
@@ -325,6 +337,15 @@ export const topology: Topology = {
       name: 'idempotency',
       partitionKey: { name: 'id', type: 'S' },
       timeToLiveAttribute: 'expiration',
+      indexes: [],
+    },
+    {
+      // Open311 partner systems, one item each with the peppered hash of its API key, and their
+      // per-minute request counters (expiring); read by key (shared/adapters/dynamodb-partner-keys.ts).
+      name: 'partners',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
       indexes: [],
     },
     {
@@ -407,6 +428,44 @@ export const topology: Topology = {
       ],
       // The receipt and the re-rendered form of a browser without JavaScript are the resident page.
       pageAssets: ['resident'],
+    },
+    {
+      // Open311 GeoReport v2: one route per format, as an HTTP API path variable must be a whole
+      // segment (the service code and request id carry their format: road.json).
+      name: 'open311',
+      entry: 'functions/open311.ts',
+      description: 'Open311 GeoReport v2: services, partner service requests, public request status',
+      timeoutSeconds: 10,
+      memoryMb: 1024,
+      triggers: [
+        ...(['json', 'xml'] as const).flatMap((format): Trigger[] => [
+          { kind: 'http', method: 'GET', path: `/open311/v2/discovery.${format}`, auth: 'public' },
+          { kind: 'http', method: 'GET', path: `/open311/v2/services.${format}`, auth: 'public' },
+          { kind: 'http', method: 'GET', path: `/open311/v2/requests.${format}`, auth: 'public' },
+          { kind: 'http', method: 'POST', path: `/open311/v2/requests.${format}`, auth: 'public' },
+        ]),
+        { kind: 'http', method: 'GET', path: '/open311/v2/services/{file}', auth: 'public' },
+        { kind: 'http', method: 'GET', path: '/open311/v2/requests/{file}', auth: 'public' },
+      ],
+      bindings: [
+        // Read: one case per id, the county lanes by submission time (byCounty), never written.
+        { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // A partner's request goes where a resident's goes: the ledger, then the intake queue.
+        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        { kind: 'table', table: 'idempotency', access: 'readWrite', env: 'IDEMPOTENCY_TABLE' },
+        { kind: 'setting', name: 'acceptedPhoneNumbers', env: 'ACCEPTED_PHONE_NUMBERS', local: '' },
+        // Keys are read; the per-minute counters are written.
+        { kind: 'table', table: 'partners', access: 'readWrite', env: 'PARTNERS_TABLE' },
+        partnerKeyPepper,
+        // POSTs per minute per partner key; empty: 60.
+        {
+          kind: 'setting',
+          name: 'open311PartnerRequestsPerMinute',
+          env: 'OPEN311_PARTNER_REQUESTS_PER_MINUTE',
+          local: '',
+        },
+      ],
     },
     {
       name: 'route-report',
@@ -590,6 +649,9 @@ export const topology: Topology = {
         { kind: 'http', method: 'PUT', path: '/api/admin/policies', auth: 'staff' },
         { kind: 'http', method: 'GET', path: '/api/admin/keywords', auth: 'staff' },
         { kind: 'http', method: 'PUT', path: '/api/admin/keywords', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/admin/partners', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/admin/partners', auth: 'staff' },
+        { kind: 'http', method: 'DELETE', path: '/api/admin/partners/{partnerId}', auth: 'staff' },
         { kind: 'http', method: 'GET', path: '/api/admin/classifier', auth: 'staff' },
         { kind: 'http', method: 'POST', path: '/api/admin/classifier/rollback', auth: 'staff' },
       ],
@@ -597,6 +659,9 @@ export const topology: Topology = {
         { kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' },
         // The classifier's versions and the pointer a rollback moves.
         { kind: 'table', table: 'classifier', access: 'readWrite', env: 'CLASSIFIER_TABLE' },
+        // Open311 partners: created and revoked here, their keys hashed with the pepper.
+        { kind: 'table', table: 'partners', access: 'readWrite', env: 'PARTNERS_TABLE' },
+        partnerKeyPepper,
       ],
     },
     {

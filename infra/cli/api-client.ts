@@ -63,11 +63,12 @@ export interface StaffApi {
   username: string;
   get(path: string): Promise<unknown>;
   post(path: string, body: unknown): Promise<unknown>;
+  delete(path: string): Promise<unknown>;
 }
 
 async function send(
   apiUrl: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   token?: string,
@@ -124,5 +125,6 @@ export async function signIn(apiUrl: string, credentials: Credentials): Promise<
     username: credentials.username,
     get: (path) => send(apiUrl, 'GET', path, undefined, token),
     post: (path, body) => send(apiUrl, 'POST', path, body, token),
+    delete: (path) => send(apiUrl, 'DELETE', path, undefined, token),
   };
 }

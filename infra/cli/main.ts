@@ -10,6 +10,8 @@
  *     [--outputs <cdk-outputs.json>] — the report classifier's models; see classifier.ts
  *   assessment [--from … --to …] [--level unit|township] [--sort …] [--json] — the unit
  *     assessment through the staff API, signed in like the campaign commands; see assessment.ts
+ *   partners create <name>|list|revoke <partnerId> — Open311 partner API keys through the admin
+ *     API, signed in like the campaign commands; see partners.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
@@ -23,6 +25,7 @@ import { casesReindex } from './cases-reindex.ts';
 import { classifierCommand, classifierOptions, classifierUsage } from './classifier.ts';
 import { directorySeed } from './directory-seed.ts';
 import { householdsImport } from './households-import.ts';
+import { partnersCommand, partnersUsage } from './partners.ts';
 import { queuePull } from './queue-pull.ts';
 import { searchReindex } from './search-reindex.ts';
 import { statsRebuild } from './stats-rebuild.ts';
@@ -37,6 +40,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
 ${classifierUsage}
 ${assessmentUsage}
 ${campaignUsage}
+${partnersUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
@@ -79,6 +83,9 @@ async function main(argv: string[]): Promise<number> {
   const [group, command] = positionals;
   if (!values.help && group === 'assessment' && positionals.length === 1) {
     return assessmentCommand(values, process.env, io);
+  }
+  if (!values.help && group === 'partners') {
+    return partnersCommand(command, positionals.slice(2), values, process.env, io);
   }
   if (!values.help && group === 'campaign') {
     return campaignCommand(command, positionals.slice(2), values, process.env, io);

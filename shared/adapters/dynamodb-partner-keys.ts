@@ -4,16 +4,10 @@
  * rate counters as `pk = RATE#<partnerId>`, `sk = <minute>`, one conditional ADD per request,
  * expiring by TTL (`expiresAt`).
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { PartnerKeys, PartnerRecord } from '../ports/partner-keys.ts';
-import { awsCall, conditionalWrite } from './aws-call.ts';
+import { awsCall, conditionalWrite, partitionItems } from './aws-call.ts';
 
 const PARTNER_PK = 'PARTNER';
 
@@ -59,21 +53,9 @@ export class DynamoDbPartnerKeys implements PartnerKeys {
 
   async list(): Promise<PartnerRecord[]> {
     const records: PartnerRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await awsCall('listing partners', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': PARTNER_PK },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      records.push(...(out.Items ?? []).map(toRecord));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of partitionItems(this.#db, this.#table, PARTNER_PK, 'listing partners')) {
+      records.push(toRecord(item));
+    }
     return records;
   }
 

@@ -862,6 +862,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     it("makes one Secrets Manager secret per secret the functions bind, besides the edge's own", () => {
       expect(bound.map((b) => b.name).sort()).toEqual([
         'cursorSecret',
+        'partnerKeyPepper',
         'smsGatewaySecret',
         'trackingCodeSecret',
         'twilioAuthToken',

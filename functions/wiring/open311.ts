@@ -1,0 +1,57 @@
+/**
+ * Composition roots of Open311: the open311 function (the directory, the cases read through the
+ * county lanes, the partner keys and their pepper, and the intake's ledger, queue and phone
+ * policy) and the administer function's partner management (the partner table and the pepper).
+ */
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbPartnerKeys } from '../../shared/adapters/dynamodb-partner-keys.ts';
+import { DynamoDbServiceRequestFeed } from '../../shared/adapters/dynamodb-service-request-feed.ts';
+import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
+import { loadConfig, TableName } from '../../shared/config.ts';
+import type { PartnerAdminDeps } from '../../shared/services/administer-partners.ts';
+import {
+  DEFAULT_PARTNER_REQUESTS_PER_MINUTE,
+  type Open311ReadDeps,
+  type Open311SubmitDeps,
+} from '../../shared/services/open311.ts';
+import { submitReportServices } from './intake.ts';
+
+const PartnerConfig = z.object({ PARTNERS_TABLE: TableName, PARTNER_KEY_PEPPER_ARN: SecretArn });
+
+/** Partner POSTs per minute per key; empty: 60. */
+const PartnerRequestsPerMinute = z.preprocess(
+  (v) => (v === undefined || v === '' ? undefined : v),
+  z.coerce.number().int().min(1).max(6000).default(DEFAULT_PARTNER_REQUESTS_PER_MINUTE),
+);
+
+export function open311Services(env: NodeJS.ProcessEnv = process.env): Open311ReadDeps & Open311SubmitDeps {
+  const config = loadConfig(
+    PartnerConfig.extend({
+      CASES_TABLE: TableName,
+      OPEN311_PARTNER_REQUESTS_PER_MINUTE: PartnerRequestsPerMinute,
+    }),
+    env,
+  );
+  const db = createDocumentClient();
+  return {
+    ...submitReportServices(env),
+    cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+    feed: new DynamoDbServiceRequestFeed(db, config.CASES_TABLE),
+    partners: new DynamoDbPartnerKeys(db, config.PARTNERS_TABLE),
+    keyPepper: secretReader(config.PARTNER_KEY_PEPPER_ARN),
+    partnerRequestsPerMinute: config.OPEN311_PARTNER_REQUESTS_PER_MINUTE,
+  };
+}
+
+export function partnerAdminServices(env: NodeJS.ProcessEnv = process.env): PartnerAdminDeps {
+  const config = loadConfig(PartnerConfig, env);
+  return {
+    partners: new DynamoDbPartnerKeys(createDocumentClient(), config.PARTNERS_TABLE),
+    keyPepper: secretReader(config.PARTNER_KEY_PEPPER_ARN),
+    now: () => new Date(),
+    randomBytes: (n) => randomBytes(n),
+  };
+}
