@@ -1,11 +1,14 @@
-/** Scheduled every few minutes: SLA escalations, unrated closed cases, and stranded effects. */
+/**
+ * Scheduled every few minutes: SLA escalations, unrated closed cases, stranded effects, and SMS
+ * reports nobody placed in time (sent on to triage).
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { type SweepDeps, type SweepReport, sweepCases } from '../shared/services/sweep-cases.ts';
-import { caseWriteServices } from './wiring/cases.ts';
+import { caseWriteServices, heldSmsReports } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
@@ -21,6 +24,7 @@ export const makeHandler = (deps: SweepHandlerDeps) =>
         escalated: report.escalated.length,
         flaggedUnrated: report.flaggedUnrated.length,
         effectsRerun: report.effectsRerun,
+        smsReportsForwarded: report.smsReportsForwarded.length,
         statisticsSettled: report.statisticsSettled,
         failed: report.failed.length,
       });
@@ -32,6 +36,7 @@ export const handler = onFirstInvocation(() => {
   return makeHandler({
     logger,
     ...caseWriteServices(),
+    pendingReports: heldSmsReports(),
     onEffectFailed: (trackingCode, entry, outcome, error) =>
       logEffectFailure(logger, { trackingCode, entry, outcome, error }),
   });

@@ -14,6 +14,7 @@ import {
 } from '../../shared/adapters/dynamodb-case-search.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPendingSmsReports } from '../../shared/adapters/dynamodb-pending-sms-reports.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
@@ -36,6 +37,7 @@ import type { CaseSearchIndex } from '../../shared/ports/case-search.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
 import type { DirectoryReader } from '../../shared/ports/directory.ts';
 import type { DispatchQueue } from '../../shared/ports/dispatch-queue.ts';
+import type { PendingSmsReports } from '../../shared/ports/pending-sms-reports.ts';
 import type { PolicyReader } from '../../shared/ports/policies.ts';
 import type { SecretReader } from '../../shared/ports/secret.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
@@ -157,6 +159,13 @@ export const writeServicesFrom = (
 
 export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
   writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));
+
+/**
+ * SMS reports held for their place (sweep-cases sends on the ones nobody answered): the SMS table,
+ * which every case-writing function already reads and writes for reporters' texts.
+ */
+export const heldSmsReports = (env: NodeJS.ProcessEnv = process.env): PendingSmsReports =>
+  new DynamoDbPendingSmsReports(createDocumentClient(), loadConfig(CaseWriteConfig, env).SMS_TABLE);
 
 /**
  * Staff search (search-cases): the cases table (the case by code, and hits checked in batches),

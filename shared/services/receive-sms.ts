@@ -6,14 +6,20 @@
  * Every message gets an answer, and never two, in the language it was written in; greetings and
  * messages without words get the help text, not a case.
  *
- * A report nothing can place is held (per phone, a day at most) and the resident is asked once
- * where they live; their next report-like message is the answer. It places the report when it
- * names one community or village (placeAnswer), and otherwise the report goes to the county
- * centre's triage: one question, never a loop. The answer's text is added to the report, so a
- * resident who sends more details or a further problem instead of a place loses nothing and the
+ * A report nothing can place is held (per phone) and the resident is asked once where they
+ * live; their next report-like message is the answer. It places the report when it names one
+ * community or village (placeAnswer), and otherwise the report goes to the county centre's
+ * triage: one question, never a loop. The answer's text is added to the report, so a resident
+ * who sends more details or a further problem instead of a place loses nothing and the
  * dispatcher reads it all in one case; commands (CX, 评价, 退订, 帮助, greetings) in between are
  * answered as always and leave the report waiting. The report keeps the tracking code of the
- * message it came in and the language it was written in.
+ * message it came in and the language it was written in. A report nobody answers is never
+ * dropped: the held item carries its intake message (with the phone), and the sweeper sends it on
+ * to triage at its due time (two daytime hours, place-answer-wait.ts; forward-held-sms-reports.ts).
+ * Answer and sweep each decide with one conditional write on the held item, so a report answered
+ * at the moment it is swept is one case either way; an answer that lost to the sweep is answered
+ * with the report's code and makes no case of its own. A message older than the held report (a
+ * provider's late retry of the answer to the report before it) never answers it.
  *
  * Gateways deliver at least once, and retry when they did not see an answer in time, so two
  * deliveries of one message can run at once, or one after another's crash. The provider's
@@ -45,6 +51,7 @@ import type { ReportSubmitted } from '../domain/report.ts';
 import { findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import { placeAnswer } from '../domain/sms/place-answer.ts';
+import { HELD_ITEM_BACKSTOP_MS, placeAnswerDueAt } from '../domain/sms/place-answer-wait.ts';
 import { classifyWithModel, type LoadedModel } from '../domain/sms/report-classifier.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
 import {
@@ -57,7 +64,13 @@ import { generateTrackingCode } from '../domain/tracking-code.ts';
 import { CaseStateError, DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
-import type { PendingSmsReport, PendingSmsReports } from '../ports/pending-sms-reports.ts';
+import {
+  type DecidedSmsReport,
+  heldRefOf,
+  type PendingSmsReport,
+  type PendingSmsReports,
+  type WaitingSmsReport,
+} from '../ports/pending-sms-reports.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { SentSms, SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList, ReportRateLimit, SmsInbox } from '../ports/sms-state.ts';
@@ -108,8 +121,6 @@ export type SmsOutcome =
 /** Community id for a report the system could not place: the router sends it to the county centre. */
 export const UNPLACED_COMMUNITY = 'unplaced';
 const MAX_REPORT_CHARS = 500;
-/** How long a report waits for its place; one the resident never places is dropped after it. */
-export const PENDING_REPORT_MS = 24 * 3_600_000;
 
 /**
  * A stable tracking code and submission id from the provider's message id (the idempotency key),
@@ -153,8 +164,7 @@ export function pendingKeyFor(phone: string, secret: string): string {
     .digest('hex');
 }
 
-const refOf = (sms: Pick<InboundSms, 'provider' | 'providerMessageId'>) =>
-  `${sms.provider}#${sms.providerMessageId}`;
+const refOf = heldRefOf;
 
 interface Answer {
   outcome: SmsOutcome;
@@ -164,15 +174,15 @@ interface Answer {
 }
 
 /**
- * Classifies and queues a report under the ids of the message it came in (`origin`): the same
- * message always makes the same case, however often this runs.
+ * Classifies a report into its intake message under the ids of the message it came in
+ * (`origin`): the same message always makes the same case, however often this runs.
  */
-async function enqueueReport(
+async function reportMessage(
   origin: Pick<InboundSms, 'provider' | 'providerMessageId' | 'receivedAt' | 'from'>,
   text: string,
   communityId: string,
   deps: ReceiveSmsDeps,
-): Promise<string> {
+): Promise<ReportSubmitted> {
   const org = await deps.directory.load();
   const { category } = classifyWithModel(text, await deps.keywords(), await deps.classifierModel?.(), {
     // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
@@ -187,14 +197,49 @@ async function enqueueReport(
     channel: 'sms',
     report: { category, communityId, description: text, contactPhone: origin.from },
   };
-  await deps.intake.enqueue(message);
-  return trackingCode;
+  return message;
 }
+
+async function enqueueReport(
+  origin: Pick<InboundSms, 'provider' | 'providerMessageId' | 'receivedAt' | 'from'>,
+  text: string,
+  communityId: string,
+  deps: ReceiveSmsDeps,
+): Promise<string> {
+  const message = await reportMessage(origin, text, communityId, deps);
+  await deps.intake.enqueue(message);
+  return message.trackingCode;
+}
+
+/**
+ * Sends a decided report's intake message on and records it (removing the phone and words from
+ * the held item). Idempotent: the router makes one case per tracking code, and whoever records it
+ * second is told so and does nothing more.
+ */
+async function forward(
+  phoneKey: string,
+  held: Pick<DecidedSmsReport, 'provider' | 'providerMessageId' | 'message'>,
+  deps: ReceiveSmsDeps,
+): Promise<void> {
+  await deps.intake.enqueue(held.message);
+  await deps.pendingReports.markForwarded(phoneKey, refOf(held));
+}
+
+const receipt = (code: string, lang?: ReplyLanguage): Answer => ({
+  outcome: 'report_queued',
+  reply: { kind: 'report_received', code },
+  ...(lang ? { lang } : {}),
+});
+
+/** Whether `sms` was sent after the held report came (provider times, to the second). */
+const sentSince = (sms: InboundSms, held: PendingSmsReport) =>
+  Date.parse(sms.receivedAt) >= Date.parse(held.receivedAt);
 
 async function queueReport(
   sms: InboundSms,
   text: string,
   phoneKey: string,
+  held: PendingSmsReport | undefined,
   deps: ReceiveSmsDeps,
 ): Promise<Answer> {
   const hour = sms.receivedAt.slice(0, 13);
@@ -206,15 +251,28 @@ async function queueReport(
   const communityId = household?.communityId ?? findCommunityInText(text, org.communities);
   if (communityId === undefined) {
     const now = deps.now();
-    const pending: PendingSmsReport = {
+    // What triage gets if no answer comes: the report unplaced, with the phone to text the code to.
+    const message = await reportMessage(sms, text, UNPLACED_COMMUNITY, deps);
+    const dueAt = placeAnswerDueAt(now);
+    const pending: WaitingSmsReport = {
+      stage: 'waiting',
       provider: sms.provider,
       providerMessageId: sms.providerMessageId,
       receivedAt: sms.receivedAt,
-      text,
+      trackingCode: message.trackingCode,
       lang: replyLanguageFor(sms.body),
+      dueAt: dueAt.toISOString(),
+      message,
     };
-    const expires = new Date(now.getTime() + PENDING_REPORT_MS);
-    if (await deps.pendingReports.hold(phoneKey, pending, now, expires)) {
+    // The phone's report before, decided but not yet sent on (its delivery crashed): sent on
+    // now, so it can make way for this one.
+    let replacing = held;
+    if (held?.stage === 'answered' || held?.stage === 'timed_out') {
+      await forward(phoneKey, held, deps);
+      replacing = { ...held, stage: 'forwarded' };
+    }
+    const expires = new Date(dueAt.getTime() + HELD_ITEM_BACKSTOP_MS);
+    if (await deps.pendingReports.hold(phoneKey, pending, replacing, now, expires)) {
       return { outcome: 'place_asked', reply: { kind: 'ask_place' } };
     }
     // Another report of this phone is waiting for its answer (it came at the same moment
@@ -226,44 +284,75 @@ async function queueReport(
 
 /**
  * The resident's answer to "where do you live": places the held report if it names one community
- * or village, else sends it to triage. Recorded on the held report first (one conditional write),
- * so a retry of this message answers the same way and no other message answers it again;
- * `undefined` when another message answered it first.
+ * or village, else sends it to triage. The report it makes is recorded on the held report first
+ * (one conditional write, while it is still waiting), so a retry of this message sends the same
+ * report on and no other message (nor the sweep) decides it again; `undefined` when it was no
+ * longer waiting.
  */
 async function answerPending(
   sms: InboundSms,
   text: string,
-  pending: PendingSmsReport,
+  held: WaitingSmsReport,
   phoneKey: string,
   deps: ReceiveSmsDeps,
 ): Promise<Answer | undefined> {
-  if (!(await deps.pendingReports.answer(phoneKey, pending, refOf(sms)))) return undefined;
   const org = await deps.directory.load();
   const communityId = placeAnswer(text, org.communities) ?? UNPLACED_COMMUNITY;
-  const code = await enqueueReport(
-    { ...pending, from: sms.from },
-    `${pending.text}\n${text}`,
+  const message = await reportMessage(
+    { ...held, from: sms.from },
+    `${held.message.report.description}\n${text}`,
     communityId,
     deps,
   );
-  return { outcome: 'report_queued', reply: { kind: 'report_received', code }, lang: pending.lang };
+  if (!(await deps.pendingReports.answer(phoneKey, refOf(held), refOf(sms), message, deps.now()))) {
+    return undefined;
+  }
+  await forward(phoneKey, { ...held, message }, deps);
+  return receipt(held.trackingCode, held.lang);
 }
 
-/** A report-like message: the answer to a held report, a retry of one, or a new report. */
-async function report(sms: InboundSms, text: string, deps: ReceiveSmsDeps): Promise<Answer> {
+/**
+ * A report-like message, as it stands to the phone's held report: the held report itself again,
+ * the answer (or a retry of it), an answer that came as the sweep sent the report on, or a new
+ * report.
+ */
+async function report(sms: InboundSms, text: string, deps: ReceiveSmsDeps, again = false): Promise<Answer> {
   const phoneKey = pendingKeyFor(sms.from, await deps.trackingCodeSecret());
-  const pending = await deps.pendingReports.find(phoneKey, deps.now());
-  if (pending !== undefined && refOf(pending) === refOf(sms)) {
-    // This very report delivered again: asked already, or answered meanwhile (so queued).
-    if (pending.answeredBy === undefined) return { outcome: 'place_asked', reply: { kind: 'ask_place' } };
-    const { trackingCode } = idsForMessage(sms, await deps.trackingCodeSecret());
-    return { outcome: 'report_queued', reply: { kind: 'report_received', code: trackingCode } };
+  const held = await deps.pendingReports.find(phoneKey, deps.now());
+  if (held === undefined) return queueReport(sms, text, phoneKey, held, deps);
+  const ref = refOf(sms);
+  if (refOf(held) === ref) {
+    // This very report delivered again: asked already, or decided meanwhile (so sent on).
+    if (held.stage === 'waiting') return { outcome: 'place_asked', reply: { kind: 'ask_place' } };
+    if (held.stage !== 'forwarded') await forward(phoneKey, held, deps);
+    return receipt(held.trackingCode);
   }
-  if (pending !== undefined && (pending.answeredBy === undefined || pending.answeredBy === refOf(sms))) {
-    const answered = await answerPending(sms, text, pending, phoneKey, deps);
+  if ((held.stage === 'answered' || held.stage === 'forwarded') && held.answeredBy === ref) {
+    // This message answered it: a retry, after a crash or a lost answer. Finish what it began.
+    if (held.stage === 'answered') await forward(phoneKey, held, deps);
+    return receipt(held.trackingCode, held.lang);
+  }
+  if (held.previous?.answeredBy === ref) {
+    // It answered the report held before this one: a late retry, never an answer to this one.
+    return receipt(held.previous.trackingCode);
+  }
+  if (held.stage === 'waiting' && sentSince(sms, held)) {
+    const answered = await answerPending(sms, text, held, phoneKey, deps);
     if (answered) return answered;
+    // Decided meanwhile (the sweep, at its due time): judged again as it now stands.
+    if (!again) return report(sms, text, deps, true);
   }
-  return queueReport(sms, text, phoneKey, deps);
+  if (
+    (held.stage === 'timed_out' || (held.stage === 'forwarded' && held.answeredBy === undefined)) &&
+    sentSince(sms, held) &&
+    Date.parse(sms.receivedAt) <= Date.parse(held.decidedAt)
+  ) {
+    // Sent while the report was waiting, but the sweep sent it on first: the answer to it all
+    // the same. It gets the report's code and makes no case of its own; triage has the phone.
+    if (held.stage === 'timed_out') await forward(phoneKey, held, deps);
+    return receipt(held.trackingCode, held.lang);
+  }
+  return queueReport(sms, text, phoneKey, held, deps);
 }
 
 async function answer(sms: InboundSms, deps: ReceiveSmsDeps): Promise<Answer> {

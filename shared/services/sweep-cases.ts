@@ -4,15 +4,20 @@
  * so none is met again on every sweep (all three in sweep-due-timers.ts), reruns the outbox
  * entries that are due (each case's entries back off on their own schedule, so stuck ones are
  * not read again until they are due and can never crowd out fresh ones), and folds settled days
- * of statistics into their balances. Reads the due-timer and outbox indexes and a bounded set of
- * counters; never scans.
+ * of statistics into their balances, and sends SMS reports nobody placed by their due time on to
+ * triage (forward-held-sms-reports.ts). Reads the due-timer, outbox and held-report indexes and a
+ * bounded set of counters; never scans.
  */
 import { settledThrough } from '../domain/case-statistics.ts';
 import { type CaseEffectsDeps, runOutbox } from './case-effects.ts';
+import { type ForwardHeldSmsReportsDeps, forwardHeldSmsReports } from './forward-held-sms-reports.ts';
 import { sweepDueTimers } from './sweep-due-timers.ts';
 import type { CaseWorkDeps } from './transition-case.ts';
 
-export type SweepDeps = CaseWorkDeps & Pick<CaseEffectsDeps, 'onEffectFailed'>;
+export type SweepDeps = CaseWorkDeps &
+  Pick<CaseEffectsDeps, 'onEffectFailed'> &
+  /** The SMS channel's held reports; the sweep-cases function always has them (tests may not). */
+  Partial<Pick<ForwardHeldSmsReportsDeps, 'pendingReports'>>;
 
 export interface SweepReport {
   escalated: string[];
@@ -20,6 +25,8 @@ export interface SweepReport {
   /** Spent timers taken off cases the lifecycle would not act on (see sweep-due-timers.ts). */
   timersCleared: string[];
   effectsRerun: number;
+  /** SMS reports nobody placed in time, sent on to triage (tracking codes). */
+  smsReportsForwarded: string[];
   /** Units whose statistics balance took in settled days. */
   statisticsSettled: number;
   failed: { trackingCode: string; error: string }[];
@@ -38,9 +45,18 @@ export async function sweepCases(deps: SweepDeps): Promise<SweepReport> {
     flaggedUnrated: timers.flaggedUnrated,
     timersCleared: timers.timersCleared,
     effectsRerun: 0,
+    smsReportsForwarded: [],
     statisticsSettled: 0,
     failed: timers.failed,
   };
+
+  const { pendingReports } = deps;
+  if (pendingReports) {
+    // Before the outbox rerun: an effect a routing here left undone is the outbox's like any other.
+    const held = await forwardHeldSmsReports({ ...deps, pendingReports });
+    report.smsReportsForwarded = held.forwarded;
+    report.failed.push(...held.failed);
+  }
 
   await rerunDueEffects(deps, now, report);
   await settleStatistics(deps, now, report);

@@ -7,55 +7,75 @@
  * The intake queue is the real one, watched on the way through.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import tickEvent from '../../events/eventbridge/scheduled-tick.json' with { type: 'json' };
 import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
 import { makeHandler } from '../../functions/sms-webhooks.ts';
+import { makeHandler as makeSweepHandler, type SweepHandlerDeps } from '../../functions/sweep-cases.ts';
+import { caseWriteServices } from '../../functions/wiring/cases.ts';
 import { GatewaySettings, sendSmsServices } from '../../functions/wiring/sms.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbPendingSmsReports } from '../../shared/adapters/dynamodb-pending-sms-reports.ts';
 import { localOutbox } from '../../shared/adapters/local-outbox.ts';
+import { CaseDispatched } from '../../shared/domain/case.ts';
 import type { ReportSubmitted } from '../../shared/domain/report.ts';
+import { placeAnswerDueAt } from '../../shared/domain/sms/place-answer-wait.ts';
 import { smsParts } from '../../shared/domain/sms/sms-parts.ts';
+import { formatTrackingCode } from '../../shared/domain/tracking-code.ts';
+import type { SmsSender } from '../../shared/ports/sms-sender.ts';
+import { idsForMessage, pendingKeyFor, type ReceiveSmsDeps } from '../../shared/services/receive-sms.ts';
 import { dispatchedTo } from '../support/dispatched.ts';
+import { type Fault, injectFault } from '../support/faults.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { receiveMatching } from '../support/queues.ts';
 
 let rt: LocalRuntime;
-let push: (phone: string, content: string, sequenceId: number) => Promise<void>;
 /** Every report the handler queued, as it went to the real intake queue. */
 const queued: ReportSubmitted[] = [];
+/** The webhook as Aliyun calls it: the HTTP status it answered. */
+type Push = (phone: string, content: string, sequenceId: number, sendTime?: string) => Promise<number>;
+/** The Aliyun webhook's handler on the functions' own composition, with `overrides` (a clock, a sender). */
+let webhook: (overrides?: Partial<ReceiveSmsDeps>) => Push;
+let push: (phone: string, content: string, sequenceId: number, sendTime?: string) => Promise<void>;
 
 beforeAll(async () => {
   rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
   const services = sendSmsServices();
   const event: APIGatewayProxyEventV2 = aliyunPushEvent;
-  const handler = makeHandler({
-    ...services,
-    intake: {
-      async enqueue(message) {
-        queued.push(message);
-        await services.intake.enqueue(message);
+  webhook = (overrides = {}) => {
+    const handler = makeHandler({
+      ...services,
+      intake: {
+        async enqueue(message) {
+          queued.push(message);
+          await services.intake.enqueue(message);
+        },
       },
-    },
-    logger: new Logger({ logLevel: 'SILENT' }),
-    settings: GatewaySettings.parse({}),
-    // The sample event's path secret.
-    gatewaySecret: async () => event.pathParameters?.secret ?? '',
-    twilioAuthToken: async () => '',
-  });
-  push = async (phone, content, sequenceId) => {
-    const body = JSON.stringify([
-      {
-        phone_number: phone,
-        content,
-        send_time: '2026-12-06 10:30:00',
-        dest_code: '1069',
-        sequence_id: sequenceId,
-      },
-    ]);
-    const response = await handler({ ...structuredClone(event), body }, lambdaContext('sms-webhooks'));
-    expect(response).toMatchObject({ statusCode: 200 });
+      logger: new Logger({ logLevel: 'SILENT' }),
+      settings: GatewaySettings.parse({}),
+      // The sample event's path secret.
+      gatewaySecret: async () => event.pathParameters?.secret ?? '',
+      twilioAuthToken: async () => '',
+      ...overrides,
+    });
+    return async (phone, content, sequenceId, sendTime = '2026-12-06 10:30:00') => {
+      const body = JSON.stringify([
+        { phone_number: phone, content, send_time: sendTime, dest_code: '1069', sequence_id: sequenceId },
+      ]);
+      const response = await handler({ ...structuredClone(event), body }, lambdaContext('sms-webhooks'));
+      return typeof response === 'object' && response !== null && 'statusCode' in response
+        ? Number(response.statusCode)
+        : 0;
+    };
+  };
+  const plain = webhook();
+  push = async (phone, content, sequenceId, sendTime) => {
+    expect(await plain(phone, content, sequenceId, sendTime)).toBe(200);
   };
 });
 afterAll(async () => {
@@ -211,5 +231,288 @@ describe('a report nothing can place', () => {
       2,
     );
     expect(again).toBeUndefined();
+  });
+});
+
+describe('a held report nobody answers', () => {
+  // The clock the SMS functions and the sweeper read here: real time at first, so the runtime's
+  // own five-minute sweep (on real time) never reaches a report held here, then moved on by the
+  // tests themselves. Nothing sleeps.
+  let clock: Date;
+  let onClock: Push;
+  /** On the runtime's own DynamoDB client, where faults are injected. */
+  let pendingReports: DynamoDbPendingSmsReports;
+  let secret: string;
+  beforeAll(async () => {
+    clock = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    onClock = webhook({ now: () => clock });
+    pendingReports = new DynamoDbPendingSmsReports(
+      createDocumentClient(rt.dynamoClient),
+      rt.resources.tables.sms ?? '',
+    );
+    secret = await sendSmsServices().trackingCodeSecret();
+  });
+
+  /** Aliyun's send_time: Beijing wall-clock time. */
+  const sendTime = (at: Date) =>
+    new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  const minutes = (n: number) => {
+    clock = new Date(clock.getTime() + n * 60_000);
+  };
+  /** Texts at the clock's time; the webhook's status and the replies it caused. */
+  async function textNow(phone: string, content: string, sequenceId = nextSequence++, via = onClock) {
+    const before = replies(phone).length;
+    const status = await via(phone, content, sequenceId, sendTime(clock));
+    return { status, replies: replies(phone).slice(before) };
+  }
+  /** The scheduled sweep-cases function on its own composition, reading the clock. */
+  const sweep = (overrides: Partial<SweepHandlerDeps> = {}) =>
+    makeSweepHandler({
+      ...caseWriteServices(),
+      pendingReports,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      now: () => clock,
+      ...overrides,
+    })(tickEvent as ScheduledEvent, lambdaContext('sweep-cases'));
+  const heldFor = (phone: string) => pendingReports.find(pendingKeyFor(`+86${phone}`, secret), clock);
+  const heldItem = async (phone: string) =>
+    (
+      await createDocumentClient(rt.dynamoClient).send(
+        new GetCommand({
+          TableName: rt.resources.tables.sms,
+          Key: { pk: `PENDING#${pendingKeyFor(`+86${phone}`, secret)}`, sk: 'PENDING' },
+        }),
+      )
+    ).Item;
+  /** Moves the clock to a minute past the held report's due time; its tracking code. */
+  async function untilDue(phone: string): Promise<string> {
+    const held = await heldFor(phone);
+    expect(held?.stage).toBe('waiting');
+    clock = new Date(Date.parse(held?.dueAt ?? '') + 60_000);
+    return held?.trackingCode ?? '';
+  }
+  const updates = (phone: string) =>
+    localOutbox()
+      .messages(`+86${phone}`)
+      .filter((m) => m.purpose === 'notification');
+  const caseOf = (code: string) => caseWriteServices().cases.getCase(code);
+  /**
+   * The case's first delivery (reason routed) on the unit's queue. The sweeps here run hours
+   * ahead of the runtime's router, so cases it made may be escalated meanwhile: their notices on
+   * the same queue are not deliveries.
+   */
+  const firstDispatch = async (unitId: string, code: string, maxPolls?: number) => {
+    const message = await receiveMatching(
+      rt.sqsClient,
+      rt.queueUrl(unitQueueName(unitId)),
+      (body) => body.includes(code) && body.includes('"case.dispatched"') && body.includes('"routed"'),
+      maxPolls,
+    );
+    return message ? CaseDispatched.parse(JSON.parse(message.Body ?? '')) : undefined;
+  };
+  /** The code the message would have had as a report of its own. */
+  const ownCode = (sequenceId: number) =>
+    idsForMessage({ provider: 'aliyun', providerMessageId: String(sequenceId) }, secret).trackingCode;
+
+  it('sends it on to the county centre after two daytime hours, with the phone: the resident is texted its code', async () => {
+    const phone = '13922200301';
+    const asked = clock;
+    const {
+      replies: [question],
+    } = await textNow(phone, '路灯坏了一个多星期了，晚上出门黑漆漆的');
+    expect(question?.body).toMatch(/请回复您所在的社区或村/);
+    const held = await heldFor(phone);
+    expect(held).toMatchObject({ stage: 'waiting', dueAt: placeAnswerDueAt(asked).toISOString() });
+    const code = held?.trackingCode ?? '';
+
+    // A minute before it is due the sweep leaves it waiting.
+    clock = new Date(Date.parse(held?.dueAt ?? '') - 60_000);
+    expect((await sweep()).smsReportsForwarded).not.toContain(code);
+    expect((await heldFor(phone))?.stage).toBe('waiting');
+
+    minutes(2);
+    expect((await sweep()).smsReportsForwarded).toContain(code);
+    expect(await firstDispatch('county-centre', code)).toMatchObject({
+      communityId: 'unplaced',
+      category: 'road',
+      routing: { kind: 'county_triage', reason: 'unknown_community' },
+      description: '路灯坏了一个多星期了,晚上出门黑漆漆的',
+    });
+    expect((await caseWriteServices().cases.getReport(code))?.contactPhone).toBe(`+86${phone}`);
+    // The case's first update tells the resident the code, in one part.
+    const [update, ...more] = updates(phone);
+    expect(more).toHaveLength(0);
+    expect(update?.body).toContain(formatTrackingCode(code));
+    expect(update?.parts).toBe(1);
+    // The held item keeps the ids for late retries, not the phone or the words.
+    const item = await heldItem(phone);
+    expect(item).toMatchObject({ stage: 'forwarded', trackingCode: code });
+    expect(JSON.stringify(item)).not.toContain(phone);
+    expect(JSON.stringify(item)).not.toContain('路灯');
+
+    // The sweep again, and again later: nothing more.
+    expect((await sweep()).smsReportsForwarded).not.toContain(code);
+    minutes(60);
+    expect((await sweep()).smsReportsForwarded).not.toContain(code);
+    expect(await firstDispatch('county-centre', code, 2)).toBeUndefined();
+    expect(updates(phone)).toHaveLength(1);
+
+    // The code works, and the next report is a report of its own, asked about again.
+    const {
+      replies: [status],
+    } = await textNow(phone, `CX ${code}`);
+    expect(status?.body).toMatch(/已交办/);
+    const {
+      replies: [next],
+    } = await textNow(phone, '井盖丢了，很危险');
+    expect(next?.body).toMatch(/请回复您所在的社区或村/);
+  });
+
+  it('makes one case when the sweep sends it on before an answer sent at that moment is processed', async () => {
+    const phone = '13922200302';
+    await textNow(phone, '楼道里堆满了杂物，消防通道被堵死了');
+    const code = await untilDue(phone);
+    const answer = nextSequence++;
+    await sweep();
+    // The answer was sent as the sweep ran and reaches us after it: it lost, and says so with the code.
+    const {
+      replies: [receipt, ...more],
+    } = await textNow(phone, '太和社区', answer);
+    expect(more).toHaveLength(0);
+    expect(receipt?.body).toContain(formatTrackingCode(code));
+    expect(await firstDispatch('county-centre', code)).toMatchObject({ communityId: 'unplaced' });
+    expect(await caseOf(ownCode(answer))).toBeUndefined();
+    expect(reportsFrom(phone)).toHaveLength(0);
+    expect(updates(phone)).toHaveLength(1);
+  });
+
+  it('makes one case when the answer is recorded before the sweep runs', async () => {
+    const phone = '13922200303';
+    await textNow(phone, '楼道里堆满了杂物，消防通道被堵死了');
+    const code = await untilDue(phone);
+    const answer = nextSequence++;
+    const {
+      replies: [receipt],
+    } = await textNow(phone, '太和社区', answer);
+    expect(receipt?.body).toContain(formatTrackingCode(code));
+    expect((await sweep()).smsReportsForwarded).not.toContain(code);
+    expect(await firstDispatch('psb', code)).toMatchObject({ communityId: 'chengdong-taihe' });
+    expect(await firstDispatch('county-centre', code, 2)).toBeUndefined();
+    expect(await caseOf(ownCode(answer))).toBeUndefined();
+    expect(reportsFrom(phone).map((m) => m.trackingCode)).toEqual([code]);
+  });
+
+  it.each(['13922200304', '13922200305', '13922200306'])(
+    'makes one case when the answer and the sweep run at the same moment (%s)',
+    async (phone) => {
+      await textNow(phone, '楼道里堆满了杂物，消防通道被堵死了');
+      const code = await untilDue(phone);
+      const answer = nextSequence++;
+      const [answered] = await Promise.all([textNow(phone, '太和社区', answer), sweep()]);
+      expect(answered.replies).toHaveLength(1);
+      expect(answered.replies[0]?.body).toContain(formatTrackingCode(code));
+      const [triaged, placed] = [
+        await firstDispatch('county-centre', code, 3),
+        await firstDispatch('psb', code, 3),
+      ];
+      // One winner: the sweep (triage) or the answer (placed), never both, never neither.
+      expect([triaged, placed].filter((d) => d !== undefined)).toHaveLength(1);
+      expect((await caseOf(code))?.communityId).toBe(triaged ? 'unplaced' : 'chengdong-taihe');
+      expect(await caseOf(ownCode(answer))).toBeUndefined();
+      expect((await heldFor(phone))?.stage).toBe('forwarded');
+      await sweep();
+      expect(await firstDispatch('county-centre', code, 2)).toBeUndefined();
+    },
+  );
+
+  it('never takes a retried answer as the answer to a newer report', async () => {
+    const phone = '13922200307';
+    // The first reply to the answer fails at the provider: the webhook answers 503, Aliyun retries.
+    let failOnce = true;
+    const base = sendSmsServices().sender;
+    const flaky: SmsSender = {
+      async send(sms) {
+        if (failOnce && sms.to === `+86${phone}`) {
+          failOnce = false;
+          throw Object.assign(new Error('refused by the provider'), { $metadata: { httpStatusCode: 503 } });
+        }
+        return base.send(sms);
+      },
+    };
+    await textNow(phone, '路灯坏了一个多星期了');
+    const first = (await heldFor(phone))?.trackingCode ?? '';
+    minutes(1);
+    const answer = nextSequence++;
+    const crashed = await textNow(phone, '太和社区', answer, webhook({ now: () => clock, sender: flaky }));
+    expect(crashed).toMatchObject({ status: 503, replies: [] });
+
+    // Before Aliyun retries, the resident reports something else nothing can place.
+    minutes(1);
+    const {
+      replies: [question],
+    } = await textNow(phone, '有人在河边倒垃圾，臭得很');
+    expect(question?.body).toMatch(/请回复您所在的社区或村/);
+    const second = (await heldFor(phone))?.trackingCode ?? '';
+
+    minutes(1);
+    const {
+      replies: [receipt],
+    } = await textNow(phone, '太和社区', answer);
+    expect(receipt?.body).toContain(formatTrackingCode(first));
+    expect(await heldFor(phone)).toMatchObject({ stage: 'waiting', trackingCode: second });
+    expect(await caseOf(ownCode(answer))).toBeUndefined();
+    expect(await firstDispatch('urban-management', first)).toMatchObject({ communityId: 'chengdong-taihe' });
+
+    // The newer report still waits for its own answer.
+    minutes(1);
+    const {
+      replies: [placed],
+    } = await textNow(phone, '康宁社区');
+    expect(placed?.body).toContain(formatTrackingCode(second));
+    const dispatched = await firstDispatch('urban-management', second);
+    expect(dispatched).toMatchObject({ communityId: 'chengdong-kangning' });
+    expect(dispatched?.description).toBe('有人在河边倒垃圾,臭得很\n康宁社区');
+    expect(reportsFrom(phone).map((m) => m.trackingCode)).toEqual([first, second]);
+  });
+
+  const smsTable = () => rt.resources.tables.sms ?? '';
+  const casesTable = () => rt.resources.tables.cases ?? '';
+  const updateOf =
+    (what: string, table: () => string): Fault['matches'] =>
+    (call) =>
+      call.input.TableName === table() &&
+      typeof call.input.UpdateExpression === 'string' &&
+      call.input.UpdateExpression.includes(what);
+  it.each<[string, Fault['matches'], Fault['phase']]>([
+    ["the sweep's decision is written but its answer lost", updateOf(':timedOut', smsTable), 'after'],
+    [
+      'routing the report fails',
+      (call) => call.input.TableName === casesTable() && /Put/.test(call.commandName),
+      'before',
+    ],
+    ['recording it forwarded is refused', updateOf(':forwarded', smsTable), 'before'],
+    ['recording it forwarded is written but its answer lost', updateOf(':forwarded', smsTable), 'after'],
+  ])('loses nothing when %s: the next sweep finishes it, one case, one text', async (_, matches, phase) => {
+    const phone = `139222004${String(nextSequence % 100).padStart(2, '0')}`;
+    await textNow(phone, '楼道里堆满了杂物，消防通道被堵死了');
+    const code = await untilDue(phone);
+    const fault = injectFault(rt.dynamoClient, { matches, phase });
+    const faulted = await sweep({
+      cases: new DynamoDbCaseStore(createDocumentClient(rt.dynamoClient), casesTable()),
+    });
+    fault.remove();
+    expect(fault.fired).toBe(1);
+    expect(faulted.failed.map((f) => f.trackingCode)).toContain(code);
+
+    minutes(5);
+    await sweep();
+    expect((await heldFor(phone))?.stage).toBe('forwarded');
+    expect(await firstDispatch('county-centre', code)).toMatchObject({ communityId: 'unplaced' });
+    expect((await caseWriteServices().cases.getReport(code))?.contactPhone).toBe(`+86${phone}`);
+    expect(updates(phone)).toHaveLength(1);
+    minutes(5);
+    await sweep();
+    expect(await firstDispatch('county-centre', code, 2)).toBeUndefined();
+    expect(updates(phone)).toHaveLength(1);
   });
 });
