@@ -303,5 +303,15 @@ describe('keeping the postings right', () => {
       new DynamoDbCaseSearchIndex(db, searchTable),
     );
     expect(await postingsOfCase(id)).toEqual([]);
+    // A late writer that read the words before they went puts postings back: still never found.
+    const anonymised = await readState(id);
+    await indexCaseForSearch(
+      { ...anonymised, anonymisedAt: undefined },
+      original,
+      new DynamoDbCaseSearchIndex(db, searchTable),
+    );
+    expect(await postingsOfCase(id)).not.toEqual([]);
+    expect(await found('supervisor', '5678')).not.toContain(id);
+    expect(await found('supervisor', 'streetlight broken')).toEqual([]);
   });
 });
