@@ -24,9 +24,10 @@ import { createHash } from 'node:crypto';
 // package.json from require.resolve; esbuild inlines it into the Lambda bundle.
 import chartPackage from '../../node_modules/chart.js/package.json' with { type: 'json' };
 import { openStages, Stage } from '../domain/case.ts';
-import { StaffAction } from '../domain/case-lifecycle.ts';
+import { StaffRequestAction } from '../domain/case-lifecycle.ts';
 import {
   type ActionFieldSpec,
+  assessmentAccess,
   type ConsoleConfig,
   campaignFieldPaths,
   campaignGroupFields,
@@ -53,8 +54,8 @@ export const CHART_ASSET_PATH = '/console/assets/chart.js';
 export const chartJsVersion: string = chartPackage.version;
 export const chartScriptUrl = `${CHART_ASSET_PATH}?v=${encodeURIComponent(chartJsVersion)}`;
 
-export const consoleHref = (lang: ConsoleLanguage): string =>
-  lang === 'en' ? '/console?lang=en' : '/console';
+/** Always with ?lang: a bare /console would keep whatever language the cookie remembers. */
+export const consoleHref = (lang: ConsoleLanguage): string => `/console?lang=${lang}`;
 
 export interface ConsolePage {
   html: string;
@@ -62,7 +63,7 @@ export interface ConsolePage {
   contentSecurityPolicy: string;
 }
 
-const actionFieldNames: readonly ActionField[] = ['note', 'unitId', 'into', 'outcome'];
+const actionFieldNames: readonly ActionField[] = ['note', 'unitId', 'into', 'outcome', 'category'];
 const isActionField = (key: string): key is ActionField =>
   (actionFieldNames as readonly string[]).includes(key);
 
@@ -73,7 +74,7 @@ const isActionField = (key: string): key is ActionField =>
  */
 export function actionFieldSpecs(): Record<ConsoleAction, ActionFieldSpec[]> {
   const specs: Partial<Record<ConsoleAction, ActionFieldSpec[]>> = {};
-  for (const option of StaffAction.options) {
+  for (const option of StaffRequestAction.options) {
     const fields: ActionFieldSpec[] = [];
     for (const [key, schema] of Object.entries(option.shape)) {
       if (key === 'action') continue;
@@ -109,8 +110,10 @@ ${signInView(t)}
 ${tabs(t)}
 <div class="content">
 ${listView(t)}
+${searchView(t)}
 <section id="case-view" class="view" aria-live="polite" hidden></section>
 ${statsView(t)}
+${assessmentView(t)}
 ${riskView(t)}
 ${calendarView(t)}
 ${campaignFormView(t)}
@@ -187,8 +190,15 @@ function tabs(t: ConsoleText): string {
   const hiddenLinks = [...plannerTabs, 'tasks' as const].map(
     (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${escapeHtml(t.nav[kind])}</a>`,
   );
-  const links = [...caseLinks, ...hiddenLinks].join('');
-  return `<nav class="tabs" aria-label="${escapeHtml(t.consoleName)}"><div class="tabs-inner">${links}</div></nav>`;
+  const assessmentLink = `<a class="tab" id="tab-assessment" href="#/assessment" hidden>${escapeHtml(t.assessment.tab)}</a>`;
+  const links = [...caseLinks, assessmentLink, ...hiddenLinks].join('');
+  // Search (GET /api/cases/search) for everyone with case lists; shown once signed in.
+  const search = `<form class="tab-search" id="search-form" role="search" hidden>
+    <label class="visually-hidden" for="search-q">${escapeHtml(t.search.label)}</label>
+    <input id="search-q" name="q" type="search" maxlength="200" autocomplete="off" spellcheck="false" placeholder="${escapeHtml(t.search.placeholder)}">
+    <button type="submit" class="secondary small" id="search-submit">${escapeHtml(t.search.submit)}</button>
+  </form>`;
+  return `<nav class="tabs" aria-label="${escapeHtml(t.consoleName)}"><div class="tabs-inner">${links}${search}</div></nav>`;
 }
 
 function listView(t: ConsoleText): string {
@@ -215,12 +225,27 @@ function listView(t: ConsoleText): string {
     <label class="check" id="filter-overdue-wrap"><input type="checkbox" id="filter-overdue" name="overdue" value="true"><span>${escapeHtml(t.filterOverdue)}</span></label>
     <button type="button" class="secondary" id="refresh">${escapeHtml(t.refresh)}</button>
   </form>
-  <p class="alert" id="list-alert" role="alert" hidden></p>
-  <div id="list-body" class="card table-card"></div>
+  ${caseRows(t, 'list', 'more')}
+</section>`;
+}
+
+/** Where a page of cases goes (a list's or the search's): its alert, its table, the count and "more". */
+function caseRows(t: ConsoleText, prefix: 'list' | 'search', moreId: string): string {
+  return `<p class="alert" id="${prefix}-alert" role="alert" hidden></p>
+  <div id="${prefix}-body" class="card table-card"></div>
   <div class="list-foot">
-    <span class="muted" id="list-count"></span>
-    <button type="button" class="secondary" id="more" hidden>${escapeHtml(t.more)}</button>
+    <span class="muted" id="${prefix}-count"></span>
+    <button type="button" class="secondary" id="${moreId}" hidden>${escapeHtml(t.more)}</button>
+  </div>`;
+}
+
+function searchView(t: ConsoleText): string {
+  return `<section id="search-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="search-title" tabindex="-1"></h1>
+    <p class="muted">${escapeHtml(t.search.intro)}</p>
   </div>
+  ${caseRows(t, 'search', 'search-more')}
 </section>`;
 }
 
@@ -228,7 +253,7 @@ const chartIds = ['byStage', 'overdueByUnit', 'satisfactionByUnit', 'meanTime', 
 
 function statsView(t: ConsoleText): string {
   const kpi = (id: string, label: string, alarm = false) =>
-    `<div class="kpi${alarm ? ' alarm' : ''}"><p class="kpi-label">${escapeHtml(label)}</p><p class="kpi-value" id="kpi-${id}">–</p><p class="kpi-note muted" id="kpi-${id}-note"></p></div>`;
+    `<div class="kpi${alarm ? ' alarm' : ''}"><p class="kpi-label" id="kpi-${id}-label">${escapeHtml(label)}</p><p class="kpi-value" id="kpi-${id}">–</p><p class="kpi-note muted" id="kpi-${id}-note"></p></div>`;
   const card = (
     id: (typeof chartIds)[number],
   ) => `<section class="card chart-card${id === 'topCommunities' ? ' wide' : ''}" aria-labelledby="chart-${id}-title">
@@ -241,6 +266,8 @@ function statsView(t: ConsoleText): string {
     <h1 id="stats-title" tabindex="-1">${escapeHtml(t.statsHeading)}</h1>
     <p class="muted">${escapeHtml(t.statsIntro)}</p>
   </div>
+  ${rangeForm(t, 'stats', true)}
+  <p class="muted range-note" id="stats-range-note" aria-live="polite"></p>
   <p class="alert" id="stats-alert" role="alert" hidden></p>
   <div class="kpis">
     ${kpi('total', t.kpiTotal)}
@@ -250,6 +277,92 @@ function statsView(t: ConsoleText): string {
   </div>
   <div class="charts">
     ${chartIds.map(card).join('\n    ')}
+  </div>
+  <section class="card" id="stats-categories" aria-labelledby="stats-categories-title">
+    <h2 id="stats-categories-title">${escapeHtml(t.categories.heading)}</h2>
+    <p class="muted" id="stats-categories-scoped" hidden>${escapeHtml(t.categories.scoped)}</p>
+    <div class="split">
+      <div class="table-scroll" id="stats-categories-table"></div>
+      <div class="chart-box" id="chart-byCategory-box"><canvas id="chart-byCategory" role="img" aria-label="${escapeHtml(t.categories.chart)}"></canvas></div>
+    </div>
+  </section>
+  <section class="card" id="stats-times" aria-labelledby="stats-times-title">
+    <h2 id="stats-times-title">${escapeHtml(t.stageTimes.heading)}</h2>
+    <p class="muted" id="stats-times-scoped" hidden>${escapeHtml(t.stageTimes.scoped)}</p>
+    <div class="table-scroll" id="stats-times-table"></div>
+    <p class="hint">${escapeHtml(t.stageTimes.note)}</p>
+  </section>
+</section>`;
+}
+
+/**
+ * A period: the presets as buttons, two date inputs and a submit; the statistics add "all time".
+ * The browser app (date-range.ts) keeps it in the hash route.
+ */
+function rangeForm(t: ConsoleText, prefix: string, withAll: boolean): string {
+  const presets = [...(withAll ? (['all'] as const) : []), ...rangePresets];
+  const buttons = presets
+    .map(
+      (p) =>
+        `<button type="button" class="secondary small" data-preset="${p}" aria-pressed="false">${escapeHtml(t.range.presets[p])}</button>`,
+    )
+    .join('');
+  return `<form class="filters range" id="${prefix}-range" novalidate>
+    <fieldset class="range-presets"><legend class="visually-hidden">${escapeHtml(t.range.legend)}</legend>${buttons}</fieldset>
+    <label class="filter" for="${prefix}-from"><span>${escapeHtml(t.range.from)}</span><input type="date" id="${prefix}-from" name="from"></label>
+    <label class="filter" for="${prefix}-to"><span>${escapeHtml(t.range.to)}</span><input type="date" id="${prefix}-to" name="to"></label>
+    <button type="submit" class="secondary" id="${prefix}-range-apply">${escapeHtml(t.range.apply)}</button>
+    <p class="error" id="${prefix}-range-error" role="alert" hidden></p>
+  </form>`;
+}
+const rangePresets = ['thisMonth', 'lastMonth', 'last30', 'thisYear'] as const;
+
+/** The unit assessment (考核评价): level, period, the ranking, the trend chart, the definitions. */
+function assessmentView(t: ConsoleText): string {
+  const a = t.assessment;
+  const levels = (['unit', 'township'] as const)
+    .map(
+      (level) =>
+        `<label><input type="radio" name="assess-level" value="${level}"${level === 'unit' ? ' checked' : ''}><span>${escapeHtml(a.levels[level])}</span></label>`,
+    )
+    .join('');
+  const measures = Object.entries(a.trendMeasures)
+    .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
+    .join('');
+  return `<section id="assessment-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="assessment-title" tabindex="-1">${escapeHtml(a.heading)}</h1>
+    <p class="muted" id="assessment-intro">${escapeHtml(a.intro)}</p>
+  </div>
+  <div class="filters">
+    <fieldset class="segmented" id="assess-level"><legend class="visually-hidden">${escapeHtml(a.level)}</legend>${levels}</fieldset>
+    <button type="button" class="secondary" id="assess-export">${escapeHtml(a.export)}</button>
+  </div>
+  ${rangeForm(t, 'assess', false)}
+  <p class="muted range-note" id="assess-range-note" aria-live="polite"></p>
+  <p class="notice" id="assess-rank" role="status" hidden></p>
+  <p class="alert" id="assess-alert" role="alert" hidden></p>
+  <div id="assess-body" class="card table-card"></div>
+  <section class="card chart-card" aria-labelledby="assess-trend-title">
+    <h2 id="assess-trend-title">${escapeHtml(a.trendHeading)}</h2>
+    <div class="filters">
+      <p class="muted" id="assess-trend-intro">${escapeHtml(a.trendIntro)}</p>
+      <label class="filter" for="assess-trend-measure"><span>${escapeHtml(a.trendMeasure)}</span><select id="assess-trend-measure">${measures}</select></label>
+    </div>
+    <div class="chart-box" id="chart-assessTrend-box"><canvas id="chart-assessTrend" role="img" aria-label="${escapeHtml(a.trendHeading)}"></canvas></div>
+    <p class="empty" id="chart-assessTrend-empty" hidden></p>
+  </section>
+  <div class="two-up">
+    <section class="card" aria-labelledby="assess-legend-title">
+      <h2 id="assess-legend-title">${escapeHtml(a.legendHeading)}</h2>
+      <dl class="facts legend" id="assess-legend"></dl>
+    </section>
+    <section class="card" aria-labelledby="assess-sla-title">
+      <h2 id="assess-sla-title">${escapeHtml(a.slaHeading)}</h2>
+      <p class="hint">${escapeHtml(a.slaIntro)}</p>
+      <p id="assess-office-hours"></p>
+      <div class="table-scroll" id="assess-sla"></div>
+    </section>
   </div>
 </section>`;
 }
@@ -466,9 +579,11 @@ function campaignFormView(t: ConsoleText): string {
         ${fact('pv-encoding', p.encoding, true)}
         ${fact('pv-parts', p.parts, true)}
         ${fact('pv-households', p.households)}
+        ${fact('pv-estimate-source', p.estimateSource, true)}
         ${fact('pv-messages', p.estimatedMessages, true)}
         ${fact('pv-estimated-parts', p.estimatedParts, true)}
       </dl>
+      <details class="estimate-breakdown sms-only" id="pv-estimate"><summary>${escapeHtml(p.estimateBreakdown)}</summary><ul id="pv-estimate-list"></ul></details>
       <div class="warnings" id="pv-warnings" hidden>
         <h3>${escapeHtml(p.warningsHeading)}</h3>
         <ul id="pv-warning-list"></ul>
@@ -492,6 +607,7 @@ function consoleConfig(t: ConsoleText, lang: ConsoleLanguage): ConsoleConfig {
     openStages,
     actionFields: actionFieldSpecs(),
     sections: consoleSections,
+    assessment: assessmentAccess,
     campaignFieldPaths,
     campaignGroupFields,
     campaignIssueRules,

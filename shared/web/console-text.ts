@@ -7,20 +7,21 @@
  * GET /api/catalog, so a renamed unit never needs a deploy of the console.
  */
 import type { Stage } from '../domain/case.ts';
-import type { StaffAction } from '../domain/case-lifecycle.ts';
+import type { StaffRequestAction } from '../domain/case-lifecycle.ts';
 import type { CampaignKind, CampaignStatus, RunStatus } from '../domain/outreach/campaign.ts';
-import type { RiskReason, Trend } from '../domain/outreach/fraud-risk.ts';
+import type { RiskReason, RiskReasonCode, Trend } from '../domain/outreach/fraud-risk.ts';
 import type { Weekday } from '../domain/outreach/recurrence.ts';
 import type { Role } from '../domain/staff.ts';
+import type { EstimateSourceSummary } from '../services/campaigns/outreach-estimate.ts';
 import type { PageLanguage } from './page-text.ts';
 
 export type ConsoleLanguage = PageLanguage;
 
 /** The actions staff take through the console (the system's own actions never appear). */
-export type ConsoleAction = StaffAction['action'];
+export type ConsoleAction = StaffRequestAction['action'];
 
 /** Fields an action form can have; server issues on these paths are shown next to the field. */
-export type ActionField = 'note' | 'unitId' | 'into' | 'outcome';
+export type ActionField = 'note' | 'unitId' | 'into' | 'outcome' | 'category';
 
 /** The campaign planner's tabs (the case tabs are the lists and the statistics). */
 export type PlannerTab = 'risk' | 'calendar' | 'new_campaign';
@@ -227,6 +228,7 @@ const zh = {
     reopen: '重新办理',
     merge: '合并',
     record_return_visit: '登记回访',
+    recategorise: '改类别',
   } satisfies Record<ConsoleAction, string>,
   systemActions: {
     register: '立案',
@@ -246,12 +248,14 @@ const zh = {
     reopen: '问题没有真正解决，重新交给办理单位。请写明原因。',
     merge: '与另一个案件是同一个问题。合并后本案件不再单独办理。',
     record_return_visit: '记录回访群众的结果。',
+    recategorise: '类别分错了，改为正确的类别。案件按分派规则交给新类别的办理单位；还是本单位的，留在原处。',
   } satisfies Record<ConsoleAction, string>,
   labels: {
     note: '说明',
     unitId: '改派给',
     into: '合并到案件',
     outcome: '回访结果',
+    category: '改为类别',
   } satisfies Record<ActionField, string>,
   required: '（必填）',
   optional: '（选填）',
@@ -265,6 +269,7 @@ const zh = {
     unitId: '请选择另一个单位。',
     into: '请填写另一个案件的编号：同一类别、还在办理、您有权查看，且不是本案件。',
     outcome: '请选择回访结果。',
+    category: '请选择一个与现在不同的类别。',
   } satisfies Record<ActionField, string>,
   done: '已完成：{action}。',
   versionConflict: '这个案件刚刚被其他人更新过，您的操作没有执行。下面是最新内容，请核对后再决定。',
@@ -274,6 +279,35 @@ const zh = {
   forbidden: '这个账号还没有设置好角色或负责范围，请联系系统管理员。',
   networkError: '网络不通，操作没有完成。请检查网络后重试。',
   serverError: '系统暂时繁忙，请稍后再试。',
+
+  // Search, staff by name, the resolve note residents read, recategorisation (issues 13 and 14).
+  search: {
+    label: '搜索案件',
+    placeholder: '编号、电话后几位或问题里的词',
+    submit: '搜索',
+    heading: '搜索：{q}',
+    intro:
+      '在您权限范围内查找：案件编号（大小写、空格、横线都可以），群众电话的后几位（限可以联系群众的岗位），或问题描述里的词。',
+    empty: '请输入要搜索的内容。',
+    noResults: '没有找到与“{q}”相符的案件。',
+    invalid: '没法这样搜索：请输入案件编号、电话的后 4 位以上数字，或问题描述里的词。',
+    phoneForbidden: '您的岗位不能按电话号码查找案件，可以改用编号或问题里的词。',
+  },
+  timelineUnit: '→ {unit}',
+  timelineCategory: '类别改为：{category}',
+  resolvedBy: '办结人',
+  publicNoteLabels: {
+    resolve: '给群众的答复（群众可在查询页看到，请勿写姓名、电话）',
+  } satisfies Partial<Record<ConsoleAction, string>>,
+  chooseCategory: '请选择类别',
+  classification: {
+    heading: '自动分类',
+    keywords: '命中的关键词',
+    model: '模型判断',
+    confidence: '把握 {n}%',
+    features: '起作用的特征',
+    correct: '分错了？改类别',
+  },
 
   statsHeading: '统计分析',
   statsIntro: '统计范围与您的权限一致：办理单位看本单位，综治中心看本乡镇（街道），县综治中心看全县。',
@@ -291,16 +325,157 @@ const zh = {
     topCommunities: '案件最多的 10 个社区（村）',
   },
   casesUnit: '件',
-  secondsUnit: '秒',
-  minutesUnit: '分钟',
-  hoursUnit: '小时',
-  daysUnit: '天',
   openCases: '未办结',
   doneCases: '已办结',
   scoreUnit: '分',
   ratingsCount: '{n} 次评价',
   noData: '暂无数据',
   chartFailed: '图表组件没有加载成功，请刷新本页。',
+  // ─── statistics over a date range, by category, in human time units; the unit assessment ───
+  range: {
+    legend: '统计时段',
+    from: '开始日期',
+    to: '结束日期',
+    apply: '查询',
+    presets: {
+      all: '全部',
+      thisMonth: '本月',
+      lastMonth: '上月',
+      last30: '近 30 天',
+      thisYear: '今年',
+    },
+    span: '{from} 至 {to}',
+    invalid: '请填写开始和结束日期：开始不能晚于结束，最长 24 个月。',
+  },
+  statsAllTime: '全部时间：各阶段是案件现在所处的阶段。',
+  statsInRange:
+    '{from} 至 {to}：各阶段是这段时间里进入该阶段的案件数，超期、停留时间和评价也按这段时间计算。',
+  kpiRange: {
+    total: '派遣到单位',
+    open: '办结',
+    overdue: '超期督办',
+  },
+  chartsRange: {
+    byStage: '这段时间进入各阶段的案件数',
+    overdueByUnit: '各单位超期督办次数',
+  },
+  categories: {
+    heading: '按类别',
+    chart: '各类别案件数',
+    category: '类别',
+    total: '合计',
+    open: '未办结',
+    done: '已办结',
+    dispatched: '派遣',
+    resolved: '办结',
+    closed: '结案',
+    scoped: '类别统计按全县计算，只有县综治中心和系统管理员可以查看。',
+  },
+  stageTimes: {
+    heading: '各阶段平均停留时间',
+    stage: '阶段',
+    working: '工作时间',
+    clock: '自然时间',
+    note: '工作时间按县里的工作日历（含调休）和办公时间计算：不足一个工作日的按工作小时，超过的按工作日。',
+    scoped: '停留时间按全县计算，只有县综治中心和系统管理员可以查看。',
+  },
+  underAMinute: '不到 1 分钟',
+  workingMinutes: '{n} 工作分钟',
+  workingHours: '{n} 工作小时',
+  workingDays: '{n} 个工作日',
+  clockMinutes: '{n} 分钟',
+  clockHours: '{n} 小时',
+  clockDays: '{n} 天',
+  assessment: {
+    tab: '考核评价',
+    heading: '考核评价',
+    intro:
+      '各单位（或各乡镇、街道）在所选时段里办理群众诉求的情况：按时受理、按时办结、退回、改派、超时督办、重新办理、核查、群众评价，以及综合得分和排名。点表头排序。',
+    scopedIntro: '您可以看到本单位（本中心）的一行和它在全部单位中的名次。',
+    level: '考核对象',
+    levels: { unit: '单位', township: '乡镇（街道）' },
+    rankOf: '第 {rank} 名，共 {ranked} 个参与排名',
+    unranked: '这段时间没有可评分的数据，不参与排名',
+    noRows: '这段时间没有数据。',
+    export: '导出 CSV（Excel 可打开）',
+    exporting: '正在导出……',
+    exportFailed: '导出失败，请稍后再试。',
+    forbidden: '考核评价只对办理单位、综治中心和县综治中心开放。',
+    trendHeading: '逐月趋势',
+    trendIntro: '勾选表格中的单位，比较它们逐月的变化。',
+    trendMeasure: '指标',
+    trendToggle: '在趋势图中显示 {name}',
+    trendNone: '请在表格中勾选至少一个单位。',
+    trendOneMonth: '所选时段只有一个月；选更长的时段可以看到趋势。',
+    trendMeasures: {
+      score: '综合得分',
+      acceptedOnTimeRate: '按时受理率（%）',
+      resolvedOnTimeRate: '按时办结率（%）',
+      received: '接收案件数',
+      escalated: '超时督办数',
+      satisfactionMean: '平均评分',
+    },
+    columns: {
+      trend: '趋势',
+      rank: '排名',
+      name: '名称',
+      score: '综合得分',
+      received: '接收',
+      reopened: '重新办理',
+      acceptedOnTimeRate: '按时受理率',
+      resolvedOnTimeRate: '按时办结率',
+      returned: '退回',
+      reassignedAway: '改派转出',
+      escalated: '超时督办',
+      verificationFailureRate: '核查未通过率',
+      ratings: '评价数',
+      satisfactionMean: '平均评分',
+      satisfiedShare: '满意率',
+      returnVisitsSatisfied: '回访满意',
+      returnVisitsUnresolved: '回访未解决',
+      dispatchedMeanWorkingHours: '待受理平均',
+      dispatchedP90WorkingHours: '待受理 90%',
+      in_progressMeanWorkingHours: '办理平均',
+      in_progressP90WorkingHours: '办理 90%',
+    },
+    definitions: {
+      trend: '勾选后在下方趋势图中显示。',
+      rank: '按综合得分从高到低排名，1 为最好；得分相同名次相同；没有得分的不排名。',
+      name: '单位或乡镇（街道）的名称。',
+      score:
+        '0–100 分：按时受理 20%、按时办结 30%、群众满意 30%（平均评分 1 分为 0，5 分为满分）、核查通过 10%、没有超时督办 10%；只按有数据的部分加权平均。',
+      received: '派遣到本单位的案件，包括退回给本单位和改派给本单位的。',
+      reopened: '重新办理的案件，或回访发现问题没有解决的（不重复计入“接收”）。',
+      acceptedOnTimeRate:
+        '在受理时限内受理的比例。时限按设定时有效的服务时限计算（见下方）；没有记录时限的受理不计入。',
+      resolvedOnTimeRate:
+        '在办结时限内办结的比例，时限从案件到达本单位起算；核查未通过后再次办结的重新计算一次。',
+      returned: '本单位退回的案件（不含退给自己的）。',
+      reassignedAway: '从本单位改派给其他单位的案件。',
+      escalated: '系统因超时督办的次数：待受理超时和办理超时。',
+      verificationFailureRate: '核查未通过 ÷（核查未通过 + 核查通过）。',
+      ratings: '群众评价的次数。',
+      satisfactionMean: '群众评价的平均分（1–5 分）。',
+      satisfiedShare: '评 4 分或 5 分的比例。',
+      returnVisitsSatisfied: '回访时群众表示满意的次数。',
+      returnVisitsUnresolved: '回访时发现问题没有解决的次数。',
+      dispatchedMeanWorkingHours: '从派遣到受理，平均用了多少工作时间（按县工作日历和办公时间）。',
+      dispatchedP90WorkingHours:
+        '从派遣到受理，90% 的案件在这个工作时间内完成（按分段统计估算，误差不超过所在分段的宽度）。',
+      in_progressMeanWorkingHours: '从受理到办结，平均用了多少工作时间。',
+      in_progressP90WorkingHours: '从受理到办结，90% 的案件在这个工作时间内完成（估算）。',
+    },
+    legendHeading: '指标说明',
+    slaHeading: '现行服务时限',
+    slaIntro: '“按时”以设定时限那一刻有效的服务时限为准，之后修改时限不影响已有结果。下面是现在的设置。',
+    slaColumns: { category: '类别', accept: '受理时限', resolve: '办结时限' },
+    officeHours: '办公时间 {start}–{end}，每个工作日 {hours} 小时；工作日按县里的工作日历（含调休）。',
+    durations: {
+      working_days: '{n} 个工作日',
+      working_hours: '{n} 个工作小时',
+      hours: '{n} 小时（含夜间和节假日）',
+    },
+  },
 
   planner: {
     riskHeading: '涉诈风险排名',
@@ -339,6 +514,29 @@ const zh = {
     dueBadge: '建议开展',
     planHere: '安排宣传',
     noRiskRows: '没有符合条件的社区（村）。',
+    // Why a community is (not) suggested, and where a preview's estimate comes from.
+    reasonTexts: {
+      above_threshold: '举报率 {rate}‰，处于全县前四分之一（线 {bar}‰）',
+      below_threshold: '举报率 {rate}‰，低于前四分之一线（{bar}‰）',
+      rising: '近 30 天 {recent} 起、此前 60 天 {earlier} 起，为此前节奏的 {ratio} 倍',
+      rising_from_none: '近 30 天 {recent} 起，此前 60 天没有',
+      not_rising: '近 30 天 {recent} 起，未超过此前节奏的 {factor} 倍',
+      too_few_reports: '近 30 天仅 {recent} 起，不足 {minimum} 起不算趋势',
+      no_reports: '近 {days} 天没有诈骗举报',
+      no_household_count: '名录无户数，无法计算举报率（{reports} 起）',
+      recent_campaign: '{date} 刚开展过宣传（{days} 天内不再建议）',
+      already_scheduled: '已安排 {date} 宣传（{days} 天内）',
+    } satisfies Record<RiskReasonCode | 'rising_from_none', string>,
+    estimateSource: '估算依据',
+    estimateSources: {
+      registry: '按户籍台账估算',
+      directory: '按名录户数估算（未导入户籍台账）',
+      mixed: '部分社区按户籍台账、部分按名录户数估算',
+    } satisfies Record<EstimateSourceSummary, string>,
+    estimateBreakdown: '各社区估算',
+    estimateRegistry:
+      '{name}：发 {n} 户（台账 {registered} 户 · 已退订 {optedOut} 户 · 近期已发过 {capped} 户）',
+    estimateDirectory: '{name}：约 {n} 户（名录户数）',
 
     calendarHeading: '活动日历',
     calendarIntro: '已安排、进行中和已完成的活动按北京时间排在日历上；草稿和已取消的活动只在下面的列表里。',
@@ -769,6 +967,7 @@ const en: ConsoleText = {
     reopen: 'Reopen',
     merge: 'Merge',
     record_return_visit: 'Record return visit',
+    recategorise: 'Change category',
   },
   systemActions: {
     register: 'Case created',
@@ -788,12 +987,15 @@ const en: ConsoleText = {
     reopen: 'The problem was not really solved: back to the unit. Say why.',
     merge: 'The same problem as another case. A merged case is no longer handled on its own.',
     record_return_visit: 'Record what the resident said on the return visit.',
+    recategorise:
+      'The category is wrong: correct it. The case goes to the new category’s unit by the routing rules, or stays where it is when that is the same unit.',
   },
   labels: {
     note: 'Note',
     unitId: 'Reassign to',
     into: 'Merge into case',
     outcome: 'Outcome',
+    category: 'New category',
   },
   required: '(required)',
   optional: '(optional)',
@@ -807,6 +1009,7 @@ const en: ConsoleText = {
     unitId: 'Choose another unit.',
     into: 'Enter the code of another open case of the same category that you can see.',
     outcome: 'Choose the outcome.',
+    category: 'Choose a category other than the current one.',
   },
   done: 'Done: {action}.',
   versionConflict:
@@ -818,6 +1021,36 @@ const en: ConsoleText = {
   forbidden: 'This account has no role or area of responsibility yet. Please ask an administrator.',
   networkError: 'No connection, so the action did not go through. Check the connection and try again.',
   serverError: 'The service is busy. Please try again in a moment.',
+
+  // Search, staff by name, the resolve note residents read, recategorisation (issues 13 and 14).
+  search: {
+    label: 'Search cases',
+    placeholder: 'Code, last phone digits or words',
+    submit: 'Search',
+    heading: 'Search: {q}',
+    intro:
+      'Searches what you are responsible for: a case code (any case, spaces or dashes), the last digits of the resident’s phone (for roles that may call residents), or words of the description.',
+    empty: 'Type something to search for.',
+    noResults: 'No cases match “{q}”.',
+    invalid:
+      'That cannot be searched: type a case code, 4 or more last digits of a phone, or words of the description.',
+    phoneForbidden: 'Your role cannot find cases by phone number. Search by code or by words instead.',
+  },
+  timelineUnit: '→ {unit}',
+  timelineCategory: 'Category now: {category}',
+  resolvedBy: 'Resolved by',
+  publicNoteLabels: {
+    resolve: 'Reply to the resident — shown on the public status page; no names or phone numbers',
+  },
+  chooseCategory: 'Choose a category',
+  classification: {
+    heading: 'Automatic classification',
+    keywords: 'Keywords matched',
+    model: 'Model',
+    confidence: '{n}% confident',
+    features: 'Features that counted',
+    correct: 'Wrong? Change category',
+  },
 
   statsHeading: 'Statistics',
   statsIntro:
@@ -836,16 +1069,160 @@ const en: ConsoleText = {
     topCommunities: 'Top 10 communities by cases',
   },
   casesUnit: 'cases',
-  secondsUnit: 's',
-  minutesUnit: 'min',
-  hoursUnit: 'h',
-  daysUnit: 'days',
   openCases: 'Open',
   doneCases: 'Done',
   scoreUnit: '',
   ratingsCount: '{n} ratings',
   noData: 'No data yet',
   chartFailed: 'The chart component did not load. Please reload the page.',
+  // ─── statistics over a date range, by category, in human time units; the unit assessment ───
+  range: {
+    legend: 'Period',
+    from: 'From',
+    to: 'To',
+    apply: 'Show',
+    presets: {
+      all: 'All time',
+      thisMonth: 'This month',
+      lastMonth: 'Last month',
+      last30: 'Last 30 days',
+      thisYear: 'This year',
+    },
+    span: '{from} to {to}',
+    invalid: 'Give both dates: the start not after the end, at most 24 months.',
+  },
+  statsAllTime: 'All time: each stage counts the cases in it now.',
+  statsInRange:
+    '{from} to {to}: each stage counts the cases that came into it in this period; overdue, time per stage and ratings are this period’s too.',
+  kpiRange: {
+    total: 'Dispatched to units',
+    open: 'Resolved',
+    overdue: 'Escalated as overdue',
+  },
+  chartsRange: {
+    byStage: 'Cases that came into each stage',
+    overdueByUnit: 'Escalations as overdue by unit',
+  },
+  categories: {
+    heading: 'By category',
+    chart: 'Cases by category',
+    category: 'Category',
+    total: 'Total',
+    open: 'Open',
+    done: 'Done',
+    dispatched: 'Dispatched',
+    resolved: 'Resolved',
+    closed: 'Closed',
+    scoped: 'Categories are counted county-wide: the county centre and administrators see them.',
+  },
+  stageTimes: {
+    heading: 'Mean time per stage',
+    stage: 'Stage',
+    working: 'Working time',
+    clock: 'Clock time',
+    note: 'Working time counts office hours on the county’s working calendar (make-up working days included): in working hours under one working day, in working days above.',
+    scoped: 'Time per stage is counted county-wide: the county centre and administrators see it.',
+  },
+  underAMinute: 'under a minute',
+  workingMinutes: '{n} working min',
+  workingHours: '{n} working h',
+  workingDays: '{n} working days',
+  clockMinutes: '{n} min',
+  clockHours: '{n} h',
+  clockDays: '{n} days',
+  assessment: {
+    tab: 'Unit assessment',
+    heading: 'Unit assessment',
+    intro:
+      'How each unit (or township) handled residents’ reports in the period: accepted and resolved on time, returned, reassigned, escalated, reopened, verification, ratings, with a score and a rank. Click a column heading to sort.',
+    scopedIntro: 'You see your own unit’s (centre’s) row and its rank among all.',
+    level: 'Assess',
+    levels: { unit: 'Units', township: 'Townships' },
+    rankOf: 'Rank {rank} of {ranked} ranked',
+    unranked: 'No figures to score in this period: not ranked',
+    noRows: 'No figures for this period.',
+    export: 'Export CSV (opens in Excel)',
+    exporting: 'Exporting…',
+    exportFailed: 'The export failed. Please try again later.',
+    forbidden: 'The unit assessment is for units, township centres and the county centre.',
+    trendHeading: 'Month by month',
+    trendIntro: 'Tick units in the table to compare them month by month.',
+    trendMeasure: 'Measure',
+    trendToggle: 'Show {name} in the trend chart',
+    trendNone: 'Tick at least one unit in the table.',
+    trendOneMonth: 'The period covers one month; choose a longer one to see a trend.',
+    trendMeasures: {
+      score: 'Score',
+      acceptedOnTimeRate: 'Accepted on time (%)',
+      resolvedOnTimeRate: 'Resolved on time (%)',
+      received: 'Cases received',
+      escalated: 'Escalations',
+      satisfactionMean: 'Mean rating',
+    },
+    columns: {
+      trend: 'Trend',
+      rank: 'Rank',
+      name: 'Name',
+      score: 'Score',
+      received: 'Received',
+      reopened: 'Reopened',
+      acceptedOnTimeRate: 'Accepted on time',
+      resolvedOnTimeRate: 'Resolved on time',
+      returned: 'Returned',
+      reassignedAway: 'Reassigned away',
+      escalated: 'Escalated',
+      verificationFailureRate: 'Verification failed',
+      ratings: 'Ratings',
+      satisfactionMean: 'Mean rating',
+      satisfiedShare: 'Satisfied',
+      returnVisitsSatisfied: 'Visits: satisfied',
+      returnVisitsUnresolved: 'Visits: unresolved',
+      dispatchedMeanWorkingHours: 'To accept, mean',
+      dispatchedP90WorkingHours: 'To accept, p90',
+      in_progressMeanWorkingHours: 'Handling, mean',
+      in_progressP90WorkingHours: 'Handling, p90',
+    },
+    definitions: {
+      trend: 'Ticked rows are drawn in the trend chart below.',
+      rank: 'By score, highest first (1 = best); equal scores share a rank; rows without a score are not ranked.',
+      name: 'The unit or township.',
+      score:
+        '0–100: accepted on time 20%, resolved on time 30%, satisfaction 30% (mean rating 1 → 0, 5 → full), verification passed 10%, no escalations 10%; a weighted mean of the parts with figures.',
+      received: 'Cases dispatched to the unit, returned to it or reassigned to it.',
+      reopened: 'Cases reopened, or found unresolved on a return visit (not also counted as received).',
+      acceptedOnTimeRate:
+        'Share of acceptances at or before the accept deadline the case carried, set by the service level in force then (below); acceptances without a recorded deadline are left out.',
+      resolvedOnTimeRate:
+        'Share of resolutions at or before the resolve deadline, counted from the case’s arrival at the unit; a redo after a failed verification counts again.',
+      returned: 'Cases the unit returned (not to itself).',
+      reassignedAway: 'Cases reassigned from the unit to another.',
+      escalated: 'Escalations by the system as overdue: waiting for acceptance, or in handling.',
+      verificationFailureRate: 'Failed verifications ÷ (failed + passed).',
+      ratings: 'Residents’ ratings.',
+      satisfactionMean: 'Mean rating, 1 to 5.',
+      satisfiedShare: 'Share of ratings of 4 or 5.',
+      returnVisitsSatisfied: 'Return visits where the resident was satisfied.',
+      returnVisitsUnresolved: 'Return visits that found the problem unresolved.',
+      dispatchedMeanWorkingHours:
+        'Mean working time from dispatch to acceptance (county calendar, office hours).',
+      dispatchedP90WorkingHours:
+        '90% of cases were accepted within this working time (estimated from a histogram, off by at most its bucket’s width).',
+      in_progressMeanWorkingHours: 'Mean working time from acceptance to resolution.',
+      in_progressP90WorkingHours: '90% of cases were resolved within this working time (estimated).',
+    },
+    legendHeading: 'What the measures mean',
+    slaHeading: 'Service levels in force',
+    slaIntro:
+      '“On time” uses the service level in force when the deadline was set: a later change does not rewrite results. These are the levels set now.',
+    slaColumns: { category: 'Category', accept: 'Accept within', resolve: 'Resolve within' },
+    officeHours:
+      'Office hours {start}–{end}, {hours} h per working day; working days follow the county’s calendar (make-up working days included).',
+    durations: {
+      working_days: '{n} working days',
+      working_hours: '{n} working hours',
+      hours: '{n} hours (nights and holidays included)',
+    },
+  },
 
   planner: {
     riskHeading: 'Fraud risk ranking',
@@ -879,6 +1256,29 @@ const en: ConsoleText = {
     dueBadge: 'Campaign due',
     planHere: 'Plan a campaign',
     noRiskRows: 'No community matches.',
+    // Why a community is (not) suggested, and where a preview's estimate comes from.
+    reasonTexts: {
+      above_threshold: '{rate} per 1,000 households, in the county’s top quarter (bar {bar})',
+      below_threshold: '{rate} per 1,000 households, below the top-quarter bar ({bar})',
+      rising: '{recent} in the last 30 days, {earlier} in the 60 before: {ratio}× the earlier pace',
+      rising_from_none: '{recent} in the last 30 days, none in the 60 before',
+      not_rising: '{recent} in the last 30 days, not above {factor}× the earlier pace',
+      too_few_reports: 'only {recent} in the last 30 days: under {minimum} is no trend',
+      no_reports: 'no fraud reports in the last {days} days',
+      no_household_count: 'no household count in the directory, so no rate ({reports} reports)',
+      recent_campaign: 'campaign on {date} (none suggested within {days} days)',
+      already_scheduled: 'campaign planned for {date} (within {days} days)',
+    },
+    estimateSource: 'Estimate from',
+    estimateSources: {
+      registry: 'Estimated from the household registry',
+      directory: 'Estimated from the directory’s household count (no registry imported)',
+      mixed: 'Partly from the registry, partly from the directory',
+    },
+    estimateBreakdown: 'Per community',
+    estimateRegistry:
+      '{name}: {n} households ({registered} registered · {optedOut} opted out · {capped} texted recently)',
+    estimateDirectory: '{name}: about {n} households (directory count)',
 
     calendarHeading: 'Campaign calendar',
     calendarIntro:

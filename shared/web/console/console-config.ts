@@ -46,6 +46,21 @@ export const consoleSections = {
 } as const satisfies Record<Role, ConsoleSections>;
 
 /**
+ * Who reaches the unit assessment (考核评价): the county centre (supervisors, admins: every row), a
+ * unit's handlers (their unit's row and rank) and a township centre's dispatchers (their centre or
+ * township). Mirrors the refusal in shared/services/unit-assessment.ts (visibleRows), which the
+ * unit tests hold it to; grid workers and outreach staff get a 403 there and no tab here.
+ */
+export const assessmentAccess = {
+  unit_handler: true,
+  centre_dispatcher: true,
+  grid_worker: false,
+  county_supervisor: true,
+  admin: true,
+  outreach_staff: false,
+} as const satisfies Record<Role, boolean>;
+
+/**
  * Where each campaign-form field sits in the body of POST /api/campaigns (CampaignPlan), so a
  * server issue (`issues[].path`) is shown next to its field. A path names its field when it is
  * the field's path or lies under it (`communityIds.2`, `recurrence.weekdays.0`).
@@ -140,6 +155,8 @@ export interface ConsoleConfig extends CampaignRules {
   openStages: readonly Stage[];
   actionFields: Record<ConsoleAction, ActionFieldSpec[]>;
   sections: Record<Role, ConsoleSections>;
+  /** Who sees the unit assessment's tab (assessmentAccess). */
+  assessment: Record<Role, boolean>;
 }
 
 const isCampaignField = (rules: CampaignRules, key: string): key is CampaignField =>

@@ -6,23 +6,29 @@
  */
 import type { ConsoleConfig } from '../console-config.ts';
 import { loadCatalog, readSession, whenExpired } from './api.ts';
+import { wireAssessment } from './assessment.ts';
 import { wireLists } from './case-lists.ts';
+import { wireSearch } from './case-search.ts';
 import { app, configure, T } from './context.ts';
 import { route, showSignIn, startApp, wireNavigation } from './navigation.ts';
 import { wireCalendar } from './planner/calendar.ts';
 import { wireCampaignForm } from './planner/campaign-form.ts';
 import { wireRisk } from './planner/risk.ts';
 import { wireTasks } from './planner/tasks.ts';
+import { wireStats } from './statistics.ts';
 
 export function start(config: ConsoleConfig): void {
   configure(config);
   whenExpired(() => showSignIn(T.sessionExpired, 'alert'));
   wireNavigation();
   wireLists();
+  wireSearch();
   wireRisk();
   wireCalendar();
   wireCampaignForm();
   wireTasks();
+  wireStats();
+  wireAssessment();
   app.session = readSession();
   loadCatalog();
   if (app.session) startApp();

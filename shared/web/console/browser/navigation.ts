@@ -1,6 +1,6 @@
 /**
  * Signing in and out, and the hash router (#/queue, #/problems, #/transfers, #/return_visits,
- * #/stats, #/case/<code>; the planner's #/risk, #/calendar/<YYYY-MM>, #/new_campaign/<communityId>,
+ * #/stats, #/case/<code>, #/search/<query>; the planner's #/risk, #/calendar/<YYYY-MM>, #/new_campaign/<communityId>,
  * #/campaign/<id> and #/campaign/<id>/edit; a grid worker's #/tasks), so the browser's back button
  * and copied links work. Which views a role reaches follows the config's sections.
  */
@@ -15,7 +15,9 @@ import {
   staffOf,
   unitName,
 } from './api.ts';
+import { clearAssessment, showAssessment } from './assessment.ts';
 import { buildCommunityFilter, clearLists, resetListFilters, showList } from './case-lists.ts';
+import { clearSearch, showSearch } from './case-search.ts';
 import { showCase } from './case-view.ts';
 import {
   ALL_TABS,
@@ -41,7 +43,9 @@ import { destroyCharts, showStats } from './statistics.ts';
 const VIEW_IDS = {
   list: 'list-view',
   case: 'case-view',
+  search: 'search-view',
   stats: 'stats-view',
+  assessment: 'assessment-view',
   risk: 'risk-view',
   calendar: 'calendar-view',
   campaignForm: 'campaign-form-view',
@@ -50,7 +54,8 @@ const VIEW_IDS = {
 } as const;
 export type ViewName = keyof typeof VIEW_IDS;
 
-export function showView(name: ViewName, tab: TabName): void {
+/** Shows one view and marks its tab (none for a search). */
+export function showView(name: ViewName, tab: TabName | null): void {
   for (const [k, id] of Object.entries(VIEW_IDS)) byId(id).hidden = k !== name;
   for (const k of ALL_TABS) {
     const a = byId(`tab-${k}`);
@@ -66,6 +71,8 @@ export function showSignIn(message: string, kind: 'alert' | 'notice'): void {
   app.navSeq++;
   destroyCharts();
   clearLists();
+  clearAssessment();
+  clearSearch();
   clear(byId('case-view'));
   clearTasks();
   clearPlanner();
@@ -181,6 +188,11 @@ function sections(): ConsoleSections {
   return role && isRole(role) ? C.sections[role] : { cases: true, planner: 'none', tasks: false };
 }
 export const mayPlan = (): boolean => sections().planner === 'plan';
+/** Whether this role reaches the unit assessment (C.assessment, as the API allows). */
+const mayAssess = (): boolean => {
+  const role = app.session?.staff.role;
+  return role !== undefined && isRole(role) && C.assessment[role];
+};
 
 function applySections(): void {
   const s = sections();
@@ -188,12 +200,17 @@ function applySections(): void {
   for (const k of PLANNER_TABS)
     byId(`tab-${k}`).hidden = s.planner === 'none' || (k === 'new_campaign' && s.planner !== 'plan');
   byId('tab-tasks').hidden = !s.tasks;
+  byId('tab-assessment').hidden = !mayAssess();
+  byId('search-form').hidden = !s.cases;
 }
-/** The language switch keeps the view: same hash, other language. */
+/**
+ * The language switch keeps the view: same hash, other language, always named (a bare /console
+ * would keep the language the cookie remembers).
+ */
 export function updateLanguageSwitch(): void {
   byId('lang-switch').setAttribute(
     'href',
-    (LANG === 'en' ? '/console' : '/console?lang=en') + (location.hash || ''),
+    (LANG === 'en' ? '/console?lang=zh' : '/console?lang=en') + (location.hash || ''),
   );
 }
 const isListKind = (view: string): view is ListKind => (LIST_KINDS as readonly string[]).indexOf(view) >= 0;
@@ -237,7 +254,9 @@ export function route(): void {
     return;
   }
   if (r.view === 'case' && r.id) showCase(r.id);
+  else if (r.view === 'search') showSearch(r.id);
   else if (r.view === 'stats') showStats();
+  else if (r.view === 'assessment' && mayAssess()) showAssessment();
   else showList(isListKind(r.view) ? r.view : 'queue');
 }
 

@@ -1,15 +1,26 @@
 /**
- * The statistics (GET /api/stats): four figures and five charts drawn with Chart.js. Chart.js is
+ * The statistics (GET /api/stats): four figures and five charts drawn with Chart.js, all time or
+ * over a period kept in the hash route (`#/stats/from=YYYY-MM-DD&to=YYYY-MM-DD`, date-range.ts), the
+ * cases by category (table and chart) and the time per stage in working hours or working days
+ * (the API's `timeInStage`). Chart.js is
  * not bundled: its UMD build is served by functions/console-assets.ts and loaded by a script tag
  * on first use (most sessions never open the statistics), then read from `window.Chart`.
  */
 import type { ChartConfiguration, Chart as ChartJs, ChartOptions, TooltipItem } from 'chart.js';
 import type { Stage } from '../../../domain/case.ts';
-import type { StaffStats } from '../../../services/case-queries.ts';
-import { api, communityName, failed, unitName } from './api.ts';
+import type { StaffStats, TimeInStage } from '../../../services/case-queries.ts';
+import { api, categoryName, communityName, failed, unitName } from './api.ts';
 import { stageName } from './case-lists.ts';
 import { app, C, FMT_LOCALE, nextNav, T } from './context.ts';
-import { byId, byKind, fill, show, sum } from './dom.ts';
+import {
+  type DateRange,
+  hashParams,
+  rangeOfParams,
+  showRangeForm,
+  viewHash,
+  wireRangeForm,
+} from './date-range.ts';
+import { byId, byKind, clear, el, fill, show, sum } from './dom.ts';
 import { isRecord } from './guards.ts';
 import { showView } from './navigation.ts';
 
@@ -89,22 +100,60 @@ const isStats = (data: unknown): data is StaffStats => isRecord(data) && isRecor
 const stageCounts = (record: Partial<Record<Stage, number>> | undefined): number[] =>
   C.stages.map((s) => record?.[s] || 0);
 
+/** A period chosen in the form becomes the hash; the same period again reloads it. */
+export function wireStats(): void {
+  wireRangeForm('stats', (range) => {
+    const hash = viewHash('stats', { from: range?.from, to: range?.to });
+    if (location.hash === hash) showStats();
+    else location.hash = hash;
+  });
+}
+
+/** A number in the page's locale with at most one decimal. */
+export const humanNumber = (x: number): string => x.toLocaleString(FMT_LOCALE, { maximumFractionDigits: 1 });
+
+/** Under an hour: whole minutes, or "under a minute". */
+const minutesText = (hours: number, template: string): string =>
+  hours * 60 < 1 ? T.underAMinute : fill(template, { n: Math.round(hours * 60) });
+
+/**
+ * Working time as people say it: working hours under one working day (minutes under an hour),
+ * working days from one up.
+ */
+export function workingTimeText(hours: number, days: number): string {
+  if (hours < 1) return minutesText(hours, T.workingMinutes);
+  return days < 1
+    ? fill(T.workingHours, { n: humanNumber(hours) })
+    : fill(T.workingDays, { n: humanNumber(days) });
+}
+/** Clock time: hours under a day (minutes under an hour), days from one up. */
+export function clockTimeText(hours: number): string {
+  if (hours < 1) return minutesText(hours, T.clockMinutes);
+  return hours < 24
+    ? fill(T.clockHours, { n: humanNumber(hours) })
+    : fill(T.clockDays, { n: humanNumber(hours / 24) });
+}
+
 export async function showStats(): Promise<void> {
   const seq = nextNav();
   const statsAlert = byId('stats-alert');
   showView('stats', 'stats');
   document.title = `${T.statsHeading} · ${T.pageTitle}`;
   show(statsAlert, '');
+  const range = rangeOfParams(hashParams());
+  showRangeForm('stats', range);
+  showRangeNote(range);
   const chartLib = loadChartJs();
   chartLib.catch(() => {});
   try {
-    const r = await api('GET', '/api/stats');
+    const r = await api('GET', range ? `/api/stats?from=${range.from}&to=${range.to}` : '/api/stats');
     if (seq !== app.navSeq) return;
     if (r.status !== 200 || !isStats(r.data)) {
       show(statsAlert, r.status === 403 ? T.forbidden : T.loadFailed, 'alert');
       return;
     }
-    renderKpis(r.data);
+    renderKpis(r.data, range);
+    renderStageTimes(r.data);
     let Chart: ChartLib;
     try {
       Chart = await chartLib;
@@ -118,12 +167,26 @@ export async function showStats(): Promise<void> {
     if (seq === app.navSeq) failed(e, statsAlert);
   }
 }
-function renderKpis(s: StaffStats): void {
+function showRangeNote(range: DateRange | null): void {
+  byId('stats-range-note').textContent = range
+    ? fill(T.statsInRange, { from: range.from, to: range.to })
+    : T.statsAllTime;
+  // Over a period the stage figures are arrivals into each stage, so the labels say so.
+  byId('kpi-total-label').textContent = range ? T.kpiRange.total : T.kpiTotal;
+  byId('kpi-open-label').textContent = range ? T.kpiRange.open : T.kpiOpen;
+  byId('kpi-overdue-label').textContent = range ? T.kpiRange.overdue : T.kpiOverdue;
+  byId('chart-byStage-title').textContent = range ? T.chartsRange.byStage : T.charts.byStage;
+  byId('chart-overdueByUnit-title').textContent = range
+    ? T.chartsRange.overdueByUnit
+    : T.charts.overdueByUnit;
+}
+
+function renderKpis(s: StaffStats, range: DateRange | null): void {
   const byStage = stageCounts(s.byStage);
   const open = sum(C.openStages.map((st) => s.byStage?.[st] || 0));
   const overdue = sum(Object.values(s.overdueByUnit || {}));
-  byId('kpi-total').textContent = String(sum(byStage));
-  byId('kpi-open').textContent = String(open);
+  byId('kpi-total').textContent = String(range ? s.byStage.dispatched || 0 : sum(byStage));
+  byId('kpi-open').textContent = String(range ? s.byStage.resolved || 0 : open);
   byId('kpi-overdue').textContent = String(overdue);
   const sat = s.satisfaction;
   byId('kpi-satisfaction').textContent =
@@ -261,48 +324,7 @@ function drawCharts(Chart: ChartLib, s: StaffStats): void {
     sat.length,
   );
 
-  const meanMs = s.meanMsInStage || {};
-  const mean = C.stages.filter((st) => (meanMs[st] ?? 0) > 0);
-  const ms = mean.map((st) => meanMs[st] ?? 0);
-  const largest = Math.max(...ms, 0);
-  // One unit for the whole chart, the largest that keeps the longest bar at 2 or more of it.
-  const [unitMs, unitLabel] =
-    largest >= 72 * 3600000
-      ? [86400000, T.daysUnit]
-      : largest >= 2 * 3600000
-        ? [3600000, T.hoursUnit]
-        : largest >= 120000
-          ? [60000, T.minutesUnit]
-          : [1000, T.secondsUnit];
-  const inUnit = (v: number) => {
-    const x = v / unitMs;
-    return x < 1 ? Math.round(x * 100) / 100 : Math.round(x * 10) / 10;
-  };
-  byId('chart-meanTime-title').textContent = T.charts.meanTime + fill(T.parenthesised, { text: unitLabel });
-  drawChart(
-    Chart,
-    'meanTime',
-    {
-      type: 'bar',
-      data: {
-        labels: mean.map(stageName),
-        datasets: [
-          {
-            label: unitLabel,
-            data: ms.map(inUnit),
-            backgroundColor: mean.map((st) => STAGE_COLOURS[st]),
-            borderRadius: 3,
-            maxBarThickness: 22,
-          },
-        ],
-      },
-      options: barOptions(true, {
-        valueAxis: { ticks: {} },
-        tooltipLabel: (ctx) => `${ctx.formattedValue} ${unitLabel}`,
-      }),
-    },
-    mean.length,
-  );
+  drawMeanTime(Chart, s);
 
   const communities = Object.entries(s.byCommunity || {})
     .map(([id, row]) => {
@@ -340,5 +362,194 @@ function drawCharts(Chart: ChartLib, s: StaffStats): void {
       options: barOptions(true, { valueAxis: { stacked: true }, labelAxis: { stacked: true }, legend: true }),
     },
     communities.length,
+  );
+  drawCategories(Chart, s);
+}
+
+/**
+ * Mean time per stage: in working hours or working days where the working time was kept (one unit
+ * for the whole chart, working days once the longest bar reaches one), else in clock time.
+ */
+function drawMeanTime(Chart: ChartLib, s: StaffStats): void {
+  const times = s.timeInStage || {};
+  const stages = C.stages.filter((st) => (times[st]?.meanSeconds ?? 0) > 0);
+  const working = stages.filter((st) => times[st]?.meanWorkingHours !== undefined);
+  let values: number[];
+  let unitLabel: string;
+  let shown: readonly Stage[];
+  if (working.length > 0) {
+    shown = working;
+    const hours = working.map((st) => times[st]?.meanWorkingHours ?? 0);
+    const days = working.map((st) => times[st]?.meanWorkingDays ?? 0);
+    const inDays = Math.max(...days, 0) >= 1;
+    values = (inDays ? days : hours).map((v) => Math.round(v * 100) / 100);
+    unitLabel = inDays ? T.workingDays : T.workingHours;
+  } else {
+    shown = stages;
+    const hours = stages.map((st) => times[st]?.meanHours ?? 0);
+    const inDays = Math.max(...hours, 0) >= 24;
+    values = hours.map((h) => Math.round((inDays ? h / 24 : h) * 100) / 100);
+    unitLabel = inDays ? T.clockDays : T.clockHours;
+  }
+  const axisName = fill(unitLabel, { n: '' }).trim();
+  byId('chart-meanTime-title').textContent = T.charts.meanTime + fill(T.parenthesised, { text: axisName });
+  drawChart(
+    Chart,
+    'meanTime',
+    {
+      type: 'bar',
+      data: {
+        labels: shown.map(stageName),
+        datasets: [
+          {
+            label: axisName,
+            data: values,
+            backgroundColor: shown.map((st) => STAGE_COLOURS[st]),
+            borderRadius: 3,
+            maxBarThickness: 22,
+          },
+        ],
+      },
+      options: barOptions(true, {
+        valueAxis: { ticks: {} },
+        tooltipLabel: (ctx) => fill(unitLabel, { n: ctx.formattedValue }),
+      }),
+    },
+    shown.length,
+  );
+}
+
+/** The time per stage as a table: working time in hours or days, and clock time beside it. */
+function renderStageTimes(s: StaffStats): void {
+  const box = byId('stats-times-table');
+  clear(box);
+  const times = s.timeInStage;
+  byId('stats-times-scoped').hidden = times !== undefined;
+  if (!times) return;
+  const rows = C.stages
+    .map((st): [Stage, TimeInStage | undefined] => [st, times[st]])
+    .filter((e): e is [Stage, TimeInStage] => e[1] !== undefined && e[1].meanSeconds > 0);
+  if (rows.length === 0) {
+    box.appendChild(el('p', { className: 'empty', text: T.noData }));
+    return;
+  }
+  const k = T.stageTimes;
+  box.appendChild(
+    el('table', { className: 'cases', id: 'stats-times-rows' }, [
+      el('thead', null, [
+        el('tr', null, [
+          el('th', { scope: 'col', text: k.stage }),
+          el('th', { scope: 'col', text: k.working }),
+          el('th', { scope: 'col', text: k.clock }),
+        ]),
+      ]),
+      el(
+        'tbody',
+        null,
+        rows.map(([stage, t]) =>
+          el('tr', { 'data-stage': stage }, [
+            el('th', { scope: 'row', text: stageName(stage) }),
+            el('td', {
+              className: 'num working',
+              text:
+                t.meanWorkingHours === undefined || t.meanWorkingDays === undefined
+                  ? '—'
+                  : workingTimeText(t.meanWorkingHours, t.meanWorkingDays),
+            }),
+            el('td', { className: 'num clock', text: clockTimeText(t.meanHours) }),
+          ]),
+        ),
+      ),
+    ]),
+  );
+}
+
+/**
+ * Cases by category: all time, how many are open and done; over a period, how many came into
+ * dispatch, resolution and closing. County-wide figures, so a scoped reader gets a note instead.
+ */
+function drawCategories(Chart: ChartLib, s: StaffStats): void {
+  const box = byId('stats-categories-table');
+  const chartBox = byId('chart-byCategory-box');
+  clear(box);
+  destroyChart('byCategory');
+  const byCategory = s.byCategory;
+  byId('stats-categories-scoped').hidden = byCategory !== undefined;
+  chartBox.hidden = true;
+  if (!byCategory) return;
+  const k = T.categories;
+  const ranged = s.range !== undefined;
+  const columns: Array<{ key: string; label: string; of: (row: Partial<Record<Stage, number>>) => number }> =
+    ranged
+      ? [
+          { key: 'dispatched', label: k.dispatched, of: (r) => r.dispatched || 0 },
+          { key: 'resolved', label: k.resolved, of: (r) => r.resolved || 0 },
+          { key: 'closed', label: k.closed, of: (r) => r.closed || 0 },
+        ]
+      : [
+          { key: 'total', label: k.total, of: (r) => sum(C.stages.map((st) => r[st] || 0)) },
+          { key: 'open', label: k.open, of: (r) => sum(C.openStages.map((st) => r[st] || 0)) },
+          {
+            key: 'done',
+            label: k.done,
+            of: (r) => sum(C.stages.map((st) => r[st] || 0)) - sum(C.openStages.map((st) => r[st] || 0)),
+          },
+        ];
+  const rows = Object.entries(byCategory)
+    .map(([code, row]) => ({ code, values: columns.map((c) => c.of(row || {})) }))
+    .filter((r) => sum(r.values) > 0)
+    .sort((a, b) => (b.values[0] ?? 0) - (a.values[0] ?? 0) || a.code.localeCompare(b.code));
+  if (rows.length === 0) {
+    box.appendChild(el('p', { className: 'empty', text: T.noData }));
+    return;
+  }
+  box.appendChild(
+    el('table', { className: 'cases', id: 'stats-categories-rows' }, [
+      el('thead', null, [
+        el('tr', null, [
+          el('th', { scope: 'col', text: k.category }),
+          ...columns.map((c) => el('th', { scope: 'col', className: 'num', text: c.label })),
+        ]),
+      ]),
+      el(
+        'tbody',
+        null,
+        rows.map((r) =>
+          el('tr', { 'data-category': r.code }, [
+            el('th', { scope: 'row', text: categoryName(r.code) }),
+            ...r.values.map((v, i) =>
+              el('td', { className: 'num', 'data-column': columns[i]?.key, text: String(v) }),
+            ),
+          ]),
+        ),
+      ),
+    ]),
+  );
+  // The chart stacks what the table splits: open and done, or resolved beside dispatched.
+  const stacked = !ranged;
+  const series = ranged ? [0, 1] : [1, 2];
+  const colours = [PALETTE.blue, PALETTE.green];
+  chartBox.hidden = false;
+  chartBox.style.height = `${Math.max(180, rows.length * 30 + 70)}px`;
+  charts.set(
+    'byCategory',
+    new Chart(byKind('chart-byCategory', HTMLCanvasElement), {
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => categoryName(r.code)),
+        datasets: series.map((column, i) => ({
+          label: columns[column]?.label ?? '',
+          data: rows.map((r) => r.values[column] ?? 0),
+          backgroundColor: colours[i],
+          borderRadius: 3,
+          maxBarThickness: 22,
+        })),
+      },
+      options: barOptions(true, {
+        valueAxis: { stacked },
+        labelAxis: { stacked },
+        legend: true,
+      }),
+    }),
   );
 }
