@@ -238,6 +238,23 @@ describe('statistics over a period and the unit assessment in the staff console'
     expect(await alert.textContent()).toBe(a.forbidden);
     await page.click('#sign-out');
 
+    // In English: the page's words, and the export's header in English too.
+    await signIn(page, 'handler.transport', `?lang=en#/assessment/from=${monthStart}&to=${today}`);
+    await page.locator('#assess-table').waitFor({ state: 'visible' });
+    const en = consoleText.en.assessment;
+    expect(await page.textContent('#assessment-title')).toBe(en.heading);
+    expect(await page.getAttribute('#assess-table button[data-sort="score"]', 'title')).toBe(
+      en.definitions.score,
+    );
+    await page.click('#assess-table button[data-sort="score"]');
+    expect(await page.getAttribute('#lang-switch', 'href')).toContain('sort=score');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#assess-export')]);
+    const csv = (await readFile(await download.path())).toString('utf8');
+    expect(csv.startsWith('\uFEFFID,Name,Rank,Score,Received')).toBe(true);
+    expect(csv.split('\r\n')[1]?.startsWith('transport,County Transport Bureau,')).toBe(true);
+    expect(csv.split('\r\n').filter((line) => line !== '')).toHaveLength(2);
+    await page.click('#sign-out');
+
     await signIn(page, 'grid.kangning', '');
     expect(await page.isVisible('#tab-assessment')).toBe(false);
   }, 60_000);

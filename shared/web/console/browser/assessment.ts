@@ -25,7 +25,7 @@ import {
 } from './date-range.ts';
 import { buttonById, byId, byKind, clear, el, fill, selectById, show } from './dom.ts';
 import { hasKey, isRecord } from './guards.ts';
-import { showSignIn, showView } from './navigation.ts';
+import { showSignIn, showView, updateLanguageSwitch } from './navigation.ts';
 import {
   chartDefaults,
   charts,
@@ -145,6 +145,8 @@ function go(next: AssessmentState): void {
 function redraw(next: AssessmentState): void {
   if (!shown) return;
   history.pushState(null, '', `${location.pathname}${location.search}${hashOf(next)}`);
+  // No hashchange for a pushed entry: the language link takes the new hash here.
+  updateLanguageSwitch();
   shown = { state: next, data: shown.data };
   render(shown.data, next);
 }
