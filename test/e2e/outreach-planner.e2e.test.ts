@@ -582,6 +582,7 @@ describe('the campaign planner in the staff console', () => {
       'transfers',
       'return_visits',
       'stats',
+      'assessment',
       'risk',
       'calendar',
       'new_campaign',
@@ -637,6 +638,7 @@ describe('the campaign planner in the staff console', () => {
       'transfers',
       'return_visits',
       'stats',
+      'assessment',
       'risk',
       'calendar',
     ]);
@@ -653,7 +655,15 @@ describe('the campaign planner in the staff console', () => {
     const handler = await newPage();
     await signIn(handler, 'handler.antifraud', '/console#/risk');
     await handler.locator('#list-view').waitFor({ state: 'visible' });
-    expect(await visibleTabs(handler)).toEqual(['queue', 'problems', 'transfers', 'return_visits', 'stats']);
+    // The unit assessment (its own unit's row) is theirs to see; the planner is not.
+    expect(await visibleTabs(handler)).toEqual([
+      'queue',
+      'problems',
+      'transfers',
+      'return_visits',
+      'stats',
+      'assessment',
+    ]);
     expect(await handler.isVisible('#risk-view')).toBe(false);
     // Their console never asks the planner's API (which would refuse them anyway).
     const asked = requestsOf.get(handler) ?? [];
