@@ -412,6 +412,19 @@ describe('the campaign planner in the console', () => {
   });
 });
 
+/** Every key path of the wording, arrays by their length, so two languages can be compared. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return [`${prefix}[${value.length}]`];
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([key, inner]) => keyPaths(inner, prefix ? `${prefix}.${key}` : key));
+}
+
+describe('consoleText', () => {
+  it('says everything in both languages: the same keys at every depth, even where a type is widened', () => {
+    expect(keyPaths(consoleText.en).sort()).toEqual(keyPaths(consoleText.zh).sort());
+  });
+});
+
 describe('actionFieldSpecs', () => {
   it('asks for exactly the fields each transition validates, marking the required ones', () => {
     const specs = actionFieldSpecs();
