@@ -36,7 +36,13 @@ describe('the local secret store', () => {
 
   it('generates a long random value for every secret the topology binds', () => {
     const all = secretsOf(topology).map((s) => s.name);
-    expect(all.sort()).toEqual(['cursorSecret', 'smsGatewaySecret', 'trackingCodeSecret', 'twilioAuthToken']);
+    expect(all.sort()).toEqual([
+      'cursorSecret',
+      'partnerKeyPepper',
+      'smsGatewaySecret',
+      'trackingCodeSecret',
+      'twilioAuthToken',
+    ]);
     const secrets = openLocalSecrets(all);
     const values = all.map((name) => secrets.value(name));
     for (const value of values) expect(value.length).toBeGreaterThanOrEqual(32);
