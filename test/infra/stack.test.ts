@@ -522,6 +522,18 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       return isRecord(environment) && isRecord(environment.Variables) ? environment.Variables : {};
     };
 
+    it("lets sweep-cases query the sms table's byDue index for the held SMS reports that are due", () => {
+      const sms = tableId('sms');
+      expect(grantedTo('sweep-cases', 'dynamodb:Query')).toContain(sms);
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: Match.arrayWith([{ Ref: roleIdOf('sweep-cases') }]) },
+      });
+      const documents = JSON.stringify(Object.keys(policies).map((id) => propertiesOf(id).PolicyDocument));
+      expect(documents).toContain(
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [sms, 'Arn'] }, '/index/*']] }),
+      );
+    });
+
     it("every function that texts reporters reads the opt-out list and counts the day's texts per phone", () => {
       const changesCasesAndTexts = topology.functions.filter(
         (f) =>

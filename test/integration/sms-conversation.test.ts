@@ -14,7 +14,7 @@ import tickEvent from '../../events/eventbridge/scheduled-tick.json' with { type
 import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
 import { makeHandler } from '../../functions/sms-webhooks.ts';
 import { makeHandler as makeSweepHandler, type SweepHandlerDeps } from '../../functions/sweep-cases.ts';
-import { caseWriteServices } from '../../functions/wiring/cases.ts';
+import { caseWriteServices, heldSmsReports } from '../../functions/wiring/cases.ts';
 import { GatewaySettings, sendSmsServices } from '../../functions/wiring/sms.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
@@ -269,7 +269,7 @@ describe('a held report nobody answers', () => {
   const sweep = (overrides: Partial<SweepHandlerDeps> = {}) =>
     makeSweepHandler({
       ...caseWriteServices(),
-      pendingReports,
+      pendingReports: heldSmsReports(),
       logger: new Logger({ logLevel: 'SILENT' }),
       now: () => clock,
       ...overrides,
@@ -498,6 +498,7 @@ describe('a held report nobody answers', () => {
     const code = await untilDue(phone);
     const fault = injectFault(rt.dynamoClient, { matches, phase });
     const faulted = await sweep({
+      pendingReports,
       cases: new DynamoDbCaseStore(createDocumentClient(rt.dynamoClient), casesTable()),
     });
     fault.remove();
