@@ -38,10 +38,10 @@ import {
   replacePolicies,
   replaceRoutingRules,
 } from '../shared/services/administer-policies.ts';
+import { adminServices } from './wiring/admin.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { partnerAdminServices } from './wiring/open311.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
-import { adminServices } from './wiring/web.ts';
 
 export interface AdministerHandlerDeps extends AdministerDeps, ClassifierAdminDeps {
   /** Open311 partner keys; a handler built without them (a test of other routes) answers their routes 404. */
