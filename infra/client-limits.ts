@@ -112,11 +112,18 @@ export const clientLimits: readonly ClientLimit[] = [
     windowSeconds: FIVE_MINUTES,
   },
   {
-    // The resident page, the catalogue behind its form, the console shell and its chart library:
-    // a few requests per visit, nothing stored. 500 serves a hundred visits from one address in
-    // five minutes and keeps one machine to a twentieth of the stage's capacity.
+    // The resident page, the catalogue behind its form, the console shell and its chart library,
+    // and the API's OpenAPI document: a few requests per visit, nothing stored. 500 serves a
+    // hundred visits from one address in five minutes and keeps one machine to a twentieth of the
+    // stage's capacity.
     name: 'pages',
-    routes: ['GET /', 'GET /api/catalog', 'GET /console', 'GET /console/assets/chart.js'],
+    routes: [
+      'GET /',
+      'GET /api/catalog',
+      'GET /console',
+      'GET /console/assets/chart.js',
+      'GET /api/openapi.json',
+    ],
     limit: 500,
     windowSeconds: FIVE_MINUTES,
   },

@@ -504,6 +504,16 @@ export const topology: Topology = {
       bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
     },
     {
+      // Generated from the zod schemas on the first request and kept in memory; binds nothing.
+      name: 'get-openapi',
+      entry: 'functions/get-openapi.ts',
+      description: 'The OpenAPI 3.1 description of the API, generated from its zod schemas',
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/openapi.json', auth: 'public' }],
+      bindings: [],
+    },
+    {
       name: 'resident-page',
       entry: 'functions/resident-page.ts',
       description: 'The resident report page, rendered on the server so it works without JavaScript',

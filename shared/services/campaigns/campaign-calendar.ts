@@ -18,7 +18,7 @@ export interface CalendarEntry {
   communityIds: string[];
 }
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   from: LocalDate.optional(),
   to: LocalDate.optional(),
   status: z.enum(['draft', 'scheduled', 'running', 'completed', 'cancelled']).optional(),

@@ -74,7 +74,7 @@ export interface OutreachTasks {
   tasks: OutreachTask[];
 }
 
-const TasksQuery = z.object({ communityId: EntityId.optional() });
+export const TasksQuery = z.object({ communityId: EntityId.optional() });
 
 type TaskChannel = Exclude<CampaignChannel, { kind: 'sms' }>;
 type TaskCampaign = Campaign & { channel: TaskChannel };
@@ -180,7 +180,7 @@ export async function listOutreachTasks(
   };
 }
 
-const AttendanceBody = z.object({
+export const AttendanceBody = z.object({
   counts: z
     .record(EntityId, z.number().int().min(0).max(100_000))
     .refine((c) => Object.keys(c).length > 0, 'give the attendance of at least one community'),

@@ -116,7 +116,7 @@ async function smsPreviewOf(
   };
 }
 
-const CreateBody = CampaignPlan.extend({ schedule: z.boolean().default(false) });
+export const CreateBody = CampaignPlan.extend({ schedule: z.boolean().default(false) });
 
 export async function createCampaign(
   staff: Staff,
@@ -139,7 +139,7 @@ export async function createCampaign(
   return getCampaign(staff, campaign.campaignId, deps);
 }
 
-const EditBody = CampaignPlan.extend({ expectedVersion: z.number().int().min(1) });
+export const EditBody = CampaignPlan.extend({ expectedVersion: z.number().int().min(1) });
 
 export async function updateCampaign(
   staff: Staff,

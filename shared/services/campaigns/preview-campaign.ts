@@ -25,7 +25,7 @@ import {
   upcomingOf,
 } from './planner-context.ts';
 
-const PreviewBody = CampaignPlan;
+export const PreviewBody = CampaignPlan;
 
 export interface CampaignPreview {
   /** The directory's household count of the communities (what a lecture or screening reaches). */

@@ -1,0 +1,263 @@
+/**
+ * The JSON answers of the own API as zod schemas, for the OpenAPI document (openapi-document.ts).
+ * The services produce their answers as TypeScript types; these schemas are composed from the
+ * domain's own zod schemas (stages, categories, the timeline, routing, catalogue, policies), and
+ * each is tied to the type its service returns by a compile-time check at the end of this module:
+ * a field a service adds or retypes fails `tsc` until it is described here. The tests check real
+ * answers against the generated JSON Schema (object schemas here are closed: no field undescribed).
+ *
+ * Answers only described so far (their top-level fields, values left open) are `looseObject`s:
+ * the statistics, the unit assessment, the campaign planner's views and the classifier status.
+ */
+import * as z from 'zod';
+import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../domain/case.ts';
+import type { ActionName } from '../../domain/case-lifecycle.ts';
+import { Catalog } from '../../domain/catalog.ts';
+import { CategoryCode } from '../../domain/categories.ts';
+import { EntityId, RoutingRule } from '../../domain/organisation.ts';
+import { KeywordTable } from '../../domain/sms/classify-report.ts';
+import { Role, type Staff } from '../../domain/staff.ts';
+import type { PolicyReader } from '../../ports/policies.ts';
+import type { PartnerView } from '../../services/administer-partners.ts';
+import { PoliciesBody } from '../../services/administer-policies.ts';
+import type { CaseDetail, CaseSummary } from '../../services/case-queries.ts';
+import type { PublicStatus } from '../../services/report-status.ts';
+import type { SubmissionReceipt } from '../../services/submit-report.ts';
+
+export { Catalog };
+
+const Instant = z.iso.datetime();
+/** A tracking code as answers show it, with dashes: K7M-2QX-9PA. */
+const DisplayedTrackingCode = z.string().regex(/^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/);
+/** A case id: the tracking code without dashes. */
+const CaseId = z.string().regex(/^[0-9A-Z]{9}$/);
+
+/** `{ error: { code, message, issues? } }`: every error answer of the own API (shared/http/responses.ts). */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('machine-readable: invalid_request, not_found, version_conflict, …'),
+      message: z.string().describe('in words, for a person'),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      currentVersion: z.number().int().optional().describe('on version_conflict: the version now'),
+      allowedActions: z.array(z.string()).optional().describe('on transition_not_allowed'),
+    }),
+  })
+  .describe('The error envelope of every route');
+
+export const SubmissionReceiptBody = z.object({
+  trackingCode: DisplayedTrackingCode,
+  status: z.literal('received'),
+  statusUrl: z.string(),
+  reporterToken: z.string().describe('shown once: the only proof that lets this reporter rate'),
+});
+
+export const PublicStatusBody = z
+  .object({
+    trackingCode: DisplayedTrackingCode,
+    stage: Stage,
+    category: CategoryCode,
+    unit: z.object({ id: EntityId, zh: z.string(), en: z.string() }).nullable(),
+    submittedAt: Instant,
+    updatedAt: Instant,
+    timeline: z.array(z.object({ stage: Stage, at: Instant })),
+    mergedInto: z.object({ trackingCode: DisplayedTrackingCode, stage: Stage }).optional(),
+    resolution: z.object({ note: z.string(), at: Instant }).optional(),
+    anonymisedAt: Instant.optional(),
+  })
+  .describe('A report as anyone holding its tracking code sees it: no personal data, no staff');
+
+export const StaffBody = z.object({
+  role: Role,
+  userId: z.string(),
+  name: z.string(),
+  unitId: EntityId.optional(),
+  townshipId: EntityId.optional(),
+  communityId: EntityId.optional(),
+  gridId: EntityId.optional(),
+});
+
+export const SessionBody = z.object({
+  idToken: z.string().describe('a Cognito ID token (JWT): send it as `Authorization: Bearer …`'),
+  expiresIn: z.number().int().describe('seconds'),
+  staff: StaffBody,
+});
+
+const ActionNameBody = z.enum([
+  'accept',
+  'return',
+  'reassign',
+  'resolve',
+  'verify',
+  'reject_resolution',
+  'close',
+  'reopen',
+  'merge',
+  'record_return_visit',
+  'recategorise',
+  'dispatch',
+  'escalate',
+  'flag_unrated',
+  'rate',
+]);
+
+export const CaseSummaryBody = CaseState.pick({
+  stage: true,
+  version: true,
+  category: true,
+  communityId: true,
+  townshipId: true,
+  unitId: true,
+  submittedAt: true,
+  updatedAt: true,
+  returnVisit: true,
+})
+  .extend({
+    id: CaseId,
+    trackingCode: DisplayedTrackingCode,
+    dueAt: Instant.optional(),
+    overdue: z.boolean(),
+    escalated: z.boolean(),
+    transfers: z.number().int().nonnegative(),
+    rating: z.number().int().min(1).max(5).optional(),
+  })
+  .describe('A case as a list row: enough to triage, nothing personal');
+
+export const CasePageBody = z.object({
+  cases: z.array(CaseSummaryBody),
+  cursor: z.string().optional().describe('pass it back as `cursor` for the next page; absent on the last'),
+});
+
+export const CaseDetailBody = CaseSummaryBody.extend({
+  routing: Routing,
+  timeline: z.array(TimelineEvent),
+  resolvedBy: z.string().optional(),
+  escalation: CaseState.shape.escalation,
+  ratingDetail: CaseState.shape.rating,
+  possibleDuplicates: z.array(CaseId),
+  notices: z.array(CaseNotice),
+  mergedInto: CaseId.optional(),
+  duplicates: z.array(CaseId),
+  report: z
+    .object({
+      description: z.string(),
+      address: z.string().optional(),
+      location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+      contactPhone: z.string().optional().describe('only for staff who may call the reporter'),
+    })
+    .nullable(),
+  allowedActions: z.array(ActionNameBody),
+}).describe('One case in full, with the actions the caller may take now');
+
+export const TransitionResultBody = z
+  .union([CaseDetailBody, CaseSummaryBody.extend({ allowedActions: z.array(ActionNameBody).max(0) })])
+  .describe('The case as it now is; its list row alone when the move took it out of the caller scope');
+
+export const RoutingRulesAnswer = z.object({ rules: z.array(RoutingRule) });
+export const PoliciesAnswer = PoliciesBody;
+export const KeywordsAnswer = KeywordTable;
+
+export const PartnerBody = z.object({
+  partnerId: z.string().regex(/^[0-9a-f]{12}$/),
+  name: z.string(),
+  createdAt: Instant,
+  createdBy: z.string(),
+  status: z.enum(['active', 'revoked']),
+  revokedAt: Instant.optional(),
+});
+export const PartnerListBody = z.object({ partners: z.array(PartnerBody) });
+export const PartnerCreatedBody = z.object({
+  partner: PartnerBody,
+  apiKey: z.string().describe('shown this once, stored only as a hash'),
+});
+export const PartnerRevokedBody = z.object({ partner: PartnerBody });
+
+const Open = z.unknown();
+
+export const StatsBody = z
+  .looseObject({
+    byStage: z.record(z.string(), z.number()),
+    byUnit: Open,
+    byCommunity: Open,
+    overdueByUnit: Open,
+    byCategory: Open.optional(),
+    meanMsInStage: Open.optional(),
+    meanWorkingMsInStage: Open.optional(),
+    satisfaction: Open.optional(),
+    range: z.object({ from: z.string(), to: z.string() }).optional(),
+    timeInStage: Open.optional(),
+  })
+  .describe('Counts narrowed to the caller (top-level fields described; their inner shapes are not yet)');
+
+export const AssessmentBody = z
+  .looseObject({
+    level: z.enum(['unit', 'township']),
+    range: z.looseObject({ from: z.string(), to: z.string() }),
+    rows: z.array(z.looseObject({})),
+    ranked: z.number().int(),
+    trend: z.array(z.looseObject({})),
+  })
+  .describe(
+    'The unit assessment: rows with every measure, score and rank (rows not yet described field by field)',
+  );
+
+export const RiskRankingBody = z
+  .looseObject({ asOf: z.string(), windowDays: z.number(), communities: z.array(z.looseObject({})) })
+  .describe('Communities ranked by fraud reports per 1,000 households (rows not yet described)');
+
+export const OutreachTasksBody = z
+  .looseObject({ from: z.string(), to: z.string(), tasks: z.array(z.looseObject({})) })
+  .describe('Lectures and screenings of the caller community (tasks not yet described)');
+
+export const CampaignListBody = z
+  .looseObject({
+    from: z.string(),
+    to: z.string(),
+    campaigns: z.array(z.looseObject({})),
+    calendar: z.array(Open),
+  })
+  .describe('Campaigns and their occurrences (entries not yet described)');
+
+export const CampaignViewBody = z
+  .looseObject({
+    campaign: z.looseObject({ campaignId: z.string(), status: z.string(), version: z.number() }),
+    allowedActions: z.array(z.string()),
+    runs: z.array(z.looseObject({})),
+  })
+  .describe('One campaign with its runs, outcomes and preview (only the campaign identity described)');
+
+export const CampaignPreviewBody = z
+  .looseObject({})
+  .describe('An SMS plan: full text, characters, encoding, parts, estimate (not yet described)');
+
+export const AttendanceAnswer = z
+  .looseObject({})
+  .describe(
+    'The campaign (outreach staff) or the task (grid worker) after the attendance (not yet described)',
+  );
+
+export const ClassifierStatusBody = z
+  .looseObject({
+    active: z.looseObject({ version: z.number() }).nullable(),
+    versions: z.array(z.looseObject({})),
+  })
+  .describe('The SMS classifier model in use and its versions (not yet described)');
+
+// ─── each schema against the type its service answers with: a drift fails tsc ────────────────
+
+/** True when every field of `Actual` is described and fits: extends for types, no keys left over. */
+type Fits<Actual extends Documented, Documented> = [Exclude<keyof Actual, keyof Documented>] extends [never]
+  ? true
+  : false;
+type Assert<T extends true> = T;
+type Checks = [
+  Assert<Fits<SubmissionReceipt, z.output<typeof SubmissionReceiptBody>>>,
+  Assert<Fits<PublicStatus, z.output<typeof PublicStatusBody>>>,
+  Assert<Fits<Staff, z.output<typeof StaffBody>>>,
+  Assert<Fits<CaseSummary, z.output<typeof CaseSummaryBody>>>,
+  Assert<Fits<CaseDetail, z.output<typeof CaseDetailBody>>>,
+  Assert<Fits<ActionName, z.output<typeof ActionNameBody>>>,
+  Assert<Fits<PartnerView, z.output<typeof PartnerBody>>>,
+  Assert<Fits<Awaited<ReturnType<PolicyReader['loadPolicies']>>, z.output<typeof PoliciesAnswer>>>,
+];
+export type ResponseSchemaChecks = Checks;
