@@ -25,7 +25,7 @@ export interface ForwardHeldSmsReportsDeps extends RouteReportDeps {
 export interface HeldReportSweep {
   /** Tracking codes of held reports sent on unanswered by this sweep. */
   timedOut: string[];
-  /** Tracking codes routed and recorded forwarded (the timed out ones and any left decided). */
+  /** Tracking codes routed and recorded forwarded by this sweep (timed out, or left decided). */
   forwarded: string[];
   failed: { trackingCode: string; error: string }[];
   /** True when the budget ran out with due reports left (the next sweep carries on). */
@@ -69,8 +69,8 @@ export async function forwardHeldSmsReports(
         }
         if (!decided) continue;
         await routeReport(decided.message, deps);
-        await deps.pendingReports.markForwarded(phoneKey, ref);
-        sweep.forwarded.push(report.trackingCode);
+        // False when the answer's own delivery recorded it first: routed all the same, once.
+        if (await deps.pendingReports.markForwarded(phoneKey, ref)) sweep.forwarded.push(report.trackingCode);
       } catch (error) {
         sweep.failed.push({
           trackingCode: report.trackingCode,
