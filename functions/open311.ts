@@ -34,6 +34,12 @@ export const OPEN311_BASE_PATH = '/open311/v2';
 
 export interface Open311HandlerDeps extends Open311ReadDeps, Open311SubmitDeps {
   logger: Logger;
+  /**
+   * The public address of /open311/v2 (`open311EndpointUrl`), for discovery and the next-page
+   * links. Unset: the host the request reached, right locally; behind CloudFront that is the API's
+   * own address, which refuses direct calls, so a deployment sets it.
+   */
+  endpointUrl?: string;
 }
 
 interface Open311Request {
@@ -57,22 +63,22 @@ const query = (event: APIGatewayProxyEventV2): Record<string, string> => {
   return params;
 };
 
-/** `https://host/open311/v2`, as the client reached us (CloudFront forwards the viewer's host). */
-function baseUrl(event: APIGatewayProxyEventV2): string {
-  const host = event.headers['x-forwarded-host'] ?? event.headers.host ?? event.requestContext.domainName;
+/** `https://host/open311/v2`: the configured public address, else the host the client reached. */
+function baseUrl(event: APIGatewayProxyEventV2, deps: Pick<Open311HandlerDeps, 'endpointUrl'>): string {
+  if (deps.endpointUrl) return deps.endpointUrl.replace(/\/+$/, '');
+  const host = event.headers.host ?? event.requestContext.domainName;
   const local = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host);
-  const proto = event.headers['x-forwarded-proto'] ?? (local ? 'http' : 'https');
-  return `${proto}://${host}${OPEN311_BASE_PATH}`;
+  return `${local ? 'http' : 'https'}://${host}${OPEN311_BASE_PATH}`;
 }
 
-const discovery = (event: APIGatewayProxyEventV2) => ({
+const discovery = (event: APIGatewayProxyEventV2, deps: Open311HandlerDeps) => ({
   changeset: CHANGESET,
   contact: 'Pingyao County comprehensive-governance centre (平遥县综治中心)',
   key_service: 'API keys for POST requests are issued by the county centre administrator',
   endpoints: [
     {
       specification: SPEC_URL,
-      url: baseUrl(event),
+      url: baseUrl(event, deps),
       changeset: CHANGESET,
       type: 'production',
       formats: ['text/xml', 'application/json'],
@@ -89,7 +95,10 @@ function fileName(event: APIGatewayProxyEventV2): string {
 }
 
 const routes: RouteTable<(request: Open311Request) => Promise<Answer>> = {
-  'GET /open311/v2/discovery.{format}': async ({ event }) => ({ root: 'discovery', body: discovery(event) }),
+  'GET /open311/v2/discovery.{format}': async ({ event, deps }) => ({
+    root: 'discovery',
+    body: discovery(event, deps),
+  }),
   'GET /open311/v2/services.{format}': async ({ event }) => ({
     root: 'services',
     body: listServices(event.queryStringParameters?.jurisdiction_id, lang(event)),
@@ -107,7 +116,7 @@ const routes: RouteTable<(request: Open311Request) => Promise<Answer>> = {
     const params = query(event);
     const page = await listServiceRequests(params, deps);
     const next = page.cursor
-      ? `<${baseUrl(event)}/${event.rawPath.split('/').at(-1)}?${new URLSearchParams({ ...params, cursor: page.cursor })}>; rel="next"`
+      ? `<${baseUrl(event, deps)}/${event.rawPath.split('/').at(-1)}?${new URLSearchParams({ ...params, cursor: page.cursor })}>; rel="next"`
       : undefined;
     return { root: 'service_requests', body: page.requests, ...(next ? { headers: { link: next } } : {}) };
   },

@@ -27,11 +27,17 @@ const PartnerRequestsPerMinute = z.preprocess(
   z.coerce.number().int().min(1).max(6000).default(DEFAULT_PARTNER_REQUESTS_PER_MINUTE),
 );
 
-export function open311Services(env: NodeJS.ProcessEnv = process.env): Open311ReadDeps & Open311SubmitDeps {
+/** The public address of /open311/v2, e.g. https://12345.pingyao.gov.cn/open311/v2; empty: the request's host. */
+const EndpointUrl = z.preprocess((v) => (v === '' ? undefined : v), z.httpUrl().optional());
+
+export function open311Services(
+  env: NodeJS.ProcessEnv = process.env,
+): Open311ReadDeps & Open311SubmitDeps & { endpointUrl?: string } {
   const config = loadConfig(
     PartnerConfig.extend({
       CASES_TABLE: TableName,
       OPEN311_PARTNER_REQUESTS_PER_MINUTE: PartnerRequestsPerMinute,
+      OPEN311_ENDPOINT_URL: EndpointUrl,
     }),
     env,
   );
@@ -43,6 +49,7 @@ export function open311Services(env: NodeJS.ProcessEnv = process.env): Open311Re
     partners: new DynamoDbPartnerKeys(db, config.PARTNERS_TABLE),
     keyPepper: secretReader(config.PARTNER_KEY_PEPPER_ARN),
     partnerRequestsPerMinute: config.OPEN311_PARTNER_REQUESTS_PER_MINUTE,
+    ...(config.OPEN311_ENDPOINT_URL ? { endpointUrl: config.OPEN311_ENDPOINT_URL } : {}),
   };
 }
 

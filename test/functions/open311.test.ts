@@ -236,6 +236,16 @@ describe('Open311 discovery and services', () => {
     });
   });
 
+  it('names the configured public address in discovery and page links, as behind CloudFront the host is the API’s own', async () => {
+    const handler = handlerWith({ endpointUrl: 'https://12345.pingyao.gov.cn/open311/v2/' });
+    const body = JSON.parse((await invoke(discoveryEvent, handler)).body);
+    expect(body.endpoints[0].url).toBe('https://12345.pingyao.gov.cn/open311/v2');
+    const page = await invoke(withQuery(getRequestsEvent, { page_size: '1' }), handler);
+    expect(page.headers.link).toMatch(
+      /^<https:\/\/12345\.pingyao\.gov\.cn\/open311\/v2\/requests\.json\?page_size=1&cursor=[^>]+>; rel="next"$/,
+    );
+  });
+
   it('lists every category as a realtime service with metadata, in XML under services/service', async () => {
     const res = await invoke(servicesXmlEvent);
     expect(res.statusCode).toBe(200);
