@@ -1,12 +1,21 @@
 /**
  * The classifier's model store on dynalite: a model comes back exactly as stored (and predicts the
  * same), versions are numbered in order and listed newest first without their models, the pointer
- * moves only from where the caller saw it, and a model too large for one item is refused.
+ * moves only from where the caller saw it, a full-size model (the trainer's default feature cap)
+ * fits in one item, and a model too large for one item is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbClassifierModels } from '../../shared/adapters/dynamodb-classifier-models.ts';
-import { predictCategory, trainTextModel } from '../../shared/domain/sms/text-model.ts';
+import {
+  DynamoDbClassifierModels,
+  MAX_MODEL_BYTES,
+} from '../../shared/adapters/dynamodb-classifier-models.ts';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  predictCategory,
+  trainTextModel,
+} from '../../shared/domain/sms/text-model.ts';
 import { ValidationError } from '../../shared/errors.ts';
+import { trainingExtra } from '../bench/classifier-holdout.ts';
 import { labelledReports } from '../domain/sms/labelled-reports.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 
@@ -84,5 +93,17 @@ describe('DynamoDbClassifierModels', () => {
       weights: Buffer.alloc(noise.length * huge.labels.length, 7).toString('base64'),
     };
     await expect(models.save(summary('c'), tooBig)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('stores a full-size model (the default feature cap, trained on 1,300 texts) in one item and loads it unchanged', async () => {
+    const model = trainTextModel([...trainingExtra(), ...examples]);
+    expect(model.features.length).toBeGreaterThan(30_000);
+    expect(model.features.length).toBeLessThanOrEqual(DEFAULT_TRAIN_OPTIONS.maxFeatures);
+    const stored = await models.save({ ...summary('d'), features: model.features.length }, model);
+    expect(stored.storedBytes).toBeLessThan(MAX_MODEL_BYTES);
+    const loaded = await models.load(stored.version);
+    expect(loaded?.model).toEqual(model);
+    for (const { text } of examples.slice(0, 20))
+      expect(predictCategory(loaded?.model ?? model, text)).toEqual(predictCategory(model, text));
   });
 });

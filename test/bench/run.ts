@@ -547,7 +547,7 @@ printMachine();
 }
 
 if (!values['skip-classifier']) {
-  progress('classifier: training on the tune part, scoring the holdout');
+  progress('classifier: training on tune + training-extra + labelled reports, scoring the holdout');
   printClassifierBench(benchClassifier());
 }
 
