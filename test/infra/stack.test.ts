@@ -601,6 +601,17 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       }
     });
 
+    it('get-openapi binds nothing: no table, queue, secret or SMS action; only the origin secret every HTTP function checks and its own logs', () => {
+      const statements = statementsOf('get-openapi').filter((s) => s.effect === 'Allow');
+      const actions = statements.flatMap((s) => s.actions);
+      expect(actions.filter((a) => /^(dynamodb|sqs|sns|sms-voice|cognito-idp):/.test(a))).toEqual([]);
+      const resources = new Set(statements.flatMap((s) => [...s.resourceIds]));
+      const ownLogGroup = theOnly('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${physicalName('get-openapi')}`,
+      });
+      expect([...resources].filter((id) => id !== originSecretId() && id !== ownLogGroup)).toEqual([]);
+    });
+
     it('send-outreach reads households and opt-outs but cannot change them, and queues nothing', () => {
       expect(grantedTo('send-outreach', 'dynamodb:GetItem')).toEqual(
         new Set([tableId('outreach'), tableId('households'), tableId('sms')]),
