@@ -26,6 +26,13 @@ export interface Classification {
   scores: Partial<Record<CategoryCode, number>>;
   /** The keywords that counted, for the console ("why did this land here?"). */
   matched: string[];
+  /** The same keywords, each with the category it counted for, in the order they were found. */
+  hits: KeywordHit[];
+}
+
+export interface KeywordHit {
+  keyword: string;
+  category: CategoryCode;
 }
 
 export interface ClassifyOptions {
@@ -125,6 +132,7 @@ export function classifyReport(
   const taken = new Uint8Array(haystack.length);
   const scores: Partial<Record<CategoryCode, number>> = {};
   const matched: string[] = [];
+  const hits: KeywordHit[] = [];
   for (const k of compile(table)) {
     // Each keyword counts once however often it is repeated: shouting 诈骗诈骗诈骗 is not more fraud.
     const free = spans(haystack, k).find(([from, to]) => !taken.subarray(from, to).includes(1));
@@ -132,6 +140,7 @@ export function classifyReport(
     taken.fill(1, free[0], free[1]);
     scores[k.category] = (scores[k.category] ?? 0) + k.weight;
     matched.push(k.keyword);
+    hits.push({ keyword: k.keyword, category: k.category });
   }
 
   const ranked = (Object.entries(scores) as Array<[CategoryCode, number]>)
@@ -141,9 +150,9 @@ export function classifyReport(
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
   const minLead = options.minLead ?? DEFAULT_MIN_LEAD;
   if (top !== undefined && top[1] >= minScore && top[1] >= minLead * (runnerUp?.[1] ?? 0)) {
-    return { category: top[0], confident: true, scores, matched };
+    return { category: top[0], confident: true, scores, matched, hits };
   }
-  return { category: 'other', confident: false, scores, matched };
+  return { category: 'other', confident: false, scores, matched, hits };
 }
 
 export interface NamedCommunity {

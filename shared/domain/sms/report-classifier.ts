@@ -8,6 +8,7 @@
  * between the two is treated as doubt, never as a vote.
  */
 import type { CategoryCode } from '../categories.ts';
+import { type ClassificationExplanation, explainClassification } from './classification-explanation.ts';
 import {
   type Classification,
   type ClassifyOptions,
@@ -23,6 +24,8 @@ export interface ReportClassification extends Classification {
   keywordCategory: CategoryCode;
   /** The model's own call, when there is a model (for the console and the measurements). */
   model?: ModelPrediction & { version?: number };
+  /** Why, as the case keeps it for the dispatcher (classification-explanation.ts). */
+  explanation: ClassificationExplanation;
 }
 
 export interface LoadedModel {
@@ -54,22 +57,31 @@ export function classifyWithModel(
   const found = classifyReport(text, table, options);
   const keywords = { ...found, keywordCategory: found.category };
   if (loaded === undefined) {
-    return { ...keywords, decidedBy: keywords.confident ? 'keywords' : 'none' };
+    const decidedBy = keywords.confident ? 'keywords' : 'none';
+    return { ...keywords, decidedBy, explanation: explainClassification({ ...keywords, decidedBy }) };
   }
   const { model, version } = 'model' in loaded ? loaded : { model: loaded, version: undefined };
-  const prediction = predictCategory(model, withoutNames(text, options.ignore));
+  const modelText = withoutNames(text, options.ignore);
+  const prediction = predictCategory(model, modelText);
   const threshold = options.threshold ?? model.threshold;
   const withModel = { ...prediction, ...(version !== undefined ? { version } : {}) };
-  const routed = (category: CategoryCode, decidedBy: ReportClassification['decidedBy']) => ({
+  const decided = (
+    category: CategoryCode,
+    decidedBy: ReportClassification['decidedBy'],
+  ): ReportClassification => ({
     ...keywords,
     category,
-    confident: true,
+    confident: decidedBy !== 'none',
     decidedBy,
     model: withModel,
+    explanation: explainClassification(
+      { category, decidedBy, hits: keywords.hits },
+      { model, ...(version !== undefined ? { version } : {}), text: modelText, prediction, threshold },
+    ),
   });
   if (keywords.confident && prediction.category === keywords.category)
-    return routed(keywords.category, 'keywords_and_model');
+    return decided(keywords.category, 'keywords_and_model');
   if (prediction.category !== 'other' && prediction.confidence >= threshold)
-    return routed(prediction.category, 'model');
-  return { ...keywords, category: 'other', confident: false, decidedBy: 'none', model: withModel };
+    return decided(prediction.category, 'model');
+  return decided('other', 'none');
 }

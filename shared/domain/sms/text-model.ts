@@ -242,5 +242,44 @@ export function predictCategory(model: TextModel, text: string): ModelPrediction
   return { category, confidence: (exp[best] ?? 0) / sum, topFeatures, probabilities };
 }
 
+export interface FeatureContribution {
+  /** As the model keeps it: Chinese characters as they are, Latin words prefixed `w:`. */
+  feature: string;
+  /** Its log-likelihood ratio, log P(feature | towards) − log P(feature | against); always > 0. */
+  weight: number;
+}
+
+/**
+ * The features of a text that favour `towards` over `against` most, largest first, at most
+ * `limit`: each feature's log-likelihood ratio between the two categories, which is exactly what
+ * it added to the gap between their scores (before the temperature). Ties go to the feature the
+ * model lists first, so the same text always gives the same list. Empty when the model does not
+ * know one of the two categories.
+ */
+export function featureContributions(
+  model: TextModel,
+  text: string,
+  towards: CategoryCode,
+  against: CategoryCode,
+  limit: number,
+): FeatureContribution[] {
+  const { index, weights } = prepare(model);
+  const n = model.labels.length;
+  const to = model.labels.indexOf(towards);
+  const from = model.labels.indexOf(against);
+  if (to === -1 || from === -1 || to === from) return [];
+  const found: Array<{ fi: number; bytes: number }> = [];
+  for (const feature of textFeatures(text)) {
+    const fi = index.get(feature);
+    if (fi === undefined) continue;
+    const bytes = (weights[fi * n + to] ?? 0) - (weights[fi * n + from] ?? 0);
+    if (bytes > 0) found.push({ fi, bytes });
+  }
+  return found
+    .sort((a, b) => b.bytes - a.bytes || a.fi - b.fi)
+    .slice(0, limit)
+    .map(({ fi, bytes }) => ({ feature: model.features[fi] ?? '', weight: round6(bytes * model.scale) }));
+}
+
 /** The stored size of a model's JSON, in bytes (what the 400 KB item limit applies to, before compression). */
 export const modelSizeBytes = (model: TextModel): number => Buffer.byteLength(JSON.stringify(model), 'utf8');

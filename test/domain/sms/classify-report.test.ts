@@ -84,6 +84,7 @@ describe('classifyReport', () => {
       confident: false,
       scores: {},
       matched: [],
+      hits: [],
     });
   });
 
