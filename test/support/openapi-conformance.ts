@@ -74,6 +74,27 @@ export function expectResponseMatchesOpenApi(routeKey: string, answer: AnswerSee
   ).toEqual([]);
 }
 
+/**
+ * The route key a request reaches (`'GET /api/cases/{id}'` for `GET /api/cases/K7M2QX9PA?x=1`):
+ * the documented path that matches, a literal segment winning over a parameter, as API Gateway
+ * picks the most specific route.
+ */
+export function routeKeyOf(method: string, url: string): string {
+  const segments = (url.split('?')[0] ?? '').split('/');
+  let best: { key: string; literals: number } | undefined;
+  for (const [path, item] of Object.entries(openApiDocument.paths)) {
+    if (item[method.toLowerCase()] === undefined) continue;
+    const template = path.split('/');
+    if (template.length !== segments.length) continue;
+    const fits = template.every((part, i) => /^\{\w+\}$/.test(part) || part === segments[i]);
+    const literals = template.filter((part) => !part.startsWith('{')).length;
+    if (fits && (!best || literals > best.literals))
+      best = { key: `${method.toUpperCase()} ${path}`, literals };
+  }
+  if (!best) throw new Error(`no documented route for ${method} ${url}`);
+  return best.key;
+}
+
 /** A fetch Response read and checked: its status, content type and body as `AnswerSeen`. */
 export async function checkedAnswer(routeKey: string, response: Response): Promise<AnswerSeen> {
   const contentType = response.headers.get('content-type') ?? undefined;

@@ -2,10 +2,12 @@
  * Driving the local runtime's HTTP API as residents and demo staff in integration tests: sign-in
  * tokens per demo login, JSON requests, reports, and cases brought to a given point of the closed
  * loop through the same API a console would use. Waiting is polling with a bound, never a sleep
- * of a fixed length.
+ * of a fixed length. Every answer is checked against the OpenAPI document on the way
+ * (openapi-conformance.ts), so the integration tests that drive the API hold it to its description.
  */
 import * as z from 'zod';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
+import { expectResponseMatchesOpenApi, routeKeyOf } from './openapi-conformance.ts';
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -88,12 +90,20 @@ export function staffApi(rt: LocalRuntime): StaffApi {
       headers.authorization = `Bearer ${token}`;
     }
     if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
     const response = await fetch(`${rt.url}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      method,
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return { status: response.status, body: (await response.json()) as unknown };
+    const body: unknown = await response.json();
+    // Every answer the integration tests get through here is held to the OpenAPI document.
+    expectResponseMatchesOpenApi(routeKeyOf(method, path), {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? undefined,
+      body,
+    });
+    return { status: response.status, body };
   };
 
   const act: StaffApi['act'] = (user, id, body) => request(`/api/cases/${id}/transitions`, { user, body });
