@@ -11,6 +11,7 @@ import type { StaffRequestAction } from '../domain/case-lifecycle.ts';
 import type { CampaignKind, CampaignStatus, RunStatus } from '../domain/outreach/campaign.ts';
 import type { RiskReason, RiskReasonCode, Trend } from '../domain/outreach/fraud-risk.ts';
 import type { Weekday } from '../domain/outreach/recurrence.ts';
+import type { ClassificationMethod } from '../domain/sms/classification-explanation.ts';
 import type { Role } from '../domain/staff.ts';
 import type { EstimateSourceSummary } from '../services/campaigns/outreach-estimate.ts';
 import type { PageLanguage } from './page-text.ts';
@@ -302,10 +303,21 @@ const zh = {
   chooseCategory: '请选择类别',
   classification: {
     heading: '自动分类',
+    intro: '群众短信反映的问题由系统自动分类。分错了的，改类别后案件会交给正确的单位，也帮系统学得更准。',
+    decided: '分类结果',
+    methods: {
+      keywords: '按关键词分类',
+      model: '按模型分类',
+      both: '关键词和模型一致',
+      abstained: '关键词和模型都没有把握，交综治中心分拣',
+    } satisfies Record<ClassificationMethod, string>,
     keywords: '命中的关键词',
+    keyword: '{keyword}（{category}）',
     model: '模型判断',
-    confidence: '把握 {n}%',
-    features: '起作用的特征',
+    modelTop: '{category}，把握 {n}%',
+    runnerUp: '其次：{category}，{n}%',
+    threshold: '模型单独分类需要 {n}% 以上',
+    features: '起作用的词',
     correct: '分错了？改类别',
   },
 
@@ -1045,10 +1057,22 @@ const en: ConsoleText = {
   chooseCategory: 'Choose a category',
   classification: {
     heading: 'Automatic classification',
+    intro:
+      'Reports by SMS are classified automatically. Correct a wrong category: the case goes to the right unit, and the classifier learns from it.',
+    decided: 'Classified as',
+    methods: {
+      keywords: 'by keywords',
+      model: 'by the model',
+      both: 'keywords and model agreed',
+      abstained: 'neither keywords nor model were sure: to the centre for triage',
+    },
     keywords: 'Keywords matched',
+    keyword: '{keyword} ({category})',
     model: 'Model',
-    confidence: '{n}% confident',
-    features: 'Features that counted',
+    modelTop: '{category}, {n}% confident',
+    runnerUp: 'next: {category}, {n}%',
+    threshold: 'the model alone needs {n}% or more',
+    features: 'Words that counted',
     correct: 'Wrong? Change category',
   },
 
