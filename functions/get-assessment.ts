@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
-import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
+import { csvAttachment, type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -39,16 +39,7 @@ const routes: RouteTable<Route> = {
   'GET /api/assessment/export': async (event, deps) => {
     const query = parseOrThrow(AssessmentQuery, event.queryStringParameters ?? {}, 'The query');
     const assessment = await getAssessment(staffOf(event), event.queryStringParameters, deps);
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${assessmentFileName(assessment)}"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-      body: assessmentCsv(assessment, query.lang),
-    };
+    return csvAttachment(assessmentCsv(assessment, query.lang), assessmentFileName(assessment));
   },
 };
 

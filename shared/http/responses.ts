@@ -44,6 +44,23 @@ export const htmlResponse = (
   body: html,
 });
 
+/** A CSV file to download (shared/domain/spreadsheet-csv.ts writes it), never cached. */
+export const csvAttachment = (
+  csv: string,
+  fileName: string,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
+  statusCode: 200,
+  headers: {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${fileName}"`,
+    'cache-control': 'no-store',
+    ...securityHeaders,
+    ...headers,
+  },
+  body: csv,
+});
+
 /** 303 See Other: where a browser goes after a form post, with GET (post, redirect, get). */
 export const redirectResponse = (location: string, headers: Record<string, string> = {}): HttpResponse => ({
   statusCode: 303,

@@ -14,6 +14,7 @@ import { addCounters, type CounterDeltas } from '../domain/case-statistics.ts';
 import type { Organisation } from '../domain/organisation.ts';
 import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
 import type { ServiceLevel } from '../domain/service-levels.ts';
+import { csvFile } from '../domain/spreadsheet-csv.ts';
 import type { Staff } from '../domain/staff.ts';
 import {
   ASSESSMENT_COLUMNS,
@@ -287,28 +288,17 @@ const headers: Record<'id' | 'name' | SortKey, { zh: string; en: string }> = {
   closedP90WorkingHours: { zh: '待评价90%工时(小时)', en: 'Awaiting rating, p90 working hours' },
 };
 
-/** A CSV field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(Math.round(value * 10_000) / 10_000);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /**
- * The rows as CSV for Excel: UTF-8 with a byte-order mark (without it Excel reads Chinese as
- * mojibake), CRLF line ends, a header row in the request's language, rates as fractions.
+ * The rows as CSV for Excel (shared/domain/spreadsheet-csv.ts: BOM, CRLF, quoting, formulas
+ * defused), a header row in the request's language, rates as fractions.
  */
 export function assessmentCsv(assessment: Assessment, lang: 'zh' | 'en'): string {
   const keys: readonly SortKey[] = SortKey.options;
   const columns: ReadonlyArray<keyof typeof headers> = ['id', 'name', ...keys];
-  const lines = [
-    columns.map((k) => csvField(headers[k][lang])).join(','),
-    ...assessment.rows.map((row) =>
-      [csvField(row.id), csvField(row[lang]), ...keys.map((k) => csvField(columnValue(row, k)))].join(','),
-    ),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvFile(
+    columns.map((k) => headers[k][lang]),
+    assessment.rows.map((row) => [row.id, row[lang], ...keys.map((k) => columnValue(row, k))]),
+  );
 }
 
 /** The export's file name: `assessment-unit-2026-11-01_2026-11-30.csv`. */

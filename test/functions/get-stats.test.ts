@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import exportEvent from '../../events/http/export-stats.json' with { type: 'json' };
 import rangeEvent from '../../events/http/get-stats-range.json' with { type: 'json' };
 import { makeHandler } from '../../functions/get-stats.ts';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
@@ -122,6 +123,44 @@ describe('GET /api/stats over a date range', () => {
         code: 'invalid_request',
         issues: [{ path: 'to', message: 'give both from and to (YYYY-MM-DD), or neither for this month' }],
       },
+    });
+  });
+});
+
+describe('GET /api/stats/export', () => {
+  const exportOf = (query: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer => ({
+    ...structuredClone(exportEvent),
+    queryStringParameters: query,
+  });
+
+  it('answers the range figures as CSV: BOM, Chinese header, a row per stage total, unit and category, CRLF', async () => {
+    const response = await invoke(exportEvent);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-disposition']).toBe(
+      'attachment; filename="stats-2026-11-01_2026-11-30.csv"',
+    );
+    const lines = (response.body ?? '').split('\r\n');
+    expect(lines[0]).toBe(
+      '\uFEFF维度,编号,名称,已接收,已立案,已派遣,办理中,已办结,已核查,已结案,已评价,已合并,总计,超时督办,评价数,平均评分',
+    );
+    expect(lines[1]).toBe('合计,,,0,0,1,1,0,0,0,0,0,2,,0,');
+    expect(lines).toContain('类别,road,道路交通与路灯,0,0,1,1,0,0,0,0,0,2');
+    expect(lines.some((l) => l.startsWith('单位,transport,'))).toBe(true);
+    expect(lines).toContain('平均工时（小时）,,,,,9,,,,,,');
+    expect(lines.at(-1)).toBe('');
+  });
+
+  it('writes the header in English for lang=en', async () => {
+    const response = await invoke(exportOf({ from: '2026-11-01', to: '2026-11-30', lang: 'en' }));
+    expect(response.statusCode).toBe(200);
+    expect((response.body ?? '').split('\r\n')[0]).toMatch(/^\uFEFFDimension,ID,Name,Received,/);
+  });
+
+  it('answers 400 naming `lang` for a language it does not write', async () => {
+    const response = await invoke(exportOf({ lang: 'fr' }));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toMatchObject({
+      error: { code: 'invalid_request', issues: [{ path: 'lang' }] },
     });
   });
 });
