@@ -133,12 +133,17 @@ export class DynamoDbReportRetention implements ReportRetention {
       values[':location'] = fields.location;
       sets.push('#location = :location');
     }
+    const removes = ['#rpk', '#rsk'];
+    fields.remove.forEach((attribute, i) => {
+      names[`#r${i}`] = attribute;
+      removes.push(`#r${i}`);
+    });
     return conditionalWrite('marking the case anonymised', () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { pk: casePk(seen.trackingCode), sk: 'STATE' },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE #rpk, #rsk`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
           ConditionExpression: '#version = :version',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -231,6 +231,14 @@ export const mayRecategorise = (staff: Staff, c: CaseState): boolean =>
   supervisesCase(staff, c) || (staff.role === 'centre_dispatcher' && ownsCase(staff, c));
 
 /**
+ * Who reads why the classifier chose a case's category (its keywords and the n-grams of the
+ * resident's text that counted): those who may correct it, and the unit holding the case, which
+ * can ask them to. Nobody else, and never the public.
+ */
+export const mayReadClassification = (staff: Staff, c: CaseState): boolean =>
+  mayRecategorise(staff, c) || ownsCase(staff, c);
+
+/**
  * When a person has confirmed a case's category, which makes the case a labelled example for the
  * classifier: a dispatcher recategorised it (the new category), or the unit the routing rules give
  * that category resolved it without changing it (its own people handled it as theirs to the end).

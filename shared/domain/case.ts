@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { Channel, Location, PhoneNumber } from './report.ts';
+import { ClassificationExplanation } from './sms/classification-explanation.ts';
 import { TimelineActor } from './staff.ts';
 import { TrackingCode } from './tracking-code.ts';
 
@@ -140,6 +141,11 @@ export const CaseState = z.object({
   notices: z.array(CaseNotice).optional(),
   /** When the retention rule removed the reporter's data (shared/domain/report-retention.ts). */
   anonymisedAt: z.iso.datetime().optional(),
+  /**
+   * Why the classifier chose the intake category (SMS), as it was then: for the staff who may act
+   * on the category, never in public answers; removed with the report's words on anonymisation.
+   */
+  classification: ClassificationExplanation.optional(),
 });
 export type CaseState = z.infer<typeof CaseState>;
 

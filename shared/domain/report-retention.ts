@@ -7,9 +7,10 @@
  * anonymised), and a case waiting for a return visit is left alone, because the grid worker
  * must still call the reporter. Once the retention period has run, the reporter's phone, the
  * address they typed, their description, the hash of their rating token and their rating
- * comment are removed, staff notes lose their text, and the location is coarsened to about
- * 100 m. What remains is the case as a record of work: its category, community, unit, stages,
- * who acted and when, the score, and a marker saying the text was removed.
+ * comment are removed, staff notes lose their text, the classifier's explanation (pieces of the
+ * description) goes, and the location is coarsened to about 100 m. What remains is the case as a
+ * record of work: its category, community, unit, stages, who acted and when, the score, and a
+ * marker saying the text was removed.
  */
 import type { CaseReport, CaseState, TimelineEvent } from './case.ts';
 import { isOpen } from './case.ts';
@@ -77,6 +78,8 @@ export interface AnonymisedStateFields {
   rating?: NonNullable<CaseState['rating']>;
   location?: NonNullable<CaseState['location']>;
   anonymisedAt: string;
+  /** Removed outright: the classifier's explanation quotes the resident's words (keywords, n-grams). */
+  remove: ReadonlyArray<'classification'>;
 }
 
 export function anonymisedStateFields(state: CaseState, at: string): AnonymisedStateFields {
@@ -87,5 +90,6 @@ export function anonymisedStateFields(state: CaseState, at: string): AnonymisedS
     ...(rating ? { rating } : {}),
     ...(state.location ? { location: coarsenLocation(state.location) } : {}),
     anonymisedAt: at,
+    remove: ['classification'],
   };
 }

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { normaliseTypedPhone } from './phone-number.ts';
+import { ClassificationExplanation } from './sms/classification-explanation.ts';
 import { TrackingCode } from './tracking-code.ts';
 
 const MAX_DESCRIPTION = 2000;
@@ -65,7 +66,8 @@ export const reportSubmissionAmong = (communityIds: ReadonlySet<string>) =>
     ),
   });
 
-export const Channel = z.enum(['web', 'sms', 'grid_worker']);
+/** `wecom`: forwarded by a grid worker through the county's WeChat Work app (issue 16). */
+export const Channel = z.enum(['web', 'sms', 'grid_worker', 'wecom']);
 export type Channel = z.infer<typeof Channel>;
 
 /** Intake → router. `submissionId` tells a redelivery (same id) from a code collision (different id). */
@@ -81,5 +83,10 @@ export const ReportSubmitted = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash: 64 lower-case hexadecimal digits')
     .optional(),
+  /**
+   * Why the classifier chose the category, for a text it classified (SMS); absent for a category
+   * the resident chose, and on messages queued before it was sent. Kept on the case for staff.
+   */
+  classification: ClassificationExplanation.optional(),
 });
 export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

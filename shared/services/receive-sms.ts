@@ -130,7 +130,8 @@ const MAX_REPORT_CHARS = 500;
  * worst); rotate it when no delivery is outstanding.
  */
 export function idsForMessage(
-  sms: Pick<InboundSms, 'provider' | 'providerMessageId'>,
+  // Any channel's provider and message id: WeChat Work appeals are keyed the same way (receive-wecom.ts).
+  sms: { provider: string; providerMessageId: string },
   secret: string,
 ): { trackingCode: string; submissionId: string } {
   const digest = createHmac('sha256', secret)
@@ -184,10 +185,15 @@ async function reportMessage(
   deps: ReceiveSmsDeps,
 ): Promise<ReportSubmitted> {
   const org = await deps.directory.load();
-  const { category } = classifyWithModel(text, await deps.keywords(), await deps.classifierModel?.(), {
-    // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
-    ignore: org.communities.flatMap((c) => [c.zh, c.en]),
-  });
+  const { category, explanation } = classifyWithModel(
+    text,
+    await deps.keywords(),
+    await deps.classifierModel?.(),
+    {
+      // Place names must not vote: 朱坑村 is not a pothole (坑), 古城社区 not a heritage report.
+      ignore: org.communities.flatMap((c) => [c.zh, c.en]),
+    },
+  );
   const { trackingCode, submissionId } = idsForMessage(origin, await deps.trackingCodeSecret());
   const message: ReportSubmitted = {
     kind: 'report.submitted',
@@ -196,6 +202,7 @@ async function reportMessage(
     submittedAt: origin.receivedAt,
     channel: 'sms',
     report: { category, communityId, description: text, contactPhone: origin.from },
+    classification: explanation,
   };
   return message;
 }

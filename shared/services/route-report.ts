@@ -75,6 +75,8 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
       { stage: 'registered', at, by: 'system:route-report', action: 'register', unitId },
     ],
     ...(report.location ? { location: report.location } : {}),
+    // In the case's one create write: the dispatcher reads it on the case (case-queries.ts).
+    ...(message.classification ? { classification: message.classification } : {}),
   };
   const planned = planTransition(
     registered,

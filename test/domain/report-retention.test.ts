@@ -112,4 +112,22 @@ describe('what is kept', () => {
     });
     expect(JSON.stringify(fields)).not.toContain('王先生');
   });
+
+  it('removes the classifier explanation, whose keywords and n-grams are pieces of the description', () => {
+    const state = caseAt('closed', {
+      classification: {
+        method: 'both',
+        category: 'road',
+        keywords: [{ keyword: '路灯', category: 'road' }],
+        model: {
+          top: { category: 'road', confidence: 0.93 },
+          threshold: 0.6,
+          features: [{ feature: '灯坏了', weight: 2.1 }],
+        },
+      },
+    });
+    const fields = anonymisedStateFields(state, '2026-12-01T00:00:00.000Z');
+    expect(fields.remove).toContain('classification');
+    expect(JSON.stringify(fields)).not.toContain('灯坏了');
+  });
 });
