@@ -219,6 +219,8 @@ function buildCommunitiesAndGrids(): { communities: Community[]; grids: Grid[] }
             communityId: id,
             zh: `${zh}第${i + 1}网格`,
             households: between(gridId, 340, 360),
+            // The grid worker's WeChat Work userid (the local simulator plays them).
+            wecomUserId: `gw-${gridId}`,
           };
         });
         grids.push(...own);

@@ -53,6 +53,14 @@ export const Grid = z.object({
   communityId: EntityId,
   zh: z.string().min(1),
   households: z.number().int().positive(),
+  /**
+   * The grid worker's WeChat Work user id (企业微信 / 政务微信 userid): an appeal they forward to
+   * the civicloop app becomes a case in this grid's community (shared/services/receive-wecom.ts).
+   */
+  wecomUserId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeChat Work userid: 1-64 letters, digits, _ . @ -')
+    .optional(),
 });
 export type Grid = z.infer<typeof Grid>;
 

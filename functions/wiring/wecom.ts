@@ -1,0 +1,80 @@
+/**
+ * Composition root of the WeChat Work callback (wecom-callback): the callback's secrets (Token,
+ * EncodingAESKey, corp id), the app's secret and settings (agent id, API base URL: the government
+ * edition runs its own host), the channel's memory and token cache in the SMS table, the intake
+ * queue, and what a status query and the classifier read.
+ */
+import * as z from 'zod';
+import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
+import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
+import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
+import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
+import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
+import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
+import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { cachedDirectory, memoiseFor } from '../../shared/services/cached-directory.ts';
+import type { ReceiveWecomDeps } from '../../shared/services/receive-wecom.ts';
+import { classifierModelFrom } from './classifier.ts';
+
+/** The public platform's API host; the government edition (政务微信) names its own. */
+export const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
+
+export const WecomConfig = z.object({
+  CASES_TABLE: TableName,
+  DIRECTORY_TABLE: TableName,
+  SMS_TABLE: TableName,
+  CLASSIFIER_TABLE: TableName,
+  INTAKE_QUEUE_URL: QueueUrl,
+  TRACKING_CODE_SECRET_ARN: SecretArn,
+  WECOM_CORP_ID_ARN: SecretArn,
+  WECOM_APP_SECRET_ARN: SecretArn,
+  WECOM_CALLBACK_TOKEN_ARN: SecretArn,
+  WECOM_ENCODING_AES_KEY_ARN: SecretArn,
+  /** The civicloop app's AgentId in the county's WeChat Work; empty: 1000002, the first app's. */
+  WECOM_AGENT_ID: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d{1,12}$/)
+      .default('1000002'),
+  ),
+  WECOM_API_BASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API),
+  ),
+});
+
+export function wecomCallbackServices(env: NodeJS.ProcessEnv = process.env): ReceiveWecomDeps {
+  const config = loadConfig(WecomConfig, env);
+  const db = createDocumentClient();
+  const state = new DynamoDbWecomState(db, config.SMS_TABLE);
+  const policies = new DynamoDbPolicies(db, config.DIRECTORY_TABLE);
+  // Provider-issued values are short: a corp id is 18 characters, a callback Token up to 32.
+  const corpId = secretReader(config.WECOM_CORP_ID_ARN, { minLength: 1 });
+  const token = secretReader(config.WECOM_CALLBACK_TOKEN_ARN, { minLength: 1 });
+  const encodingAesKey = secretReader(config.WECOM_ENCODING_AES_KEY_ARN, { minLength: 43 });
+  return {
+    cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
+    directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
+    callbackKeys: async () => ({
+      token: await token(),
+      encodingAesKey: await encodingAesKey(),
+      receiverId: await corpId(),
+    }),
+    memory: state,
+    intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
+    messenger: new WecomApiClient({
+      baseUrl: config.WECOM_API_BASE_URL,
+      corpId,
+      appSecret: secretReader(config.WECOM_APP_SECRET_ARN, { minLength: 1 }),
+      agentId: config.WECOM_AGENT_ID,
+      tokens: state,
+    }),
+    keywords: memoiseFor(() => policies.loadKeywords(), 60_000),
+    classifierModel: classifierModelFrom(db, config.CLASSIFIER_TABLE),
+    trackingCodeSecret: secretReader(config.TRACKING_CODE_SECRET_ARN),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The WeChat Work channel's memory on DynamoDB, in the SMS channel's small table (`sms`, issue 16):
+ * `WECOM#CALLBACK#<key>` per callback taken (a conditional put, expiring by TTL) and
+ * `WECOM#TOKEN#<app>` holding the app's access token, its expiry (epoch ms) and, while one caller
+ * fetches a new one, its lease (`leaseUntil`, epoch ms). No scans; one item per key.
+ */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { AccessTokenStore, CachedAccessToken, WecomCallbackMemory } from '../ports/wecom.ts';
+import { awsCall, conditionalWrite } from './aws-call.ts';
+
+const TokenItem = z.object({
+  token: z.string().optional(),
+  expiresAtMs: z.number().optional(),
+  leaseUntil: z.number().optional(),
+});
+
+const callbackKey = (key: string) => ({ pk: `WECOM#CALLBACK#${key}`, sk: 'CALLBACK' });
+const tokenKey = (app: string) => ({ pk: `WECOM#TOKEN#${app}`, sk: 'TOKEN' });
+
+export class DynamoDbWecomState implements WecomCallbackMemory, AccessTokenStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.#db = db;
+    this.#table = tableName;
+  }
+
+  remember(key: string, until: Date): Promise<boolean> {
+    return conditionalWrite('remembering the WeChat Work callback', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...callbackKey(key), expiresAt: Math.ceil(until.getTime() / 1000) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async forget(key: string): Promise<void> {
+    await awsCall('forgetting the WeChat Work callback', () =>
+      this.#db.send(new DeleteCommand({ TableName: this.#table, Key: callbackKey(key) })),
+    );
+  }
+
+  async read(app: string): Promise<(CachedAccessToken & { leaseUntil?: number }) | undefined> {
+    const out = await awsCall('reading the WeChat Work access token', () =>
+      this.#db.send(new GetCommand({ TableName: this.#table, Key: tokenKey(app), ConsistentRead: true })),
+    );
+    if (!out.Item) return undefined;
+    const item = TokenItem.parse(out.Item);
+    if (item.token === undefined || item.expiresAtMs === undefined) {
+      return item.leaseUntil === undefined
+        ? undefined
+        : { token: '', expiresAt: 0, leaseUntil: item.leaseUntil };
+    }
+    return {
+      token: item.token,
+      expiresAt: item.expiresAtMs,
+      ...(item.leaseUntil === undefined ? {} : { leaseUntil: item.leaseUntil }),
+    };
+  }
+
+  lease(app: string, now: number, until: number): Promise<boolean> {
+    return conditionalWrite('leasing the WeChat Work token refresh', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: tokenKey(app),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil <= :now',
+          ExpressionAttributeValues: { ':until': until, ':now': now },
+        }),
+      ),
+    );
+  }
+
+  async store(app: string, token: CachedAccessToken): Promise<void> {
+    await awsCall('storing the WeChat Work access token', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: tokenKey(app),
+          UpdateExpression: 'SET #token = :token, expiresAtMs = :exp REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': token.token, ':exp': token.expiresAt },
+        }),
+      ),
+    );
+  }
+
+  async release(app: string): Promise<void> {
+    await awsCall('releasing the WeChat Work token lease', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: tokenKey(app),
+          UpdateExpression: 'REMOVE leaseUntil',
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The WeChat Work server API (企业微信; the government edition 政务微信 runs the same API on its own
+ * host, hence the configurable base URL), for the civicloop app: `gettoken` and `message/send`.
+ *
+ * One access token per app, shared by every function through DynamoDB (AccessTokenStore): a
+ * caller uses the stored token while it has more than REFRESH_EARLY_MS left; after that, one
+ * caller at a time (the one whose conditional write takes the lease) fetches a new one, while the
+ * others keep using the old one until it is about to expire, and only then wait for the new one
+ * (polling the store, a bounded number of times). A warm function keeps the token in memory too,
+ * so most calls read nothing. A call the platform answers with an invalid or expired token
+ * (40014, 42001) gets the token refreshed once and is retried once; the platform's rate limits
+ * (45009, 45033, -1 busy) are retried after a growing pause, a bounded number of times, then
+ * fail as a DependencyError. The token never appears in a log or an error (it travels in the
+ * query string, so no URL is ever logged either).
+ */
+import * as z from 'zod';
+import { ConfigError, DependencyError, UndeliverableError } from '../errors.ts';
+import type { SecretReader } from '../ports/secret.ts';
+import type { AccessTokenStore, CachedAccessToken, WecomMessenger } from '../ports/wecom.ts';
+
+/** Refresh this long before the token's expiry (tokens live 7,200 s). */
+export const REFRESH_EARLY_MS = 5 * 60_000;
+/** A refresh lease outlives one gettoken call (its timeout) with room to spare. */
+const LEASE_MS = 10_000;
+/** Below this much validity an old token is not used while another caller refreshes. */
+const MIN_VALID_MS = 30_000;
+const CALL_TIMEOUT_MS = 3_000;
+export const TOKEN_ERRORS = new Set([40014, 42001]);
+export const RATE_LIMIT_ERRORS = new Set([45009, 45033, -1]);
+
+const ApiAnswer = z.object({ errcode: z.number().int().default(0), errmsg: z.string().default('') });
+const TokenAnswer = ApiAnswer.extend({
+  access_token: z.string().min(1),
+  expires_in: z.number().int().positive(),
+});
+const SendAnswer = ApiAnswer.extend({ invaliduser: z.string().optional() });
+
+/** An answer with a non-zero errcode; the code and message only. */
+export class WecomApiError extends DependencyError {
+  readonly errcode: number;
+  constructor(what: string, errcode: number, errmsg: string) {
+    super(`WeChat Work ${what} answered errcode ${errcode}: ${errmsg.slice(0, 120)}`);
+    this.errcode = errcode;
+  }
+}
+
+export interface WecomApiOptions {
+  /** https://qyapi.weixin.qq.com, or the government edition's own host. */
+  baseUrl: string;
+  corpId: SecretReader;
+  appSecret: SecretReader;
+  agentId: string;
+  tokens: AccessTokenStore;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Tries of a rate-limited call, the first included. Default 4. */
+  rateLimitTries?: number;
+  /** Reads of the store while waiting for another caller's refresh. Default 20. */
+  leaseWaits?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class WecomApiClient implements WecomMessenger {
+  readonly #o: WecomApiOptions;
+  readonly #fetch: typeof fetch;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #warm: CachedAccessToken | undefined;
+
+  constructor(options: WecomApiOptions) {
+    if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.baseUrl)) {
+      throw new ConfigError('The WeChat Work API base URL must be an http(s) URL without query or fragment');
+    }
+    if (!/^\d{1,12}$/.test(options.agentId))
+      throw new ConfigError('The WeChat Work agent id must be a number');
+    this.#o = options;
+    this.#fetch = options.fetch ?? fetch;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  async #app(): Promise<string> {
+    return `${await this.#o.corpId()}#${this.#o.agentId}`;
+  }
+
+  async #request(
+    what: string,
+    path: string,
+    query: Record<string, string>,
+    body?: unknown,
+  ): Promise<unknown> {
+    const url = new URL(`${this.#o.baseUrl.replace(/\/$/, '')}/cgi-bin/${path}`);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: body === undefined ? 'GET' : 'POST',
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8' } }),
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new DependencyError(`WeChat Work ${what} could not be reached`, {
+        cause: error instanceof Error ? new Error(error.name) : undefined,
+      });
+    }
+    if (!response.ok) throw new DependencyError(`WeChat Work ${what} answered HTTP ${response.status}`);
+    try {
+      return await response.json();
+    } catch {
+      throw new DependencyError(`WeChat Work ${what} answered something other than JSON`);
+    }
+  }
+
+  /** One platform call, retried after a pause while the platform says it is over its limits. */
+  async #limited<T extends z.infer<typeof ApiAnswer>>(call: () => Promise<T>): Promise<T> {
+    const tries = this.#o.rateLimitTries ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call();
+      if (!RATE_LIMIT_ERRORS.has(answer.errcode) || attempt >= tries) return answer;
+      await this.#sleep(250 * 2 ** (attempt - 1) * (1 + Math.random() / 2));
+    }
+  }
+
+  async #fetchToken(): Promise<CachedAccessToken> {
+    const [corpid, corpsecret] = [await this.#o.corpId(), await this.#o.appSecret()];
+    const answer = await this.#limited(async () => {
+      const raw = await this.#request('gettoken', 'gettoken', { corpid, corpsecret });
+      const errcode = ApiAnswer.safeParse(raw);
+      if (errcode.success && errcode.data.errcode !== 0)
+        return { ...errcode.data, access_token: '', expires_in: 0 };
+      const parsed = TokenAnswer.safeParse(raw);
+      if (!parsed.success) throw new DependencyError('WeChat Work gettoken answered without a token');
+      return parsed.data;
+    });
+    if (answer.errcode !== 0) throw new WecomApiError('gettoken', answer.errcode, answer.errmsg);
+    return { token: answer.access_token, expiresAt: this.#now() + answer.expires_in * 1000 };
+  }
+
+  /**
+   * The app's token: the warm one, the stored one, or a new one fetched by whoever takes the
+   * lease. `notThis`: a token the platform just refused, never to be returned again.
+   */
+  async accessToken(notThis?: string): Promise<string> {
+    // The token of `t` when it has more than `margin` left and is not the refused one.
+    const usable = (t: CachedAccessToken | undefined, margin: number): string | undefined =>
+      t !== undefined && t.token !== '' && t.token !== notThis && t.expiresAt - margin > this.#now()
+        ? t.token
+        : undefined;
+    const warm = usable(this.#warm, REFRESH_EARLY_MS);
+    if (warm) return warm;
+    const app = await this.#app();
+    const waits = this.#o.leaseWaits ?? 20;
+    for (let wait = 0; wait <= waits; wait++) {
+      const stored = await this.#o.tokens.read(app);
+      const current = usable(stored, REFRESH_EARLY_MS);
+      if (current) {
+        this.#warm = stored;
+        return current;
+      }
+      const now = this.#now();
+      if (await this.#o.tokens.lease(app, now, now + LEASE_MS)) {
+        // Someone may have stored a new token between our read and our lease: use theirs.
+        const meanwhile = await this.#o.tokens.read(app);
+        const theirs = usable(meanwhile, REFRESH_EARLY_MS);
+        if (theirs) {
+          await this.#o.tokens.release(app);
+          this.#warm = meanwhile;
+          return theirs;
+        }
+        let fresh: CachedAccessToken;
+        try {
+          fresh = await this.#fetchToken();
+        } catch (error) {
+          await this.#o.tokens.release(app).catch(() => undefined);
+          const lasting = usable(stored, MIN_VALID_MS);
+          if (lasting) return lasting;
+          throw error;
+        }
+        await this.#o.tokens.store(app, fresh);
+        this.#warm = fresh;
+        return fresh.token;
+      }
+      // Someone else is refreshing: the old token serves while it lasts, else wait for theirs.
+      const lasting = usable(stored, MIN_VALID_MS);
+      if (lasting) return lasting;
+      await this.#sleep(Math.min(100 * 2 ** wait, 1_000));
+    }
+    throw new DependencyError('The WeChat Work access token was not refreshed in time');
+  }
+
+  /** A call with the app's token: refreshed once and retried once when the platform refuses it. */
+  async #withToken<T extends z.infer<typeof ApiAnswer>>(call: (token: string) => Promise<T>): Promise<T> {
+    const token = await this.accessToken();
+    const answer = await this.#limited(() => call(token));
+    if (!TOKEN_ERRORS.has(answer.errcode)) return answer;
+    this.#warm = undefined;
+    const renewed = await this.accessToken(token);
+    return this.#limited(() => call(renewed));
+  }
+
+  async sendText(toUser: string, content: string): Promise<void> {
+    const agentid = Number(this.#o.agentId);
+    const answer = await this.#withToken(async (access_token) => {
+      const raw = await this.#request(
+        'message/send',
+        'message/send',
+        { access_token },
+        { touser: toUser, msgtype: 'text', agentid, text: { content }, safe: 0 },
+      );
+      const parsed = SendAnswer.safeParse(raw);
+      if (!parsed.success) throw new DependencyError('WeChat Work message/send answered an unexpected shape');
+      return parsed.data;
+    });
+    if (answer.errcode !== 0) throw new WecomApiError('message/send', answer.errcode, answer.errmsg);
+    if (answer.invaliduser) throw new UndeliverableError('WeChat Work refused the recipient (invaliduser)');
+  }
+}
