@@ -302,7 +302,7 @@ const zh = {
   } satisfies Partial<Record<ConsoleAction, string>>,
   chooseCategory: '请选择类别',
   classification: {
-    heading: '自动分类',
+    heading: '分类依据',
     intro: '群众短信反映的问题由系统自动分类。分错了的，改类别后案件会交给正确的单位，也帮系统学得更准。',
     decided: '分类结果',
     methods: {
@@ -1056,7 +1056,7 @@ const en: ConsoleText = {
   },
   chooseCategory: 'Choose a category',
   classification: {
-    heading: 'Automatic classification',
+    heading: 'Why this category',
     intro:
       'Reports by SMS are classified automatically. Correct a wrong category: the case goes to the right unit, and the classifier learns from it.',
     decided: 'Classified as',

@@ -5,7 +5,6 @@
  * transition validates (POST …/transitions), the category correction among them.
  */
 import type { Stage, TimelineEvent } from '../../../domain/case.ts';
-import type { ClassificationExplanation } from '../../../domain/sms/classification-explanation.ts';
 import type { CaseDetail } from '../../../services/case-queries.ts';
 import type { ActionField, ConsoleAction } from '../../console-text.ts';
 import type { ActionFieldSpec } from '../console-config.ts';
@@ -23,6 +22,7 @@ import {
   unitName,
 } from './api.ts';
 import { caseHref, dueBadge, listReturn, stageBadge, stageName } from './case-lists.ts';
+import { classificationPanel } from './classification-panel.ts';
 import { C, LANG, type Notice, nextNav, T } from './context.ts';
 import {
   byId,
@@ -231,8 +231,8 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
   if (d.mergedInto) fact(idl, T.mergedInto, codeLinks([d.mergedInto]));
   if (d.duplicates?.length) fact(idl, T.duplicates, codeLinks(d.duplicates));
   info.appendChild(idl);
-  const explanation = classificationOf(d);
-  if (explanation) info.appendChild(classificationSection(explanation, d));
+  const why = classificationPanel(d);
+  if (why) info.appendChild(why);
 
   const timeline = el('section', { className: 'card area-timeline', 'aria-labelledby': 'timeline-title' }, [
     el('h2', { id: 'timeline-title', text: T.timelineHeading }),
@@ -317,79 +317,6 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
     el('div', { className: 'case-grid' }, [report, info, timeline, actionsCard(d, notice), dups]),
   );
   focusHeading('case-title');
-}
-
-/**
- * Why the classifier chose the intake category (an SMS report's), when the API gives it to this
- * reader: read through a guard, as older cases and other readers have none.
- */
-const isExplanation = (value: unknown): value is ClassificationExplanation =>
-  isRecord(value) && typeof value.method === 'string' && Array.isArray(value.keywords);
-function classificationOf(d: CaseDetail): ClassificationExplanation | undefined {
-  const value: unknown = isRecord(d) ? d.classification : undefined;
-  return isExplanation(value) ? value : undefined;
-}
-const percent = (p: number): number => Math.round(p * 100);
-
-/** The classifier's reasons, with the category correction one click away where it is allowed. */
-function classificationSection(x: ClassificationExplanation, d: CaseDetail): HTMLElement {
-  const K = T.classification;
-  const dl = el('dl', { className: 'facts' });
-  fact(dl, K.decided, `${categoryName(x.category)} · ${lookup(K.methods, x.method) || x.method}`);
-  if (x.keywords.length)
-    fact(
-      dl,
-      K.keywords,
-      el('span', {
-        id: 'case-keywords',
-        text: x.keywords
-          .map((k) => fill(K.keyword, { keyword: k.keyword, category: categoryName(k.category) }))
-          .join(T.listSeparator),
-      }),
-    );
-  if (x.model) {
-    const m = x.model;
-    const parts = [
-      fill(K.modelTop, { category: categoryName(m.top.category), n: percent(m.top.confidence) }),
-    ];
-    if (m.runnerUp)
-      parts.push(
-        fill(K.runnerUp, { category: categoryName(m.runnerUp.category), n: percent(m.runnerUp.confidence) }),
-      );
-    parts.push(fill(K.threshold, { n: percent(Math.min(m.threshold, 1)) }));
-    fact(dl, K.model, el('span', { id: 'case-model', text: parts.join(T.listSeparator) }));
-    if (m.features.length)
-      fact(
-        dl,
-        K.features,
-        el('span', { id: 'case-features', text: m.features.map((f) => f.feature).join(T.listSeparator) }),
-      );
-  }
-  const correct =
-    (d.allowedActions || []).indexOf('recategorise') >= 0
-      ? el('button', {
-          type: 'button',
-          className: 'secondary small',
-          id: 'classification-correct',
-          text: K.correct,
-          onclick: () => {
-            const open = document.querySelector<HTMLButtonElement>(
-              '#case-actions button[data-action="recategorise"]',
-            );
-            if (open) open.click();
-          },
-        })
-      : null;
-  return el(
-    'section',
-    { className: 'classification', id: 'case-classification', 'aria-labelledby': 'classification-title' },
-    [
-      el('h3', { id: 'classification-title', text: K.heading }),
-      el('p', { className: 'hint', text: K.intro }),
-      dl,
-      correct,
-    ],
-  );
 }
 
 /** The event of the resolution standing now (the last resolve by the one who resolved it). */
