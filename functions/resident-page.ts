@@ -14,12 +14,31 @@ import type { DirectoryReader } from '../shared/ports/directory.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import { renderResidentPage } from '../shared/web/resident-page.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { photoBucketOrigin } from './wiring/photo-bucket-origin.ts';
 import { catalogServices } from './wiring/web.ts';
 
 export interface ResidentPageHandlerDeps {
   logger: Logger;
   directory: DirectoryReader;
+  /** The photo bucket's origin: the script posts photos there (presigned POST). */
+  photoBucketOrigin?: string;
 }
+
+/**
+ * The page's CSP: the default one (shared/http/responses.ts), with the photo bucket's origin for
+ * the uploads and blob: for the previews of the resized photos.
+ */
+export const residentPageCsp = (bucketOrigin: string | undefined): string =>
+  [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "script-src 'unsafe-inline'",
+    `connect-src 'self'${bucketOrigin ? ` ${bucketOrigin}` : ''}`,
+    "img-src 'self' data: blob:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 export const makeHandler = (deps: ResidentPageHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
@@ -27,9 +46,14 @@ export const makeHandler = (deps: ResidentPageHandlerDeps) =>
     .handler(async (event) => {
       const language = requestLanguage(event);
       const page = renderResidentPage({ catalog: await getCatalog(deps), lang: language.lang });
-      return withLanguage(htmlResponse(200, page), language);
+      const csp = residentPageCsp(deps.photoBucketOrigin);
+      return withLanguage(htmlResponse(200, page, { 'content-security-policy': csp }), language);
     });
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('resident-page'), ...catalogServices() }),
+  makeHandler({
+    logger: createLogger('resident-page'),
+    ...catalogServices(),
+    photoBucketOrigin: photoBucketOrigin(),
+  }),
 );

@@ -44,6 +44,14 @@ export const clientLimits: readonly ClientLimit[] = [
     windowSeconds: FIVE_MINUTES,
   },
   {
+    // Up to three photos a report, each its own presigned form: three times the intake's limit.
+    // A form only lets its one key be written, at most 4 MB, within ten minutes.
+    name: 'photo-uploads',
+    routes: ['POST /api/photo-uploads'],
+    limit: 60,
+    windowSeconds: FIVE_MINUTES,
+  },
+  {
     // Residents reopen their status page now and then; 100 leaves room for many residents behind
     // one carrier NAT. Tracking codes carry 45 random bits: with a million cases on record, one
     // address guessing at this limit (28,800 a day) finds a case about once in three years, and
@@ -83,6 +91,15 @@ export const clientLimits: readonly ClientLimit[] = [
       'POST /api/sms/inbound/twilio',
     ],
     limit: 1000,
+    windowSeconds: FIVE_MINUTES,
+  },
+  {
+    // WeChat Work calls from its own servers: the county's 2,348 grid workers forward a few
+    // thousand appeals a year, and entering the app sends an event. 600 per five minutes is far
+    // above that; without a valid msg_signature a request is refused (403) and nothing is stored.
+    name: 'wecom-callback',
+    routes: ['GET /api/wecom/callback', 'POST /api/wecom/callback'],
+    limit: 600,
     windowSeconds: FIVE_MINUTES,
   },
   {

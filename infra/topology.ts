@@ -48,6 +48,23 @@ export interface QueueSpec {
   consumer: 'function' | 'external';
 }
 
+/**
+ * An S3 bucket: private, encrypted, TLS only, no versions kept (a deleted photo is gone). Objects
+ * under an `expiry` prefix are deleted after its days (uploads nobody reported with).
+ */
+export interface BucketSpec {
+  name: string;
+  expiry: { prefix: string; days: number }[];
+  /** Browsers on the site's own origin may POST to it (presigned uploads), nothing else cross-origin. */
+  browserUploads: boolean;
+}
+
+/** What a function may do under a key prefix of a bucket (`list`: list keys under the prefix). */
+export interface BucketAccess {
+  action: 'read' | 'write' | 'delete' | 'list';
+  prefix: string;
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `public`: residents, no account. `staff`: a valid staff token (JWT) is required. */
@@ -81,6 +98,11 @@ export type Trigger =
 export type Binding =
   | { kind: 'table'; table: string; access: 'read' | 'readWrite'; env: string }
   | { kind: 'queue'; queue: string; access: 'send'; env: string }
+  /**
+   * A bucket: its name in `env`, and only the actions and key prefixes in `access` (none: the
+   * name alone, e.g. for a page's CSP to name the bucket's origin).
+   */
+  | { kind: 'bucket'; bucket: string; access: BucketAccess[]; env: string }
   /** Every unit's dispatch queue, passed as a JSON map { unitId: queueUrl }. */
   | { kind: 'unitQueues'; access: 'send'; env: string }
   /**
@@ -148,6 +170,7 @@ export interface Topology {
   tables: TableSpec[];
   queues: QueueSpec[];
   topics?: TopicSpec[];
+  buckets?: BucketSpec[];
   functions: FunctionSpec[];
 }
 
@@ -247,6 +270,9 @@ const partnerKeyPepper: Binding = {
   env: 'PARTNER_KEY_PEPPER_ARN',
   value: 'generated',
 };
+
+/** The photo bucket by name only: what a page needs to allow its origin in its CSP. */
+const photoBucketName: Binding = { kind: 'bucket', bucket: 'photos', access: [], env: 'PHOTOS_BUCKET' };
 
 /** What the functions that only read cases need. */
 const caseReadBindings: Binding[] = [
@@ -357,6 +383,16 @@ export const topology: Topology = {
       indexes: [],
     },
   ],
+  buckets: [
+    {
+      // Residents' photos: uploads (straight from the browser, presigned POST) and each case's
+      // checked, metadata-free photos under cases/<code>/ (shared/domain/photos.ts). An upload no
+      // report named is deleted after a day.
+      name: 'photos',
+      expiry: [{ prefix: 'uploads/', days: 1 }],
+      browserUploads: true,
+    },
+  ],
   topics: [
     {
       // AWS End User Messaging publishes residents' texts here (the phone number's two-way channel).
@@ -425,9 +461,39 @@ export const topology: Topology = {
         // The numbers a contact phone may be, e.g. `+86 1[3-9]XXXXXXXXX` (shared/domain/phone-number.ts);
         // empty: mainland mobiles.
         { kind: 'setting', name: 'acceptedPhoneNumbers', env: 'ACCEPTED_PHONE_NUMBERS', local: '' },
+        // A report's photos are checked and moved to its case before it is queued (report-photos.ts);
+        // cases/ is read only to tell a retried submission whose photos were already moved.
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [
+            { action: 'read', prefix: 'uploads/' },
+            { action: 'delete', prefix: 'uploads/' },
+            { action: 'write', prefix: 'cases/' },
+            { action: 'read', prefix: 'cases/' },
+          ],
+          env: 'PHOTOS_BUCKET',
+        },
       ],
       // The receipt and the re-rendered form of a browser without JavaScript are the resident page.
       pageAssets: ['resident'],
+    },
+    {
+      // The form the browser posts a photo to S3 with; the signature covers uploads/<id>.jpg only.
+      name: 'presign-photo-upload',
+      entry: 'functions/presign-photo-upload.ts',
+      description: 'A presigned S3 form for one resident photo (JPEG, bounded size, uploads/ only)',
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'POST', path: '/api/photo-uploads', auth: 'public' }],
+      bindings: [
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [{ action: 'write', prefix: 'uploads/' }],
+          env: 'PHOTOS_BUCKET',
+        },
+      ],
     },
     {
       // Open311 GeoReport v2: one route per format, as an HTTP API path variable must be a whole
@@ -458,6 +524,9 @@ export const topology: Topology = {
         // Keys are read; the per-minute counters are written.
         { kind: 'table', table: 'partners', access: 'readWrite', env: 'PARTNERS_TABLE' },
         partnerKeyPepper,
+        // The public address of /open311/v2 for discovery and page links (the API sees CloudFront's
+        // requests with its own host); empty: the host the request reached, right locally.
+        { kind: 'setting', name: 'open311EndpointUrl', env: 'OPEN311_ENDPOINT_URL', local: '' },
         // POSTs per minute per partner key; empty: 60.
         {
           kind: 'setting',
@@ -520,7 +589,11 @@ export const topology: Topology = {
       timeoutSeconds: 5,
       memoryMb: 1024,
       triggers: [{ kind: 'http', method: 'GET', path: '/', auth: 'public' }],
-      bindings: [{ kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' }],
+      bindings: [
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // For the page's CSP: the browser posts photos to the bucket.
+        photoBucketName,
+      ],
       pageAssets: ['resident'],
     },
     {
@@ -530,7 +603,8 @@ export const topology: Topology = {
       timeoutSeconds: 5,
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }],
-      bindings: [],
+      // For the page's CSP: case photos are shown from presigned URLs of the bucket.
+      bindings: [photoBucketName],
       pageAssets: ['console'],
     },
     {
@@ -556,15 +630,6 @@ export const topology: Topology = {
       ],
     },
     {
-      name: 'list-cases',
-      entry: 'functions/list-cases.ts',
-      description: "A page of the caller's cases, or the problem, transfer or return-visit list",
-      timeoutSeconds: 5,
-      memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases', auth: 'staff' }],
-      bindings: [...caseReadBindings, cursorSecret],
-    },
-    {
       name: 'get-case',
       entry: 'functions/get-case.ts',
       description: 'One case in full, with the actions the caller may take now',
@@ -572,6 +637,26 @@ export const topology: Topology = {
       memoryMb: 512,
       triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/{id}', auth: 'staff' }],
       bindings: caseReadBindings,
+    },
+    {
+      name: 'get-case-photos',
+      entry: 'functions/get-case-photos.ts',
+      description: "A case's photos as short-lived URLs, for staff who may see the case",
+      timeoutSeconds: 5,
+      memoryMb: 512,
+      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/{id}/photos', auth: 'staff' }],
+      bindings: [
+        ...caseReadBindings,
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [
+            { action: 'read', prefix: 'cases/' },
+            { action: 'list', prefix: 'cases/' },
+          ],
+          env: 'PHOTOS_BUCKET',
+        },
+      ],
     },
     {
       // After get-case: the local gateway takes the last route that matches, API Gateway the most specific.
@@ -586,6 +671,21 @@ export const topology: Topology = {
         { kind: 'table', table: 'search', access: 'read', env: 'SEARCH_TABLE' },
         cursorSecret,
       ],
+    },
+    {
+      // After get-case, as search-cases: the local gateway takes the last route that matches.
+      // The export reads a chunk of up to 3 MB of rows (pages of 100 and their reports in one
+      // batch each), hence the longer timeout; a list page takes well under a second.
+      name: 'list-cases',
+      entry: 'functions/list-cases.ts',
+      description: "A page of the caller's cases, or one of the lists; the same as CSV, chunk by chunk",
+      timeoutSeconds: 20,
+      memoryMb: 512,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/cases', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/cases/export', auth: 'staff' },
+      ],
+      bindings: [...caseReadBindings, cursorSecret],
     },
     {
       name: 'transition-case',
@@ -603,7 +703,10 @@ export const topology: Topology = {
       description: 'Counts by stage, unit and community; overdue; time per stage; satisfaction',
       timeoutSeconds: 6,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/stats', auth: 'staff' }],
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/stats', auth: 'staff' },
+        { kind: 'http', method: 'GET', path: '/api/stats/export', auth: 'staff' },
+      ],
       bindings: caseReadBindings,
     },
     {
@@ -826,6 +929,38 @@ export const topology: Topology = {
         // Checks X-Twilio-Signature; issued by Twilio, put into the secret by an operator (README).
         { kind: 'secret', name: 'twilioAuthToken', env: 'TWILIO_AUTH_TOKEN_ARN', value: 'provider' },
         { kind: 'setting', name: 'twilioWebhookUrl', env: 'TWILIO_WEBHOOK_URL', local: '' },
+      ],
+    },
+    {
+      // The civicloop app's callback in WeChat Work (政务微信): a grid worker's appeal, verified,
+      // decrypted and queued for intake, the tracking code sent back as an app message (issue 16).
+      name: 'wecom-callback',
+      entry: 'functions/wecom-callback.ts',
+      description: "WeChat Work app callback: URL verification and grid workers' appeals",
+      // The platform waits five seconds for the answer.
+      timeoutSeconds: 5,
+      memoryMb: 1024,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/wecom/callback', auth: 'public' },
+        { kind: 'http', method: 'POST', path: '/api/wecom/callback', auth: 'public' },
+      ],
+      bindings: [
+        { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'classifier', access: 'read', env: 'CLASSIFIER_TABLE' },
+        // Callbacks taken (replays refused) and the app's shared access token.
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        { kind: 'secret', name: 'trackingCodeSecret', env: 'TRACKING_CODE_SECRET_ARN', value: 'generated' },
+        // Issued by WeChat Work (the corp's settings and the app's page); put in by an operator (README).
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomCallbackToken', env: 'WECOM_CALLBACK_TOKEN_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomEncodingAesKey', env: 'WECOM_ENCODING_AES_KEY_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+        // The government edition's own API host; empty: https://qyapi.weixin.qq.com. Locally the
+        // runtime points it at its WeChat Work simulator.
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
       ],
     },
   ],

@@ -40,6 +40,11 @@ function bindingValue(binding: Binding, resources: ProvisionedResources, unitIds
       if (!url) throw new Error(`queue ${binding.queue} was not provisioned`);
       return url;
     }
+    case 'bucket': {
+      const name = resources.buckets?.[binding.bucket];
+      if (!name) throw new Error(`bucket ${binding.bucket} was not provisioned`);
+      return name;
+    }
     case 'unitQueues': {
       const urls: Record<string, string> = {};
       for (const unitId of unitIds) {

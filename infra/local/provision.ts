@@ -1,6 +1,6 @@
 /**
- * Creates the topology's tables and queues (each queue with its DLQ and redrive policy) in the
- * emulators. Idempotent: a persistent data directory is provisioned again on every start.
+ * Creates the topology's tables, queues (each queue with its DLQ and redrive policy) and buckets
+ * in the emulators. Idempotent: a persistent data directory is provisioned again on every start.
  */
 import {
   CreateTableCommand,
@@ -9,6 +9,7 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KeySpec, QueueSpec, TableSpec, Topology } from '../topology.ts';
 
@@ -18,6 +19,8 @@ export interface ProvisionedResources {
   tables: Record<string, string>;
   queues: Record<string, string>;
   deadLetterQueues: Record<string, string>;
+  /** Absent where a caller provisions no buckets (tables or queues alone). */
+  buckets?: Record<string, string>;
 }
 
 const keySchema = (pk: KeySpec, sk?: KeySpec) => [
@@ -86,12 +89,32 @@ async function ensureQueue(sqs: SQSClient, spec: QueueSpec): Promise<{ url: stri
   return { url: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
 }
 
+/**
+ * A bucket as the emulator can have it: no lifecycle, encryption or CORS there (the S3 bridge
+ * answers CORS; uploads left behind stay until the data directory is removed).
+ */
+async function ensureBucket(s3: S3Client, name: string): Promise<string> {
+  const bucket = localResourceName(name);
+  const exists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
 export async function provision(
   topology: Topology,
   dynamo: DynamoDBClient,
   sqs: SQSClient,
+  s3?: S3Client,
 ): Promise<ProvisionedResources> {
   const resources: ProvisionedResources = { tables: {}, queues: {}, deadLetterQueues: {} };
+  if (s3) {
+    const buckets: Record<string, string> = {};
+    for (const bucket of topology.buckets ?? []) buckets[bucket.name] = await ensureBucket(s3, bucket.name);
+    resources.buckets = buckets;
+  }
   for (const table of topology.tables) resources.tables[table.name] = await ensureTable(dynamo, table);
   await Promise.all(
     topology.queues.map(async (queue) => {

@@ -10,6 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -40,6 +41,7 @@ import { jwksPath, LocalStaffSignIn, serveCognitoSignIn } from './local-sign-in.
 import { chainRoutes, mountPhoneSimulator } from './phone-simulator.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { serveWecomSimulator, type WecomSimulator } from './wecom-simulator.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'us-east-1';
@@ -75,6 +77,8 @@ export interface LocalRuntime {
   url: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The S3 endpoint (the bridge in front of fauxqs's S3) the functions and browsers use. */
+  s3Endpoint: string;
   region: string;
   resources: ProvisionedResources;
   sqsClient: SQSClient;
@@ -86,6 +90,8 @@ export interface LocalRuntime {
    * `rotate` to put a new one, which the functions use once their cached value has aged out.
    */
   secrets: LocalSecrets;
+  /** The WeChat Work stand-in the functions call (its app messages recorded), when the topology binds it. */
+  wecom?: WecomSimulator;
   /**
    * A valid ID token for a demo login (infra/demo/demo-staff.ts), to send as
    * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
@@ -114,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
     POWERTOOLS_SERVICE_NAME: 'civicloop',
     // A process that captures the functions' logs (the integration suite, test/support/log-guard.ts)
     // asks for its level, quiet or not: it holds every line to the no-personal-data rule.
@@ -128,7 +135,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     credentials,
   });
   const sqsClient = new SQSClient({ endpoint: emulators.sqsEndpoint, region: REGION, credentials });
-  const resources = await provision(topology, dynamoClient, sqsClient);
+  const s3Client = new S3Client({ endpoint: emulators.s3Endpoint, region: REGION, credentials });
+  const resources = await provision(topology, dynamoClient, sqsClient, s3Client);
 
   const directoryTable = resources.tables.directory;
   if (directoryTable && options.seed !== false) {
@@ -168,6 +176,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.endpoint;
 
   Object.assign(process.env, functionEnvironment(topology, resources, unitIds));
+  // WeChat Work: the functions call the local stand-in, which knows the runtime's own secrets.
+  const wecom = secrets.names.includes('wecomCorpId')
+    ? await serveWecomSimulator({
+        corpId: () => secrets.value('wecomCorpId'),
+        appSecret: () => secrets.value('wecomAppSecret'),
+      })
+    : undefined;
+  if (wecom) process.env.WECOM_API_BASE_URL = wecom.endpoint;
   const functions = await hostFunctions(topology, REPO_ROOT);
 
   const pollers: { stop(): Promise<void> }[] = [];
@@ -238,12 +254,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     url: `http://${host}:${address.port}`,
     dynamoEndpoint: emulators.dynamoEndpoint,
     sqsEndpoint: emulators.sqsEndpoint,
+    s3Endpoint: emulators.s3Endpoint,
     region: REGION,
     resources,
     sqsClient,
     dynamoClient,
     functions,
     secrets,
+    ...(wecom ? { wecom } : {}),
     async signInAs(username) {
       const login = findDemoLogin(username);
       if (!login) throw new Error(`no demo login named ${username}`);
@@ -262,6 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await Promise.all(pollers.map((p) => p.stop()));
       await cognito.stop();
       await secretsManager.stop();
+      await wecom?.stop();
       await emulators.stop();
       sqsClient.destroy();
       dynamoClient.destroy();

@@ -25,8 +25,10 @@ import { formatTrackingCode, generateTrackingCode } from '../domain/tracking-cod
 import { IdempotencyConflictError, ValidationError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
+import type { PhotoStore } from '../ports/photo-store.ts';
 import type { SubmissionLedger } from '../ports/submission-ledger.ts';
 import { parseOrThrow } from '../validation.ts';
+import { attachReportPhotos, reportPhotoIdsOf } from './report-photos.ts';
 
 export interface SubmitReportDeps {
   intake: IntakeQueue;
@@ -37,6 +39,8 @@ export interface SubmitReportDeps {
   now: () => Date;
   randomBytes: (n: number) => Uint8Array;
   newId: () => string;
+  /** The photo bucket; only a report that names photos reads or writes it. */
+  photos?: PhotoStore;
 }
 
 /** What queueing an already validated report needs: everything but the directory. */
@@ -70,8 +74,45 @@ export async function submitReport(
   }
   const { communities } = await deps.directory.load();
   const submission = reportSubmissionAmong(new Set(communities.map((c) => c.id)));
-  const report = parseOrThrow(submission, input, 'The report');
-  return queueReport(report, channel, deps, idempotency);
+  const [report, photoIds] = bothOrAllIssues(
+    () => parseOrThrow(submission, input, 'The report'),
+    () => reportPhotoIdsOf(input),
+  );
+  const { photos } = deps;
+  if (photoIds.length === 0 || photos === undefined) {
+    if (photoIds.length > 0) {
+      throw new ValidationError('The report: photos are not taken here', [
+        { path: 'photos', message: 'photos are not taken here' },
+      ]);
+    }
+    return queueReport(report, channel, deps, idempotency);
+  }
+  // Checked and moved under the tracking code before the report is queued (report-photos.ts).
+  return queueReport(report, channel, deps, idempotency, (trackingCode) =>
+    attachReportPhotos(trackingCode, photoIds, photos),
+  );
+}
+
+/** Both values, or one ValidationError naming the issues of both. */
+function bothOrAllIssues<A, B>(a: () => A, b: () => B): [A, B] {
+  const results = [attempt(a), attempt(b)] as const;
+  const [ra, rb] = results;
+  if (ra.ok && rb.ok) return [ra.value, rb.value];
+  const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
+  if (errors.length === 1) throw errors[0];
+  throw new ValidationError(
+    errors.map((e) => e.message).join('; '),
+    errors.flatMap((e) => e.issues),
+  );
+}
+
+function attempt<T>(run: () => T): { ok: true; value: T } | { ok: false; error: ValidationError } {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, error };
+    throw error;
+  }
 }
 
 /**
@@ -84,10 +125,13 @@ export async function queueReport(
   channel: Channel,
   deps: QueueReportDeps,
   idempotency?: Idempotency,
+  /** Runs with the tracking code before the report is queued (a web report's photos); throws to refuse it. */
+  beforeQueue?: (trackingCode: string) => Promise<void>,
 ): Promise<SubmissionReceipt> {
   const { trackingCode, reporterToken, submissionId } = idempotency
     ? await keyed(idempotency, deps)
     : fresh(deps);
+  await beforeQueue?.(trackingCode);
   const message: ReportSubmitted = {
     kind: 'report.submitted',
     trackingCode,

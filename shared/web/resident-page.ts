@@ -21,6 +21,7 @@ import { loadPageAssets, PAGE_GLOBAL } from './page-assets.ts';
 import { type FormField, type PageLanguage, type PageText, pageText } from './page-text.ts';
 import { homeHref, languageSwitchHref, ratingHref, statusHref } from './resident/links.ts';
 import { checkForm, layout, ratingForm } from './resident/page-parts.ts';
+import { photoText } from './resident/photo-text.ts';
 import { formFields, type ResidentConfig } from './resident/resident-config.ts';
 
 export type { PageLanguage } from './page-text.ts';
@@ -229,12 +230,28 @@ ${escapeHtml(value('description'))}</textarea>
         control: (describedBy, invalid) =>
           `<input id="address" name="address" type="text" autocomplete="street-address" maxlength="${MAX_ADDRESS}" value="${escapeHtml(value('address'))}"${describedBy}${invalid}>`,
       })}
+      ${photoField(lang)}
       <div class="alert" id="form-alert" role="alert" hidden>
         <p id="form-alert-text"></p>
         <button type="button" class="secondary" id="retry" hidden>${escapeHtml(t.retry)}</button>
       </div>
       <button type="submit" id="submit">${escapeHtml(t.submit)}</button>
     </form>`;
+}
+
+/**
+ * The photo field: hidden until the script shows it, as only the script can upload (resized, to
+ * S3); the input has no name, so a form post never carries a file.
+ */
+function photoField(lang: PageLanguage): string {
+  const p = photoText[lang];
+  return `<div class="field photos" id="field-photos" hidden>
+        <label for="photos">${escapeHtml(p.label)}<span class="optional">${escapeHtml(pageText[lang].optionalMark)}</span></label>
+        <p class="hint" id="photos-hint">${escapeHtml(p.hint)}</p>
+        <p class="error" id="photos-error" hidden></p>
+        <input id="photos" type="file" accept="image/*" multiple aria-describedby="photos-hint photos-error">
+        <ul class="photo-list" id="photos-list" aria-live="polite"></ul>
+      </div>`;
 }
 
 /**
@@ -315,6 +332,7 @@ function rateSection(t: PageText, lang: PageLanguage): string {
 function enhancementScript(t: PageText, lang: PageLanguage): string {
   const config: ResidentConfig = {
     lang,
+    photos: photoText[lang],
     strings: {
       counter: t.counter,
       submit: t.submit,

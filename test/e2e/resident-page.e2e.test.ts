@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExifReader from 'exifreader';
+import jpeg from 'jpeg-js';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -6,6 +11,7 @@ import { unitQueueName } from '../../infra/topology.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
 import { pageText } from '../../shared/web/page-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { jpegWithGps } from '../support/photo-fixtures.ts';
 import { receiveMatching } from '../support/queues.ts';
 
 const SCREENSHOT = '/tmp/resident-page.png';
@@ -179,6 +185,52 @@ describe('resident page in a phone browser', () => {
       )
       .toBe(pageText.zh.stages.dispatched);
     expect(await page.textContent('#check-result')).toContain('县公安局反诈中心');
+  }, 60_000);
+
+  it('attaches a photo: resized in the browser, uploaded to S3 and carried by the report to the case', async () => {
+    const { runtime } = started();
+    // A camera-sized photo with its GPS position in EXIF, as a phone leaves it.
+    const original = jpegWithGps(2400, 1800);
+    const file = join(mkdtempSync(join(tmpdir(), 'civicloop-photo-')), 'IMG_0001.jpg');
+    writeFileSync(file, original);
+    const page = await openPage();
+    expect(await page.isVisible('#field-photos')).toBe(true);
+    await page.selectOption('#category', 'road');
+    await page.selectOption('#communityId', 'chengdong-kangning');
+    await page.fill('#description', '东大街路灯杆倒了，见照片');
+    const chosen = performance.now();
+    await page.setInputFiles('#photos', file);
+    const row = page.locator('#photos-list li[data-upload-id]');
+    await row.waitFor({ state: 'attached', timeout: 15_000 });
+    const uploadMs = performance.now() - chosen;
+    const resizedBytes = Number(await row.getAttribute('data-bytes'));
+    expect(await page.locator('#photos-list li').count()).toBe(1);
+
+    await page.tap('#submit');
+    await page.locator('#receipt').waitFor({ state: 'visible' });
+    const code = canonical((await page.textContent('#receipt-code'))?.trim() ?? '');
+    const supervisor = await runtime.signInAs('supervisor');
+    const photoUrls = async () => {
+      const response = await fetch(`${runtime.url}/api/cases/${code}/photos`, {
+        headers: { authorization: `Bearer ${supervisor}` },
+      });
+      if (!response.ok) return [];
+      return z.object({ photos: z.array(z.object({ url: z.string() })) }).parse(await response.json()).photos;
+    };
+    await expect.poll(photoUrls, { timeout: 15_000, interval: 100 }).toHaveLength(1);
+    const photos = await photoUrls();
+    const stored = new Uint8Array(await (await fetch(photos[0]?.url ?? '')).arrayBuffer());
+    // Resized to 1600 px on its longest side, re-encoded as JPEG, nothing of the camera's EXIF left.
+    expect(jpeg.decode(stored, { useTArray: true, maxResolutionInMP: 10 })).toMatchObject({
+      width: 1600,
+      height: 1200,
+    });
+    expect(ExifReader.load(Buffer.from(stored), { expanded: true }).gps).toBeUndefined();
+    expect(stored.length).toBeLessThan(original.length);
+    expect(stored.length).toBe(resizedBytes);
+    console.info(
+      `photo pipeline: ${original.length} B 2400x1800 -> ${resizedBytes} B 1600x1200, resized and uploaded in ${uploadMs.toFixed(0)} ms`,
+    );
   }, 60_000);
 
   it('shows a missing description next to the field without leaving the page', async () => {

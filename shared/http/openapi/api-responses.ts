@@ -21,6 +21,7 @@ import type { PolicyReader } from '../../ports/policies.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
 import type { CaseDetail, CaseSummary } from '../../services/case-queries.ts';
+import type { CasePhoto, PhotoUploadTicket } from '../../services/report-photos.ts';
 import type { PublicStatus } from '../../services/report-status.ts';
 import type { SubmissionReceipt } from '../../services/submit-report.ts';
 
@@ -50,6 +51,27 @@ export const SubmissionReceiptBody = z.object({
   status: z.literal('received'),
   statusUrl: z.string(),
   reporterToken: z.string().describe('shown once: the only proof that lets this reporter rate'),
+});
+
+/** POST /api/photo-uploads: the presigned form (report-photos.ts). */
+export const PhotoUploadTicketBody = z.object({
+  uploadId: z.string().describe('what the report names the photo by, in `photos`'),
+  url: z.string().describe("the bucket's URL: post the fields, then the file as `file`"),
+  fields: z.record(z.string(), z.string()).describe('the policy, its signature, the key and Content-Type'),
+  maxBytes: z.number().int(),
+  expiresInSeconds: z.number().int(),
+});
+
+/** GET /api/cases/{id}/photos: the case's photos as short-lived URLs. */
+export const CasePhotosBody = z.object({
+  photos: z.array(
+    z.object({
+      source: z.literal('resident'),
+      number: z.number().int().min(1),
+      url: z.string().describe('a presigned GET'),
+      expiresInSeconds: z.number().int(),
+    }),
+  ),
 });
 
 export const PublicStatusBody = z
@@ -147,6 +169,9 @@ export const CaseDetailBody = CaseSummaryBody.extend({
     })
     .nullable(),
   allowedActions: z.array(ActionNameBody),
+  classification: CaseState.shape.classification.describe(
+    'why the SMS classifier chose the intake category; only for staff who may correct it and the unit holding the case',
+  ),
 }).describe('One case in full, with the actions the caller may take now');
 
 export const TransitionResultBody = z
@@ -252,6 +277,8 @@ type Fits<Actual extends Documented, Documented> = [Exclude<keyof Actual, keyof 
 type Assert<T extends true> = T;
 type Checks = [
   Assert<Fits<SubmissionReceipt, z.output<typeof SubmissionReceiptBody>>>,
+  Assert<Fits<PhotoUploadTicket, z.output<typeof PhotoUploadTicketBody>>>,
+  Assert<Fits<{ photos: CasePhoto[] }, z.output<typeof CasePhotosBody>>>,
   Assert<Fits<PublicStatus, z.output<typeof PublicStatusBody>>>,
   Assert<Fits<Staff, z.output<typeof StaffBody>>>,
   Assert<Fits<CaseSummary, z.output<typeof CaseSummaryBody>>>,

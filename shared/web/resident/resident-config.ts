@@ -4,6 +4,7 @@
  * walk. Types and plain data only: the browser bundle imports this module too.
  */
 import type { FormField, PageLanguage, PageText } from '../page-text.ts';
+import type { PhotoStrings } from './photo-text.ts';
 
 /** The report form's fields, in the order the form shows them. */
 export const formFields: readonly FormField[] = [
@@ -54,4 +55,6 @@ export type ResidentStrings = Pick<
 export interface ResidentConfig {
   lang: PageLanguage;
   strings: ResidentStrings;
+  /** The photo field's words, where the page offers photos (the resident page, not the status page). */
+  photos?: PhotoStrings;
 }

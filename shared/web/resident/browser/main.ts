@@ -8,12 +8,23 @@ import type { ResidentConfig } from '../resident-config.ts';
 import { maybeById } from './dom.ts';
 import { enhanceRating } from './rating.ts';
 import { enhanceReportForm } from './report-form.ts';
+import { enhanceReportPhotos } from './report-photos.ts';
 import { enhanceStatusLookup } from './status-lookup.ts';
 
 export function start(config: ResidentConfig): void {
   const form = maybeById('report', HTMLFormElement);
   if (!form || typeof window.fetch !== 'function' || !window.crypto || !window.crypto.getRandomValues) return;
-  enhanceReportForm(form, config);
+  // Photos need canvas.toBlob and FormData; without them the report goes without photos.
+  const canUpload =
+    config.photos !== undefined &&
+    typeof FormData === 'function' &&
+    typeof HTMLCanvasElement.prototype.toBlob === 'function' &&
+    maybeById('field-photos', HTMLDivElement) !== undefined;
+  enhanceReportForm(
+    form,
+    config,
+    canUpload && config.photos ? enhanceReportPhotos(config.photos) : undefined,
+  );
   enhanceStatusLookup(form, config);
   enhanceRating(config);
 }

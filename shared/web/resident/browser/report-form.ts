@@ -13,6 +13,7 @@ import { ratingHref, statusHref } from '../links.ts';
 import { formFields, type ResidentConfig } from '../resident-config.ts';
 import { issuePathsOf, receiptOf } from './answers.ts';
 import { byId, control, maybeById } from './dom.ts';
+import type { ReportPhotos } from './report-photos.ts';
 
 /** Fields sent even when empty, so the server names them as missing. */
 const alwaysSent: readonly FormField[] = ['category', 'communityId', 'description'];
@@ -27,7 +28,11 @@ function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: ResidentConfig): void {
+export function enhanceReportForm(
+  form: HTMLFormElement,
+  { lang, strings: T }: ResidentConfig,
+  photos?: ReportPhotos,
+): void {
   const submit = byId('submit', HTMLButtonElement);
   const alertBox = byId('form-alert', HTMLDivElement);
   const retry = byId('retry', HTMLButtonElement);
@@ -83,6 +88,11 @@ export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: R
   function showIssues(paths: readonly string[]): void {
     let other = false;
     for (const path of paths) {
+      // `photos.1`: the second photo sent was refused (not a JPEG, expired …).
+      if (photos && (path === 'photos' || path.indexOf('photos.') === 0)) {
+        photos.refuse(Number(path.slice('photos.'.length)));
+        continue;
+      }
       const name = formFields.find((f) => path === f || path.indexOf(`${f}.`) === 0);
       if (name) setError(name, T.fieldErrors[name]);
       else other = true;
@@ -90,6 +100,7 @@ export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: R
     const first = formFields.find((f) => !byId(`${f}-error`, HTMLParagraphElement).hidden);
     if (other || !first) showAlert(T.rejected, false);
     if (first) field(first).focus();
+    else if (!other && photos) byId('photos', HTMLInputElement).focus();
     else alertBox.focus();
   }
   function showReceipt(code: string, token: string | undefined): void {
@@ -119,11 +130,12 @@ export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: R
       const value = field(f).value;
       if (value.trim() !== '' || alwaysSent.includes(f)) data[f] = value;
     }
-    return JSON.stringify(data);
+    const photoIds = photos ? photos.uploadIds() : [];
+    return JSON.stringify(photoIds.length > 0 ? { ...data, photos: photoIds } : data);
   }
 
   function send(): void {
-    if (sending) return;
+    if (sending || photos?.holdSubmit()) return;
     const json = body();
     const attempt = pending !== null && pending.body === json ? pending : { body: json, key: uuid() };
     pending = attempt;
@@ -190,6 +202,7 @@ export function enhanceReportForm(form: HTMLFormElement, { lang, strings: T }: R
       setError(f, '');
     }
     updateCount();
+    if (photos) photos.reset();
     receipt.hidden = true;
     intro.hidden = false;
     form.hidden = false;
