@@ -15,6 +15,7 @@ import {
   type CaseStaff,
   canSee,
   mayContactReporter,
+  mayReadClassification,
   worksWithCases,
 } from '../domain/case-lifecycle.ts';
 import { addCounters, type CounterDeltas, rangeSnapshotOf } from '../domain/case-statistics.ts';
@@ -164,8 +165,21 @@ export async function listCases(
   rawQuery: unknown,
   deps: CaseListDeps,
 ): Promise<{ cases: CaseSummary[]; cursor?: string }> {
+  const page = await readCaseList(caller, parseOrThrow(CaseListQuery, rawQuery ?? {}, 'The query'), deps);
+  const now = deps.now();
+  return { cases: page.cases.map((c) => summarise(c, now)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
+
+/**
+ * A page of the list `query` names, as the cases themselves (the list rows and the export are
+ * made from them): read inside the caller's scope, resumed by a cursor sealed for them and the list.
+ */
+export async function readCaseList(
+  caller: Staff,
+  query: CaseListQuery,
+  deps: CaseListDeps,
+): Promise<{ cases: CaseState[]; cursor?: string }> {
   const staff = requireCaseAccess(caller);
-  const query = parseOrThrow(CaseListQuery, rawQuery ?? {}, 'The query');
   const org = await deps.directory.load();
   if (query.communityId !== undefined && !org.communities.some((c) => c.id === query.communityId)) {
     throw new ValidationError('No community has this id', [
@@ -174,10 +188,9 @@ export async function listCases(
   }
   const scope = scopeFor(staff, query.communityId, org);
   if (!scope) return { cases: [] };
-  const now = deps.now();
   const filter: ListFilter = {
     stage: query.stage,
-    overdue: query.overdue === 'true' ? { now: now.toISOString() } : undefined,
+    overdue: query.overdue === 'true' ? { now: deps.now().toISOString() } : undefined,
     communityId: scope.kind === 'unit' ? query.communityId : undefined,
   };
   const page = await deps.cases.listCases(listingFor(scope, query), filter, query.limit, {
@@ -185,8 +198,8 @@ export async function listCases(
     seal: { key: await deps.cursorKey(), caller: staff.userId },
   });
   // The query read only the caller's scope; this check stays as a second line, and never pages.
-  const rows = page.cases.filter((c) => canSee(staff, c));
-  return { cases: rows.map((c) => summarise(c, now)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const cases = page.cases.filter((c) => canSee(staff, c));
+  return { cases, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 /** Stages a case can still be merged from (see the lifecycle's `merge`). */
@@ -206,6 +219,8 @@ export interface CaseDetail extends CaseSummary {
   duplicates: string[];
   report: Pick<CaseReport, 'description' | 'address' | 'location' | 'contactPhone'> | null;
   allowedActions: ActionName[];
+  /** Why the classifier chose the intake category: only for those who may correct it and the unit holding it. */
+  classification?: CaseState['classification'];
 }
 
 export async function getCaseDetail(caller: Staff, code: string, deps: CaseQueryDeps): Promise<CaseDetail> {
@@ -244,6 +259,9 @@ export async function getCaseDetail(caller: Staff, code: string, deps: CaseQuery
     allowedActions: allowedActions(state, { kind: 'staff', staff }).filter(
       (a) => a !== 'dispatch' && a !== 'escalate' && a !== 'flag_unrated' && a !== 'rate',
     ),
+    ...(state.classification && mayReadClassification(staff, state)
+      ? { classification: state.classification }
+      : {}),
   };
 }
 
