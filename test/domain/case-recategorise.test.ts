@@ -6,6 +6,7 @@ import {
   CategoryCorrection,
   confirmsCategory,
   type LifecycleContext,
+  mayReadClassification,
   planTransition,
   StaffRequestAction,
 } from '../../shared/domain/case-lifecycle.ts';
@@ -250,5 +251,20 @@ describe('a confirmed category', () => {
     expect(confirmsCategory(inProgress('road', 'urban-management'), 'accept', ctx)).toBe(false);
     const { ownerFor: _, ...noRouting } = ctx;
     expect(confirmsCategory(inProgress('road', 'urban-management'), 'resolve', noRouting)).toBe(false);
+  });
+});
+
+describe('who reads why the classifier chose the category', () => {
+  it('is those who may correct it and the unit holding the case, nobody else', () => {
+    const atUrbanManagement = triageCase({ unitId: 'urban-management', category: 'sanitation' });
+    const readers = (c: CaseState) =>
+      Object.entries(staff)
+        .filter(([, s]) => mayReadClassification(s, c))
+        .map(([name]) => name);
+    expect(readers(triageCase())).toEqual(['townshipDispatcher', 'supervisor']);
+    expect(readers(atUrbanManagement)).toEqual(['townshipDispatcher', 'supervisor', 'handler']);
+    // The grid worker sees the case (their community) and the admin every case; neither reads why.
+    expect(readers(atUrbanManagement)).not.toContain('gridWorker');
+    expect(readers(atUrbanManagement)).not.toContain('admin');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReportSubmission } from '../../shared/domain/report.ts';
+import { ReportSubmission, ReportSubmitted } from '../../shared/domain/report.ts';
 
 const valid = { category: 'road', communityId: 'chengdong-kangning', description: '路灯坏了三天' };
 
@@ -64,5 +64,37 @@ describe('a report submission', () => {
       lat: 37.2,
       lng: 112.17,
     });
+  });
+});
+
+describe('an intake message', () => {
+  const message = {
+    kind: 'report.submitted',
+    trackingCode: 'K7M2QX9PA',
+    submissionId: '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+    submittedAt: '2026-12-06T08:00:00.000Z',
+    channel: 'sms',
+    report: valid,
+  };
+
+  it('parses without a classifier explanation, as messages queued before it did', () => {
+    expect(ReportSubmitted.parse(message)).toEqual(message);
+  });
+
+  it('carries the explanation of a texted report, and refuses an unbounded one naming the field', () => {
+    const classification = {
+      method: 'keywords',
+      category: 'road',
+      keywords: [{ keyword: '路灯', category: 'road' }],
+    };
+    expect(ReportSubmitted.parse({ ...message, classification })).toEqual({ ...message, classification });
+    const tooMany = {
+      ...classification,
+      keywords: Array.from({ length: 11 }, () => classification.keywords[0]),
+    };
+    const result = ReportSubmitted.safeParse({ ...message, classification: tooMany });
+    expect(result.success ? [] : result.error.issues.map((i) => i.path.join('.'))).toEqual([
+      'classification.keywords',
+    ]);
   });
 });
