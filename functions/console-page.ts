@@ -17,11 +17,14 @@ import { createLogger } from '../shared/logger.ts';
 import { type ConsoleLanguage, type ConsolePage, renderConsolePage } from '../shared/web/console-page.ts';
 import { loadPageAssets, type PageAssets } from '../shared/web/page-assets.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { photoBucketOrigin } from './wiring/photo-bucket-origin.ts';
 
 export interface ConsolePageHandlerDeps {
   logger: Logger;
   /** The console's script and stylesheet (loadPageAssets('console')). */
   assets: PageAssets;
+  /** The photo bucket's origin, for the CSP's img-src (case photos). */
+  photoOrigin?: string;
 }
 
 export const makeHandler = (deps: ConsolePageHandlerDeps) => {
@@ -29,7 +32,7 @@ export const makeHandler = (deps: ConsolePageHandlerDeps) => {
   const pageFor = (lang: ConsoleLanguage): ConsolePage => {
     let page = rendered.get(lang);
     if (!page) {
-      page = renderConsolePage({ lang, assets: deps.assets });
+      page = renderConsolePage({ lang, assets: deps.assets, photoOrigin: deps.photoOrigin });
       rendered.set(lang, page);
     }
     return page;
@@ -47,5 +50,9 @@ export const makeHandler = (deps: ConsolePageHandlerDeps) => {
 };
 
 export const handler = onFirstInvocation(() =>
-  makeHandler({ logger: createLogger('console-page'), assets: loadPageAssets('console') }),
+  makeHandler({
+    logger: createLogger('console-page'),
+    assets: loadPageAssets('console'),
+    photoOrigin: photoBucketOrigin(),
+  }),
 );

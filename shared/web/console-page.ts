@@ -95,6 +95,8 @@ export interface ConsolePageInput {
   assets: PageAssets;
   /** The wording; the language's dictionary unless given (tests pass hostile strings here). */
   text?: ConsoleText;
+  /** The photo bucket's origin, whose presigned URLs the case view shows as images. */
+  photoOrigin?: string;
 }
 
 export function renderConsolePage(input: ConsolePageInput): ConsolePage {
@@ -134,7 +136,8 @@ ${tasksView(t)}
       // Chart.js sizes its canvases through style attributes; styles cannot run code.
       "style-src 'unsafe-inline'",
       "connect-src 'self'",
-      "img-src 'self' data:",
+      // Case photos are presigned URLs of the photo bucket (GET /api/cases/{id}/photos).
+      `img-src 'self' data:${input.photoOrigin ? ` ${input.photoOrigin}` : ''}`,
       "form-action 'self'",
       "base-uri 'none'",
       "frame-ancestors 'none'",

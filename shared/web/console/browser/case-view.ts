@@ -22,6 +22,7 @@ import {
   unitName,
 } from './api.ts';
 import { caseHref, dueBadge, listReturn, stageBadge, stageName } from './case-lists.ts';
+import { casePhotosPanel } from './case-photos.ts';
 import { classificationPanel } from './classification-panel.ts';
 import { C, LANG, type Notice, nextNav, T } from './context.ts';
 import {
@@ -176,6 +177,7 @@ export function renderCase(d: CaseDetail, notice?: Notice): void {
         : el('span', { className: 'muted', text: T.noPhone }),
     );
     report.appendChild(rdl);
+    report.appendChild(casePhotosPanel(d));
   } else {
     report.appendChild(el('p', { className: 'muted', text: T.noReport }));
   }

@@ -1,0 +1,61 @@
+/**
+ * The case's photos in the case view (issue 15 item 2): the resident's photos, loaded after the
+ * case from GET /api/cases/{id}/photos as presigned URLs good for five minutes (the page's CSP
+ * allows the bucket's origin for images, shared/web/console-page.ts). Nothing is shown for a case
+ * without photos. A thumbnail opens the photo at full size in a new tab.
+ */
+import type { CaseDetail } from '../../../services/case-queries.ts';
+import { api } from './api.ts';
+import { LANG } from './context.ts';
+import { el } from './dom.ts';
+import { isRecord } from './guards.ts';
+
+const words = {
+  zh: { heading: '照片', resident: '居民照片', open: '查看原图' },
+  en: { heading: 'Photos', resident: "Resident's photo", open: 'Open full size' },
+} as const;
+
+interface PhotoLink {
+  source: string;
+  number: number;
+  url: string;
+}
+
+const isPhotoLink = (value: unknown): value is PhotoLink =>
+  isRecord(value) &&
+  typeof value.source === 'string' &&
+  typeof value.number === 'number' &&
+  typeof value.url === 'string';
+
+const photosOf = (data: unknown): PhotoLink[] =>
+  isRecord(data) && Array.isArray(data.photos) ? data.photos.filter(isPhotoLink) : [];
+
+/** A block of the report's card, filled once the photos have loaded; it stays hidden when the case has none. */
+export function casePhotosPanel(d: CaseDetail): HTMLElement {
+  const W = words[LANG];
+  const list = el('ul', { className: 'case-photos', id: 'case-photos' });
+  const panel = el('div', { className: 'case-photos-block', id: 'case-photos-block', hidden: true }, [
+    el('h3', { text: W.heading }),
+    list,
+  ]);
+  api('GET', `/api/cases/${encodeURIComponent(d.id)}/photos`).then(
+    ({ status, data }) => {
+      const photos = status === 200 ? photosOf(data) : [];
+      for (const photo of photos) {
+        const label = `${W.resident} ${photo.number}`;
+        list.appendChild(
+          el('li', null, [
+            el('a', { href: photo.url, target: '_blank', rel: 'noopener noreferrer', title: W.open }, [
+              el('img', { src: photo.url, alt: label, loading: 'lazy', 'data-source': photo.source }),
+            ]),
+          ]),
+        );
+      }
+      panel.hidden = photos.length === 0;
+    },
+    () => {
+      // No photos shown is the safe failure: the case itself is on screen.
+    },
+  );
+  return panel;
+}
