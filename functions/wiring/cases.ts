@@ -44,6 +44,11 @@ import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
+import {
+  type CaseExportDeps,
+  EXPORT_CHUNK_BYTES,
+  EXPORT_PAGE_SIZE,
+} from '../../shared/services/case-export.ts';
 import type { CaseSearchDeps } from '../../shared/services/case-search.ts';
 import type { ReportStatusDeps } from '../../shared/services/report-status.ts';
 import {
@@ -130,13 +135,34 @@ export function reportStatusServices(env: NodeJS.ProcessEnv = process.env): Repo
 export interface CaseListServices extends CaseReadServices {
   /** The secret the lists' page cursors are signed with. */
   cursorKey: SecretReader;
+  /** The export's batch reads of the reports (the personal columns). */
+  batch: CaseExportDeps['batch'];
+  exportLimits: NonNullable<CaseExportDeps['exportLimits']>;
 }
 
+/**
+ * The case lists and their export (list-cases): the lists' services and batch reads of the reports.
+ * CASE_EXPORT_CHUNK_BYTES (unset in AWS: EXPORT_CHUNK_BYTES) lowers the chunk bound, so the
+ * local runtime's tests see many chunks from a few hundred cases; it can never raise it.
+ */
 export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseListServices => {
-  const config = loadConfig(CaseListConfig, env);
+  const config = loadConfig(
+    CaseListConfig.extend({
+      CASE_EXPORT_CHUNK_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(EXPORT_CHUNK_BYTES)
+        .default(EXPORT_CHUNK_BYTES),
+    }),
+    env,
+  );
+  const db = createDocumentClient();
   return {
-    ...readServicesFrom(createDocumentClient(), config),
+    ...readServicesFrom(db, config),
     cursorKey: secretReader(config.CURSOR_SECRET_ARN),
+    batch: new DynamoDbCaseBatchReader(db, config.CASES_TABLE),
+    exportLimits: { pageSize: EXPORT_PAGE_SIZE, chunkBytes: config.CASE_EXPORT_CHUNK_BYTES },
   };
 };
 

@@ -62,23 +62,25 @@ export interface StaffApi {
   apiUrl: string;
   username: string;
   get(path: string): Promise<unknown>;
+  /** A GET answered with text (CSV): the body and the headers (e.g. the next chunk's cursor). */
+  getText(path: string): Promise<{ text: string; headers: Headers }>;
   post(path: string, body: unknown): Promise<unknown>;
   delete(path: string): Promise<unknown>;
 }
 
-async function send(
+async function request(
   apiUrl: string,
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
-  token?: string,
-): Promise<unknown> {
-  let response: Response;
+  token: string | undefined,
+  accept: string,
+): Promise<Response> {
   try {
-    response = await fetch(`${apiUrl}${path}`, {
+    return await fetch(`${apiUrl}${path}`, {
       method,
       headers: {
-        accept: 'application/json',
+        accept,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
@@ -91,28 +93,58 @@ async function send(
       `cannot reach the API at ${apiUrl}: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
   }
-  const text = await response.text();
-  let parsed: unknown;
+}
+
+const jsonOf = (text: string): unknown => {
   try {
-    parsed = text === '' ? undefined : JSON.parse(text);
+    return text === '' ? undefined : JSON.parse(text);
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (response.ok) {
-    if (parsed === undefined) throw new ApiError(response.status, 'bad_response', 'the API answered no JSON');
-    return parsed;
-  }
+};
+
+/** A refusal as an ApiError: the API's error envelope, or API Gateway's own message. */
+function refusal(response: Response, text: string): ApiError {
+  const parsed = jsonOf(text);
   const envelope = ErrorEnvelope.safeParse(parsed);
   if (envelope.success) {
     const { code, message, issues } = envelope.data.error;
-    throw new ApiError(response.status, code, message, issues);
+    return new ApiError(response.status, code, message, issues);
   }
   const gateway = GatewayError.safeParse(parsed);
-  throw new ApiError(
+  return new ApiError(
     response.status,
     'http_error',
     gateway.success ? gateway.data.message : `HTTP ${response.status} ${response.statusText}`.trim(),
   );
+}
+
+async function send(
+  apiUrl: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<unknown> {
+  const response = await request(apiUrl, method, path, body, token, 'application/json');
+  const text = await response.text();
+  if (!response.ok) throw refusal(response, text);
+  const parsed = jsonOf(text);
+  if (parsed === undefined) throw new ApiError(response.status, 'bad_response', 'the API answered no JSON');
+  return parsed;
+}
+
+/** A GET whose answer is not JSON (a CSV chunk): its text and headers. */
+async function sendForText(
+  apiUrl: string,
+  path: string,
+  token: string,
+): Promise<{ text: string; headers: Headers }> {
+  const response = await request(apiUrl, 'GET', path, undefined, token, 'text/csv, application/json');
+  // Not response.text(): it drops a leading byte-order mark, which a CSV for Excel must keep.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+  if (!response.ok) throw refusal(response, text);
+  return { text, headers: response.headers };
 }
 
 /** Signs in and returns a client that sends the ID token; an ApiError (401) for wrong credentials. */
@@ -124,6 +156,7 @@ export async function signIn(apiUrl: string, credentials: Credentials): Promise<
     apiUrl,
     username: credentials.username,
     get: (path) => send(apiUrl, 'GET', path, undefined, token),
+    getText: (path) => sendForText(apiUrl, path, token),
     post: (path, body) => send(apiUrl, 'POST', path, body, token),
     delete: (path) => send(apiUrl, 'DELETE', path, undefined, token),
   };

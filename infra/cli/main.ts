@@ -5,6 +5,8 @@
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
+ *   cases export [--list …] [--status …] [--stage …] [--overdue] [--community …] [--lang zh|en]
+ *     [--personal] > file.csv — the caller's cases as CSV through the staff API; see cases-export.ts
  *   search reindex [--restart] [--outputs <cdk-outputs.json>] — see search-reindex.ts
  *   classifier train [--activate] | status | rollback [--version <n> | --keywords-only]
  *     [--outputs <cdk-outputs.json>] — the report classifier's models; see classifier.ts
@@ -21,6 +23,7 @@ import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { demoOrganisation } from '../demo/demo-organisation.ts';
 import { assessmentCommand, assessmentOptions, assessmentUsage } from './assessment.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
+import { casesExportCommand, casesExportOptions, casesExportUsage } from './cases-export.ts';
 import { casesReindex } from './cases-reindex.ts';
 import { classifierCommand, classifierOptions, classifierUsage } from './classifier.ts';
 import { directorySeed } from './directory-seed.ts';
@@ -36,6 +39,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- households import <file.csv>
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
        npm run cli -- cases reindex
+${casesExportUsage}
        npm run cli -- search reindex [--restart]
 ${classifierUsage}
 ${assessmentUsage}
@@ -44,6 +48,12 @@ ${partnersUsage}
   add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+
+/** Writes to stdout and waits while it drains, so a large export never piles up in memory. */
+const writeStdout = (text: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
 
 const isParseArgsError = (error: unknown): error is Error =>
   error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
@@ -65,6 +75,7 @@ function parse(argv: string[]) {
       ...campaignOptions,
       ...classifierOptions,
       ...assessmentOptions,
+      ...casesExportOptions,
     },
   });
 }
@@ -115,6 +126,13 @@ async function main(argv: string[]): Promise<number> {
       { restart: values.restart, dropLegacy: values['drop-legacy'] },
       io,
     );
+  }
+  if (!values.help && group === 'cases' && command === 'export') {
+    if (positionals.length > 2) {
+      io.err(usage);
+      return 2;
+    }
+    return casesExportCommand(values, process.env, { write: writeStdout, err: io.err });
   }
   if (!values.help && group === 'cases' && command === 'reindex') {
     if (positionals.length > 2) {

@@ -57,17 +57,17 @@ describe('the OpenAPI document', () => {
       functions: [
         ...topology.functions,
         {
-          name: 'export-cases',
-          entry: 'functions/export-cases.ts',
+          name: 'archive-cases',
+          entry: 'functions/archive-cases.ts',
           description: 'not yet described',
           timeoutSeconds: 5,
           memoryMb: 512,
-          triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/export', auth: 'staff' }],
+          triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/archive', auth: 'staff' }],
           bindings: [],
         },
       ],
     };
-    expect(routesMissingFrom(openApiDocument, grown)).toEqual(['GET /api/cases/export']);
+    expect(routesMissingFrom(openApiDocument, grown)).toEqual(['GET /api/cases/archive']);
   });
 
   it('asks staff routes for the bearer token and answers 401 in the error envelope; public routes need none', () => {

@@ -13,6 +13,7 @@ import { StaffRequestAction } from '../../domain/case-lifecycle.ts';
 import { RequestsQuery, ServiceRequestForm } from '../../domain/open311/georeport.ts';
 import { NewPartner } from '../../domain/open311/partner-key.ts';
 import { CampaignAction } from '../../domain/outreach/campaign-lifecycle.ts';
+import { ReportPhotoIds } from '../../domain/photos.ts';
 import { ReportSubmission } from '../../domain/report.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { SwitchRequest } from '../../services/administer-classifier.ts';
@@ -21,9 +22,12 @@ import { ListQuery as CampaignListQuery } from '../../services/campaigns/campaig
 import { AttendanceBody, TasksQuery } from '../../services/campaigns/outreach-tasks.ts';
 import { CreateBody, EditBody } from '../../services/campaigns/plan-campaigns.ts';
 import { PreviewBody } from '../../services/campaigns/preview-campaign.ts';
+import { CaseExportQuery } from '../../services/case-export.ts';
 import { CaseListQuery } from '../../services/case-queries.ts';
 import { CaseSearchQuery } from '../../services/case-search.ts';
 import { RatingRequest } from '../../services/rate-report.ts';
+import { CallbackQuery, VerificationQuery } from '../../services/receive-wecom.ts';
+import { StatsExportQuery } from '../../services/statistics-export.ts';
 import { AssessmentQuery, DateRangeQuery } from '../../services/unit-assessment.ts';
 import * as answers from './api-responses.ts';
 
@@ -38,7 +42,7 @@ interface ResponseSpec {
   description: string;
   json?: AnswerSchema;
   /** Media types answered besides JSON, as plain strings (pages, CSV, XML). */
-  text?: readonly ('text/html' | 'text/csv' | 'application/xml' | 'text/xml')[];
+  text?: readonly ('text/html' | 'text/csv' | 'application/xml' | 'text/xml' | 'text/plain')[];
   headers?: Record<string, string>;
 }
 
@@ -58,6 +62,11 @@ const errorAnswer = (description: string): ResponseSpec => ({ description, json:
 const bad = (what = 'a field is wrong: `issues` names each') => errorAnswer(what);
 const notFound = (what = 'not found (a case outside the caller scope is 404 too)') => errorAnswer(what);
 const conflict = (what: string) => errorAnswer(what);
+
+/** A JSON report may name up to three photos uploaded through POST /api/photo-uploads. */
+const ReportSubmissionWithPhotos = ReportSubmission.extend({
+  photos: ReportPhotoIds.optional().describe('upload ids from POST /api/photo-uploads; a form post has none'),
+});
 
 /** The form a browser without JavaScript posts: the JSON fields as strings, and the page language. */
 const ReportForm = z.object({
@@ -271,7 +280,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
         schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' },
       },
     ],
-    body: { json: ReportSubmission, form: ReportForm, required: true },
+    body: { json: ReportSubmissionWithPhotos, form: ReportForm, required: true },
     responses: {
       202: { description: 'queued', json: answers.SubmissionReceiptBody, text: ['text/html'] },
       400: { ...bad(), text: ['text/html'] },
@@ -279,6 +288,14 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       413: errorAnswer('over 16 KB'),
       415: errorAnswer('neither JSON nor a form'),
     },
+  },
+  'POST /api/photo-uploads': {
+    summary: 'A presigned S3 form for one photo of a report (JPEG, at most 4 MB, ten minutes)',
+    description:
+      'Post the fields, then the file, to `url` (multipart/form-data); S3 refuses a larger file or another declared type. Name the `uploadId` in the report; each photo is checked (a JPEG by its bytes), stripped of its metadata and kept with the case.',
+    tag: 'resident',
+    audience: 'public',
+    responses: { 201: { description: 'the form', json: answers.PhotoUploadTicketBody } },
   },
   'GET /api/reports/{trackingCode}': {
     summary: 'The public status of a report',
@@ -337,11 +354,36 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       400: bad(),
     },
   },
+  'GET /api/cases/export': {
+    summary: "The caller's cases as CSV for Excel, chunk by chunk (UTF-8 with BOM on the first chunk)",
+    tag: 'cases',
+    audience: 'staff',
+    query: CaseExportQuery,
+    responses: {
+      200: {
+        description:
+          'a chunk of the file (the first with the BOM and the header); while more follow, X-Next-Cursor and Link rel="next" name the next request',
+        text: ['text/csv'],
+        headers: {
+          'Content-Disposition': 'attachment; filename="…"',
+          'X-Next-Cursor': 'the cursor of the next chunk (absent on the last)',
+        },
+      },
+      400: bad(),
+      403: errorAnswer('outreach staff; an admin asking for personal=true'),
+    },
+  },
   'GET /api/cases/{id}': {
     summary: 'One case in full',
     tag: 'cases',
     audience: 'staff',
     responses: { 200: { description: 'the case', json: answers.CaseDetailBody }, 404: notFound() },
+  },
+  'GET /api/cases/{id}/photos': {
+    summary: "A case's photos as presigned URLs good for five minutes",
+    tag: 'cases',
+    audience: 'staff',
+    responses: { 200: { description: 'the photos', json: answers.CasePhotosBody }, 404: notFound() },
   },
   'POST /api/cases/{id}/transitions': {
     summary: 'Move a case through the closed loop',
@@ -363,6 +405,20 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     query: DateRangeQuery,
     responses: {
       200: { description: 'the figures of the caller scope', json: answers.StatsBody },
+      400: bad(),
+    },
+  },
+  'GET /api/stats/export': {
+    summary: 'The statistics as CSV for Excel (UTF-8 with BOM): per stage, unit, community and category',
+    tag: 'statistics',
+    audience: 'staff',
+    query: StatsExportQuery,
+    responses: {
+      200: {
+        description: 'the CSV file',
+        text: ['text/csv'],
+        headers: { 'Content-Disposition': 'attachment; filename="…"' },
+      },
       400: bad(),
     },
   },
@@ -619,6 +675,32 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       503: errorAnswer('a message is not finished: deliver again'),
     },
   },
+  'GET /api/wecom/callback': {
+    summary: 'WeChat Work callback URL verification: msg_signature checked, echostr decrypted',
+    tag: 'wecom',
+    audience: 'public',
+    query: VerificationQuery,
+    responses: {
+      200: { description: 'the decrypted echostr, as plain text', text: ['text/plain'] },
+      400: bad('a query field is missing or malformed, or the echostr cannot be decrypted'),
+      403: errorAnswer('bad_signature or wrong_receiver'),
+    },
+  },
+  'POST /api/wecom/callback': {
+    summary: "A grid worker's message to the civicloop app (encrypted XML), acknowledged within 5 s",
+    tag: 'wecom',
+    audience: 'public',
+    query: CallbackQuery,
+    responses: {
+      200: {
+        description: 'received (empty body; the answer goes out as an app message)',
+        text: ['text/plain'],
+      },
+      400: bad('malformed_xml or undecryptable'),
+      403: errorAnswer('bad_signature, wrong_receiver or stale_timestamp'),
+      503: errorAnswer('not finished: the platform delivers again'),
+    },
+  },
   ...open311Operations(),
 };
 
@@ -662,6 +744,8 @@ function parametersOf(path: string, op: OperationSpec): JsonSchema[] {
     in: 'query',
     required: required.has(name),
     ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
+    // Lists are comma-separated in one parameter (`service_code=road,fraud`), as the handlers split them.
+    ...(schema.type === 'array' ? { style: 'form', explode: false } : {}),
     schema,
   }));
   const inHeader = (op.headers ?? []).map((h) => ({
