@@ -5,7 +5,8 @@
  * it, a phone search by a role that may not call residents is refused in words; the history names
  * who acted with their own unit; the resolve form says its note is public; a township centre's
  * dispatcher moves a case by correcting its category; the risk ranking says why, with its numbers;
- * the language switch always names the language.
+ * the classifier's reasons for an SMS report sit beside the correction; the language switch always
+ * names the language.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -257,6 +258,48 @@ describe('search, names and category correction in the staff console', () => {
     await page.screenshot({ path: '/tmp/console-risk-reasons.png', fullPage: false });
     const quiet = page.locator('#risk-table .risk-reasons li[data-code="no_reports"]').first();
     expect(await quiet.textContent()).toBe(fill(t.planner.reasonTexts.no_reports, { days: 90 }));
+  }, 120_000);
+
+  it('shows why the classifier chose an SMS report’s category, with the correction one click away', async () => {
+    const { runtime, api } = started();
+    const phone = '13811117777';
+    const pushed = await fetch(
+      `${runtime.url}/api/sms/inbound/aliyun/${runtime.secrets.value('smsGatewaySecret')}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          {
+            phone_number: phone,
+            content: '康宁社区，有人冒充公安打电话，让我把钱转账到安全账户',
+            send_time: '2026-12-06 10:30:00',
+            dest_code: '1069',
+            sequence_id: 7_770_001,
+          },
+        ]),
+      },
+    );
+    expect(pushed.status).toBe(200);
+    // The county centre finds it by the whole number once it is dispatched and indexed.
+    const id = await eventually(
+      'the SMS report indexed',
+      async () => {
+        const answer = await api.request(`/api/cases/search?q=${phone}`, { user: 'supervisor' });
+        return answer.status === 200 ? SearchAnswer.parse(answer.body).cases[0]?.id : undefined;
+      },
+      { attempts: 200, everyMs: 100 },
+    );
+
+    const page = await newPage();
+    await signIn(page, 'dispatcher.chengdong', `/console#/case/${id}`);
+    const section = page.locator('#case-classification');
+    await section.waitFor({ state: 'visible' });
+    expect(await section.locator('h3').textContent()).toBe(t.classification.heading);
+    expect(await page.textContent('#case-keywords')).toContain('电信网络诈骗');
+    await page.click('#classification-correct');
+    await page.locator('#action-form[data-action="recategorise"]').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('action-category');
+    await page.screenshot({ path: '/tmp/console-classification.png', fullPage: true });
   }, 120_000);
 
   it('links the language switch to the other language by name, both ways', async () => {
