@@ -138,9 +138,14 @@ async function queueAppeal(
   deps: ReceiveWecomDeps,
 ): Promise<string> {
   const org = await deps.directory.load();
-  const { category } = classifyWithModel(description, await deps.keywords(), await deps.classifierModel?.(), {
-    ignore: org.communities.flatMap((c) => [c.zh, c.en]),
-  });
+  const { category, explanation } = classifyWithModel(
+    description,
+    await deps.keywords(),
+    await deps.classifierModel?.(),
+    {
+      ignore: org.communities.flatMap((c) => [c.zh, c.en]),
+    },
+  );
   const { trackingCode, submissionId } = idsForMessage(
     { provider: 'wecom', providerMessageId: `${message.ToUserName}#${message.AgentID}#${message.MsgId}` },
     await deps.trackingCodeSecret(),
@@ -159,6 +164,8 @@ async function queueAppeal(
         ? { location: { lat: message.Location_X, lng: message.Location_Y } }
         : {}),
     },
+    // Why it was classified so, for the dispatcher (issue 14 item 6), as for a texted report.
+    classification: explanation,
   };
   await deps.intake.enqueue(report);
   return trackingCode;
