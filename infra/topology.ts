@@ -872,6 +872,16 @@ export const topology: Topology = {
         { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
         // An anonymised report's search postings go with its words and phone.
         { kind: 'table', table: 'search', access: 'readWrite', env: 'SEARCH_TABLE' },
+        // And the case's photos (cases/<code>/): listed, then deleted.
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [
+            { action: 'list', prefix: 'cases/' },
+            { action: 'delete', prefix: 'cases/' },
+          ],
+          env: 'PHOTOS_BUCKET',
+        },
         // Days; empty: 365 (shared/domain/report-retention.ts).
         { kind: 'setting', name: 'reportRetentionDays', env: 'REPORT_RETENTION_DAYS', local: '' },
       ],

@@ -56,6 +56,7 @@ import {
   type ReporterTextGate,
   reporterTextGate,
 } from '../../shared/services/reporter-texts.ts';
+import { lazyPhotoStore } from './lazy-photo-store.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -245,6 +246,8 @@ export function retentionServices(env: NodeJS.ProcessEnv = process.env): Anonymi
   return {
     retention: new DynamoDbReportRetention(db, config.CASES_TABLE),
     searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
+    // Loaded when a case with photos is anonymised: this module is every case function's wiring.
+    photos: lazyPhotoStore(env),
     retentionDays: config.REPORT_RETENTION_DAYS,
     now: () => new Date(),
   };

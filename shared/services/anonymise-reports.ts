@@ -14,6 +14,7 @@
  */
 
 import type { CaseState } from '../domain/case.ts';
+import { casePhotoPrefix } from '../domain/photos.ts';
 import {
   anonymisedReport,
   anonymisedStateFields,
@@ -23,6 +24,7 @@ import {
 } from '../domain/report-retention.ts';
 import { CaseConflictError } from '../errors.ts';
 import type { CaseSearchIndex } from '../ports/case-search.ts';
+import type { PhotoStore } from '../ports/photo-store.ts';
 import type { ReportRetention } from '../ports/report-retention.ts';
 import { removeCaseFromSearch } from './case-search.ts';
 
@@ -35,6 +37,11 @@ export interface AnonymiseDeps {
    * do (functions/wiring/cases.ts always passes them; without them nothing is indexed to remove).
    */
   searchIndex?: Pick<CaseSearchIndex, 'write'>;
+  /**
+   * The photo bucket: a case's photos (cases/<code>/) are deleted with its personal data, as they
+   * may show people, homes and number plates (functions/wiring/cases.ts always passes it).
+   */
+  photos?: Pick<PhotoStore, 'deleteAll'>;
   now: () => Date;
 }
 
@@ -120,6 +127,9 @@ async function anonymiseCase(
       if (!replaced)
         throw new CaseConflictError(`the report of ${trackingCode} changed while being anonymised`);
     }
+    // Before the mark, which takes the case out of the index: a crash after this is redone by the
+    // next run, and deleting what is already gone costs one listing.
+    if (deps.photos) await deps.photos.deleteAll(casePhotoPrefix(trackingCode));
     if (await deps.retention.markAnonymised(state, anonymisedStateFields(state, at)))
       run.anonymised.push(trackingCode);
     else run.skipped.push(trackingCode);

@@ -10,7 +10,11 @@ import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
+import { S3PhotoStore } from '../../shared/adapters/s3-photo-store.ts';
 import { MAX_PHOTO_BYTES, residentPhotoKey, sniffImageType, uploadKey } from '../../shared/domain/photos.ts';
+import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
 import { jpegWithGps, tinyPng } from '../support/photo-fixtures.ts';
 import { ErrorBody, eventually } from '../support/staff-api.ts';
 
@@ -62,13 +66,13 @@ const upload = async (ticket: z.infer<typeof Ticket>, bytes: Uint8Array, content
   return fetch(ticket.url, { method: 'POST', body: form });
 };
 
-const report = (photos: string[]) =>
+const report = (photos: string[], communityId = 'chengdong-kangning') =>
   fetch(`${rt.url}/api/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
     body: JSON.stringify({
       category: 'road',
-      communityId: 'chengdong-kangning',
+      communityId,
       description: '路灯坏了，照片里是那根灯杆',
       photos,
     }),
@@ -218,5 +222,62 @@ describe("S3's upload policy", () => {
     expect(site.headers.get('access-control-allow-origin')).toBe(new URL(rt.url).origin);
     const other = await preflight('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe("a case's photos and its retention", () => {
+  it('are deleted when the case is anonymised, and the case view then shows none', async () => {
+    const tickets = [await presign(), await presign()];
+    for (const ticket of tickets) await upload(ticket, jpegWithGps());
+    const id = Receipt.parse(
+      await (
+        await report(
+          tickets.map((t) => t.uploadId),
+          'dongquan-weijiazhuang',
+        )
+      ).json(),
+    ).trackingCode.replaceAll('-', '');
+    await eventually('the routed case', async () =>
+      (await photosOf(id, 'supervisor')).status === 200 ? true : undefined,
+    );
+    const act = async (user: string, body: Record<string, unknown>) => {
+      const headers = { authorization: `Bearer ${tokens.get(user)}`, 'content-type': 'application/json' };
+      const current = await fetch(`${rt.url}/api/cases/${id}`, {
+        headers: { authorization: `Bearer ${tokens.get('supervisor')}` },
+      });
+      const { version } = z.object({ version: z.number() }).parse(await current.json());
+      const answer = await fetch(`${rt.url}/api/cases/${id}/transitions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...body, expectedVersion: version }),
+      });
+      expect(answer.status).toBe(200);
+    };
+    await act('handler.transport', { action: 'accept' });
+    await act('handler.transport', { action: 'resolve', note: '已修复' });
+    await act('supervisor', { action: 'verify' });
+    await act('supervisor', { action: 'close' });
+    expect([await exists(residentPhotoKey(id, 0)), await exists(residentPhotoKey(id, 1))]).toEqual([
+      true,
+      true,
+    ]);
+
+    const run = await anonymiseReports({
+      retention: new DynamoDbReportRetention(
+        createDocumentClient(rt.dynamoClient),
+        rt.resources.tables.cases ?? '',
+      ),
+      photos: new S3PhotoStore(s3, rt.resources.buckets?.photos ?? ''),
+      retentionDays: 365,
+      now: () => new Date(Date.now() + 366 * 86_400_000),
+    });
+    expect(run.anonymised).toContain(id);
+    expect([await exists(residentPhotoKey(id, 0)), await exists(residentPhotoKey(id, 1))]).toEqual([
+      false,
+      false,
+    ]);
+    const after = await photosOf(id, 'supervisor');
+    expect(after.status).toBe(200);
+    expect(Photos.parse(await after.json()).photos).toEqual([]);
   });
 });
