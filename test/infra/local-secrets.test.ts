@@ -42,6 +42,10 @@ describe('the local secret store', () => {
       'smsGatewaySecret',
       'trackingCodeSecret',
       'twilioAuthToken',
+      'wecomAppSecret',
+      'wecomCallbackToken',
+      'wecomCorpId',
+      'wecomEncodingAesKey',
     ]);
     const secrets = openLocalSecrets(all);
     const values = all.map((name) => secrets.value(name));

@@ -41,6 +41,12 @@ import {
 import { edgeOriginHeader, edgeOriginSecretEnv } from '../../shared/http/edge-origin.ts';
 import { staffTokenEnv } from '../../shared/http/staff-identity.ts';
 import { unitIds } from '../../shared/reference/county-structure.ts';
+import {
+  nestedStackParametersOf,
+  nestedStacksOf,
+  ownResourcesOf,
+  templateWithNestedStacks,
+} from './stack-templates.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -114,7 +120,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
   beforeAll(() => {
     app = new App({ context: cdkJsonContext() });
     stack = new CivicloopStack(app, civicloopStackName);
-    template = Template.fromStack(stack);
+    template = templateWithNestedStacks(stack);
     const json: unknown = template.toJSON();
     const templateResources = isRecord(json) ? json.Resources : undefined;
     if (!isRecord(templateResources)) throw new Error('template has no Resources');
@@ -174,12 +180,21 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     return roleId;
   };
 
-  const statementsOf = (functionName: string): Statement[] => {
-    const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: Match.arrayWith([{ Ref: roleIdOf(functionName) }]) },
+  /** The policy documents of a function's role: its inline policies and any policy attached to it. */
+  const policyDocumentsOf = (functionName: string): unknown[] => {
+    const roleId = roleIdOf(functionName);
+    const attached = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
     });
-    return Object.keys(policies).flatMap((policyId) => {
-      const document = propertiesOf(policyId).PolicyDocument;
+    const inline = listOf(propertiesOf(roleId).Policies).filter(isRecord);
+    return [
+      ...inline.map((policy) => policy.PolicyDocument),
+      ...Object.keys(attached).map((policyId) => propertiesOf(policyId).PolicyDocument),
+    ];
+  };
+
+  const statementsOf = (functionName: string): Statement[] => {
+    return policyDocumentsOf(functionName).flatMap((document) => {
       return listOf(isRecord(document) ? document.Statement : undefined)
         .filter(isRecord)
         .map(
@@ -525,10 +540,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     it("lets sweep-cases query the sms table's byDue index for the held SMS reports that are due", () => {
       const sms = tableId('sms');
       expect(grantedTo('sweep-cases', 'dynamodb:Query')).toContain(sms);
-      const policies = template.findResources('AWS::IAM::Policy', {
-        Properties: { Roles: Match.arrayWith([{ Ref: roleIdOf('sweep-cases') }]) },
-      });
-      const documents = JSON.stringify(Object.keys(policies).map((id) => propertiesOf(id).PolicyDocument));
+      const documents = JSON.stringify(policyDocumentsOf('sweep-cases'));
       expect(documents).toContain(
         JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [sms, 'Arn'] }, '/index/*']] }),
       );
@@ -655,6 +667,9 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           if (isRecord(referenced.GenerateSecretString)) {
             return `arn:aws:secretsmanager:ap-southeast-5:123456789012:secret:${'x'.repeat(100)}`;
           }
+          // A bucket CloudFormation names: at most 63 characters.
+          const resource = resources[value.Ref];
+          if (isRecord(resource) && resource.Type === 'AWS::S3::Bucket') return 'x'.repeat(63);
         }
         // A user pool's ProviderURL: the issuer of its tokens, e.g.
         // https://cognito-idp.ap-southeast-5.amazonaws.com/ap-southeast-5_xxxxxxxxx.
@@ -746,6 +761,29 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           Format: Match.stringLikeRegexp('\\$context\\.requestId'),
         },
       });
+    });
+
+    it('lets API Gateway invoke each HTTP function through one permission for this API, and no other function', () => {
+      const apiId = theOnly('AWS::ApiGatewayV2::Api', {});
+      for (const spec of topology.functions) {
+        const permissions = Object.values(
+          template.findResources('AWS::Lambda::Permission', {
+            Properties: {
+              FunctionName: { 'Fn::GetAtt': [functionId(spec.name), 'Arn'] },
+              Principal: 'apigateway.amazonaws.com',
+            },
+          }),
+        );
+        const servesHttp = spec.triggers.some((t) => t.kind === 'http');
+        expect(permissions, spec.name).toHaveLength(servesHttp ? 1 : 0);
+        for (const permission of permissions) {
+          const properties = isRecord(permission) ? permission.Properties : undefined;
+          const sourceArn = isRecord(properties) ? properties.SourceArn : undefined;
+          expect(properties).toMatchObject({ Action: 'lambda:InvokeFunction' });
+          expect(referencedIds(sourceArn), spec.name).toEqual(new Set([apiId]));
+          expect(JSON.stringify(sourceArn), spec.name).toMatch(/:execute-api:.*"\/\*\/\*\/\*"\]\]\}$/);
+        }
+      }
     });
 
     it('creates one event source mapping per queue trigger', () => {
@@ -889,6 +927,10 @@ describe('the Civicloop stack, synthesized from the topology', () => {
         'smsGatewaySecret',
         'trackingCodeSecret',
         'twilioAuthToken',
+        'wecomAppSecret',
+        'wecomCallbackToken',
+        'wecomCorpId',
+        'wecomEncodingAesKey',
       ]);
       template.resourceCountIs('AWS::SecretsManager::Secret', bound.length + 1);
     });
@@ -936,7 +978,9 @@ describe('the Civicloop stack, synthesized from the topology', () => {
           ...Object.fromEntries(bound.map((b) => [b.name, `${sentinel}-${b.name}`])),
         },
       });
-      const text = JSON.stringify(Template.fromStack(new CivicloopStack(app, civicloopStackName)).toJSON());
+      const text = JSON.stringify(
+        templateWithNestedStacks(new CivicloopStack(app, civicloopStackName)).toJSON(),
+      );
       expect(text).not.toContain(sentinel);
     });
   });
@@ -1044,7 +1088,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       const app = new App({
         context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], edgeOriginSecretVersion: 'v-2026-12' },
       });
-      const pinned = Template.fromStack(new CivicloopStack(app, civicloopStackName));
+      const pinned = templateWithNestedStacks(new CivicloopStack(app, civicloopStackName));
       const text = JSON.stringify(pinned.toJSON());
       const versioned = text.match(/:SecretString:::v-2026-12\}\}/g) ?? [];
       const unversioned = text.match(/:SecretString:::\}\}/g) ?? [];
@@ -1140,6 +1184,60 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     });
   });
 
+  describe("CloudFormation's limits", () => {
+    // CloudFormation refuses a template of more than 500 resources (or 200 parameters). Every
+    // function adds at least its function, role and log group, an HTTP one its integration, invoke
+    // permission and a route per route; a queue six with its dead-letter queue, policies and alarms.
+    const resourceBudget = 450;
+    const parameterLimit = 200;
+    const byType = (resources: Record<string, { Type: string }>): string => {
+      const counts = new Map<string, number>();
+      for (const { Type } of Object.values(resources)) counts.set(Type, (counts.get(Type) ?? 0) + 1);
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([type, count]) => `${count} ${type}`)
+        .join(', ');
+    };
+
+    it(`keeps the main stack at ${resourceBudget} resources or fewer, leaving room under the 500 CloudFormation allows`, () => {
+      const resources = ownResourcesOf(stack);
+      const count = Object.keys(resources).length;
+      expect(
+        count,
+        `${stack.stackName} has ${count} resources (${byType(resources)}), over the budget of ${resourceBudget} (CloudFormation's limit: 500). Make fewer per function (shared grants, one permission per function) or move resources that have no physical name and no state into a nested stack, as infra/constructs/monitoring.ts holds the alarms`,
+      ).toBeLessThanOrEqual(resourceBudget);
+    });
+
+    it(`keeps every nested stack at ${resourceBudget} resources and its parameters under ${parameterLimit}`, () => {
+      for (const nested of nestedStacksOf(stack)) {
+        const resources = ownResourcesOf(nested);
+        const count = Object.keys(resources).length;
+        expect(count, `${nested.node.path}: ${count} resources (${byType(resources)})`).toBeLessThanOrEqual(
+          resourceBudget,
+        );
+        const parameters = Object.keys(nestedStackParametersOf(nested)).length;
+        expect(parameters, `${nested.node.path}: ${parameters} parameters`).toBeLessThan(parameterLimit);
+      }
+    });
+
+    it('puts the alarms and metric filters in the monitoring nested stack, each alarm still on the alarm topic', () => {
+      const main = ownResourcesOf(stack);
+      const types = new Set(Object.values(main).map((r) => r.Type));
+      expect(types).not.toContain('AWS::CloudWatch::Alarm');
+      expect(types).not.toContain('AWS::Logs::MetricFilter');
+      const alarms = Object.entries(ownResourcesOf(stack.monitoring))
+        .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')
+        .map(([id]) => id);
+      expect(alarms.length).toBeGreaterThanOrEqual(2 * topology.queues.length);
+      for (const id of alarms) {
+        expect(propertiesOf(id), id).toMatchObject({
+          AlarmActions: [{ Ref: alarmTopicId() }],
+          OKActions: [{ Ref: alarmTopicId() }],
+        });
+      }
+    });
+  });
+
   describe('alarm topic and outputs', () => {
     it('notifies one KMS-encrypted topic that refuses non-TLS publishers and admits CloudWatch alarms', () => {
       template.resourceCountIs('AWS::SNS::Topic', 1 + (topology.topics ?? []).length);
@@ -1192,6 +1290,7 @@ describe('the Civicloop stack, synthesized from the topology', () => {
     });
 
     it('adds no CDK warnings', () => {
+      // The stack's annotations include its nested stacks' (they are no artifacts of their own).
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     });
   });
@@ -1308,7 +1407,7 @@ describe('a scheduled function (none in the topology yet)', () => {
 
   beforeAll(() => {
     ({ app, stack } = unbundledStack(scheduledTopology));
-    template = Template.fromStack(stack);
+    template = templateWithNestedStacks(stack);
   }, 60_000);
 
   it('runs from an EventBridge rule that retries and then dead-letters, with an alarm on that queue', () => {
@@ -1381,7 +1480,7 @@ describe('a staff route in a variant topology', () => {
 
   beforeAll(() => {
     ({ app, stack } = unbundledStack(withStaffRoute));
-    template = Template.fromStack(stack);
+    template = templateWithNestedStacks(stack);
   }, 60_000);
 
   const route = (routeKey: string): Record<string, unknown> => {
@@ -1418,7 +1517,7 @@ describe('topics a function subscribes to', () => {
   // Only the subscribers: each function bundled costs seconds.
   const subscribers = topology.functions.filter((f) => f.triggers.some((t) => t.kind === 'topic'));
   const stack = new CivicloopStack(app, 'Topics', { topology: { ...topology, functions: subscribers } });
-  const template = Template.fromStack(stack);
+  const template = templateWithNestedStacks(stack);
 
   for (const spec of topology.topics ?? []) {
     it(`topic ${spec.name} is KMS-encrypted, TLS-only, and publishable only by ${spec.publishers.join(', ')} for this account`, () => {
