@@ -7,7 +7,8 @@
  * answers against the generated JSON Schema (object schemas here are closed: no field undescribed).
  *
  * Answers only described so far (their top-level fields, values left open) are `looseObject`s:
- * the statistics, the unit assessment, the campaign planner's views and the classifier status.
+ * the unit assessment, the fraud-risk ranking, outreach tasks, the campaign list and preview, the
+ * attendance answer and the classifier status; a campaign's preview, estimate and effect.
  */
 import * as z from 'zod';
 import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../domain/case.ts';
@@ -15,12 +16,14 @@ import type { ActionName } from '../../domain/case-lifecycle.ts';
 import { Catalog } from '../../domain/catalog.ts';
 import { CategoryCode } from '../../domain/categories.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
+import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
 import type { PolicyReader } from '../../ports/policies.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
-import type { CaseDetail, CaseSummary } from '../../services/case-queries.ts';
+import type { CampaignView } from '../../services/campaigns/plan-campaigns.ts';
+import type { CaseDetail, CaseSummary, StaffStats } from '../../services/case-queries.ts';
 import type { CasePhoto, PhotoUploadTicket } from '../../services/report-photos.ts';
 import type { PublicStatus } from '../../services/report-status.ts';
 import type { SubmissionReceipt } from '../../services/submit-report.ts';
@@ -199,20 +202,39 @@ export const PartnerRevokedBody = z.object({ partner: PartnerBody });
 
 const Open = z.unknown();
 
+const StageCounts = z.partialRecord(Stage, z.number());
+const StageMeans = z.partialRecord(Stage, z.number()).describe('milliseconds');
+
 export const StatsBody = z
-  .looseObject({
-    byStage: z.record(z.string(), z.number()),
-    byUnit: Open,
-    byCommunity: Open,
-    overdueByUnit: Open,
-    byCategory: Open.optional(),
-    meanMsInStage: Open.optional(),
-    meanWorkingMsInStage: Open.optional(),
-    satisfaction: Open.optional(),
+  .object({
+    byStage: StageCounts,
+    byUnit: z.record(z.string(), StageCounts).describe('unit id → counts by stage'),
+    byCommunity: z.record(z.string(), StageCounts).describe('community id → counts by stage'),
+    overdueByUnit: z.record(z.string(), z.number()),
+    byCategory: z.partialRecord(CategoryCode, StageCounts).optional(),
+    meanMsInStage: StageMeans.optional(),
+    meanWorkingMsInStage: StageMeans.optional(),
+    satisfaction: z
+      .object({
+        ratings: z.number(),
+        mean: z.number().nullable(),
+        byUnit: z.record(z.string(), z.object({ ratings: z.number(), mean: z.number() })),
+      })
+      .optional(),
     range: z.object({ from: z.string(), to: z.string() }).optional(),
-    timeInStage: Open.optional(),
+    timeInStage: z
+      .partialRecord(
+        Stage,
+        z.object({
+          meanSeconds: z.number(),
+          meanHours: z.number(),
+          meanWorkingHours: z.number().optional(),
+          meanWorkingDays: z.number().optional(),
+        }),
+      )
+      .optional(),
   })
-  .describe('Counts narrowed to the caller (top-level fields described; their inner shapes are not yet)');
+  .describe('Counts narrowed to the caller; figures the counters cannot narrow are left out');
 
 export const AssessmentBody = z
   .looseObject({
@@ -244,12 +266,23 @@ export const CampaignListBody = z
   .describe('Campaigns and their occurrences (entries not yet described)');
 
 export const CampaignViewBody = z
-  .looseObject({
-    campaign: z.looseObject({ campaignId: z.string(), status: z.string(), version: z.number() }),
+  .object({
+    campaign: Campaign,
     allowedActions: z.array(z.string()),
-    runs: z.array(z.looseObject({})),
+    rrule: z.string().describe('the recurrence as an RFC 5545 RRULE'),
+    upcoming: z.array(z.string()).describe('the next occurrences not started (up to 10)'),
+    runs: z.array(CampaignRun),
+    preview: Open.optional().describe(
+      "an SMS campaign's text and size (as POST /api/campaign-previews; not yet described)",
+    ),
+    estimate: Open.optional().describe('where the estimate comes from, per community (not yet described)'),
+    estimateSource: z.enum(['registry', 'directory', 'mixed']).optional(),
+    households: z.number(),
+    effect: Open.optional().describe(
+      'a completed campaign against comparison communities (not yet described)',
+    ),
   })
-  .describe('One campaign with its runs, outcomes and preview (only the campaign identity described)');
+  .describe('One campaign with its runs, outcomes and, for SMS, the preview of its next run');
 
 export const CampaignPreviewBody = z
   .looseObject({})
@@ -285,6 +318,8 @@ type Checks = [
   Assert<Fits<CaseDetail, z.output<typeof CaseDetailBody>>>,
   Assert<Fits<ActionName, z.output<typeof ActionNameBody>>>,
   Assert<Fits<PartnerView, z.output<typeof PartnerBody>>>,
+  Assert<Fits<StaffStats, z.output<typeof StatsBody>>>,
+  Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
   Assert<Fits<Awaited<ReturnType<PolicyReader['loadPolicies']>>, z.output<typeof PoliciesAnswer>>>,
 ];
 export type ResponseSchemaChecks = Checks;
