@@ -27,11 +27,13 @@ import { staffTokenEnv } from '../shared/http/staff-identity.ts';
 import { unitIds } from '../shared/reference/county-structure.ts';
 import { clientLimits } from './client-limits.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { CivicBucket } from './constructs/civic-bucket.ts';
 import { CivicFunction, functionLogRetention } from './constructs/civic-function.ts';
 import { alarmOnDeadLetters, alarmOnLogEvent, CivicQueue } from './constructs/civic-queue.ts';
 import { CivicTable } from './constructs/civic-table.ts';
 import { CivicTopic } from './constructs/civic-topic.ts';
 import { EdgeProtection, edgeRegion } from './constructs/edge-protection.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { StaffUserPool } from './constructs/staff-user-pool.ts';
 import {
   alarmTopicArnOutputKey,
@@ -102,12 +104,15 @@ export class CivicloopStack extends Stack {
   readonly tables: ReadonlyMap<string, CivicTable>;
   readonly queues: ReadonlyMap<string, CivicQueue>;
   readonly topics: ReadonlyMap<string, CivicTopic>;
+  readonly buckets: ReadonlyMap<string, CivicBucket>;
   readonly functions: ReadonlyMap<string, CivicFunction>;
   /** One Secrets Manager secret per secret the functions bind, by name. */
   readonly secrets: ReadonlyMap<string, secretsmanager.Secret>;
   readonly api: apigwv2.HttpApi;
   readonly apiStage: apigwv2.HttpStage;
   readonly alarmTopic: AlarmTopic;
+  /** The nested stack holding every alarm and metric filter (infra/constructs/monitoring.ts). */
+  readonly monitoring: Monitoring;
   readonly staff: StaffUserPool;
   readonly edge: EdgeProtection;
 
@@ -122,6 +127,7 @@ export class CivicloopStack extends Stack {
     this.topology = topology;
 
     this.alarmTopic = new AlarmTopic(this, 'Alarms');
+    this.monitoring = new Monitoring(this, 'Monitoring');
 
     this.tables = new Map(
       topology.tables.map((spec) => [spec.name, new CivicTable(this, `Table-${spec.name}`, { spec })]),
@@ -129,7 +135,11 @@ export class CivicloopStack extends Stack {
     this.queues = new Map(
       topology.queues.map((spec) => [
         spec.name,
-        new CivicQueue(this, `Queue-${spec.name}`, { spec, alarmTopic: this.alarmTopic.topic }),
+        new CivicQueue(this, `Queue-${spec.name}`, {
+          spec,
+          alarmTopic: this.alarmTopic.topic,
+          alarmScope: this.monitoring.alarmsOf(`Queue-${spec.name}`),
+        }),
       ]),
     );
 
@@ -153,8 +163,20 @@ export class CivicloopStack extends Stack {
       secretsOf(topology).map(({ name, value }) => [name, this.createSecret(name, value)]),
     );
 
+    // After the edge: a bucket lets browsers on the site's origin (CloudFront's) post uploads.
+    this.buckets = new Map(
+      (topology.buckets ?? []).map((spec) => [
+        spec.name,
+        new CivicBucket(this, `Bucket-${spec.name}`, {
+          spec,
+          siteOrigin: `https://${this.edge.distribution.distributionDomainName}`,
+        }),
+      ]),
+    );
+
     const resources = {
       tables: this.tables,
+      buckets: new Map([...this.buckets].map(([name, civicBucket]) => [name, civicBucket.bucket])),
       queues: new Map([...this.queues].map(([name, civicQueue]) => [name, civicQueue.queue])),
       unitQueues: this.unitQueues(),
       userPool: this.staff.userPool,
@@ -168,16 +190,17 @@ export class CivicloopStack extends Stack {
           resources,
           projectRoot: repositoryRoot,
         });
+        const alarms = this.monitoring.alarmsOf(civicFunction.node.id);
         if (civicFunction.asyncFailureQueue) {
           alarmOnDeadLetters(
-            civicFunction,
+            alarms,
             civicFunction.asyncFailureQueue,
             this.alarmTopic.topic,
             `an asynchronous run of ${spec.name} (schedule or topic) failed`,
           );
         }
         for (const logAlarm of spec.logAlarms ?? []) {
-          alarmOnLogEvent(civicFunction, civicFunction.logGroup, logAlarm, this.alarmTopic.topic);
+          alarmOnLogEvent(alarms, civicFunction.logGroup, logAlarm, this.alarmTopic.topic);
         }
         this.wireTriggers(civicFunction);
         if (spec.triggers.some((trigger) => trigger.kind === 'http')) {
@@ -259,7 +282,12 @@ export class CivicloopStack extends Stack {
     spec.triggers.forEach((trigger, index) => {
       switch (trigger.kind) {
         case 'http': {
-          integration ??= new HttpLambdaIntegration(`Integration-${spec.name}`, civicFunction.lambda);
+          // One invoke permission per function, for any route of this API, instead of one per
+          // route: only the routes that integrate the function reach it, and the stack stays under
+          // CloudFormation's resource limit (see the stack test's resource budget).
+          integration ??= new HttpLambdaIntegration(`Integration-${spec.name}`, civicFunction.lambda, {
+            scopePermissionToRoute: false,
+          });
           this.addRoute(trigger, integration);
           return;
         }

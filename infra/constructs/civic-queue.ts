@@ -14,6 +14,8 @@ import type { QueueSpec } from '../topology.ts';
 export interface CivicQueueProps {
   readonly spec: QueueSpec;
   readonly alarmTopic: sns.ITopic;
+  /** Where its alarms go (the stack's monitoring nested stack); the queue's own construct by default. */
+  readonly alarmScope?: Construct;
 }
 
 /**
@@ -55,6 +57,7 @@ export class CivicQueue extends Construct {
   constructor(scope: Construct, id: string, props: CivicQueueProps) {
     super(scope, id);
     const { spec, alarmTopic } = props;
+    const alarmScope = props.alarmScope ?? this;
     if (spec.maxReceiveCount < minimumMaxReceiveCount) {
       throw new Error(`topology: queue ${spec.name} needs maxReceiveCount >= ${minimumMaxReceiveCount}`);
     }
@@ -77,10 +80,10 @@ export class CivicQueue extends Construct {
       enforceSSL: true,
     });
 
-    alarmOnDeadLetters(this, this.deadLetterQueue, alarmTopic, `a message for ${spec.name} failed`);
+    alarmOnDeadLetters(alarmScope, this.deadLetterQueue, alarmTopic, `a message for ${spec.name} failed`);
 
     const maxAge = oldestMessageAlarmAge(spec);
-    const ageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAlarm', {
+    const ageAlarm = new cloudwatch.Alarm(alarmScope, 'OldestMessageAlarm', {
       alarmDescription: `The oldest message in ${physicalName} is older than ${maxAge.toHumanString()}: its consumer is not keeping up`,
       metric: this.queue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(5),
