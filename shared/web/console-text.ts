@@ -301,6 +301,8 @@ const zh = {
     resolve: '给群众的答复（群众可在查询页看到，请勿写姓名、电话）',
   } satisfies Partial<Record<ConsoleAction, string>>,
   chooseCategory: '请选择类别',
+  /** The case's photos in the case view (shared/web/console/browser/case-photos.ts). */
+  casePhotos: { heading: '照片', resident: '居民照片', open: '查看原图' },
   classification: {
     heading: '分类依据',
     intro: '群众短信反映的问题由系统自动分类。分错了的，改类别后案件会交给正确的单位，也帮系统学得更准。',
@@ -806,6 +808,18 @@ const zh = {
     forbidden: '这个账号只能查看和登记本社区（村）的宣传任务。',
   },
 
+  /** The CSV downloads of the case lists and the statistics (shared/web/console/browser/case-export.ts). */
+  caseExport: {
+    export: '导出 CSV',
+    exporting: '正在导出…',
+    personal: '含诉求内容和联系电话',
+    personalHint: '文件会离开系统，请仅在工作需要时勾选，并妥善保管。',
+    progress: '已导出 {n} 条…',
+    done: '已导出 {n} 条。',
+    forbidden: '这个账号不能导出含个人信息的文件。',
+    failed: '导出失败，请稍后再试。',
+  },
+
   stages: {
     received: '已接收',
     registered: '已立案',
@@ -1055,6 +1069,7 @@ const en: ConsoleText = {
     resolve: 'Reply to the resident — shown on the public status page; no names or phone numbers',
   },
   chooseCategory: 'Choose a category',
+  casePhotos: { heading: 'Photos', resident: "Resident's photo", open: 'Open full size' },
   classification: {
     heading: 'Why this category',
     intro:
@@ -1566,6 +1581,17 @@ const en: ConsoleText = {
     saved: 'The attendance is recorded: {n} people.',
     othersPending: 'Other communities to record',
     forbidden: 'This account can only see and record the outreach tasks of its own community.',
+  },
+
+  caseExport: {
+    export: 'Export CSV',
+    exporting: 'Exporting…',
+    personal: 'With descriptions and phone numbers',
+    personalHint: 'The file leaves the system: tick only when the work needs it, and keep it safe.',
+    progress: '{n} rows exported…',
+    done: '{n} rows exported.',
+    forbidden: 'This account may not export personal data.',
+    failed: 'The export failed. Please try again later.',
   },
 
   stages: {

@@ -481,7 +481,8 @@ describe('GET /console (functions/console-page.ts)', () => {
   it('is a public route in the topology: the shell carries no data', () => {
     const page = topology.functions.find((f) => f.name === 'console-page');
     expect(page?.triggers).toEqual([{ kind: 'http', method: 'GET', path: '/console', auth: 'public' }]);
-    expect(page?.bindings).toEqual([]);
+    // The photo bucket by name only (no access), for the CSP's img-src: case photos.
+    expect(page?.bindings).toEqual([{ kind: 'bucket', bucket: 'photos', access: [], env: 'PHOTOS_BUCKET' }]);
     // CDK builds the app and its stylesheet beside the bundle (shared/web/page-assets.ts).
     expect(page?.pageAssets).toEqual(['console']);
   });

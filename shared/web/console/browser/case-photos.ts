@@ -6,14 +6,9 @@
  */
 import type { CaseDetail } from '../../../services/case-queries.ts';
 import { api } from './api.ts';
-import { LANG } from './context.ts';
+import { T } from './context.ts';
 import { el } from './dom.ts';
 import { isRecord } from './guards.ts';
-
-const words = {
-  zh: { heading: '照片', resident: '居民照片', open: '查看原图' },
-  en: { heading: 'Photos', resident: "Resident's photo", open: 'Open full size' },
-} as const;
 
 interface PhotoLink {
   source: string;
@@ -32,7 +27,7 @@ const photosOf = (data: unknown): PhotoLink[] =>
 
 /** A block of the report's card, filled once the photos have loaded; it stays hidden when the case has none. */
 export function casePhotosPanel(d: CaseDetail): HTMLElement {
-  const W = words[LANG];
+  const W = T.casePhotos;
   const list = el('ul', { className: 'case-photos', id: 'case-photos' });
   const panel = el('div', { className: 'case-photos-block', id: 'case-photos-block', hidden: true }, [
     el('h3', { text: W.heading }),
