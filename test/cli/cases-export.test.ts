@@ -11,9 +11,9 @@ import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
-import type { CaseState } from '../../shared/domain/case.ts';
 import { formatTrackingCode } from '../../shared/domain/tracking-code.ts';
 import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
+import { casesIn, seedCases } from '../support/seeded-cases.ts';
 
 const CHUNK_BYTES = 8_192;
 const OURS = 300;
@@ -23,46 +23,25 @@ let rt: LocalRuntime;
 let cliWithEnv: CliRuntime['cliWithEnv'];
 const as = (username: string) => ({ CIVICLOOP_USERNAME: username, CIVICLOOP_PASSWORD: demoPassword });
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const codeOf = (prefix: string, n: number) => {
-  let rest = '';
-  for (let i = 0, v = n; i < 7; i++, v = Math.floor(v / ALPHABET.length))
-    rest += ALPHABET[v % ALPHABET.length];
-  return `${prefix}${rest}`;
-};
-const caseOf = (code: string, townshipId: string, communityId: string, minute: number): CaseState => {
-  const at = new Date(Date.parse('2026-11-20T01:00:00.000Z') + minute * 60_000).toISOString();
-  return {
-    trackingCode: code,
-    submissionId: crypto.randomUUID(),
-    stage: 'dispatched',
-    version: 2,
-    category: 'road',
-    communityId,
-    townshipId,
-    unitId: 'transport',
-    routing: { kind: 'rule' },
-    channel: 'web',
-    submittedAt: at,
-    updatedAt: at,
-    timeline: [{ stage: 'dispatched', at, by: 'system:route-report', unitId: 'transport' }],
-  };
-};
-const ours = Array.from({ length: OURS }, (_, i) =>
-  caseOf(codeOf('CD', i), 'chengdong', 'chengdong-kangning', i),
+const START = '2026-11-20T01:00:00.000Z';
+const ours = casesIn(
+  'CD',
+  OURS,
+  { townshipId: 'chengdong', communityId: 'chengdong-kangning', unitId: 'transport' },
+  START,
 );
-const theirs = Array.from({ length: THEIRS }, (_, i) =>
-  caseOf(codeOf('CX', i), 'chengxi', 'chengxi-gucheng', i),
+const theirs = casesIn(
+  'CX',
+  THEIRS,
+  { townshipId: 'chengxi', communityId: 'chengxi-gucheng', unitId: 'transport' },
+  START,
 );
 
 beforeAll(async () => {
   process.env.CASE_EXPORT_CHUNK_BYTES = String(CHUNK_BYTES);
   ({ rt, cliWithEnv } = await startCliRuntime());
   const store = new DynamoDbCaseStore(createDocumentClient(rt.dynamoClient), rt.resources.tables.cases ?? '');
-  const all = [...ours, ...theirs];
-  for (let i = 0; i < all.length; i += 20) {
-    await Promise.all(all.slice(i, i + 20).map((state) => store.createCase(state, [])));
-  }
+  await seedCases(store, [...ours, ...theirs]);
 }, 120_000);
 afterAll(async () => {
   delete process.env.CASE_EXPORT_CHUNK_BYTES;

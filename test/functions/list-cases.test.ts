@@ -22,6 +22,7 @@ import { formatTrackingCode } from '../../shared/domain/tracking-code.ts';
 import type { CaseExportDeps } from '../../shared/services/case-export.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
+import { casesIn, dispatchedCase, seedCases } from '../support/seeded-cases.ts';
 import { type TestStaffTokens, testStaffTokens } from '../support/staff-tokens.ts';
 
 let env: EmulatedTables;
@@ -29,43 +30,15 @@ let tokens: TestStaffTokens;
 let deps: CaseExportDeps;
 
 const NOW = new Date('2026-11-30T08:00:00.000Z');
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** Nine characters from the tracking-code alphabet, distinct for distinct n. */
-const codeOf = (prefix: string, n: number) => {
-  let rest = '';
-  for (let i = 0, v = n; i < 7; i++, v = Math.floor(v / ALPHABET.length))
-    rest += ALPHABET[v % ALPHABET.length];
-  return `${prefix}${rest}`;
-};
-
-const caseOf = (
-  code: string,
-  townshipId: string,
-  communityId: string,
-  unitId: string,
-  minute: number,
-): CaseState => {
-  const at = new Date(Date.parse('2026-11-20T01:00:00.000Z') + minute * 60_000).toISOString();
-  return {
-    trackingCode: code,
-    submissionId: crypto.randomUUID(),
-    stage: 'dispatched',
-    version: 2,
-    category: 'road',
-    communityId,
-    townshipId,
-    unitId,
-    routing: { kind: 'rule' },
-    channel: 'web',
-    submittedAt: at,
-    updatedAt: at,
-    timer: { kind: 'accept_due', at: '2026-11-21T01:00:00.000Z' },
-    timeline: [{ stage: 'dispatched', at, by: 'system:route-report', unitId }],
-  };
-};
+const START = '2026-11-20T01:00:00.000Z';
+const CHENGDONG = { townshipId: 'chengdong', communityId: 'chengdong-kangning', unitId: 'transport' };
+const CHENGXI = { townshipId: 'chengxi', communityId: 'chengxi-gucheng', unitId: 'transport' };
 
 /** The tricky one: a description that is a formula with a comma, quotes and a line break. */
-const TRICKY = caseOf('K7M2QX9PA', 'chengdong', 'chengdong-kangning', 'centre-chengdong', 500);
+const TRICKY: CaseState = {
+  ...dispatchedCase('K7M2QX9PA', { ...CHENGDONG, unitId: 'centre-chengdong' }, '2026-11-20T09:20:00.000Z'),
+  timer: { kind: 'accept_due', at: '2026-11-21T01:00:00.000Z' },
+};
 const TRICKY_DESCRIPTION = '=HYPERLINK("http://x","路灯坏了")\n第二行, 逗号';
 const OURS = 250;
 
@@ -76,27 +49,14 @@ beforeAll(async () => {
   const store = new DynamoDbCaseStore(env.db, casesTable);
   const seeded: CaseState[] = [
     TRICKY,
-    ...Array.from({ length: OURS - 1 }, (_, i) =>
-      caseOf(codeOf('CD', i), 'chengdong', 'chengdong-kangning', 'transport', i),
-    ),
+    ...casesIn('CD', OURS - 1, CHENGDONG, START),
     // Another township's: never in a Chengdong dispatcher's export.
-    ...Array.from({ length: 20 }, (_, i) =>
-      caseOf(codeOf('CX', i), 'chengxi', 'chengxi-gucheng', 'transport', i),
-    ),
+    ...casesIn('CX', 20, CHENGXI, START),
   ];
-  for (let i = 0; i < seeded.length; i += 25) {
-    await Promise.all(
-      seeded.slice(i, i + 25).map(async (state) => {
-        await store.saveReport({
-          trackingCode: state.trackingCode,
-          submissionId: state.submissionId,
-          description: state === TRICKY ? TRICKY_DESCRIPTION : '小区路灯坏了',
-          contactPhone: '+8613812345678',
-        });
-        await store.createCase(state, []);
-      }),
-    );
-  }
+  await seedCases(store, seeded, (state) => ({
+    description: state === TRICKY ? TRICKY_DESCRIPTION : '小区路灯坏了',
+    contactPhone: '+8613812345678',
+  }));
   deps = {
     cases: store,
     batch: new DynamoDbCaseBatchReader(env.db, casesTable),

@@ -6,6 +6,7 @@
 import type { Stage } from '../../../domain/case.ts';
 import type { CaseSummary } from '../../../services/case-queries.ts';
 import { api, catalog, categoryName, communityName, failed, names, townshipName, unitName } from './api.ts';
+import { wireCaseExport } from './case-export.ts';
 import {
   app,
   FMT_LOCALE,
@@ -120,6 +121,7 @@ export function wireLists(): void {
   filters.addEventListener('submit', (e) => e.preventDefault());
   byId('refresh').addEventListener('click', () => loadList(false));
   byId('more').addEventListener('click', () => loadList(true));
+  wireCaseExport(() => listQuery(list.kind));
 }
 
 export function showList(kind: ListKind): void {
@@ -133,19 +135,24 @@ export function showList(kind: ListKind): void {
   syncFilters(kind);
   loadList(false);
 }
-async function loadList(append: boolean): Promise<void> {
-  const seq = nextNav();
-  const kind = list.kind;
+/** The list's query with its filters, as GET /api/cases and its export take it. */
+function listQuery(kind: ListKind): URLSearchParams {
   const st = stateFor(kind);
-  const listBody = byId('list-body');
-  const listAlert = byId('list-alert');
-  const moreButton = buttonById('more');
   const params = new URLSearchParams();
   params.set('list', kind);
   if (kind === 'queue' || kind === 'problems') params.set('status', st.status);
   if (st.stage) params.set('stage', st.stage);
   if (st.overdue && kind !== 'return_visits') params.set('overdue', 'true');
   if (st.communityId) params.set('communityId', st.communityId);
+  return params;
+}
+async function loadList(append: boolean): Promise<void> {
+  const seq = nextNav();
+  const kind = list.kind;
+  const listBody = byId('list-body');
+  const listAlert = byId('list-alert');
+  const moreButton = buttonById('more');
+  const params = listQuery(kind);
   params.set('limit', '25');
   if (append && list.cursor) params.set('cursor', list.cursor);
   show(listAlert, '');

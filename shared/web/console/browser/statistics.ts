@@ -10,6 +10,7 @@ import type { ChartConfiguration, Chart as ChartJs, ChartOptions, TooltipItem } 
 import type { Stage } from '../../../domain/case.ts';
 import type { StaffStats, TimeInStage } from '../../../services/case-queries.ts';
 import { api, categoryName, communityName, failed, unitName } from './api.ts';
+import { wireStatsExport } from './case-export.ts';
 import { stageName } from './case-lists.ts';
 import { app, C, FMT_LOCALE, nextNav, T } from './context.ts';
 import {
@@ -107,6 +108,7 @@ export function wireStats(): void {
     if (location.hash === hash) showStats();
     else location.hash = hash;
   });
+  wireStatsExport();
 }
 
 /** A number in the page's locale with at most one decimal. */
