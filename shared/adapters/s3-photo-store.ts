@@ -39,10 +39,13 @@ const isMissing = (error: unknown) =>
   (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 403);
 
 export class S3PhotoStore implements PhotoStore {
-  constructor(
-    private readonly s3: S3Client,
-    private readonly bucket: string,
-  ) {}
+  private readonly s3: S3Client;
+  private readonly bucket: string;
+
+  constructor(s3: S3Client, bucket: string) {
+    this.s3 = s3;
+    this.bucket = bucket;
+  }
 
   async presignUpload(key: string): Promise<PhotoUploadForm> {
     const { url, fields } = await awsCall('presigning a photo upload', () =>
