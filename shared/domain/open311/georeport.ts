@@ -220,11 +220,9 @@ export const RequestsQuery = z.object({
     error: `at most ${MAX_REQUEST_IDS} ids at once`,
   }),
   service_code: commaList(
-    z
-      .string()
-      .refine(isServiceCode, {
-        error: `one of the service codes of services.json: ${categoryCodes.join(', ')}`,
-      }),
+    z.string().refine(isServiceCode, {
+      error: `one of the service codes of services.json: ${categoryCodes.join(', ')}`,
+    }),
   ),
   start_date: z.preprocess(blankAsAbsent, W3Datetime.optional()),
   end_date: z.preprocess(blankAsAbsent, W3Datetime.optional()),
