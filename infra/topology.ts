@@ -641,10 +641,13 @@ export const topology: Topology = {
     {
       name: 'get-case-photos',
       entry: 'functions/get-case-photos.ts',
-      description: "A case's photos as short-lived URLs, for staff who may see the case",
-      timeoutSeconds: 5,
+      description: "A case's photos as short-lived URLs; the working unit's evidence photos attached",
+      timeoutSeconds: 6,
       memoryMb: 512,
-      triggers: [{ kind: 'http', method: 'GET', path: '/api/cases/{id}/photos', auth: 'staff' }],
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/cases/{id}/photos', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/cases/{id}/photos', auth: 'staff' },
+      ],
       bindings: [
         ...caseReadBindings,
         {
@@ -653,6 +656,10 @@ export const topology: Topology = {
           access: [
             { action: 'read', prefix: 'cases/' },
             { action: 'list', prefix: 'cases/' },
+            // An evidence photo is checked and moved from its upload as a resident's (report-photos.ts).
+            { action: 'read', prefix: 'uploads/' },
+            { action: 'delete', prefix: 'uploads/' },
+            { action: 'write', prefix: 'cases/' },
           ],
           env: 'PHOTOS_BUCKET',
         },

@@ -65,12 +65,37 @@ export const casePhotoPrefix = (trackingCode: string): string => `${CASE_PREFIX}
 export const residentPhotoKey = (trackingCode: string, index: number): string =>
   `${casePhotoPrefix(trackingCode)}resident-${index + 1}.jpg`;
 
-export type PhotoSource = 'resident';
+/**
+ * Who took a case photo: the resident with the report, or the unit as evidence of the problem
+ * (`before`) and of its resolution (`after`, which the unit may mark public).
+ */
+export type PhotoSource = 'resident' | 'before' | 'after';
+export const EvidenceKind = z.enum(['before', 'after'], { error: 'before or after' });
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
+/** A unit's evidence photo, named by its upload id; a public one carries `public-` in its name. */
+export const evidencePhotoKey = (
+  trackingCode: string,
+  kind: EvidenceKind,
+  uploadId: PhotoUploadId,
+  isPublic: boolean,
+): string => `${casePhotoPrefix(trackingCode)}${isPublic ? 'public-' : ''}${kind}-${uploadId}.jpg`;
+
+export interface CasePhotoKey {
+  source: PhotoSource;
+  /** Resident photos: 1–3 in the report's order; evidence: its upload id orders it. */
+  number: number;
+  public: boolean;
+}
 
 /** What a case photo's key says about it. */
-export function describeCasePhotoKey(key: string): { source: PhotoSource; number: number } | undefined {
-  const match = /\/resident-([1-9][0-9]*)\.jpg$/.exec(key);
-  return match?.[1] === undefined ? undefined : { source: 'resident', number: Number(match[1]) };
+export function describeCasePhotoKey(key: string): CasePhotoKey | undefined {
+  const resident = /\/resident-([1-9][0-9]*)\.jpg$/.exec(key);
+  if (resident?.[1] !== undefined) return { source: 'resident', number: Number(resident[1]), public: false };
+  const evidence = /\/(public-)?(before|after)-[A-Za-z0-9_-]{22}\.jpg$/.exec(key);
+  const kind = evidence?.[2];
+  if (kind !== 'before' && kind !== 'after') return undefined;
+  return { source: kind, number: 0, public: evidence?.[1] !== undefined };
 }
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';

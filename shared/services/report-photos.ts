@@ -16,17 +16,20 @@ import {
   checkPhoto,
   describeCasePhotoKey,
   describePhotoProblem,
+  EvidenceKind,
+  evidencePhotoKey,
   MAX_PHOTO_BYTES,
   newPhotoUploadId,
   PHOTO_UPLOAD_TTL_SECONDS,
   PHOTO_VIEW_TTL_SECONDS,
+  type PhotoProblem,
   type PhotoSource,
-  type PhotoUploadId,
+  PhotoUploadId,
   ReportPhotoIds,
   residentPhotoKey,
   uploadKey,
 } from '../domain/photos.ts';
-import { type FieldIssue, ValidationError } from '../errors.ts';
+import { type FieldIssue, ForbiddenError, ValidationError } from '../errors.ts';
 import type { PhotoStore, PhotoUploadForm } from '../ports/photo-store.ts';
 import { parseOrThrow } from '../validation.ts';
 
@@ -104,6 +107,8 @@ export async function attachReportPhotos(
 export interface CasePhoto {
   source: PhotoSource;
   number: number;
+  /** A result photo the unit chose to show on the public status. */
+  public: boolean;
   /** A presigned GET, good for `expiresInSeconds`. */
   url: string;
   expiresInSeconds: number;
@@ -117,11 +122,62 @@ export async function casePhotos(trackingCode: string, photos: PhotoStore): Prom
     return about === undefined ? [] : [{ key, ...about }];
   });
   return Promise.all(
-    described.map(async ({ key, source, number }) => ({
+    described.map(async ({ key, source, number, public: isPublic }) => ({
       source,
       number,
+      public: isPublic,
       url: await photos.presignView(key, PHOTO_VIEW_TTL_SECONDS),
       expiresInSeconds: PHOTO_VIEW_TTL_SECONDS,
     })),
   );
+}
+
+/** POST /api/cases/{id}/photos: one uploaded photo as the unit's evidence. */
+export const EvidencePhotoRequest = z
+  .object({
+    uploadId: PhotoUploadId,
+    kind: EvidenceKind,
+    public: z.boolean({ error: 'true or false' }).optional(),
+  })
+  .refine((r) => !(r.public === true && r.kind === 'before'), {
+    path: ['public'],
+    message: 'only a result photo (after) can be shown to the public',
+  });
+
+/** The actions that mean the caller's unit is working the case now (the handler's). */
+const WORKING_ACTIONS: readonly string[] = ['accept', 'resolve'];
+
+/**
+ * The unit working the case attaches a photo of the problem (`before`) or of its resolution
+ * (`after`, optionally public), checked and stripped as a resident's. `allowedActions` are the
+ * caller's on the case now (the case view's): only a caller who may accept or resolve it attaches.
+ */
+export async function attachEvidencePhoto(
+  trackingCode: string,
+  allowedActions: readonly string[],
+  body: unknown,
+  photos: PhotoStore,
+): Promise<CasePhoto[]> {
+  if (!allowedActions.some((a) => WORKING_ACTIONS.includes(a))) {
+    throw new ForbiddenError('Only the unit working the case attaches evidence photos, while it works it');
+  }
+  const request = parseOrThrow(EvidencePhotoRequest, body, 'The evidence photo');
+  const read = await photos.read(uploadKey(request.uploadId), MAX_PHOTO_BYTES);
+  const checked = read !== undefined && !('tooLarge' in read) ? checkPhoto(read.bytes) : undefined;
+  if (!checked?.ok) {
+    const problem: PhotoProblem =
+      read === undefined
+        ? { kind: 'missing' }
+        : 'tooLarge' in read
+          ? { kind: 'too_large', bytes: read.tooLarge }
+          : checked && !checked.ok
+            ? checked.problem
+            : { kind: 'malformed' };
+    const message = describePhotoProblem(problem);
+    throw new ValidationError(`The evidence photo: uploadId: ${message}`, [{ path: 'uploadId', message }]);
+  }
+  const key = evidencePhotoKey(trackingCode, request.kind, request.uploadId, request.public === true);
+  await photos.put(key, checked.bytes);
+  await photos.delete(uploadKey(request.uploadId));
+  return casePhotos(trackingCode, photos);
 }

@@ -302,7 +302,14 @@ const zh = {
   } satisfies Partial<Record<ConsoleAction, string>>,
   chooseCategory: '请选择类别',
   /** The case's photos in the case view (shared/web/console/browser/case-photos.ts). */
-  casePhotos: { heading: '照片', resident: '居民照片', open: '查看原图' },
+  casePhotos: {
+    heading: '照片',
+    resident: '居民照片',
+    before: '处理前',
+    after: '处理后',
+    public: '已公开',
+    open: '查看原图',
+  },
   classification: {
     heading: '分类依据',
     intro: '群众短信反映的问题由系统自动分类。分错了的，改类别后案件会交给正确的单位，也帮系统学得更准。',
@@ -1069,7 +1076,14 @@ const en: ConsoleText = {
     resolve: 'Reply to the resident — shown on the public status page; no names or phone numbers',
   },
   chooseCategory: 'Choose a category',
-  casePhotos: { heading: 'Photos', resident: "Resident's photo", open: 'Open full size' },
+  casePhotos: {
+    heading: 'Photos',
+    resident: "Resident's photo",
+    before: 'Before',
+    after: 'After',
+    public: 'public',
+    open: 'Open full size',
+  },
   classification: {
     heading: 'Why this category',
     intro:

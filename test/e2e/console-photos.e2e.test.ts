@@ -108,6 +108,41 @@ describe('case photos in the console', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it("shows the unit's before and after photos side by side, the public one marked", async () => {
+    const { runtime } = started();
+    const code = await reportWithPhotos(0);
+    const handler = await runtime.signInAs('handler.transport');
+    for (const [kind, isPublic] of [
+      ['before', false],
+      ['after', true],
+    ] as const) {
+      const ticket = Ticket.parse(
+        await (await fetch(`${runtime.url}/api/photo-uploads`, { method: 'POST' })).json(),
+      );
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+      form.append('file', new Blob([new Uint8Array(jpegWithGps(320, 240))], { type: 'image/jpeg' }), 'e.jpg');
+      await fetch(ticket.url, { method: 'POST', body: form });
+      const attached = await fetch(`${runtime.url}/api/cases/${code}/photos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${handler}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ uploadId: ticket.uploadId, kind, public: isPublic }),
+      });
+      expect(attached.status).toBe(201);
+    }
+    const { page } = await openAsSupervisor(code);
+    const captions = page.locator('#case-photos figcaption');
+    await expect
+      .poll(() => captions.allTextContents(), { timeout: 10_000 })
+      .toEqual(['处理前', '处理后 · 已公开']);
+    // Side by side: the two figures on one row.
+    const boxes = await page
+      .locator('#case-photos figure')
+      .evaluateAll((figures) => figures.map((f) => Math.round(f.getBoundingClientRect().top)));
+    expect(new Set(boxes).size).toBe(1);
+    await page.screenshot({ path: '/tmp/console-evidence-photos.png', fullPage: true });
+  }, 60_000);
+
   it('shows no photo block for a case without photos', async () => {
     const code = await reportWithPhotos(0);
     const { page, photosAnswered } = await openAsSupervisor(code);

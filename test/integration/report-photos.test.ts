@@ -47,7 +47,13 @@ const Ticket = z.object({
 const Receipt = z.object({ trackingCode: z.string() });
 const Photos = z.object({
   photos: z.array(
-    z.object({ source: z.string(), number: z.number(), url: z.string(), expiresInSeconds: z.number() }),
+    z.object({
+      source: z.string(),
+      number: z.number(),
+      public: z.boolean(),
+      url: z.string(),
+      expiresInSeconds: z.number(),
+    }),
   ),
 });
 
@@ -279,5 +285,65 @@ describe("a case's photos and its retention", () => {
     const after = await photosOf(id, 'supervisor');
     expect(after.status).toBe(200);
     expect(Photos.parse(await after.json()).photos).toEqual([]);
+  });
+});
+
+describe("the working unit's evidence photos", () => {
+  it('the handler attaches before and after photos (after public), checked and stripped; others may not', async () => {
+    const id = Receipt.parse(
+      await (await report([], 'dongquan-weijiazhuang')).json(),
+    ).trackingCode.replaceAll('-', '');
+    await eventually('the routed case', async () =>
+      (await photosOf(id, 'supervisor')).status === 200 ? true : undefined,
+    );
+    const attach = (user: string, body: Record<string, unknown>) =>
+      fetch(`${rt.url}/api/cases/${id}/photos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.get(user)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const uploaded = async (bytes: Uint8Array) => {
+      const ticket = await presign();
+      await upload(ticket, bytes);
+      return ticket.uploadId;
+    };
+
+    const before = await attach('handler.transport', {
+      uploadId: await uploaded(jpegWithGps()),
+      kind: 'before',
+    });
+    expect(before.status).toBe(201);
+    const after = await attach('handler.transport', {
+      uploadId: await uploaded(jpegWithGps()),
+      kind: 'after',
+      public: true,
+    });
+    expect(after.status).toBe(201);
+    const photos = Photos.parse(await after.json()).photos;
+    expect(photos.map((p) => [p.source, p.public]).sort()).toEqual([
+      ['after', true],
+      ['before', false],
+    ]);
+    const bytes = Buffer.from(await (await fetch(photos[0]?.url ?? '')).arrayBuffer());
+    expect(sniffImageType(bytes)).toBe('image/jpeg');
+    expect(ExifReader.load(bytes, { expanded: true }).gps).toBeUndefined();
+
+    const notTheirs = await attach('supervisor', { uploadId: await uploaded(jpegWithGps()), kind: 'after' });
+    expect(notTheirs.status).toBe(403);
+    expect(ErrorBody.parse(await notTheirs.json()).error.code).toBe('forbidden');
+
+    const publicBefore = await attach('handler.transport', {
+      uploadId: await uploaded(jpegWithGps()),
+      kind: 'before',
+      public: true,
+    });
+    expect(publicBefore.status).toBe(400);
+    expect(ErrorBody.parse(await publicBefore.json()).error.issues?.map((i) => i.path)).toEqual(['public']);
+
+    const png = await attach('handler.transport', { uploadId: await uploaded(tinyPng), kind: 'after' });
+    expect(png.status).toBe(400);
+    expect(ErrorBody.parse(await png.json()).error.issues).toEqual([
+      { path: 'uploadId', message: expect.stringMatching(/PNG image, not a JPEG/) },
+    ]);
   });
 });

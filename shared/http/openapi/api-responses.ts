@@ -69,8 +69,9 @@ export const PhotoUploadTicketBody = z.object({
 export const CasePhotosBody = z.object({
   photos: z.array(
     z.object({
-      source: z.literal('resident'),
-      number: z.number().int().min(1),
+      source: z.enum(['resident', 'before', 'after']).describe("the resident's, or the unit's evidence"),
+      number: z.number().int().min(0).describe("a resident photo's place in the report; 0 for evidence"),
+      public: z.boolean().describe('a result photo shown on the public status'),
       url: z.string().describe('a presigned GET'),
       expiresInSeconds: z.number().int(),
     }),

@@ -27,6 +27,7 @@ import { CaseListQuery } from '../../services/case-queries.ts';
 import { CaseSearchQuery } from '../../services/case-search.ts';
 import { RatingRequest } from '../../services/rate-report.ts';
 import { CallbackQuery, VerificationQuery } from '../../services/receive-wecom.ts';
+import { EvidencePhotoRequest } from '../../services/report-photos.ts';
 import { StatsExportQuery } from '../../services/statistics-export.ts';
 import { AssessmentQuery, DateRangeQuery } from '../../services/unit-assessment.ts';
 import * as answers from './api-responses.ts';
@@ -384,6 +385,21 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     tag: 'cases',
     audience: 'staff',
     responses: { 200: { description: 'the photos', json: answers.CasePhotosBody }, 404: notFound() },
+  },
+  'POST /api/cases/{id}/photos': {
+    summary: "The working unit's evidence photo: before, or after (optionally public)",
+    description:
+      'Upload through POST /api/photo-uploads first; the photo is checked (a JPEG by its bytes), stripped of its metadata and kept with the case.',
+    tag: 'cases',
+    audience: 'staff',
+    body: { json: EvidencePhotoRequest, required: true },
+    responses: {
+      201: { description: "the case's photos now", json: answers.CasePhotosBody },
+      400: bad(),
+      403: errorAnswer('only the unit working the case (who may accept or resolve it) attaches evidence'),
+      404: notFound(),
+      413: errorAnswer('over 1 KB'),
+    },
   },
   'POST /api/cases/{id}/transitions': {
     summary: 'Move a case through the closed loop',

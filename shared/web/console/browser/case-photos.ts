@@ -1,5 +1,6 @@
 /**
- * The case's photos in the case view (issue 15 item 2): the resident's photos, loaded after the
+ * The case's photos in the case view (issue 15 items 2 and 3): the resident's photos and the unit's
+ * evidence (before, after: side by side for the verifier), loaded after the
  * case from GET /api/cases/{id}/photos as presigned URLs good for five minutes (the page's CSP
  * allows the bucket's origin for images, shared/web/console-page.ts). Nothing is shown for a case
  * without photos. A thumbnail opens the photo at full size in a new tab.
@@ -13,6 +14,7 @@ import { isRecord } from './guards.ts';
 interface PhotoLink {
   source: string;
   number: number;
+  public?: boolean;
   url: string;
 }
 
@@ -35,13 +37,25 @@ export function casePhotosPanel(d: CaseDetail): HTMLElement {
   ]);
   api('GET', `/api/cases/${encodeURIComponent(d.id)}/photos`).then(
     ({ status, data }) => {
-      const photos = status === 200 ? photosOf(data) : [];
+      // The resident's first, then the unit's before and after side by side for the verifier.
+      const order = ['resident', 'before', 'after'];
+      const photos = (status === 200 ? photosOf(data) : []).sort(
+        (a, b) => order.indexOf(a.source) - order.indexOf(b.source),
+      );
       for (const photo of photos) {
-        const label = `${W.resident} ${photo.number}`;
+        const label =
+          photo.source === 'before'
+            ? W.before
+            : photo.source === 'after'
+              ? `${W.after}${photo.public ? ` · ${W.public}` : ''}`
+              : `${W.resident} ${photo.number}`;
         list.appendChild(
           el('li', null, [
-            el('a', { href: photo.url, target: '_blank', rel: 'noopener noreferrer', title: W.open }, [
-              el('img', { src: photo.url, alt: label, loading: 'lazy', 'data-source': photo.source }),
+            el('figure', null, [
+              el('a', { href: photo.url, target: '_blank', rel: 'noopener noreferrer', title: W.open }, [
+                el('img', { src: photo.url, alt: label, loading: 'lazy', 'data-source': photo.source }),
+              ]),
+              el('figcaption', { text: label }),
             ]),
           ]),
         );
