@@ -12,6 +12,7 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { PublicPhotoRecorder } from '../shared/ports/case-store.ts';
 import type { PhotoStore } from '../shared/ports/photo-store.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseQueryDeps, getCaseDetail } from '../shared/services/case-queries.ts';
@@ -19,6 +20,7 @@ import { attachEvidencePhoto, casePhotos } from '../shared/services/report-photo
 import { caseReadServices } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { photoStore } from './wiring/photos.ts';
+import { publicPhotoRecorder } from './wiring/public-photos.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 
 const MAX_BODY_BYTES = 1024;
@@ -27,6 +29,8 @@ export interface GetCasePhotosHandlerDeps extends CaseQueryDeps {
   logger: Logger;
   staffTokens: StaffTokenVerifier;
   photos: PhotoStore;
+  /** Records a public result photo on the case item. */
+  publicPhotos: PublicPhotoRecorder;
 }
 
 export const makeHandler = (deps: GetCasePhotosHandlerDeps) =>
@@ -39,7 +43,13 @@ export const makeHandler = (deps: GetCasePhotosHandlerDeps) =>
       if (event.requestContext.http.method === 'POST') {
         const body = readRequestBody(event);
         return jsonResponse(201, {
-          photos: await attachEvidencePhoto(detail.id, detail.allowedActions, body, deps.photos),
+          photos: await attachEvidencePhoto(
+            detail.id,
+            detail.allowedActions,
+            body,
+            deps.photos,
+            deps.publicPhotos,
+          ),
         });
       }
       return jsonResponse(200, { photos: await casePhotos(detail.id, deps.photos) });
@@ -51,5 +61,6 @@ export const handler = onFirstInvocation(() =>
     ...caseReadServices(),
     ...staffTokenServices(),
     photos: photoStore(),
+    publicPhotos: publicPhotoRecorder(),
   }),
 );

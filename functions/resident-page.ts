@@ -26,7 +26,8 @@ export interface ResidentPageHandlerDeps {
 
 /**
  * The page's CSP: the default one (shared/http/responses.ts), with the photo bucket's origin for
- * the uploads and blob: for the previews of the resized photos.
+ * the uploads and blob: for the previews of the resized photos; images also from the bucket, where
+ * a looked-up report's result photos redirect (/photos/… answers 302 to a presigned URL).
  */
 export const residentPageCsp = (bucketOrigin: string | undefined): string =>
   [
@@ -34,7 +35,7 @@ export const residentPageCsp = (bucketOrigin: string | undefined): string =>
     "style-src 'unsafe-inline'",
     "script-src 'unsafe-inline'",
     `connect-src 'self'${bucketOrigin ? ` ${bucketOrigin}` : ''}`,
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${bucketOrigin ? ` ${bucketOrigin}` : ''}`,
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

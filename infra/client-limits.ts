@@ -57,8 +57,8 @@ export const clientLimits: readonly ClientLimit[] = [
     // address guessing at this limit (28,800 a day) finds a case about once in three years, and
     // the status page shows no personal data.
     name: 'report-status',
-    // The JSON status and the status page answer the same question: one count for both.
-    routes: ['GET /api/reports/{trackingCode}', 'GET /status'],
+    // The JSON status, the status page and its result photos' redirects: one count for all three.
+    routes: ['GET /api/reports/{trackingCode}', 'GET /status', 'GET /photos/{trackingCode}/{n}'],
     limit: 100,
     windowSeconds: FIVE_MINUTES,
   },

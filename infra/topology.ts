@@ -556,10 +556,20 @@ export const topology: Topology = {
         { kind: 'http', method: 'GET', path: '/api/reports/{trackingCode}', auth: 'public' },
         // The same status as a page, for browsers without JavaScript, with the rating form once closed.
         { kind: 'http', method: 'GET', path: '/status', auth: 'public' },
+        // A public result photo: a redirect to a fresh presigned URL (report-status.ts).
+        { kind: 'http', method: 'GET', path: '/photos/{trackingCode}/{n}', auth: 'public' },
       ],
       bindings: [
         { kind: 'table', table: 'cases', access: 'read', env: 'CASES_TABLE' },
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // Signs GETs of the public result photos only (cases/<code>/public-after-…, IAM's `*` standing
+        // for the tracking code); report-status.ts signs no other key either (isPublicResultPhotoKey).
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [{ action: 'read', prefix: 'cases/*/public-after-' }],
+          env: 'PHOTOS_BUCKET',
+        },
       ],
       pageAssets: ['resident'],
     },
@@ -649,7 +659,9 @@ export const topology: Topology = {
         { kind: 'http', method: 'POST', path: '/api/cases/{id}/photos', auth: 'staff' },
       ],
       bindings: [
-        ...caseReadBindings,
+        // readWrite: a public result photo's key is recorded on the case item (report-photos.ts).
+        { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
+        ...caseReadBindings.filter((b) => !(b.kind === 'table' && b.table === 'cases')),
         {
           kind: 'bucket',
           bucket: 'photos',

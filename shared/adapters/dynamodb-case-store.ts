@@ -35,6 +35,7 @@ import type {
   ListFilter,
   PageRequest,
   PendingEffects,
+  PublicPhotoRecorder,
 } from '../ports/case-store.ts';
 import type { TrainingExample } from '../ports/training-examples.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
@@ -186,7 +187,7 @@ function indexPositionOf(item: Record<string, unknown>, index: CaseIndex): Recor
   return { pk: item.pk, sk: item.sk, [pk]: item[pk], [sk]: item[sk] };
 }
 
-export class DynamoDbCaseStore implements CaseStore {
+export class DynamoDbCaseStore implements CaseStore, PublicPhotoRecorder {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -575,6 +576,31 @@ export class DynamoDbCaseStore implements CaseStore {
       else unreadable.push(String(item.pk).replace(/^CASE#/, ''));
     }
     return { cases, unreadable, cursor: encodeCursor(page.lastKey) };
+  }
+
+  async recordPublicPhoto(
+    trackingCode: string,
+    key: string,
+    max: number,
+  ): Promise<'recorded' | 'full' | 'missing'> {
+    const appended = await conditionalWrite('recording a public photo', () =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: casePk(trackingCode), sk: 'STATE' },
+          UpdateExpression: 'SET #photos = list_append(if_not_exists(#photos, :none), :key)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#photos) OR (size(#photos) < :max AND NOT contains(#photos, :one)))',
+          ExpressionAttributeNames: { '#photos': 'publicPhotos' },
+          ExpressionAttributeValues: { ':none': [], ':key': [key], ':one': key, ':max': max },
+        }),
+      ),
+    );
+    if (appended) return 'recorded';
+    // Refused: no case, a retry of a photo already recorded, or the case has its maximum.
+    const state = await this.getCase(trackingCode);
+    if (state === undefined) return 'missing';
+    return state.publicPhotos?.includes(key) ? 'recorded' : 'full';
   }
 
   async dropTimer(seen: CaseState): Promise<boolean> {

@@ -142,6 +142,11 @@ export const CaseState = z.object({
   /** When the retention rule removed the reporter's data (shared/domain/report-retention.ts). */
   anonymisedAt: z.iso.datetime().optional(),
   /**
+   * Keys of the result photos the unit chose to show on the public status, in the order attached
+   * (at most MAX_PUBLIC_PHOTOS, shared/domain/photos.ts); removed with the photos on anonymisation.
+   */
+  publicPhotos: z.array(z.string()).optional(),
+  /**
    * Why the classifier chose the intake category (SMS), as it was then: for the staff who may act
    * on the category, never in public answers; removed with the report's words on anonymisation.
    */

@@ -81,6 +81,20 @@ export const evidencePhotoKey = (
   isPublic: boolean,
 ): string => `${casePhotoPrefix(trackingCode)}${isPublic ? 'public-' : ''}${kind}-${uploadId}.jpg`;
 
+/**
+ * Result photos one case may show the public: the resolve form offers three, and the case item
+ * keeps their keys in a list that must stay small.
+ */
+export const MAX_PUBLIC_PHOTOS = 3;
+
+/** How long the status page's redirect to a public photo is good for: the page is read at once. */
+export const PUBLIC_PHOTO_TTL_SECONDS = 5 * 60;
+
+/** A public result photo's key (only these may be shown to the public, whatever the case records). */
+export const isPublicResultPhotoKey = (trackingCode: string, key: string): boolean =>
+  key.startsWith(`${casePhotoPrefix(trackingCode)}public-after-`) &&
+  describeCasePhotoKey(key)?.public === true;
+
 export interface CasePhotoKey {
   source: PhotoSource;
   /** Resident photos: 1–3 in the report's order; evidence: its upload id orders it. */

@@ -8,7 +8,8 @@
  * Staff are told in the console that this note is published. As a net under that, anything in it
  * that looks like a phone number (7 or more digits, spaces and dashes allowed between them) is
  * masked: the public status must never carry a phone, whoever typed it. Who resolved the case is
- * never part of it.
+ * never part of it. The result photos the unit marked public follow the same rule: shown while the
+ * resolution stands, by number (1–3) behind the status route's redirect, never by bucket key.
  */
 import type { CaseState, Stage } from './case.ts';
 
@@ -38,4 +39,13 @@ export function publicResolutionOf(
   const note = resolution?.note?.trim();
   if (!resolution || !note) return undefined;
   return { note: maskPhoneNumbers(note), at: resolution.at };
+}
+
+/**
+ * The public result photos' keys, in the order attached, while the resolution stands (the
+ * resolve's note need not be written for them); none otherwise.
+ */
+export function publicResultPhotoKeysOf(state: Pick<CaseState, 'stage' | 'publicPhotos'>): string[] {
+  if (!standingStages.includes(state.stage)) return [];
+  return state.publicPhotos ?? [];
 }

@@ -78,8 +78,11 @@ export interface AnonymisedStateFields {
   rating?: NonNullable<CaseState['rating']>;
   location?: NonNullable<CaseState['location']>;
   anonymisedAt: string;
-  /** Removed outright: the classifier's explanation quotes the resident's words (keywords, n-grams). */
-  remove: ReadonlyArray<'classification'>;
+  /**
+   * Removed outright: the classifier's explanation quotes the resident's words (keywords, n-grams);
+   * the public photos' keys name objects anonymisation deletes.
+   */
+  remove: ReadonlyArray<'classification' | 'publicPhotos'>;
 }
 
 export function anonymisedStateFields(state: CaseState, at: string): AnonymisedStateFields {
@@ -90,6 +93,6 @@ export function anonymisedStateFields(state: CaseState, at: string): AnonymisedS
     ...(rating ? { rating } : {}),
     ...(state.location ? { location: coarsenLocation(state.location) } : {}),
     anonymisedAt: at,
-    remove: ['classification'],
+    remove: ['classification', 'publicPhotos'],
   };
 }

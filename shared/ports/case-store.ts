@@ -141,3 +141,16 @@ export interface CaseStore extends TrainingExampleWriter {
     plan: DuplicateLinkPlan,
   ): Promise<{ applied: true; state: CaseState } | { applied: false; current: CaseState | undefined }>;
 }
+
+/**
+ * The result photos a case shows the public (shared/services/report-photos.ts). A field update of
+ * the case item, not a transition: no new version, no timeline event, and the transitions' own
+ * updates never touch the field, so neither write undoes the other.
+ */
+export interface PublicPhotoRecorder {
+  /**
+   * Appends `key` to the case's public photos unless it is there already (a retry) or the case
+   * has `max` of them: `full` then. `missing` when there is no such case.
+   */
+  recordPublicPhoto(trackingCode: string, key: string, max: number): Promise<'recorded' | 'full' | 'missing'>;
+}

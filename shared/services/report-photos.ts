@@ -19,6 +19,7 @@ import {
   EvidenceKind,
   evidencePhotoKey,
   MAX_PHOTO_BYTES,
+  MAX_PUBLIC_PHOTOS,
   newPhotoUploadId,
   PHOTO_UPLOAD_TTL_SECONDS,
   PHOTO_VIEW_TTL_SECONDS,
@@ -30,6 +31,7 @@ import {
   uploadKey,
 } from '../domain/photos.ts';
 import { type FieldIssue, ForbiddenError, ValidationError } from '../errors.ts';
+import type { PublicPhotoRecorder } from '../ports/case-store.ts';
 import type { PhotoStore, PhotoUploadForm } from '../ports/photo-store.ts';
 import { parseOrThrow } from '../validation.ts';
 
@@ -151,12 +153,16 @@ const WORKING_ACTIONS: readonly string[] = ['accept', 'resolve'];
  * The unit working the case attaches a photo of the problem (`before`) or of its resolution
  * (`after`, optionally public), checked and stripped as a resident's. `allowedActions` are the
  * caller's on the case now (the case view's): only a caller who may accept or resolve it attaches.
+ * A public photo is stored first and then recorded on the case (idempotent, so a retry completes
+ * it); the public status shows the recorded ones while the resolution stands. A fourth public
+ * photo is a 400 naming `public`, and its object is deleted again.
  */
 export async function attachEvidencePhoto(
   trackingCode: string,
   allowedActions: readonly string[],
   body: unknown,
   photos: PhotoStore,
+  cases: PublicPhotoRecorder,
 ): Promise<CasePhoto[]> {
   if (!allowedActions.some((a) => WORKING_ACTIONS.includes(a))) {
     throw new ForbiddenError('Only the unit working the case attaches evidence photos, while it works it');
@@ -178,6 +184,14 @@ export async function attachEvidencePhoto(
   }
   const key = evidencePhotoKey(trackingCode, request.kind, request.uploadId, request.public === true);
   await photos.put(key, checked.bytes);
+  if (request.public === true) {
+    const recorded = await cases.recordPublicPhoto(trackingCode, key, MAX_PUBLIC_PHOTOS);
+    if (recorded === 'full') {
+      await photos.delete(key);
+      const message = `at most ${MAX_PUBLIC_PHOTOS} photos of a case are shown to the public`;
+      throw new ValidationError(`The evidence photo: public: ${message}`, [{ path: 'public', message }]);
+    }
+  }
   await photos.delete(uploadKey(request.uploadId));
   return casePhotos(trackingCode, photos);
 }

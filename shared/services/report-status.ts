@@ -6,11 +6,17 @@
 
 import type { Stage } from '../domain/case.ts';
 import type { CategoryCode } from '../domain/categories.ts';
-import { type PublicResolution, publicResolutionOf } from '../domain/public-resolution.ts';
+import { isPublicResultPhotoKey, PUBLIC_PHOTO_TTL_SECONDS } from '../domain/photos.ts';
+import {
+  type PublicResolution,
+  publicResolutionOf,
+  publicResultPhotoKeysOf,
+} from '../domain/public-resolution.ts';
 import { formatTrackingCode, normaliseTrackingCode } from '../domain/tracking-code.ts';
 import { NotFoundError } from '../errors.ts';
 import type { CaseStore } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
+import type { PhotoStore } from '../ports/photo-store.ts';
 
 export interface PublicStatus {
   trackingCode: string;
@@ -24,6 +30,11 @@ export interface PublicStatus {
   mergedInto?: { trackingCode: string; stage: Stage };
   /** The resolve action's note, while the resolution stands; phone-like numbers masked. */
   resolution?: PublicResolution;
+  /**
+   * The result photos the unit chose to show, while the resolution stands: each a path on this
+   * site that redirects to a short-lived URL of the photo (publicPhotoLocation).
+   */
+  photos?: { url: string }[];
   /** When the retention rule removed the reporter's phone, address and words from the case. */
   anonymisedAt?: string;
 }
@@ -45,6 +56,9 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
   const unit = org.units.find((u) => u.id === state.unitId);
   const original = state.mergedInto ? await deps.cases.getCase(state.mergedInto) : undefined;
   const resolution = publicResolutionOf(state);
+  const photos = publicResultPhotoKeysOf(state).map((_key, index) => ({
+    url: publicPhotoPath(code, index + 1),
+  }));
   return {
     trackingCode: formatTrackingCode(code),
     stage: state.stage,
@@ -57,6 +71,39 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
       ? { mergedInto: { trackingCode: formatTrackingCode(original.trackingCode), stage: original.stage } }
       : {}),
     ...(resolution ? { resolution } : {}),
+    ...(photos.length > 0 ? { photos } : {}),
     ...(state.anonymisedAt ? { anonymisedAt: state.anonymisedAt } : {}),
+  };
+}
+
+/** Where the public status links its `n`th result photo (1-based). */
+export const publicPhotoPath = (trackingCode: string, n: number): string =>
+  `/photos/${formatTrackingCode(trackingCode)}/${n}`;
+
+export interface PublicPhotoDeps {
+  cases: Pick<CaseStore, 'getCase'>;
+  photos: Pick<PhotoStore, 'presignView'>;
+}
+
+/**
+ * GET /photos/{trackingCode}/{n}: a fresh presigned URL of the case's `n`th public result photo,
+ * while the resolution stands; otherwise (no such case, photo or number, a rejected or reopened
+ * resolution, an anonymised case) not found. Only keys of public result photos are ever signed.
+ */
+export async function publicPhotoLocation(
+  codeInput: string,
+  numberInput: string,
+  deps: PublicPhotoDeps,
+): Promise<{ url: string; expiresInSeconds: number }> {
+  const code = normaliseTrackingCode(codeInput);
+  const n = /^[1-9][0-9]?$/.test(numberInput) ? Number(numberInput) : undefined;
+  const state = code === undefined || n === undefined ? undefined : await deps.cases.getCase(code);
+  const key = state && n !== undefined ? publicResultPhotoKeysOf(state)[n - 1] : undefined;
+  if (!state || key === undefined || !isPublicResultPhotoKey(state.trackingCode, key)) {
+    throw new NotFoundError('This report shows no such photo');
+  }
+  return {
+    url: await deps.photos.presignView(key, PUBLIC_PHOTO_TTL_SECONDS),
+    expiresInSeconds: PUBLIC_PHOTO_TTL_SECONDS,
   };
 }

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import jsonEvent from '../../events/http/get-report-status.json' with { type: 'json' };
+import photoEvent from '../../events/http/public-result-photo.json' with { type: 'json' };
 import pageEvent from '../../events/http/status-page.json' with { type: 'json' };
 import invalidEvent from '../../events/http/status-page-invalid-code.json' with { type: 'json' };
 import { makeHandler } from '../../functions/get-report-status.ts';
@@ -17,8 +18,11 @@ import { pageText } from '../../shared/web/page-text.ts';
 import { closedWebCase } from '../support/closed-case.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
+const publicKey = 'cases/K7M2QX9PA/public-after-AAAAAAAAAAAAAAAAAAAAAA.jpg';
+
 const closedCase: CaseState = {
   ...closedWebCase('K7M2QX9PA'),
+  publicPhotos: [publicKey],
   resolvedBy: 'u-handler-wang',
   timeline: [
     { stage: 'received', at: '2026-12-01T00:00:00.000Z', by: 'system:submit-report' },
@@ -52,6 +56,8 @@ const handler = makeHandler({
   logger: new Logger({ logLevel: 'SILENT' }),
   cases: { getCase: async (code) => (code === closedCase.trackingCode ? closedCase : undefined) },
   directory: { load: async () => demoOrganisation },
+  photos: { presignView: async (key, ttl) => `https://bucket.example/${key}?expires=${ttl}` },
+  photoBucketOrigin: 'https://bucket.example',
 });
 
 const invoke = async (event: APIGatewayProxyEventV2) => {
@@ -82,6 +88,41 @@ describe('GET /api/reports/{trackingCode}', () => {
     });
     for (const secret of ['u-handler-wang', 'u-supervisor', '王师傅', '李主任', '13812345678'])
       expect(response.body).not.toContain(secret);
+  });
+});
+
+describe('GET /photos/{trackingCode}/{n}', () => {
+  const photoAt = (trackingCode: string, n: string) => ({
+    ...structuredClone(photoEvent),
+    pathParameters: { trackingCode, n },
+  });
+
+  it('redirects to a fresh five-minute URL of the recorded public photo, never cached', async () => {
+    const response = await invoke(photoEvent);
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.location).toBe(`https://bucket.example/${publicKey}?expires=300`);
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers 404 not_found for a number the case has no photo at, a malformed number and an unknown code', async () => {
+    for (const [code, n] of [
+      ['K7M-2QX-9PA', '2'],
+      ['K7M-2QX-9PA', '0'],
+      ['K7M-2QX-9PA', 'x'],
+      ['AAA-AAA-AAA', '1'],
+    ] as const) {
+      const response = await invoke(photoAt(code, n));
+      expect(response.statusCode).toBe(404);
+      expect(
+        z.object({ error: z.object({ code: z.string() }) }).parse(JSON.parse(response.body)).error.code,
+      ).toBe('not_found');
+    }
+  });
+
+  it('lists the photo in the JSON status as the redirect path, not as a bucket URL', async () => {
+    const response = await invoke(jsonEvent);
+    expect(JSON.parse(response.body)).toMatchObject({ photos: [{ url: '/photos/K7M-2QX-9PA/1' }] });
+    expect(response.body).not.toContain('cases/');
   });
 });
 

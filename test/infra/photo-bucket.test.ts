@@ -170,6 +170,12 @@ describe('least privilege on the photo bucket', () => {
     expect(statements.flatMap((s) => s.actions)).not.toContain('s3:GetObject');
   });
 
+  it('get-report-status may only read the public result photos (cases/<code>/public-after-…)', () => {
+    const statements = s3StatementsOf('get-report-status');
+    expect(statements.flatMap((s) => s.actions)).toEqual(['s3:GetObject']);
+    expect(statements.every(onPrefix('cases/*/public-after-'))).toBe(true);
+  });
+
   it('the pages only learn the bucket name, with no S3 permission', () => {
     for (const name of ['resident-page', 'console-page']) expect(s3StatementsOf(name)).toEqual([]);
   });

@@ -89,6 +89,15 @@ export const PublicStatusBody = z
     timeline: z.array(z.object({ stage: Stage, at: Instant })),
     mergedInto: z.object({ trackingCode: DisplayedTrackingCode, stage: Stage }).optional(),
     resolution: z.object({ note: z.string(), at: Instant }).optional(),
+    photos: z
+      .array(
+        z.object({
+          url: z.string().describe('/photos/{trackingCode}/{n}: redirects to a short-lived URL of the photo'),
+        }),
+      )
+      .max(3)
+      .optional()
+      .describe('the result photos the unit made public, while the resolution stands'),
     anonymisedAt: Instant.optional(),
   })
   .describe('A report as anyone holding its tracking code sees it: no personal data, no staff');

@@ -307,6 +307,17 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       404: notFound('no such code'),
     },
   },
+  'GET /photos/{trackingCode}/{n}': {
+    summary: "A result photo the unit made public (the status's `photos`), while the resolution stands",
+    description:
+      'Redirects to a presigned URL of the photo, good for five minutes and never cached: link this path, not the URL. Open311 `media_url` names it too.',
+    tag: 'resident',
+    audience: 'public',
+    responses: {
+      302: { description: 'to the photo', headers: { Location: 'a presigned S3 URL (5 minutes)' } },
+      404: notFound('no such code or photo, or the resolution no longer stands'),
+    },
+  },
   'POST /api/reports/{trackingCode}/rating': {
     summary: 'The reporter rates a closed case 1–5 with the reporterToken of the 202',
     tag: 'resident',

@@ -125,8 +125,8 @@ ${escapeHtml(values.comment ?? '')}</textarea>
 }
 
 /**
- * A report's public status as the resident reads it: stage, kind, unit, the resolution note while
- * it stands, where a merged report went, and the timeline. The same markup the report page's
+ * A report's public status as the resident reads it: stage, kind, unit, the resolution note and
+ * result photos while it stands, where a merged report went, and the timeline. The same markup the report page's
  * script builds after a lookup, so both look alike.
  */
 export function statusDetails(status: PublicStatus, catalog: Catalog, lang: PageLanguage): string {
@@ -146,6 +146,16 @@ export function statusDetails(status: PublicStatus, catalog: Catalog, lang: Page
       : `<h3 id="resolution-heading">${escapeHtml(t.statusResolution)}</h3>
       <p class="resolution" id="resolution">${escapeHtml(status.resolution.note)}</p>
       <p class="hint"><time datetime="${escapeHtml(status.resolution.at)}">${escapeHtml(localTime(status.resolution.at, lang))}</time></p>`;
+  // Same-site paths that redirect to a short-lived URL of each photo (report-status.ts).
+  const photos =
+    status.photos === undefined
+      ? ''
+      : `<p class="result-photos" id="result-photos">${status.photos
+          .map(
+            (photo, index) =>
+              `<a href="${escapeHtml(photo.url)}"><img src="${escapeHtml(photo.url)}" alt="${escapeHtml(`${t.statusResolution} ${index + 1}`)}"></a>`,
+          )
+          .join('')}</p>`;
   const merged =
     status.mergedInto === undefined
       ? ''
@@ -156,7 +166,7 @@ export function statusDetails(status: PublicStatus, catalog: Catalog, lang: Page
         <dt>${escapeHtml(t.statusCategory)}</dt><dd>${escapeHtml(category === undefined ? status.category : category[lang])}</dd>
         <dt>${escapeHtml(t.statusUnit)}</dt><dd>${escapeHtml(status.unit === null ? t.statusUnitPending : status.unit[lang])}</dd>
       </dl>
-      ${merged}${resolution}
+      ${merged}${resolution}${photos}
       <h3>${escapeHtml(t.statusTimeline)}</h3>
       <ol>${steps}</ol>`;
 }

@@ -40,6 +40,8 @@ export interface ReportStatus {
   timeline: { stage: string; at: string }[];
   /** What staff answered, once resolved and while that stands. */
   resolution: { note: string; at: string } | undefined;
+  /** The result photos shown to the public: same-site paths redirecting to the photo. */
+  photos: string[];
 }
 
 const isUnit = (value: unknown): value is { zh: string; en: string } =>
@@ -51,9 +53,17 @@ const isStep = (value: unknown): value is { stage: string; at: string } =>
 const isResolution = (value: unknown): value is { note: string; at: string } =>
   isRecord(value) && isString(value.note) && isString(value.at);
 
+/** Only paths on this site (/photos/…): an answer never makes the page load from elsewhere. */
+const photoPathsOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value
+        .map((photo) => (isRecord(photo) && isString(photo.url) ? photo.url : ''))
+        .filter((url) => /^\/photos\/[A-Za-z0-9-]+\/[1-9][0-9]?$/.test(url))
+    : [];
+
 export function reportStatusOf(answer: unknown): ReportStatus | undefined {
   if (!isRecord(answer)) return undefined;
-  const { trackingCode, stage, category, unit, timeline = [], resolution } = answer;
+  const { trackingCode, stage, category, unit, timeline = [], resolution, photos } = answer;
   if (!isString(trackingCode) || !isString(stage) || !isString(category)) return undefined;
   if (unit !== null && unit !== undefined && !isUnit(unit)) return undefined;
   if (!Array.isArray(timeline) || !timeline.every(isStep)) return undefined;
@@ -64,5 +74,6 @@ export function reportStatusOf(answer: unknown): ReportStatus | undefined {
     unit: unit ?? null,
     timeline,
     resolution: isResolution(resolution) ? resolution : undefined,
+    photos: photoPathsOf(photos),
   };
 }

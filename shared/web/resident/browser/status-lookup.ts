@@ -1,7 +1,7 @@
 /**
  * The status lookup, answered in place: the form is a GET to the server-rendered /status page
  * without JavaScript; here it checks the typed code's length, asks /api/reports/{code} and shows
- * the stage, the category, the unit, the resolution note and the timeline in the page's language,
+ * the stage, the category, the unit, the resolution note and result photos and the timeline in the page's language,
  * and, once the case is closed, points to the rating form with the code filled in.
  */
 import { localTime } from '../local-time.ts';
@@ -35,6 +35,19 @@ export function enhanceStatusLookup(reportForm: HTMLFormElement, { lang, strings
     if (s.resolution) {
       result.appendChild(element('h3', T.statusResolution));
       result.appendChild(element('p', s.resolution.note, 'resolution'));
+    }
+    if (s.photos.length > 0) {
+      const photos = element('p', undefined, 'result-photos');
+      s.photos.forEach((url, index) => {
+        const link = element('a');
+        link.setAttribute('href', url);
+        const img = element('img');
+        img.setAttribute('src', url);
+        img.setAttribute('alt', `${T.statusResolution} ${index + 1}`);
+        link.appendChild(img);
+        photos.appendChild(link);
+      });
+      result.appendChild(photos);
     }
     if (s.stage === 'closed') offerRating(s.trackingCode);
     result.appendChild(element('h3', T.statusTimeline));
