@@ -15,6 +15,7 @@ import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../doma
 import type { ActionName } from '../../domain/case-lifecycle.ts';
 import { Catalog } from '../../domain/catalog.ts';
 import { CategoryCode } from '../../domain/categories.ts';
+import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
 import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
@@ -32,9 +33,14 @@ export { Catalog };
 
 const Instant = z.iso.datetime();
 /** A tracking code as answers show it, with dashes: K7M-2QX-9PA. */
-const DisplayedTrackingCode = z.string().regex(/^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/);
+const DisplayedTrackingCode = z
+  .string()
+  .regex(
+    /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/,
+    'a tracking code as XXX-XXX-XXX (digits and capital letters)',
+  );
 /** A case id: the tracking code without dashes. */
-const CaseId = z.string().regex(/^[0-9A-Z]{9}$/);
+const CaseId = z.string().regex(/^[0-9A-Z]{9}$/, 'a case id: 9 digits and capital letters');
 
 /** `{ error: { code, message, issues? } }`: every error answer of the own API (shared/http/responses.ts). */
 export const ErrorBody = z
@@ -196,7 +202,7 @@ export const PoliciesAnswer = PoliciesBody;
 export const KeywordsAnswer = KeywordTable;
 
 export const PartnerBody = z.object({
-  partnerId: z.string().regex(/^[0-9a-f]{12}$/),
+  partnerId: PartnerId,
   name: z.string(),
   createdAt: Instant,
   createdBy: z.string(),
