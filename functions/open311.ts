@@ -71,6 +71,10 @@ function baseUrl(event: APIGatewayProxyEventV2, deps: Pick<Open311HandlerDeps, '
   return `${local ? 'http' : 'https'}://${host}${OPEN311_BASE_PATH}`;
 }
 
+/** `https://host`, where the public result photos' redirects are (media_url). */
+const siteOrigin = (event: APIGatewayProxyEventV2, deps: Pick<Open311HandlerDeps, 'endpointUrl'>): string =>
+  new URL(baseUrl(event, deps)).origin;
+
 const discovery = (event: APIGatewayProxyEventV2, deps: Open311HandlerDeps) => ({
   changeset: CHANGESET,
   contact: 'Pingyao County comprehensive-governance centre (平遥县综治中心)',
@@ -114,7 +118,7 @@ const routes: RouteTable<(request: Open311Request) => Promise<Answer>> = {
   }),
   'GET /open311/v2/requests.{format}': async ({ event, deps }) => {
     const params = query(event);
-    const page = await listServiceRequests(params, deps);
+    const page = await listServiceRequests(params, { ...deps, siteOrigin: siteOrigin(event, deps) });
     const next = page.cursor
       ? `<${baseUrl(event, deps)}/${event.rawPath.split('/').at(-1)}?${new URLSearchParams({ ...params, cursor: page.cursor })}>; rel="next"`
       : undefined;
@@ -122,7 +126,10 @@ const routes: RouteTable<(request: Open311Request) => Promise<Answer>> = {
   },
   'GET /open311/v2/requests/{file}': async ({ event, deps }) => ({
     root: 'service_requests',
-    body: await getServiceRequest(fileName(event), query(event), deps),
+    body: await getServiceRequest(fileName(event), query(event), {
+      ...deps,
+      siteOrigin: siteOrigin(event, deps),
+    }),
   }),
   'POST /open311/v2/requests.{format}': async ({ event, deps }) => {
     const receipt = await submitServiceRequest(

@@ -12,6 +12,7 @@
  * resolution stands, by number (1–3) behind the status route's redirect, never by bucket key.
  */
 import type { CaseState, Stage } from './case.ts';
+import { formatTrackingCode } from './tracking-code.ts';
 
 export interface PublicResolution {
   note: string;
@@ -49,3 +50,7 @@ export function publicResultPhotoKeysOf(state: Pick<CaseState, 'stage' | 'public
   if (!standingStages.includes(state.stage)) return [];
   return state.publicPhotos ?? [];
 }
+
+/** Where the public status and Open311 link a case's `n`th public result photo (1-based). */
+export const publicPhotoPath = (trackingCode: string, n: number): string =>
+  `/photos/${formatTrackingCode(trackingCode)}/${n}`;

@@ -54,6 +54,8 @@ export interface Open311ReadDeps {
   cases: Pick<CaseStore, 'getCase'>;
   feed: ServiceRequestFeed;
   now: () => Date;
+  /** This site's origin (https://host): the public result photos' media_url is a path on it. */
+  siteOrigin?: string;
 }
 
 export interface Open311SubmitDeps extends QueueReportDeps {
@@ -237,9 +239,13 @@ async function unitsById(deps: Pick<Open311ReadDeps, 'directory'>) {
   return new Map(org.units.map((u) => [u.id, u]));
 }
 
-const asRequests = async (states: CaseState[], lang: Language, deps: Pick<Open311ReadDeps, 'directory'>) => {
+const asRequests = async (
+  states: CaseState[],
+  lang: Language,
+  deps: Pick<Open311ReadDeps, 'directory' | 'siteOrigin'>,
+) => {
   const units = await unitsById(deps);
-  return states.map((state) => open311RequestOf(state, units.get(state.unitId), lang));
+  return states.map((state) => open311RequestOf(state, units.get(state.unitId), lang, deps.siteOrigin));
 };
 
 export interface RequestsPage {

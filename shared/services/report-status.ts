@@ -9,6 +9,7 @@ import type { CategoryCode } from '../domain/categories.ts';
 import { isPublicResultPhotoKey, PUBLIC_PHOTO_TTL_SECONDS } from '../domain/photos.ts';
 import {
   type PublicResolution,
+  publicPhotoPath,
   publicResolutionOf,
   publicResultPhotoKeysOf,
 } from '../domain/public-resolution.ts';
@@ -75,10 +76,6 @@ export async function getReportStatus(codeInput: string, deps: ReportStatusDeps)
     ...(state.anonymisedAt ? { anonymisedAt: state.anonymisedAt } : {}),
   };
 }
-
-/** Where the public status links its `n`th result photo (1-based). */
-export const publicPhotoPath = (trackingCode: string, n: number): string =>
-  `/photos/${formatTrackingCode(trackingCode)}/${n}`;
 
 export interface PublicPhotoDeps {
   cases: Pick<CaseStore, 'getCase'>;

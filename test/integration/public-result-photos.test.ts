@@ -134,6 +134,17 @@ describe('a result photo the unit makes public', () => {
     expect(image.status).toBe(200);
     expect(sniffImageType(new Uint8Array(await image.arrayBuffer()))).toBe('image/jpeg');
 
+    // Open311 carries the same redirect, absolute, as media_url (the list and the single request).
+    const Requests = z.array(z.object({ service_request_id: z.string(), media_url: z.string().optional() }));
+    const one = Requests.parse(await (await fetch(`${rt.url}/open311/v2/requests/${code}.json`)).json());
+    expect(one).toEqual([expect.objectContaining({ media_url: `${rt.url}/photos/${code}/1` })]);
+    const listed = Requests.parse(
+      await (await fetch(`${rt.url}/open311/v2/requests.json?service_request_id=${code}`)).json(),
+    );
+    expect(listed[0]?.media_url).toBe(`${rt.url}/photos/${code}/1`);
+    const followed = await fetch(one[0]?.media_url ?? '');
+    expect(sniffImageType(new Uint8Array(await followed.arrayBuffer()))).toBe('image/jpeg');
+
     const second = await fetch(`${rt.url}/photos/${code}/2`, { redirect: 'manual' });
     expect(second.status).toBe(404);
     expect(ErrorBody.parse(await second.json()).error.code).toBe('not_found');
@@ -143,6 +154,9 @@ describe('a result photo the unit makes public', () => {
     expect((await statusOf(code)).photos).toBeUndefined();
     expect((await fetch(`${rt.url}/photos/${code}/1`, { redirect: 'manual' })).status).toBe(404);
     expect(await (await fetch(`${rt.url}/status?code=${code}`)).text()).not.toContain('/photos/');
+    expect(await (await fetch(`${rt.url}/open311/v2/requests/${code}.json`)).text()).not.toContain(
+      'media_url',
+    );
   });
 
   it('is attached only by the working unit: 403 forbidden for a verifier, 404 not_found outside the scope, and at most three', async () => {

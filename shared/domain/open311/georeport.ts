@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { type CaseState, isOpen } from '../case.ts';
 import { type CategoryCode, categories, categoryCodes } from '../categories.ts';
 import type { Community, Township, Unit } from '../organisation.ts';
-import { publicResolutionOf } from '../public-resolution.ts';
+import { publicPhotoPath, publicResolutionOf, publicResultPhotoKeysOf } from '../public-resolution.ts';
 import { formatTrackingCode } from '../tracking-code.ts';
 
 /** Pingyao County's website without the www, as the spec suggests for a jurisdiction_id. */
@@ -159,16 +159,24 @@ export interface Open311Request {
   expected_datetime?: string;
   lat?: number;
   long?: number;
+  /** The first result photo the unit made public, while the resolution stands (a redirect path). */
+  media_url?: string;
 }
 
 /** The spec's w3 datetime, to the second (our instants carry milliseconds). */
 export const w3Datetime = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
 
-/** A case as a public service request: nothing personal (see the module comment). */
+/**
+ * A case as a public service request: nothing personal (see the module comment). `siteOrigin`
+ * (https://host) makes the public result photo's path absolute for `media_url`: the spec has one
+ * media URL per request, so the first photo; a redirect to a fresh short-lived URL, never a
+ * presigned URL that would expire while a partner keeps the list.
+ */
 export function open311RequestOf(
   state: CaseState,
   unit: Pick<Unit, 'zh' | 'en'> | undefined,
   lang: Language,
+  siteOrigin?: string,
 ): Open311Request {
   const category = categories.find((c) => c.code === state.category);
   const resolution = publicResolutionOf(state);
@@ -180,6 +188,7 @@ export function open311RequestOf(
       : resolution?.note;
   const expected = state.timer?.kind === 'resolve_due' ? state.timer.at : undefined;
   const location = placeCategories.has(state.category) ? state.location : undefined;
+  const photo = siteOrigin !== undefined && publicResultPhotoKeysOf(state).length > 0;
   return {
     service_request_id: formatTrackingCode(state.trackingCode),
     status: open311StatusOf(state),
@@ -191,6 +200,7 @@ export function open311RequestOf(
     updated_datetime: w3Datetime(state.updatedAt),
     ...(expected ? { expected_datetime: w3Datetime(expected) } : {}),
     ...(location ? { lat: roundCoordinate(location.lat), long: roundCoordinate(location.lng) } : {}),
+    ...(photo ? { media_url: `${siteOrigin}${publicPhotoPath(state.trackingCode, 1)}` } : {}),
   };
 }
 
