@@ -18,8 +18,11 @@ import { CategoryCode } from '../../domain/categories.ts';
 import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
 import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
+import { ServiceLevel } from '../../domain/service-levels.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
+import { TIMED_STAGES } from '../../domain/unit-assessment.ts';
+import { LocalDate, LocalTime } from '../../domain/working-calendar.ts';
 import type { PolicyReader } from '../../ports/policies.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
@@ -28,6 +31,12 @@ import type { CaseDetail, CaseSummary, StaffStats } from '../../services/case-qu
 import type { CasePhoto, PhotoUploadTicket } from '../../services/report-photos.ts';
 import type { PublicStatus } from '../../services/report-status.ts';
 import type { SubmissionReceipt } from '../../services/submit-report.ts';
+import {
+  type Assessment,
+  type AssessmentRow,
+  SortKey,
+  type TrendPoint,
+} from '../../services/unit-assessment.ts';
 
 export { Catalog };
 
@@ -252,16 +261,106 @@ export const StatsBody = z
   })
   .describe('Counts narrowed to the caller; figures the counters cannot narrow are left out');
 
+const Rate = z.number().nullable().describe('0 to 1; null without anything to divide by');
+const WorkingHours = z.number().nullable();
+
+/** How long cases stayed in one stage at the row, in working time (unit-assessment.ts StayFigures). */
+const StayFiguresBody = z.object({
+  stays: z.number().int().nonnegative(),
+  meanWorkingHours: WorkingHours,
+  meanWorkingDays: WorkingHours,
+  p90WorkingHours: WorkingHours.describe('nearest-rank 90th percentile, interpolated inside its bucket'),
+  p90WorkingDays: WorkingHours,
+  p90Bucket: z
+    .object({ fromHours: z.number(), toHours: z.number().nullable().describe('null above the last bound') })
+    .nullable()
+    .describe('the histogram bucket the 90th percentile lies in: (fromHours, toHours]'),
+});
+
+/** One unit or township with every measure, its score and rank (AssessmentRow). */
+const AssessmentRowBody = z.object({
+  id: EntityId,
+  zh: z.string(),
+  en: z.string(),
+  rank: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .describe('1 = best score; equal scores share a rank; null without a score'),
+  score: z.number().min(0).max(100).nullable(),
+  received: z.number().int(),
+  reopened: z.number().int(),
+  accepted: z.number().int(),
+  acceptedOnTime: z.number().int(),
+  acceptedOnTimeRate: Rate,
+  resolved: z.number().int(),
+  resolvedOnTime: z.number().int(),
+  resolvedOnTimeRate: Rate,
+  returned: z.number().int(),
+  reassignedAway: z.number().int(),
+  escalated: z.number().int(),
+  escalatedAcceptOverdue: z.number().int(),
+  escalatedResolveOverdue: z.number().int(),
+  verified: z.number().int(),
+  verificationFailures: z.number().int(),
+  verificationFailureRate: Rate,
+  stages: z.record(z.enum(TIMED_STAGES), StayFiguresBody).describe('every timed stage'),
+  satisfaction: z.object({
+    ratings: z.number().int(),
+    mean: z.number().nullable(),
+    satisfiedShare: Rate.describe('ratings of 4 or 5 ÷ ratings'),
+    unsatisfied: z.number().int(),
+    returnVisits: z.object({ satisfied: z.number().int(), unresolved: z.number().int() }),
+  }),
+});
+
+const TrendPointBody = z.object({
+  month: z.string().describe('YYYY-MM'),
+  received: z.number().int(),
+  acceptedOnTimeRate: Rate,
+  resolvedOnTimeRate: Rate,
+  escalated: z.number().int(),
+  satisfactionMean: z.number().nullable(),
+  score: z.number().nullable(),
+});
+
 export const AssessmentBody = z
-  .looseObject({
+  .object({
     level: z.enum(['unit', 'township']),
-    range: z.looseObject({ from: z.string(), to: z.string() }),
-    rows: z.array(z.looseObject({})),
-    ranked: z.number().int(),
-    trend: z.array(z.looseObject({})),
+    range: z.object({ from: LocalDate, to: LocalDate, months: z.array(z.string()).describe('YYYY-MM') }),
+    rows: z.array(AssessmentRowBody),
+    ranked: z
+      .number()
+      .int()
+      .describe('how many rows were ranked (have a score), of all rows, visible or not'),
+    sort: z.object({ by: SortKey, order: z.enum(['asc', 'desc']) }),
+    trend: z
+      .array(z.object({ id: EntityId, points: z.array(TrendPointBody) }))
+      .describe('per row, per month'),
+    score: z.object({
+      weights: z.object({
+        acceptedOnTime: z.number(),
+        resolvedOnTime: z.number(),
+        satisfaction: z.number(),
+        verification: z.number(),
+        escalations: z.number(),
+      }),
+      scale: z.literal('0-100'),
+    }),
+    sla: z.object({
+      levels: z.array(ServiceLevel).describe('the service levels configured now'),
+      calendar: z.object({
+        workdayStart: LocalTime,
+        workdayEnd: LocalTime,
+        hoursPerWorkingDay: z.number(),
+      }),
+      onTime: z.string().describe('what "on time" means, in words'),
+    }),
+    histogram: z.object({ workingHourBounds: z.array(z.number()).readonly() }),
   })
   .describe(
-    'The unit assessment: rows with every measure, score and rank (rows not yet described field by field)',
+    'The unit assessment: rows with every measure, score and rank, the trend per month, and the rules in force',
   );
 
 export const RiskRankingBody = z
@@ -335,6 +434,13 @@ type Checks = [
   Assert<Fits<ActionName, z.output<typeof ActionNameBody>>>,
   Assert<Fits<PartnerView, z.output<typeof PartnerBody>>>,
   Assert<Fits<StaffStats, z.output<typeof StatsBody>>>,
+  Assert<Fits<Assessment, z.output<typeof AssessmentBody>>>,
+  Assert<Fits<AssessmentRow, z.output<typeof AssessmentRowBody>>>,
+  Assert<Fits<AssessmentRow['stages']['dispatched'], z.output<typeof StayFiguresBody>>>,
+  Assert<Fits<AssessmentRow['satisfaction'], z.output<typeof AssessmentRowBody>['satisfaction']>>,
+  Assert<Fits<TrendPoint, z.output<typeof TrendPointBody>>>,
+  Assert<Fits<Assessment['sla'], z.output<typeof AssessmentBody>['sla']>>,
+  Assert<Fits<Assessment['score']['weights'], z.output<typeof AssessmentBody>['score']['weights']>>,
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
   Assert<Fits<Awaited<ReturnType<PolicyReader['loadPolicies']>>, z.output<typeof PoliciesAnswer>>>,
 ];
