@@ -18,6 +18,7 @@ import { CategoryCode } from '../../domain/categories.ts';
 import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
 import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
+import type { RiskReason, RiskReasonDetail, RiskRow, Trend } from '../../domain/outreach/fraud-risk.ts';
 import { ServiceLevel } from '../../domain/service-levels.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
@@ -26,6 +27,7 @@ import { LocalDate, LocalTime } from '../../domain/working-calendar.ts';
 import type { PolicyReader } from '../../ports/policies.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
+import type { RiskRanking } from '../../services/campaigns/fraud-risk-ranking.ts';
 import type { CampaignView } from '../../services/campaigns/plan-campaigns.ts';
 import type { CaseDetail, CaseSummary, StaffStats } from '../../services/case-queries.ts';
 import type { CasePhoto, PhotoUploadTicket } from '../../services/report-photos.ts';
@@ -363,9 +365,58 @@ export const AssessmentBody = z
     'The unit assessment: rows with every measure, score and rank, the trend per month, and the rules in force',
   );
 
+/** One fact a risk row's suggestion rests on, with the numbers it was judged on (RiskReasonDetail). */
+const RiskReasonBody = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('no_reports'), windowDays: z.number().int() }),
+  z.object({ code: z.literal('no_household_count'), reports90: z.number().int() }),
+  z.object({ code: z.literal('above_threshold'), ratePer1000: z.number(), thresholdPer1000: z.number() }),
+  z.object({ code: z.literal('below_threshold'), ratePer1000: z.number(), thresholdPer1000: z.number() }),
+  z.object({
+    code: z.literal('rising'),
+    recent30: z.number().int(),
+    earlier60: z.number().int(),
+    trendRatio: z.number().nullable(),
+    factor: z.number(),
+  }),
+  z.object({ code: z.literal('too_few_reports'), recent30: z.number().int(), minimum: z.number().int() }),
+  z.object({
+    code: z.literal('not_rising'),
+    recent30: z.number().int(),
+    earlier60: z.number().int(),
+    trendRatio: z.number().nullable(),
+    factor: z.number(),
+  }),
+  z.object({ code: z.literal('recent_campaign'), lastCampaignAt: Instant, withinDays: z.number().int() }),
+  z.object({ code: z.literal('already_scheduled'), nextCampaignAt: Instant, withinDays: z.number().int() }),
+]);
+
+const RiskRowBody = z.object({
+  communityId: EntityId,
+  zh: z.string(),
+  en: z.string(),
+  townshipId: EntityId,
+  households: z.number().int(),
+  reports90: z.number().int().describe('fraud reports in the trailing 90 days'),
+  ratePer1000: z.number().describe('reports90 per 1,000 households; 0 when the household count is unknown'),
+  recent30: z.number().int().describe('reports in the last 30 days, today included'),
+  earlier60: z.number().int().describe('reports in the 60 days before those'),
+  trend: z.enum(['rising', 'falling', 'steady', 'new']),
+  trendRatio: z
+    .number()
+    .nullable()
+    .describe('recent30 against the earlier pace (earlier60 / 2); null when earlier60 is 0'),
+  lastCampaignAt: Instant.optional(),
+  nextCampaignAt: Instant.optional(),
+  due: z.boolean().describe('whether the planner suggests a campaign here now'),
+  reason: z.enum(['high_and_rising', 'high_rate', 'rising', 'recent_campaign', 'campaign_planned', 'low']),
+  reasons: z.array(RiskReasonBody).min(1).describe('every fact behind `due`, with its numbers'),
+});
+
 export const RiskRankingBody = z
-  .looseObject({ asOf: z.string(), windowDays: z.number(), communities: z.array(z.looseObject({})) })
-  .describe('Communities ranked by fraud reports per 1,000 households (rows not yet described)');
+  .object({ asOf: LocalDate, windowDays: z.number().int(), communities: z.array(RiskRowBody) })
+  .describe(
+    'Communities ranked by fraud reports per 1,000 households, highest first, with why each is due or not',
+  );
 
 export const OutreachTasksBody = z
   .looseObject({ from: z.string(), to: z.string(), tasks: z.array(z.looseObject({})) })
@@ -423,6 +474,20 @@ type Fits<Actual extends Documented, Documented> = [Exclude<keyof Actual, keyof 
   ? true
   : false;
 type Assert<T extends true> = T;
+/** Fits for each member of a union told apart by `code`: a field added to one kind fails too. */
+type FitsByCode<Actual extends { code: string }, Documented extends { code: string }> = {
+  [C in Actual['code']]: [
+    Exclude<keyof Extract<Actual, { code: C }>, keyof Extract<Documented, { code: C }>>,
+  ] extends [never]
+    ? true
+    : false;
+}[Actual['code']];
+/** Both ways: a literal the service gains, or one it drops, fails. */
+type SameValues<Actual, Documented> = [Actual] extends [Documented]
+  ? [Documented] extends [Actual]
+    ? true
+    : false
+  : false;
 type Checks = [
   Assert<Fits<SubmissionReceipt, z.output<typeof SubmissionReceiptBody>>>,
   Assert<Fits<PhotoUploadTicket, z.output<typeof PhotoUploadTicketBody>>>,
@@ -439,6 +504,12 @@ type Checks = [
   Assert<Fits<AssessmentRow['stages']['dispatched'], z.output<typeof StayFiguresBody>>>,
   Assert<Fits<AssessmentRow['satisfaction'], z.output<typeof AssessmentRowBody>['satisfaction']>>,
   Assert<Fits<TrendPoint, z.output<typeof TrendPointBody>>>,
+  Assert<Fits<RiskRanking, z.output<typeof RiskRankingBody>>>,
+  Assert<Fits<RiskRow, z.output<typeof RiskRowBody>>>,
+  Assert<FitsByCode<RiskReasonDetail, z.output<typeof RiskReasonBody>>>,
+  Assert<SameValues<RiskReasonDetail['code'], z.output<typeof RiskReasonBody>['code']>>,
+  Assert<SameValues<Trend, z.output<typeof RiskRowBody>['trend']>>,
+  Assert<SameValues<RiskReason, z.output<typeof RiskRowBody>['reason']>>,
   Assert<Fits<Assessment['sla'], z.output<typeof AssessmentBody>['sla']>>,
   Assert<Fits<Assessment['score']['weights'], z.output<typeof AssessmentBody>['score']['weights']>>,
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
