@@ -18,7 +18,9 @@ import { CategoryCode } from '../../domain/categories.ts';
 import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
 import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
+import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
 import type { RiskReason, RiskReasonDetail, RiskRow, Trend } from '../../domain/outreach/fraud-risk.ts';
+import type { OutreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
 import { ServiceLevel } from '../../domain/service-levels.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
@@ -28,7 +30,9 @@ import type { PolicyReader } from '../../ports/policies.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
 import type { RiskRanking } from '../../services/campaigns/fraud-risk-ranking.ts';
+import type { CommunityEstimate, OutreachEstimate } from '../../services/campaigns/outreach-estimate.ts';
 import type { CampaignView } from '../../services/campaigns/plan-campaigns.ts';
+import type { CampaignPreview } from '../../services/campaigns/preview-campaign.ts';
 import type { CaseDetail, CaseSummary, StaffStats } from '../../services/case-queries.ts';
 import type { CasePhoto, PhotoUploadTicket } from '../../services/report-photos.ts';
 import type { PublicStatus } from '../../services/report-status.ts';
@@ -431,6 +435,71 @@ export const CampaignListBody = z
   })
   .describe('Campaigns and their occurrences (entries not yet described)');
 
+/** An SMS's composed text and size, and what sending it takes (outreach-message.ts OutreachSmsPreview). */
+const SmsPreviewBody = z.object({
+  text: z.string().describe('the full text as sent: signature and body'),
+  characters: z.number().int(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  parts: z.number().int().min(1),
+  estimatedMessages: z.number().int().nonnegative().describe('one message per household'),
+  estimatedParts: z.number().int().nonnegative().describe('billable parts: households × parts'),
+});
+
+const CommunityEstimateBody = z.discriminatedUnion('source', [
+  z.object({
+    communityId: EntityId,
+    source: z.literal('registry'),
+    households: z.number().int().describe('households the run would text here'),
+    registered: z.number().int().describe('households the registry holds for the community'),
+    optedOut: z.number().int(),
+    capped: z.number().int().describe('held by the frequency cap at the send time'),
+  }),
+  z.object({
+    communityId: EntityId,
+    source: z.literal('directory'),
+    households: z.number().int().describe("the directory's count: no registry is loaded for the community"),
+  }),
+]);
+
+/** Where an SMS run's message count comes from, per community (outreach-estimate.ts). */
+const OutreachEstimateBody = z.object({
+  households: z.number().int().describe('households the run would text, all communities together'),
+  at: Instant.describe('the send time the frequency cap was judged at'),
+  registryCommunities: z.number().int(),
+  directoryCommunities: z.number().int(),
+  communities: z.array(CommunityEstimateBody),
+});
+const EstimateSourceBody = z.enum(['registry', 'directory', 'mixed']);
+
+const GroupEffectBody = z.object({
+  households: z.number().int(),
+  beforeRate: z.number().nullable().describe('fraud reports per 1,000 households per week'),
+  afterRate: z.number().nullable(),
+  change: z.number().nullable().describe('afterRate − beforeRate; negative is fewer reports after'),
+});
+
+/** A completed campaign against the communities without one (campaign-effect.ts CampaignEffect). */
+const CampaignEffectBody = z.object({
+  weeks: z.number().int(),
+  before: z.object({ from: LocalDate, to: LocalDate }),
+  after: z.object({ from: LocalDate, to: LocalDate, complete: z.boolean() }),
+  campaign: GroupEffectBody,
+  comparison: GroupEffectBody.extend({ communities: z.number().int() })
+    .nullable()
+    .describe('the communities without a campaign in the period; null when there are none'),
+  difference: z
+    .number()
+    .nullable()
+    .describe("campaign.change − comparison.change: beyond the county's own drift"),
+  weekly: z.array(
+    z.object({
+      weekStart: LocalDate,
+      campaignRate: z.number().nullable(),
+      comparisonRate: z.number().nullable(),
+    }),
+  ),
+});
+
 export const CampaignViewBody = z
   .object({
     campaign: Campaign,
@@ -438,21 +507,29 @@ export const CampaignViewBody = z
     rrule: z.string().describe('the recurrence as an RFC 5545 RRULE'),
     upcoming: z.array(z.string()).describe('the next occurrences not started (up to 10)'),
     runs: z.array(CampaignRun),
-    preview: Open.optional().describe(
-      "an SMS campaign's text and size (as POST /api/campaign-previews; not yet described)",
+    preview: SmsPreviewBody.optional().describe(
+      "an SMS campaign's text and size, its messages estimated for the next run",
     ),
-    estimate: Open.optional().describe('where the estimate comes from, per community (not yet described)'),
-    estimateSource: z.enum(['registry', 'directory', 'mixed']).optional(),
+    estimate: OutreachEstimateBody.optional().describe(
+      'where preview.estimatedMessages comes from, per community',
+    ),
+    estimateSource: EstimateSourceBody.optional(),
     households: z.number(),
-    effect: Open.optional().describe(
-      'a completed campaign against comparison communities (not yet described)',
-    ),
+    effect: CampaignEffectBody.optional().describe('a completed campaign against comparison communities'),
   })
   .describe('One campaign with its runs, outcomes and, for SMS, the preview of its next run');
 
 export const CampaignPreviewBody = z
-  .looseObject({})
-  .describe('An SMS plan: full text, characters, encoding, parts, estimate (not yet described)');
+  .object({
+    households: z.number().int().describe("the directory's household count of the communities"),
+    rrule: z.string().describe('the recurrence as an RFC 5545 RRULE'),
+    upcoming: z.array(Instant).describe('the occurrences not started'),
+    estimateSource: EstimateSourceBody.optional().describe('SMS only: where estimatedMessages comes from'),
+    estimate: OutreachEstimateBody.optional(),
+    message: SmsPreviewBody.optional().describe('SMS only'),
+    warnings: z.array(z.string()).describe('about the plan, in words'),
+  })
+  .describe("A plan's reach and occurrences and, for SMS, its full text, size and estimated messages");
 
 export const AttendanceAnswer = z
   .looseObject({})
@@ -513,6 +590,30 @@ type Checks = [
   Assert<Fits<Assessment['sla'], z.output<typeof AssessmentBody>['sla']>>,
   Assert<Fits<Assessment['score']['weights'], z.output<typeof AssessmentBody>['score']['weights']>>,
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
+  Assert<Fits<CampaignPreview, z.output<typeof CampaignPreviewBody>>>,
+  Assert<Fits<OutreachSmsPreview, z.output<typeof SmsPreviewBody>>>,
+  Assert<Fits<OutreachEstimate, z.output<typeof OutreachEstimateBody>>>,
+  Assert<
+    Fits<
+      Extract<CommunityEstimate, { source: 'registry' }>,
+      Extract<z.output<typeof CommunityEstimateBody>, { source: 'registry' }>
+    >
+  >,
+  Assert<
+    Fits<
+      Extract<CommunityEstimate, { source: 'directory' }>,
+      Extract<z.output<typeof CommunityEstimateBody>, { source: 'directory' }>
+    >
+  >,
+  Assert<Fits<CampaignEffect, z.output<typeof CampaignEffectBody>>>,
+  Assert<Fits<CampaignEffect['campaign'], z.output<typeof GroupEffectBody>>>,
+  Assert<
+    Fits<
+      NonNullable<CampaignEffect['comparison']>,
+      NonNullable<z.output<typeof CampaignEffectBody>['comparison']>
+    >
+  >,
+  Assert<Fits<CampaignEffect['weekly'][number], z.output<typeof CampaignEffectBody>['weekly'][number]>>,
   Assert<Fits<Awaited<ReturnType<PolicyReader['loadPolicies']>>, z.output<typeof PoliciesAnswer>>>,
 ];
 export type ResponseSchemaChecks = Checks;
