@@ -26,7 +26,9 @@ import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
 import { TIMED_STAGES } from '../../domain/unit-assessment.ts';
 import { LocalDate, LocalTime } from '../../domain/working-calendar.ts';
+import type { ModelSummary } from '../../ports/classifier-models.ts';
 import type { PolicyReader } from '../../ports/policies.ts';
+import type { ClassifierStatus } from '../../services/administer-classifier.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
 import type { RiskRanking } from '../../services/campaigns/fraud-risk-ranking.ts';
@@ -537,12 +539,35 @@ export const AttendanceAnswer = z
     'The campaign (outreach staff) or the task (grid worker) after the attendance (not yet described)',
   );
 
+/** One stored classifier model version (ports/classifier-models.ts ModelSummary). */
+const ModelSummaryBody = z.object({
+  version: z.number().int().positive(),
+  trainedAt: Instant,
+  examples: z.number().int().describe('labelled examples it was trained on'),
+  perCategory: z.partialRecord(CategoryCode, z.number().int()),
+  measured: z
+    .object({ precision: z.number(), coverage: z.number(), folds: z.number().int() })
+    .describe('cross-validated on the training examples at the calibrated threshold'),
+  keywordsOnly: z
+    .object({ precision: z.number(), coverage: z.number() })
+    .describe('the keyword table alone on the same examples'),
+  threshold: z.number(),
+  features: z.number().int(),
+  storedBytes: z.number().int().describe('compressed'),
+  examplesDigest: z.string().describe('SHA-256 of the examples, so an unchanged set is not retrained'),
+});
+
 export const ClassifierStatusBody = z
-  .looseObject({
-    active: z.looseObject({ version: z.number() }).nullable(),
-    versions: z.array(z.looseObject({})),
+  .object({
+    active: ModelSummaryBody.extend({
+      since: Instant,
+      by: z.string().describe('the admin who switched to it'),
+    })
+      .nullable()
+      .describe('the model in use; null: keywords only'),
+    versions: z.array(ModelSummaryBody).describe('newest first, at most 20'),
   })
-  .describe('The SMS classifier model in use and its versions (not yet described)');
+  .describe('The SMS classifier model in use and its stored versions');
 
 // ─── each schema against the type its service answers with: a drift fails tsc ────────────────
 
@@ -591,6 +616,14 @@ type Checks = [
   Assert<Fits<Assessment['score']['weights'], z.output<typeof AssessmentBody>['score']['weights']>>,
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
   Assert<Fits<CampaignPreview, z.output<typeof CampaignPreviewBody>>>,
+  Assert<Fits<ClassifierStatus, z.output<typeof ClassifierStatusBody>>>,
+  Assert<
+    Fits<
+      NonNullable<ClassifierStatus['active']>,
+      NonNullable<z.output<typeof ClassifierStatusBody>['active']>
+    >
+  >,
+  Assert<Fits<ModelSummary, z.output<typeof ModelSummaryBody>>>,
   Assert<Fits<OutreachSmsPreview, z.output<typeof SmsPreviewBody>>>,
   Assert<Fits<OutreachEstimate, z.output<typeof OutreachEstimateBody>>>,
   Assert<
