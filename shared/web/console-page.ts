@@ -135,9 +135,11 @@ ${tasksView(t)}
       `script-src 'self' 'sha256-${scriptHash}'`,
       // Chart.js sizes its canvases through style attributes; styles cannot run code.
       "style-src 'unsafe-inline'",
-      "connect-src 'self'",
-      // Case photos are presigned URLs of the photo bucket (GET /api/cases/{id}/photos).
-      `img-src 'self' data:${input.photoOrigin ? ` ${input.photoOrigin}` : ''}`,
+      // Evidence photos are posted to the photo bucket with a presigned form (POST /api/photo-uploads).
+      `connect-src 'self'${input.photoOrigin ? ` ${input.photoOrigin}` : ''}`,
+      // Case photos are presigned URLs of the photo bucket (GET /api/cases/{id}/photos); blob: is
+      // the evidence photo being resized in the action form (shared/web/browser/photo-upload.ts).
+      `img-src 'self' data: blob:${input.photoOrigin ? ` ${input.photoOrigin}` : ''}`,
       "form-action 'self'",
       "base-uri 'none'",
       "frame-ancestors 'none'",

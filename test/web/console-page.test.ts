@@ -156,6 +156,15 @@ describe('renderConsolePage', () => {
     }
   });
 
+  it('lets the photo bucket in for images and the evidence uploads only, and blob: for resizing', () => {
+    const origin = 'https://b.s3.us-east-1.amazonaws.com';
+    const { contentSecurityPolicy } = renderConsolePage({ lang: 'zh', photoOrigin: origin });
+    expect(contentSecurityPolicy).toContain(`connect-src 'self' ${origin};`);
+    expect(contentSecurityPolicy).toContain(`img-src 'self' data: blob: ${origin};`);
+    expect(contentSecurityPolicy).toContain("script-src 'self' 'sha256-");
+    expect(contentSecurityPolicy).not.toContain(`script-src 'self' ${origin}`);
+  });
+
   it("admits its own inline script by hash, not by 'unsafe-inline'", () => {
     const { html, contentSecurityPolicy } = renderConsolePage({ lang: 'zh' });
     const hash = createHash('sha256').update(onlyScript(html), 'utf8').digest('base64');

@@ -39,6 +39,7 @@ import {
   timeEl,
   when,
 } from './dom.ts';
+import { evidencePicker } from './evidence-photos.ts';
 import { hasKey, isRecord } from './guards.ts';
 import { showView } from './navigation.ts';
 
@@ -473,6 +474,14 @@ function actionForm(d: CaseDetail, action: ConsoleAction, close: () => void): HT
       ]),
     );
   }
+  // Evidence photos: of the result on resolve (optionally public), of the problem on accept.
+  const picker =
+    action === 'resolve'
+      ? evidencePicker('after')
+      : action === 'accept'
+        ? evidencePicker('before')
+        : undefined;
+  if (picker) form.appendChild(picker.element);
   const formError = el('p', { className: 'alert', id: 'action-form-error', role: 'alert', hidden: true });
   form.appendChild(formError);
   const submit = el('button', {
@@ -525,6 +534,8 @@ function actionForm(d: CaseDetail, action: ConsoleAction, close: () => void): HT
     submit.disabled = true;
     submit.textContent = T.sending;
     try {
+      // The photos first: the case moves only with the evidence the unit chose.
+      if (picker && !(await picker.attach(d.id))) return;
       const r = await api('POST', `/api/cases/${encodeURIComponent(d.id)}/transitions`, body);
       const error = errorOf(r.data);
       if (r.status === 200 && isCaseDetail(r.data)) {

@@ -1,22 +1,14 @@
 /**
  * The report form's photos, where JavaScript runs: up to three pictures chosen from the phone,
- * each resized in the browser (longest side 1600 px) and re-encoded through a canvas as JPEG at
- * quality 0.8 — which also leaves the camera's EXIF (GPS position, camera, time) behind — then
- * posted straight to S3 with the presigned form from POST /api/photo-uploads. The report names
- * the upload ids; the server checks each photo again before the case refers to it.
+ * each resized in the browser and posted straight to S3 (shared/web/browser/photo-upload.ts, which
+ * the console's evidence photos use too). The report names the upload ids; the server checks each
+ * photo again before the case refers to it.
  */
+import { resizeAndUpload } from '../../browser/photo-upload.ts';
 import type { PhotoStrings } from '../photo-text.ts';
 import { byId, element } from './dom.ts';
 
 const MAX_PHOTOS = 3;
-const LONGEST_SIDE = 1600;
-const QUALITY = 0.8;
-
-interface Ticket {
-  uploadId: string;
-  url: string;
-  fields: Record<string, string>;
-}
 
 interface PhotoEntry {
   row: HTMLLIElement;
@@ -37,52 +29,6 @@ export interface ReportPhotos {
   /** True (and says so under the field) while a photo is still on its way: the report waits. */
   holdSubmit(): boolean;
   reset(): void;
-}
-
-const isTicket = (value: unknown): value is Ticket =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { uploadId?: unknown }).uploadId === 'string' &&
-  typeof (value as { url?: unknown }).url === 'string' &&
-  typeof (value as { fields?: unknown }).fields === 'object';
-
-/** The picture drawn no larger than LONGEST_SIDE, as a JPEG. */
-function resized(file: File): Promise<Blob> {
-  return new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(file);
-    const image = new Image();
-    image.onload = () => {
-      URL.revokeObjectURL(url);
-      const scale = Math.min(1, LONGEST_SIDE / Math.max(image.naturalWidth, image.naturalHeight));
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
-      canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
-      const context = canvas.getContext('2d');
-      if (!context) {
-        reject(new Error('no canvas'));
-        return;
-      }
-      context.drawImage(image, 0, 0, canvas.width, canvas.height);
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no JPEG'))), 'image/jpeg', QUALITY);
-    };
-    image.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new Error('not an image'));
-    };
-    image.src = url;
-  });
-}
-
-async function upload(blob: Blob): Promise<string> {
-  const presign = await fetch('/api/photo-uploads', { method: 'POST', credentials: 'same-origin' });
-  const ticket: unknown = await presign.json();
-  if (presign.status !== 201 || !isTicket(ticket)) throw new Error('no upload form');
-  const form = new FormData();
-  for (const name of Object.keys(ticket.fields)) form.append(name, ticket.fields[name] ?? '');
-  form.append('file', blob, 'photo.jpg');
-  const stored = await fetch(ticket.url, { method: 'POST', body: form });
-  if (!stored.ok) throw new Error(`upload refused (${stored.status})`);
-  return ticket.uploadId;
 }
 
 export function enhanceReportPhotos(T: PhotoStrings): ReportPhotos {
@@ -127,32 +73,21 @@ export function enhanceReportPhotos(T: PhotoStrings): ReportPhotos {
       refreshInput();
       input.focus();
     });
-    resized(file)
-      .then(
-        (blob) => {
-          preview.src = URL.createObjectURL(blob);
-          row.setAttribute('data-bytes', String(blob.size));
-          status.textContent = T.uploading;
-          return upload(blob);
-        },
-        (reason: unknown) => {
-          status.textContent = T.notImage;
-          throw reason;
-        },
-      )
-      .then(
-        (uploadId) => {
-          entry.uploadId = uploadId;
-          entry.busy = false;
-          row.setAttribute('data-upload-id', uploadId);
-          status.textContent = T.uploaded;
-        },
-        () => {
-          entry.busy = false;
-          if (status.textContent !== T.notImage) status.textContent = T.failed;
-          row.classList.add('failed');
-        },
-      );
+    resizeAndUpload(file, (blob) => {
+      preview.src = URL.createObjectURL(blob);
+      row.setAttribute('data-bytes', String(blob.size));
+      status.textContent = T.uploading;
+    }).then((outcome) => {
+      entry.busy = false;
+      if ('uploadId' in outcome) {
+        entry.uploadId = outcome.uploadId;
+        row.setAttribute('data-upload-id', outcome.uploadId);
+        status.textContent = T.uploaded;
+      } else {
+        status.textContent = outcome.problem === 'not_image' ? T.notImage : T.failed;
+        row.classList.add('failed');
+      }
+    });
   }
 
   input.addEventListener('change', () => {

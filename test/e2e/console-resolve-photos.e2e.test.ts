@@ -1,0 +1,117 @@
+/**
+ * The resolve form's photo picker, in Chromium: the handler resolves a case with two result
+ * photos, one marked "shown on the resident's status page"; both are uploaded from the console to
+ * the emulator's S3 and attached before the transition, and the resident's status page then shows
+ * the public one only, loaded through the /photos redirect (so both pages' CSPs allow the bucket).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { demoPassword } from '../../infra/demo/demo-staff.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { consoleText } from '../../shared/web/console-text.ts';
+import { launchChromium } from '../support/browser.ts';
+import { jpegWithGps } from '../support/photo-fixtures.ts';
+
+let runtime: LocalRuntime | undefined;
+let browser: Browser | undefined;
+const pageErrors: string[] = [];
+
+function started(): { runtime: LocalRuntime; browser: Browser } {
+  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
+  return { runtime, browser };
+}
+
+/** A road report, accepted by the transport unit: its case id and tracking code as shown. */
+async function acceptedCase(): Promise<{ id: string; code: string }> {
+  const { runtime } = started();
+  const response = await fetch(`${runtime.url}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      category: 'road',
+      communityId: 'dongquan-weijiazhuang',
+      description: '村口路面塌陷',
+    }),
+  });
+  expect(response.status).toBe(202);
+  const code = z.object({ trackingCode: z.string() }).parse(await response.json()).trackingCode;
+  const id = code.replaceAll('-', '');
+  const token = await runtime.signInAs('handler.transport');
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const caseAt = () => fetch(`${runtime.url}/api/cases/${id}`, { headers });
+  await expect.poll(async () => (await caseAt()).status, { timeout: 20_000, interval: 150 }).toBe(200);
+  const { version } = z.object({ version: z.number() }).parse(await (await caseAt()).json());
+  const accepted = await fetch(`${runtime.url}/api/cases/${id}/transitions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ action: 'accept', expectedVersion: version }),
+  });
+  expect(accepted.status).toBe(200);
+  return { id, code };
+}
+
+describe('the resolve form with result photos', () => {
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  it('uploads and attaches them before resolving; the status page shows the public one only', async () => {
+    const { runtime, browser } = started();
+    const { id, code } = await acceptedCase();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${runtime.url}/console`);
+    await page.fill('#username', 'handler.transport');
+    await page.fill('#password', demoPassword);
+    await page.click('#sign-in-submit');
+    await page.locator('#who-name').waitFor({ state: 'visible' });
+    await page.goto(`${runtime.url}/console#/case/${id}`);
+    await page.locator('#case-title').waitFor({ state: 'visible' });
+
+    await page.click('#case-actions button[data-action="resolve"]');
+    await page.locator('#action-form').waitFor({ state: 'visible' });
+    await page.fill('#action-note', '已回填路面');
+    expect(await page.textContent('label[for="evidence-after"]')).toBe(consoleText.zh.casePhotos.pickAfter);
+    await page.setInputFiles('#evidence-after', [
+      { name: 'done-1.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpegWithGps(2400, 1800)) },
+      { name: 'done-2.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpegWithGps(800, 600)) },
+    ]);
+    const rows = page.locator('#evidence-after-list li');
+    await expect
+      .poll(() => page.locator('#evidence-after-list li[data-upload-id]').count(), { timeout: 15_000 })
+      .toBe(2);
+    const first = rows.first();
+    expect(await first.locator('label').textContent()).toBe(consoleText.zh.casePhotos.showPublic);
+    await first.locator('input.evidence-public').check();
+    await page.click('#action-submit');
+    const notice = page.locator('#case-notice');
+    await notice.waitFor({ state: 'visible', timeout: 15_000 });
+
+    // The case view lists both after photos, one public.
+    await expect
+      .poll(() => page.locator('#case-photos img[data-source="after"]').count(), { timeout: 10_000 })
+      .toBe(2);
+
+    const status = await context.newPage();
+    status.on('pageerror', (error) => pageErrors.push(error.message));
+    await status.goto(`${runtime.url}/status?code=${code}`);
+    const images = status.locator('#result-photos img');
+    expect(await images.count()).toBe(1);
+    // Loaded through the redirect, not blocked by the CSP: decoded at the resized size.
+    await expect
+      .poll(() => images.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth)), {
+        timeout: 10_000,
+      })
+      .toEqual([1600]);
+    await status.screenshot({ path: '/tmp/status-result-photo.png', fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
