@@ -17,7 +17,13 @@ import { Catalog } from '../../domain/catalog.ts';
 import { CategoryCode } from '../../domain/categories.ts';
 import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
-import { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
+import {
+  Assignee,
+  Campaign,
+  CampaignRun,
+  CampaignStatus,
+  RunStatus,
+} from '../../domain/outreach/campaign.ts';
 import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
 import type { RiskReason, RiskReasonDetail, RiskRow, Trend } from '../../domain/outreach/fraud-risk.ts';
 import type { OutreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
@@ -31,8 +37,15 @@ import type { PolicyReader } from '../../ports/policies.ts';
 import type { ClassifierStatus } from '../../services/administer-classifier.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
+import type { CalendarEntry, listCampaigns } from '../../services/campaigns/campaign-calendar.ts';
 import type { RiskRanking } from '../../services/campaigns/fraud-risk-ranking.ts';
 import type { CommunityEstimate, OutreachEstimate } from '../../services/campaigns/outreach-estimate.ts';
+import type {
+  OutreachTask,
+  OutreachTasks,
+  recordAttendance,
+  TaskRunView,
+} from '../../services/campaigns/outreach-tasks.ts';
 import type { CampaignView } from '../../services/campaigns/plan-campaigns.ts';
 import type { CampaignPreview } from '../../services/campaigns/preview-campaign.ts';
 import type { CaseDetail, CaseSummary, StaffStats } from '../../services/case-queries.ts';
@@ -233,8 +246,6 @@ export const PartnerCreatedBody = z.object({
 });
 export const PartnerRevokedBody = z.object({ partner: PartnerBody });
 
-const Open = z.unknown();
-
 const StageCounts = z.partialRecord(Stage, z.number());
 const StageMeans = z.partialRecord(Stage, z.number()).describe('milliseconds');
 
@@ -424,18 +435,61 @@ export const RiskRankingBody = z
     'Communities ranked by fraud reports per 1,000 households, highest first, with why each is due or not',
   );
 
+const TaskRunBody = z.object({
+  runId: z.string(),
+  occurrenceAt: Instant,
+  status: RunStatus,
+  communityIds: z.array(EntityId).describe("of the run's communities, those in view"),
+  attendance: z.record(EntityId, z.number().int()).describe('recorded so far, of the communities in view'),
+  awaitingAttendance: z
+    .array(EntityId)
+    .describe('the communities in view whose attendance the run still waits for'),
+});
+
+/** A lecture or screening as the people who hold it see it: no assignee phone (OutreachTask). */
+const OutreachTaskBody = z.object({
+  campaignId: z.string(),
+  title: z.string(),
+  kind: z.enum(['lecture', 'video']),
+  status: CampaignStatus,
+  communityIds: z.array(EntityId).describe("of the campaign's communities, those in view"),
+  venue: z.string(),
+  durationMinutes: z.number().int(),
+  assignee: Assignee.pick({ role: true, name: true }),
+  upcoming: z.array(Instant).describe('its occurrences in the next 60 days'),
+  runs: z.array(TaskRunBody).describe('the runs that included a community in view, oldest first'),
+});
+
 export const OutreachTasksBody = z
-  .looseObject({ from: z.string(), to: z.string(), tasks: z.array(z.looseObject({})) })
-  .describe('Lectures and screenings of the caller community (tasks not yet described)');
+  .object({
+    communityId: EntityId.optional().describe(
+      "the community the answer is limited to: a grid worker's own, or the one asked for",
+    ),
+    from: Instant.describe('the window of `upcoming`'),
+    to: Instant,
+    tasks: z.array(OutreachTaskBody),
+  })
+  .describe('Lectures and screenings, limited to one community when asked or for a grid worker');
+
+const CalendarEntryBody = z.object({
+  campaignId: z.string(),
+  title: z.string(),
+  kind: z.enum(['sms', 'lecture', 'video']),
+  status: CampaignStatus,
+  at: Instant,
+  communityIds: z.array(EntityId),
+});
 
 export const CampaignListBody = z
-  .looseObject({
-    from: z.string(),
-    to: z.string(),
-    campaigns: z.array(z.looseObject({})),
-    calendar: z.array(Open),
+  .object({
+    from: LocalDate,
+    to: LocalDate,
+    campaigns: z.array(Campaign).describe('newest first'),
+    calendar: z
+      .array(CalendarEntryBody)
+      .describe('occurrences of scheduled, running and completed campaigns from `from` to `to`'),
   })
-  .describe('Campaigns and their occurrences (entries not yet described)');
+  .describe('Campaigns and the calendar of their occurrences');
 
 /** An SMS's composed text and size, and what sending it takes (outreach-message.ts OutreachSmsPreview). */
 const SmsPreviewBody = z.object({
@@ -534,10 +588,8 @@ export const CampaignPreviewBody = z
   .describe("A plan's reach and occurrences and, for SMS, its full text, size and estimated messages");
 
 export const AttendanceAnswer = z
-  .looseObject({})
-  .describe(
-    'The campaign (outreach staff) or the task (grid worker) after the attendance (not yet described)',
-  );
+  .union([CampaignViewBody, OutreachTaskBody])
+  .describe('The campaign (outreach staff) or the task (grid worker) after the attendance');
 
 /** One stored classifier model version (ports/classifier-models.ts ModelSummary). */
 const ModelSummaryBody = z.object({
@@ -617,6 +669,14 @@ type Checks = [
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
   Assert<Fits<CampaignPreview, z.output<typeof CampaignPreviewBody>>>,
   Assert<Fits<ClassifierStatus, z.output<typeof ClassifierStatusBody>>>,
+  Assert<Fits<OutreachTasks, z.output<typeof OutreachTasksBody>>>,
+  Assert<Fits<OutreachTask, z.output<typeof OutreachTaskBody>>>,
+  Assert<Fits<TaskRunView, z.output<typeof TaskRunBody>>>,
+  Assert<Fits<Awaited<ReturnType<typeof listCampaigns>>, z.output<typeof CampaignListBody>>>,
+  Assert<Fits<CalendarEntry, z.output<typeof CalendarEntryBody>>>,
+  Assert<SameValues<CalendarEntry['kind'], z.output<typeof CalendarEntryBody>['kind']>>,
+  Assert<SameValues<OutreachTask['kind'], z.output<typeof OutreachTaskBody>['kind']>>,
+  Assert<Fits<Awaited<ReturnType<typeof recordAttendance>>, z.output<typeof AttendanceAnswer>>>,
   Assert<
     Fits<
       NonNullable<ClassifierStatus['active']>,
