@@ -5,10 +5,8 @@
  * each is tied to the type its service returns by a compile-time check at the end of this module:
  * a field a service adds or retypes fails `tsc` until it is described here. The tests check real
  * answers against the generated JSON Schema (object schemas here are closed: no field undescribed).
- *
- * Answers only described so far (their top-level fields, values left open) are `looseObject`s:
- * the unit assessment, the fraud-risk ranking, outreach tasks, the campaign list and preview, the
- * attendance answer and the classifier status; a campaign's preview, estimate and effect.
+ * `Fits` compares top-level fields only, so nested objects (a row, a reason, an estimate) have
+ * checks of their own, unions one per member (`FitsByCode`), and enums are compared both ways.
  */
 import * as z from 'zod';
 import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../domain/case.ts';
