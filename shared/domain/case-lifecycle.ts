@@ -147,8 +147,11 @@ export interface TransitionPlan {
       'unitId' | 'category' | 'resolvedBy' | 'timer' | 'escalation' | 'rating' | 'returnVisit' | 'mergedInto'
     >
   >;
-  /** Attributes to remove. */
-  remove: ReadonlyArray<'resolvedBy' | 'timer' | 'returnVisit'>;
+  /**
+   * Attributes to remove. What undoes a resolution removes `resolvedBy` and the result photos
+   * made public with it (`publicPhotos`): the next resolution shows only its own.
+   */
+  remove: ReadonlyArray<'resolvedBy' | 'publicPhotos' | 'timer' | 'returnVisit'>;
   /** Increment the transfer count (returns and reassignments). */
   transfer: boolean;
   effects: Effect[];
@@ -320,7 +323,7 @@ export const caseTransitions: RuleTable = {
       return {
         to: 'dispatched',
         set: { unitId: target, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
-        remove: ['resolvedBy'],
+        remove: ['resolvedBy', 'publicPhotos'],
         transfer: true,
         effects: [{ kind: 'dispatch', unitId: target, reason: 'returned' }],
       };
@@ -335,7 +338,7 @@ export const caseTransitions: RuleTable = {
       return {
         to: 'dispatched',
         set: { unitId: a.unitId, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
-        remove: ['resolvedBy'],
+        remove: ['resolvedBy', 'publicPhotos'],
         transfer: true,
         effects: [{ kind: 'dispatch', unitId: a.unitId, reason: 'reassigned' }],
       };
@@ -359,7 +362,7 @@ export const caseTransitions: RuleTable = {
           unitId: owner.unitId,
           timer: { kind: 'accept_due', at: iso(owner.acceptDeadline(now)) },
         },
-        remove: ['resolvedBy'],
+        remove: ['resolvedBy', 'publicPhotos'],
         transfer: true,
         effects: [{ kind: 'dispatch', unitId: owner.unitId, reason: 'reassigned' }, label],
       };
@@ -392,7 +395,7 @@ export const caseTransitions: RuleTable = {
     apply: (c, _a, ctx) => ({
       to: 'in_progress',
       set: { timer: { kind: 'resolve_due', at: iso(ctx.deadline('resolve', new Date(dispatchedAt(c)))) } },
-      remove: ['resolvedBy'],
+      remove: ['resolvedBy', 'publicPhotos'],
     }),
   },
   close: {
@@ -457,7 +460,7 @@ export const caseTransitions: RuleTable = {
         ? {
             to: 'dispatched',
             set: { returnVisit, timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
-            remove: ['resolvedBy'],
+            remove: ['resolvedBy', 'publicPhotos'],
             effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'reopened' }],
           }
         : { to: c.stage, set: { returnVisit } };
@@ -469,7 +472,7 @@ export const caseTransitions: RuleTable = {
     apply: (c, _a, ctx, now) => ({
       to: 'dispatched',
       set: { timer: { kind: 'accept_due', at: iso(ctx.deadline('accept', now)) } },
-      remove: ['resolvedBy'],
+      remove: ['resolvedBy', 'publicPhotos'],
       effects: [{ kind: 'dispatch', unitId: c.unitId, reason: 'reopened' }],
     }),
   },

@@ -143,7 +143,8 @@ export const CaseState = z.object({
   anonymisedAt: z.iso.datetime().optional(),
   /**
    * Keys of the result photos the unit chose to show on the public status, in the order attached
-   * (at most MAX_PUBLIC_PHOTOS, shared/domain/photos.ts); removed with the photos on anonymisation.
+   * (at most MAX_PUBLIC_PHOTOS, shared/domain/photos.ts); removed when the resolution is undone
+   * (rejected, returned, reopened) and with the photos on anonymisation.
    */
   publicPhotos: z.array(z.string()).optional(),
   /**

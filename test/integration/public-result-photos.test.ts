@@ -99,7 +99,7 @@ const statusOf = async (code: string) => {
 };
 
 describe('a result photo the unit makes public', () => {
-  it('is shown on the status while the resolution stands, through a redirect; a kept one never is', async () => {
+  it('is shown on the status while its resolution stands, through a redirect; a kept one never is', async () => {
     const { id, code } = await newCase();
     await act(id, 'handler.transport', { action: 'accept' });
     const shown = await attach(id, 'handler.transport', {
@@ -157,6 +157,10 @@ describe('a result photo the unit makes public', () => {
     expect(await (await fetch(`${rt.url}/open311/v2/requests/${code}.json`)).text()).not.toContain(
       'media_url',
     );
+
+    // Resolved again without a new photo: the rejected resolution's photo stays off the status.
+    await act(id, 'handler.transport', { action: 'resolve', note: '已全部修补' });
+    expect((await statusOf(code)).photos).toBeUndefined();
   });
 
   it('is attached only by the working unit: 403 forbidden for a verifier, 404 not_found outside the scope, and at most three', async () => {
