@@ -13,6 +13,12 @@ import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../doma
 import type { ActionName } from '../../domain/case-lifecycle.ts';
 import { Catalog } from '../../domain/catalog.ts';
 import { CategoryCode } from '../../domain/categories.ts';
+import type {
+  Open311Receipt,
+  Open311Request,
+  Open311Service,
+  Open311ServiceDefinition,
+} from '../../domain/open311/georeport.ts';
 import { PartnerId } from '../../domain/open311/partner-key.ts';
 import { EntityId, RoutingRule } from '../../domain/organisation.ts';
 import {
@@ -619,6 +625,75 @@ export const ClassifierStatusBody = z
   })
   .describe('The SMS classifier model in use and its stored versions');
 
+// ─── Open311 GeoReport v2 (functions/open311.ts): the spec's shapes, as our JSON answers fill them ───
+
+export const Open311ServiceBody = z.object({
+  service_code: CategoryCode,
+  service_name: z.string(),
+  description: z.string(),
+  metadata: z.literal(true).describe('every service has the community attribute: fetch its definition'),
+  type: z.literal('realtime'),
+  keywords: z.string(),
+  group: z.string(),
+});
+
+export const Open311ServiceDefinitionBody = z.object({
+  service_code: CategoryCode,
+  attributes: z.array(
+    z.object({
+      variable: z.literal(true),
+      code: z.string(),
+      datatype: z.literal('singlevaluelist'),
+      required: z.literal(false),
+      datatype_description: z.string(),
+      order: z.number().int(),
+      description: z.string(),
+      values: z
+        .array(z.object({ key: EntityId, name: z.string() }))
+        .describe("the county's communities and villages"),
+    }),
+  ),
+});
+
+/** A case as a public service request: no words of the report, no address, phone or name. */
+export const Open311RequestBody = z.object({
+  service_request_id: DisplayedTrackingCode,
+  status: z.enum(['open', 'closed']),
+  status_notes: z.string().optional().describe('the public resolution note, or the case it was merged into'),
+  service_name: z.string(),
+  service_code: CategoryCode,
+  agency_responsible: z.string().optional(),
+  requested_datetime: z.iso.datetime({ offset: true }),
+  updated_datetime: z.iso.datetime({ offset: true }),
+  expected_datetime: z.iso.datetime({ offset: true }).optional().describe('the resolution deadline'),
+  lat: z.number().optional().describe('rounded to 3 decimals; only for problems in a public place'),
+  long: z.number().optional(),
+  media_url: z
+    .string()
+    .optional()
+    .describe('the first result photo the unit made public, while the resolution stands: a redirect'),
+});
+
+export const Open311ReceiptBody = z.object({
+  service_request_id: DisplayedTrackingCode.describe('our tracking code'),
+  service_notice: z.string(),
+});
+
+export const Open311DiscoveryBody = z.object({
+  changeset: z.string(),
+  contact: z.string(),
+  key_service: z.string(),
+  endpoints: z.array(
+    z.object({
+      specification: z.string(),
+      url: z.string(),
+      changeset: z.string(),
+      type: z.literal('production'),
+      formats: z.array(z.string()),
+    }),
+  ),
+});
+
 // ─── each schema against the type its service answers with: a drift fails tsc ────────────────
 
 /** True when every field of `Actual` is described and fits: extends for types, no keys left over. */
@@ -667,6 +742,16 @@ type Checks = [
   Assert<Fits<CampaignView, z.output<typeof CampaignViewBody>>>,
   Assert<Fits<CampaignPreview, z.output<typeof CampaignPreviewBody>>>,
   Assert<Fits<ClassifierStatus, z.output<typeof ClassifierStatusBody>>>,
+  Assert<Fits<Open311Service, z.output<typeof Open311ServiceBody>>>,
+  Assert<Fits<Open311ServiceDefinition, z.output<typeof Open311ServiceDefinitionBody>>>,
+  Assert<
+    Fits<
+      Open311ServiceDefinition['attributes'][number],
+      z.output<typeof Open311ServiceDefinitionBody>['attributes'][number]
+    >
+  >,
+  Assert<Fits<Open311Request, z.output<typeof Open311RequestBody>>>,
+  Assert<Fits<Open311Receipt, z.output<typeof Open311ReceiptBody>>>,
   Assert<Fits<OutreachTasks, z.output<typeof OutreachTasksBody>>>,
   Assert<Fits<OutreachTask, z.output<typeof OutreachTaskBody>>>,
   Assert<Fits<TaskRunView, z.output<typeof TaskRunBody>>>,

@@ -110,13 +110,12 @@ const page = (description: string): ResponseSpec => ({
 
 /**
  * Open311 GeoReport v2 (functions/open311.ts): the spec's shapes, JSON or XML by the path's
- * extension. Their items are only described as objects here; the handler tests check them
- * against the GeoReport v2 schemas (test/support/georeport-v2-schemas.ts).
+ * extension; the JSON items as api-responses.ts describes them (the handler tests also check
+ * them against the GeoReport v2 schemas, test/support/georeport-v2-schemas.ts).
  */
 const Open311Errors = z
   .array(z.object({ code: z.number().int(), description: z.string() }))
   .describe('GeoReport v2 errors; `code` is the HTTP status');
-const Open311Items = z.array(z.looseObject({}));
 const open311Error = (description: string): ResponseSpec => ({
   description,
   json: Open311Errors,
@@ -138,7 +137,7 @@ function open311Operations(): Record<string, OperationSpec> {
       tag: 'open311',
       audience: 'public',
       responses: {
-        200: as('endpoints and formats', z.looseObject({ changeset: z.string(), endpoints: Open311Items })),
+        200: as('endpoints and formats', answers.Open311DiscoveryBody),
       },
     };
     ops[`GET /open311/v2/services.${format}`] = {
@@ -146,7 +145,10 @@ function open311Operations(): Record<string, OperationSpec> {
       tag: 'open311',
       audience: 'public',
       query: z.object({ jurisdiction_id: z.string().optional(), ...OPEN311_LANG }),
-      responses: { 200: as('the services', Open311Items), 404: fail('another jurisdiction') },
+      responses: {
+        200: as('the services', z.array(answers.Open311ServiceBody)),
+        404: fail('another jurisdiction'),
+      },
     };
     ops[`GET /open311/v2/requests.${format}`] = {
       summary: `GeoReport v2 service requests (${format}): public, nothing personal; next page in Link rel=next`,
@@ -154,7 +156,7 @@ function open311Operations(): Record<string, OperationSpec> {
       audience: 'public',
       query: RequestsQuery,
       responses: {
-        200: as('the requests', Open311Items),
+        200: as('the requests', z.array(answers.Open311RequestBody)),
         400: fail('a filter named'),
         404: fail('another jurisdiction'),
       },
@@ -172,7 +174,10 @@ function open311Operations(): Record<string, OperationSpec> {
       ],
       body: { form: ServiceRequestForm, required: true },
       responses: {
-        200: as('queued: its service_request_id (our tracking code)', Open311Items),
+        200: as(
+          'queued: its service_request_id (our tracking code)',
+          z.array(answers.Open311ReceiptBody).length(1),
+        ),
         400: fail('a field named'),
         403: fail('api_key missing or not valid'),
         409: fail('the Idempotency-Key came with another body'),
@@ -189,7 +194,7 @@ function open311Operations(): Record<string, OperationSpec> {
     responses: {
       200: {
         description: 'the definition',
-        json: z.looseObject({ service_code: z.string() }),
+        json: answers.Open311ServiceDefinitionBody,
         text: ['text/xml'],
       },
       404: open311Error('no such service'),
@@ -201,7 +206,11 @@ function open311Operations(): Record<string, OperationSpec> {
     audience: 'public',
     query: z.object({ jurisdiction_id: z.string().optional() }),
     responses: {
-      200: { description: 'the request, as a list of one', json: Open311Items, text: ['text/xml'] },
+      200: {
+        description: 'the request, as a list of one',
+        json: z.array(answers.Open311RequestBody).length(1),
+        text: ['text/xml'],
+      },
       404: open311Error('no such request'),
     },
   };
