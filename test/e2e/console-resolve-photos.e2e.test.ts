@@ -1,8 +1,9 @@
 /**
  * The resolve form's photo picker, in Chromium: the handler resolves a case with two result
  * photos, one marked "shown on the resident's status page"; both are uploaded from the console to
- * the emulator's S3 and attached before the transition, and the resident's status page then shows
- * the public one only, loaded through the /photos redirect (so both pages' CSPs allow the bucket).
+ * the emulator's S3 and attached before the transition, and the resident's status page and the
+ * report page's lookup then show the public one only, loaded through the /photos redirect (so the
+ * pages' CSPs allow the bucket).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,19 @@ describe('the resolve form with result photos', () => {
       })
       .toEqual([1600]);
     await status.screenshot({ path: '/tmp/status-result-photo.png', fullPage: true });
+
+    // The report page's own lookup (JavaScript) shows it too, from the JSON status.
+    const lookup = await context.newPage();
+    lookup.on('pageerror', (error) => pageErrors.push(error.message));
+    await lookup.goto(`${runtime.url}/`);
+    await lookup.fill('#code', code);
+    await lookup.click('#check-submit');
+    const looked = lookup.locator('#check-result .result-photos img');
+    await expect
+      .poll(() => looked.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth)), {
+        timeout: 10_000,
+      })
+      .toEqual([1600]);
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });
