@@ -2,7 +2,8 @@
  * The outreach answers the OpenAPI document describes field by field, held to it with the values
  * the local runtime's conformance test does not reach: a preview estimated from the household
  * registry and the directory at once, outreach tasks with runs and attendance, both kinds of
- * attendance answer (the task for a grid worker, the campaign for outreach staff), the calendar,
+ * attendance answer (the task for a grid worker, the campaign for outreach staff), a completed
+ * campaign's effect, the calendar,
  * and the risk ranking with reports, its reasons' numbers among them. The use cases run on
  * dynalite; their answers go through JSON as the handlers send them.
  */
@@ -107,7 +108,7 @@ describe('the outreach answers as the OpenAPI document describes them', () => {
     expectDocumented('GET /api/campaigns', list);
   });
 
-  it('describes the tasks with their runs, and the attendance answers of a grid worker and of outreach staff', async () => {
+  it('describes the tasks with their runs, the attendance answers of a grid worker and of outreach staff, and the effect', async () => {
     const { campaign } = await createCampaign(
       officer,
       {
@@ -154,6 +155,12 @@ describe('the outreach answers as the OpenAPI document describes them', () => {
     );
     expect('campaign' in view && view.runs[0]?.status).toBe('completed');
     expectDocumented(attendance, view);
+
+    // Held everywhere it was planned: the campaign is completed and shows its effect so far.
+    const completed = await getCampaign(officer, campaign.campaignId, deps);
+    expect(completed.effect?.after.complete).toBe(false);
+    expect(completed.effect?.comparison?.communities).toBeGreaterThan(0);
+    expectDocumented('GET /api/campaigns/{id}', completed);
   });
 
   it('describes the risk ranking, each reason with its numbers', async () => {
