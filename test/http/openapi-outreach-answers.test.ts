@@ -3,9 +3,8 @@
  * the local runtime's conformance test does not reach: a preview estimated from the household
  * registry and the directory at once, outreach tasks with runs and attendance, both kinds of
  * attendance answer (the task for a grid worker, the campaign for outreach staff), a completed
- * campaign's effect, the calendar,
- * and the risk ranking with reports, its reasons' numbers among them. The use cases run on
- * dynalite; their answers go through JSON as the handlers send them.
+ * campaign's effect, the calendar, and the risk ranking with reports, its reasons' numbers among
+ * them. The use cases run on dynalite; their answers go through JSON as the handlers send them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
