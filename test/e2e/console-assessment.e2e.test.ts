@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { eventually, staffApi } from '../support/staff-api.ts';
 
 const t = consoleText.zh;
@@ -54,11 +54,7 @@ function shanghaiDays(): { today: string; monthStart: string; lastMonthStart: st
 
 async function signIn(page: Page, username: string, hash: string): Promise<void> {
   await page.goto(`${started().runtime.url}/console${hash}`);
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, username);
 }
 
 /** The labels of the chart on a canvas, once Chart.js has drawn it. */

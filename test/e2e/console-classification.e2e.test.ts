@@ -7,11 +7,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
 import { activateTrainedModel } from '../support/classifier-model.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { textReport } from '../support/sms-report.ts';
 import { eventually, type StaffApi, staffApi } from '../support/staff-api.ts';
 
@@ -47,11 +47,7 @@ async function newPage(): Promise<Page> {
 
 async function signIn(page: Page, username: string, path: string): Promise<void> {
   await page.goto(`${started().runtime.url}${path}`);
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, username);
 }
 
 describe('why this category, in the staff console', () => {

@@ -7,11 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { casesIn, seedCases } from '../support/seeded-cases.ts';
 
 const CASES = 150;
@@ -63,11 +63,7 @@ async function signedIn(username: string, hash: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${started().runtime.url}/console${hash}`);
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, username);
   return page;
 }
 

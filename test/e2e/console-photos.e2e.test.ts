@@ -7,9 +7,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 
 let runtime: LocalRuntime | undefined;
@@ -69,10 +69,7 @@ async function openAsSupervisor(code: string): Promise<{ page: Page; photosAnswe
   ).newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${runtime.url}/console`);
-  await page.fill('#username', 'supervisor');
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, 'supervisor');
   const photosAnswered = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${code}/photos`));
   await page.goto(`${runtime.url}/console#/case/${code}`);
   await page.locator('#case-title').waitFor({ state: 'visible' });

@@ -8,10 +8,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 
 let runtime: LocalRuntime | undefined;
@@ -70,10 +70,7 @@ describe('the resolve form with result photos', () => {
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${runtime.url}/console`);
-    await page.fill('#username', 'handler.transport');
-    await page.fill('#password', demoPassword);
-    await page.click('#sign-in-submit');
-    await page.locator('#who-name').waitFor({ state: 'visible' });
+    await signInOnConsolePage(page, 'handler.transport');
     await page.goto(`${runtime.url}/console#/case/${id}`);
     await page.locator('#case-title').waitFor({ state: 'visible' });
 

@@ -12,13 +12,13 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { eventually, type StaffApi, staffApi } from '../support/staff-api.ts';
 
 const t = consoleText.zh;
@@ -64,11 +64,7 @@ async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
 
 async function signIn(page: Page, username: string, path = '/console'): Promise<void> {
   await page.goto(`${started().runtime.url}${path}`);
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, username);
 }
 
 async function signOut(page: Page): Promise<void> {

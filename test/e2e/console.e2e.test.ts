@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { CHART_ASSET_PATH } from '../../shared/web/console-page.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 
 const t = consoleText.zh;
 
@@ -79,12 +79,8 @@ async function signIn(page: Page, username: string, path = '/console'): Promise<
     const response = await page.goto(`${started().runtime.url}${path}`);
     expect(response?.status()).toBe(200);
   }
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
+  await signInOnConsolePage(page, username);
   await page.locator('#app').waitFor({ state: 'visible' });
-  await page.locator('#who-name').waitFor({ state: 'visible' });
 }
 
 async function signOut(page: Page): Promise<void> {

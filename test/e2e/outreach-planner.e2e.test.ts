@@ -16,7 +16,6 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { demoPassword } from '../../infra/demo/demo-staff.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
@@ -32,6 +31,7 @@ import { toRRuleText } from '../../shared/domain/outreach/recurrence.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signInOnConsolePage } from '../support/console-sign-in.ts';
 
 const t = consoleText.zh;
 const p = t.planner;
@@ -98,11 +98,7 @@ async function newPage(): Promise<Page> {
 async function signIn(page: Page, username: string, path = '/console'): Promise<void> {
   const response = await page.goto(`${started().runtime.url}${path}`);
   expect(response?.status()).toBe(200);
-  await page.locator('#sign-in-view').waitFor({ state: 'visible' });
-  await page.fill('#username', username);
-  await page.fill('#password', demoPassword);
-  await page.click('#sign-in-submit');
-  await page.locator('#who-name').waitFor({ state: 'visible' });
+  await signInOnConsolePage(page, username);
 }
 
 /** The ids of the tabs this person can see, in order. */
