@@ -1,6 +1,7 @@
 /**
  * The civicloop command line. `npm run cli -- <command>`:
  *   queue pull --unit <unitId> [--wait <s>] [--peek] [--json] [--max <n>] [--outputs <cdk-outputs.json>]
+ *   logins — the local runtime's demo logins, as `npm start` prints them
  *   directory seed [--outputs <cdk-outputs.json>]
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
@@ -21,6 +22,7 @@
 import { parseArgs } from 'node:util';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { demoOrganisation } from '../demo/demo-organisation.ts';
+import { demoLoginsText } from '../demo/demo-staff.ts';
 import { assessmentCommand, assessmentOptions, assessmentUsage } from './assessment.ts';
 import { campaignCommand, campaignOptions, campaignUsage } from './campaigns.ts';
 import { casesExportCommand, casesExportOptions, casesExportUsage } from './cases-export.ts';
@@ -35,6 +37,7 @@ import { statsRebuild } from './stats-rebuild.ts';
 import { resolveTarget, TargetError } from './targets.ts';
 
 const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds>] [--peek] [--json] [--max <n>]
+       npm run cli -- logins
        npm run cli -- directory seed
        npm run cli -- households import <file.csv>
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
@@ -103,6 +106,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!values.help && group === 'classifier') {
     return classifierCommand(resolveTarget(values.outputs), command, values, io);
+  }
+  if (!values.help && group === 'logins' && command === undefined) {
+    io.out(demoLoginsText());
+    return 0;
   }
   if (!values.help && group === 'directory' && command === 'seed') {
     await directorySeed(resolveTarget(values.outputs), demoOrganisation, defaultPolicies, io);

@@ -155,3 +155,12 @@ export const demoStaff: readonly DemoLogin[] = [...firstLogins, ...departmentHan
 /** The demo login of that username, if there is one. */
 export const findDemoLogin = (username: string): DemoLogin | undefined =>
   demoStaff.find((login) => login.username === username);
+
+/** The demo logins as `npm start` prints them and `npm run cli -- logins` lists them. */
+export const demoLoginsText = (): string =>
+  [
+    `Demo logins (local only, password ${demoPassword}):`,
+    ...demoStaff.map(
+      (s) => `    ${s.username.padEnd(26)} ${s.claims['custom:role'].padEnd(18)} ${s.claims.name ?? ''}`,
+    ),
+  ].join('\n');

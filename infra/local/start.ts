@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientLimits } from '../client-limits.ts';
-import { demoPassword, demoStaff } from '../demo/demo-staff.ts';
+import { demoLoginsText } from '../demo/demo-staff.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
@@ -85,13 +85,7 @@ writeFileSync(
   ),
 );
 
-const logins = (): string =>
-  [
-    `Demo logins (local only, password ${demoPassword}):`,
-    ...demoStaff.map(
-      (s) => `    ${s.username.padEnd(26)} ${s.claims['custom:role'].padEnd(18)} ${s.claims.name ?? ''}`,
-    ),
-  ].join('\n');
+const logins = demoLoginsText;
 
 say(`
 civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir}`})

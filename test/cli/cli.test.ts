@@ -1,6 +1,6 @@
 /**
  * The CLI, run as a real process against the local runtime the way a department would use it:
- * `queue pull` (the reference department consumer) and `directory seed`.
+ * `queue pull` (the reference department consumer), `directory seed` and `logins`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -77,5 +77,21 @@ describe('directory seed', () => {
     expect(stderr).toMatch(
       /seeded 26 units, 16 townships, 193 communities, 28 grids, \d+ routing rules, 11 service levels/,
     );
+  });
+});
+
+describe('logins', () => {
+  it('lists the demo logins npm start prints: a handler for urban management and a dispatcher per township centre', async () => {
+    const { stdout } = await cli('logins');
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('Demo logins (local only, password civicloop-demo):');
+    expect(stdout).toMatch(/^ {4}handler\.urban-management +unit_handler +城市管理局办理员$/m);
+    expect(lines.filter((line) => /^ {4}dispatcher\.\S+ +centre_dispatcher /.test(line))).toHaveLength(16);
+  });
+
+  it('refuses logins with anything after it, printing the usage', async () => {
+    await expect(cli('logins', 'all')).rejects.toMatchObject({
+      stderr: expect.stringContaining('npm run cli -- logins'),
+    });
   });
 });
