@@ -83,6 +83,8 @@ export interface LocalRuntime {
   resources: ProvisionedResources;
   sqsClient: SQSClient;
   dynamoClient: DynamoDBClient;
+  /** The runtime's own client of that S3 (the photo buckets), for tests that look inside them. */
+  s3Client: S3Client;
   queueUrl(name: string): string;
   functions: ReadonlyMap<string, HostedFunction>;
   /**
@@ -259,6 +261,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     resources,
     sqsClient,
     dynamoClient,
+    s3Client,
     functions,
     secrets,
     ...(wecom ? { wecom } : {}),
@@ -284,6 +287,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await emulators.stop();
       sqsClient.destroy();
       dynamoClient.destroy();
+      s3Client.destroy();
     },
   };
 }

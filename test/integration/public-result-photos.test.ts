@@ -4,7 +4,7 @@
  * while the resolution stands, never a photo the unit kept internal, and gone with the case's
  * personal data.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
@@ -23,16 +23,11 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  s3 = new S3Client({
-    endpoint: rt.s3Endpoint,
-    region: rt.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  s3 = rt.s3Client;
   for (const user of ['supervisor', 'handler.antifraud', 'handler.transport'])
     tokens.set(user, await rt.signInAs(user));
 });
 afterAll(async () => {
-  s3?.destroy();
   await rt?.stop();
 });
 

@@ -4,7 +4,7 @@
  * photo checked, stripped of its GPS and moved to the case, and staff given a URL that serves it.
  * Wrong types are refused naming the field; S3's policy refuses an oversize or mistyped upload.
  */
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import ExifReader from 'exifreader';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,16 +24,11 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  s3 = new S3Client({
-    endpoint: rt.s3Endpoint,
-    region: rt.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  s3 = rt.s3Client;
   for (const user of ['supervisor', 'outreach.police', 'handler.transport'])
     tokens.set(user, await rt.signInAs(user));
 });
 afterAll(async () => {
-  s3?.destroy();
   await rt?.stop();
 });
 
