@@ -23,7 +23,7 @@ import {
   viewHash,
   wireRangeForm,
 } from './date-range.ts';
-import { buttonById, byId, byKind, clear, el, fill, selectById, show } from './dom.ts';
+import { buttonById, byId, byKind, clear, el, fileNameOf, fill, saveFile, selectById, show } from './dom.ts';
 import { hasKey, isRecord } from './guards.ts';
 import { showSignIn, showView, updateLanguageSwitch } from './navigation.ts';
 import {
@@ -507,11 +507,6 @@ function signInAgain(): void {
 }
 
 /** The file name the server gave (Content-Disposition), or one of the same pattern. */
-function fileNameOf(disposition: string | null, state: AssessmentState): string {
-  const m = disposition ? /filename="([^"]+)"/.exec(disposition) : null;
-  return m?.[1] ?? `assessment-${state.level}-${state.range.from}_${state.range.to}.csv`;
-}
-
 /**
  * The CSV through fetch (the export needs the token, which a plain link cannot carry), saved
  * from a blob URL: a download is a navigation, which the page's CSP (connect-src 'self') allows.
@@ -556,13 +551,13 @@ async function exportCsv(): Promise<void> {
       return;
     }
     const blob = await res.blob();
-    const url = URL.createObjectURL(blob);
-    const link = el('a', { href: url, download: fileNameOf(res.headers.get('content-disposition'), state) });
-    link.hidden = true;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(
+      blob,
+      fileNameOf(
+        res.headers.get('content-disposition'),
+        `assessment-${state.level}-${state.range.from}_${state.range.to}.csv`,
+      ),
+    );
   } catch {
     show(alert, T.networkError, 'alert');
   } finally {

@@ -10,7 +10,7 @@
 import { dropSession } from './api.ts';
 import { app, LANG, T } from './context.ts';
 import { hashParams, rangeOfParams } from './date-range.ts';
-import { byId, el, fill, show } from './dom.ts';
+import { byId, el, fileNameOf, fill, saveFile, show } from './dom.ts';
 import { showSignIn } from './navigation.ts';
 
 const STATUS_CLASS = 'muted export-status';
@@ -21,24 +21,6 @@ class Refused extends Error {
   }
 }
 class SignedOut extends Error {}
-
-/** The file name the server gave (Content-Disposition), or `fallback`. */
-const fileNameOf = (disposition: string | null, fallback: string): string =>
-  (disposition ? /filename="([^"]+)"/.exec(disposition)?.[1] : undefined) ?? fallback;
-
-/**
- * A download from bytes already in the page: a blob URL and a click on a link with `download`
- * (a navigation, which the page's CSP allows).
- */
-export function saveFile(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = el('a', { href: url, download: fileName });
-  link.hidden = true;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * Every chunk of a CSV export, following `X-Next-Cursor`: the parts (as sent), the rows the API

@@ -131,3 +131,21 @@ export const lookup = (
   dict: Readonly<Record<string, string>>,
   key: string | undefined,
 ): string | undefined => (key !== undefined && hasKey(dict, key) ? dict[key] : undefined);
+
+/** The file name the server gave (Content-Disposition), or `fallback`. */
+export const fileNameOf = (disposition: string | null, fallback: string): string =>
+  (disposition ? /filename="([^"]+)"/.exec(disposition)?.[1] : undefined) ?? fallback;
+
+/**
+ * A download from bytes already in the page: a blob URL and a click on a link with `download`
+ * (a navigation, which the page's CSP allows).
+ */
+export function saveFile(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: fileName });
+  link.hidden = true;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
