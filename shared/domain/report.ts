@@ -18,6 +18,9 @@ const PHONE_MESSAGE =
 const optionalText = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/** Community id for a report the system could not place: the router sends it to the county centre. */
+export const UNPLACED_COMMUNITY = 'unplaced';
+
 /**
  * A phone in any form residents type (13812345678, +86 138 1234 5678, 0086…) or any E.164 number,
  * normalised to E.164. What the public form may take is narrower (shared/domain/phone-number.ts).

@@ -27,7 +27,7 @@ import {
 } from '../domain/open311/georeport.ts';
 import { partnerIdOfKey, partnerKeyMatches } from '../domain/open311/partner-key.ts';
 import { contactPhoneWithin, describePolicy, type PhonePolicy } from '../domain/phone-number.ts';
-import { ReportSubmission } from '../domain/report.ts';
+import { ReportSubmission, UNPLACED_COMMUNITY } from '../domain/report.ts';
 import { findCommunityInText } from '../domain/sms/classify-report.ts';
 import { normaliseTrackingCode } from '../domain/tracking-code.ts';
 import {
@@ -43,7 +43,6 @@ import type { PartnerKeys } from '../ports/partner-keys.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { ServiceRequestFeed } from '../ports/service-request-feed.ts';
 import { issuesOf, parseOrThrow } from '../validation.ts';
-import { UNPLACED_COMMUNITY } from './receive-sms.ts';
 import { type QueueReportDeps, queueReport } from './submit-report.ts';
 
 /** A partner's POSTs per minute: a hotline vendor forwarding a busy hour stays far below. */

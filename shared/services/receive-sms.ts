@@ -47,7 +47,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { outreachPhoneOf } from '../domain/outreach/outreach-eligibility.ts';
-import type { ReportSubmitted } from '../domain/report.ts';
+import { type ReportSubmitted, UNPLACED_COMMUNITY } from '../domain/report.ts';
 import { findCommunityInText, type KeywordTable } from '../domain/sms/classify-report.ts';
 import type { InboundSms } from '../domain/sms/inbound-sms.ts';
 import { placeAnswer } from '../domain/sms/place-answer.ts';
@@ -118,8 +118,6 @@ export type SmsOutcome =
   | 'already_opted_out'
   | 'help';
 
-/** Community id for a report the system could not place: the router sends it to the county centre. */
-export const UNPLACED_COMMUNITY = 'unplaced';
 const MAX_REPORT_CHARS = 500;
 
 /**

@@ -29,10 +29,9 @@ import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import type { CaseState } from '../../shared/domain/case.ts';
 import { categoryCodes } from '../../shared/domain/categories.ts';
 import { DEFAULT_PHONE_POLICY } from '../../shared/domain/phone-number.ts';
-import { ReportSubmitted } from '../../shared/domain/report.ts';
+import { ReportSubmitted, UNPLACED_COMMUNITY } from '../../shared/domain/report.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { createPartner, revokePartner } from '../../shared/services/administer-partners.ts';
-import { UNPLACED_COMMUNITY } from '../../shared/services/receive-sms.ts';
 import { closedWebCase } from '../support/closed-case.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import {
