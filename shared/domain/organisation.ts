@@ -48,6 +48,45 @@ export const Community = z.object({
 });
 export type Community = z.infer<typeof Community>;
 
+/** A WeChat Work (企业微信 / 政务微信) userid, as the platform's address book holds it. */
+export const WecomUserId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeChat Work userid: 1-64 letters, digits, _ . @ -');
+export type WecomUserId = z.infer<typeof WecomUserId>;
+
+/**
+ * The fifth level below the grid (微网格): a few buildings or a hamlet, looked after by a
+ * micro-grid worker who is an admin of the grid's WeChat group. A grid has a handful, so the list
+ * stays small and travels with its grid.
+ */
+export const MicroGrid = z.object({
+  id: EntityId,
+  zh: z.string().trim().min(1).max(40),
+  households: z.number().int().nonnegative(),
+  /** The micro-grid worker's WeChat Work userid (an admin of the grid's group). */
+  wecomUserId: WecomUserId.optional(),
+});
+export type MicroGrid = z.infer<typeof MicroGrid>;
+
+/**
+ * The grid's WeChat group (one per grid, one representative per household): a customer group
+ * chat in WeChat Work owned by the grid worker, micro-grid workers as its admins. The member count
+ * is read from the platform (externalcontact/groupchat/get), never typed in.
+ */
+export const GridGroup = z.object({
+  /** WeChat Work's customer group chat id (chat_id). */
+  chatId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat Work group chat id: 1-64 letters, digits, _ -'),
+  /** The group owner: the grid worker, who confirms enterprise mass-sends in the app. */
+  ownerUserId: WecomUserId,
+  adminUserIds: z.array(WecomUserId).max(50).default([]),
+  memberCount: z.number().int().nonnegative().optional(),
+  /** When memberCount was last read from the platform (UTC). */
+  memberCountAt: z.iso.datetime().optional(),
+});
+export type GridGroup = z.infer<typeof GridGroup>;
+
 export const Grid = z.object({
   id: EntityId,
   communityId: EntityId,
@@ -57,10 +96,9 @@ export const Grid = z.object({
    * The grid worker's WeChat Work user id (企业微信 / 政务微信 userid): an appeal they forward to
    * the civicloop app becomes a case in this grid's community (shared/services/receive-wecom.ts).
    */
-  wecomUserId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeChat Work userid: 1-64 letters, digits, _ . @ -')
-    .optional(),
+  wecomUserId: WecomUserId.optional(),
+  microGrids: z.array(MicroGrid).max(60).optional(),
+  group: GridGroup.optional(),
 });
 export type Grid = z.infer<typeof Grid>;
 

@@ -92,6 +92,9 @@ export function placeholderEnvironment(topology: Topology): Record<string, strin
   const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/civicloop-${name}`;
   for (const queue of topology.queues) resources.queues[queue.name] = queueUrl(queue.name);
   for (const unitId of unitIds) resources.queues[unitQueueName(unitId)] ??= queueUrl(unitQueueName(unitId));
+  resources.buckets = Object.fromEntries(
+    (topology.buckets ?? []).map((b) => [b.name, `civicloop-${b.name}`]),
+  );
   return {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
