@@ -12,8 +12,10 @@ import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
+import { SqsWecomPhotoQueue } from '../../shared/adapters/sqs-wecom-photo-queue.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';
 import { cachedDirectory, memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveWecomDeps } from '../../shared/services/receive-wecom.ts';
 import { classifierModelFrom } from './classifier.ts';
@@ -27,6 +29,10 @@ export const WecomConfig = z.object({
   SMS_TABLE: TableName,
   CLASSIFIER_TABLE: TableName,
   INTAKE_QUEUE_URL: QueueUrl,
+  /** Forwarded photos, fetched by attach-wecom-photos. */
+  WECOM_PHOTOS_QUEUE_URL: QueueUrl,
+  /** The contact phones the county texts (the web form's); empty: mainland mobiles. */
+  ACCEPTED_PHONE_NUMBERS: PhonePolicySetting,
   TRACKING_CODE_SECRET_ARN: SecretArn,
   WECOM_CORP_ID_ARN: SecretArn,
   WECOM_APP_SECRET_ARN: SecretArn,
@@ -55,6 +61,7 @@ export function wecomCallbackServices(env: NodeJS.ProcessEnv = process.env): Rec
   const corpId = secretReader(config.WECOM_CORP_ID_ARN, { minLength: 1 });
   const token = secretReader(config.WECOM_CALLBACK_TOKEN_ARN, { minLength: 1 });
   const encodingAesKey = secretReader(config.WECOM_ENCODING_AES_KEY_ARN, { minLength: 43 });
+  const sqs = createSqsClient();
   return {
     cases: new DynamoDbCaseStore(db, config.CASES_TABLE),
     directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
@@ -64,7 +71,10 @@ export function wecomCallbackServices(env: NodeJS.ProcessEnv = process.env): Rec
       receiverId: await corpId(),
     }),
     memory: state,
-    intake: new SqsIntakeQueue(createSqsClient(), config.INTAKE_QUEUE_URL),
+    intake: new SqsIntakeQueue(sqs, config.INTAKE_QUEUE_URL),
+    appeals: state,
+    photoQueue: new SqsWecomPhotoQueue(sqs, config.WECOM_PHOTOS_QUEUE_URL),
+    phonePolicy: config.ACCEPTED_PHONE_NUMBERS,
     messenger: new WecomApiClient({
       baseUrl: config.WECOM_API_BASE_URL,
       corpId,

@@ -1,6 +1,7 @@
 /**
  * The WeChat Work server API (企业微信; the government edition 政务微信 runs the same API on its own
- * host, hence the configurable base URL), for the civicloop app: `gettoken` and `message/send`.
+ * host, hence the configurable base URL), for the civicloop app: `gettoken`, `message/send` and
+ * `media/get` (the photos workers forward: binary when found, errcode JSON when not).
  *
  * One access token per app, shared by every function through DynamoDB (AccessTokenStore): a
  * caller uses the stored token while it has more than REFRESH_EARLY_MS left; after that, one
@@ -16,7 +17,17 @@
 import * as z from 'zod';
 import { ConfigError, DependencyError, UndeliverableError } from '../errors.ts';
 import type { SecretReader } from '../ports/secret.ts';
-import type { AccessTokenStore, CachedAccessToken, WecomMessenger } from '../ports/wecom.ts';
+import type {
+  AccessTokenStore,
+  AppCard,
+  CachedAccessToken,
+  GroupChatSummary,
+  SendTextOptions,
+  WecomCardMessenger,
+  WecomGroupChats,
+  WecomMediaReader,
+  WecomMessenger,
+} from '../ports/wecom.ts';
 
 /** Refresh this long before the token's expiry (tokens live 7,200 s). */
 export const REFRESH_EARLY_MS = 5 * 60_000;
@@ -27,6 +38,8 @@ const MIN_VALID_MS = 30_000;
 const CALL_TIMEOUT_MS = 3_000;
 export const TOKEN_ERRORS = new Set([40014, 42001]);
 export const RATE_LIMIT_ERRORS = new Set([45009, 45033, -1]);
+/** message/send: "user & party & tag all invalid". */
+const ALL_RECIPIENTS_INVALID = 81013;
 
 const ApiAnswer = z.object({ errcode: z.number().int().default(0), errmsg: z.string().default('') });
 const TokenAnswer = ApiAnswer.extend({
@@ -34,6 +47,18 @@ const TokenAnswer = ApiAnswer.extend({
   expires_in: z.number().int().positive(),
 });
 const SendAnswer = ApiAnswer.extend({ invaliduser: z.string().optional() });
+/** groupchat/get's answer, as much of it as is read (member names and join details are not). */
+const GroupChatAnswer = ApiAnswer.extend({
+  group_chat: z
+    .object({
+      chat_id: z.string(),
+      owner: z.string(),
+      admin_list: z.array(z.object({ userid: z.string() })).optional(),
+      // A customer group holds at most 500 members (the platform's own limit).
+      member_list: z.array(z.object({ type: z.number().int().optional() })).max(2_000),
+    })
+    .optional(),
+});
 
 /** An answer with a non-zero errcode; the code and message only. */
 export class WecomApiError extends DependencyError {
@@ -62,7 +87,7 @@ export interface WecomApiOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export class WecomApiClient implements WecomMessenger {
+export class WecomApiClient implements WecomMessenger, WecomCardMessenger, WecomGroupChats, WecomMediaReader {
   readonly #o: WecomApiOptions;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
@@ -202,14 +227,24 @@ export class WecomApiClient implements WecomMessenger {
     return this.#limited(() => call(renewed));
   }
 
-  async sendText(toUser: string, content: string): Promise<void> {
+  async sendText(toUser: string, content: string, options: SendTextOptions = {}): Promise<void> {
     const agentid = Number(this.#o.agentId);
+    const duplicateCheck =
+      options.duplicateCheckSeconds === undefined
+        ? {}
+        : {
+            enable_duplicate_check: 1,
+            duplicate_check_interval: Math.min(
+              Math.max(Math.round(options.duplicateCheckSeconds), 1),
+              14_400,
+            ),
+          };
     const answer = await this.#withToken(async (access_token) => {
       const raw = await this.#request(
         'message/send',
         'message/send',
         { access_token },
-        { touser: toUser, msgtype: 'text', agentid, text: { content }, safe: 0 },
+        { touser: toUser, msgtype: 'text', agentid, text: { content }, safe: 0, ...duplicateCheck },
       );
       const parsed = SendAnswer.safeParse(raw);
       if (!parsed.success) throw new DependencyError('WeChat Work message/send answered an unexpected shape');
@@ -218,4 +253,140 @@ export class WecomApiClient implements WecomMessenger {
     if (answer.errcode !== 0) throw new WecomApiError('message/send', answer.errcode, answer.errmsg);
     if (answer.invaliduser) throw new UndeliverableError('WeChat Work refused the recipient (invaliduser)');
   }
+
+  /**
+   * externalcontact/groupchat/get: a customer group chat's owner, admins and member count (the
+   * member list is counted, not kept). The app must be allowed the customer-contact API in the
+   * corp's settings (客户联系 → API → 可调用应用). An unknown chat is a WecomApiError.
+   */
+  async groupChat(chatId: string): Promise<GroupChatSummary> {
+    const answer = await this.#withToken(async (access_token) => {
+      const raw = await this.#request(
+        'externalcontact/groupchat/get',
+        'externalcontact/groupchat/get',
+        { access_token },
+        { chat_id: chatId, need_name: 0 },
+      );
+      const parsed = GroupChatAnswer.safeParse(raw);
+      if (!parsed.success)
+        throw new DependencyError('WeChat Work externalcontact/groupchat/get answered an unexpected shape');
+      return parsed.data;
+    });
+    if (answer.errcode !== 0 || answer.group_chat === undefined)
+      throw new WecomApiError('externalcontact/groupchat/get', answer.errcode, answer.errmsg);
+    const chat = answer.group_chat;
+    return {
+      chatId: chat.chat_id,
+      ownerUserId: chat.owner,
+      adminUserIds: (chat.admin_list ?? []).map((a) => a.userid),
+      memberCount: chat.member_list.length,
+    };
+  }
+
+  /**
+   * One app message to up to 1,000 users (`touser` joined by `|`): a text card with its link, or
+   * plain text when there is no link. Users the platform does not know (`invaliduser`, e.g. a
+   * worker who left the corp) are answered, not thrown: the others got it.
+   */
+  async sendCard(toUsers: readonly string[], card: AppCard): Promise<{ invalidUsers: string[] }> {
+    if (toUsers.length === 0 || toUsers.length > 1000)
+      throw new RangeError('message/send takes 1 to 1,000 users at once');
+    const agentid = Number(this.#o.agentId);
+    const message = card.url
+      ? {
+          msgtype: 'textcard',
+          textcard: {
+            title: card.title,
+            description: card.description,
+            url: card.url,
+            ...(card.button ? { btntxt: card.button } : {}),
+          },
+        }
+      : { msgtype: 'text', text: { content: `${card.title}\n${card.description}` } };
+    const answer = await this.#withToken(async (access_token) => {
+      const raw = await this.#request(
+        'message/send',
+        'message/send',
+        { access_token },
+        { touser: toUsers.join('|'), agentid, ...message, safe: 0 },
+      );
+      const parsed = SendAnswer.safeParse(raw);
+      if (!parsed.success) throw new DependencyError('WeChat Work message/send answered an unexpected shape');
+      return parsed.data;
+    });
+    // 81013: not one of the users is known to the platform; nobody to send to, nothing to retry.
+    if (answer.errcode === ALL_RECIPIENTS_INVALID) return { invalidUsers: [...toUsers] };
+    if (answer.errcode !== 0) throw new WecomApiError('message/send', answer.errcode, answer.errmsg);
+    const invalidUsers = (answer.invaliduser ?? '').split('|').filter((u) => u !== '');
+    return { invalidUsers };
+  }
+
+  /**
+   * media/get: the media's bytes, read no further than `maxBytes` (the Content-Length first, then
+   * the body as it streams). The platform answers errcode JSON instead of the file when the id is
+   * unknown or expired (40007), which is an UndeliverableError: retrying cannot bring it back.
+   */
+  async downloadMedia(
+    mediaId: string,
+    maxBytes: number,
+  ): Promise<{ bytes: Uint8Array } | { tooLarge: number }> {
+    let media: { bytes: Uint8Array } | { tooLarge: number } = { tooLarge: 0 };
+    const answer = await this.#withToken(async (access_token) => {
+      const url = new URL(`${this.#o.baseUrl.replace(/\/$/, '')}/cgi-bin/media/get`);
+      url.searchParams.set('access_token', access_token);
+      url.searchParams.set('media_id', mediaId);
+      let response: Response;
+      try {
+        response = await this.#fetch(url, { signal: AbortSignal.timeout(MEDIA_TIMEOUT_MS) });
+      } catch (error) {
+        throw new DependencyError('WeChat Work media/get could not be reached', {
+          cause: error instanceof Error ? new Error(error.name) : undefined,
+        });
+      }
+      if (!response.ok) throw new DependencyError(`WeChat Work media/get answered HTTP ${response.status}`);
+      const type = response.headers.get('content-type') ?? '';
+      if (/json|text\/plain/i.test(type)) {
+        const parsed = ApiAnswer.safeParse(await response.json().catch(() => undefined));
+        if (!parsed.success) throw new DependencyError('WeChat Work media/get answered an unexpected shape');
+        if (parsed.data.errcode === 0) throw new DependencyError('WeChat Work media/get answered no file');
+        return parsed.data;
+      }
+      media = await readBounded(response, maxBytes);
+      return { errcode: 0, errmsg: 'ok' };
+    });
+    if (answer.errcode === 40007)
+      throw new UndeliverableError('WeChat Work no longer has the media (unknown or expired media id)');
+    if (answer.errcode !== 0) throw new WecomApiError('media/get', answer.errcode, answer.errmsg);
+    return media;
+  }
+}
+
+/** A photo over the phone network from the platform's media store: generous, within a function's time. */
+const MEDIA_TIMEOUT_MS = 10_000;
+
+/** The body, or its size once it is known to exceed `maxBytes` (the rest is not read). */
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array } | { tooLarge: number }> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return { tooLarge: declared };
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return { bytes: new Uint8Array() };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return { tooLarge: total };
+    }
+    chunks.push(value);
+  }
+  return { bytes: Buffer.concat(chunks) };
 }

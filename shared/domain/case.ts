@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
-import { EntityId } from './organisation.ts';
+import { EntityId, WecomUserId } from './organisation.ts';
 import { Channel, Location, PhoneNumber } from './report.ts';
 import { ClassificationExplanation } from './sms/classification-explanation.ts';
 import { TimelineActor } from './staff.ts';
@@ -152,6 +152,11 @@ export const CaseState = z.object({
    * on the category, never in public answers; removed with the report's words on anonymisation.
    */
   classification: ClassificationExplanation.optional(),
+  /**
+   * The WeChat Work userid of the grid worker who forwarded the appeal (a staff id, not the
+   * resident's): every later status change is relayed to them (`relay_to_worker`).
+   */
+  forwardedBy: WecomUserId.optional(),
 });
 export type CaseState = z.infer<typeof CaseState>;
 

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { CategoryCode } from './categories.ts';
-import { EntityId } from './organisation.ts';
+import { EntityId, WecomUserId } from './organisation.ts';
 import { normaliseTypedPhone } from './phone-number.ts';
 import { ClassificationExplanation } from './sms/classification-explanation.ts';
 import { TrackingCode } from './tracking-code.ts';
@@ -91,5 +91,10 @@ export const ReportSubmitted = z.object({
    * the resident chose, and on messages queued before it was sent. Kept on the case for staff.
    */
   classification: ClassificationExplanation.optional(),
+  /**
+   * The grid worker who forwarded the appeal (channel `wecom`): their WeChat Work userid, a staff
+   * id, so each later status change is relayed to them to post in the grid's group.
+   */
+  forwardedBy: WecomUserId.optional(),
 });
 export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

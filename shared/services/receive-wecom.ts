@@ -8,24 +8,36 @@
  *   gets the tracking code back as an app message at once, to post in the grid's group;
  * - `CX <code>` (查询 …) answers the case's public status, as on SMS;
  * - a location is an appeal at that place (its label as the description);
- * - anything else (an image, a voice message) is answered with what the app accepts; events
+ * - the resident's phone in an appeal's text ("电话 138…" or a bare mobile) becomes the report's
+ *   contact phone when the county's phone policy accepts it, as on the web form, and is taken out
+ *   of the description (shared/domain/wecom/appeal-phone.ts); the resident is then texted like a
+ *   web reporter. Every appeal records the worker (`forwardedBy`), who is sent each later status
+ *   change to relay in the group (case-effects.ts, `relay_to_worker`);
+ * - a photo joins the worker's latest appeal of the last 15 minutes, up to three
+ *   (shared/domain/wecom/worker-photos.ts): a place is taken with one conditional write and the
+ *   photo is queued for attach-wecom-photos, which downloads it off this request;
+ * - anything else (a voice message, a file) is answered with what the app accepts; events
  *   (entering the app) are acknowledged and ignored.
  * A sender who is no grid worker in the registry is told so politely and nothing is queued.
  *
  * The callback must be answered within the platform's five seconds, so the case itself is made
- * from the queue (route-report), as for every channel; the request does three small things: one
- * conditional write (the replay memory), one enqueue, one app message. A delivery that fails
+ * from the queue (route-report), as for every channel; the request does a few small things: one
+ * conditional write (the replay memory), one enqueue, one write of the worker's latest appeal (or,
+ * for a photo, one conditional update taking its place), one app message. A delivery that fails
  * after remembering its message forgets it again and fails, so the platform's retry does the work;
  * the report's tracking code and submission id are derived from the MsgId (HMAC, as for SMS), so
  * a retry queues the same report and the router makes one case. The app message may then be sent
  * twice, never not at all.
  */
 import * as z from 'zod';
+import { DEFAULT_PHONE_POLICY, type PhonePolicy } from '../domain/phone-number.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import type { KeywordTable } from '../domain/sms/classify-report.ts';
 import { classifyWithModel, type LoadedModel } from '../domain/sms/report-classifier.ts';
 import { parseSmsCommand } from '../domain/sms/sms-command.ts';
 import { renderSmsReply, SMS_SIGNATURE, type SmsReply } from '../domain/sms/sms-replies.ts';
+import { formatTrackingCode } from '../domain/tracking-code.ts';
+import { takeAppealPhone } from '../domain/wecom/appeal-phone.ts';
 import { CallbackCryptoError, type CallbackKeys, openCallback } from '../domain/wecom/callback-crypto.ts';
 import {
   type AppMessage,
@@ -33,10 +45,16 @@ import {
   parseAppMessage,
   parseCallbackEnvelope,
 } from '../domain/wecom/callback-message.ts';
+import { MAX_FORWARDED_PHOTOS, PHOTO_JOIN_WINDOW_MS } from '../domain/wecom/worker-photos.ts';
 import { NotFoundError } from '../errors.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
 import type { SecretReader } from '../ports/secret.ts';
-import type { WecomCallbackMemory, WecomMessenger } from '../ports/wecom.ts';
+import type {
+  WecomCallbackMemory,
+  WecomMessenger,
+  WecomPhotoQueue,
+  WorkerAppealTrail,
+} from '../ports/wecom.ts';
 import { idsForMessage } from './receive-sms.ts';
 import { getReportStatus, type ReportStatusDeps } from './report-status.ts';
 
@@ -55,6 +73,12 @@ export interface ReceiveWecomDeps extends ReportStatusDeps {
   keywords: () => Promise<KeywordTable>;
   classifierModel?: () => Promise<LoadedModel | undefined>;
   trackingCodeSecret: SecretReader;
+  /** Each worker's latest appeal, which their photos join. */
+  appeals: WorkerAppealTrail;
+  /** Forwarded photos, fetched off the request by attach-wecom-photos. */
+  photoQueue: WecomPhotoQueue;
+  /** The contact phones the county texts (the web form's setting); absent: mainland mobiles. */
+  phonePolicy?: PhonePolicy;
   now: () => Date;
 }
 
@@ -89,6 +113,8 @@ export class WecomCallbackRefusedError extends Error {
 
 export type WecomOutcome =
   | 'report_queued'
+  | 'photo_queued'
+  | 'photo_refused'
   | 'status'
   | 'help'
   | 'unsupported'
@@ -126,8 +152,15 @@ const appText = (reply: SmsReply): string => renderSmsReply(reply, 'zh').slice(S
 export const workerTexts = {
   received: (code: string) =>
     `${appText({ kind: 'report_received', code })}请把查询码转给群里的居民，办理进展会再通知您。`,
-  help: '请直接发来居民反映的问题（文字，或位置），我们会立案并回复查询码；查进度发"CX 查询码"。',
-  unsupported: '目前只受理文字和位置消息，请用文字描述居民反映的问题。',
+  phoneTaken: '居民电话已登记（已从描述中去除），办理进展也会短信告知居民。',
+  phoneRefused: '描述中的电话不是可接收短信的手机号，未登记（已从描述中去除）。',
+  photoJoined: (code: string, number: number) =>
+    `照片已收到（第${number}张），附到查询码${formatTrackingCode(code)}。`,
+  photoFull: (code: string) =>
+    `查询码${formatTrackingCode(code)}已有${MAX_FORWARDED_PHOTOS}张照片，这张未附上。`,
+  photoFirst: `请先发文字描述居民反映的问题，收到查询码后${PHOTO_JOIN_WINDOW_MS / 60_000}分钟内再发照片，照片会附到该诉求。`,
+  help: '请直接发来居民反映的问题（文字，或位置；照片在文字之后发），我们会立案并回复查询码；查进度发"CX 查询码"。',
+  unsupported: '目前只受理文字、位置和照片消息，请用文字描述居民反映的问题。',
   unknownWorker: '您的企业微信账号尚未登记为网格员，暂不能代居民反映问题。请联系县综治中心登记。',
 };
 
@@ -136,6 +169,7 @@ async function queueAppeal(
   communityId: string,
   description: string,
   deps: ReceiveWecomDeps,
+  contactPhone?: string,
 ): Promise<string> {
   const org = await deps.directory.load();
   const { category, explanation } = classifyWithModel(
@@ -160,14 +194,18 @@ async function queueAppeal(
       category,
       communityId,
       description,
+      ...(contactPhone ? { contactPhone } : {}),
       ...(message.MsgType === 'location'
         ? { location: { lat: message.Location_X, lng: message.Location_Y } }
         : {}),
     },
     // Why it was classified so, for the dispatcher (issue 14 item 6), as for a texted report.
     classification: explanation,
+    forwardedBy: message.FromUserName,
   };
   await deps.intake.enqueue(report);
+  // The photos the worker sends next join this appeal.
+  await deps.appeals.recordAppeal(message.FromUserName, trackingCode, deps.now());
   return trackingCode;
 }
 
@@ -217,6 +255,27 @@ async function statusText(code: string, deps: ReceiveWecomDeps): Promise<string>
   }
 }
 
+/** A photo: a place on the worker's latest appeal and a job for the fetcher, or why not. */
+async function placePhoto(
+  message: Extract<AppMessage, { MsgType: 'image' }>,
+  deps: ReceiveWecomDeps,
+): Promise<{ outcome: WecomOutcome; reply: string }> {
+  const worker = message.FromUserName;
+  const since = new Date(deps.now().getTime() - PHOTO_JOIN_WINDOW_MS);
+  const place = await deps.appeals.takePhotoPlace(worker, since, MAX_FORWARDED_PHOTOS);
+  if (place.kind === 'no_recent_appeal') return { outcome: 'photo_refused', reply: workerTexts.photoFirst };
+  if (place.kind === 'full')
+    return { outcome: 'photo_refused', reply: workerTexts.photoFull(place.trackingCode) };
+  await deps.photoQueue.enqueue({
+    kind: 'wecom.photo',
+    trackingCode: place.trackingCode,
+    mediaId: message.MediaId,
+    number: place.number,
+    worker,
+  });
+  return { outcome: 'photo_queued', reply: workerTexts.photoJoined(place.trackingCode, place.number) };
+}
+
 /** What one verified message does, and the app message that answers it (if any). */
 async function handle(
   parsed: ReturnType<typeof parseAppMessage>,
@@ -228,7 +287,7 @@ async function handle(
   const org = await deps.directory.load();
   const grid = org.grids.find((g) => g.wecomUserId === message.FromUserName);
   if (!grid) return { outcome: 'unknown_worker', reply: workerTexts.unknownWorker };
-  if (message.MsgType === 'image') return { outcome: 'unsupported', reply: workerTexts.unsupported };
+  if (message.MsgType === 'image') return placePhoto(message, deps);
   if (message.MsgType === 'location') {
     const place = message.Label?.trim() || `${message.Location_X},${message.Location_Y}`;
     const code = await queueAppeal(message, grid.communityId, `位置：${place}`, deps);
@@ -236,8 +295,12 @@ async function handle(
   }
   const answer = await answerText(message.Content);
   if (answer.kind === 'appeal') {
-    const code = await queueAppeal(message, grid.communityId, answer.text, deps);
-    return { outcome: 'report_queued', reply: workerTexts.received(code) };
+    const phone = takeAppealPhone(answer.text, deps.phonePolicy ?? DEFAULT_PHONE_POLICY);
+    // A phone alone is no appeal: ask for the problem (the number is not kept).
+    if (phone.description === '') return { outcome: 'help', reply: workerTexts.help };
+    const code = await queueAppeal(message, grid.communityId, phone.description, deps, phone.contactPhone);
+    const note = phone.contactPhone ? workerTexts.phoneTaken : phone.refused ? workerTexts.phoneRefused : '';
+    return { outcome: 'report_queued', reply: `${workerTexts.received(code)}${note}` };
   }
   if (answer.kind === 'status') return { outcome: 'status', reply: await statusText(answer.code, deps) };
   return { outcome: answer.outcome, reply: answer.text };

@@ -77,6 +77,8 @@ export async function routeReport(message: ReportSubmitted, deps: RouteReportDep
     ...(report.location ? { location: report.location } : {}),
     // In the case's one create write: the dispatcher reads it on the case (case-queries.ts).
     ...(message.classification ? { classification: message.classification } : {}),
+    // The WeChat Work grid worker who forwarded it hears of every later change (relay_to_worker).
+    ...(message.forwardedBy ? { forwardedBy: message.forwardedBy } : {}),
   };
   const planned = planTransition(
     registered,

@@ -4,18 +4,21 @@
  * verification sample answered with its plaintext, a text appeal queued for the worker's
  * community and acknowledged with an empty 200, a second delivery doing nothing, CX answered, a
  * bad signature 403 with its code and nothing queued or sent, a callback outside the time window
- * refused, a failure after the replay memory forgotten so the platform's retry does the work.
+ * refused, a failure after the replay memory forgotten so the platform's retry does the work;
+ * a photo after the appeal queued for the fetcher with the appeal's code, a photo alone not.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import badSignatureEvent from '../../events/wecom/bad-signature.json' with { type: 'json' };
+import imageAppealEvent from '../../events/wecom/image-appeal.json' with { type: 'json' };
 import statusQueryEvent from '../../events/wecom/status-query.json' with { type: 'json' };
 import textAppealEvent from '../../events/wecom/text-appeal.json' with { type: 'json' };
 import verificationEvent from '../../events/wecom/url-verification.json' with { type: 'json' };
 import { makeHandler } from '../../functions/wecom-callback.ts';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import type { ReportSubmitted } from '../../shared/domain/report.ts';
+import type { WecomPhotoJob } from '../../shared/domain/wecom/worker-photos.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { defaultKeywordTable } from '../../shared/reference/report-keywords.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
@@ -32,6 +35,8 @@ function harness(options: { now?: Date; failIntake?: boolean } = {}) {
   const remembered = new Set<string>();
   const queued: ReportSubmitted[] = [];
   const sent: { to: string; content: string }[] = [];
+  const photos: WecomPhotoJob[] = [];
+  const latest = new Map<string, { trackingCode: string; at: number; photos: number }>();
   const handler = makeHandler({
     logger: new Logger({ logLevel: 'SILENT' }),
     callbackKeys: async () => sampleKeys,
@@ -60,10 +65,27 @@ function harness(options: { now?: Date; failIntake?: boolean } = {}) {
     directory: { load: async () => demoOrganisation },
     keywords: async () => defaultKeywordTable,
     trackingCodeSecret: async () => 'a-tracking-code-secret-of-32-characters!',
+    appeals: {
+      async recordAppeal(worker, trackingCode, at) {
+        latest.set(worker, { trackingCode, at: at.getTime(), photos: 0 });
+      },
+      async takePhotoPlace(worker, since, max) {
+        const appeal = latest.get(worker);
+        if (!appeal || appeal.at < since.getTime()) return { kind: 'no_recent_appeal' };
+        if (appeal.photos >= max) return { kind: 'full', trackingCode: appeal.trackingCode };
+        appeal.photos += 1;
+        return { kind: 'joins', trackingCode: appeal.trackingCode, number: appeal.photos };
+      },
+    },
+    photoQueue: {
+      async enqueue(job) {
+        photos.push(job);
+      },
+    },
     now: () => options.now ?? sealedAt,
   });
   const invoke = async (event: APIGatewayProxyEventV2) => handler(event, lambdaContext());
-  return { invoke, remembered, queued, sent };
+  return { invoke, remembered, queued, sent, photos };
 }
 
 describe('wecom-callback', () => {
@@ -121,6 +143,32 @@ describe('wecom-callback', () => {
     expect(response.statusCode).toBe(503);
     expect(h.remembered.size).toBe(0);
     expect(h.sent).toHaveLength(0);
+  });
+
+  it("queues a photo sent after the appeal for the fetcher, under the appeal's code, and says so", async () => {
+    const h = harness({ now: new Date(sealedAt.getTime() + 30_000) });
+    await h.invoke(textAppealEvent);
+    const response = await h.invoke(imageAppealEvent);
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    const code = h.queued[0]?.trackingCode;
+    expect(h.photos).toEqual([
+      {
+        kind: 'wecom.photo',
+        trackingCode: code,
+        mediaId: '3fAbCdEfGhIjKlMnOpQrStUvWxYz0123456789sample',
+        number: 1,
+        worker: 'gw-chengdong-kangning-g1',
+      },
+    ]);
+    expect(h.sent[1]?.content).toMatch(/照片已收到（第1张）/);
+  });
+
+  it('asks for the words first when a photo comes with no appeal before it, queueing nothing', async () => {
+    const h = harness({ now: new Date(sealedAt.getTime() + 30_000) });
+    await h.invoke(imageAppealEvent);
+    expect(h.photos).toHaveLength(0);
+    expect(h.queued).toHaveLength(0);
+    expect(h.sent[0]?.content).toMatch(/请先发文字描述/);
   });
 
   it('refuses a body that is not XML with 400 malformed_xml', async () => {

@@ -152,3 +152,16 @@ export function locationMessageXml(m: {
 }): string {
   return `<xml><ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.fromUser)}</FromUserName><CreateTime>${m.createTime}</CreateTime><MsgType>${cdata('location')}</MsgType><Location_X>${m.lat}</Location_X><Location_Y>${m.lng}</Location_Y><Scale>15</Scale><Label>${cdata(m.label)}</Label><MsgId>${m.msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
 }
+
+/** An image message as the platform writes it (simulator, tests): PicUrl and the media id. */
+export function imageMessageXml(m: {
+  corpId: string;
+  fromUser: string;
+  createTime: number;
+  msgId: string;
+  agentId: string;
+  picUrl: string;
+  mediaId: string;
+}): string {
+  return `<xml><ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.fromUser)}</FromUserName><CreateTime>${m.createTime}</CreateTime><MsgType>${cdata('image')}</MsgType><PicUrl>${cdata(m.picUrl)}</PicUrl><MediaId>${cdata(m.mediaId)}</MediaId><MsgId>${m.msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
+}
