@@ -202,6 +202,7 @@ export function secretsOf(topology: Topology): { name: string; value: SecretBind
 const ROUTER_TIMEOUT_SECONDS = 10;
 const PLANNER_TIMEOUT_SECONDS = 120;
 const SENDER_TIMEOUT_SECONDS = 120;
+const NOTIFIER_TIMEOUT_SECONDS = 30;
 
 /** What every function that changes cases needs (functions/wiring/cases.ts reads these). */
 const caseWriteBindings: Binding[] = [
@@ -217,6 +218,13 @@ const caseWriteBindings: Binding[] = [
   { kind: 'setting', name: 'reporterTextsPerDay', env: 'REPORTER_TEXTS_PER_DAY', local: '' },
   // A new case's search postings, and a moved one's, are written by its outbox after the delivery.
   { kind: 'table', table: 'search', access: 'readWrite', env: 'SEARCH_TABLE' },
+  // A forwarded appeal's every change is relayed to its grid worker as a WeChat Work app message.
+  { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+  { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+  { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+  { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+  // Return visits and escalations are told to staff in WeChat Work by the notifier (notify-staff).
+  { kind: 'queue', queue: 'staff-notifications', access: 'send', env: 'STAFF_NOTIFICATIONS_QUEUE_URL' },
 ];
 
 /** Case effects that keep failing are parked (shared/domain/effect-outbox.ts): someone must look. */
@@ -430,6 +438,25 @@ export const topology: Topology = {
       visibilityTimeoutSeconds: 6 * SENDER_TIMEOUT_SECONDS,
       maxReceiveCount: OUTREACH_DELIVERY_ATTEMPTS,
       retentionDays: 14,
+      consumer: 'function',
+    },
+    {
+      // Staff notifications for WeChat Work (return visits, escalations, tomorrow's tasks): codes
+      // and ids only, the recipients read at send time. Retried while the platform refuses (its
+      // rate limits), then dead-lettered; the console's lists have the same work meanwhile.
+      name: 'staff-notifications',
+      visibilityTimeoutSeconds: 6 * NOTIFIER_TIMEOUT_SECONDS,
+      maxReceiveCount: 8,
+      retentionDays: 4,
+      consumer: 'function',
+    },
+    {
+      // Photos grid workers forwarded in WeChat Work, fetched from the platform (media/get) off the
+      // callback's five seconds. The platform keeps a media id three days: so does the queue.
+      name: 'wecom-photos',
+      visibilityTimeoutSeconds: 6 * 30,
+      maxReceiveCount: 5,
+      retentionDays: 3,
       consumer: 'function',
     },
     // Departments poll their queue with their own tools; a --peek counts as a receive, hence 10.
@@ -839,6 +866,8 @@ export const topology: Topology = {
         { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
         { kind: 'queue', queue: 'outreach', access: 'send', env: 'OUTREACH_QUEUE_URL' },
         { kind: 'queue', queue: 'outreach-plan', access: 'send', env: 'OUTREACH_PLAN_QUEUE_URL' },
+        // Tomorrow's lecture or screening, told to the communities' grid workers in WeChat Work.
+        { kind: 'queue', queue: 'staff-notifications', access: 'send', env: 'STAFF_NOTIFICATIONS_QUEUE_URL' },
       ],
     },
     {
@@ -869,6 +898,8 @@ export const topology: Topology = {
         { kind: 'table', table: 'outreach', access: 'readWrite', env: 'OUTREACH_TABLE' },
         { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         { kind: 'table', table: 'sms', access: 'read', env: 'SMS_TABLE' },
+        // The households each batch reached, for the statistics by channel.
+        { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
         { kind: 'smsSender', env: 'SMS_ORIGINATION_IDENTITY' },
         outreachQuietHours,
         {
@@ -961,6 +992,39 @@ export const topology: Topology = {
       ],
     },
     {
+      // The five-level registry (issue 16 item 1): micro-grids and the grids' WeChat groups.
+      name: 'grid-registry',
+      entry: 'functions/grid-registry.ts',
+      description: "Five-level registry: grids' micro-grids and WeChat groups, and their CSV import",
+      timeoutSeconds: 29,
+      memoryMb: 1024,
+      triggers: [
+        { kind: 'http', method: 'GET', path: '/api/registry/grids', auth: 'staff' },
+        { kind: 'http', method: 'POST', path: '/api/admin/grid-groups/import', auth: 'staff' },
+      ],
+      bindings: [
+        // Grids are items of the directory; an import replaces them one by one.
+        { kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' },
+      ],
+    },
+    {
+      name: 'refresh-group-members',
+      entry: 'functions/refresh-group-members.ts',
+      description: "Reads the grid groups' member counts from WeChat Work, a bounded number an hour",
+      timeoutSeconds: 120,
+      memoryMb: 512,
+      triggers: [{ kind: 'schedule', everyMinutes: 60 }],
+      bindings: [
+        { kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' },
+        // The app's shared access token.
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+      ],
+    },
+    {
       // The civicloop app's callback in WeChat Work (政务微信): a grid worker's appeal, verified,
       // decrypted and queued for intake, the tracking code sent back as an app message (issue 16).
       name: 'wecom-callback',
@@ -980,6 +1044,10 @@ export const topology: Topology = {
         // Callbacks taken (replays refused) and the app's shared access token.
         { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
         { kind: 'queue', queue: 'intake', access: 'send', env: 'INTAKE_QUEUE_URL' },
+        // A forwarded photo joins the worker's latest appeal and is fetched from this queue.
+        { kind: 'queue', queue: 'wecom-photos', access: 'send', env: 'WECOM_PHOTOS_QUEUE_URL' },
+        // The resident's phone in an appeal is taken as the web form takes it (its number shapes).
+        { kind: 'setting', name: 'acceptedPhoneNumbers', env: 'ACCEPTED_PHONE_NUMBERS', local: '' },
         { kind: 'secret', name: 'trackingCodeSecret', env: 'TRACKING_CODE_SECRET_ARN', value: 'generated' },
         // Issued by WeChat Work (the corp's settings and the app's page); put in by an operator (README).
         { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
@@ -989,6 +1057,70 @@ export const topology: Topology = {
         { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
         // The government edition's own API host; empty: https://qyapi.weixin.qq.com. Locally the
         // runtime points it at its WeChat Work simulator.
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+      ],
+    },
+    {
+      // Staff notifications where staff are (issue 16 item 4): WeChat Work app messages with a
+      // link into the console, to whoever the directory names at send time.
+      name: 'notify-staff',
+      entry: 'functions/notify-staff.ts',
+      description: 'Tells grid workers and handlers of return visits, escalations and tasks in WeChat Work',
+      timeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
+      memoryMb: 512,
+      // Few at once: the app's message/send limits are the platform's, shared by every caller.
+      triggers: [
+        {
+          kind: 'queue',
+          queue: 'staff-notifications',
+          batchSize: 10,
+          maxBatchingWindowSeconds: 5,
+          maxConcurrency: 2,
+        },
+      ],
+      bindings: [
+        // Read at send time: the grids' workers and the units' handlers as they are now.
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        // The ledger of notification keys and the app's shared access token.
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+        // The staff console's address for the messages' links, e.g. https://grid.example.gov.cn/console;
+        // empty: the messages go without a link. Locally the runtime sets its own /console.
+        { kind: 'setting', name: 'consoleUrl', env: 'CONSOLE_URL', local: '' },
+      ],
+    },
+    {
+      // A photo a grid worker forwarded (issue 16 item 3): downloaded (media/get), checked, its
+      // metadata stripped, stored as the case's photo; the worker told when it cannot be kept.
+      name: 'attach-wecom-photos',
+      entry: 'functions/attach-wecom-photos.ts',
+      description: "Stores the photos grid workers forward in WeChat Work as their cases' photos",
+      timeoutSeconds: 30,
+      memoryMb: 512,
+      triggers: [
+        {
+          kind: 'queue',
+          queue: 'wecom-photos',
+          batchSize: 5,
+          maxBatchingWindowSeconds: 0,
+          maxConcurrency: 2,
+        },
+      ],
+      bindings: [
+        // The app's shared access token.
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        {
+          kind: 'bucket',
+          bucket: 'photos',
+          access: [{ action: 'write', prefix: 'cases/' }],
+          env: 'PHOTOS_BUCKET',
+        },
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
         { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
       ],
     },

@@ -12,6 +12,7 @@ import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-househ
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
+import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { SqsOutreachQueue, SqsPlanQueue } from '../../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { DEFAULT_QUIET_HOURS, QuietHours } from '../../shared/domain/outreach/quiet-hours.ts';
@@ -21,6 +22,7 @@ import type { PlanOutreachDeps } from '../../shared/services/plan-outreach-run.t
 import type { SendOutreachDeps } from '../../shared/services/send-outreach-batch.ts';
 import type { StartDueRunsDeps } from '../../shared/services/start-due-runs.ts';
 import { smsSender } from './cases.ts';
+import { staffNotificationQueue } from './staff-notifications.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -77,6 +79,7 @@ export const SendOutreachConfig = z.object({
   OUTREACH_TABLE: TableName,
   HOUSEHOLDS_TABLE: TableName,
   SMS_TABLE: TableName,
+  STATS_TABLE: TableName,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
   OUTREACH_QUIET_HOURS: QuietHoursSetting,
   /** Across all senders together; providers and carriers throttle above their agreed rate. */
@@ -121,6 +124,8 @@ export function outreachTickServices(env: NodeJS.ProcessEnv = process.env): Star
     directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     notifications: new DynamoDbSmsState(db, config.SMS_TABLE),
+    // Tomorrow's lecture or screening, told to the communities' grid workers in WeChat Work.
+    staffNotifications: staffNotificationQueue(env, sqs),
     newToken: randomUUID,
     now: () => new Date(),
   };
@@ -159,6 +164,7 @@ export function sendOutreachServices(env: NodeJS.ProcessEnv = process.env): Send
     }),
     households: new DynamoDbHouseholdRegistry(db, config.HOUSEHOLDS_TABLE),
     optOuts: new DynamoDbSmsState(db, config.SMS_TABLE),
+    reach: new DynamoDbStatsStore(db, config.STATS_TABLE),
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     quietHours: config.OUTREACH_QUIET_HOURS,
     capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,

@@ -27,8 +27,13 @@
  * A new fraud report is counted in the fraud-intake bucket (`COUNTS#~fraud-intake`) of the day it
  * was submitted, with a counter per community, which the outreach risk ranking reads by day (see
  * dynamodb-fraud-reports.ts): no write of its own.
+ * Outreach reach (channel-statistics.ts) is counted in the outreach-reach bucket
+ * (`COUNTS#~outreach-reach`) of the day it was sent, one conditional update per batch or poll,
+ * its id hashed to 16 characters so a day's `applied` set stays small (a county-wide notice is
+ * about 1,500 SMS batches and 2,348 groups: under 100 KB); settled and rebuilt with the others.
  */
 
+import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   GetCommand,
@@ -48,7 +53,10 @@ import {
   statsBucketOf,
   statsEventId,
 } from '../domain/case-statistics.ts';
+import { OUTREACH_REACH_BUCKET } from '../domain/channel-statistics.ts';
+import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
 import { DependencyError } from '../errors.ts';
+import type { OutreachReachCounter } from '../ports/outreach-reach.ts';
 import type { MonthCounters, SettleReport, StatsStore } from '../ports/stats-store.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
@@ -72,8 +80,13 @@ const previousMonth = (month: string): string =>
 /** The month after a YYYY-MM month. */
 const nextMonth = (month: string): string => nextDay(monthDays(month).last).slice(0, 7);
 
-/** Every bucket to settle: the units' and the fraud-intake bucket (see case-statistics.ts). */
-const withFraudIntake = (unitIds: readonly string[]) => [...new Set([...unitIds, FRAUD_INTAKE_BUCKET])];
+/**
+ * Every bucket to settle: the units', the fraud-intake bucket (see case-statistics.ts) and the
+ * outreach-reach bucket (channel-statistics.ts).
+ */
+const withFraudIntake = (unitIds: readonly string[]) => [
+  ...new Set([...unitIds, FRAUD_INTAKE_BUCKET, OUTREACH_REACH_BUCKET]),
+];
 
 /** The calendar day after a YYYY-MM-DD day. */
 const nextDay = (day: string): string =>
@@ -97,7 +110,7 @@ function addClauses(deltas: CounterDeltas, names: Record<string, string>, values
   });
 }
 
-export class DynamoDbStatsStore implements StatsStore {
+export class DynamoDbStatsStore implements StatsStore, OutreachReachCounter {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -110,6 +123,12 @@ export class DynamoDbStatsStore implements StatsStore {
     const bucket = statsBucketOf(change);
     if (Object.keys(bucket.deltas).length === 0) return;
     await this.#addToDay(statsEventId(change), bucket);
+  }
+
+  async recordReach(id: string, at: Date, deltas: CounterDeltas): Promise<void> {
+    if (Object.keys(deltas).length === 0) return;
+    const hashed = createHash('sha256').update(id).digest('base64url').slice(0, 16);
+    await this.#addToDay(`r:${hashed}`, { bucketId: OUTREACH_REACH_BUCKET, day: shanghaiDay(at), deltas });
   }
 
   async #addToDay(id: string, { bucketId, day, deltas }: StatsBucketChange): Promise<void> {
@@ -205,7 +224,7 @@ export class DynamoDbStatsStore implements StatsStore {
     })) {
       balances.set(String(item.sk), item);
     }
-    const units = new Set([...unitIds, FRAUD_INTAKE_BUCKET, ...balances.keys()]);
+    const units = new Set([...withFraudIntake(unitIds), ...balances.keys()]);
     const totals: CounterDeltas = {};
     await Promise.all(
       [...units].map(async (unitId) => {

@@ -8,7 +8,9 @@
 import { type CaseState, Stage } from './case.ts';
 import type { Effect } from './case-lifecycle.ts';
 import { CategoryCode } from './categories.ts';
+import { channelCounter } from './channel-statistics.ts';
 import { shanghaiDay } from './outreach/shanghai-time.ts';
+import type { Channel } from './report.ts';
 import { assessmentDeltas } from './unit-assessment.ts';
 import { type WorkingCalendar, workingTimeBetween } from './working-calendar.ts';
 
@@ -19,6 +21,11 @@ export type StatsChange = Extract<Effect, { kind: 'stats' }> & {
   version: number;
   communityId: string;
   category: CategoryCode;
+  /**
+   * How the case came in: counted once, with the change that takes it out of `received` (see
+   * channel-statistics.ts). Absent only from changes recorded before channels were counted.
+   */
+  channel?: Channel;
 };
 
 export type CounterDeltas = Record<string, number>;
@@ -124,6 +131,8 @@ export function statsDeltas(change: StatsChange): CounterDeltas {
     add(counterName.ratings(to.unitId), 1);
   }
   if (change.escalated) add(counterName.escalations(to.unitId), 1);
+  // Every case leaves `received` exactly once (registered, dispatched at once, or merged): its intake.
+  if (!counted && change.channel) add(channelCounter.intake(change.channel, communityId), 1);
   for (const [name, value] of Object.entries(assessmentDeltas(change))) add(name, value);
   return deltas;
 }
@@ -279,6 +288,7 @@ export function statsChangesOfCase(c: CaseState, calendar?: WorkingCalendar): St
       communityId: c.communityId,
       ...(c.townshipId ? { townshipId: c.townshipId } : {}),
       category: c.category,
+      channel: c.channel,
       ...(event.action === 'rate' ? ratingOf(event, c) : {}),
       ...(event.action === 'escalate' ? { escalated: true } : {}),
       ...(event.action ? { action: event.action } : {}),

@@ -21,13 +21,17 @@ import {
   type OutboxEntry,
 } from '../domain/effect-outbox.ts';
 import { renderSmsReply } from '../domain/sms/sms-replies.ts';
+import { overdueKey, returnVisitKey } from '../domain/staff-notification.ts';
+import { RELAY_DUPLICATE_CHECK_SECONDS, relayText } from '../domain/wecom/worker-relays.ts';
 import { ConfigError, DeliveryUnconfirmedError, UndeliverableError } from '../errors.ts';
 import type { CaseSearchIndex } from '../ports/case-search.ts';
 import type { CaseStore, PendingEffects } from '../ports/case-store.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
+import type { StaffNotificationQueue } from '../ports/staff-notifications.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
+import type { WecomMessenger } from '../ports/wecom.ts';
 import { indexCaseForSearch } from './case-search.ts';
 import type { ReporterTextGate } from './reporter-texts.ts';
 
@@ -51,6 +55,17 @@ export interface CaseEffectsDeps {
    * (functions/wiring/cases.ts); without them a `search_index` entry is done with nothing written.
    */
   searchIndex?: Pick<CaseSearchIndex, 'write'>;
+  /**
+   * The WeChat Work app, for `relay_to_worker` (functions/wiring/cases.ts). Without it a relay
+   * fails for good, as a notice on the case: a worker waiting for news must not be silently left.
+   */
+  wecom?: WecomMessenger;
+  /**
+   * The staff notifier's queue (functions/wiring/cases.ts): return visits (`notify_staff`) and
+   * escalations reach the staff in WeChat Work. Without it nothing is raised (tests of other
+   * effects); the console's lists show the same work either way.
+   */
+  staffNotifications?: StaffNotificationQueue;
   countyCentreUnitId: string;
   now: () => Date;
   /** Hears about every entry that did not succeed (for logs and the parked-effects alarm). */
@@ -108,7 +123,35 @@ async function runEffect(
         escalatedAt: state.escalation?.at ?? deps.now().toISOString(),
       };
       await deps.dispatch.dispatch(deps.countyCentreUnitId, notice);
-      return undefined;
+      // The unit's handlers and the county centre hear of it in WeChat Work too: queued, so the
+      // sweeper is not held up by the platform; the key makes a rerun send nothing more.
+      if (!deps.staffNotifications) return undefined;
+      await deps.staffNotifications.enqueue({
+        kind: 'staff.notify',
+        about: 'overdue',
+        key: overdueKey(state.trackingCode, version),
+        trackingCode: state.trackingCode,
+        category: state.category,
+        communityId: state.communityId,
+        unitId: state.unitId,
+        reason: effect.reason,
+      });
+      return { staffNotified: 'queued' };
+    }
+    case 'notify_staff': {
+      // The case left the list since (a visit recorded, a reopening): nobody need be told.
+      if (state.returnVisit?.status !== 'pending') return { skipped: 'superseded' };
+      if (!deps.staffNotifications) return { skipped: 'no_staff_notifications' };
+      await deps.staffNotifications.enqueue({
+        kind: 'staff.notify',
+        about: 'return_visit',
+        key: returnVisitKey(state.trackingCode, version),
+        trackingCode: state.trackingCode,
+        category: state.category,
+        communityId: state.communityId,
+        reason: state.returnVisit.reason,
+      });
+      return { staffNotified: 'queued' };
     }
     case 'link_duplicate':
       await deps.cases.linkDuplicate(effect.into, state.trackingCode);
@@ -120,6 +163,7 @@ async function runEffect(
         version,
         communityId: state.communityId,
         category: state.category,
+        channel: state.channel,
       });
       return undefined;
     case 'search_index': {
@@ -154,6 +198,19 @@ async function runEffect(
         correlationId,
       });
       return { sms: sent };
+    }
+    case 'relay_to_worker': {
+      // At least once: a repeat (a lost answer, a rerun) within four hours is dropped by the
+      // platform's duplicate check on the identical text.
+      if (!state.forwardedBy) return { skipped: 'no_worker' };
+      if (!deps.wecom) throw new ConfigError('no WeChat Work app is configured to relay case updates');
+      const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
+      await deps.wecom.sendText(
+        state.forwardedBy,
+        relayText({ code: state.trackingCode, stage: effect.stage, action: effect.action, unitZh: unit?.zh }),
+        { duplicateCheckSeconds: RELAY_DUPLICATE_CHECK_SECONDS },
+      );
+      return { relayed: effect.stage };
     }
     case 'training_example': {
       // A later correction wrote its own example; this one would put the old label back.

@@ -19,7 +19,9 @@ import {
   worksWithCases,
 } from '../domain/case-lifecycle.ts';
 import { addCounters, type CounterDeltas, rangeSnapshotOf } from '../domain/case-statistics.ts';
+import { type ChannelRow, channelRowsOf } from '../domain/channel-statistics.ts';
 import { EntityId, type Organisation } from '../domain/organisation.ts';
+import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
 import type { Staff } from '../domain/staff.ts';
 import { formatTrackingCode } from '../domain/tracking-code.ts';
 import type { WorkingCalendar } from '../domain/working-calendar.ts';
@@ -277,7 +279,21 @@ export type StaffStats = Pick<StatsSnapshot, 'byStage' | 'byUnit' | 'byCommunity
     range?: { from: string; to: string };
     /** Time per stage in human units: seconds and hours (clock), working hours and days (calendar). */
     timeInStage?: Partial<Record<Stage, TimeInStage>>;
+    /**
+     * Intake and outreach reach per channel, per township and month: the range's months, or the
+     * last 12 (this one included) for the all-time figures; the reader's communities only.
+     */
+    byChannel: ChannelRow[];
   };
+
+/** Months of channel figures the all-time statistics show: this one and the 11 before. */
+export const CHANNEL_MONTHS = 12;
+
+/** The first day of the month `CHANNEL_MONTHS - 1` months before `day`'s. */
+function channelWindowStart(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 0, (m ?? 1) - CHANNEL_MONTHS, 1)).toISOString().slice(0, 10);
+}
 
 export interface TimeInStage {
   meanSeconds: number;
@@ -314,21 +330,28 @@ export async function getStats(
   const [org, policies] = await Promise.all([deps.directory.load(), deps.policies.loadPolicies()]);
   const unitIds = org.units.map((u) => u.id);
   const range = query.from && query.to ? { from: query.from, to: query.to } : undefined;
-  const snapshot = range
-    ? rangeSnapshotOf(
-        (await deps.stats.countersByMonth(unitIds, range.from, range.to)).reduce<CounterDeltas>(
-          (sum, m) => addCounters(sum, m.counters),
-          {},
-        ),
-      )
-    : await deps.stats.snapshot(unitIds);
+  const today = shanghaiDay(deps.now());
+  // A range's months serve both; the all-time figures read the last 12 months beside the balances.
+  const [months, allTime] = await Promise.all([
+    range
+      ? deps.stats.countersByMonth(unitIds, range.from, range.to)
+      : deps.stats.countersByMonth(unitIds, channelWindowStart(today), today),
+    range ? undefined : deps.stats.snapshot(unitIds),
+  ]);
+  const snapshot =
+    allTime ?? rangeSnapshotOf(months.reduce<CounterDeltas>((sum, m) => addCounters(sum, m.counters), {}));
+  const townships = new Map(org.communities.map((c) => [c.id, c.townshipId]));
   if (staff.role === 'county_supervisor' || staff.role === 'admin')
     return {
       ...snapshot,
       ...(range ? { range } : {}),
       timeInStage: timeInStageOf(snapshot, policies.calendar),
+      byChannel: channelRowsOf(months, (id) => townships.get(id)),
     };
   const scope = statsScope(staff, org);
+  const byChannel = channelRowsOf(months, (id) =>
+    scope.communities.has(id) ? townships.get(id) : undefined,
+  );
   const pick = <T>(record: Record<string, T>, keep: ReadonlySet<string>) =>
     Object.fromEntries(Object.entries(record).filter(([k]) => keep.has(k)));
   const byUnit = pick(snapshot.byUnit, scope.units);
@@ -347,6 +370,7 @@ export async function getStats(
     // Category counts are county-wide, like time per stage: left out for a scoped reader.
     overdueByUnit: pick(snapshot.overdueByUnit, scope.units),
     ...(range ? { range } : {}),
+    byChannel,
   };
   if (scope.units.size === 0) return stats;
   const ratings = pick(snapshot.satisfaction.byUnit, scope.units);

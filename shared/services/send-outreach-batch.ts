@@ -5,6 +5,8 @@
  * cap, or sent at the paced rate. The batch's outcomes are added to the run once, however often
  * the batch is delivered.
  */
+
+import { smsReachDeltas } from '../domain/channel-statistics.ts';
 import {
   emptyCounts,
   type FinalOutcome,
@@ -18,6 +20,7 @@ import { isQuietHour, type QuietHours, quietHoursEnd } from '../domain/outreach/
 import { DependencyError, NotFoundError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { CampaignStore, DeliveryLog, OutreachCap, SendPacer, WorkLeases } from '../ports/outreach.ts';
+import type { OutreachReachCounter } from '../ports/outreach-reach.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { OptOutList } from '../ports/sms-state.ts';
 import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
@@ -31,6 +34,8 @@ export interface SendOutreachDeps extends FinishCampaignDeps {
   households: Pick<HouseholdRegistry, 'getMany'>;
   optOuts: Pick<OptOutList, 'isOptedOut'>;
   sender: SmsSender;
+  /** Counts the households each batch reached, per community, for the statistics by channel. */
+  reach?: OutreachReachCounter;
   quietHours: QuietHours;
   /** At most one outreach SMS per household in this window (default 7 days). */
   capWindowMs: number;
@@ -87,11 +92,18 @@ export async function sendOutreachBatch(
   const counts = emptyCounts();
   const deferred: string[] = [];
   let retry: unknown;
+  // Households sent per community, this delivery's and a crashed one's alike (see recordReach).
+  const sentByCommunity = new Map<string, number>();
+  const countSent = (householdId: string) => {
+    const communityId = households.get(householdId)?.communityId;
+    if (communityId) sentByCommunity.set(communityId, (sentByCommunity.get(communityId) ?? 0) + 1);
+  };
 
   const settle = async (householdId: string, outcome: FinalOutcome, parts?: number) => {
     await deps.deliveries.settle(runKey, householdId, outcome, deps.now(), parts);
     counts[outcome] += 1;
     if (parts) counts.parts += parts;
+    if (outcome === 'sent') countSent(householdId);
   };
 
   for (const householdId of batch.householdIds) {
@@ -99,6 +111,7 @@ export async function sendOutreachBatch(
     if (previous?.status === 'done') {
       counts[previous.outcome] += 1;
       if (previous.parts) counts.parts += previous.parts;
+      if (previous.outcome === 'sent') countSent(householdId);
       continue;
     }
     if (previous?.status === 'sending') {
@@ -170,6 +183,12 @@ export async function sendOutreachBatch(
     counts.deferred = deferred.length;
   }
 
+  // Before the tally, under the batch's own name: a crash in between repeats both, each counted once.
+  await deps.reach?.recordReach(
+    `sms#${runKey}#${batch.batchId}`,
+    deps.now(),
+    smsReachDeltas(sentByCommunity),
+  );
   const tally = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   const { added, run: after } = await deps.campaigns.addTally(
     batch.campaignId,

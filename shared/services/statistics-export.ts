@@ -3,7 +3,10 @@
  * (the same scope and range), one row per stage total, unit, community and category, through the
  * one CSV writer (shared/domain/spreadsheet-csv.ts). Columns: what the row is (dimension, id,
  * name), the count in each stage, the total, and where the figures exist the cases escalated as
- * overdue, the ratings and their mean; then one row of the mean working hours per stage.
+ * overdue, the ratings and their mean; then one row of the mean working hours per stage; then one
+ * row per township and month of the statistics by channel (channel-statistics.ts), whose own
+ * columns come last: the month, the cases taken in per channel and the outreach reach (households
+ * sent an SMS; WeChat groups sent a mass-send and their households). Each row fills its own columns.
  */
 import * as z from 'zod';
 import { Stage } from '../domain/case.ts';
@@ -24,7 +27,7 @@ export const StatsExportQuery = z.object({
 });
 
 type Lang = 'zh' | 'en';
-type Dimension = 'total' | 'unit' | 'community' | 'category' | 'working_hours';
+type Dimension = 'total' | 'unit' | 'community' | 'category' | 'working_hours' | 'channel';
 
 const DIMENSIONS: Record<Dimension, Record<Lang, string>> = {
   total: { zh: '合计', en: 'total' },
@@ -32,6 +35,31 @@ const DIMENSIONS: Record<Dimension, Record<Lang, string>> = {
   community: { zh: '社区（村）', en: 'community' },
   category: { zh: '类别', en: 'category' },
   working_hours: { zh: '平均工时（小时）', en: 'mean working hours' },
+  channel: { zh: '渠道（乡镇·月）', en: 'channels per township and month' },
+};
+
+/** The statistics by channel's columns, after the others. */
+const CHANNEL_HEADER: Record<Lang, string[]> = {
+  zh: [
+    '月份',
+    '网页受理',
+    '短信受理',
+    '网格员录入',
+    '政务微信受理',
+    '短信触达户数',
+    '微信群触达群数',
+    '微信群触达户数',
+  ],
+  en: [
+    'Month',
+    'Intake web',
+    'Intake SMS',
+    'Intake grid worker',
+    'Intake WeChat Work',
+    'SMS households reached',
+    'WeChat groups reached',
+    'WeChat group households reached',
+  ],
 };
 
 /** Stage names in the exports (the statistics' columns too). */
@@ -104,7 +132,27 @@ export function statisticsCsv(stats: StaffStats, org: Organisation, lang: Lang):
       '',
       ...Stage.options.map((s) => stats.timeInStage?.[s]?.meanWorkingHours),
     ]);
-  return csvFile([...h.lead, ...Stage.options.map((s) => STAGE_NAMES[s][lang]), ...h.tail], rows);
+  // Empty cells up to the channel columns: the stages and the tail (the total first among them).
+  const gap = (): CsvValue[] => Array.from({ length: Stage.options.length + h.tail.length }, () => null);
+  for (const row of stats.byChannel)
+    rows.push([
+      DIMENSIONS.channel[lang],
+      row.townshipId,
+      name(org.townships, row.townshipId),
+      ...gap(),
+      row.month,
+      row.intake.web,
+      row.intake.sms,
+      row.intake.grid_worker,
+      row.intake.wecom,
+      row.reach.sms.households,
+      row.reach.wecom.groups,
+      row.reach.wecom.households,
+    ]);
+  return csvFile(
+    [...h.lead, ...Stage.options.map((s) => STAGE_NAMES[s][lang]), ...h.tail, ...CHANNEL_HEADER[lang]],
+    rows,
+  );
 }
 
 /** `stats-2026-11-01_2026-11-30.csv`, or `stats-all-time.csv`. */

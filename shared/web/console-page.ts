@@ -291,6 +291,11 @@ function statsView(t: ConsoleText): string {
       <div class="chart-box" id="chart-byCategory-box"><canvas id="chart-byCategory" role="img" aria-label="${escapeHtml(t.categories.chart)}"></canvas></div>
     </div>
   </section>
+  <section class="card" id="stats-channels" aria-labelledby="stats-channels-title">
+    <h2 id="stats-channels-title">${escapeHtml(t.channels.heading)}</h2>
+    <p class="hint">${escapeHtml(t.channels.note)}</p>
+    <div class="table-scroll" id="stats-channels-table"></div>
+  </section>
   <section class="card" id="stats-times" aria-labelledby="stats-times-title">
     <h2 id="stats-times-title">${escapeHtml(t.stageTimes.heading)}</h2>
     <p class="muted" id="stats-times-scoped" hidden>${escapeHtml(t.stageTimes.scoped)}</p>

@@ -64,6 +64,8 @@ describe('what a stage change adds to the counters', () => {
         // The router's dispatch is the unit's (and the township's) received case.
         'au|transport|received': 1,
         'at|dongquan|received': 1,
+        // Its intake, under the channel it came in by (channel-statistics.ts): with this change only.
+        'in|web|dongquan-weijiazhuang': 1,
       },
     ]);
   });

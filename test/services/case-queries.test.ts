@@ -180,6 +180,7 @@ describe('statistics narrowed to the reader', () => {
       byUnit: { 'psb-antifraud': { dispatched: 3 } },
       byCommunity: {},
       overdueByUnit: {},
+      byChannel: [],
       satisfaction: { ratings: 2, mean: 4, byUnit: { 'psb-antifraud': { ratings: 2, mean: 4 } } },
     });
   });
@@ -190,6 +191,7 @@ describe('statistics narrowed to the reader', () => {
       byUnit: { 'centre-chengdong': { in_progress: 1 } },
       byCommunity: { 'chengdong-kangning': { dispatched: 3, in_progress: 1 } },
       overdueByUnit: {},
+      byChannel: [],
       satisfaction: { ratings: 0, mean: null, byUnit: {} },
     });
   });
@@ -200,6 +202,7 @@ describe('statistics narrowed to the reader', () => {
       byUnit: {},
       byCommunity: { 'chengdong-kangning': { dispatched: 3, in_progress: 1 } },
       overdueByUnit: {},
+      byChannel: [],
     });
   });
 
@@ -209,6 +212,7 @@ describe('statistics narrowed to the reader', () => {
         ...snapshotOf(counters),
         // 1,000 ms over two visits, in human units too.
         timeInStage: { dispatched: { meanSeconds: 0.5, meanHours: 0.5 / 3600 } },
+        byChannel: [],
       });
   });
 

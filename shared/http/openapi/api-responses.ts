@@ -13,6 +13,7 @@ import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../doma
 import type { ActionName } from '../../domain/case-lifecycle.ts';
 import { Catalog } from '../../domain/catalog.ts';
 import { CategoryCode } from '../../domain/categories.ts';
+import type { ChannelRow } from '../../domain/channel-statistics.ts';
 import type {
   Open311Receipt,
   Open311Request,
@@ -31,6 +32,7 @@ import {
 import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
 import type { RiskReason, RiskReasonDetail, RiskRow, Trend } from '../../domain/outreach/fraud-risk.ts';
 import type { OutreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
+import { Channel } from '../../domain/report.ts';
 import { ServiceLevel } from '../../domain/service-levels.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
 import { Role, type Staff } from '../../domain/staff.ts';
@@ -251,6 +253,25 @@ export const PartnerCreatedBody = z.object({
 export const PartnerRevokedBody = z.object({ partner: PartnerBody });
 
 const StageCounts = z.partialRecord(Stage, z.number());
+
+/** One township's month of statistics by channel (channel-statistics.ts ChannelRow). */
+const ChannelRowBody = z.object({
+  month: z.string().describe('YYYY-MM (Asia/Shanghai)'),
+  townshipId: z.string(),
+  intake: z
+    .record(Channel, z.number().int())
+    .describe(
+      'cases that came in, per channel: web (the resident page and Open311 partners), sms, ' +
+        "grid_worker (entered by a grid worker), wecom (forwarded in the WeChat Work app); counted on the day a case leaves 'received'",
+    ),
+  reach: z.object({
+    sms: z.object({ households: z.number().int().describe('households sent an outreach SMS') }),
+    wecom: z.object({
+      groups: z.number().int().describe('grid groups an enterprise mass-send was sent to'),
+      households: z.number().int().describe('households in those groups (member count at sending)'),
+    }),
+  }),
+});
 const StageMeans = z.partialRecord(Stage, z.number()).describe('milliseconds');
 
 export const StatsBody = z
@@ -270,6 +291,13 @@ export const StatsBody = z
       })
       .optional(),
     range: z.object({ from: z.string(), to: z.string() }).optional(),
+    byChannel: z
+      .array(ChannelRowBody)
+      .describe(
+        "intake and outreach reach per channel, per township and month: the range's months, or for all-time " +
+          'figures the last 12 months (this one included); only townships with something counted, only the ' +
+          "caller's communities",
+      ),
     timeInStage: z
       .partialRecord(
         Stage,
@@ -478,7 +506,7 @@ export const OutreachTasksBody = z
 const CalendarEntryBody = z.object({
   campaignId: z.string(),
   title: z.string(),
-  kind: z.enum(['sms', 'lecture', 'video']),
+  kind: z.enum(['sms', 'lecture', 'video', 'wecom_group']),
   status: CampaignStatus,
   at: Instant,
   communityIds: z.array(EntityId),
@@ -726,6 +754,8 @@ type Checks = [
   Assert<Fits<ActionName, z.output<typeof ActionNameBody>>>,
   Assert<Fits<PartnerView, z.output<typeof PartnerBody>>>,
   Assert<Fits<StaffStats, z.output<typeof StatsBody>>>,
+  Assert<Fits<ChannelRow, z.output<typeof ChannelRowBody>>>,
+  Assert<Fits<ChannelRow['reach']['wecom'], z.output<typeof ChannelRowBody>['reach']['wecom']>>,
   Assert<Fits<Assessment, z.output<typeof AssessmentBody>>>,
   Assert<Fits<AssessmentRow, z.output<typeof AssessmentRowBody>>>,
   Assert<Fits<AssessmentRow['stages']['dispatched'], z.output<typeof StayFiguresBody>>>,

@@ -9,7 +9,7 @@
 import type { ChartConfiguration, Chart as ChartJs, ChartOptions, TooltipItem } from 'chart.js';
 import type { Stage } from '../../../domain/case.ts';
 import type { StaffStats, TimeInStage } from '../../../services/case-queries.ts';
-import { api, categoryName, communityName, failed, unitName } from './api.ts';
+import { api, categoryName, communityName, failed, townshipName, unitName } from './api.ts';
 import { wireStatsExport } from './case-export.ts';
 import { stageName } from './case-lists.ts';
 import { app, C, FMT_LOCALE, nextNav, T } from './context.ts';
@@ -156,6 +156,7 @@ export async function showStats(): Promise<void> {
     }
     renderKpis(r.data, range);
     renderStageTimes(r.data);
+    renderChannels(r.data);
     let Chart: ChartLib;
     try {
       Chart = await chartLib;
@@ -418,6 +419,61 @@ function drawMeanTime(Chart: ChartLib, s: StaffStats): void {
       }),
     },
     shown.length,
+  );
+}
+
+/**
+ * Intake and outreach reach by channel, a row per township and month (the API's `byChannel`),
+ * newest month first; the column groups say which figures are cases and which are households.
+ */
+function renderChannels(s: StaffStats): void {
+  const box = byId('stats-channels-table');
+  clear(box);
+  const k = T.channels;
+  const rows = Array.isArray(s.byChannel) ? [...s.byChannel].reverse() : [];
+  if (rows.length === 0) {
+    box.appendChild(el('p', { className: 'empty', text: T.noData }));
+    return;
+  }
+  const intake = [k.web, k.sms, k.gridWorker, k.wecom];
+  const reach = [k.smsHouseholds, k.wecomGroups, k.wecomHouseholds];
+  box.appendChild(
+    el('table', { className: 'cases', id: 'stats-channels-rows' }, [
+      el('thead', null, [
+        el('tr', null, [
+          el('td', { colspan: 2 }),
+          el('th', { scope: 'colgroup', colspan: intake.length, text: k.intake }),
+          el('th', { scope: 'colgroup', colspan: reach.length, text: k.reach }),
+        ]),
+        el('tr', null, [
+          el('th', { scope: 'col', text: k.month }),
+          el('th', { scope: 'col', text: k.township }),
+          ...[...intake, ...reach].map((label) => el('th', { scope: 'col', className: 'num', text: label })),
+        ]),
+      ]),
+      el(
+        'tbody',
+        null,
+        rows.map((r) => {
+          const values: Array<[string, number]> = [
+            ['intake-web', r.intake.web],
+            ['intake-sms', r.intake.sms],
+            ['intake-grid_worker', r.intake.grid_worker],
+            ['intake-wecom', r.intake.wecom],
+            ['reach-sms-households', r.reach.sms.households],
+            ['reach-wecom-groups', r.reach.wecom.groups],
+            ['reach-wecom-households', r.reach.wecom.households],
+          ];
+          return el('tr', { 'data-month': r.month, 'data-township': r.townshipId }, [
+            el('td', { text: r.month }),
+            el('th', { scope: 'row', text: townshipName(r.townshipId) }),
+            ...values.map(([key, v]) =>
+              el('td', { className: 'num', 'data-column': key, text: v.toLocaleString(FMT_LOCALE) }),
+            ),
+          ]);
+        }),
+      ),
+    ]),
   );
 }
 
