@@ -27,7 +27,8 @@ import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
-import { loadConfig, TableName, UnitQueueUrls } from '../../shared/config.ts';
+import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notification-queue.ts';
+import { loadConfig, QueueUrl, TableName, UnitQueueUrls } from '../../shared/config.ts';
 import {
   DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
@@ -41,7 +42,9 @@ import type { PendingSmsReports } from '../../shared/ports/pending-sms-reports.t
 import type { PolicyReader } from '../../shared/ports/policies.ts';
 import type { SecretReader } from '../../shared/ports/secret.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
+import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
+import type { WecomMessenger } from '../../shared/ports/wecom.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
 import {
@@ -57,6 +60,7 @@ import {
   reporterTextGate,
 } from '../../shared/services/reporter-texts.ts';
 import { lazyPhotoStore } from './lazy-photo-store.ts';
+import { WecomAppConfig, wecomAppClient } from './wecom-app.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -71,12 +75,16 @@ export const CaseReadConfig = z.object({
  */
 export const CaseListConfig = CaseReadConfig.extend({ CURSOR_SECRET_ARN: SecretArn });
 export const CaseWriteConfig = CaseReadConfig.extend({
+  // The WeChat Work app, to relay a forwarded appeal's changes to its grid worker (issue 16).
+  ...WecomAppConfig.shape,
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
   // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
   SMS_TABLE: TableName,
   // The search postings, written by the case's outbox (shared/services/case-search.ts).
   SEARCH_TABLE: TableName,
+  // The staff notifier's queue (return visits, escalations); bound to every case-writing function.
+  STAFF_NOTIFICATIONS_QUEUE_URL: QueueUrl.optional(),
   /** Case updates one phone may be sent per day; unset (''), the default. */
   REPORTER_TEXTS_PER_DAY: z.preprocess(
     (value) => (value === '' ? undefined : value),
@@ -108,6 +116,10 @@ export interface CaseWriteServices extends CaseReadServices {
   /** Opt-outs and the daily cap, before any text to a reporter (shared/services/case-effects.ts). */
   reporterTexts: ReporterTextGate;
   searchIndex: CaseSearchIndex;
+  /** The WeChat Work app: a forwarded appeal's changes relayed to its worker (case-effects.ts). */
+  wecom?: WecomMessenger;
+  /** Where return visits and escalations are raised for WeChat Work (issue 16 item 4). */
+  staffNotifications?: StaffNotificationQueue;
 }
 
 const readServicesFrom = (
@@ -167,6 +179,8 @@ export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseList
   };
 };
 
+const optionalWecom = (wecom: WecomMessenger | undefined) => (wecom ? { wecom } : {});
+
 /** The write services over clients the caller already built (one set per cold start). */
 export const writeServicesFrom = (
   db: DynamoDBDocumentClient,
@@ -181,6 +195,10 @@ export const writeServicesFrom = (
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     reporterTexts: reporterTextGate({ optOuts: sms, cap: sms, perDay: config.REPORTER_TEXTS_PER_DAY }),
     searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
+    ...optionalWecom(wecomAppClient(db, config.SMS_TABLE, config)),
+    ...(config.STAFF_NOTIFICATIONS_QUEUE_URL
+      ? { staffNotifications: new SqsStaffNotificationQueue(sqs, config.STAFF_NOTIFICATIONS_QUEUE_URL) }
+      : {}),
   };
 };
 

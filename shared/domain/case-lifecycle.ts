@@ -88,6 +88,17 @@ export const Effect = z.discriminatedUnion('kind', [
    * again whenever it moves to another unit, after the delivery, so off the report path.
    */
   z.object({ kind: z.literal('search_index') }),
+  /**
+   * An app message to the grid worker who forwarded the appeal in WeChat Work (`forwardedBy`),
+   * to relay in the grid's group: the case moved to `stage` (or to another unit) by `action`.
+   */
+  z.object({ kind: z.literal('relay_to_worker'), stage: Stage, action: z.string().min(1) }),
+  /**
+   * Staff told in WeChat Work (issue 16 item 4): the case went on the return-visit list, so its
+   * community's grid workers get an app message with a link (shared/services/notify-staff.ts).
+   * An escalation's own notice tells the unit's handlers likewise (see `escalation_notice`).
+   */
+  z.object({ kind: z.literal('notify_staff'), about: z.literal('return_visit') }),
   z.object({
     kind: z.literal('stats'),
     at: z.iso.datetime(),
@@ -692,6 +703,14 @@ export function planTransition(
         stats,
         // Postings are keyed by the unit among others: a new case, or one that moved, is (re)indexed.
         ...(action.action === 'dispatch' || unitId !== c.unitId ? [{ kind: 'search_index' as const }] : []),
+        // A forwarded appeal's worker hears of every move the public status shows (stage or unit).
+        ...(c.forwardedBy !== undefined && (outcome.to !== c.stage || unitId !== c.unitId)
+          ? [{ kind: 'relay_to_worker' as const, stage: outcome.to, action: action.action }]
+          : []),
+        // Put on the return-visit list (a low rating, no rating in time): the grid workers hear of it.
+        ...(set.returnVisit?.status === 'pending'
+          ? [{ kind: 'notify_staff' as const, about: 'return_visit' as const }]
+          : []),
       ],
     },
   };
