@@ -4,6 +4,7 @@
  *   logins — the local runtime's demo logins, as `npm start` prints them
  *   directory seed [--outputs <cdk-outputs.json>]
  *   households import <file.csv> [--outputs <cdk-outputs.json>]
+ *   groups import <file.csv> [--outputs <cdk-outputs.json>] — micro-grids and grid groups; see groups-import.ts
  *   stats rebuild [--restart] [--drop-legacy] [--outputs <cdk-outputs.json>] — see stats-rebuild.ts
  *   cases reindex [--outputs <cdk-outputs.json>] — see cases-reindex.ts
  *   cases export [--list …] [--status …] [--stage …] [--overdue] [--community …] [--lang zh|en]
@@ -29,6 +30,7 @@ import { casesExportCommand, casesExportOptions, casesExportUsage } from './case
 import { casesReindex } from './cases-reindex.ts';
 import { classifierCommand, classifierOptions, classifierUsage } from './classifier.ts';
 import { directorySeed } from './directory-seed.ts';
+import { groupsImport } from './groups-import.ts';
 import { householdsImport } from './households-import.ts';
 import { partnersCommand, partnersUsage } from './partners.ts';
 import { queuePull } from './queue-pull.ts';
@@ -40,6 +42,7 @@ const usage = `usage: npm run cli -- queue pull --unit <unitId> [--wait <seconds
        npm run cli -- logins
        npm run cli -- directory seed
        npm run cli -- households import <file.csv>
+       npm run cli -- groups import <file.csv>
        npm run cli -- stats rebuild [--restart] [--drop-legacy]
        npm run cli -- cases reindex
 ${casesExportUsage}
@@ -122,6 +125,14 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return householdsImport(resolveTarget(values.outputs), file, io);
+  }
+  if (!values.help && group === 'groups' && command === 'import') {
+    const file = positionals[2];
+    if (!file || positionals.length > 3) {
+      io.err(usage);
+      return 2;
+    }
+    return groupsImport(resolveTarget(values.outputs), file, io);
   }
   if (!values.help && group === 'stats' && command === 'rebuild') {
     if (positionals.length > 2) {

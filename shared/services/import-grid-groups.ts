@@ -1,0 +1,211 @@
+/**
+ * Imports micro-grids and grid groups (issue 16 item 1) from a CSV file, as the household import
+ * does (shared/services/import-households.ts): every row checked on its own, each bad field
+ * reported with its line, never its value. A grid is the unit of storage: it is written whole with
+ * one conditional write, or — when any of its rows is bad — not at all, so nothing is half-stored;
+ * other grids go in. A grid the file describes exactly as stored is not written again, so a
+ * re-import of the same file changes nothing and reports every grid unchanged.
+ */
+import { parse } from 'csv-parse/sync';
+import * as z from 'zod';
+import {
+  GRID_GROUP_CSV_COLUMNS,
+  type GridGroupCsvColumn,
+  type GridGroupCsvRow,
+  type GridGroupRowIssue,
+  MICRO_GRID_CSV_COLUMNS,
+  planGridGroups,
+  REQUIRED_GRID_GROUP_CSV_COLUMNS,
+  sameData,
+  validateGridGroupRow,
+} from '../domain/grid-groups-csv.ts';
+import type { Grid, Organisation } from '../domain/organisation.ts';
+import type { Staff } from '../domain/staff.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
+import type { DirectoryReader } from '../ports/directory.ts';
+import type { GridRegistryWriter } from '../ports/grid-registry.ts';
+
+export const GridGroupImportAnswer = z.object({
+  /** Grids the file describes that are now as it says (changed or already so). */
+  grids: z.number().int(),
+  /** Of those, grids written by this import; the others were already as the file says. */
+  changed: z.number().int(),
+  unchanged: z.number().int(),
+  groups: z.object({ added: z.number().int(), changed: z.number().int() }),
+  microGrids: z.object({ added: z.number().int(), changed: z.number().int(), removed: z.number().int() }),
+  /** Grids that had no worker on record and took the group owner as their worker. */
+  gridWorkersSet: z.number().int(),
+  /** One entry per bad field, by line (the header is line 1); a refused grid's other rows too. */
+  rejected: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })),
+});
+export type GridGroupImport = z.infer<typeof GridGroupImportAnswer>;
+
+/** The API's body: the file's text (validated here, like any other body). */
+export const GridGroupImportBody = z.object({
+  csv: z
+    .string()
+    .min(1, 'the file is empty')
+    .max(4_000_000, 'at most 4,000,000 characters: split the file by township'),
+});
+
+export interface GridGroupImportDeps {
+  /** Read uncached: the import must judge rows against the directory as it is now. */
+  directory: DirectoryReader;
+  grids: GridRegistryWriter;
+}
+
+/** POST /api/admin/grid-groups/import: admins only; the body `{ csv }` checked before any row. */
+export async function importGridGroupsFile(
+  staff: Staff,
+  rawBody: unknown,
+  deps: GridGroupImportDeps,
+): Promise<GridGroupImport> {
+  if (staff.role !== 'admin') throw new ForbiddenError('Only an administrator imports the grid registry');
+  const body = GridGroupImportBody.safeParse(rawBody);
+  if (!body.success)
+    throw new ValidationError(
+      `csv: ${body.error.issues[0]?.message ?? 'invalid'}`,
+      body.error.issues.map((i) => ({ path: i.path.join('.') || 'csv', message: i.message })),
+    );
+  return importGridGroups(body.data.csv, await deps.directory.load(), deps.grids);
+}
+
+// csv-parse's typings do not describe the `info` + `raw` shape; check it rather than cast.
+const ParsedRecords = z.array(
+  z.object({ record: z.array(z.string()), info: z.object({ lines: z.number() }), raw: z.string() }),
+);
+
+const isColumn = (name: string): name is GridGroupCsvColumn =>
+  (GRID_GROUP_CSV_COLUMNS as readonly string[]).includes(name);
+
+export async function importGridGroups(
+  csvText: string,
+  org: Organisation,
+  registry: GridRegistryWriter,
+): Promise<GridGroupImport> {
+  const rejected: GridGroupRowIssue[] = [];
+  const text = csvText.replace(/\r\n?/g, '\n');
+  const parsed: unknown = parse(text, {
+    bom: true,
+    info: true,
+    raw: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error, raw) => {
+      rejected.push({
+        line: startLine(Number(error?.lines ?? 0), raw ?? ''),
+        field: 'row',
+        reason: error?.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed' : 'not valid CSV',
+      });
+      return undefined;
+    },
+  });
+  const [header, ...records] = ParsedRecords.parse(parsed);
+  if (!header) throw headerError('the file is empty; the first line must name the columns');
+  const columns = header.record.map((c) => c.trim().toLowerCase());
+  const unknown = columns.flatMap((c, i) => (isColumn(c) ? [] : [i + 1]));
+  if (unknown.length > 0)
+    throw headerError(
+      `unknown column(s) at position ${unknown.join(', ')}; the header must name ${GRID_GROUP_CSV_COLUMNS.join(',')}`,
+    );
+  const missing = REQUIRED_GRID_GROUP_CSV_COLUMNS.filter((c) => !columns.includes(c));
+  if (missing.length > 0) throw headerError(`missing column(s) ${missing.join(', ')}`);
+  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (repeated.length > 0) throw headerError(`column(s) named twice: ${repeated.join(', ')}`);
+  const micro = MICRO_GRID_CSV_COLUMNS.filter((c) => columns.includes(c));
+  if (micro.length > 0 && micro.length < MICRO_GRID_CSV_COLUMNS.length)
+    throw headerError(`the micro-grid columns come together: ${MICRO_GRID_CSV_COLUMNS.join(', ')}`);
+  const withMicroGrids = micro.length > 0;
+
+  const good = [];
+  const badRowOfGrid = new Map<string, number>();
+  for (const { record, info, raw } of records) {
+    const line = startLine(info.lines, raw);
+    if (record.length !== columns.length) {
+      rejected.push({
+        line,
+        field: 'row',
+        reason: `${record.length} fields where the header names ${columns.length}`,
+      });
+      continue;
+    }
+    const row: GridGroupCsvRow = {
+      grid_id: '',
+      group_chat_id: '',
+      group_owner: '',
+      micro_grid_id: '',
+      micro_grid_name: '',
+      micro_grid_households: '',
+      micro_grid_worker: '',
+    };
+    columns.forEach((column, i) => {
+      if (isColumn(column)) row[column] = record[i] ?? '';
+    });
+    const result = validateGridGroupRow(row, line);
+    if (result.ok) good.push(result.row);
+    else {
+      rejected.push(...result.issues);
+      if (result.gridId !== undefined && !badRowOfGrid.has(result.gridId))
+        badRowOfGrid.set(result.gridId, line);
+    }
+  }
+
+  const plan = planGridGroups(good, badRowOfGrid, org, withMicroGrids);
+  rejected.push(...plan.rejected);
+  const report: GridGroupImport = {
+    grids: 0,
+    changed: 0,
+    unchanged: 0,
+    groups: { added: 0, changed: 0 },
+    microGrids: { added: 0, changed: 0, removed: 0 },
+    gridWorkersSet: 0,
+    rejected,
+  };
+  for (const { before, after, lines } of plan.updates) {
+    if (sameData(before, after)) {
+      report.grids++;
+      report.unchanged++;
+      continue;
+    }
+    if (!(await registry.replaceGrid(after))) {
+      // Removed from the directory since it was read: refused, like an unknown grid.
+      for (const line of lines) rejected.push({ line, field: 'grid_id', reason: 'unknown grid' });
+      continue;
+    }
+    report.grids++;
+    report.changed++;
+    countChanges(before, after, report);
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return report;
+}
+
+function countChanges(before: Grid, after: Grid, report: GridGroupImport): void {
+  if (!before.group) report.groups.added++;
+  else if (
+    before.group.chatId !== after.group?.chatId ||
+    before.group.ownerUserId !== after.group.ownerUserId ||
+    before.group.adminUserIds.join(',') !== after.group.adminUserIds.join(',')
+  )
+    report.groups.changed++;
+  if (before.wecomUserId === undefined && after.wecomUserId !== undefined) report.gridWorkersSet++;
+  const old = new Map((before.microGrids ?? []).map((m) => [m.id, m]));
+  const now = new Map((after.microGrids ?? []).map((m) => [m.id, m]));
+  for (const [id, m] of now) {
+    const was = old.get(id);
+    if (!was) report.microGrids.added++;
+    else if (!sameData(was, m)) report.microGrids.changed++;
+  }
+  for (const id of old.keys()) if (!now.has(id)) report.microGrids.removed++;
+}
+
+/** csv-parse reports the line a record ends on; a quoted field may span lines, so count back. */
+function startLine(endLine: number, raw: string): number {
+  const body = raw.replace(/^\n+/, '').replace(/\n$/, '');
+  return endLine - (body.match(/\n/g)?.length ?? 0);
+}
+
+const headerError = (message: string) =>
+  new ValidationError(`line 1: header — ${message}`, [{ path: 'header', message }]);
