@@ -12,11 +12,16 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHART_FILE } from '../../functions/console-assets.ts';
+import { sideModules } from '../../functions/wiring/side-modules.ts';
 import { clientLimits, rateLimitedBody } from '../../infra/client-limits.ts';
 import { serviceName } from '../../infra/constructs/civic-function.ts';
 import { oldestMessageAlarmAge } from '../../infra/constructs/civic-queue.ts';
 import { edgeRegion, rateLimitedBodyKey, routeStatement } from '../../infra/constructs/edge-protection.ts';
-import { importMetaUrlBanner, unusedCredentialSources } from '../../infra/constructs/handler-bundling.ts';
+import {
+  importMetaUrlBanner,
+  sideModulesOf,
+  unusedCredentialSources,
+} from '../../infra/constructs/handler-bundling.ts';
 import { staffAttributes } from '../../infra/constructs/staff-user-pool.ts';
 import { CivicloopEdgeWafStack } from '../../infra/edge-waf-stack.ts';
 import { apiThrottle, CivicloopStack, scheduleRetryAttempts } from '../../infra/stack.ts';
@@ -509,6 +514,24 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       for (const source of unusedCredentialSources) expect(bundle).toContain(`require("${source}")`);
     });
 
+    it('puts the S3 SDK beside every function that may touch photos, where its lazy loader finds it, and keeps it out of their bundles', () => {
+      const withSideModule = topology.functions.filter((spec) => sideModulesOf(spec).includes('s3Sdk'));
+      expect(withSideModule.map((spec) => spec.name)).toEqual(
+        expect.arrayContaining(['submit-report', 'get-report-status', 'anonymise-reports']),
+      );
+      for (const spec of withSideModule) {
+        const directory = assetDirectoryOf(spec.name);
+        const sideModule = path.join(directory, sideModules.s3Sdk.file);
+        expect(loadInNode(sideModule, 'typeof m.S3Client + " " + typeof m.createPresignedPost')).toBe(
+          'function function',
+        );
+      }
+      // submit-report loads the photo store lazily: no S3 client compiled with its bundle.
+      const submitReport = readFileSync(path.join(assetDirectoryOf('submit-report'), 'index.js'), 'utf8');
+      expect(submitReport).not.toContain('AmazonS3');
+      expect(submitReport).toContain(sideModules.s3Sdk.file);
+    });
+
     it("console-assets finds the Chart.js copied beside its bundle: import.meta.url is the bundle's own", () => {
       const directory = assetDirectoryOf('console-assets');
       expect(loadInNode(path.join(directory, 'index.js'), 'm.chartFilePath()')).toBe(
@@ -624,12 +647,12 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect([...resources].filter((id) => id !== originSecretId() && id !== ownLogGroup)).toEqual([]);
     });
 
-    it('send-outreach reads households and opt-outs but cannot change them, and queues nothing', () => {
+    it('send-outreach reads households and opt-outs but cannot change them, counts its reach in the statistics, and queues nothing', () => {
       expect(grantedTo('send-outreach', 'dynamodb:GetItem')).toEqual(
-        new Set([tableId('outreach'), tableId('households'), tableId('sms')]),
+        new Set([tableId('outreach'), tableId('households'), tableId('sms'), tableId('stats')]),
       );
       for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
-        expect(grantedTo('send-outreach', action)).toEqual(new Set([tableId('outreach')]));
+        expect(grantedTo('send-outreach', action)).toEqual(new Set([tableId('outreach'), tableId('stats')]));
       }
       expect(grantedTo('send-outreach', 'sqs:SendMessage')).toEqual(new Set());
     });
