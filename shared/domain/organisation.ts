@@ -24,6 +24,17 @@ export const Unit = z.object({
   en: z.string().min(1),
   /** Township centres: the township or sub-district they serve. */
   townshipId: EntityId.optional(),
+  /**
+   * The WeChat Work userids of the unit's handlers (centres: their dispatchers), who get its
+   * staff notifications (overdue cases, escalations) as app messages. Kept here with the grid
+   * workers' ids rather than on the staff accounts: the notifier reads the directory at send
+   * time, so a person taken off the list stops receiving them (shared/services/notify-staff.ts).
+   */
+  // Lazy: WecomUserId is declared further down, with the grid it was made for.
+  wecomUserIds: z
+    .array(z.lazy(() => WecomUserId))
+    .max(100)
+    .optional(),
 });
 export type Unit = z.infer<typeof Unit>;
 
