@@ -25,6 +25,8 @@ import { PreviewBody } from '../../services/campaigns/preview-campaign.ts';
 import { CaseExportQuery } from '../../services/case-export.ts';
 import { CaseListQuery } from '../../services/case-queries.ts';
 import { CaseSearchQuery } from '../../services/case-search.ts';
+import { RegistryAnswer, RegistryQuery } from '../../services/grid-registry-view.ts';
+import { GridGroupImportAnswer, GridGroupImportBody } from '../../services/import-grid-groups.ts';
 import { RatingRequest } from '../../services/rate-report.ts';
 import { CallbackQuery, VerificationQuery } from '../../services/receive-wecom.ts';
 import { EvidencePhotoRequest } from '../../services/report-photos.ts';
@@ -435,7 +437,8 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     },
   },
   'GET /api/stats': {
-    summary: 'Counts by stage, unit, community and category; time per stage; satisfaction',
+    summary:
+      'Counts by stage, unit, community and category; time per stage; satisfaction; intake and outreach reach by channel per township and month',
     tag: 'statistics',
     audience: 'staff',
     query: DateRangeQuery,
@@ -445,7 +448,8 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     },
   },
   'GET /api/stats/export': {
-    summary: 'The statistics as CSV for Excel (UTF-8 with BOM): per stage, unit, community and category',
+    summary:
+      'The statistics as CSV for Excel (UTF-8 with BOM): per stage, unit, community and category; by channel per township and month',
     tag: 'statistics',
     audience: 'staff',
     query: StatsExportQuery,
@@ -735,6 +739,40 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       400: bad('malformed_xml or undecryptable'),
       403: errorAnswer('bad_signature, wrong_receiver or stale_timestamp'),
       503: errorAnswer('not finished: the platform delivers again'),
+    },
+  },
+  'GET /api/registry/grids': {
+    summary:
+      'Grids with their micro-grids and WeChat groups (owner, admins, member count read from the platform)',
+    description:
+      'The county (supervisors, admins, the county centre) sees every township and lists any one; a township centre its own (another township: 403).',
+    tag: 'registry',
+    audience: 'staff',
+    query: RegistryQuery,
+    responses: {
+      200: {
+        description: "each visible township's figures, and the listed township's grids",
+        json: RegistryAnswer,
+      },
+      400: bad('townshipId is malformed or names no township'),
+      403: errorAnswer('forbidden: not a county or township centre reader, or another township'),
+    },
+  },
+  'POST /api/admin/grid-groups/import': {
+    summary: 'Import micro-grids and grid groups from CSV (one row per micro-grid), admins only',
+    description:
+      'Columns: grid_id, group_chat_id, group_owner (the grid worker), micro_grid_id, micro_grid_name, micro_grid_households, micro_grid_worker. A grid is stored whole or refused whole; a re-import of the same file changes nothing.',
+    tag: 'admin',
+    audience: 'staff',
+    body: { json: GridGroupImportBody, required: true },
+    responses: {
+      200: {
+        description: 'what was added, changed and refused (line and field per refusal)',
+        json: GridGroupImportAnswer,
+      },
+      400: bad('the body or the header line is wrong: `issues` names it'),
+      403: errorAnswer('forbidden: admins only'),
+      413: errorAnswer('over 5 MB'),
     },
   },
   ...open311Operations(),
