@@ -1,20 +1,21 @@
 /**
- * The photo store, loaded on first use: submit-report takes photos with a few reports only, so
- * its cold start should not load the S3 client for the others (the bundle keeps the module behind
- * a lazy initialiser until this import runs).
+ * The photo store, loaded on first use: submit-report takes photos with a few reports only, and
+ * the case functions reach photos only when anonymising a case that has some, so their cold starts
+ * should not load the S3 client for the others. The SDK is a side module (./side-modules.ts): its
+ * own file beside the handler, outside the bundle.
  */
+import { createS3Client, S3PhotoStore } from '../../shared/adapters/s3-photo-store.ts';
 import { loadConfig } from '../../shared/config.ts';
 import type { PhotoStore } from '../../shared/ports/photo-store.ts';
 import { PhotosConfig } from './photo-bucket-origin.ts';
+import { loadS3Sdk } from './side-modules.ts';
 
 export function lazyPhotoStore(env: NodeJS.ProcessEnv = process.env): PhotoStore {
   // The configuration is checked at once, as every composition root does.
   const { PHOTOS_BUCKET } = loadConfig(PhotosConfig, env);
   let store: Promise<PhotoStore> | undefined;
   const load = () => {
-    store ??= import('../../shared/adapters/s3-photo-store.ts').then(
-      ({ createS3Client, S3PhotoStore }) => new S3PhotoStore(createS3Client(), PHOTOS_BUCKET),
-    );
+    store ??= loadS3Sdk().then((sdk) => new S3PhotoStore(sdk, createS3Client(sdk), PHOTOS_BUCKET));
     return store;
   };
   return {

@@ -22,6 +22,7 @@ import {
   handlerSupportedArgs,
   importMetaUrlBanner,
   importMetaUrlDefine,
+  sideModulesOf,
   unusedCredentialSources,
 } from './handler-bundling.ts';
 
@@ -34,12 +35,16 @@ export function copyFilesHooks(files: NonNullable<FunctionSpec['copyFiles']>): I
 
 /**
  * Bundling hooks that put the files a handler reads at run time beside it: `copyFiles` copied
- * from the repository, then each of `pageAssets` built by infra/build-page-assets.ts (with the
- * Node on the PATH, the one that runs CDK).
+ * from the repository, then each of `pageAssets` built by infra/build-page-assets.ts and the side
+ * modules (`sideModulesOf`) by infra/build-side-modules.ts (with the Node on the PATH, the one that
+ * runs CDK).
  */
-export function bundleFilesHooks(spec: Pick<FunctionSpec, 'copyFiles' | 'pageAssets'>): ICommandHooks {
+export function bundleFilesHooks(
+  spec: Pick<FunctionSpec, 'copyFiles' | 'pageAssets'> & Partial<Pick<FunctionSpec, 'bindings'>>,
+): ICommandHooks {
   const files = spec.copyFiles ?? [];
   const pages = spec.pageAssets ?? [];
+  const side = sideModulesOf({ bindings: spec.bindings ?? [] });
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
@@ -52,6 +57,11 @@ export function bundleFilesHooks(spec: Pick<FunctionSpec, 'copyFiles' | 'pageAss
         (page) =>
           `node ${shellQuote(path.join(inputDir, 'infra', 'build-page-assets.ts'))} ${page} ${shellQuote(outputDir)}`,
       ),
+      ...(side.length
+        ? [
+            `node ${shellQuote(path.join(inputDir, 'infra', 'build-side-modules.ts'))} ${shellQuote(outputDir)} ${side.join(' ')}`,
+          ]
+        : []),
     ],
   };
 }
@@ -211,7 +221,7 @@ export class CivicFunction extends Construct {
         externalModules: unusedCredentialSources,
         // Files the handler reads at run time (the console's Chart.js, the pages' script and
         // stylesheet) go beside the bundle.
-        ...(spec.copyFiles?.length || spec.pageAssets?.length
+        ...(spec.copyFiles?.length || spec.pageAssets?.length || sideModulesOf(spec).length
           ? { commandHooks: bundleFilesHooks(spec) }
           : {}),
       },

@@ -11,6 +11,10 @@
  * package.json beside it, Lambda's Node runtime loads `index.js` as CommonJS.
  */
 
+import type { BuildOptions } from 'esbuild';
+import { type SideModule, sideModules } from '../../functions/wiring/side-modules.ts';
+import type { FunctionSpec } from '../topology.ts';
+
 /** The identifier `import.meta.url` becomes in the bundle, defined by the banner. */
 const IMPORT_META_URL = '__civicloopImportMetaUrl';
 
@@ -57,3 +61,32 @@ export const handlerSupportedArgs: Record<string, string> = Object.fromEntries(
     String(supported),
   ]),
 );
+
+/**
+ * The side modules a function's bundle needs beside it (functions/wiring/side-modules.ts): the S3
+ * SDK wherever a function may touch the photo bucket, since its composition root may load the
+ * photo store lazily.
+ */
+export function sideModulesOf(spec: Pick<FunctionSpec, 'bindings'>): SideModule[] {
+  const touchesPhotos = spec.bindings.some((b) => b.kind === 'bucket' && b.access.length > 0);
+  return touchesPhotos ? ['s3Sdk'] : [];
+}
+
+/** How a side module is bundled into `outDir`: as the handlers are, but with no banner. */
+export function sideModuleBuildOptions(name: SideModule, repoRoot: string, outDir: string): BuildOptions {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: [sideModules[name].source],
+    outfile: `${outDir}/${sideModules[name].file}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minify: true,
+    charset: 'utf8',
+    mainFields: handlerMainFields,
+    external: unusedCredentialSources,
+    supported: handlerSupported,
+    logLevel: 'warning',
+  };
+}

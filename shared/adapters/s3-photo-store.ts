@@ -5,26 +5,14 @@
  * GETs. Locally the endpoint is the emulator's bridge (infra/local/s3-emulator-bridge.ts), which
  * applies the POST policy as S3 does.
  */
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPE, PHOTO_UPLOAD_TTL_SECONDS } from '../domain/photos.ts';
 import { DependencyError } from '../errors.ts';
 import type { PhotoStore, PhotoUploadForm, StoredPhoto } from '../ports/photo-store.ts';
 import { awsCall } from './aws-call.ts';
+import type { S3Sdk } from './s3-sdk.ts';
 
-export const createS3Client = (): S3Client => new S3Client({ maxAttempts: 3 });
+export const createS3Client = (sdk: S3Sdk): S3Client => new sdk.S3Client({ maxAttempts: 3 });
 
 /**
  * A key that is not there. Without s3:ListBucket on its prefix S3 answers a missing key with 403,
@@ -32,24 +20,27 @@ export const createS3Client = (): S3Client => new S3Client({ maxAttempts: 3 });
  * on that prefix, so a 403 on their HeadObject means the key is missing, and the least privilege
  * needs no ListBucket for it.
  */
-const isMissing = (error: unknown) =>
-  error instanceof NoSuchKey ||
-  error instanceof NotFound ||
+const isMissing = (sdk: S3Sdk, error: unknown) =>
+  error instanceof sdk.NoSuchKey ||
+  error instanceof sdk.NotFound ||
   (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) ||
-  (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 403);
+  (error instanceof sdk.S3ServiceException && error.$metadata.httpStatusCode === 403);
 
 export class S3PhotoStore implements PhotoStore {
+  private readonly sdk: S3Sdk;
   private readonly s3: S3Client;
   private readonly bucket: string;
 
-  constructor(s3: S3Client, bucket: string) {
+  /** `sdk` is the S3 SDK module (./s3-sdk.ts), given rather than imported so it can load late. */
+  constructor(sdk: S3Sdk, s3: S3Client, bucket: string) {
+    this.sdk = sdk;
     this.s3 = s3;
     this.bucket = bucket;
   }
 
   async presignUpload(key: string): Promise<PhotoUploadForm> {
     const { url, fields } = await awsCall('presigning a photo upload', () =>
-      createPresignedPost(this.s3, {
+      this.sdk.createPresignedPost(this.s3, {
         Bucket: this.bucket,
         Key: key,
         Conditions: [
@@ -65,23 +56,23 @@ export class S3PhotoStore implements PhotoStore {
 
   async read(key: string, maxBytes: number): Promise<StoredPhoto | { tooLarge: number } | undefined> {
     try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const head = await this.s3.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       if ((head.ContentLength ?? 0) > maxBytes) return { tooLarge: head.ContentLength ?? 0 };
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const object = await this.s3.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const bytes = await object.Body?.transformToByteArray();
       return bytes === undefined ? undefined : { bytes };
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissing(this.sdk, error)) return undefined;
       throw new DependencyError(`reading ${key} failed`, { cause: error });
     }
   }
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      await this.s3.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissing(this.sdk, error)) return false;
       throw new DependencyError(`looking up ${key} failed`, { cause: error });
     }
   }
@@ -89,14 +80,19 @@ export class S3PhotoStore implements PhotoStore {
   async put(key: string, bytes: Uint8Array): Promise<void> {
     await awsCall(`writing ${key}`, () =>
       this.s3.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: PHOTO_CONTENT_TYPE }),
+        new this.sdk.PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: PHOTO_CONTENT_TYPE,
+        }),
       ),
     );
   }
 
   async delete(key: string): Promise<void> {
     await awsCall(`deleting ${key}`, () =>
-      this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+      this.s3.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
     );
   }
 
@@ -106,7 +102,11 @@ export class S3PhotoStore implements PhotoStore {
     do {
       const page = await awsCall(`listing ${prefix}`, () =>
         this.s3.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+          new this.sdk.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
         ),
       );
       for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
@@ -117,7 +117,7 @@ export class S3PhotoStore implements PhotoStore {
 
   presignView(key: string, ttlSeconds: number): Promise<string> {
     return awsCall(`presigning a view of ${key}`, () =>
-      getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      this.sdk.getSignedUrl(this.s3, new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }), {
         expiresIn: ttlSeconds,
       }),
     );
@@ -129,7 +129,7 @@ export class S3PhotoStore implements PhotoStore {
       const batch = keys.slice(at, at + 1000);
       await awsCall(`deleting ${prefix}`, () =>
         this.s3.send(
-          new DeleteObjectsCommand({
+          new this.sdk.DeleteObjectsCommand({
             Bucket: this.bucket,
             Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
           }),

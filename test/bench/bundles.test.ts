@@ -6,13 +6,18 @@
  * exports no handler is a failure, never a fast load.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_FILE } from '../../functions/console-assets.ts';
-import { importMetaUrlBanner, unusedCredentialSources } from '../../infra/constructs/handler-bundling.ts';
+import { sideModules } from '../../functions/wiring/side-modules.ts';
+import {
+  importMetaUrlBanner,
+  sideModulesOf,
+  unusedCredentialSources,
+} from '../../infra/constructs/handler-bundling.ts';
 import { topology } from '../../infra/topology.ts';
 import {
   type BuiltBundle,
@@ -80,6 +85,33 @@ describe('the bench bundles', () => {
     const asked: unknown = JSON.parse(loaded.stdout);
     expect(Array.isArray(asked) && asked.length > 0).toBe(true);
     for (const source of unusedCredentialSources) expect(asked).not.toContain(source);
+  });
+
+  it('keeps every own module of a function that wires the photo store out of lazy initialisers, the S3 SDK beside it', async () => {
+    // A dynamic import() of an own module makes esbuild wrap that module's whole import graph
+    // (zod, the SDK, our own code) in lazy initialisers in every bundle that contains the call.
+    for (const name of ['submit-report', 'receive-sms']) {
+      const spec = topology.functions.find((fn) => fn.name === name);
+      if (!spec) throw new Error(`no ${name} in the topology`);
+      const bundle = built(
+        await buildBundle(
+          { name, entry: spec.entry, env, sideModules: sideModulesOf(spec) },
+          repoRoot,
+          outRoot,
+          { keepLines: true },
+        ),
+      );
+      const lines = readFileSync(bundle.file, 'utf8').split('\n');
+      const ownModules = lines.flatMap((line, at) =>
+        /^\/\/ (shared|functions)\//.test(line) ? [{ module: line, next: lines[at + 1] ?? '' }] : [],
+      );
+      expect(ownModules.length).toBeGreaterThan(20);
+      const wrapped = ownModules.filter(({ next }) => /^var [^=]*= [\w$]+\(\(\) => \{$/.test(next));
+      expect(wrapped.map(({ module }) => module)).toEqual([]);
+      expect(bundle.composition['AWS SDK']).toBeGreaterThan(0);
+      const beside = path.join(path.dirname(bundle.file), sideModules.s3Sdk.file);
+      expect(existsSync(beside)).toBe(name === 'submit-report');
+    }
   });
 
   it('builds the baseline plainly: CommonJS without the banner', async () => {

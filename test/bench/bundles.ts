@@ -16,11 +16,13 @@ import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
+import { type SideModule, sideModules } from '../../functions/wiring/side-modules.ts';
 import {
   handlerMainFields,
   handlerSupported,
   importMetaUrlBanner,
   importMetaUrlDefine,
+  sideModuleBuildOptions,
   unusedCredentialSources,
 } from '../../infra/constructs/handler-bundling.ts';
 import { functionEnvironment } from '../../infra/local/function-host.ts';
@@ -40,6 +42,8 @@ export interface BundleTarget {
   copyFiles?: { from: string; to: string }[];
   /** Pages whose script and stylesheet CDK builds beside the bundle (the topology's `pageAssets`). */
   pageAssets?: BrowserPage[];
+  /** Side modules CDK builds beside the bundle (`sideModulesOf` the topology's entry), loaded on rare paths only. */
+  sideModules?: SideModule[];
   /** Bundled with esbuild's CommonJS defaults (the baseline) instead of the way CDK bundles the functions. */
   plain?: boolean;
 }
@@ -205,6 +209,10 @@ export async function buildBundle(
       writePageAssets(page, outDir);
       for (const file of Object.values(pageAssetFiles(page)))
         copiedBytes += statSync(join(outDir, file)).size;
+    }
+    for (const name of target.sideModules ?? []) {
+      await build(sideModuleBuildOptions(name, repoRoot, outDir));
+      copiedBytes += statSync(join(outDir, sideModules[name].file)).size;
     }
     const code = readFileSync(outfile);
     const { groups, otherPackages } = composition(result.metafile, code.length);

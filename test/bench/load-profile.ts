@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { sideModulesOf } from '../../infra/constructs/handler-bundling.ts';
 import { topology } from '../../infra/topology.ts';
 import { buildBundle, groupOf, isFailure, loadScript, packageOf, placeholderEnvironment } from './bundles.ts';
 import { int, printTable } from './table.ts';
@@ -167,6 +168,7 @@ try {
       env,
       copyFiles: target.copyFiles,
       pageAssets: target.pageAssets,
+      sideModules: sideModulesOf(target),
     },
     repoRoot,
     outRoot,

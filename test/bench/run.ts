@@ -26,6 +26,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sideModulesOf } from '../../infra/constructs/handler-bundling.ts';
 import { topology } from '../../infra/topology.ts';
 import { evaluateClassifier } from '../../shared/domain/sms/classifier-quality.ts';
 import { defaultKeywordTable } from '../../shared/reference/report-keywords.ts';
@@ -564,6 +565,7 @@ if (!values['skip-bundles']) {
           env,
           copyFiles: fn.copyFiles,
           pageAssets: fn.pageAssets,
+          sideModules: sideModulesOf(fn),
         })),
         { name: SDK_FLOOR, entry: 'test/bench/sdk-floor-handler.ts', env },
         { name: BASELINE, entry: 'test/bench/baseline-handler.ts', env, plain: true },

@@ -12,6 +12,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import { S3PhotoStore } from '../../shared/adapters/s3-photo-store.ts';
+import * as s3Sdk from '../../shared/adapters/s3-sdk.ts';
 import { sniffImageType } from '../../shared/domain/photos.ts';
 import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
@@ -214,7 +215,7 @@ describe('a result photo the unit makes public', () => {
     const table = rt.resources.tables.cases ?? '';
     const run = await anonymiseReports({
       retention: new DynamoDbReportRetention(db, table),
-      photos: new S3PhotoStore(s3, rt.resources.buckets?.photos ?? ''),
+      photos: new S3PhotoStore(s3Sdk, s3, rt.resources.buckets?.photos ?? ''),
       retentionDays: 365,
       now: () => new Date(Date.now() + 366 * 86_400_000),
     });

@@ -13,6 +13,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import { S3PhotoStore } from '../../shared/adapters/s3-photo-store.ts';
+import * as s3Sdk from '../../shared/adapters/s3-sdk.ts';
 import { MAX_PHOTO_BYTES, residentPhotoKey, sniffImageType, uploadKey } from '../../shared/domain/photos.ts';
 import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
 import { jpegWithGps, tinyPng } from '../support/photo-fixtures.ts';
@@ -268,7 +269,7 @@ describe("a case's photos and its retention", () => {
         createDocumentClient(rt.dynamoClient),
         rt.resources.tables.cases ?? '',
       ),
-      photos: new S3PhotoStore(s3, rt.resources.buckets?.photos ?? ''),
+      photos: new S3PhotoStore(s3Sdk, s3, rt.resources.buckets?.photos ?? ''),
       retentionDays: 365,
       now: () => new Date(Date.now() + 366 * 86_400_000),
     });
