@@ -34,6 +34,7 @@ import {
   campaignIssueRules,
   campaignWarningRules,
   consoleSections,
+  registryAccess,
 } from './console/console-config.ts';
 import {
   type ActionField,
@@ -116,6 +117,7 @@ ${searchView(t)}
 <section id="case-view" class="view" aria-live="polite" hidden></section>
 ${statsView(t)}
 ${assessmentView(t)}
+${registryView(t)}
 ${riskView(t)}
 ${calendarView(t)}
 ${campaignFormView(t)}
@@ -196,7 +198,8 @@ function tabs(t: ConsoleText): string {
     (kind) => `<a class="tab" id="tab-${kind}" href="#/${kind}" hidden>${escapeHtml(t.nav[kind])}</a>`,
   );
   const assessmentLink = `<a class="tab" id="tab-assessment" href="#/assessment" hidden>${escapeHtml(t.assessment.tab)}</a>`;
-  const links = [...caseLinks, assessmentLink, ...hiddenLinks].join('');
+  const registryLink = `<a class="tab" id="tab-registry" href="#/registry" hidden>${escapeHtml(t.registry.tab)}</a>`;
+  const links = [...caseLinks, assessmentLink, registryLink, ...hiddenLinks].join('');
   // Search (GET /api/cases/search) for everyone with case lists; shown once signed in.
   const search = `<form class="tab-search" id="search-form" role="search" hidden>
     <label class="visually-hidden" for="search-q">${escapeHtml(t.search.label)}</label>
@@ -326,6 +329,24 @@ function rangeForm(t: ConsoleText, prefix: string, withAll: boolean): string {
   </form>`;
 }
 const rangePresets = ['thisMonth', 'lastMonth', 'last30', 'thisYear'] as const;
+
+/** The grid registry (网格台账): each township's figures, one township's grids (browser/registry.ts). */
+function registryView(t: ConsoleText): string {
+  const r = t.registry;
+  return `<section id="registry-view" class="view" hidden>
+  <div class="view-head">
+    <h1 id="registry-title" tabindex="-1">${escapeHtml(r.heading)}</h1>
+    <p class="muted">${escapeHtml(r.intro)}</p>
+  </div>
+  <div class="filters" id="registry-filters" hidden>
+    <label for="registry-township">${escapeHtml(r.township)}</label>
+    <select id="registry-township"></select>
+  </div>
+  <p class="alert" id="registry-alert" role="alert" hidden></p>
+  <div id="registry-townships"></div>
+  <div id="registry-grids" aria-live="polite"></div>
+</section>`;
+}
 
 /** The unit assessment (考核评价): level, period, the ranking, the trend chart, the definitions. */
 function assessmentView(t: ConsoleText): string {
@@ -618,6 +639,7 @@ function consoleConfig(t: ConsoleText, lang: ConsoleLanguage): ConsoleConfig {
     actionFields: actionFieldSpecs(),
     sections: consoleSections,
     assessment: assessmentAccess,
+    registry: registryAccess,
     campaignFieldPaths,
     campaignGroupFields,
     campaignIssueRules,

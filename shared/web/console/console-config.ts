@@ -61,6 +61,20 @@ export const assessmentAccess = {
 } as const satisfies Record<Role, boolean>;
 
 /**
+ * Who reaches the grid registry (网格台账: grids, micro-grids, WeChat groups): the county
+ * (supervisors, admins, the county centre's dispatchers) and the township centres' dispatchers
+ * (their own township). Mirrors the refusal in shared/services/grid-registry-view.ts.
+ */
+export const registryAccess = {
+  unit_handler: false,
+  centre_dispatcher: true,
+  grid_worker: false,
+  county_supervisor: true,
+  admin: true,
+  outreach_staff: false,
+} as const satisfies Record<Role, boolean>;
+
+/**
  * Where each campaign-form field sits in the body of POST /api/campaigns (CampaignPlan), so a
  * server issue (`issues[].path`) is shown next to its field. A path names its field when it is
  * the field's path or lies under it (`communityIds.2`, `recurrence.weekdays.0`).
@@ -157,6 +171,8 @@ export interface ConsoleConfig extends CampaignRules {
   sections: Record<Role, ConsoleSections>;
   /** Who sees the unit assessment's tab (assessmentAccess). */
   assessment: Record<Role, boolean>;
+  /** Who sees the grid registry's tab (registryAccess). */
+  registry: Record<Role, boolean>;
 }
 
 const isCampaignField = (rules: CampaignRules, key: string): key is CampaignField =>

@@ -11,7 +11,7 @@ export const LIST_KINDS = ['queue', 'problems', 'transfers', 'return_visits'] as
 export type ListKind = (typeof LIST_KINDS)[number];
 export const PLANNER_TABS = ['risk', 'calendar', 'new_campaign'] as const;
 /** Every tab, in the shell's order. */
-export const ALL_TABS = [...LIST_KINDS, 'stats', 'assessment', ...PLANNER_TABS, 'tasks'] as const;
+export const ALL_TABS = [...LIST_KINDS, 'stats', 'assessment', 'registry', ...PLANNER_TABS, 'tasks'] as const;
 export type TabName = (typeof ALL_TABS)[number];
 
 export let C: ConsoleConfig;

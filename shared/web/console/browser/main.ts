@@ -15,6 +15,7 @@ import { wireCalendar } from './planner/calendar.ts';
 import { wireCampaignForm } from './planner/campaign-form.ts';
 import { wireRisk } from './planner/risk.ts';
 import { wireTasks } from './planner/tasks.ts';
+import { wireRegistry } from './registry.ts';
 import { wireStats } from './statistics.ts';
 
 export function start(config: ConsoleConfig): void {
@@ -29,6 +30,7 @@ export function start(config: ConsoleConfig): void {
   wireTasks();
   wireStats();
   wireAssessment();
+  wireRegistry();
   app.session = readSession();
   loadCatalog();
   if (app.session) startApp();

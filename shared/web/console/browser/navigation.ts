@@ -1,7 +1,8 @@
 /**
  * Signing in and out, and the hash router (#/queue, #/problems, #/transfers, #/return_visits,
  * #/stats, #/case/<code>, #/search/<query>; the planner's #/risk, #/calendar/<YYYY-MM>, #/new_campaign/<communityId>,
- * #/campaign/<id> and #/campaign/<id>/edit; a grid worker's #/tasks), so the browser's back button
+ * #/campaign/<id> and #/campaign/<id>/edit; a grid worker's #/tasks; the grid registry's
+ * #/registry/<townshipId>), so the browser's back button
  * and copied links work. Which views a role reaches follows the config's sections.
  */
 import type { ConsoleSections } from '../console-config.ts';
@@ -38,6 +39,7 @@ import { showCampaign } from './planner/campaign-view.ts';
 import { clearPlanner } from './planner/planner.ts';
 import { showRisk } from './planner/risk.ts';
 import { clearTasks, showTasks } from './planner/tasks.ts';
+import { clearRegistry, showRegistry } from './registry.ts';
 import { destroyCharts, showStats } from './statistics.ts';
 
 const VIEW_IDS = {
@@ -51,6 +53,7 @@ const VIEW_IDS = {
   campaignForm: 'campaign-form-view',
   campaign: 'campaign-view',
   tasks: 'tasks-view',
+  registry: 'registry-view',
 } as const;
 export type ViewName = keyof typeof VIEW_IDS;
 
@@ -76,6 +79,7 @@ export function showSignIn(message: string, kind: 'alert' | 'notice'): void {
   clear(byId('case-view'));
   clearTasks();
   clearPlanner();
+  clearRegistry();
   byId('app').hidden = true;
   byId('who').hidden = true;
   byId('sign-out').hidden = true;
@@ -193,6 +197,11 @@ const mayAssess = (): boolean => {
   const role = app.session?.staff.role;
   return role !== undefined && isRole(role) && C.assessment[role];
 };
+/** Whether this role reaches the grid registry (C.registry, as the API allows). */
+const mayReadRegistry = (): boolean => {
+  const role = app.session?.staff.role;
+  return role !== undefined && isRole(role) && C.registry[role];
+};
 
 function applySections(): void {
   const s = sections();
@@ -201,6 +210,7 @@ function applySections(): void {
     byId(`tab-${k}`).hidden = s.planner === 'none' || (k === 'new_campaign' && s.planner !== 'plan');
   byId('tab-tasks').hidden = !s.tasks;
   byId('tab-assessment').hidden = !mayAssess();
+  byId('tab-registry').hidden = !mayReadRegistry();
   byId('search-form').hidden = !s.cases;
 }
 /**
@@ -241,6 +251,10 @@ export function route(): void {
       showCampaignForm(r.id);
       return;
     }
+  }
+  if (r.view === 'registry' && mayReadRegistry()) {
+    showRegistry(r.id);
+    return;
   }
   if (s.tasks && r.view === 'tasks') {
     showTasks();
