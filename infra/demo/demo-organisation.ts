@@ -10,6 +10,7 @@ import type { CategoryCode } from '../../shared/domain/categories.ts';
 import type {
   Community,
   Grid,
+  MicroGrid,
   Organisation,
   RoutingRule,
   RuleArea,
@@ -185,6 +186,49 @@ const COUNTY_HOUSEHOLDS = 150_000;
 const VILLAGE_MIN = 200;
 const VILLAGE_MAX = 1_500;
 
+/**
+ * A grid's micro-grids (微网格): four to six, the grid's households shared out between them, each
+ * with its worker (an admin of the grid's WeChat group).
+ */
+function demoMicroGrids(gridId: string, households: number): MicroGrid[] {
+  const count = between(`${gridId}#micro`, 4, 6);
+  const base = Math.floor(households / count);
+  return Array.from(
+    { length: count },
+    (_, i): MicroGrid => ({
+      id: `${gridId}-m${i + 1}`,
+      zh: `第${i + 1}微网格`,
+      households: i === count - 1 ? households - base * (count - 1) : base,
+      wecomUserId: `mg-${gridId}-m${i + 1}`,
+    }),
+  );
+}
+
+/**
+ * The demo grids' groups as the local WeChat Work simulator holds them: the platform's side, with
+ * the member count the registry reads (most households' representatives joined, plus the owner
+ * and the admins).
+ */
+export function demoGroupChats(
+  org: Organisation = demoOrganisation,
+): { chatId: string; ownerUserId: string; adminUserIds: string[]; memberCount: number }[] {
+  return org.grids.flatMap((grid) =>
+    grid.group
+      ? [
+          {
+            chatId: grid.group.chatId,
+            ownerUserId: grid.group.ownerUserId,
+            adminUserIds: [...grid.group.adminUserIds],
+            memberCount:
+              Math.round((grid.households * between(`${grid.id}#members`, 80, 97)) / 100) +
+              1 +
+              grid.group.adminUserIds.length,
+          },
+        ]
+      : [],
+  );
+}
+
 function buildCommunitiesAndGrids(): { communities: Community[]; grids: Grid[] } {
   const pool = villageNamePool();
   const used = new Set(
@@ -214,13 +258,22 @@ function buildCommunitiesAndGrids(): { communities: Community[]; grids: Grid[] }
       if (gridCount > 0) {
         const own = Array.from({ length: gridCount }, (_, i): Grid => {
           const gridId = `${id}-g${i + 1}`;
+          const gridHouseholds = between(gridId, 340, 360);
+          const microGrids = demoMicroGrids(gridId, gridHouseholds);
           return {
             id: gridId,
             communityId: id,
             zh: `${zh}第${i + 1}网格`,
-            households: between(gridId, 340, 360),
+            households: gridHouseholds,
             // The grid worker's WeChat Work userid (the local simulator plays them).
             wecomUserId: `gw-${gridId}`,
+            microGrids,
+            // The member count is not seeded: the refresh reads it from the simulator.
+            group: {
+              chatId: `wr-${gridId}`,
+              ownerUserId: `gw-${gridId}`,
+              adminUserIds: microGrids.flatMap((m) => (m.wecomUserId ? [m.wecomUserId] : [])),
+            },
           };
         });
         grids.push(...own);
@@ -329,7 +382,9 @@ const { communities, grids } = buildCommunitiesAndGrids();
 
 export const demoOrganisation: Organisation = {
   countyCentreUnitId,
-  units: [...units],
+  // Each unit's duty account in WeChat Work (the local simulator plays it): its handlers'
+  // notifications of overdue cases and escalations go there.
+  units: units.map((unit) => ({ ...unit, wecomUserIds: [`duty-${unit.id}`] })),
   townships: [...townships],
   communities,
   grids,
