@@ -10,15 +10,18 @@ import {
   type Campaign,
   type CampaignRun,
   emptyCounts,
+  isSendingChannel,
   runIdOf,
   runKeyOf,
 } from '../domain/outreach/campaign.ts';
 import { advanceCampaign, completeIfDone } from '../domain/outreach/campaign-lifecycle.ts';
 import { renderTaskReminder } from '../domain/outreach/task-reminder.ts';
+import { outreachTaskKey } from '../domain/staff-notification.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { CampaignStore, DueItem, OutreachQueue, PlanQueue } from '../ports/outreach.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { NotificationLog } from '../ports/sms-state.ts';
+import type { StaffNotificationQueue } from '../ports/staff-notifications.ts';
 
 export interface StartDueRunsDeps {
   campaigns: CampaignStore;
@@ -27,6 +30,11 @@ export interface StartDueRunsDeps {
   directory: DirectoryReader;
   sender: SmsSender;
   notifications: NotificationLog;
+  /**
+   * The staff notifier's queue: a lecture's or screening's communities' grid workers are told
+   * the day before in WeChat Work too (issue 16 item 4). The tick function always has it.
+   */
+  staffNotifications?: StaffNotificationQueue;
   newToken: () => string;
   now: () => Date;
 }
@@ -42,7 +50,7 @@ export interface TickReport {
 const DUE_PER_TICK = 100;
 
 function newRun(campaign: Campaign, occurrence: Date, now: Date): CampaignRun {
-  const sms = campaign.channel.kind === 'sms';
+  const sms = isSendingChannel(campaign.channel);
   return {
     campaignId: campaign.campaignId,
     runId: runIdOf(occurrence),
@@ -59,7 +67,7 @@ function newRun(campaign: Campaign, occurrence: Date, now: Date): CampaignRun {
 }
 
 async function remind(run: CampaignRun, deps: StartDueRunsDeps): Promise<boolean> {
-  if (run.channel.kind === 'sms' || run.reminder) return false;
+  if (isSendingChannel(run.channel) || run.reminder) return false;
   const key = `reminder#${runKeyOf(run.campaignId, run.runId)}`;
   if (!(await deps.notifications.alreadySent(key))) {
     const org = await deps.directory.load();
@@ -72,6 +80,18 @@ async function remind(run: CampaignRun, deps: StartDueRunsDeps): Promise<boolean
     });
     await deps.notifications.recordSent(key, deps.now().toISOString(), sent);
   }
+  // Queued before the run records its reminder, so a tick that dies in between queues it again,
+  // which the notifier's key absorbs; recipients are read when it is sent.
+  await deps.staffNotifications?.enqueue({
+    kind: 'staff.notify',
+    about: 'outreach_task',
+    key: outreachTaskKey(run.campaignId, run.runId),
+    campaignId: run.campaignId,
+    task: run.channel.kind,
+    occurrenceAt: run.occurrenceAt,
+    venue: run.channel.venue,
+    communityIds: run.communityIds,
+  });
   await deps.campaigns.setRunStatus(
     run.campaignId,
     run.runId,

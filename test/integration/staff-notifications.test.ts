@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/notify-staff.ts';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import type { SentAppMessage, WecomSimulator } from '../../infra/local/wecom-simulator.ts';
+import {
+  type SentAppMessage,
+  serveWecomSimulator,
+  type WecomSimulator,
+} from '../../infra/local/wecom-simulator.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
@@ -54,8 +58,8 @@ const kangningWorkers = demoOrganisation.grids
   .flatMap((g) => (g.wecomUserId ? [g.wecomUserId] : []));
 
 /** The cards the simulator took that name `code` (or any text), each with its recipients. */
-const cardsAbout = (text: string): (SentAppMessage & { users: string[] })[] =>
-  sim.sent
+const cardsAbout = (text: string, on: WecomSimulator = sim): (SentAppMessage & { users: string[] })[] =>
+  on.sent
     .filter((m) => m.card !== undefined && m.content.includes(text))
     .map((m) => ({ ...m, users: m.touser.split('|') }));
 
@@ -222,6 +226,19 @@ describe('the notifier', () => {
     reason: 'no_rating',
   });
 
+  // A simulator of its own, so the runtime's other WeChat Work callers neither take the refusals
+  // this test arranges nor hold the token lease it needs (its corp has its own token).
+  let platform: WecomSimulator;
+  beforeAll(async () => {
+    platform = await serveWecomSimulator({
+      corpId: () => 'wwnotifiertest',
+      appSecret: () => 'notifier-secret',
+    });
+  });
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
   /** The notify-staff handler over the runtime's tables and the simulator, reading the directory uncached. */
   const handler = () => {
     const db = createDocumentClient(rt.dynamoClient);
@@ -231,9 +248,9 @@ describe('the notifier', () => {
       directory: new DynamoDbDirectory(db, rt.resources.tables.directory ?? ''),
       ledger: new DynamoDbStaffNotificationLedger(db, sms),
       messenger: new WecomApiClient({
-        baseUrl: sim.endpoint,
-        corpId: async () => rt.secrets.value('wecomCorpId'),
-        appSecret: async () => rt.secrets.value('wecomAppSecret'),
+        baseUrl: platform.endpoint,
+        corpId: async () => 'wwnotifiertest',
+        appSecret: async () => 'notifier-secret',
         agentId: '1000002',
         tokens: new DynamoDbWecomState(db, sms),
         sleep: async () => undefined,
@@ -267,7 +284,7 @@ describe('the notifier', () => {
     const n = returnVisit(`rv#twice-${randomUUID()}`);
     await deliver([record(n), record(n)]);
     await deliver([record(n, 2)]);
-    expect(cardsAbout(formatTrackingCode(n.trackingCode))).toHaveLength(1);
+    expect(cardsAbout(formatTrackingCode(n.trackingCode), platform)).toHaveLength(1);
   });
 
   it('tells the grid worker who holds the grid when it is sent, not the one who left it', async () => {
@@ -286,7 +303,7 @@ describe('the notifier', () => {
     try {
       const n = returnVisit(`rv#moved-${randomUUID()}`);
       await deliver([record(n)]);
-      const [card] = cardsAbout(formatTrackingCode(n.trackingCode));
+      const [card] = cardsAbout(formatTrackingCode(n.trackingCode), platform);
       expect(card?.users).toContain('gw-newcomer');
       expect(card?.users).not.toContain(leaver);
     } finally {
@@ -296,16 +313,15 @@ describe('the notifier', () => {
 
   it('reports a send the platform refused (rate limit) for redelivery, then sends it once', async () => {
     const n = returnVisit(`rv#limited-${randomUUID()}`);
-    await notifierSettled();
     // More refusals than the client's own back-off absorbs (4 tries): the record fails.
-    sim.rateLimitNext(4);
+    platform.rateLimitNext(4);
     const first = await deliver([record(n)]);
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: expect.any(String) }] });
-    expect(cardsAbout(formatTrackingCode(n.trackingCode))).toHaveLength(0);
+    expect(cardsAbout(formatTrackingCode(n.trackingCode), platform)).toHaveLength(0);
 
     const second = await deliver([record(n, 2)]);
     expect(second).toEqual({ batchItemFailures: [] });
     await deliver([record(n, 3)]);
-    expect(cardsAbout(formatTrackingCode(n.trackingCode))).toHaveLength(1);
+    expect(cardsAbout(formatTrackingCode(n.trackingCode), platform)).toHaveLength(1);
   });
 });

@@ -17,7 +17,8 @@ describe('the demo organisation', () => {
   it('uses the fixed county structure: 16 townships, its units and the county centre', () => {
     expect(org.townships).toEqual(townships);
     expect(org.townships).toHaveLength(16);
-    expect(org.units).toEqual(units);
+    expect(org.units.map(({ wecomUserIds: _duty, ...unit }) => unit)).toEqual(units);
+    for (const unit of org.units) expect(unit.wecomUserIds).toEqual([`duty-${unit.id}`]);
     expect(org.countyCentreUnitId).toBe('county-centre');
   });
 
