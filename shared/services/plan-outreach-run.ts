@@ -6,10 +6,13 @@
  * A lease keeps duplicate requests (a tick that fired twice) out while one planner is at work. A
  * page replayed after a crash gets the same batch ids, so the sender counts it once.
  */
+
 import { type CampaignRun, type OutreachBatch, type PlanRun, runKeyOf } from '../domain/outreach/campaign.ts';
+import { ConfigError } from '../errors.ts';
 import type { HouseholdRegistry } from '../ports/household-registry.ts';
 import type { CampaignStore, OutreachQueue, PlanQueue, WorkLeases } from '../ports/outreach.ts';
 import { type FinishCampaignDeps, finishRunIfDone } from './finish-campaign.ts';
+import { type GroupOutreachDeps, planGroupRun } from './group-mass-send-run.ts';
 
 export interface PlanOutreachDeps extends FinishCampaignDeps {
   campaigns: CampaignStore;
@@ -23,6 +26,8 @@ export interface PlanOutreachDeps extends FinishCampaignDeps {
   batchSize: number;
   /** How long a planner owns a run before another may take over; longer than one invocation. */
   leaseMs: number;
+  /** WeChat-group runs (channel `wecom_group`): their tasks are created here too. */
+  groups?: GroupOutreachDeps;
 }
 
 export interface PlanLimits {
@@ -61,6 +66,12 @@ export async function planOutreachRun(
 ): Promise<PlanResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
   if (run?.status !== 'planning' || !run.planning) return { status: 'not_planning' };
+  if (run.channel.kind === 'wecom_group') {
+    if (!deps.groups) throw new ConfigError('This planner is not configured for WeChat-group runs');
+    // Counted in groups for a group run (its households are the groups').
+    const result = await planGroupRun(request, deps.groups, limits);
+    return 'groups' in result ? { status: result.status, enqueued: result.groups } : result;
+  }
   const leaseKey = `plan#${runKeyOf(run.campaignId, run.runId)}`;
   const lease = await deps.leases.acquire(leaseKey, request.token, deps.now(), deps.leaseMs);
   if (lease === 'held') return { status: 'held' };

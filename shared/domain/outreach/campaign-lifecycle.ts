@@ -8,7 +8,13 @@
 import * as z from 'zod';
 import { TransitionNotAllowedError, ValidationError } from '../../errors.ts';
 import type { Staff } from '../staff.ts';
-import { type Campaign, type CampaignPlan, type CampaignStatus, completeIfDone } from './campaign.ts';
+import {
+  type Campaign,
+  type CampaignPlan,
+  type CampaignStatus,
+  completeIfDone,
+  isSendingChannel,
+} from './campaign.ts';
 import { DEFAULT_QUIET_HOURS, overlapsQuietHours, type QuietHours } from './quiet-hours.ts';
 import { nextOccurrence } from './recurrence.ts';
 import { fromShanghaiLocal, shanghaiLocal } from './shanghai-time.ts';
@@ -73,7 +79,7 @@ function refuse(campaign: Campaign, action: CampaignActionName): never {
 
 /** When the scheduler should pick an occurrence up: SMS at the run, tasks at the reminder. */
 export function dueAtFor(plan: Pick<CampaignPlan, 'channel'>, occurrence: Date, now: Date): Date {
-  if (plan.channel.kind === 'sms') return occurrence;
+  if (isSendingChannel(plan.channel)) return occurrence;
   const dayBefore = new Date(occurrence.getTime() - 86_400_000);
   const reminder = fromShanghaiLocal(`${shanghaiLocal(dayBefore).date}T${REMINDER_TIME}`);
   // Planned less than a day ahead: remind now (the run itself is still created at its time).

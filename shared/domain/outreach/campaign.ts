@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { EntityId } from '../organisation.ts';
 import { PhoneNumber } from '../report.ts';
+import { GroupMassSendPurpose, GroupMassSendText } from './group-mass-send.ts';
 import { OutreachBody, SenderSignature } from './outreach-message.ts';
 import { Recurrence } from './recurrence-rule.ts';
 import { LocalDateTime, shanghaiLocal } from './shanghai-time.ts';
@@ -37,9 +38,21 @@ export const CampaignChannel = z.discriminatedUnion('kind', [
     durationMinutes: z.number().int().min(5).max(240).default(30),
     assignee: Assignee,
   }),
+  /**
+   * The grids' WeChat groups, through WeChat Work's enterprise mass-send to customer groups: one
+   * task per group owner (the grid worker), who confirms it in the app. Its own channel, not an
+   * SMS option: it reaches groups, not households; its limit is the platform's per group and
+   * month, not ours per household; and it ends when owners confirm, not when a text is handed over.
+   */
+  z.object({ kind: z.literal('wecom_group'), purpose: GroupMassSendPurpose, text: GroupMassSendText }),
 ]);
 export type CampaignChannel = z.infer<typeof CampaignChannel>;
 export type CampaignKind = CampaignChannel['kind'];
+/** Channels whose runs send at the run time (planned, then sent), as against tasks people hold. */
+export type SendingChannel = Extract<CampaignChannel, { kind: 'sms' | 'wecom_group' }>;
+export type TaskChannel = Exclude<CampaignChannel, SendingChannel>;
+export const isSendingChannel = (channel: CampaignChannel): channel is SendingChannel =>
+  channel.kind === 'sms' || channel.kind === 'wecom_group';
 
 /** What staff write: the body of POST /api/campaigns and PUT /api/campaigns/{id}. */
 export const CampaignPlan = z.object({
@@ -161,6 +174,11 @@ export const CampaignRun = z.object({
   reminder: z.object({ sentAt: z.iso.datetime(), to: z.literal('assignee') }).optional(),
   /** Attendance per community, recorded after a lecture or screening. */
   attendance: z.record(EntityId, z.number().int().min(0)).optional(),
+  /**
+   * WeChat-group runs, once their tasks are created: the polling round that may go on (a poll
+   * request of another round is a duplicate and steps aside) and when polling began.
+   */
+  groupPoll: z.object({ round: z.number().int().min(0), since: z.iso.datetime() }).optional(),
 });
 export type CampaignRun = z.infer<typeof CampaignRun>;
 
@@ -192,6 +210,19 @@ export const PlanRun = z.object({
   token: z.string().min(1),
 });
 export type PlanRun = z.infer<typeof PlanRun>;
+
+/** Asks the planner to poll a WeChat-group run's tasks at the platform (round `round`). */
+export const PollGroupRun = z.object({
+  kind: z.literal('outreach.poll_groups'),
+  campaignId: z.string().min(1),
+  runId: z.string().min(1),
+  round: z.number().int().min(0),
+});
+export type PollGroupRun = z.infer<typeof PollGroupRun>;
+
+/** What the outreach-plan queue carries. */
+export const PlanQueueMessage = z.discriminatedUnion('kind', [PlanRun, PollGroupRun]);
+export type PlanQueueMessage = z.infer<typeof PlanQueueMessage>;
 
 /**
  * Deliveries of an outreach batch before its queue dead-letters it; on the last one a household

@@ -4,13 +4,13 @@
  * afterwards. Staff messages are transactional, signed like every county message.
  */
 import { SMS_SIGNATURE } from '../sms/sms-replies.ts';
-import type { CampaignRun } from './campaign.ts';
+import { type CampaignRun, isSendingChannel } from './campaign.ts';
 import { shanghaiLocal } from './shanghai-time.ts';
 
 const WHAT = { lecture: '反诈以案说法讲座', video: '反诈短视频放映' } as const;
 
 export function renderTaskReminder(run: CampaignRun, communityNames: string[]): string {
-  if (run.channel.kind === 'sms') throw new RangeError('SMS runs have no assignee to remind');
+  if (isSendingChannel(run.channel)) throw new RangeError('Sending runs have no assignee to remind');
   const at = shanghaiLocal(new Date(run.occurrenceAt));
   const [, month, day] = at.date.split('-').map(Number);
   const where =

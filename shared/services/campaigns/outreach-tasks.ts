@@ -4,13 +4,14 @@
  */
 import * as z from 'zod';
 import { EntityId } from '../../domain/organisation.ts';
-import type {
-  Assignee,
-  Campaign,
-  CampaignChannel,
-  CampaignRun,
-  CampaignStatus,
-  RunStatus,
+import {
+  type Assignee,
+  type Campaign,
+  type CampaignRun,
+  type CampaignStatus,
+  isSendingChannel,
+  type RunStatus,
+  type TaskChannel,
 } from '../../domain/outreach/campaign.ts';
 import {
   mayPlanCampaigns,
@@ -76,12 +77,11 @@ export interface OutreachTasks {
 
 export const TasksQuery = z.object({ communityId: EntityId.optional() });
 
-type TaskChannel = Exclude<CampaignChannel, { kind: 'sms' }>;
 type TaskCampaign = Campaign & { channel: TaskChannel };
 
 /** A lecture or screening, not a draft nor cancelled, that covers the community in view (if one is). */
 const isTaskIn = (campaign: Campaign, scope: string | undefined): campaign is TaskCampaign =>
-  campaign.channel.kind !== 'sms' &&
+  !isSendingChannel(campaign.channel) &&
   campaign.status !== 'draft' &&
   campaign.status !== 'cancelled' &&
   (scope === undefined || campaign.communityIds.includes(scope));
@@ -208,8 +208,8 @@ export async function recordAttendance(
   const scope = taskCommunityOf(staff);
   if (scope !== undefined && !run.communityIds.includes(scope))
     throw new ForbiddenError('This lecture or screening was not held in your community.');
-  if (run.channel.kind === 'sms')
-    throw new ValidationError('SMS runs have no attendance', [
+  if (isSendingChannel(run.channel))
+    throw new ValidationError('Sending runs have no attendance', [
       { path: 'runId', message: 'not a lecture or screening' },
     ]);
   const outside = communityIds.filter((id) => !run.communityIds.includes(id));
@@ -240,6 +240,6 @@ export async function recordAttendance(
     deps.campaigns.listRuns(campaignId),
   ]);
   // What was held is the run's; the campaign may have been edited since.
-  const channel = campaign.channel.kind === 'sms' ? run.channel : campaign.channel;
+  const channel = isSendingChannel(campaign.channel) ? run.channel : campaign.channel;
   return taskOf(campaign, channel, runs, scope, deps.now());
 }

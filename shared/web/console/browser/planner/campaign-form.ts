@@ -264,7 +264,7 @@ function fillForm(c: Campaign): void {
   if (ch.kind === 'sms') {
     setValue('cf-signature', ch.signature);
     setValue('cf-body', ch.body);
-  } else {
+  } else if (ch.kind !== 'wecom_group') {
     setValue('cf-venue', ch.venue);
     setValue('cf-duration', String(ch.durationMinutes));
     setValue('cf-assigneeRole', ch.assignee.role);

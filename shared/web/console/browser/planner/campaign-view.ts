@@ -215,7 +215,7 @@ function campaignFacts(v: CampaignView): HTMLElement {
   fact(dl, P.detailRecurrence, recurrenceText(c));
   if (c.nextRunAt) fact(dl, P.detailNextRun, timeEl(c.nextRunAt));
   if (c.lastRunAt) fact(dl, P.detailLastRun, timeEl(c.lastRunAt));
-  if (ch.kind !== 'sms') {
+  if (ch.kind !== 'sms' && ch.kind !== 'wecom_group') {
     fact(dl, P.detailVenue, ch.venue);
     fact(dl, P.detailDuration, fill(P.durationValue, { n: ch.durationMinutes }));
     // The assignee's phone is shown here only, where the person who entered it plans the event.
