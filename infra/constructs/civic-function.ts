@@ -18,12 +18,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Binding, FunctionSpec } from '../topology.ts';
 import {
+  handlerExternals,
   handlerMainFields,
   handlerSupportedArgs,
   importMetaUrlBanner,
   importMetaUrlDefine,
   sideModulesOf,
-  unusedCredentialSources,
 } from './handler-bundling.ts';
 
 const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -217,8 +217,8 @@ export class CivicFunction extends Construct {
         esbuildArgs: { '--charset': 'utf8', ...handlerSupportedArgs },
         // Bundle the AWS SDK v3 clients instead of using the runtime's copy: the version is the
         // one we test with, and a cold start loads only the clients the handler imports. Only the
-        // credential sources Lambda never reaches stay out (see handler-bundling.ts).
-        externalModules: unusedCredentialSources,
+        // credential sources and SDK paths Lambda never reaches stay out (see handler-bundling.ts).
+        externalModules: handlerExternals,
         // Files the handler reads at run time (the console's Chart.js, the pages' script and
         // stylesheet) go beside the bundle.
         ...(spec.copyFiles?.length || spec.pageAssets?.length || sideModulesOf(spec).length

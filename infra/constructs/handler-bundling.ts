@@ -48,6 +48,18 @@ export const unusedCredentialSources = [
 ];
 
 /**
+ * SDK modules only a dynamic `import()` reaches, on paths our functions never take: event streams
+ * (no operation we call streams) and the browser's user-agent parser (bowser; Lambda is Node).
+ * Bundled, the `import()` of the event-stream serde made esbuild wrap the 31 SDK modules it
+ * imports in lazy initialisers, each compiled twice at every cold start. Left out, they are
+ * `require`d from the runtime's own SDK should that ever happen, as the credential sources above.
+ */
+export const unreachedSdkModules = ['@smithy/core/event-streams', 'bowser'];
+
+/** Everything a handler's bundle leaves out (CDK's `externalModules`, esbuild's `external`). */
+export const handlerExternals = [...unusedCredentialSources, ...unreachedSdkModules];
+
+/**
  * esbuild turns a dynamic `import()` of a module outside the bundle into `require()`: only
  * `require` resolves through NODE_PATH, and a `require` of a Node built-in never evaluates its
  * ESM facade (see above).
@@ -85,7 +97,7 @@ export function sideModuleBuildOptions(name: SideModule, repoRoot: string, outDi
     minify: true,
     charset: 'utf8',
     mainFields: handlerMainFields,
-    external: unusedCredentialSources,
+    external: handlerExternals,
     supported: handlerSupported,
     logLevel: 'warning',
   };

@@ -18,12 +18,12 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { type SideModule, sideModules } from '../../functions/wiring/side-modules.ts';
 import {
+  handlerExternals,
   handlerMainFields,
   handlerSupported,
   importMetaUrlBanner,
   importMetaUrlDefine,
   sideModuleBuildOptions,
-  unusedCredentialSources,
 } from '../../infra/constructs/handler-bundling.ts';
 import { functionEnvironment } from '../../infra/local/function-host.ts';
 import type { ProvisionedResources } from '../../infra/local/provision.ts';
@@ -195,7 +195,7 @@ export async function buildBundle(
             define: importMetaUrlDefine,
           }),
       charset: 'utf8',
-      external: target.plain ? [] : unusedCredentialSources,
+      external: target.plain ? [] : handlerExternals,
       ...(target.plain ? {} : { supported: handlerSupported }),
       metafile: true,
       logLevel: 'silent',
