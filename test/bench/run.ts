@@ -19,7 +19,8 @@
  * instead of seeding the DynamoDB registry, which takes about 2 min), --skip-outreach; cost per
  * report: --cost-reports N (300 web reports per column), --cost-existing 1000,100000 (the existing
  * cases of each column), --skip-cost; the classifier on the held-out resident messages (issue 14):
- * --skip-classifier.
+ * --skip-classifier; the WeChat Work callback's time to acknowledge (issue 16): --wecom-appeals N
+ * (300 sealed appeals, 8 in flight), --skip-wecom-callback.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,7 @@ import { benchEndToEnd, type Distribution, type EndToEndReport } from './end-to-
 import { benchOutreachPlanning, type OutreachPlanningReport } from './outreach-planning.ts';
 import { benchReportCost, printReportCost } from './report-cost.ts';
 import { int, kb, mb, ms, printTable } from './table.ts';
+import { ackDistribution, benchWecomCallback } from './wecom-callback.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +64,8 @@ const { values } = parseArgs({
     'cost-existing': { type: 'string', default: '1000,100000' },
     'skip-cost': { type: 'boolean', default: false },
     'skip-classifier': { type: 'boolean', default: false },
+    'wecom-appeals': { type: 'string', default: '300' },
+    'skip-wecom-callback': { type: 'boolean', default: false },
   },
 });
 
@@ -619,6 +623,56 @@ if (!values['skip-outreach']) {
     );
   } catch (error) {
     console.log(`\nOUTREACH PLANNING FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (!values['skip-wecom-callback']) {
+  progress('WeChat Work callback: starting an in-memory local runtime');
+  try {
+    const r = await benchWecomCallback({
+      appeals: positiveInt('wecom-appeals', values['wecom-appeals']),
+      concurrency: 8,
+      timeoutMs: 60_000,
+      progress,
+    });
+    const d = ackDistribution(r);
+    const statuses = [...r.statuses].map(([status, n]) => `${int(n)}× ${status}`).join(', ');
+    printTable(
+      "WeChat Work callback: time to acknowledge a grid worker's appeal (the platform allows 5 s)",
+      [
+        { title: 'appeals' },
+        { title: 'in flight', align: 'right' },
+        { title: 'workers', align: 'right' },
+        { title: 'answers' },
+        { title: 'p50', align: 'right' },
+        { title: 'p90', align: 'right' },
+        { title: 'p99', align: 'right' },
+        { title: 'max', align: 'right' },
+        { title: 'over 5 s', align: 'right' },
+        { title: 'codes back', align: 'right' },
+        { title: 'appeals/s', align: 'right' },
+      ],
+      [
+        [
+          int(r.appeals),
+          int(r.concurrency),
+          int(r.workers),
+          statuses,
+          ms(d.p50),
+          ms(d.p90),
+          ms(d.p99),
+          ms(d.max),
+          int(r.overFiveSeconds),
+          int(r.codesSent),
+          (r.appeals / (r.wallMs / 1000)).toFixed(1),
+        ],
+      ],
+    );
+    if (r.overFiveSeconds > 0 || r.codesSent < r.appeals || (r.statuses.get(200) ?? 0) < r.appeals)
+      process.exitCode = 1;
+  } catch (error) {
+    console.log(`\nWECOM CALLBACK NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }
