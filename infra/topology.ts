@@ -89,7 +89,12 @@ export type Trigger =
       /** At most this many concurrent invocations (Lambda's minimum is 2); unset: Lambda scales freely. */
       maxConcurrency?: number;
     }
-  | { kind: 'schedule'; everyMinutes: number };
+  | {
+      kind: 'schedule';
+      everyMinutes: number;
+      /** The local runtime also runs it once as it starts, so a fresh runtime shows what it reads. */
+      localAtStart?: boolean;
+    };
 
 /**
  * A resource a function may use. The grant and the environment variable that names the resource
@@ -218,11 +223,8 @@ const caseWriteBindings: Binding[] = [
   { kind: 'setting', name: 'reporterTextsPerDay', env: 'REPORTER_TEXTS_PER_DAY', local: '' },
   // A new case's search postings, and a moved one's, are written by its outbox after the delivery.
   { kind: 'table', table: 'search', access: 'readWrite', env: 'SEARCH_TABLE' },
-  // A forwarded appeal's every change is relayed to its grid worker as a WeChat Work app message.
-  { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
-  { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
-  { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
-  { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+  // A forwarded appeal's every change, queued for its grid worker (relay-to-workers sends it).
+  { kind: 'queue', queue: 'wecom-relays', access: 'send', env: 'WECOM_RELAYS_QUEUE_URL' },
   // Return visits and escalations are told to staff in WeChat Work by the notifier (notify-staff).
   { kind: 'queue', queue: 'staff-notifications', access: 'send', env: 'STAFF_NOTIFICATIONS_QUEUE_URL' },
 ];
@@ -457,6 +459,15 @@ export const topology: Topology = {
       visibilityTimeoutSeconds: 6 * 30,
       maxReceiveCount: 5,
       retentionDays: 3,
+      consumer: 'function',
+    },
+    {
+      // A forwarded appeal's changes for its grid worker (codes and stages only), sent by
+      // relay-to-workers as WeChat Work app messages; retried while the platform refuses.
+      name: 'wecom-relays',
+      visibilityTimeoutSeconds: 6 * 30,
+      maxReceiveCount: 8,
+      retentionDays: 4,
       consumer: 'function',
     },
     // Departments poll their queue with their own tools; a --peek counts as a receive, hence 10.
@@ -882,6 +893,14 @@ export const topology: Topology = {
         { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         { kind: 'queue', queue: 'outreach', access: 'send', env: 'OUTREACH_QUEUE_URL' },
         { kind: 'queue', queue: 'outreach-plan', access: 'send', env: 'OUTREACH_PLAN_QUEUE_URL' },
+        // WeChat-group runs: the grids' groups, and the mass-send tasks created with the app's
+        // token from the shared cache in the SMS table (functions/wiring/wecom-groups.ts).
+        { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
       ],
     },
     {
@@ -1013,7 +1032,7 @@ export const topology: Topology = {
       description: "Reads the grid groups' member counts from WeChat Work, a bounded number an hour",
       timeoutSeconds: 120,
       memoryMb: 512,
-      triggers: [{ kind: 'schedule', everyMinutes: 60 }],
+      triggers: [{ kind: 'schedule', everyMinutes: 60, localAtStart: true }],
       bindings: [
         { kind: 'table', table: 'directory', access: 'readWrite', env: 'DIRECTORY_TABLE' },
         // The app's shared access token.
@@ -1118,6 +1137,32 @@ export const topology: Topology = {
           access: [{ action: 'write', prefix: 'cases/' }],
           env: 'PHOTOS_BUCKET',
         },
+        { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
+        { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
+        { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
+        { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+      ],
+    },
+    {
+      // A forwarded appeal's every change told to its grid worker (issue 16 item 3), to relay in
+      // the grid's group; the case functions only queue it and hold no WeChat Work secret.
+      name: 'relay-to-workers',
+      entry: 'functions/relay-to-workers.ts',
+      description: "Tells grid workers of their forwarded appeals' status changes in WeChat Work",
+      timeoutSeconds: 30,
+      memoryMb: 512,
+      triggers: [
+        {
+          kind: 'queue',
+          queue: 'wecom-relays',
+          batchSize: 10,
+          maxBatchingWindowSeconds: 0,
+          maxConcurrency: 2,
+        },
+      ],
+      bindings: [
+        // The app's shared access token.
+        { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
         { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
         { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
         { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },

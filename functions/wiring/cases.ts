@@ -28,6 +28,7 @@ import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notification-queue.ts';
+import { SqsWorkerRelayQueue } from '../../shared/adapters/sqs-wecom-queues.ts';
 import { loadConfig, QueueUrl, TableName, UnitQueueUrls } from '../../shared/config.ts';
 import {
   DEFAULT_RETENTION_DAYS,
@@ -44,7 +45,7 @@ import type { SecretReader } from '../../shared/ports/secret.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
-import type { WecomMessenger } from '../../shared/ports/wecom.ts';
+import type { WorkerRelayQueue } from '../../shared/ports/wecom.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
 import {
@@ -60,7 +61,6 @@ import {
   reporterTextGate,
 } from '../../shared/services/reporter-texts.ts';
 import { lazyPhotoStore } from './lazy-photo-store.ts';
-import { WecomAppConfig, wecomAppClient } from './wecom-app.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -75,8 +75,8 @@ export const CaseReadConfig = z.object({
  */
 export const CaseListConfig = CaseReadConfig.extend({ CURSOR_SECRET_ARN: SecretArn });
 export const CaseWriteConfig = CaseReadConfig.extend({
-  // The WeChat Work app, to relay a forwarded appeal's changes to its grid worker (issue 16).
-  ...WecomAppConfig.shape,
+  // A forwarded appeal's changes, queued for relay-to-workers (WeChat Work, issue 16).
+  WECOM_RELAYS_QUEUE_URL: QueueUrl.optional(),
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
   // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
@@ -116,8 +116,8 @@ export interface CaseWriteServices extends CaseReadServices {
   /** Opt-outs and the daily cap, before any text to a reporter (shared/services/case-effects.ts). */
   reporterTexts: ReporterTextGate;
   searchIndex: CaseSearchIndex;
-  /** The WeChat Work app: a forwarded appeal's changes relayed to its worker (case-effects.ts). */
-  wecom?: WecomMessenger;
+  /** A forwarded appeal's changes, for its worker in WeChat Work (case-effects.ts). */
+  workerRelays?: WorkerRelayQueue;
   /** Where return visits and escalations are raised for WeChat Work (issue 16 item 4). */
   staffNotifications?: StaffNotificationQueue;
 }
@@ -179,8 +179,6 @@ export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseList
   };
 };
 
-const optionalWecom = (wecom: WecomMessenger | undefined) => (wecom ? { wecom } : {});
-
 /** The write services over clients the caller already built (one set per cold start). */
 export const writeServicesFrom = (
   db: DynamoDBDocumentClient,
@@ -195,7 +193,9 @@ export const writeServicesFrom = (
     sender: smsSender(config.SMS_ORIGINATION_IDENTITY),
     reporterTexts: reporterTextGate({ optOuts: sms, cap: sms, perDay: config.REPORTER_TEXTS_PER_DAY }),
     searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
-    ...optionalWecom(wecomAppClient(db, config.SMS_TABLE, config)),
+    ...(config.WECOM_RELAYS_QUEUE_URL
+      ? { workerRelays: new SqsWorkerRelayQueue(sqs, config.WECOM_RELAYS_QUEUE_URL) }
+      : {}),
     ...(config.STAFF_NOTIFICATIONS_QUEUE_URL
       ? { staffNotifications: new SqsStaffNotificationQueue(sqs, config.STAFF_NOTIFICATIONS_QUEUE_URL) }
       : {}),

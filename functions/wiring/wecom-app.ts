@@ -1,8 +1,8 @@
 /**
- * The civicloop app in WeChat Work as the case functions and the photo fetcher use it (issue 16
- * item 3): the app's secrets (corp id, app Secret) and settings (agent id, API host), the token
- * shared in the SMS table. Apart from the callback's wiring (wecom.ts) so the case functions'
- * bundles load no classifier and no callback crypto.
+ * The civicloop app in WeChat Work as the consumers acting for grid workers use it (issue 16
+ * item 3: attach-wecom-photos, relay-to-workers): the app's secrets (corp id, app Secret) and
+ * settings (agent id, API host), the token shared in the SMS table. Apart from the callback's
+ * wiring (wecom.ts) so their bundles load no classifier and no callback crypto.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -12,7 +12,7 @@ import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 
 const orDefault = (v: unknown) => (v === '' ? undefined : v);
 
-/** The app's configuration; every key optional, so a function bound without it relays nothing. */
+/** The app's configuration; the secrets optional, so a caller can say what is missing. */
 export const WecomAppConfig = z.object({
   WECOM_CORP_ID_ARN: SecretArn.optional(),
   WECOM_APP_SECRET_ARN: SecretArn.optional(),

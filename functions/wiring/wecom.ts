@@ -12,7 +12,7 @@ import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
-import { SqsWecomPhotoQueue } from '../../shared/adapters/sqs-wecom-photo-queue.ts';
+import { SqsWecomPhotoQueue } from '../../shared/adapters/sqs-wecom-queues.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';

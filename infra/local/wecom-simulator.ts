@@ -250,7 +250,9 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
   /** media/get: the file with its type, or errcode JSON (a bad token, an unknown media id). */
   const mediaFile = (
     url: URL,
-  ): { file: { bytes: Uint8Array; contentType: string } } | { error: { errcode: number; errmsg: string } } => {
+  ):
+    | { file: { bytes: Uint8Array; contentType: string } }
+    | { error: { errcode: number; errmsg: string } } => {
     if (rateLimited > 0) {
       rateLimited--;
       return { error: { errcode: 45009, errmsg: 'api freq out of limit' } };

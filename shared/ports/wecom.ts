@@ -3,6 +3,7 @@
  * the memory that refuses a replayed callback, and the app's one shared access token.
  */
 import type { PhotoPlacement, WecomPhotoJob } from '../domain/wecom/worker-photos.ts';
+import type { WorkerRelay } from '../domain/wecom/worker-relays.ts';
 
 /** Sends the civicloop app's messages to WeChat Work users (message/send). */
 export interface WecomMessenger {
@@ -36,6 +37,11 @@ export interface WorkerAppealTrail {
    * fewer than `max` photos (one conditional write); otherwise says why not.
    */
   takePhotoPlace(worker: string, since: Date, max: number): Promise<PhotoPlacement>;
+}
+
+/** Hands a case's change to relay-to-workers, which tells the worker who forwarded it. */
+export interface WorkerRelayQueue {
+  enqueue(relay: WorkerRelay): Promise<void>;
 }
 
 /** Hands a forwarded photo to the fetcher (off the callback's five seconds). */

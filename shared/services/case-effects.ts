@@ -22,7 +22,6 @@ import {
 } from '../domain/effect-outbox.ts';
 import { renderSmsReply } from '../domain/sms/sms-replies.ts';
 import { overdueKey, returnVisitKey } from '../domain/staff-notification.ts';
-import { RELAY_DUPLICATE_CHECK_SECONDS, relayText } from '../domain/wecom/worker-relays.ts';
 import { ConfigError, DeliveryUnconfirmedError, UndeliverableError } from '../errors.ts';
 import type { CaseSearchIndex } from '../ports/case-search.ts';
 import type { CaseStore, PendingEffects } from '../ports/case-store.ts';
@@ -31,7 +30,7 @@ import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StaffNotificationQueue } from '../ports/staff-notifications.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
-import type { WecomMessenger } from '../ports/wecom.ts';
+import type { WorkerRelayQueue } from '../ports/wecom.ts';
 import { indexCaseForSearch } from './case-search.ts';
 import type { ReporterTextGate } from './reporter-texts.ts';
 
@@ -56,10 +55,11 @@ export interface CaseEffectsDeps {
    */
   searchIndex?: Pick<CaseSearchIndex, 'write'>;
   /**
-   * The WeChat Work app, for `relay_to_worker` (functions/wiring/cases.ts). Without it a relay
-   * fails for good, as a notice on the case: a worker waiting for news must not be silently left.
+   * Where `relay_to_worker` queues a forwarded appeal's change for relay-to-workers (which holds
+   * the WeChat Work app; functions/wiring/cases.ts). Without it a relay fails for good, as a notice
+   * on the case: a worker waiting for news must not be silently left without.
    */
-  wecom?: WecomMessenger;
+  workerRelays?: WorkerRelayQueue;
   /**
    * The staff notifier's queue (functions/wiring/cases.ts): return visits (`notify_staff`) and
    * escalations reach the staff in WeChat Work. Without it nothing is raised (tests of other
@@ -200,16 +200,20 @@ async function runEffect(
       return { sms: sent };
     }
     case 'relay_to_worker': {
-      // At least once: a repeat (a lost answer, a rerun) within four hours is dropped by the
-      // platform's duplicate check on the identical text.
+      // At least once: a repeat reaches the worker once (relay-to-workers sends with the
+      // platform's duplicate check on the identical text).
       if (!state.forwardedBy) return { skipped: 'no_worker' };
-      if (!deps.wecom) throw new ConfigError('no WeChat Work app is configured to relay case updates');
+      if (!deps.workerRelays) throw new ConfigError('no queue is configured for relays to grid workers');
       const unit = (await deps.directory.load()).units.find((u) => u.id === state.unitId);
-      await deps.wecom.sendText(
-        state.forwardedBy,
-        relayText({ code: state.trackingCode, stage: effect.stage, action: effect.action, unitZh: unit?.zh }),
-        { duplicateCheckSeconds: RELAY_DUPLICATE_CHECK_SECONDS },
-      );
+      await deps.workerRelays.enqueue({
+        kind: 'wecom.relay',
+        worker: state.forwardedBy,
+        trackingCode: state.trackingCode,
+        version,
+        stage: effect.stage,
+        action: effect.action,
+        ...(unit ? { unitZh: unit.zh } : {}),
+      });
       return { relayed: effect.stage };
     }
     case 'training_example': {

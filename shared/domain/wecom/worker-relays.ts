@@ -2,11 +2,14 @@
  * What the grid worker who forwarded an appeal in WeChat Work is told when its case moves (issue
  * 16 item 3): one short Chinese line per change, made to be pasted into the grid's group as it
  * is — the tracking code, what happened, the unit's name where it helps; never anything of the
- * resident's (no phone, no words of the appeal). Pure: sent by the case's outbox
- * (shared/services/case-effects.ts, `relay_to_worker`).
+ * resident's (no phone, no words of the appeal). Pure. The case's outbox queues a WorkerRelay
+ * (shared/services/case-effects.ts, `relay_to_worker`), and relay-to-workers sends it: the
+ * functions that change cases hold no WeChat Work secret.
  */
-import type { Stage } from '../case.ts';
-import { formatTrackingCode } from '../tracking-code.ts';
+import * as z from 'zod';
+import { Stage } from '../case.ts';
+import { WecomUserId } from '../organisation.ts';
+import { formatTrackingCode, TrackingCode } from '../tracking-code.ts';
 
 /**
  * How long WeChat Work refuses a second identical app message to the same user (message/send's
@@ -22,6 +25,21 @@ export interface RelayChange {
   /** The unit's Chinese name, when the directory has it. */
   unitZh?: string;
 }
+
+/**
+ * Case outbox → relay-to-workers: one change of a forwarded appeal's case for its worker. Codes,
+ * a stage, an action and a unit's name; nothing of the resident's.
+ */
+export const WorkerRelay = z.object({
+  kind: z.literal('wecom.relay'),
+  worker: WecomUserId,
+  trackingCode: TrackingCode,
+  version: z.number().int().positive(),
+  stage: Stage,
+  action: z.string().min(1).max(40),
+  unitZh: z.string().max(80).optional(),
+});
+export type WorkerRelay = z.infer<typeof WorkerRelay>;
 
 function what(change: RelayChange): string {
   const unit = change.unitZh ?? '办理单位';
