@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
+import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts';
@@ -100,6 +101,7 @@ export function campaignApiServices(env: NodeJS.ProcessEnv = process.env): Campa
   const config = loadConfig(CampaignApiConfig, env);
   const db = createDocumentClient();
   const store = new DynamoDbOutreachStore(db, config.OUTREACH_TABLE);
+  const groupSends = new DynamoDbGroupMassSends(db, config.OUTREACH_TABLE);
   return {
     campaigns: store,
     directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), DIRECTORY_TTL_MS),
@@ -108,6 +110,7 @@ export function campaignApiServices(env: NodeJS.ProcessEnv = process.env): Campa
     reach: store,
     capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,
     quietHours: config.OUTREACH_QUIET_HOURS,
+    groupSends: { slots: groupSends, log: groupSends },
     newId: newCampaignId,
     now: () => new Date(),
   };

@@ -312,10 +312,11 @@ export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendL
     runId: string,
     round: number,
     counts: RunCounts,
+    reach: { groups: number; households: number },
     at: Date,
   ): Promise<boolean> {
     return this.#updateRun(campaignId, runId, 'completing a group run', {
-      UpdateExpression: 'SET #status = :completed, completedAt = :at, counts = :counts',
+      UpdateExpression: 'SET #status = :completed, completedAt = :at, counts = :counts, groupReach = :reach',
       ConditionExpression: '#status = :sending AND groupPoll.round = :round',
       ExpressionAttributeValues: {
         ':sending': 'sending',
@@ -323,6 +324,7 @@ export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendL
         ':round': round,
         ':at': at.toISOString(),
         ':counts': counts,
+        ':reach': reach,
       },
     });
   }

@@ -103,12 +103,13 @@ export interface GroupRunProgress {
   startPolling(campaignId: string, runId: string, since: Date): Promise<boolean>;
   /** Moves polling from `round` to `round + 1`; false when another poller did (a duplicate). */
   advancePolling(campaignId: string, runId: string, round: number): Promise<boolean>;
-  /** Completes the sending run at polling round `round` with its final counts. */
+  /** Completes the sending run at polling round `round` with its final counts and reach. */
   completeRun(
     campaignId: string,
     runId: string,
     round: number,
     counts: RunCounts,
+    reach: { groups: number; households: number },
     at: Date,
   ): Promise<boolean>;
 }

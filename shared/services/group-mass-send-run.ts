@@ -290,6 +290,7 @@ async function completeGroupRun(
     failed: 0,
     unknown: 0,
   };
+  let households = 0;
   let cursor: string | undefined;
   do {
     const page = await deps.log.listGroups(runKey, 200, cursor);
@@ -299,6 +300,7 @@ async function completeGroupRun(
         status = 'not_sent';
       }
       tally[status] += 1;
+      if (status === 'sent') households += group.households;
     }
     cursor = page.cursor;
   } while (cursor);
@@ -310,7 +312,8 @@ async function completeGroupRun(
     capped: tally.limited,
     failed: tally.not_sent + tally.failed + tally.unknown + tally.created,
   };
-  if (await deps.progress.completeRun(run.campaignId, run.runId, round, counts, deps.now())) {
+  const reach = { groups: tally.sent, households };
+  if (await deps.progress.completeRun(run.campaignId, run.runId, round, counts, reach, deps.now())) {
     await finishCampaignIfDone(run.campaignId, deps);
   }
   return { status: 'completed', counts: tally };

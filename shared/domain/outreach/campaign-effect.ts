@@ -5,6 +5,7 @@
  * the caller fetches the counts for `effectWindow(...)` once. Days are Asia/Shanghai YYYY-MM-DD.
  */
 import type { DailyFraudCounts } from './fraud-risk.ts';
+import type { CampaignReach } from './group-mass-send.ts';
 import { addDays } from './shanghai-time.ts';
 
 /** Four weeks each side: long enough to smooth a handful of reports, short enough to stay about this campaign. */
@@ -55,6 +56,8 @@ export interface CampaignEffect {
   difference: number | null;
   /** Week by week over both windows (not the campaign's own run days), weeks not yet begun left out. */
   weekly: { weekStart: string; campaignRate: number | null; comparisonRate: number | null }[];
+  /** How far its runs reached: SMS households beside WeChat groups and their households. */
+  reach?: CampaignReach;
 }
 
 interface Span {

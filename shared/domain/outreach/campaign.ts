@@ -179,6 +179,8 @@ export const CampaignRun = z.object({
    * request of another round is a duplicate and steps aside) and when polling began.
    */
   groupPoll: z.object({ round: z.number().int().min(0), since: z.iso.datetime() }).optional(),
+  /** A completed WeChat-group run: the groups its mass-send reached and their grids' households. */
+  groupReach: z.object({ groups: z.number().int().min(0), households: z.number().int().min(0) }).optional(),
 });
 export type CampaignRun = z.infer<typeof CampaignRun>;
 

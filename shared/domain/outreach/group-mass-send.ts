@@ -189,3 +189,56 @@ export class GroupSendTally {
     };
   }
 }
+
+/** A group at its monthly limit, as the preview names it. */
+export interface GroupAtLimit {
+  gridId: string;
+  zh: string;
+  communityId: string;
+  townshipId: string;
+  /** Mass-sends it has had (or has been promised) this month. */
+  taken: number;
+}
+
+/** What the planner shows before a WeChat-group campaign is scheduled. */
+export interface GroupSendPreview {
+  purpose: GroupMassSendPurpose;
+  /** The month (Asia/Shanghai) of the first run, the one the limit is judged in. */
+  month: string;
+  /** Groups of the communities' grids, and their grids' households. */
+  groups: number;
+  households: number;
+  /** Grids of these communities with no group registered: not reached by this channel. */
+  gridsWithoutGroup: number;
+  /** Group owners (grid workers) who each get one task to confirm. */
+  owners: number;
+  /** The text's size against the platform's 4,000 bytes. */
+  textBytes: number;
+  /** Groups that could not receive it: at 4 (a fraud alert) or 3 (a notice) this month. */
+  atLimit: GroupAtLimit[];
+}
+
+/** Groups that the purpose may no longer reach in the month, from the slots taken per group. */
+export function groupsAtLimit(
+  org: Organisation,
+  communityIds: readonly string[],
+  purpose: GroupMassSendPurpose,
+  taken: ReadonlyMap<string, number>,
+): GroupAtLimit[] {
+  const max = slotsFor(purpose);
+  return ownerTasksOf(org, communityIds).flatMap((owner) =>
+    owner.groups.flatMap((g) => {
+      const n = taken.get(g.chatId) ?? 0;
+      if (n < max) return [];
+      const zh = org.grids.find((grid) => grid.id === g.gridId)?.zh ?? g.gridId;
+      return [{ gridId: g.gridId, zh, communityId: g.communityId, townshipId: g.townshipId, taken: n }];
+    }),
+  );
+}
+
+/** How far a campaign reached: SMS households, and groups with their households, over its runs. */
+export interface CampaignReach {
+  smsHouseholds: number;
+  groups: number;
+  groupHouseholds: number;
+}

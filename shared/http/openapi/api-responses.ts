@@ -566,6 +566,71 @@ const GroupEffectBody = z.object({
   change: z.number().nullable().describe('afterRate − beforeRate; negative is fewer reports after'),
 });
 
+const GroupSendStatusBody = z.enum(['limited', 'created', 'sent', 'not_sent', 'failed', 'unknown']);
+const GroupStatusCountsBody = z
+  .object({
+    limited: z.number().int().describe('at their monthly limit when planned: no task'),
+    created: z.number().int().describe("in their owner's task, awaiting confirmation"),
+    sent: z.number().int().describe('confirmed by the owner and sent by the platform'),
+    not_sent: z.number().int().describe('not confirmed within the run, or not sent by the platform'),
+    failed: z.number().int().describe('refused by the platform'),
+    unknown: z.number().int().describe("the task's creation was interrupted before its answer"),
+  })
+  .describe('groups per status');
+
+/** A WeChat-group run's groups per township and grid (group-mass-send.ts GroupSendSummary). */
+const RunGroupSendsBody = z.object({
+  runId: z.string(),
+  groups: z.number().int(),
+  counts: GroupStatusCountsBody,
+  householdsReached: z.number().int().describe("the grids' households of the groups it was sent to"),
+  townships: z.array(
+    z.object({
+      townshipId: EntityId,
+      zh: z.string(),
+      counts: GroupStatusCountsBody,
+      householdsReached: z.number().int(),
+      grids: z.array(
+        z.object({
+          gridId: EntityId,
+          zh: z.string(),
+          communityId: EntityId,
+          status: GroupSendStatusBody,
+          households: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** What a WeChat-group plan reaches and which groups are at their monthly limit (GroupSendPreview). */
+const GroupSendPreviewBody = z.object({
+  purpose: z.enum(['fraud_alert', 'notice']),
+  month: z.string().describe('YYYY-MM, Asia/Shanghai: the month of the first run, the limit judged in it'),
+  groups: z.number().int(),
+  households: z.number().int().describe("the groups' grids' households"),
+  gridsWithoutGroup: z.number().int(),
+  owners: z.number().int().describe('grid workers who each get one task to confirm'),
+  textBytes: z.number().int().describe("the text's UTF-8 size; the platform takes 4,000"),
+  atLimit: z
+    .array(
+      z.object({
+        gridId: EntityId,
+        zh: z.string(),
+        communityId: EntityId,
+        townshipId: EntityId,
+        taken: z.number().int(),
+      }),
+    )
+    .describe('groups that would not receive it: 4 mass-sends this month (3 for a notice)'),
+});
+
+const CampaignReachBody = z.object({
+  smsHouseholds: z.number().int().describe('households texted'),
+  groups: z.number().int().describe('WeChat groups the mass-send was sent to'),
+  groupHouseholds: z.number().int().describe("those groups' grids' households"),
+});
+
 /** A completed campaign against the communities without one (campaign-effect.ts CampaignEffect). */
 const CampaignEffectBody = z.object({
   weeks: z.number().int(),
@@ -586,6 +651,7 @@ const CampaignEffectBody = z.object({
       comparisonRate: z.number().nullable(),
     }),
   ),
+  reach: CampaignReachBody.optional().describe('how far its runs reached, SMS beside WeChat groups'),
 });
 
 export const CampaignViewBody = z
@@ -603,6 +669,9 @@ export const CampaignViewBody = z
     ),
     estimateSource: EstimateSourceBody.optional(),
     households: z.number(),
+    groupSends: RunGroupSendsBody.optional().describe(
+      "a WeChat-group campaign's latest run: its groups per township, each grid's status",
+    ),
     effect: CampaignEffectBody.optional().describe('a completed campaign against comparison communities'),
   })
   .describe('One campaign with its runs, outcomes and, for SMS, the preview of its next run');
@@ -615,6 +684,7 @@ export const CampaignPreviewBody = z
     estimateSource: EstimateSourceBody.optional().describe('SMS only: where estimatedMessages comes from'),
     estimate: OutreachEstimateBody.optional(),
     message: SmsPreviewBody.optional().describe('SMS only'),
+    groups: GroupSendPreviewBody.optional().describe('WeChat-group campaigns only'),
     warnings: z.array(z.string()).describe('about the plan, in words'),
   })
   .describe("A plan's reach and occurrences and, for SMS, its full text, size and estimated messages");

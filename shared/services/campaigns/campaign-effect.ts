@@ -6,6 +6,7 @@ import type { Organisation } from '../../domain/organisation.ts';
 import type { Campaign, CampaignRun } from '../../domain/outreach/campaign.ts';
 import { type CampaignEffect, campaignEffect, effectWindow } from '../../domain/outreach/campaign-effect.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../domain/outreach/shanghai-time.ts';
+import { reachOf } from './group-sends.ts';
 import { type CampaignApiDeps, listAllCampaigns } from './planner-context.ts';
 
 /** The effect of a completed campaign; undefined before it has completed a run. */
@@ -40,7 +41,7 @@ export async function effectOf(
       return start < windowEnd && end >= windowStart;
     })
     .flatMap((c) => c.communityIds);
-  return campaignEffect({
+  const effect = campaignEffect({
     communityIds: campaign.communityIds,
     firstRunDay,
     lastRunDay,
@@ -49,4 +50,5 @@ export async function effectOf(
     counts,
     otherCampaignCommunities,
   });
+  return { ...effect, reach: reachOf(runs) };
 }

@@ -22,6 +22,7 @@ import type { Staff } from '../../domain/staff.ts';
 import { VersionConflictError } from '../../errors.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { effectOf } from './campaign-effect.ts';
+import { latestGroupSendsOf, type RunGroupSends } from './group-sends.ts';
 import {
   type EstimateSourceSummary,
   estimateOutreach,
@@ -51,6 +52,8 @@ export interface CampaignView {
   estimate?: OutreachEstimate;
   estimateSource?: EstimateSourceSummary;
   households: number;
+  /** A WeChat-group campaign's latest run: its groups per township, each grid's status. */
+  groupSends?: RunGroupSends;
   effect?: CampaignEffect;
 }
 
@@ -86,6 +89,10 @@ export async function getCampaign(
   const households = householdsOf(campaign.communityIds, org);
   const pending = campaign.status === 'scheduled' || campaign.status === 'running';
   const effect = await effectOf(campaign, runs, org, deps);
+  const groupSends =
+    campaign.channel.kind === 'wecom_group'
+      ? await latestGroupSendsOf(runs, org, deps.groupSends)
+      : undefined;
   return {
     campaign,
     allowedActions: mayPlanCampaigns(staff) ? allowedCampaignActions(campaign.status) : [],
@@ -94,6 +101,7 @@ export async function getCampaign(
     runs: runs.sort((a, b) => a.occurrenceAt.localeCompare(b.occurrenceAt)),
     households,
     ...(campaign.channel.kind === 'sms' ? await smsPreviewOf(campaign, campaign.channel, org, deps) : {}),
+    ...(groupSends ? { groupSends } : {}),
     ...(effect ? { effect } : {}),
   };
 }

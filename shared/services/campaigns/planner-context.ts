@@ -16,6 +16,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import type { DirectoryReader } from '../../ports/directory.ts';
 import type { FraudReportReader } from '../../ports/fraud-reports.ts';
 import type { CampaignStore } from '../../ports/outreach.ts';
+import type { GroupSendsDeps } from './group-sends.ts';
 import type { OutreachEstimateDeps } from './outreach-estimate.ts';
 
 export interface CampaignApiDeps extends OutreachEstimateDeps {
@@ -23,6 +24,8 @@ export interface CampaignApiDeps extends OutreachEstimateDeps {
   directory: DirectoryReader;
   fraudReports: FraudReportReader;
   quietHours: QuietHours;
+  /** WeChat-group campaigns: the groups' monthly slots (preview) and runs' groups (view). */
+  groupSends?: GroupSendsDeps;
   newId: () => string;
   now: () => Date;
 }

@@ -7,10 +7,12 @@
 import type { Organisation } from '../../domain/organisation.ts';
 import { CampaignPlan } from '../../domain/outreach/campaign.ts';
 import { checkPlan, SEND_NOW_GRACE_MS } from '../../domain/outreach/campaign-lifecycle.ts';
+import type { GroupSendPreview } from '../../domain/outreach/group-mass-send.ts';
 import { type OutreachSmsPreview, outreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
 import { toRRuleText } from '../../domain/outreach/recurrence.ts';
 import type { Staff } from '../../domain/staff.ts';
 import { parseOrThrow } from '../../validation.ts';
+import { groupPreviewOf } from './group-sends.ts';
 import {
   type EstimateSourceSummary,
   estimateOutreach,
@@ -36,6 +38,8 @@ export interface CampaignPreview {
   estimateSource?: EstimateSourceSummary;
   estimate?: OutreachEstimate;
   message?: OutreachSmsPreview;
+  /** WeChat-group campaigns: the groups, their owners, and the groups already at their monthly limit. */
+  groups?: GroupSendPreview;
   warnings: string[];
 }
 
@@ -81,11 +85,29 @@ export async function previewCampaign(
     plan.channel.kind === 'sms'
       ? await smsEstimateOf(plan.channel, plan.communityIds, org, upcoming, deps)
       : {};
+  let groups: GroupSendPreview | undefined;
+  if (plan.channel.kind === 'wecom_group') {
+    const firstRun = new Date(Math.max(deps.now().getTime(), upcoming[0] ? Date.parse(upcoming[0]) : 0));
+    groups = await groupPreviewOf(plan.channel, plan.communityIds, org, firstRun, deps.groupSends);
+    if (groups.atLimit.length > 0) {
+      warnings.push(
+        `${groups.atLimit.length} of ${groups.groups} groups are at their monthly limit for ${groups.month} ` +
+          (plan.channel.purpose === 'notice'
+            ? '(3 mass-sends: the 4th is kept for fraud alerts)'
+            : "(the platform's 4 mass-sends)") +
+          ' and will not receive it',
+      );
+    }
+    if (groups.gridsWithoutGroup > 0) {
+      warnings.push(`${groups.gridsWithoutGroup} grids of these communities have no WeChat group registered`);
+    }
+  }
   return {
     households,
     rrule: toRRuleText(plan.firstRunAt, plan.recurrence),
     upcoming,
     ...sms,
+    ...(groups ? { groups } : {}),
     warnings,
   };
 }
