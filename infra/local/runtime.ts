@@ -28,6 +28,7 @@ import { secretsOf, topology as systemTopology, type Topology } from '../topolog
 import { createClientLimiter } from './client-limiter.ts';
 import { startEmulators } from './emulators.ts';
 import { functionEnvironment, type HostedFunction, hostFunctions } from './function-host.ts';
+import { mountGridWorkerSimulator } from './grid-worker-simulator.ts';
 import { createHttpGateway, type ExtraRoute, routesOf } from './http-gateway.ts';
 import {
   createLocalIdentity,
@@ -217,6 +218,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           fn.invoke(scheduledEvent(fn.spec.name)).catch((error: unknown) => options.onError?.(error));
         };
         timers.push(setInterval(tick, trigger.everyMinutes * 60_000));
+        if (trigger.localAtStart) timers.push(setTimeout(tick, 0));
       }
     }
   }
@@ -238,9 +240,33 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     outbox: localOutbox(),
     deliverSns: (event) => deliverToTopic('inbound-sms', event),
   });
+  // The grid worker page posts its sealed callbacks to this runtime's own gateway, once it listens.
+  let selfUrl = '';
+  const gridWorker = wecom
+    ? mountGridWorkerSimulator({
+        wecom,
+        keys: () => ({
+          token: secrets.value('wecomCallbackToken'),
+          encodingAesKey: secrets.value('wecomEncodingAesKey'),
+          corpId: secrets.value('wecomCorpId'),
+          agentId: process.env.WECOM_AGENT_ID || '1000002',
+        }),
+        workers: demoOrganisation.grids.flatMap((g) =>
+          g.wecomUserId ? [{ userId: g.wecomUserId, gridId: g.id, name: g.zh }] : [],
+        ),
+        deliver: async (sealed) => {
+          const response = await fetch(`${selfUrl}/api/wecom/callback?${new URLSearchParams(sealed.query)}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/xml' },
+            body: sealed.body,
+          });
+          return { status: response.status, body: await response.text() };
+        },
+      })
+    : undefined;
   const server = createHttpGateway(
     routesOf(functions.values()),
-    chainRoutes(health, phone),
+    chainRoutes(health, phone, ...(gridWorker ? [gridWorker] : [])),
     options.clientLimits ? createClientLimiter(options.clientLimits, options.clientLimitClock) : undefined,
   );
   const host = options.host ?? '127.0.0.1';
@@ -251,6 +277,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const address = server.address();
   if (address === null || typeof address === 'string')
     throw new Error('the HTTP gateway is not listening on TCP');
+  selfUrl = `http://${host}:${address.port}`;
+  // The staff notifier's links (CONSOLE_URL) point at this runtime's console, once its port is known.
+  if (!process.env.CONSOLE_URL) process.env.CONSOLE_URL = `http://${host}:${address.port}/console`;
 
   return {
     url: `http://${host}:${address.port}`,

@@ -109,6 +109,7 @@ civicloop is running locally (${values.memory ? 'in memory' : `data in ${dataDir
 
   Staff console          ${runtime.url}/console
   Phone simulator (SMS)  ${runtime.url}/_local/phone
+  Grid worker (WeChat)   ${runtime.url}/_local/wecom
 ${logins()}
 
 Type "logins" and Enter to see the logins again. Press Ctrl-C to stop.`);
