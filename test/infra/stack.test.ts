@@ -661,7 +661,11 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect(grantedTo('plan-outreach', 'sqs:SendMessage')).toEqual(
         new Set([queueId('outreach'), queueId('outreach-plan')]),
       );
-      expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).toEqual(new Set([tableId('outreach')]));
+      // The sms table holds the WeChat Work app's shared access token (WeChat-group runs).
+      expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).toEqual(
+        new Set([tableId('outreach'), tableId('sms')]),
+      );
+      expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).not.toContain(tableId('households'));
     });
 
     it('the campaign API reads the fraud counters with the statistics but cannot write them', () => {
