@@ -54,8 +54,9 @@ const GroupChatAnswer = ApiAnswer.extend({
       chat_id: z.string(),
       owner: z.string(),
       admin_list: z.array(z.object({ userid: z.string() })).optional(),
-      // A customer group holds at most 500 members (the platform's own limit).
-      member_list: z.array(z.object({ type: z.number().int().optional() })).max(2_000),
+      // Counted, not kept: a customer group holds at most 500 members on the public platform; a
+      // government edition's larger groups are counted all the same.
+      member_list: z.array(z.object({ type: z.number().int().optional() })),
     })
     .optional(),
 });
