@@ -1,10 +1,13 @@
 /**
  * Staff notifications as data: who gets each kind, read from the directory as it stands (a worker
  * moved off the grid is not among them), the card with its link into the console and nothing of
- * the resident, the platform's byte limits, and recipients in groups of 1,000.
+ * the resident, the platform's byte limits, recipients in groups of 1,000, and the lifecycle
+ * planning a return-visit notification exactly when a case goes on the list.
  */
 import { describe, expect, it } from 'vitest';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
+import type { CaseState } from '../../shared/domain/case.ts';
+import { type LifecycleContext, planTransition } from '../../shared/domain/case-lifecycle.ts';
 import type { Organisation } from '../../shared/domain/organisation.ts';
 import {
   clipUtf8,
@@ -135,5 +138,61 @@ describe('the message', () => {
     const batches = recipientBatches(users);
     expect(batches.map((b) => b.length)).toEqual([1000, 1000, 345]);
     expect(batches.flat()).toEqual(users);
+  });
+});
+
+describe('what the lifecycle plans', () => {
+  const NOW = new Date('2026-11-30T02:00:00.000Z');
+  const ctx: LifecycleContext = {
+    countyCentreUnitId: 'county-centre',
+    townshipCentreOf: (t) => (t ? `centre-${t}` : undefined),
+    unitExists: () => true,
+    deadline: (_kind, from) => new Date(from.getTime() + 86_400_000),
+    workingMs: (from, to) => Math.max(0, to.getTime() - from.getTime()),
+    ratingWindowDays: 3,
+  };
+  const closed = (extra: Partial<CaseState> = {}): CaseState => ({
+    trackingCode: 'K7M2QX9PA',
+    submissionId: '0b6f1c8e-5d4a-4e8b-9c61-2f1f4f3a9b10',
+    stage: 'closed',
+    version: 7,
+    category: 'road',
+    communityId: 'chengdong-kangning',
+    townshipId: 'chengdong',
+    unitId: 'urban-management',
+    routing: { kind: 'rule', ruleId: 'road-chengdong' },
+    channel: 'web',
+    submittedAt: '2026-11-20T08:00:00.000Z',
+    updatedAt: '2026-11-26T09:00:00.000Z',
+    timeline: [{ stage: 'closed', at: '2026-11-26T09:00:00.000Z', by: 'system:test' }],
+    ...extra,
+  });
+  const notifies = (result: ReturnType<typeof planTransition>) =>
+    result.ok && result.plan.effects.some((e) => e.kind === 'notify_staff' && e.about === 'return_visit');
+
+  it('tells the grid workers when a rating of 1 or 2 puts the case on the return-visit list, not for a 3', () => {
+    const reporter = { kind: 'reporter' } as const;
+    expect(notifies(planTransition(closed(), { action: 'rate', score: 2 }, reporter, ctx, NOW))).toBe(true);
+    expect(notifies(planTransition(closed(), { action: 'rate', score: 3 }, reporter, ctx, NOW))).toBe(false);
+  });
+
+  it('tells them when nobody rated in time, and not when the visit is recorded', () => {
+    const system = { kind: 'system', name: 'sweep-cases' } as const;
+    const unrated = closed({ timer: { kind: 'rating_window', at: '2026-11-29T09:00:00.000Z' } });
+    expect(notifies(planTransition(unrated, { action: 'flag_unrated' }, system, ctx, NOW))).toBe(true);
+    const worker = {
+      kind: 'staff',
+      staff: { role: 'grid_worker', userId: 'u-gw', name: 'G', communityId: 'chengdong-kangning' },
+    } as const;
+    const onList = closed({ returnVisit: { status: 'pending', reason: 'no_rating' } });
+    const visit = planTransition(
+      onList,
+      { action: 'record_return_visit', outcome: 'satisfied', note: '已电话回访，群众满意' },
+      worker,
+      ctx,
+      NOW,
+    );
+    expect(visit.ok).toBe(true);
+    expect(notifies(visit)).toBe(false);
   });
 });
