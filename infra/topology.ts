@@ -897,6 +897,8 @@ export const topology: Topology = {
         // token from the shared cache in the SMS table (functions/wiring/wecom-groups.ts).
         { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },
         { kind: 'table', table: 'sms', access: 'readWrite', env: 'SMS_TABLE' },
+        // The groups each confirmed mass-send reached, for the statistics by channel.
+        { kind: 'table', table: 'stats', access: 'readWrite', env: 'STATS_TABLE' },
         { kind: 'secret', name: 'wecomCorpId', env: 'WECOM_CORP_ID_ARN', value: 'provider' },
         { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
         { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
+import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsGroupPollQueue } from '../../shared/adapters/sqs-group-poll-queue.ts';
@@ -15,6 +16,7 @@ import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { WecomGroupMassSendApi } from '../../shared/adapters/wecom-group-mass-send.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
+import { countingGroupReach } from '../../shared/services/count-group-reach.ts';
 import type { GroupOutreachDeps } from '../../shared/services/group-mass-send-run.ts';
 
 /** The public platform's API host (as functions/wiring/wecom.ts; not imported, to keep the callback out of this bundle). */
@@ -25,6 +27,7 @@ export const GroupOutreachConfig = z.object({
   OUTREACH_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
+  STATS_TABLE: TableName,
   OUTREACH_PLAN_QUEUE_URL: QueueUrl,
   WECOM_CORP_ID_ARN: SecretArn,
   WECOM_APP_SECRET_ARN: SecretArn,
@@ -54,11 +57,14 @@ export function groupOutreachServices(
     agentId: config.WECOM_AGENT_ID,
     tokens: new DynamoDbWecomState(db, config.SMS_TABLE),
   });
+  const directory = cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000);
+  const now = () => new Date();
   return {
     ...base,
-    directory: cachedDirectory(new DynamoDbDirectory(db, config.DIRECTORY_TABLE), 60_000),
+    directory,
     slots: store,
-    log: store,
+    // A group the platform reports sent is counted in the statistics by channel as it is recorded.
+    log: countingGroupReach(store, { reach: new DynamoDbStatsStore(db, config.STATS_TABLE), directory, now }),
     progress: store,
     platform: new WecomGroupMassSendApi({ baseUrl: config.WECOM_API_BASE_URL, tokens }),
     pollQueue: new SqsGroupPollQueue(createSqsClient(), config.OUTREACH_PLAN_QUEUE_URL),
@@ -70,6 +76,6 @@ export function groupOutreachServices(
     remindAfterMs: 4 * HOUR_MS,
     // Three days to confirm; then what was not sent is reported as not sent.
     pollWindowMs: 72 * HOUR_MS,
-    now: () => new Date(),
+    now,
   };
 }

@@ -661,9 +661,10 @@ describe('the Civicloop stack, synthesized from the topology', () => {
       expect(grantedTo('plan-outreach', 'sqs:SendMessage')).toEqual(
         new Set([queueId('outreach'), queueId('outreach-plan')]),
       );
-      // The sms table holds the WeChat Work app's shared access token (WeChat-group runs).
+      // The sms table holds the WeChat Work app's shared access token (WeChat-group runs); the
+      // stats table the groups a run reached (the statistics by channel).
       expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).toEqual(
-        new Set([tableId('outreach'), tableId('sms')]),
+        new Set([tableId('outreach'), tableId('sms'), tableId('stats')]),
       );
       expect(grantedTo('plan-outreach', 'dynamodb:PutItem')).not.toContain(tableId('households'));
     });

@@ -1,13 +1,14 @@
 /**
  * Statistics by channel (issue 16 item 7) on dynalite: cases counted once per channel when they
  * leave `received`, SMS reach counted per batch as the sender records it (a redelivered batch
- * once), both per township and month in `GET /api/stats`'s `byChannel`, narrowed to a township
+ * once), WeChat groups as the poller records them sent (once), all per township and month in `GET /api/stats`'s `byChannel`, narrowed to a township
  * centre's own communities, in the CSV export, and still there once the months are settled and
  * the balances rebuilt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
+import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import type { StatsChange } from '../../shared/domain/case-statistics.ts';
 import { wecomReachDeltas } from '../../shared/domain/channel-statistics.ts';
@@ -15,6 +16,7 @@ import type { Channel } from '../../shared/domain/report.ts';
 import type { Staff } from '../../shared/domain/staff.ts';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { getStats, type StatsQueryDeps } from '../../shared/services/case-queries.ts';
+import { countingGroupReach } from '../../shared/services/count-group-reach.ts';
 import { sendOutreachBatch } from '../../shared/services/send-outreach-batch.ts';
 import { statisticsCsv } from '../../shared/services/statistics-export.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
@@ -137,6 +139,44 @@ describe('statistics by channel', () => {
     ]);
   });
 
+  it("counts a group once when the poller records it sent, with its grid's households, and not a group left unsent", async () => {
+    const log = countingGroupReach(new DynamoDbGroupMassSends(env.db, env.tables.outreach ?? ''), {
+      reach: stats,
+      directory: { load: async () => demoOrganisation },
+      now: () => new Date('2026-12-03T03:00:00.000Z'),
+    });
+    const [sentGrid, unsentGrid] = demoOrganisation.grids.filter(
+      (g) => g.communityId === 'chengdong-shuncheng',
+    );
+    if (!sentGrid?.group || !unsentGrid?.group)
+      throw new Error('the demo has two grids in chengdong-shuncheng');
+    const runKey = 'cmp-groups#20261203T1100';
+    for (const grid of [sentGrid, unsentGrid])
+      await log.putGroup(runKey, {
+        chatId: grid.group?.chatId ?? '',
+        gridId: grid.id,
+        communityId: grid.communityId,
+        townshipId: 'chengdong',
+        households: grid.households,
+        ownerUserId: grid.group?.ownerUserId ?? '',
+        status: 'created',
+      });
+    const where = (gridId: string) => ({ townshipId: 'chengdong', gridId });
+
+    expect(await log.setGroupStatus(runKey, where(sentGrid.id), ['created'], 'sent')).toBe(true);
+    // The next round finds the same result again: the status no longer moves, nothing is added.
+    expect(await log.setGroupStatus(runKey, where(sentGrid.id), ['created'], 'sent')).toBe(false);
+    expect(await log.setGroupStatus(runKey, where(unsentGrid.id), ['created'], 'not_sent')).toBe(true);
+
+    const s = await getStats(supervisor, deps, { from: '2026-12-03', to: '2026-12-03' });
+    expect(s.byChannel).toEqual([
+      expect.objectContaining({
+        townshipId: 'chengdong',
+        reach: { sms: { households: 0 }, wecom: { groups: 1, households: sentGrid.households } },
+      }),
+    ]);
+  });
+
   it("shows a township centre its own township's rows only", async () => {
     const s = await getStats(chengdongCentre, deps, { from: '2026-10-01', to: '2026-12-31' });
     expect(s.byChannel.length).toBeGreaterThan(0);
@@ -168,6 +208,8 @@ describe('statistics by channel', () => {
 
   it('keeps the figures once the months are settled into their aggregates and the balances rebuilt', async () => {
     const before = await getStats(supervisor, deps, { from: '2026-10-01', to: '2026-12-31' });
+    const shunchengFirst =
+      demoOrganisation.grids.find((g) => g.communityId === 'chengdong-shuncheng')?.households ?? 0;
     const unitIds = demoOrganisation.units.map((u) => u.id);
     await stats.settle(unitIds, '2026-12-31');
     await stats.rebuildBalances(unitIds, '2026-12-31');
@@ -176,7 +218,7 @@ describe('statistics by channel', () => {
     expect(after.byChannel.find((r) => r.month === '2026-12' && r.townshipId === 'chengdong')?.reach).toEqual(
       {
         sms: { households: 2 },
-        wecom: { groups: 2, households: 420 },
+        wecom: { groups: 3, households: 420 + shunchengFirst },
       },
     );
   });
