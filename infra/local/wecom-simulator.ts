@@ -65,6 +65,11 @@ export interface WecomSimulatorOptions {
   tokenTtlSeconds?: number;
   /** The customer group chats the platform holds; default: the demo grids' groups. */
   groupChats?: readonly SimulatedGroupChat[];
+  /**
+   * Whether the corp's address book holds this userid; text cards to others come back in
+   * `invaliduser` (81013 when none is known). Default: every userid is a member.
+   */
+  knownUser?: (userId: string) => boolean;
   now?: () => number;
 }
 
@@ -180,16 +185,21 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
       const card = CardBody.safeParse(raw);
       if (card.success) {
         // touser: up to 1,000 userids joined by '|', as the platform takes them.
-        if (card.data.touser.split('|').length > 1000) return { errcode: 40058, errmsg: 'too many users' };
+        const users = card.data.touser.split('|');
+        if (users.length > 1000) return { errcode: 40058, errmsg: 'too many users' };
+        const known = options.knownUser ?? (() => true);
+        const invalid = users.filter((u) => !known(u));
+        if (invalid.length === users.length)
+          return { errcode: 81013, errmsg: 'user & party & tag all invalid' };
         const { title, description } = card.data.textcard;
         sent.push({
-          touser: card.data.touser,
+          touser: users.filter(known).join('|'),
           agentid: card.data.agentid,
           content: `${title}\n${description}`,
           card: card.data.textcard,
           sentAt: new Date(now()).toISOString(),
         });
-        return { errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomUUID() };
+        return { errcode: 0, errmsg: 'ok', invaliduser: invalid.join('|'), msgid: randomUUID() };
       }
       const body = SendBody.safeParse(raw);
       if (!body.success) return { errcode: 47001, errmsg: 'data format error' };
