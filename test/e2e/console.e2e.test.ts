@@ -262,6 +262,11 @@ describe('staff console in a desk browser', () => {
     expect(drawn[1]).toEqual(['县交通运输局']);
     expect(drawn[3]).toContain('魏家庄村');
     expect(Number(await page.textContent('#kpi-total'))).toBeGreaterThanOrEqual(3);
+    // By channel: this month's row for Dongquan counts the report filed on the web.
+    const dongquanWeb = page.locator(
+      '#stats-channels-rows tr[data-township="dongquan"] td[data-column="intake-web"]',
+    );
+    expect(Number(await dongquanWeb.first().textContent())).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: '/tmp/console-stats.png', fullPage: true });
 
     // Everything came from the system itself, Chart.js included.
