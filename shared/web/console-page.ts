@@ -495,6 +495,9 @@ function campaignFormView(t: ConsoleText): string {
         `<label><input type="checkbox" name="weekdays" value="${escapeHtml(value)}"><span>${escapeHtml(label)}</span></label>`,
     )
     .join('');
+  const purposeOptions = Object.entries(p.groups.purposes)
+    .map(([v, l]) => `<option value="${v}">${escapeHtml(l)}</option>`)
+    .join('');
   const roleOptions = Object.entries(p.assigneeRoles)
     .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
     .join('');
@@ -580,6 +583,10 @@ function campaignFormView(t: ConsoleText): string {
       ${formField(t, 'signature', `<input id="cf-signature" name="signature" type="text" maxlength="20" autocomplete="off" ${described('signature', true)}>`, { hint: p.signatureHint })}
       ${formField(t, 'body', `<textarea id="cf-body" name="body" rows="5" maxlength="400" ${described('body', true)}></textarea>`, { hint: p.bodyHint })}
     </div>
+    <div id="cf-group" hidden>
+      ${formField(t, 'purpose', `<select id="cf-purpose" name="purpose" ${described('purpose', true)}>${purposeOptions}</select>`, { hint: p.groups.purposeHint })}
+      ${formField(t, 'groupText', `<textarea id="cf-groupText" name="groupText" rows="6" maxlength="4000" ${described('groupText', true)}></textarea>`, { hint: p.groups.textHint })}
+    </div>
     <div id="cf-task" hidden>
       ${formField(t, 'venue', `<input id="cf-venue" name="venue" type="text" maxlength="80" autocomplete="off" ${described('venue')}>`)}
       ${formField(t, 'duration', `<input id="cf-duration" name="duration" type="number" min="5" max="480" step="5" inputmode="numeric" ${described('duration')}>`)}
@@ -615,6 +622,10 @@ function campaignFormView(t: ConsoleText): string {
         ${fact('pv-estimated-parts', p.estimatedParts, true)}
       </dl>
       <details class="estimate-breakdown sms-only" id="pv-estimate"><summary>${escapeHtml(p.estimateBreakdown)}</summary><ul id="pv-estimate-list"></ul></details>
+      <div id="pv-groups" hidden>
+        <p id="pv-groups-summary"></p>
+        <details class="estimate-breakdown" id="pv-at-limit" hidden><summary id="pv-at-limit-title"></summary><ul id="pv-at-limit-list"></ul></details>
+      </div>
       <div class="warnings" id="pv-warnings" hidden>
         <h3>${escapeHtml(p.warningsHeading)}</h3>
         <ul id="pv-warning-list"></ul>

@@ -55,7 +55,9 @@ export type CampaignField =
   | 'duration'
   | 'assigneeRole'
   | 'assigneeName'
-  | 'assigneePhone';
+  | 'assigneePhone'
+  | 'purpose'
+  | 'groupText';
 
 /** Server issues the form explains more precisely than its field's general rule. */
 export type CampaignIssueHint =
@@ -688,6 +690,8 @@ const zh = {
       assigneeRole: '负责人身份',
       assigneeName: '负责人姓名',
       assigneePhone: '负责人手机号',
+      purpose: '群发类型',
+      groupText: '群发内容',
     } satisfies Record<CampaignField, string>,
     communitySearch: '搜索社区（村）',
     selectAll: '全选',
@@ -701,6 +705,37 @@ const zh = {
     ends: { none: '不设结束', count: '按次数', until: '按截止日期' },
     assigneeRoles: { police_officer: '民警', grid_worker: '网格员' },
     signatureHint: '2–12 个字，不用写【】，发送时自动加上。',
+    groups: {
+      purposes: { fraud_alert: '涉诈预警（优先）', notice: '宣传通知' },
+      purposeHint:
+        '每个群每月最多收到 4 次企业群发。宣传通知最多用到第 3 次，第 4 次留给涉诈预警。',
+      textHint: '群主（网格员）在企业微信里确认后才会发出。最多 4000 字节（约 1300 个汉字）。',
+      previewGroups: '网格群：{groups} 个，群主 {owners} 人，涉及 {households} 户',
+      atLimitHeading: '本月已达群发上限的群（{month}）',
+      heading: '网格群群发',
+      intro: '最近一次执行：每个网格群的状态，按乡镇（街道）汇总。群主确认后才会发出，系统每 15 分钟查询一次。',
+      columns: {
+        township: '乡镇（街道）',
+        groups: '群',
+        sent: '已发出',
+        created: '待群主确认',
+        not_sent: '未发出',
+        limited: '本月已达上限',
+        failed: '创建失败',
+        unknown: '状态未知',
+        households: '覆盖户数',
+      },
+      statuses: {
+        sent: '已发出',
+        created: '待群主确认',
+        not_sent: '未发出',
+        limited: '本月已达上限',
+        failed: '创建失败',
+        unknown: '状态未知',
+      },
+      gridsOf: '{name} 的 {n} 个网格',
+      reach: '覆盖：短信 {sms} 户；网格群 {groups} 个（{households} 户）',
+    },
     bodyHint: '只写正文：签名和退订语会自动加上。不要放链接，不要出现 12381、96110。',
     assigneeHint: '活动前一天 10:00，系统会发短信提醒负责人。',
     saveDraft: '保存为草稿',
@@ -749,6 +784,8 @@ const zh = {
       assigneeRole: '请选择负责人身份。',
       assigneeName: '请填写负责人姓名，最多 40 字。',
       assigneePhone: '请填写正确的手机号。',
+      purpose: '请选择群发类型。',
+      groupText: '请填写群发内容，最多 4000 字节（约 1300 个汉字）。',
     } satisfies Record<CampaignField, string>,
     issueHints: {
       antiFraudNumber: '不能出现 12381、96110：县里的短信不能让人以为是国家反诈中心发的。',
@@ -1527,6 +1564,8 @@ const en: ConsoleText = {
       assigneeRole: 'Assignee is a',
       assigneeName: 'Assignee’s name',
       assigneePhone: 'Assignee’s mobile',
+      purpose: 'Kind of mass-send',
+      groupText: 'Message to the groups',
     },
     communitySearch: 'Search communities',
     selectAll: 'All',
@@ -1540,6 +1579,39 @@ const en: ConsoleText = {
     ends: { none: 'No end', count: 'After a number of runs', until: 'On a date' },
     assigneeRoles: { police_officer: 'Police officer', grid_worker: 'Grid worker' },
     signatureHint: '2–12 characters, without the brackets: they are added when sending.',
+    groups: {
+      purposes: { fraud_alert: 'Fraud alert (takes precedence)', notice: 'Notice' },
+      purposeHint:
+        'A group receives at most 4 enterprise mass-sends a month. A notice uses at most the 3rd; the 4th is kept for fraud alerts.',
+      textHint:
+        'Sent once the group owner (the grid worker) confirms it in WeChat Work. At most 4,000 bytes (about 1,300 Chinese characters).',
+      previewGroups: 'Groups: {groups}, {owners} owners, {households} households',
+      atLimitHeading: 'Groups at their monthly limit ({month})',
+      heading: 'Grid WeChat groups',
+      intro:
+        "The latest run: each grid group's status, by township. Sent once its owner confirms; checked every 15 minutes.",
+      columns: {
+        township: 'Township',
+        groups: 'Groups',
+        sent: 'Sent',
+        created: 'Awaiting owner',
+        not_sent: 'Not sent',
+        limited: 'At monthly limit',
+        failed: 'Refused',
+        unknown: 'Unknown',
+        households: 'Households reached',
+      },
+      statuses: {
+        sent: 'Sent',
+        created: 'Awaiting owner',
+        not_sent: 'Not sent',
+        limited: 'At monthly limit',
+        failed: 'Refused',
+        unknown: 'Unknown',
+      },
+      gridsOf: '{n} grids of {name}',
+      reach: 'Reach: SMS {sms} households; {groups} WeChat groups ({households} households)',
+    },
     bodyHint:
       'The text only: the signature and the opt-out line are added for you. No links, and never 12381 or 96110.',
     assigneeHint: 'The assignee gets a reminder SMS at 10:00 the day before.',
@@ -1590,6 +1662,8 @@ const en: ConsoleText = {
       assigneeRole: 'Choose the assignee’s role.',
       assigneeName: 'Give the assignee’s name, up to 40 characters.',
       assigneePhone: 'Give a valid mobile number.',
+      purpose: 'Choose the kind of mass-send.',
+      groupText: 'Write the message, at most 4,000 bytes (about 1,300 Chinese characters).',
     },
     issueHints: {
       antiFraudNumber:

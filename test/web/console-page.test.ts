@@ -309,6 +309,12 @@ describe('the campaign planner in the console', () => {
         title: 'x',
         communityIds: ['a'],
         firstRunAt: '2026-12-01T10:00',
+        channel: { kind: 'wecom_group', purpose: 'gossip', text: '' },
+      },
+      {
+        title: 'x',
+        communityIds: ['a'],
+        firstRunAt: '2026-12-01T10:00',
         recurrence: 'weekly',
         channel: 'sms',
       },

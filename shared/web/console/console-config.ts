@@ -97,6 +97,8 @@ export const campaignFieldPaths: Readonly<Record<CampaignField, string>> = {
   assigneeRole: 'channel.assignee.role',
   assigneeName: 'channel.assignee.name',
   assigneePhone: 'channel.assignee.phone',
+  purpose: 'channel.purpose',
+  groupText: 'channel.text',
 };
 
 /** Issues about a whole group (it is missing altogether) are shown at the group's first field. */

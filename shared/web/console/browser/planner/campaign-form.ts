@@ -9,7 +9,7 @@ import type { OutreachSmsPreview } from '../../../../domain/outreach/outreach-me
 import type { CampaignView } from '../../../../services/campaigns/plan-campaigns.ts';
 import type { previewCampaign } from '../../../../services/campaigns/preview-campaign.ts';
 import type { CampaignField } from '../../../console-text.ts';
-import { api, catalog, Expired, errorOf, failed, loadCatalog, NetworkDown } from '../api.ts';
+import { api, catalog, communityName, Expired, errorOf, failed, loadCatalog, NetworkDown } from '../api.ts';
 import { app, LANG, type Notice, nextNav, P, T, type TabName } from '../context.ts';
 import { buttonById, byId, byKind, clear, el, fill, focusHeading, inputById, number, show } from '../dom.ts';
 import { isRecord } from '../guards.ts';
@@ -166,7 +166,8 @@ function syncFormVisibility(): void {
   byId('cf-count-field').hidden = end !== 'count';
   byId('cf-until-field').hidden = end !== 'until';
   byId('cf-sms').hidden = kind !== 'sms';
-  byId('cf-task').hidden = kind === 'sms';
+  byId('cf-group').hidden = kind !== 'wecom_group';
+  byId('cf-task').hidden = kind === 'sms' || kind === 'wecom_group';
   inputById('cf-duration').placeholder = kind === 'video' ? '30' : '60';
 }
 function syncFormButtons(): void {
@@ -197,6 +198,8 @@ interface FormPlan {
     venue?: string;
     durationMinutes?: number | null;
     assignee?: { role: string; name: string; phone: string };
+    purpose?: string;
+    text?: string;
   };
 }
 /** The CampaignPlan the form holds. Empty or malformed numbers go as null, so the server names them. */
@@ -220,6 +223,9 @@ function readPlan(): FormPlan {
   if (kind === 'sms') {
     channel.signature = value('cf-signature');
     channel.body = value('cf-body');
+  } else if (kind === 'wecom_group') {
+    channel.purpose = value('cf-purpose');
+    channel.text = value('cf-groupText');
   } else {
     channel.venue = value('cf-venue');
     if (value('cf-duration').trim() !== '') channel.durationMinutes = wholeNumber(value('cf-duration'));
@@ -264,7 +270,10 @@ function fillForm(c: Campaign): void {
   if (ch.kind === 'sms') {
     setValue('cf-signature', ch.signature);
     setValue('cf-body', ch.body);
-  } else if (ch.kind !== 'wecom_group') {
+  } else if (ch.kind === 'wecom_group') {
+    setValue('cf-purpose', ch.purpose);
+    setValue('cf-groupText', ch.text);
+  } else {
     setValue('cf-venue', ch.venue);
     setValue('cf-duration', String(ch.durationMinutes));
     setValue('cf-assigneeRole', ch.assignee.role);
@@ -400,6 +409,7 @@ function renderPreview(d: Preview): void {
   for (const n of document.querySelectorAll<HTMLElement>('#cf-preview .sms-only')) n.hidden = !m;
   byId('pv-households').textContent = fill(P.householdsValue, { n: number(d.households) });
   renderEstimate(d);
+  renderGroupPreview(d);
   if (m) {
     byId('pv-text').textContent = m.text;
     byId('pv-characters').textContent = fill(P.charactersValue, { n: number(m.characters) });
@@ -419,6 +429,26 @@ function renderPreview(d: Preview): void {
   clear(list);
   for (const w of warnings) list.appendChild(el('li', { text: w }));
   byId('pv-warnings').hidden = !warnings.length;
+}
+
+/** A WeChat-group plan's groups, owners and households, and the groups at their monthly limit. */
+function renderGroupPreview(d: Preview): void {
+  const g = d.groups;
+  byId('pv-groups').hidden = !g;
+  if (!g) return;
+  const G = P.groups;
+  byId('pv-groups-summary').textContent = fill(G.previewGroups, {
+    groups: number(g.groups),
+    owners: number(g.owners),
+    households: number(g.households),
+  });
+  byId('pv-at-limit').hidden = !g.atLimit.length;
+  byId('pv-at-limit-title').textContent =
+    `${fill(G.atLimitHeading, { month: g.month })} · ${number(g.atLimit.length)}`;
+  const list = byId('pv-at-limit-list');
+  clear(list);
+  for (const group of g.atLimit)
+    list.appendChild(el('li', { text: `${communityName(group.communityId)} ${group.zh}` }));
 }
 
 /** Where an SMS preview's estimate comes from, in total and per community (registry or directory). */

@@ -29,6 +29,7 @@ import { hasKey, hasRecord } from '../guards.ts';
 import { mayPlan, route, showView } from '../navigation.ts';
 import { chartDefaults, charts, destroyChart, loadChartJs, PALETTE } from '../statistics.ts';
 import { attendanceForm, attendanceText } from './attendance.ts';
+import { groupSendsCard, reachLine } from './group-sends.ts';
 import {
   campaignHref,
   dateText,
@@ -149,6 +150,7 @@ export function renderCampaign(v: CampaignView, notice?: Notice): void {
       runsCard(v),
     ]),
   );
+  if (v.groupSends) view.appendChild(groupSendsCard(v.groupSends));
   if (v.effect) view.appendChild(effectCard(v.effect));
   focusHeading('campaign-title');
   if (v.effect) drawEffect(v.effect);
@@ -215,6 +217,14 @@ function campaignFacts(v: CampaignView): HTMLElement {
   fact(dl, P.detailRecurrence, recurrenceText(c));
   if (c.nextRunAt) fact(dl, P.detailNextRun, timeEl(c.nextRunAt));
   if (c.lastRunAt) fact(dl, P.detailLastRun, timeEl(c.lastRunAt));
+  if (ch.kind === 'wecom_group') {
+    fact(dl, P.fields.purpose, P.groups.purposes[ch.purpose]);
+    fact(
+      dl,
+      P.fields.groupText,
+      el('span', { className: 'sms-text', id: 'campaign-group-text', text: ch.text }),
+    );
+  }
   if (ch.kind !== 'sms' && ch.kind !== 'wecom_group') {
     fact(dl, P.detailVenue, ch.venue);
     fact(dl, P.detailDuration, fill(P.durationValue, { n: ch.durationMinutes }));
@@ -504,6 +514,7 @@ function effectCard(effect: CampaignEffect): HTMLElement {
           afterTo: dateText(effect.after.to),
         }),
       }),
+      effect.reach ? reachLine(effect.reach) : null,
       effect.after.complete
         ? null
         : el('p', {
