@@ -28,9 +28,9 @@ import {
 } from '../shared/services/report-status.ts';
 import { renderStatusPage, type StatusLookup } from '../shared/web/status-page.ts';
 import { reportStatusServices } from './wiring/cases.ts';
-import { lazyPhotoStore } from './wiring/lazy-photo-store.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { photoBucketOrigin } from './wiring/photo-bucket-origin.ts';
+import { photoStore } from './wiring/photos.ts';
 
 export interface ReportStatusHandlerDeps extends ReportStatusDeps {
   logger: Logger;
@@ -120,7 +120,7 @@ export const handler = onFirstInvocation(() =>
   makeHandler({
     logger: createLogger('get-report-status'),
     ...reportStatusServices(),
-    photos: lazyPhotoStore(),
+    photos: photoStore(),
     photoBucketOrigin: photoBucketOrigin(),
   }),
 );

@@ -60,7 +60,7 @@ import {
   type ReporterTextGate,
   reporterTextGate,
 } from '../../shared/services/reporter-texts.ts';
-import { lazyPhotoStore } from './lazy-photo-store.ts';
+import { photoStore } from './photos.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -265,7 +265,7 @@ export function retentionServices(env: NodeJS.ProcessEnv = process.env): Anonymi
     retention: new DynamoDbReportRetention(db, config.CASES_TABLE),
     searchIndex: new DynamoDbCaseSearchIndex(db, config.SEARCH_TABLE),
     // Loaded when a case with photos is anonymised: this module is every case function's wiring.
-    photos: lazyPhotoStore(env),
+    photos: photoStore(env),
     retentionDays: config.REPORT_RETENTION_DAYS,
     now: () => new Date(),
   };

@@ -12,7 +12,7 @@ import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { type PhonePolicy, PhonePolicySetting } from '../../shared/domain/phone-number.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { SubmitReportDeps } from '../../shared/services/submit-report.ts';
-import { lazyPhotoStore } from './lazy-photo-store.ts';
+import { photoStore } from './photos.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -37,6 +37,6 @@ export function submitReportServices(
     now: () => new Date(),
     randomBytes: (n) => randomBytes(n),
     newId: () => randomUUID(),
-    photos: lazyPhotoStore(env),
+    photos: photoStore(env),
   };
 }

@@ -9,7 +9,7 @@ import { loadConfig, TableName } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import type { AttachWecomPhotoDeps } from '../../shared/services/attach-wecom-photo.ts';
 import type { RelayToWorkerDeps } from '../../shared/services/relay-to-worker.ts';
-import { lazyPhotoStore } from './lazy-photo-store.ts';
+import { photoStore } from './photos.ts';
 import { WecomAppConfig, wecomAppClient } from './wecom-app.ts';
 
 function wecomApp(env: NodeJS.ProcessEnv, who: string) {
@@ -21,7 +21,7 @@ function wecomApp(env: NodeJS.ProcessEnv, who: string) {
 
 export function attachWecomPhotoServices(env: NodeJS.ProcessEnv = process.env): AttachWecomPhotoDeps {
   const app = wecomApp(env, 'attach-wecom-photos');
-  return { media: app, messenger: app, photos: lazyPhotoStore(env) };
+  return { media: app, messenger: app, photos: photoStore(env) };
 }
 
 export const relayToWorkerServices = (env: NodeJS.ProcessEnv = process.env): RelayToWorkerDeps => ({

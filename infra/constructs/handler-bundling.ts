@@ -49,7 +49,10 @@ export const unusedCredentialSources = [
 
 /**
  * SDK modules only a dynamic `import()` reaches, on paths our functions never take: event streams
- * (no operation we call streams) and the browser's user-agent parser (bowser; Lambda is Node).
+ * (no DynamoDB, SQS, SMS or Secrets Manager operation we call streams) and the browser's
+ * user-agent parser (bowser; Lambda is Node). The S3 client imports the event-stream serde
+ * statically (SelectObjectContent), so the S3 SDK's side module bundles it and no handler bundles
+ * the S3 client.
  * Bundled, the `import()` of the event-stream serde made esbuild wrap the 31 SDK modules it
  * imports in lazy initialisers, each compiled twice at every cold start. Left out, they are
  * `require`d from the runtime's own SDK should that ever happen, as the credential sources above.
@@ -97,7 +100,8 @@ export function sideModuleBuildOptions(name: SideModule, repoRoot: string, outDi
     minify: true,
     charset: 'utf8',
     mainFields: handlerMainFields,
-    external: handlerExternals,
+    // Self-contained but for the credential sources: the S3 client needs its event-stream serde.
+    external: unusedCredentialSources,
     supported: handlerSupported,
     logLevel: 'warning',
   };

@@ -1,8 +1,7 @@
 /**
- * The parts of the S3 SDK the photo store uses, as one module. Functions that touch photos on every
- * request bundle it; those that reach photos on a rare path (a report with photos, an anonymised
- * case with photos, a public result photo) load it on first use from its own file beside the
- * handler (functions/wiring/lazy-photo-store.ts), so their cold starts never compile it.
+ * The parts of the S3 SDK the photo store uses, as one module, which the functions load on first
+ * use from its own file beside the handler (functions/wiring/photos.ts), so their cold starts
+ * never compile it.
  */
 export {
   DeleteObjectCommand,
