@@ -258,10 +258,12 @@ export function mountGridWorkerSimulator(options: GridWorkerSimulatorOptions): E
 
 /** The runtime's callback answered something other than 200. */
 class CallbackRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-  ) {
+  readonly status: number;
+  readonly reason: string;
+
+  constructor(status: number, reason: string) {
     super(`the callback answered ${status}: ${reason}`);
+    this.status = status;
+    this.reason = reason;
   }
 }

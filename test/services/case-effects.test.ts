@@ -30,7 +30,11 @@ afterAll(async () => {
 /** A sender that fails for the numbers it is told to, as the provider would, and sends the rest. */
 class ScriptedSender implements SmsSender {
   readonly failures = new Map<string, () => Error>();
-  constructor(readonly inner: SmsSender) {}
+  readonly inner: SmsSender;
+
+  constructor(inner: SmsSender) {
+    this.inner = inner;
+  }
   async send(message: OutboundSms): Promise<SentSms> {
     const failure = this.failures.get(message.to);
     if (failure) throw failure();

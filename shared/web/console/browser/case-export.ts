@@ -16,8 +16,11 @@ import { showSignIn } from './navigation.ts';
 const STATUS_CLASS = 'muted export-status';
 
 class Refused extends Error {
-  constructor(readonly status: number) {
+  readonly status: number;
+
+  constructor(status: number) {
     super(`HTTP ${status}`);
+    this.status = status;
   }
 }
 class SignedOut extends Error {}
