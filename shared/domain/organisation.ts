@@ -113,6 +113,16 @@ export const Grid = z.object({
 });
 export type Grid = z.infer<typeof Grid>;
 
+/**
+ * The grid a WeChat Work user works in: as its grid worker, or as one of its micro-grid workers
+ * (both forward residents' appeals from the grid's group).
+ */
+export function gridOfWorker(grids: readonly Grid[], wecomUserId: string): Grid | undefined {
+  return grids.find(
+    (g) => g.wecomUserId === wecomUserId || g.microGrids?.some((m) => m.wecomUserId === wecomUserId),
+  );
+}
+
 /** Where a routing rule applies. More specific areas win: community > township > county. */
 export const RuleArea = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('county') }),

@@ -30,6 +30,7 @@
  * twice, never not at all.
  */
 import * as z from 'zod';
+import { gridOfWorker } from '../domain/organisation.ts';
 import { DEFAULT_PHONE_POLICY, type PhonePolicy } from '../domain/phone-number.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
 import type { KeywordTable } from '../domain/sms/classify-report.ts';
@@ -285,7 +286,7 @@ async function handle(
   const { message } = parsed;
   if (message.MsgType === 'event') return { outcome: 'event_ignored' };
   const org = await deps.directory.load();
-  const grid = org.grids.find((g) => g.wecomUserId === message.FromUserName);
+  const grid = gridOfWorker(org.grids, message.FromUserName);
   if (!grid) return { outcome: 'unknown_worker', reply: workerTexts.unknownWorker };
   if (message.MsgType === 'image') return placePhoto(message, deps);
   if (message.MsgType === 'location') {

@@ -133,6 +133,23 @@ describe("a grid worker's appeal through the app", () => {
     expect(status.content).not.toContain('【');
   });
 
+  it("takes a micro-grid worker's appeal as one of their grid's, and answers them", async () => {
+    const microWorker = 'mg-chengdong-kangning-g1-m2';
+    const response = await post(
+      sealCallback(text('7号楼电梯困人，物业电话打不通', microWorker), keys(), { timestamp: nowSeconds() }),
+    );
+    expect(response.status).toBe(200);
+    const reply = await eventually(() => sentTo(microWorker).find((m) => codeIn(m.content)));
+    const code = (codeIn(reply.content) ?? '').replaceAll('-', '');
+    const cases = new DynamoDbCaseStore(
+      createDocumentClient(rt.dynamoClient),
+      rt.resources.tables.cases ?? '',
+    );
+    const state = await eventually(() => cases.getCase(code));
+    expect(state.communityId).toBe('chengdong-kangning');
+    expect(state.channel).toBe('wecom');
+  });
+
   it('takes a location as an appeal at that place', async () => {
     const before = sentTo(WORKER).length;
     const xml = locationMessageXml({
