@@ -29,7 +29,12 @@ export const makeHandler = (deps: PlanOutreachHandlerDeps) =>
     handle: async (request, { context }) => {
       if (request.kind === 'outreach.poll_groups') {
         if (!deps.groups) throw new ConfigError('This planner is not configured for WeChat-group runs');
-        return { ...(await pollGroupRun(request, deps.groups)) };
+        return {
+          ...(await pollGroupRun(request, deps.groups, {
+            remainingMs: () => context.getRemainingTimeInMillis(),
+            reserveMs: deps.reserveMs,
+          })),
+        };
       }
       return {
         ...(await planOutreachRun(request, deps, {

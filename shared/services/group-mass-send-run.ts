@@ -64,6 +64,8 @@ export interface GroupOutreachDeps {
   remindAfterMs: number;
   /** Polling stops this long after planning ended; groups still unconfirmed are `not_sent`. */
   pollWindowMs: number;
+  /** Tasks read per page while polling (default 100); a round may continue after any page. */
+  pollPageSize?: number;
   now: () => Date;
 }
 
@@ -209,6 +211,7 @@ export async function planGroupRun(
 export type GroupPollResult =
   | { status: 'stale' }
   | { status: 'polled'; open: number; reminded: number; next: number }
+  | { status: 'continued'; open: number; reminded: number }
   | { status: 'completed'; counts: Record<GroupSendStatus, number> };
 
 /** A task's groups' results: each group the platform has settled moves on; true when none is left. */
@@ -230,7 +233,16 @@ async function settleGroups(
   return open === 0;
 }
 
-export async function pollGroupRun(request: PollGroupRun, deps: GroupOutreachDeps): Promise<GroupPollResult> {
+/**
+ * One polling round: every task not yet settled is asked about (two calls when its owner has
+ * sent), page by page; a round that would outlast the invocation continues in another from its
+ * page. Every step is a conditional write, so a round polled twice changes nothing twice.
+ */
+export async function pollGroupRun(
+  request: PollGroupRun,
+  deps: GroupOutreachDeps,
+  limits: GroupPlanLimits = { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 },
+): Promise<GroupPollResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
   if (run?.status !== 'sending' || run.groupPoll?.round !== request.round) return { status: 'stale' };
   const runKey = runKeyOf(run.campaignId, run.runId);
@@ -242,11 +254,15 @@ export async function pollGroupRun(request: PollGroupRun, deps: GroupOutreachDep
     ),
   );
 
-  let open = 0;
+  let open = request.open ?? 0;
   let reminded = 0;
-  let cursor: string | undefined;
+  let cursor: string | undefined = request.cursor;
   do {
-    const page = await deps.log.listTasks(runKey, 100, cursor);
+    if (cursor && limits.remainingMs() < limits.reserveMs) {
+      await deps.pollQueue.requestPolling({ ...request, cursor, open }, 0);
+      return { status: 'continued', open, reminded };
+    }
+    const page = await deps.log.listTasks(runKey, deps.pollPageSize ?? 100, cursor);
     for (const task of page.tasks) {
       if (task.status !== 'created' || task.sent) continue;
       const { sent } = await deps.platform.taskSent(task.msgid, task.owner);
@@ -268,7 +284,8 @@ export async function pollGroupRun(request: PollGroupRun, deps: GroupOutreachDep
 
   if (open > 0 && !expired) {
     if (await deps.progress.advancePolling(run.campaignId, run.runId, request.round)) {
-      await deps.pollQueue.requestPolling({ ...request, round: request.round + 1 }, deps.pollDelaySeconds);
+      const { cursor: _page, open: _open, ...round } = request;
+      await deps.pollQueue.requestPolling({ ...round, round: request.round + 1 }, deps.pollDelaySeconds);
     }
     return { status: 'polled', open, reminded, next: request.round + 1 };
   }

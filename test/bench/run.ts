@@ -20,7 +20,9 @@
  * report: --cost-reports N (300 web reports per column), --cost-existing 1000,100000 (the existing
  * cases of each column), --skip-cost; the classifier on the held-out resident messages (issue 14):
  * --skip-classifier; the WeChat Work callback's time to acknowledge (issue 16): --wecom-appeals N
- * (300 sealed appeals, 8 in flight), --skip-wecom-callback.
+ * (300 sealed appeals, 8 in flight), --skip-wecom-callback; a county-wide notice to the grids' WeChat
+ * groups (issue 16 item 2): --wecom-groups N (2348), --skip-wecom-groups; --skip-wecom skips both
+ * WeChat Work sections.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +42,7 @@ import { benchOutreachPlanning, type OutreachPlanningReport } from './outreach-p
 import { benchReportCost, printReportCost } from './report-cost.ts';
 import { int, kb, mb, ms, printTable } from './table.ts';
 import { ackDistribution, benchWecomCallback } from './wecom-callback.ts';
+import { benchWecomGroups } from './wecom-groups.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +69,9 @@ const { values } = parseArgs({
     'skip-classifier': { type: 'boolean', default: false },
     'wecom-appeals': { type: 'string', default: '300' },
     'skip-wecom-callback': { type: 'boolean', default: false },
+    'wecom-groups': { type: 'string', default: '2348' },
+    'skip-wecom-groups': { type: 'boolean', default: false },
+    'skip-wecom': { type: 'boolean', default: false },
   },
 });
 
@@ -627,7 +633,7 @@ if (!values['skip-outreach']) {
   }
 }
 
-if (!values['skip-wecom-callback']) {
+if (!values['skip-wecom-callback'] && !values['skip-wecom']) {
   progress('WeChat Work callback: starting an in-memory local runtime');
   try {
     const r = await benchWecomCallback({
@@ -673,6 +679,59 @@ if (!values['skip-wecom-callback']) {
       process.exitCode = 1;
   } catch (error) {
     console.log(`\nWECOM CALLBACK NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (!values['skip-wecom-groups'] && !values['skip-wecom']) {
+  progress('WeChat groups: starting dynalite and the WeChat Work simulator');
+  try {
+    const r = await benchWecomGroups({
+      groups: positiveInt('wecom-groups', values['wecom-groups']),
+      nearLimit: 100,
+      rateLimitEvery: 400,
+      rateLimitBurst: 2,
+      progress,
+    });
+    printTable(
+      "WeChat groups: a county-wide notice's mass-send tasks, created against the simulator (platform: 4 a group a month)",
+      [
+        { title: 'groups' },
+        { title: 'households', align: 'right' },
+        { title: 'owners', align: 'right' },
+        { title: 'tasks', align: 'right' },
+        { title: 'at limit', align: 'right' },
+        { title: 'invocations', align: 'right' },
+        { title: 'time', align: 'right' },
+        { title: 'tasks/s', align: 'right' },
+        { title: 'calls', align: 'right' },
+        { title: '45009 met', align: 'right' },
+        { title: 'tokens', align: 'right' },
+        { title: 'heap base → peak', align: 'right' },
+        { title: 'max/group/month', align: 'right' },
+        { title: 'poll (calls)', align: 'right' },
+      ],
+      [
+        [
+          int(r.groups),
+          int(r.households),
+          int(r.owners),
+          int(r.tasks),
+          int(r.limited),
+          int(r.invocations),
+          ms(r.planMs),
+          (r.tasks / (r.planMs / 1000)).toFixed(1),
+          int(r.massSendCalls),
+          int(r.rateLimitedAnswers),
+          int(r.tokens),
+          `${r.heapBaselineMb.toFixed(0)} → ${r.heapPeakMb.toFixed(0)} MB`,
+          int(r.maxPerGroupThisMonth),
+          `${ms(r.pollMs)} (${int(r.pollCalls)} calls, ${int(r.pollInvocations)} inv.)`,
+        ],
+      ],
+    );
+  } catch (error) {
+    console.log(`\nWECHAT GROUPS NOT MEASURED: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }

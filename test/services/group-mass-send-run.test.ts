@@ -26,7 +26,18 @@ import {
   withOverrides,
 } from '../support/group-outreach.ts';
 
-const PREFIXES = ['tasks', 'notice', 'alert', 'month', 'replay', 'lost', 'poll', 'remind', 'stale'] as const;
+const PREFIXES = [
+  'tasks',
+  'notice',
+  'alert',
+  'month',
+  'replay',
+  'lost',
+  'poll',
+  'remind',
+  'stale',
+  'long',
+] as const;
 const orgs = Object.fromEntries(PREFIXES.map((p) => [p, groupOrganisation(p)])) as Record<
   (typeof PREFIXES)[number],
   Organisation
@@ -257,6 +268,35 @@ describe('polling a WeChat-group run', () => {
 
     expect(tasksOf('remind').map((t) => t.reminders)).toEqual([1, 1, 1]);
     world.clock.set('2026-12-07T10:00');
+  });
+
+  it('continues a round that would outlast its invocation from the next page of tasks, in another', async () => {
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-long', orgs.long, 'notice');
+    const deps = world.deps(orgs.long, { pollPageSize: 1 });
+    await planGroupRun(request, deps, plenty);
+    for (const t of tasksOf('long')) sim.confirmMassSend(t.msgid, t.sender);
+    let left = 2;
+    // The invocation's time runs out after a few pages.
+    const short = { remainingMs: () => (left-- > 0 ? 60_000 : 0), reserveMs: 5_000 };
+    const round0 = {
+      kind: 'outreach.poll_groups' as const,
+      campaignId: 'cmp-g-long',
+      runId: run.runId,
+      round: 0,
+    };
+
+    expect(await pollGroupRun(round0, deps, short)).toMatchObject({ status: 'continued' });
+    const continuation = world.polls.at(-1);
+    expect(continuation).toEqual({
+      message: { ...round0, cursor: expect.any(String), open: 0 },
+      delaySeconds: 0,
+    });
+    const next = continuation?.message ?? round0;
+    expect(await pollGroupRun(next, deps, plenty)).toMatchObject({
+      status: 'completed',
+      counts: { sent: 4 },
+    });
+    expect((await world.store.getRun('cmp-g-long', run.runId))?.status).toBe('completed');
   });
 
   it('drops a poll request of a round already polled (a duplicate), asking the platform nothing', async () => {

@@ -219,6 +219,9 @@ export const PollGroupRun = z.object({
   campaignId: z.string().min(1),
   runId: z.string().min(1),
   round: z.number().int().min(0),
+  /** A round continued in another invocation: the tasks' page to go on from, and the open ones so far. */
+  cursor: z.string().min(1).optional(),
+  open: z.number().int().min(0).optional(),
 });
 export type PollGroupRun = z.infer<typeof PollGroupRun>;
 
