@@ -110,6 +110,7 @@ const CampaignSummary = z.object({
   firstRunAt: z.string(),
   channel: z.object({
     kind: z.string(),
+    purpose: z.string().optional(),
     venue: z.string().optional(),
     durationMinutes: z.number().optional(),
     assignee: z.object({ role: z.string(), name: z.string() }).optional(),
@@ -211,6 +212,8 @@ function channelLine(campaign: CampaignSummary, households: number): string {
   const { channel } = campaign;
   const reach = `${plural(campaign.communityIds.length, 'community', 'communities')}, ${plural(households, 'household')}`;
   if (channel.kind === 'sms') return `sms to ${reach}`;
+  if (channel.kind === 'wecom_group')
+    return `wecom_group ${channel.purpose ?? '?'} to the grids' groups of ${reach}`;
   const who = channel.assignee ? `, led by ${channel.assignee.name} (${channel.assignee.role})` : '';
   const minutes = channel.durationMinutes === undefined ? '' : `, ${channel.durationMinutes} min`;
   return `${channel.kind} at ${channel.venue ?? '?'}${minutes}${who}, for ${reach}`;
@@ -287,7 +290,9 @@ function channelFrom(flags: CampaignFlags): Record<string, unknown> {
     };
   }
   if (kind !== 'lecture' && kind !== 'video')
-    throw new UsageError(`--kind must be sms, lecture or video, not ${kind}`);
+    throw new UsageError(
+      `--kind must be sms, lecture or video, not ${kind} (a WeChat-group campaign is created with --file)`,
+    );
   refuseFlags(flags, ['signature', 'body'], 'are for --kind sms');
   const durationMinutes = wholeNumber(flags.duration, '--duration');
   return {

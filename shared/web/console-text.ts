@@ -73,7 +73,7 @@ export type CampaignIssueHint =
   | 'countAndUntil';
 
 /** Preview warnings the page words itself (the server's own text is English). */
-export type CampaignWarning = 'skippedMonths' | 'noOccurrence';
+export type CampaignWarning = 'skippedMonths' | 'noOccurrence' | 'groupsAtLimit' | 'gridsWithoutGroup';
 
 /** Outcome columns of a run's counts, in the order the runs table shows them. */
 export type RunCountColumn = 'sent' | 'optedOut' | 'capped' | 'deferred' | 'failed' | 'cancelled' | 'parts';
@@ -707,13 +707,13 @@ const zh = {
     signatureHint: '2–12 个字，不用写【】，发送时自动加上。',
     groups: {
       purposes: { fraud_alert: '涉诈预警（优先）', notice: '宣传通知' },
-      purposeHint:
-        '每个群每月最多收到 4 次企业群发。宣传通知最多用到第 3 次，第 4 次留给涉诈预警。',
+      purposeHint: '每个群每月最多收到 4 次企业群发。宣传通知最多用到第 3 次，第 4 次留给涉诈预警。',
       textHint: '群主（网格员）在企业微信里确认后才会发出。最多 4000 字节（约 1300 个汉字）。',
       previewGroups: '网格群：{groups} 个，群主 {owners} 人，涉及 {households} 户',
       atLimitHeading: '本月已达群发上限的群（{month}）',
       heading: '网格群群发',
-      intro: '最近一次执行：每个网格群的状态，按乡镇（街道）汇总。群主确认后才会发出，系统每 15 分钟查询一次。',
+      intro:
+        '最近一次执行：每个网格群的状态，按乡镇（街道）汇总。群主确认后才会发出，系统每 15 分钟查询一次。',
       columns: {
         township: '乡镇（街道）',
         groups: '群',
@@ -765,6 +765,8 @@ const zh = {
     warnings: {
       skippedMonths: '没有 {day} 日的月份会跳过。要每个月都开展，请选择“每月最后一天”。',
       noOccurrence: '按现在的设置，以后不会再有活动。',
+      groupsAtLimit: '{day} 个网格群本月的企业群发次数已用完，收不到这次群发（名单见上）。',
+      gridsWithoutGroup: '{day} 个网格还没有登记网格群，收不到这次群发。',
     } satisfies Record<CampaignWarning, string>,
     fieldErrors: {
       title: '请填写活动名称，最多 60 字。',
@@ -1643,6 +1645,9 @@ const en: ConsoleText = {
       skippedMonths:
         'Months without a day {day} are skipped. Choose “Last day of the month” to run in every month.',
       noOccurrence: 'With these settings there is no run left to come.',
+      groupsAtLimit:
+        '{day} groups have had their mass-sends for the month and will not receive this one (listed above).',
+      gridsWithoutGroup: '{day} grids have no WeChat group registered and will not receive it.',
     },
     fieldErrors: {
       title: 'Give a title of up to 60 characters.',

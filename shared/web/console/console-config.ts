@@ -145,6 +145,8 @@ export interface CampaignWarningRule {
 export const campaignWarningRules: readonly CampaignWarningRule[] = [
   { contains: 'months without a day', warning: 'skippedMonths' },
   { contains: 'no occurrence is left', warning: 'noOccurrence' },
+  { contains: 'at their monthly limit', warning: 'groupsAtLimit' },
+  { contains: 'no WeChat group registered', warning: 'gridsWithoutGroup' },
 ];
 
 /** The rules that place and word the campaign API's issues, as the config carries them. */
