@@ -184,6 +184,14 @@ export async function planGroupRun(
       await deps.planQueue.requestPlanning(request);
       return { status: 'continued', tasks, groups };
     }
+    // A campaign cancelled meanwhile creates no more tasks (those created cannot be taken back).
+    if (
+      page > run.planning.page &&
+      (await deps.campaigns.getRun(run.campaignId, run.runId))?.status !== 'planning'
+    ) {
+      await deps.leases.complete(leaseKey);
+      return { status: 'not_planning' };
+    }
     const slice = owners.slice(page * deps.ownersPerPage, (page + 1) * deps.ownersPerPage);
     let pageGroups = 0;
     for (const owner of slice) {

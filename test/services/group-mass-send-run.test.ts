@@ -37,6 +37,7 @@ const PREFIXES = [
   'remind',
   'stale',
   'long',
+  'cancel',
 ] as const;
 const orgs = Object.fromEntries(PREFIXES.map((p) => [p, groupOrganisation(p)])) as Record<
   (typeof PREFIXES)[number],
@@ -183,6 +184,23 @@ describe('planning a WeChat-group run', () => {
       'created',
       'created',
     ]);
+  });
+
+  it('creates no more tasks once the campaign is cancelled while it plans', async () => {
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-cancel', orgs.cancel, 'notice');
+    const cancelling = world.deps(orgs.cancel, {
+      campaigns: withOverrides(world.store, {
+        // Staff cancel the campaign right after the first page's checkpoint.
+        checkpointPlanning: async (...args: Parameters<typeof world.store.checkpointPlanning>) => {
+          const moved = await world.store.checkpointPlanning(...args);
+          await world.store.setRunStatus('cmp-g-cancel', run.runId, ['planning'], 'cancelled');
+          return moved;
+        },
+      }),
+    });
+
+    expect(await planGroupRun(request, cancelling, plenty)).toEqual({ status: 'not_planning' });
+    expect(tasksOf('cancel').map((t) => t.sender)).toEqual(['gw-cancel-a', 'gw-cancel-b']);
   });
 
   it('never creates again a task whose answer was lost, and reports its groups unknown', async () => {
