@@ -733,7 +733,7 @@ const zh = {
         failed: '创建失败',
         unknown: '状态未知',
       },
-      gridsOf: '{name} 的 {n} 个网格',
+      gridsOf: '{name}的 {n} 个网格',
       reach: '覆盖：短信 {sms} 户；网格群 {groups} 个（{households} 户）',
     },
     bodyHint: '只写正文：签名和退订语会自动加上。不要放链接，不要出现 12381、96110。',

@@ -9,7 +9,7 @@ import type { OutreachSmsPreview } from '../../../../domain/outreach/outreach-me
 import type { CampaignView } from '../../../../services/campaigns/plan-campaigns.ts';
 import type { previewCampaign } from '../../../../services/campaigns/preview-campaign.ts';
 import type { CampaignField } from '../../../console-text.ts';
-import { api, catalog, communityName, Expired, errorOf, failed, loadCatalog, NetworkDown } from '../api.ts';
+import { api, catalog, Expired, errorOf, failed, loadCatalog, NetworkDown } from '../api.ts';
 import { app, LANG, type Notice, nextNav, P, T, type TabName } from '../context.ts';
 import { buttonById, byId, byKind, clear, el, fill, focusHeading, inputById, number, show } from '../dom.ts';
 import { isRecord } from '../guards.ts';
@@ -447,8 +447,8 @@ function renderGroupPreview(d: Preview): void {
     `${fill(G.atLimitHeading, { month: g.month })} · ${number(g.atLimit.length)}`;
   const list = byId('pv-at-limit-list');
   clear(list);
-  for (const group of g.atLimit)
-    list.appendChild(el('li', { text: `${communityName(group.communityId)} ${group.zh}` }));
+  // A grid's name carries its community's (康宁社区第1网格).
+  for (const group of g.atLimit) list.appendChild(el('li', { text: group.zh }));
 }
 
 /** Where an SMS preview's estimate comes from, in total and per community (registry or directory). */

@@ -219,11 +219,7 @@ function campaignFacts(v: CampaignView): HTMLElement {
   if (c.lastRunAt) fact(dl, P.detailLastRun, timeEl(c.lastRunAt));
   if (ch.kind === 'wecom_group') {
     fact(dl, P.fields.purpose, P.groups.purposes[ch.purpose]);
-    fact(
-      dl,
-      P.fields.groupText,
-      el('span', { className: 'sms-text', id: 'campaign-group-text', text: ch.text }),
-    );
+    fact(dl, P.fields.groupText, el('span', { id: 'campaign-group-text', text: ch.text }));
   }
   if (ch.kind !== 'sms' && ch.kind !== 'wecom_group') {
     fact(dl, P.detailVenue, ch.venue);
@@ -423,9 +419,12 @@ function runsCard(v: CampaignView): HTMLElement {
     card.appendChild(el('p', { className: 'muted', id: 'no-runs', text: P.noRuns }));
     return card;
   }
+  // A WeChat-group run's outcomes are its groups', shown per township in their own card.
   const cols: string[] = sms
     ? ['occurrence', 'status', ...RUN_COUNTS()]
-    : ['occurrence', 'status', 'reminder', 'attendance'];
+    : c.channel.kind === 'wecom_group'
+      ? ['occurrence', 'status']
+      : ['occurrence', 'status', 'reminder', 'attendance'];
   const label = (col: string): string => lookup(P.runColumns, col) || lookup(P.runCounts, col) || '';
   const table = el('table', { className: 'cases runs', id: 'runs-table' }, [
     el('thead', null, [

@@ -5,7 +5,6 @@
  */
 import type { CampaignReach, GroupSendStatus } from '../../../../domain/outreach/group-mass-send.ts';
 import type { CampaignView } from '../../../../services/campaigns/plan-campaigns.ts';
-import { communityName } from '../api.ts';
 import { P } from '../context.ts';
 import { el, fill, number } from '../dom.ts';
 
@@ -39,7 +38,7 @@ export function groupSendsCard(sends: NonNullable<CampaignView['groupSends']>): 
             { className: 'group-grids' },
             t.grids.map((g) =>
               el('li', { 'data-grid': g.gridId, 'data-status': g.status }, [
-                `${communityName(g.communityId)} ${g.zh} · `,
+                `${g.zh} · `,
                 el('span', { className: `badge gs-${g.status}`, text: G.statuses[g.status] }),
               ]),
             ),
