@@ -263,6 +263,17 @@ const outreachCapDays: Binding = {
 };
 
 /**
+ * The platform's enterprise mass-sends per WeChat group and month (empty: 4, the government
+ * edition's rule): the group planner applies it, the campaign preview judges with the same value.
+ */
+const wecomGroupSendsPerMonth: Binding = {
+  kind: 'setting',
+  name: 'wecomGroupSendsPerMonth',
+  env: 'WECOM_GROUP_SENDS_PER_MONTH',
+  local: '',
+};
+
+/**
  * The key the case lists sign their page cursors with (shared/adapters/page-cursor.ts). A new
  * value only makes open cursors start their list again (a 400 naming `cursor`).
  */
@@ -860,6 +871,7 @@ export const topology: Topology = {
         { kind: 'table', table: 'households', access: 'read', env: 'HOUSEHOLDS_TABLE' },
         outreachQuietHours,
         outreachCapDays,
+        wecomGroupSendsPerMonth,
       ],
     },
     {
@@ -903,6 +915,7 @@ export const topology: Topology = {
         { kind: 'secret', name: 'wecomAppSecret', env: 'WECOM_APP_SECRET_ARN', value: 'provider' },
         { kind: 'setting', name: 'wecomAgentId', env: 'WECOM_AGENT_ID', local: '' },
         { kind: 'setting', name: 'wecomApiBaseUrl', env: 'WECOM_API_BASE_URL', local: '' },
+        wecomGroupSendsPerMonth,
       ],
     },
     {

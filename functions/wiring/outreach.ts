@@ -58,6 +58,11 @@ export const CampaignApiConfig = z.object({
   HOUSEHOLDS_TABLE: TableName,
   OUTREACH_QUIET_HOURS: QuietHoursSetting,
   OUTREACH_CAP_DAYS: CapDaysSetting,
+  /** The platform's mass-sends per WeChat group and month, as the group planner applies it. */
+  WECOM_GROUP_SENDS_PER_MONTH: z.preprocess(
+    unsetAsDefault,
+    z.coerce.number().int().min(1).max(31).default(4),
+  ),
 });
 
 export const OutreachTickConfig = z.object({
@@ -110,7 +115,7 @@ export function campaignApiServices(env: NodeJS.ProcessEnv = process.env): Campa
     reach: store,
     capWindowMs: config.OUTREACH_CAP_DAYS * DAY_MS,
     quietHours: config.OUTREACH_QUIET_HOURS,
-    groupSends: { slots: groupSends, log: groupSends },
+    groupSends: { slots: groupSends, log: groupSends, sendsPerMonth: config.WECOM_GROUP_SENDS_PER_MONTH },
     newId: newCampaignId,
     now: () => new Date(),
   };

@@ -38,6 +38,10 @@ export const GroupOutreachConfig = z.object({
       .regex(/^\d{1,12}$/)
       .default('1000002'),
   ),
+  WECOM_GROUP_SENDS_PER_MONTH: z.preprocess(
+    unsetAsDefault,
+    z.coerce.number().int().min(1).max(31).default(4),
+  ),
   WECOM_API_BASE_URL: z.preprocess(unsetAsDefault, z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API)),
 });
 
@@ -76,6 +80,7 @@ export function groupOutreachServices(
     remindAfterMs: 4 * HOUR_MS,
     // Three days to confirm; then what was not sent is reported as not sent.
     pollWindowMs: 72 * HOUR_MS,
+    sendsPerMonth: config.WECOM_GROUP_SENDS_PER_MONTH,
     now,
   };
 }

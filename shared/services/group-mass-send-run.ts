@@ -23,6 +23,7 @@ import {
   runKeyOf,
 } from '../domain/outreach/campaign.ts';
 import {
+  GROUP_SENDS_PER_MONTH,
   type GroupSendRecord,
   type GroupSendStatus,
   groupSendMonth,
@@ -64,6 +65,8 @@ export interface GroupOutreachDeps {
   remindAfterMs: number;
   /** Polling stops this long after planning ended; groups still unconfirmed are `not_sent`. */
   pollWindowMs: number;
+  /** The platform's mass-sends per group and month (default 4; a notice leaves the last one). */
+  sendsPerMonth?: number;
   /** Tasks read per page while polling (default 100); a round may continue after any page. */
   pollPageSize?: number;
   now: () => Date;
@@ -174,7 +177,7 @@ export async function planGroupRun(
   if (lease === 'held') return { status: 'held' };
   if (lease === 'done') return { status: 'not_planning' };
   const owners = ownerTasksOf(await deps.directory.load(), run.communityIds);
-  const max = slotsFor(run.channel.purpose);
+  const max = slotsFor(run.channel.purpose, deps.sendsPerMonth ?? GROUP_SENDS_PER_MONTH);
   let page = run.planning.page;
   let tasks = 0;
   let groups = 0;

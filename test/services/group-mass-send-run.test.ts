@@ -38,6 +38,7 @@ const PREFIXES = [
   'stale',
   'long',
   'cancel',
+  'days',
 ] as const;
 const orgs = Object.fromEntries(PREFIXES.map((p) => [p, groupOrganisation(p)])) as Record<
   (typeof PREFIXES)[number],
@@ -153,6 +154,16 @@ describe('planning a WeChat-group run', () => {
 
     expect((await groupsOf('cmp-g-month', run.runId)).get('month-k1')).toBe('created');
     world.clock.set('2026-12-07T10:00');
+  });
+
+  it('applies the deployment’s own monthly limit: at 31 a month, a group with 4 sends still gets a notice', async () => {
+    await useSlots('wr-days-k1', '2026-12', 4);
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-days', orgs.days, 'notice');
+
+    await planGroupRun(request, world.deps(orgs.days, { sendsPerMonth: 31 }), plenty);
+
+    expect((await groupsOf('cmp-g-days', run.runId)).get('days-k1')).toBe('created');
+    expect((await world.groups.taken(['wr-days-k1'], '2026-12')).get('wr-days-k1')).toBe(5);
   });
 
   it('creates each task once when a planner dies after creating tasks and its request is redelivered', async () => {

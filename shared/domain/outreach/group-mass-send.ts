@@ -28,11 +28,16 @@ export const GroupMassSendText = z
     `at most ${GROUP_TEXT_MAX_BYTES} bytes (about 1,300 Chinese characters): the platform's limit`,
   );
 
-/** The platform's limit: one customer group receives at most 4 enterprise mass-sends a month. */
+/**
+ * The platform's limit per customer group and calendar month: 4 enterprise mass-sends, as the
+ * issue and the older 企业微信 rule have it (the government edition's). Current 企业微信 allows as
+ * many as the month has days (or 7 a week, or 1 a day, as the corp sets it), so the deployment
+ * may set its own (`wecomGroupSendsPerMonth`).
+ */
 export const GROUP_SENDS_PER_MONTH = 4;
 /** Slots of a month a purpose may fill: a notice leaves the last one for a fraud alert. */
-export const slotsFor = (purpose: GroupMassSendPurpose): number =>
-  purpose === 'fraud_alert' ? GROUP_SENDS_PER_MONTH : GROUP_SENDS_PER_MONTH - 1;
+export const slotsFor = (purpose: GroupMassSendPurpose, perMonth: number = GROUP_SENDS_PER_MONTH): number =>
+  purpose === 'fraud_alert' ? perMonth : perMonth - 1;
 
 /** The calendar month (Asia/Shanghai) a mass-send counts in: `2026-12`. */
 export const groupSendMonth = (at: Date): string => shanghaiLocal(at).date.slice(0, 7);
@@ -224,8 +229,9 @@ export function groupsAtLimit(
   communityIds: readonly string[],
   purpose: GroupMassSendPurpose,
   taken: ReadonlyMap<string, number>,
+  perMonth: number = GROUP_SENDS_PER_MONTH,
 ): GroupAtLimit[] {
-  const max = slotsFor(purpose);
+  const max = slotsFor(purpose, perMonth);
   return ownerTasksOf(org, communityIds).flatMap((owner) =>
     owner.groups.flatMap((g) => {
       const n = taken.get(g.chatId) ?? 0;

@@ -21,6 +21,8 @@ import type { GroupMassSendLog, GroupMonthlySlots } from '../../ports/group-mass
 
 export interface GroupSendsDeps {
   slots: Pick<GroupMonthlySlots, 'taken'>;
+  /** The platform's mass-sends per group and month (default 4), as the planner applies it. */
+  sendsPerMonth?: number;
   log: Pick<GroupMassSendLog, 'listGroups'>;
 }
 
@@ -56,7 +58,7 @@ export async function groupPreviewOf(
     gridsWithoutGroup: org.grids.filter((g) => wanted.has(g.communityId) && !g.group).length,
     owners: owners.length,
     textBytes: new TextEncoder().encode(channel.text.trim()).length,
-    atLimit: groupsAtLimit(org, communityIds, channel.purpose, taken),
+    atLimit: groupsAtLimit(org, communityIds, channel.purpose, taken, deps?.sendsPerMonth),
   };
 }
 

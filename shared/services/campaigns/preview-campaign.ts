@@ -7,7 +7,7 @@
 import type { Organisation } from '../../domain/organisation.ts';
 import { CampaignPlan } from '../../domain/outreach/campaign.ts';
 import { checkPlan, SEND_NOW_GRACE_MS } from '../../domain/outreach/campaign-lifecycle.ts';
-import type { GroupSendPreview } from '../../domain/outreach/group-mass-send.ts';
+import { GROUP_SENDS_PER_MONTH, type GroupSendPreview } from '../../domain/outreach/group-mass-send.ts';
 import { type OutreachSmsPreview, outreachSmsPreview } from '../../domain/outreach/outreach-message.ts';
 import { toRRuleText } from '../../domain/outreach/recurrence.ts';
 import type { Staff } from '../../domain/staff.ts';
@@ -89,12 +89,13 @@ export async function previewCampaign(
   if (plan.channel.kind === 'wecom_group') {
     const firstRun = new Date(Math.max(deps.now().getTime(), upcoming[0] ? Date.parse(upcoming[0]) : 0));
     groups = await groupPreviewOf(plan.channel, plan.communityIds, org, firstRun, deps.groupSends);
+    const perMonth = deps.groupSends?.sendsPerMonth ?? GROUP_SENDS_PER_MONTH;
     if (groups.atLimit.length > 0) {
       warnings.push(
         `${groups.atLimit.length} of ${groups.groups} groups are at their monthly limit for ${groups.month} ` +
           (plan.channel.purpose === 'notice'
-            ? '(3 mass-sends: the 4th is kept for fraud alerts)'
-            : "(the platform's 4 mass-sends)") +
+            ? `(${perMonth - 1} mass-sends: the ${perMonth}th is kept for fraud alerts)`
+            : `(the platform's ${perMonth} mass-sends)`) +
           ' and will not receive it',
       );
     }
