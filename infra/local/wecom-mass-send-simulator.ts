@@ -3,10 +3,12 @@
  * by wecom-simulator.ts: `add_msg_template` (chat_type group) records a task for its sender,
  * `get_groupmsg_task` and `get_groupmsg_send_result` answer it as the platform does (status 0
  * until the owner confirms; then per group 1 sent, or 3 when the group had already received its 4
- * mass-sends that month), `remind_groupmsg_send` counts reminders (at most three within 24 hours,
- * as documented). The owner's confirmation, which a person gives in the app, is `confirm` — for tests and
- * the browser page where someone plays the grid worker. Where the platform's documentation gives
- * no error code (an unknown msgid, a second reminder within 24 hours) the codes are our own.
+ * mass-sends that month), `cancel_groupmsg_send` stops a task not sent yet, and
+ * `remind_groupmsg_send` counts reminders (at most three within 24 hours, as documented). The
+ * owner's confirmation, which a person gives in the app, is `confirm` — for tests and the browser
+ * page where someone plays the grid worker. Where the platform's documentation gives no error
+ * code (an unknown msgid, a fourth reminder within 24 hours, a task settled already) the codes
+ * are our own.
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
@@ -23,7 +25,8 @@ export interface SimulatedMassSend {
   sender: string;
   text: string;
   createdAt: string;
-  status: 'waiting' | 'sent';
+  /** `cancelled`: stopped by the enterprise (cancel_groupmsg_send) before the owner sent it. */
+  status: 'waiting' | 'sent' | 'cancelled';
   sentAt?: string;
   reminders: number;
   /** When each reminder came. */
@@ -44,6 +47,7 @@ const PATHS = new Set([
   '/cgi-bin/externalcontact/get_groupmsg_task',
   '/cgi-bin/externalcontact/get_groupmsg_send_result',
   '/cgi-bin/externalcontact/remind_groupmsg_send',
+  '/cgi-bin/externalcontact/cancel_groupmsg_send',
 ]);
 
 const AddBody = z.object({
@@ -151,6 +155,12 @@ export function massSendSimulator(options: MassSendSimulatorOptions) {
     if (!body.success) return formatError;
     const task = byMsgid.get(body.data.msgid);
     if (!task) return unknownMsgid;
+    const settled = { errcode: 41066, errmsg: 'the mass-send was sent or stopped already' };
+    if (task.status !== 'waiting') return settled;
+    if (pathname.endsWith('/cancel_groupmsg_send')) {
+      task.status = 'cancelled';
+      return { errcode: 0, errmsg: 'ok' };
+    }
     // The platform: at most three reminders per mass-send within 24 hours.
     const recent = task.remindedAt.filter((r) => at - Date.parse(r) < DAY_MS);
     if (recent.length >= 3) return { errcode: 41065, errmsg: 'reminded three times within 24 hours' };
@@ -170,6 +180,8 @@ export function massSendSimulator(options: MassSendSimulatorOptions) {
       const task = byMsgid.get(msgid);
       if (!task) throw new RangeError(`no mass-send ${msgid}`);
       if (task.sender !== userId) throw new RangeError(`${userId} is not the sender of ${msgid}`);
+      if (task.status === 'cancelled')
+        throw new RangeError(`mass-send ${msgid} was stopped by the enterprise`);
       if (task.status === 'sent') return task;
       const at = options.now();
       for (const group of task.groups) {

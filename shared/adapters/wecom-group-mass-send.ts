@@ -2,7 +2,8 @@
  * WeChat Work's enterprise mass-send to customer groups (企业群发 → 客户群), the platform calls
  * outreach to the grids' groups makes: `externalcontact/add_msg_template` (chat_type `group`, one
  * task per owner, `chat_id_list` naming the owner's groups), `get_groupmsg_task` (has the owner
- * sent it), `get_groupmsg_send_result` (per group) and `remind_groupmsg_send`. The app's token is
+ * sent it), `get_groupmsg_send_result` (per group), `remind_groupmsg_send` and
+ * `cancel_groupmsg_send` (a cancelled campaign's unsent tasks). The app's token is
  * WecomApiClient's, from the one shared cache; a refused token (40014, 42001) is refreshed once
  * and the call retried once, and the platform's rate limits (45009, 45033, -1) are waited out
  * with a growing pause, a bounded number of times — as wecom-api.ts does for app messages.
@@ -166,5 +167,16 @@ export class WecomGroupMassSendApi implements GroupMassSender {
 
   async remind(msgid: string): Promise<void> {
     await this.#call('remind_groupmsg_send', ApiAnswer, { msgid });
+  }
+
+  async cancel(msgid: string): Promise<boolean> {
+    try {
+      await this.#call('cancel_groupmsg_send', ApiAnswer, { msgid });
+      return true;
+    } catch (error) {
+      // An errcode (already sent, already stopped) is an answer; anything else is retried.
+      if (error instanceof WecomApiError && !RATE_LIMIT_ERRORS.has(error.errcode)) return false;
+      throw error;
+    }
   }
 }

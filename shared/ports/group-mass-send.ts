@@ -21,6 +21,8 @@ export interface GroupMassSender {
   sendResults(msgid: string, owner: string): Promise<{ chatId: string; status: number }[]>;
   /** Reminds the owner to confirm the task (remind_groupmsg_send). */
   remind(msgid: string): Promise<void>;
+  /** Stops a task its owner has not sent (cancel_groupmsg_send); false when the platform would not. */
+  cancel(msgid: string): Promise<boolean>;
 }
 
 export type CreatedGroupTask =

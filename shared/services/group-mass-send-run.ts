@@ -14,6 +14,7 @@
  *
  * Polling runs as a chain of delayed requests on the planning queue, one round at a time: the run
  * names the round that may go on, so a duplicated request is dropped when the next round starts.
+ * A campaign cancelled meanwhile has its unsent tasks stopped at the platform on the next round.
  */
 import {
   type CampaignRun,
@@ -223,6 +224,7 @@ export type GroupPollResult =
   | { status: 'stale' }
   | { status: 'polled'; open: number; reminded: number; next: number }
   | { status: 'continued'; open: number; reminded: number }
+  | { status: 'cancelled'; open: number }
   | { status: 'completed'; counts: Record<GroupSendStatus, number> };
 
 /** A task's groups' results: each group the platform has settled moves on; true when none is left. */
@@ -255,7 +257,11 @@ export async function pollGroupRun(
   limits: GroupPlanLimits = { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 },
 ): Promise<GroupPollResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
-  if (run?.status !== 'sending' || run.groupPoll?.round !== request.round) return { status: 'stale' };
+  if (!run?.groupPoll || run.groupPoll.round !== request.round) return { status: 'stale' };
+  // A campaign cancelled while its owners had not confirmed: their tasks are stopped at the
+  // platform (what was sent stays sent), and polling ends with this round.
+  const cancelled = run.status === 'cancelled';
+  if (run.status !== 'sending' && !cancelled) return { status: 'stale' };
   const runKey = runKeyOf(run.campaignId, run.runId);
   const now = deps.now();
   const expired = now.getTime() - Date.parse(run.groupPoll.since) >= deps.pollWindowMs;
@@ -282,6 +288,15 @@ export async function pollGroupRun(
         else open += 1;
         continue;
       }
+      if (cancelled) {
+        if (await deps.platform.cancel(task.msgid)) {
+          for (const chatId of task.chatIds) {
+            const where = whereIs.get(chatId);
+            if (where) await deps.log.setGroupStatus(runKey, where, ['created'], 'not_sent');
+          }
+        }
+        continue;
+      }
       open += 1;
       const due = now.getTime() - Date.parse(task.createdAt) >= deps.remindAfterMs;
       if (due && !expired && !task.remindedAt && (await deps.log.claimReminder(runKey, task.owner, now))) {
@@ -293,6 +308,7 @@ export async function pollGroupRun(
     cursor = page.cursor;
   } while (cursor);
 
+  if (cancelled) return { status: 'cancelled', open };
   if (open > 0 && !expired) {
     if (await deps.progress.advancePolling(run.campaignId, run.runId, request.round)) {
       const { cursor: _page, open: _open, ...round } = request;

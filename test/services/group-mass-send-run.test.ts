@@ -39,6 +39,7 @@ const PREFIXES = [
   'long',
   'cancel',
   'days',
+  'stop',
 ] as const;
 const orgs = Object.fromEntries(PREFIXES.map((p) => [p, groupOrganisation(p)])) as Record<
   (typeof PREFIXES)[number],
@@ -326,6 +327,38 @@ describe('polling a WeChat-group run', () => {
       counts: { sent: 4 },
     });
     expect((await world.store.getRun('cmp-g-long', run.runId))?.status).toBe('completed');
+  });
+
+  it('stops the unsent tasks of a campaign cancelled while owners had not confirmed, and polls no more', async () => {
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-stop', orgs.stop, 'notice');
+    const deps = world.deps(orgs.stop);
+    await planGroupRun(request, deps, plenty);
+    const confirmed = tasksOf('stop').find((t) => t.sender === 'gw-stop-b');
+    sim.confirmMassSend(confirmed?.msgid ?? '', 'gw-stop-b');
+    await world.store.setRunStatus('cmp-g-stop', run.runId, ['sending'], 'cancelled');
+    const polls = world.polls.length;
+
+    const result = await pollGroupRun(
+      { kind: 'outreach.poll_groups', campaignId: 'cmp-g-stop', runId: run.runId, round: 0 },
+      deps,
+    );
+
+    expect(result).toEqual({ status: 'cancelled', open: 0 });
+    expect(tasksOf('stop').map((t) => [t.sender, t.status])).toEqual([
+      ['gw-stop-a', 'cancelled'],
+      ['gw-stop-b', 'sent'],
+      ['gw-stop-c', 'cancelled'],
+    ]);
+    expect(await groupsOf('cmp-g-stop', run.runId)).toEqual(
+      new Map([
+        ['stop-k1', 'not_sent'],
+        ['stop-k2', 'not_sent'],
+        ['stop-k3', 'sent'],
+        ['stop-w1', 'not_sent'],
+      ]),
+    );
+    expect(world.polls).toHaveLength(polls);
+    expect(() => sim.confirmMassSend(tasksOf('stop')[0]?.msgid ?? '', 'gw-stop-a')).toThrow('stopped');
   });
 
   it('drops a poll request of a round already polled (a duplicate), asking the platform nothing', async () => {
