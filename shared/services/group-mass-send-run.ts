@@ -188,11 +188,12 @@ export async function planGroupRun(
       await deps.planQueue.requestPlanning(request);
       return { status: 'continued', tasks, groups };
     }
-    // A campaign cancelled meanwhile creates no more tasks (those created cannot be taken back).
+    // A campaign cancelled meanwhile creates no more tasks, and stops those it created.
     if (
       page > run.planning.page &&
       (await deps.campaigns.getRun(run.campaignId, run.runId))?.status !== 'planning'
     ) {
+      await stopUnsentTasks(run, owners, deps);
       await deps.leases.complete(leaseKey);
       return { status: 'not_planning' };
     }
@@ -226,6 +227,41 @@ export type GroupPollResult =
   | { status: 'continued'; open: number; reminded: number }
   | { status: 'cancelled'; open: number }
   | { status: 'completed'; counts: Record<GroupSendStatus, number> };
+
+type WhereIs = Map<string, Pick<GroupSendRecord, 'townshipId' | 'gridId'>>;
+const whereIsOf = (owners: OwnerTask[]): WhereIs =>
+  new Map(owners.flatMap((o) => o.groups.map((g) => [g.chatId, g] as const)));
+
+/** Stops a task its owner has not sent; its groups are then not sent. */
+async function stopTask(
+  runKey: string,
+  task: Extract<GroupTask, { status: 'created' }>,
+  whereIs: WhereIs,
+  deps: GroupOutreachDeps,
+): Promise<void> {
+  if (!(await deps.platform.cancel(task.msgid))) return;
+  for (const chatId of task.chatIds) {
+    const where = whereIs.get(chatId);
+    if (where) await deps.log.setGroupStatus(runKey, where, ['created'], 'not_sent');
+  }
+}
+
+/** A run cancelled while it was planned: the tasks it created so far are stopped. */
+async function stopUnsentTasks(
+  run: CampaignRun,
+  owners: OwnerTask[],
+  deps: GroupOutreachDeps,
+): Promise<void> {
+  const runKey = runKeyOf(run.campaignId, run.runId);
+  const whereIs = whereIsOf(owners);
+  let cursor: string | undefined;
+  do {
+    const page = await deps.log.listTasks(runKey, deps.pollPageSize ?? 100, cursor);
+    for (const task of page.tasks)
+      if (task.status === 'created' && !task.sent) await stopTask(runKey, task, whereIs, deps);
+    cursor = page.cursor;
+  } while (cursor);
+}
 
 /** A task's groups' results: each group the platform has settled moves on; true when none is left. */
 async function settleGroups(
@@ -289,12 +325,7 @@ export async function pollGroupRun(
         continue;
       }
       if (cancelled) {
-        if (await deps.platform.cancel(task.msgid)) {
-          for (const chatId of task.chatIds) {
-            const where = whereIs.get(chatId);
-            if (where) await deps.log.setGroupStatus(runKey, where, ['created'], 'not_sent');
-          }
-        }
+        await stopTask(runKey, task, whereIs, deps);
         continue;
       }
       open += 1;

@@ -198,7 +198,7 @@ describe('planning a WeChat-group run', () => {
     ]);
   });
 
-  it('creates no more tasks once the campaign is cancelled while it plans', async () => {
+  it('creates no more tasks once the campaign is cancelled while it plans, and stops those it created', async () => {
     const { run, request } = await plannedGroupRun(world, 'cmp-g-cancel', orgs.cancel, 'notice');
     const cancelling = world.deps(orgs.cancel, {
       campaigns: withOverrides(world.store, {
@@ -212,7 +212,11 @@ describe('planning a WeChat-group run', () => {
     });
 
     expect(await planGroupRun(request, cancelling, plenty)).toEqual({ status: 'not_planning' });
-    expect(tasksOf('cancel').map((t) => t.sender)).toEqual(['gw-cancel-a', 'gw-cancel-b']);
+    expect(tasksOf('cancel').map((t) => [t.sender, t.status])).toEqual([
+      ['gw-cancel-a', 'cancelled'],
+      ['gw-cancel-b', 'cancelled'],
+    ]);
+    expect((await groupsOf('cmp-g-cancel', run.runId)).get('cancel-k1')).toBe('not_sent');
   });
 
   it('never creates again a task whose answer was lost, and reports its groups unknown', async () => {
