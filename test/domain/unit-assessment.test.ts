@@ -101,6 +101,7 @@ function step(d: Driven, action: CaseAction, actor: Actor, at: string): Driven {
     version: next.version,
     communityId: next.communityId,
     category: next.category,
+    channel: next.channel,
   };
   return { c: next, live: [...d.live, change] };
 }

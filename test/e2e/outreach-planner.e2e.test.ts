@@ -579,6 +579,8 @@ describe('the campaign planner in the staff console', () => {
       'return_visits',
       'stats',
       'assessment',
+      // The county's five-level registry (issue 16): grids, micro-grids and WeChat groups.
+      'registry',
       'risk',
       'calendar',
       'new_campaign',
@@ -635,6 +637,7 @@ describe('the campaign planner in the staff console', () => {
       'return_visits',
       'stats',
       'assessment',
+      'registry',
       'risk',
       'calendar',
     ]);
