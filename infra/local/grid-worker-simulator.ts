@@ -20,6 +20,7 @@ import {
   textMessageXml,
 } from '../../shared/domain/wecom/callback-message.ts';
 import { issuesOf } from '../../shared/validation.ts';
+import type { GridWorkerState } from '../../shared/web/grid-worker/grid-worker-config.ts';
 import { renderGridWorkerPage } from '../../shared/web/grid-worker-page.ts';
 import type { ExtraRoute } from './http-gateway.ts';
 import { type SealedCallback, sealCallback, type WecomSimulator } from './wecom-simulator.ts';
@@ -135,7 +136,7 @@ export function mountGridWorkerSimulator(options: GridWorkerSimulatorOptions): E
   // Message ids as the platform's: 64-bit numbers, increasing.
   let lastMsgId = BigInt(now().getTime()) * 1000n;
 
-  const stateOf = (userId: string) => ({
+  const stateOf = (userId: string): GridWorkerState & { worker: unknown } => ({
     worker: workers.get(userId),
     appeals: played.get(userId) ?? [],
     // message/send's touser may name several users, `a|b`.

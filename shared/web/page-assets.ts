@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const browserPages = ['resident', 'console'] as const;
+export const browserPages = ['resident', 'console', 'grid-worker'] as const;
 export type BrowserPage = (typeof browserPages)[number];
 
 export interface PageAssets {
