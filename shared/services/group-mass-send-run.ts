@@ -164,12 +164,25 @@ async function planOwner(
   return { task: outcome.status === 'created' };
 }
 
+const requestFirstRound = (run: { campaignId: string; runId: string }, deps: GroupOutreachDeps) =>
+  deps.pollQueue.requestPolling(
+    { kind: 'outreach.poll_groups', campaignId: run.campaignId, runId: run.runId, round: 0 },
+    deps.pollDelaySeconds,
+  );
+
 export async function planGroupRun(
   request: PlanRun,
   deps: GroupOutreachDeps,
   limits: GroupPlanLimits,
 ): Promise<GroupPlanResult> {
   const run = await deps.campaigns.getRun(request.campaignId, request.runId);
+  if (run?.status === 'sending' && run.channel.kind === 'wecom_group' && run.groupPoll?.round === 0) {
+    // Planned and polling started, yet the planning request came back: the planner died before
+    // its first round was asked for, or after. Asking again is safe (a round asked for twice is
+    // dropped as stale once polled); not asking could leave the run sending for ever.
+    await requestFirstRound(run, deps);
+    return { status: 'not_planning' };
+  }
   if (run?.status !== 'planning' || !run.planning || run.channel.kind !== 'wecom_group') {
     return { status: 'not_planning' };
   }
@@ -211,12 +224,8 @@ export async function planGroupRun(
     page += 1;
   }
 
-  if (await deps.progress.startPolling(run.campaignId, run.runId, deps.now())) {
-    await deps.pollQueue.requestPolling(
-      { kind: 'outreach.poll_groups', campaignId: run.campaignId, runId: run.runId, round: 0 },
-      deps.pollDelaySeconds,
-    );
-  }
+  if (await deps.progress.startPolling(run.campaignId, run.runId, deps.now()))
+    await requestFirstRound(run, deps);
   await deps.leases.complete(leaseKey);
   return { status: 'planned', tasks, groups };
 }
@@ -341,10 +350,13 @@ export async function pollGroupRun(
 
   if (cancelled) return { status: 'cancelled', open };
   if (open > 0 && !expired) {
-    if (await deps.progress.advancePolling(run.campaignId, run.runId, request.round)) {
-      const { cursor: _page, open: _open, ...round } = request;
-      await deps.pollQueue.requestPolling({ ...round, round: request.round + 1 }, deps.pollDelaySeconds);
-    }
+    // The next round is asked for before this one is closed. Should this invocation die between
+    // the two, the redelivered round polls again and asks again (the round check drops the extra
+    // request later); in the other order the run's round would be closed with no request behind
+    // it, and the run would stay sending for ever.
+    const { cursor: _page, open: _open, ...round } = request;
+    await deps.pollQueue.requestPolling({ ...round, round: request.round + 1 }, deps.pollDelaySeconds);
+    await deps.progress.advancePolling(run.campaignId, run.runId, request.round);
     return { status: 'polled', open, reminded, next: request.round + 1 };
   }
   return completeGroupRun(run, request.round, deps);

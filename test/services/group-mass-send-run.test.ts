@@ -40,6 +40,8 @@ const PREFIXES = [
   'cancel',
   'days',
   'stop',
+  'chain',
+  'first',
 ] as const;
 const orgs = Object.fromEntries(PREFIXES.map((p) => [p, groupOrganisation(p)])) as Record<
   (typeof PREFIXES)[number],
@@ -363,6 +365,54 @@ describe('polling a WeChat-group run', () => {
     );
     expect(world.polls).toHaveLength(polls);
     expect(() => sim.confirmMassSend(tasksOf('stop')[0]?.msgid ?? '', 'gw-stop-a')).toThrow('stopped');
+  });
+
+  it('asks for its first round again when planning is redelivered after the request was lost', async () => {
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-first', orgs.first, 'notice');
+    const queueDown = world.deps(orgs.first, {
+      pollQueue: {
+        requestPolling: async () => {
+          throw new DependencyError('the outreach-plan queue is unavailable');
+        },
+      },
+    });
+    await expect(planGroupRun(request, queueDown, plenty)).rejects.toThrow(DependencyError);
+
+    const before = world.polls.length;
+    await planGroupRun(request, world.deps(orgs.first), plenty);
+    expect(world.polls.slice(before)).toEqual([
+      {
+        message: { kind: 'outreach.poll_groups', campaignId: 'cmp-g-first', runId: run.runId, round: 0 },
+        delaySeconds: 900,
+      },
+    ]);
+    expect(tasksOf('first')).toHaveLength(3);
+  });
+
+  it('keeps polling when the next round cannot be queued: the redelivered round polls again and asks again', async () => {
+    const { run, request } = await plannedGroupRun(world, 'cmp-g-chain', orgs.chain, 'notice');
+    await planGroupRun(request, world.deps(orgs.chain), plenty);
+    world.clock.advance(HOUR_MS);
+    const round0 = {
+      kind: 'outreach.poll_groups' as const,
+      campaignId: 'cmp-g-chain',
+      runId: run.runId,
+      round: 0,
+    };
+    // The queue is down as the round ends: the request fails and SQS will deliver it again.
+    const queueDown = world.deps(orgs.chain, {
+      pollQueue: {
+        requestPolling: async () => {
+          throw new DependencyError('the outreach-plan queue is unavailable');
+        },
+      },
+    });
+    await expect(pollGroupRun(round0, queueDown)).rejects.toThrow(DependencyError);
+
+    const before = world.polls.length;
+    expect(await pollGroupRun(round0, world.deps(orgs.chain))).toMatchObject({ status: 'polled', next: 1 });
+    expect(world.polls.slice(before)).toEqual([{ message: { ...round0, round: 1 }, delaySeconds: 900 }]);
+    expect((await world.store.getRun('cmp-g-chain', run.runId))?.groupPoll?.round).toBe(1);
   });
 
   it('drops a poll request of a round already polled (a duplicate), asking the platform nothing', async () => {
