@@ -6,7 +6,7 @@
  * other grids go in. A grid the file describes exactly as stored is not written again, so a
  * re-import of the same file changes nothing and reports every grid unchanged.
  */
-import { parse } from 'csv-parse/sync';
+
 import * as z from 'zod';
 import {
   GRID_GROUP_CSV_COLUMNS,
@@ -24,6 +24,7 @@ import type { Staff } from '../domain/staff.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { GridRegistryWriter } from '../ports/grid-registry.ts';
+import { csvHeaderError, readCsvImport } from './csv-import.ts';
 
 export const GridGroupImportAnswer = z.object({
   /** Grids the file describes that are now as it says (changed or already so). */
@@ -73,11 +74,6 @@ export async function importGridGroupsFile(
 /** Grid writes in flight at once. */
 const WRITES_AT_ONCE = 16;
 
-// csv-parse's typings do not describe the `info` + `raw` shape; check it rather than cast.
-const ParsedRecords = z.array(
-  z.object({ record: z.array(z.string()), info: z.object({ lines: z.number() }), raw: z.string() }),
-);
-
 const isColumn = (name: string): name is GridGroupCsvColumn =>
   (GRID_GROUP_CSV_COLUMNS as readonly string[]).includes(name);
 
@@ -87,53 +83,19 @@ export async function importGridGroups(
   registry: GridRegistryWriter,
 ): Promise<GridGroupImport> {
   const rejected: GridGroupRowIssue[] = [];
-  const text = csvText.replace(/\r\n?/g, '\n');
-  const parsed: unknown = parse(text, {
-    bom: true,
-    info: true,
-    raw: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_skip: (error, raw) => {
-      rejected.push({
-        line: startLine(Number(error?.lines ?? 0), raw ?? ''),
-        field: 'row',
-        reason: error?.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed' : 'not valid CSV',
-      });
-      return undefined;
-    },
-  });
-  const [header, ...records] = ParsedRecords.parse(parsed);
-  if (!header) throw headerError('the file is empty; the first line must name the columns');
-  const columns = header.record.map((c) => c.trim().toLowerCase());
-  const unknown = columns.flatMap((c, i) => (isColumn(c) ? [] : [i + 1]));
-  if (unknown.length > 0)
-    throw headerError(
-      `unknown column(s) at position ${unknown.join(', ')}; the header must name ${GRID_GROUP_CSV_COLUMNS.join(',')}`,
-    );
-  const missing = REQUIRED_GRID_GROUP_CSV_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw headerError(`missing column(s) ${missing.join(', ')}`);
-  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
-  if (repeated.length > 0) throw headerError(`column(s) named twice: ${repeated.join(', ')}`);
+  const { columns, rows: records } = readCsvImport(
+    csvText,
+    { known: GRID_GROUP_CSV_COLUMNS, required: REQUIRED_GRID_GROUP_CSV_COLUMNS },
+    rejected,
+  );
   const micro = MICRO_GRID_CSV_COLUMNS.filter((c) => columns.includes(c));
   if (micro.length > 0 && micro.length < MICRO_GRID_CSV_COLUMNS.length)
-    throw headerError(`the micro-grid columns come together: ${MICRO_GRID_CSV_COLUMNS.join(', ')}`);
+    throw csvHeaderError(`the micro-grid columns come together: ${MICRO_GRID_CSV_COLUMNS.join(', ')}`);
   const withMicroGrids = micro.length > 0;
 
   const good = [];
   const badRowOfGrid = new Map<string, number>();
-  for (const { record, info, raw } of records) {
-    const line = startLine(info.lines, raw);
-    if (record.length !== columns.length) {
-      rejected.push({
-        line,
-        field: 'row',
-        reason: `${record.length} fields where the header names ${columns.length}`,
-      });
-      continue;
-    }
+  for (const { record, line } of records) {
     const row: GridGroupCsvRow = {
       grid_id: '',
       group_chat_id: '',
@@ -209,12 +171,3 @@ function countChanges(before: Grid, after: Grid, report: GridGroupImport): void 
   }
   for (const id of old.keys()) if (!now.has(id)) report.microGrids.removed++;
 }
-
-/** csv-parse reports the line a record ends on; a quoted field may span lines, so count back. */
-function startLine(endLine: number, raw: string): number {
-  const body = raw.replace(/^\n+/, '').replace(/\n$/, '');
-  return endLine - (body.match(/\n/g)?.length ?? 0);
-}
-
-const headerError = (message: string) =>
-  new ValidationError(`line 1: header — ${message}`, [{ path: 'header', message }]);
