@@ -2,7 +2,7 @@
  * The intake, dispatch and outreach queue ports on SQS. Bodies are the zod-typed messages as JSON; the
  * message type travels as an attribute too, so a department's consumer can filter without parsing.
  */
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { UnitQueueMessage } from '../domain/case.ts';
 import type { OutreachBatch, PlanRun } from '../domain/outreach/campaign.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
@@ -11,17 +11,7 @@ import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { IntakeQueue } from '../ports/intake-queue.ts';
 import type { OutreachQueue, PlanQueue } from '../ports/outreach.ts';
 import { awsCall } from './aws-call.ts';
-
-const send = (sqs: SQSClient, queueUrl: string, message: { kind: string }, what: string) =>
-  awsCall(what, () =>
-    sqs.send(
-      new SendMessageCommand({
-        QueueUrl: queueUrl,
-        MessageBody: JSON.stringify(message),
-        MessageAttributes: { kind: { DataType: 'String', StringValue: message.kind } },
-      }),
-    ),
-  );
+import { sendQueueMessage } from './sqs-message.ts';
 
 export class SqsIntakeQueue implements IntakeQueue {
   readonly #sqs: SQSClient;
@@ -33,7 +23,7 @@ export class SqsIntakeQueue implements IntakeQueue {
   }
 
   async enqueue(message: ReportSubmitted): Promise<void> {
-    await send(this.#sqs, this.#queueUrl, message, 'queueing the report');
+    await sendQueueMessage(this.#sqs, this.#queueUrl, message, 'queueing the report');
   }
 }
 
@@ -53,7 +43,7 @@ export class SqsDispatchQueue implements DispatchQueue {
   async dispatch(to: string, message: UnitQueueMessage): Promise<void> {
     const url = this.#queueUrls[to];
     if (!url) throw new ConfigError(`no queue is configured for unit ${to}`);
-    await send(this.#sqs, url, message, `dispatching to ${to}`);
+    await sendQueueMessage(this.#sqs, url, message, `dispatching to ${to}`);
   }
 }
 
@@ -98,6 +88,6 @@ export class SqsPlanQueue implements PlanQueue {
   }
 
   async requestPlanning(message: PlanRun): Promise<void> {
-    await send(this.#sqs, this.#queueUrl, message, 'requesting outreach planning');
+    await sendQueueMessage(this.#sqs, this.#queueUrl, message, 'requesting outreach planning');
   }
 }

@@ -4,22 +4,11 @@
  * by relay-to-workers). Bodies are the messages as JSON (ASCII codes and ids, a unit's name), the
  * kind an attribute as on the other queues.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { WecomPhotoJob } from '../domain/wecom/worker-photos.ts';
 import type { WorkerRelay } from '../domain/wecom/worker-relays.ts';
 import type { WecomPhotoQueue, WorkerRelayQueue } from '../ports/wecom.ts';
-import { awsCall } from './aws-call.ts';
-
-const send = (sqs: SQSClient, queueUrl: string, message: { kind: string }, what: string) =>
-  awsCall(what, () =>
-    sqs.send(
-      new SendMessageCommand({
-        QueueUrl: queueUrl,
-        MessageBody: JSON.stringify(message),
-        MessageAttributes: { kind: { DataType: 'String', StringValue: message.kind } },
-      }),
-    ),
-  );
+import { sendQueueMessage } from './sqs-message.ts';
 
 export class SqsWecomPhotoQueue implements WecomPhotoQueue {
   readonly #sqs: SQSClient;
@@ -31,7 +20,7 @@ export class SqsWecomPhotoQueue implements WecomPhotoQueue {
   }
 
   async enqueue(job: WecomPhotoJob): Promise<void> {
-    await send(this.#sqs, this.#queueUrl, job, 'queueing the forwarded photo');
+    await sendQueueMessage(this.#sqs, this.#queueUrl, job, 'queueing the forwarded photo');
   }
 }
 
@@ -45,6 +34,6 @@ export class SqsWorkerRelayQueue implements WorkerRelayQueue {
   }
 
   async enqueue(relay: WorkerRelay): Promise<void> {
-    await send(this.#sqs, this.#queueUrl, relay, "queueing the worker's relay");
+    await sendQueueMessage(this.#sqs, this.#queueUrl, relay, "queueing the worker's relay");
   }
 }
