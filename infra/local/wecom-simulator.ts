@@ -15,8 +15,8 @@ import jpeg from 'jpeg-js';
 import * as z from 'zod';
 import { callbackSignature, encryptCallbackMessage } from '../../shared/domain/wecom/callback-crypto.ts';
 import { callbackEnvelopeXml } from '../../shared/domain/wecom/callback-message.ts';
-import { massSendSimulator, type SimulatedMassSend } from './wecom-mass-send-simulator.ts';
 import { demoGroupChats } from '../demo/demo-organisation.ts';
+import { massSendSimulator, type SimulatedMassSend } from './wecom-mass-send-simulator.ts';
 
 export interface SentAppMessage {
   touser: string;
@@ -156,6 +156,28 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
   const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
   let heldBack = 0;
 
+  /** The platform's answer to a call whose access token is unknown or expired; none for a good one. */
+  const tokenRefusal = (url: URL): { errcode: number; errmsg: string } | undefined => {
+    const expires = tokens.get(url.searchParams.get('access_token') ?? '');
+    if (expires === undefined) return { errcode: 40014, errmsg: 'invalid access_token' };
+    if (expires <= now()) return { errcode: 42001, errmsg: 'access_token expired' };
+    return undefined;
+  };
+
+  /** A POST's JSON body behind a good token, or the platform's refusal (token, or not JSON: 47001). */
+  const authenticatedBody = async (
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<{ body: unknown } | { refusal: { errcode: number; errmsg: string } }> => {
+    const refusal = tokenRefusal(url);
+    if (refusal) return { refusal };
+    try {
+      return { body: JSON.parse(await readBody(req)) };
+    } catch {
+      return { refusal: { errcode: 47001, errmsg: 'data format error' } };
+    }
+  };
+
   const answer = async (req: IncomingMessage, url: URL): Promise<unknown> => {
     if (rateLimited > 0) {
       rateLimited--;
@@ -173,15 +195,9 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
       return { errcode: 0, errmsg: 'ok', access_token: token, expires_in: ttl };
     }
     if (url.pathname === '/cgi-bin/message/send' && req.method === 'POST') {
-      const expires = tokens.get(url.searchParams.get('access_token') ?? '');
-      if (expires === undefined) return { errcode: 40014, errmsg: 'invalid access_token' };
-      if (expires <= now()) return { errcode: 42001, errmsg: 'access_token expired' };
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await readBody(req));
-      } catch {
-        return { errcode: 47001, errmsg: 'data format error' };
-      }
+      const got = await authenticatedBody(req, url);
+      if ('refusal' in got) return got.refusal;
+      const raw = got.body;
       const card = CardBody.safeParse(raw);
       if (card.success) {
         // touser: up to 1,000 userids joined by '|', as the platform takes them.
@@ -226,15 +242,9 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
       return { errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomUUID() };
     }
     if (url.pathname === '/cgi-bin/externalcontact/groupchat/get' && req.method === 'POST') {
-      const expires = tokens.get(url.searchParams.get('access_token') ?? '');
-      if (expires === undefined) return { errcode: 40014, errmsg: 'invalid access_token' };
-      if (expires <= now()) return { errcode: 42001, errmsg: 'access_token expired' };
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await readBody(req));
-      } catch {
-        return { errcode: 47001, errmsg: 'data format error' };
-      }
+      const got = await authenticatedBody(req, url);
+      if ('refusal' in got) return got.refusal;
+      const raw = got.body;
       const body = GroupChatBody.safeParse(raw);
       if (!body.success) return { errcode: 47001, errmsg: 'data format error' };
       const chat = groupChats.get(body.data.chat_id);
@@ -243,15 +253,9 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
       return { errcode: 0, errmsg: 'ok', group_chat: groupChatAnswer(chat, now()) };
     }
     if (massSend.handles(url.pathname) && req.method === 'POST') {
-      const expires = tokens.get(url.searchParams.get('access_token') ?? '');
-      if (expires === undefined) return { errcode: 40014, errmsg: 'invalid access_token' };
-      if (expires <= now()) return { errcode: 42001, errmsg: 'access_token expired' };
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await readBody(req));
-      } catch {
-        return { errcode: 47001, errmsg: 'data format error' };
-      }
+      const got = await authenticatedBody(req, url);
+      if ('refusal' in got) return got.refusal;
+      const raw = got.body;
       return massSend.answer(url.pathname, raw);
     }
     return { errcode: 404, errmsg: 'not a WeChat Work call this simulator answers' };
@@ -267,9 +271,8 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
       rateLimited--;
       return { error: { errcode: 45009, errmsg: 'api freq out of limit' } };
     }
-    const expires = tokens.get(url.searchParams.get('access_token') ?? '');
-    if (expires === undefined) return { error: { errcode: 40014, errmsg: 'invalid access_token' } };
-    if (expires <= now()) return { error: { errcode: 42001, errmsg: 'access_token expired' } };
+    const refusal = tokenRefusal(url);
+    if (refusal) return { error: refusal };
     const file = media.get(url.searchParams.get('media_id') ?? '');
     return file ? { file } : { error: { errcode: 40007, errmsg: 'invalid media_id' } };
   };
