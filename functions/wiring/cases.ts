@@ -19,11 +19,6 @@ import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
-import {
-  createSmsVoiceClient,
-  EndUserMessagingSender,
-} from '../../shared/adapters/end-user-messaging-sender.ts';
-import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
@@ -61,6 +56,7 @@ import {
   reporterTextGate,
 } from '../../shared/services/reporter-texts.ts';
 import { photoStore } from './photos.ts';
+import { smsSender } from './sms-sender.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 
@@ -91,16 +87,6 @@ export const CaseWriteConfig = CaseReadConfig.extend({
     z.coerce.number().int().min(1).max(50).default(DEFAULT_REPORTER_TEXTS_PER_DAY),
   ),
 });
-
-/** What the local runtime sets instead of a phone number or pool id. */
-export const LOCAL_OUTBOX = 'local-outbox';
-
-/** End User Messaging in AWS; the local outbox (read by the phone simulator) on a laptop. */
-export function smsSender(originationIdentity: string): SmsSender {
-  return originationIdentity === LOCAL_OUTBOX
-    ? localOutbox()
-    : new EndUserMessagingSender(createSmsVoiceClient(), { originationIdentity });
-}
 
 export interface CaseReadServices {
   cases: CaseStore;

@@ -16,7 +16,7 @@ import { loadConfig, TableName } from '../../shared/config.ts';
 import type { RegistryViewDeps } from '../../shared/services/grid-registry-view.ts';
 import type { GridGroupImportDeps } from '../../shared/services/import-grid-groups.ts';
 import type { RefreshGroupMembersDeps } from '../../shared/services/refresh-group-members.ts';
-import { WecomConfig } from './wecom.ts';
+import { WecomAppConfig } from './wecom-app-config.ts';
 
 const RegistryConfig = z.object({ DIRECTORY_TABLE: TableName });
 
@@ -31,14 +31,7 @@ export function gridRegistryServices(
   };
 }
 
-const RefreshConfig = WecomConfig.pick({
-  DIRECTORY_TABLE: true,
-  SMS_TABLE: true,
-  WECOM_CORP_ID_ARN: true,
-  WECOM_APP_SECRET_ARN: true,
-  WECOM_AGENT_ID: true,
-  WECOM_API_BASE_URL: true,
-});
+const RefreshConfig = WecomAppConfig.extend({ DIRECTORY_TABLE: TableName, SMS_TABLE: TableName });
 
 export function refreshGroupMembersServices(
   env: NodeJS.ProcessEnv = process.env,

@@ -22,7 +22,7 @@ import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-co
 import type { PlanOutreachDeps } from '../../shared/services/plan-outreach-run.ts';
 import type { SendOutreachDeps } from '../../shared/services/send-outreach-batch.ts';
 import type { StartDueRunsDeps } from '../../shared/services/start-due-runs.ts';
-import { smsSender } from './cases.ts';
+import { smsSender } from './sms-sender.ts';
 import { staffNotificationQueue } from './staff-notifications.ts';
 
 const DIRECTORY_TTL_MS = 60_000;

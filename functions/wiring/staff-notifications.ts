@@ -13,23 +13,18 @@ import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.t
 import { secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notification-queue.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
-import { loadConfig, QueueUrl } from '../../shared/config.ts';
+import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { NotifyStaffDeps } from '../../shared/services/notify-staff.ts';
-import { WecomConfig } from './wecom.ts';
+import { WecomAppConfig } from './wecom-app-config.ts';
 
 /** The environment variable of the notifier's queue, in every function that raises notifications. */
 export const STAFF_NOTIFICATIONS_QUEUE_ENV = 'STAFF_NOTIFICATIONS_QUEUE_URL';
 
-export const NotifyStaffConfig = WecomConfig.pick({
-  DIRECTORY_TABLE: true,
-  SMS_TABLE: true,
-  WECOM_CORP_ID_ARN: true,
-  WECOM_APP_SECRET_ARN: true,
-  WECOM_AGENT_ID: true,
-  WECOM_API_BASE_URL: true,
-}).extend({
+export const NotifyStaffConfig = WecomAppConfig.extend({
+  DIRECTORY_TABLE: TableName,
+  SMS_TABLE: TableName,
   /** The staff console's address, e.g. https://grid.pingyao.gov.cn/console; empty: no links. */
   CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });

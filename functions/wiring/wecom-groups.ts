@@ -10,7 +10,7 @@ import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
-import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
+import { secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsGroupPollQueue } from '../../shared/adapters/sqs-group-poll-queue.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { WecomGroupMassSendApi } from '../../shared/adapters/wecom-group-mass-send.ts';
@@ -18,31 +18,20 @@ import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import { countingGroupReach } from '../../shared/services/count-group-reach.ts';
 import type { GroupOutreachDeps } from '../../shared/services/group-mass-send-run.ts';
+import { WecomAppConfig } from './wecom-app-config.ts';
 
-/** The public platform's API host (as functions/wiring/wecom.ts; not imported, to keep the callback out of this bundle). */
-const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
 const unsetAsDefault = (v: unknown) => (v === '' ? undefined : v);
 
-export const GroupOutreachConfig = z.object({
+export const GroupOutreachConfig = WecomAppConfig.extend({
   OUTREACH_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
   STATS_TABLE: TableName,
   OUTREACH_PLAN_QUEUE_URL: QueueUrl,
-  WECOM_CORP_ID_ARN: SecretArn,
-  WECOM_APP_SECRET_ARN: SecretArn,
-  WECOM_AGENT_ID: z.preprocess(
-    unsetAsDefault,
-    z
-      .string()
-      .regex(/^\d{1,12}$/)
-      .default('1000002'),
-  ),
   WECOM_GROUP_SENDS_PER_MONTH: z.preprocess(
     unsetAsDefault,
     z.coerce.number().int().min(1).max(31).default(4),
   ),
-  WECOM_API_BASE_URL: z.preprocess(unsetAsDefault, z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API)),
 });
 
 const HOUR_MS = 3_600_000;

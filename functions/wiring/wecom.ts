@@ -1,10 +1,3 @@
-/**
- * Composition root of the WeChat Work callback (wecom-callback): the callback's secrets (Token,
- * EncodingAESKey, corp id), the app's secret and settings (agent id, API base URL: the government
- * edition runs its own host), the channel's memory and token cache in the SMS table, the intake
- * queue, and what a status query and the classifier read.
- */
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
@@ -19,11 +12,9 @@ import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';
 import { cachedDirectory, memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveWecomDeps } from '../../shared/services/receive-wecom.ts';
 import { classifierModelFrom } from './classifier.ts';
+import { WecomAppConfig } from './wecom-app-config.ts';
 
-/** The public platform's API host; the government edition (政务微信) names its own. */
-export const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
-
-export const WecomConfig = z.object({
+export const WecomConfig = WecomAppConfig.extend({
   CASES_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
@@ -34,22 +25,8 @@ export const WecomConfig = z.object({
   /** The contact phones the county texts (the web form's); empty: mainland mobiles. */
   ACCEPTED_PHONE_NUMBERS: PhonePolicySetting,
   TRACKING_CODE_SECRET_ARN: SecretArn,
-  WECOM_CORP_ID_ARN: SecretArn,
-  WECOM_APP_SECRET_ARN: SecretArn,
   WECOM_CALLBACK_TOKEN_ARN: SecretArn,
   WECOM_ENCODING_AES_KEY_ARN: SecretArn,
-  /** The civicloop app's AgentId in the county's WeChat Work; empty: 1000002, the first app's. */
-  WECOM_AGENT_ID: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^\d{1,12}$/)
-      .default('1000002'),
-  ),
-  WECOM_API_BASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API),
-  ),
 });
 
 export function wecomCallbackServices(env: NodeJS.ProcessEnv = process.env): ReceiveWecomDeps {

@@ -1,0 +1,27 @@
+/**
+ * The civicloop app's settings in the county's WeChat Work, as every function that calls the
+ * platform parses them: the corp id and app secret (secrets, by ARN), the app's AgentId and the
+ * API host (the government edition, 政务微信, runs its own). Its own module, so the callback's
+ * composition root (and the case store behind it) stays out of the functions that only call.
+ */
+import * as z from 'zod';
+import { SecretArn } from '../../shared/adapters/secrets.ts';
+
+/** The public platform's API host; the government edition (政务微信) names its own. */
+export const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
+
+const unsetAsDefault = (v: unknown) => (v === '' ? undefined : v);
+
+export const WecomAppConfig = z.object({
+  WECOM_CORP_ID_ARN: SecretArn,
+  WECOM_APP_SECRET_ARN: SecretArn,
+  /** The civicloop app's AgentId in the county's WeChat Work; empty: 1000002, the first app's. */
+  WECOM_AGENT_ID: z.preprocess(
+    unsetAsDefault,
+    z
+      .string()
+      .regex(/^\d{1,12}$/)
+      .default('1000002'),
+  ),
+  WECOM_API_BASE_URL: z.preprocess(unsetAsDefault, z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API)),
+});
