@@ -4,6 +4,7 @@
  * so the real SDK raises its own exception classes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJsonBody } from './local-json.ts';
 
 /** An error the way the AWS JSON protocol sends it (`__type`, `x-amzn-errortype`). */
 export function sendAwsJsonError(res: ServerResponse, type: string, message: string): void {
@@ -13,16 +14,8 @@ export function sendAwsJsonError(res: ServerResponse, type: string, message: str
 
 /** The request's JSON body, or undefined when it is larger than `maxBytes` or not JSON. */
 export async function readAwsJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > maxBytes) return undefined;
-    chunks.push(buffer);
-  }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return await readJsonBody(req, maxBytes);
   } catch {
     return undefined;
   }

@@ -23,6 +23,7 @@ import { issuesOf } from '../../shared/validation.ts';
 import type { GridWorkerState } from '../../shared/web/grid-worker/grid-worker-config.ts';
 import { renderGridWorkerPage } from '../../shared/web/grid-worker-page.ts';
 import type { ExtraRoute } from './http-gateway.ts';
+import { readJsonBody, writeJson } from './local-json.ts';
 import { type SealedCallback, sealCallback, type WecomSimulator } from './wecom-simulator.ts';
 
 /** A photo as a phone sends it, base64 in the JSON; the platform's own image limit is 2 MB. */
@@ -80,23 +81,6 @@ const SendRequest = z.discriminatedUnion('kind', [
 ]);
 const ConfirmRequest = z.object({ userId: z.string().min(1), msgid: z.string().min(1) });
 
-function writeJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > MAX_BODY_BYTES) throw new RangeError('too large');
-    chunks.push(buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
 /** The callback's refusal, `{ code }` JSON, or its first characters. */
 function reasonOf(body: string): string {
   const parsed = z.object({ code: z.string() }).safeParse(safeJson(body));
@@ -118,7 +102,7 @@ async function parsedBody<T extends z.ZodType>(
 ): Promise<z.output<T> | undefined> {
   let raw: unknown;
   try {
-    raw = await readJson(req);
+    raw = await readJsonBody(req, MAX_BODY_BYTES);
   } catch {
     writeJson(res, 400, { code: 'malformed_body', message: 'send JSON (a photo up to 2 MB)' });
     return undefined;

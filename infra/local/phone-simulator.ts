@@ -8,7 +8,6 @@
  *   POST /_local/phone/send {from, body}  one message from that phone
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { OutboxEntry } from '../../shared/adapters/local-outbox.ts';
@@ -17,6 +16,7 @@ import { smsParts } from '../../shared/domain/sms/sms-parts.ts';
 import { issuesOf } from '../../shared/validation.ts';
 import { renderPhoneSimulatorPage } from '../../shared/web/phone-simulator-page.ts';
 import type { ExtraRoute } from './http-gateway.ts';
+import { readJsonBody, writeJson } from './local-json.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** The number residents text locally: an example long code, not anyone's real number. */
@@ -91,23 +91,6 @@ export function inboundSmsEvent(input: {
   };
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > MAX_BODY_BYTES) throw new RangeError('too large');
-    chunks.push(buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
 export function mountPhoneSimulator(options: PhoneSimulatorOptions): ExtraRoute {
   const systemNumber = options.systemNumber ?? LOCAL_SYSTEM_NUMBER;
   const now = options.now ?? (() => new Date());
@@ -155,7 +138,7 @@ export function mountPhoneSimulator(options: PhoneSimulatorOptions): ExtraRoute 
     if (route === 'POST /_local/phone/send') {
       let raw: unknown;
       try {
-        raw = await readJson(req);
+        raw = await readJsonBody(req, MAX_BODY_BYTES);
       } catch {
         writeJson(res, 400, { code: 'malformed_body', message: 'send JSON { from, body } up to 16 KB' });
         return true;
