@@ -217,18 +217,11 @@ export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendL
   }
 
   claimReminder(runKey: string, owner: string, at: Date): Promise<boolean> {
-    return conditionalWrite('claiming a mass-send reminder', () =>
-      this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: runPk(runKey), sk: taskSk(owner) },
-          UpdateExpression: 'SET remindedAt = :at',
-          ConditionExpression: '#status = :created AND attribute_not_exists(remindedAt)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':created': 'created' },
-        }),
-      ),
-    );
+    return this.#updateTask(runKey, owner, 'claiming a mass-send reminder', {
+      UpdateExpression: 'SET remindedAt = :at',
+      ConditionExpression: '#status = :created AND attribute_not_exists(remindedAt)',
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':created': 'created' },
+    });
   }
 
   async listTasks(runKey: string, limit: number, cursor?: string): Promise<GroupTaskPage> {
