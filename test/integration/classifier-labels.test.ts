@@ -16,16 +16,17 @@ import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-r
 import { DynamoDbTrainingExamples } from '../../shared/adapters/dynamodb-training-examples.ts';
 import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
 import { receiveMatching } from '../support/queues.ts';
-import { eventually } from '../support/staff-api.ts';
+import { eventually, type StaffApi, staffApi } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
 let examples: DynamoDbTrainingExamples;
-const tokens = new Map<string, string>();
+let staff: StaffApi;
 const users = ['dispatcher.dongquan', 'handler.transport', 'grid.kangning', 'supervisor', 'admin'];
 
 beforeAll(async () => {
   rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  for (const user of users) tokens.set(user, await rt.signInAs(user));
+  staff = staffApi(rt);
+  await staff.signIn(users);
   examples = new DynamoDbTrainingExamples(
     createDocumentClient(rt.dynamoClient),
     rt.resources.tables.cases ?? '',
@@ -45,19 +46,7 @@ const Detail = z.object({
 });
 const ErrorBody = z.object({ error: z.object({ code: z.string() }) });
 
-const api = async (path: string, user?: string, body?: unknown) => {
-  const token = user ? tokens.get(user) : undefined;
-  const response = await fetch(`${rt.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      accept: 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-};
+const api = (path: string, user?: string, body?: unknown) => staff.request(path, { user, body });
 const detail = async (id: string) => Detail.parse((await api(`/api/cases/${id}`, 'supervisor')).body);
 const act = async (user: string, id: string, body: Record<string, unknown>) => {
   const { version } = await detail(id);

@@ -14,13 +14,15 @@ import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-r
 import { ANONYMISED_DESCRIPTION } from '../../shared/domain/report-retention.ts';
 import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
 import { receiveMatching } from '../support/queues.ts';
+import { type StaffApi, staffApi } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
-const tokens = new Map<string, string>();
+let staff: StaffApi;
 
 beforeAll(async () => {
   rt = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  for (const user of ['handler.transport', 'supervisor']) tokens.set(user, await rt.signInAs(user));
+  staff = staffApi(rt);
+  await staff.signIn(['handler.transport', 'supervisor']);
 });
 afterAll(async () => {
   await rt?.stop();
@@ -50,19 +52,7 @@ const Detail = z.object({
     .nullable(),
 });
 
-const api = async (path: string, user?: string, body?: unknown) => {
-  const token = user ? tokens.get(user) : undefined;
-  const response = await fetch(`${rt.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      accept: 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-};
+const api = (path: string, user?: string, body?: unknown) => staff.request(path, { user, body });
 
 const detail = async (id: string) => Detail.parse((await api(`/api/cases/${id}`, 'supervisor')).body);
 const act = async (user: string, id: string, body: Record<string, unknown>) => {
