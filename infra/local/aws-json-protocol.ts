@@ -4,7 +4,7 @@
  * so the real SDK raises its own exception classes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readJsonBody } from './local-json.ts';
+import { readJsonBody } from './http-bodies.ts';
 
 /** An error the way the AWS JSON protocol sends it (`__type`, `x-amzn-errortype`). */
 export function sendAwsJsonError(res: ServerResponse, type: string, message: string): void {

@@ -22,8 +22,8 @@ import {
 import { issuesOf } from '../../shared/validation.ts';
 import type { GridWorkerState } from '../../shared/web/grid-worker/grid-worker-config.ts';
 import { renderGridWorkerPage } from '../../shared/web/grid-worker-page.ts';
+import { readJsonBody, writeJson } from './http-bodies.ts';
 import type { ExtraRoute } from './http-gateway.ts';
-import { readJsonBody, writeJson } from './local-json.ts';
 import { type SealedCallback, sealCallback, type WecomSimulator } from './wecom-simulator.ts';
 
 /** A photo as a phone sends it, base64 in the JSON; the platform's own image limit is 2 MB. */

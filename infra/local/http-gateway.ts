@@ -15,6 +15,7 @@ import { rateLimitedBody } from '../client-limits.ts';
 import type { HttpMethod } from '../topology.ts';
 import type { ClientLimiter } from './client-limiter.ts';
 import type { HostedFunction } from './function-host.ts';
+import { readBody } from './http-bodies.ts';
 
 /** API Gateway's own payload limit; the functions enforce their much smaller ones. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -59,18 +60,6 @@ export function routesOf(functions: Iterable<HostedFunction>): Route[] {
 
 const isTextual = (contentType: string | undefined) =>
   contentType === undefined || /^(text\/|application\/(json|[\w.+-]+\+json|xml))/i.test(contentType);
-
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.byteLength;
-    if (size > GATEWAY_MAX_BODY_BYTES) return 'too_large';
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function toEvent(
   req: IncomingMessage,
@@ -160,8 +149,11 @@ export function createHttpGateway(routes: Route[], extra?: ExtraRoute, limiter?:
         writeJson(res, 429, rateLimitedBody, { 'retry-after': String(decision.retryAfterSeconds) });
         return;
       }
-      const body = await readBody(req);
-      if (body === 'too_large') {
+      let body: Buffer;
+      try {
+        body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
         writeJson(res, 413, { message: 'Request Entity Too Large' });
         return;
       }

@@ -15,8 +15,8 @@ import { PhoneNumber } from '../../shared/domain/report.ts';
 import { smsParts } from '../../shared/domain/sms/sms-parts.ts';
 import { issuesOf } from '../../shared/validation.ts';
 import { renderPhoneSimulatorPage } from '../../shared/web/phone-simulator-page.ts';
+import { readJsonBody, writeJson } from './http-bodies.ts';
 import type { ExtraRoute } from './http-gateway.ts';
-import { readJsonBody, writeJson } from './local-json.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** The number residents text locally: an example long code, not anyone's real number. */

@@ -18,6 +18,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { readBody } from './http-bodies.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length']);
 
@@ -109,12 +110,6 @@ export const isLocalSiteOrigin = (origin: string | undefined): origin is string 
 const errorXml = (refusal: PolicyRefusal) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</Message></Error>`;
 
-async function readAll(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 /** A form POST to a bucket (`/<bucket>` or `/<bucket>/`): its refusal, if S3 would refuse it. */
 async function checkFormPost(req: IncomingMessage, body: Buffer): Promise<PolicyRefusal | undefined> {
   const bucket = decodeURIComponent(new URL(req.url ?? '/', 'http://bridge').pathname.split('/')[1] ?? '');
@@ -163,7 +158,7 @@ export async function startS3Bridge(options: { upstream: string; port?: number }
         res.end();
         return;
       }
-      const body = await readAll(req);
+      const body = await readBody(req);
       const isFormPost =
         req.method === 'POST' &&
         (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');

@@ -19,8 +19,9 @@
  * Only those actions of the AWS JSON protocol are rewritten; every other request passes through.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import * as z from 'zod';
+import { readBody } from './http-bodies.ts';
 
 /** fauxqs accepts U+E000–U+FFFD; this block of it carries the surrogates (see toEmulatorBody). */
 const SHIFT = 0xe000 - 0xd800;
@@ -164,12 +165,6 @@ function sqsAction(headers: IncomingHttpHeaders): string | undefined {
   return target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : undefined;
 }
 
-async function readAll(stream: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks);
-}
-
 const parseJson = (buffer: Buffer): unknown => {
   try {
     return JSON.parse(buffer.toString('utf8'));
@@ -198,7 +193,7 @@ export async function startSqsBridge(options: {
     });
     try {
       const action = sqsAction(req.headers);
-      let body = await readAll(req);
+      let body = await readBody(req);
       let answer: Bridged['response'];
       if (action !== undefined) {
         const request = parseJson(body);

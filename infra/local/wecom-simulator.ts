@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { callbackSignature, encryptCallbackMessage } from '../../shared/domain/wecom/callback-crypto.ts';
 import { callbackEnvelopeXml } from '../../shared/domain/wecom/callback-message.ts';
 import { demoGroupChats } from '../demo/demo-organisation.ts';
+import { readBody } from './http-bodies.ts';
 import { massSendSimulator, type SimulatedMassSend } from './wecom-mass-send-simulator.ts';
 
 export interface SentAppMessage {
@@ -135,12 +136,6 @@ const CardBody = z.object({
   }),
 });
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function serveWecomSimulator(options: WecomSimulatorOptions): Promise<WecomSimulator> {
   const now = options.now ?? Date.now;
   const ttl = options.tokenTtlSeconds ?? 7200;
@@ -172,7 +167,7 @@ export async function serveWecomSimulator(options: WecomSimulatorOptions): Promi
     const refusal = tokenRefusal(url);
     if (refusal) return { refusal };
     try {
-      return { body: JSON.parse(await readBody(req)) };
+      return { body: JSON.parse((await readBody(req)).toString('utf8')) };
     } catch {
       return { refusal: { errcode: 47001, errmsg: 'data format error' } };
     }
