@@ -9,8 +9,8 @@ import {
   type AnonymiseRun,
   anonymiseReports,
 } from '../shared/services/anonymise-reports.ts';
-import { retentionServices } from './wiring/cases.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { retentionServices } from './wiring/retention.ts';
 
 export interface AnonymiseHandlerDeps extends AnonymiseDeps {
   logger: Logger;

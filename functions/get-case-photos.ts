@@ -17,7 +17,7 @@ import type { PhotoStore } from '../shared/ports/photo-store.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseQueryDeps, getCaseDetail } from '../shared/services/case-queries.ts';
 import { attachEvidencePhoto, casePhotos } from '../shared/services/report-photos.ts';
-import { caseReadServices } from './wiring/cases.ts';
+import { caseReadServices } from './wiring/case-reads.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { photoStore } from './wiring/photos.ts';
 import { publicPhotoRecorder } from './wiring/public-photos.ts';

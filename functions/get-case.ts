@@ -11,7 +11,7 @@ import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseQueryDeps, getCaseDetail } from '../shared/services/case-queries.ts';
-import { caseReadServices } from './wiring/cases.ts';
+import { caseReadServices } from './wiring/case-reads.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 

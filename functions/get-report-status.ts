@@ -27,7 +27,7 @@ import {
   type ReportStatusDeps,
 } from '../shared/services/report-status.ts';
 import { renderStatusPage, type StatusLookup } from '../shared/web/status-page.ts';
-import { reportStatusServices } from './wiring/cases.ts';
+import { reportStatusServices } from './wiring/case-reads.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { photoBucketOrigin } from './wiring/photo-bucket-origin.ts';
 import { photoStore } from './wiring/photos.ts';

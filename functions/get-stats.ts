@@ -18,7 +18,7 @@ import { getStats, type StatsQueryDeps } from '../shared/services/case-queries.t
 import { StatsExportQuery, statisticsCsv, statisticsFileName } from '../shared/services/statistics-export.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 import { policyReaderServices } from './wiring/assessment.ts';
-import { caseReadServices } from './wiring/cases.ts';
+import { caseReadServices } from './wiring/case-reads.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 

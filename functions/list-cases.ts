@@ -20,7 +20,7 @@ import { createLogger } from '../shared/logger.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseExportDeps, exportCases } from '../shared/services/case-export.ts';
 import { listCases } from '../shared/services/case-queries.ts';
-import { caseListServices } from './wiring/cases.ts';
+import { caseListServices } from './wiring/case-lists.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 

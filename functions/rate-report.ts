@@ -24,7 +24,7 @@ import type { TransitionDeps } from '../shared/services/transition-case.ts';
 import { languageChoice } from '../shared/web/page-language.ts';
 import { statusHref } from '../shared/web/resident/links.ts';
 import { type RatingProblem, renderRatingRejected } from '../shared/web/status-page.ts';
-import { caseWriteServices } from './wiring/cases.ts';
+import { caseWriteServices } from './wiring/case-writes.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface RateReportHandlerDeps extends TransitionDeps {

@@ -8,7 +8,7 @@ import { ReportSubmitted } from '../shared/domain/report.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { queueEdge } from '../shared/queue/queue-edge.ts';
 import { type RouteReportDeps, routeReport } from '../shared/services/route-report.ts';
-import { caseWriteServices } from './wiring/cases.ts';
+import { caseWriteServices } from './wiring/case-writes.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 
 export interface RouteReportHandlerDeps extends RouteReportDeps {

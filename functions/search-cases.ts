@@ -14,7 +14,7 @@ import { staffOf } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { type CaseSearchDeps, searchCases } from '../shared/services/case-search.ts';
-import { caseSearchServices } from './wiring/cases.ts';
+import { caseSearchServices } from './wiring/case-search.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 

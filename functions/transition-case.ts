@@ -16,7 +16,7 @@ import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import type { StaffTokenVerifier } from '../shared/ports/staff-tokens.ts';
 import { getCaseDetail, requireCaseAccess, summarise } from '../shared/services/case-queries.ts';
 import { type TransitionDeps, transitionCase } from '../shared/services/transition-case.ts';
-import { type CaseWriteServices, caseWriteServices } from './wiring/cases.ts';
+import { type CaseWriteServices, caseWriteServices } from './wiring/case-writes.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { staffTokenServices } from './wiring/staff-tokens.ts';
 

@@ -209,7 +209,7 @@ const PLANNER_TIMEOUT_SECONDS = 120;
 const SENDER_TIMEOUT_SECONDS = 120;
 const NOTIFIER_TIMEOUT_SECONDS = 30;
 
-/** What every function that changes cases needs (functions/wiring/cases.ts reads these). */
+/** What every function that changes cases needs (functions/wiring/case-writes.ts reads these). */
 const caseWriteBindings: Binding[] = [
   { kind: 'table', table: 'cases', access: 'readWrite', env: 'CASES_TABLE' },
   { kind: 'table', table: 'directory', access: 'read', env: 'DIRECTORY_TABLE' },

@@ -15,7 +15,7 @@ import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import type { SecretReader } from '../../shared/ports/secret.ts';
 import { memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveSmsDeps } from '../../shared/services/receive-sms.ts';
-import { CaseWriteConfig, writeServicesFrom } from './cases.ts';
+import { CaseWriteConfig, writeServicesFrom } from './case-writes.ts';
 import { classifierModelFrom } from './classifier.ts';
 
 export const SmsConfig = CaseWriteConfig.extend({

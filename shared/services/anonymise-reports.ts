@@ -34,12 +34,12 @@ export interface AnonymiseDeps {
   retentionDays: number;
   /**
    * The search postings: a report's words and phone tail are indexed, so they go before the words
-   * do (functions/wiring/cases.ts always passes them; without them nothing is indexed to remove).
+   * do (functions/wiring/retention.ts always passes them; without them nothing is indexed to remove).
    */
   searchIndex?: Pick<CaseSearchIndex, 'write'>;
   /**
    * The photo bucket: a case's photos (cases/<code>/) are deleted with its personal data, as they
-   * may show people, homes and number plates (functions/wiring/cases.ts always passes it).
+   * may show people, homes and number plates (functions/wiring/retention.ts always passes it).
    */
   photos?: Pick<PhotoStore, 'deleteAll'>;
   now: () => Date;

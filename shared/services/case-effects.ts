@@ -45,23 +45,23 @@ export interface CaseEffectsDeps {
   sender: SmsSender;
   /**
    * Whether a reporter may be texted now (opt-out list, daily cap per phone) and whether the text
-   * must say how to stop. The case functions always have it (functions/wiring/cases.ts);
+   * must say how to stop. The case functions always have it (functions/wiring/case-writes.ts);
    * without it every update is sent, as tests of other effects need.
    */
   reporterTexts?: ReporterTextGate;
   /**
    * The search postings (shared/services/case-search.ts). The case functions always have them
-   * (functions/wiring/cases.ts); without them a `search_index` entry is done with nothing written.
+   * (functions/wiring/case-writes.ts); without them a `search_index` entry is done with nothing written.
    */
   searchIndex?: Pick<CaseSearchIndex, 'write'>;
   /**
    * Where `relay_to_worker` queues a forwarded appeal's change for relay-to-workers (which holds
-   * the WeChat Work app; functions/wiring/cases.ts). Without it a relay fails for good, as a notice
+   * the WeChat Work app; functions/wiring/case-writes.ts). Without it a relay fails for good, as a notice
    * on the case: a worker waiting for news must not be silently left without.
    */
   workerRelays?: WorkerRelayQueue;
   /**
-   * The staff notifier's queue (functions/wiring/cases.ts): return visits (`notify_staff`) and
+   * The staff notifier's queue (functions/wiring/case-writes.ts): return visits (`notify_staff`) and
    * escalations reach the staff in WeChat Work. Without it nothing is raised (tests of other
    * effects); the console's lists show the same work either way.
    */

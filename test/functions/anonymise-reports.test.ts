@@ -9,7 +9,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tickEvent from '../../events/eventbridge/scheduled-tick.json' with { type: 'json' };
 import { makeHandler } from '../../functions/anonymise-reports.ts';
-import { RetentionConfig } from '../../functions/wiring/cases.ts';
+import { RetentionConfig } from '../../functions/wiring/retention.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
 import { loadConfig } from '../../shared/config.ts';

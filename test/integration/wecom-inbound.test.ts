@@ -8,7 +8,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseWriteServices } from '../../functions/wiring/cases.ts';
+import { caseWriteServices } from '../../functions/wiring/case-writes.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { sealCallback, type WecomSimulator } from '../../infra/local/wecom-simulator.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
