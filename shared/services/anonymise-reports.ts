@@ -26,7 +26,7 @@ import { CaseConflictError } from '../errors.ts';
 import type { CaseSearchIndex } from '../ports/case-search.ts';
 import type { PhotoStore } from '../ports/photo-store.ts';
 import type { ReportRetention } from '../ports/report-retention.ts';
-import { removeCaseFromSearch } from './case-search.ts';
+import { removeCaseFromSearch } from './case-search-upkeep.ts';
 
 export interface AnonymiseDeps {
   retention: ReportRetention;

@@ -31,7 +31,7 @@ import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StaffNotificationQueue } from '../ports/staff-notifications.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
 import type { WorkerRelayQueue } from '../ports/wecom.ts';
-import { indexCaseForSearch } from './case-search.ts';
+import { indexCaseForSearch } from './case-search-upkeep.ts';
 import type { ReporterTextGate } from './reporter-texts.ts';
 
 export interface CaseEffectsDeps {

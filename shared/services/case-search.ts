@@ -1,5 +1,5 @@
 /**
- * Search for staff (`GET /api/cases/search`) and the upkeep of its postings. A tracking code is
+ * Search for staff (`GET /api/cases/search`). A tracking code is
  * one GetItem; a phone's last digits one Query; words one Query per term, scope and month, newest
  * month first, each bounded, intersected. Every hit is checked against the case as it is now with
  * the case view's own rules (`canSee`; for phones `mayContactReporter` too), so a case outside the
@@ -7,23 +7,19 @@
  * behind by a move or a race shows nothing. Rows are the lists' rows; pages continue with a
  * cursor sealed for this caller and this query.
  *
- * The postings are written off the report path, by the case's outbox (`search_index`, after the
- * delivery to the unit), again whenever the case moves to another unit, and removed when the
- * report is anonymised; the backfill (`search reindex`) writes them for cases from before.
+ * The postings are kept by shared/services/case-search-upkeep.ts.
  */
 import * as z from 'zod';
-import type { CaseReport, CaseState } from '../domain/case.ts';
+import type { CaseState } from '../domain/case.ts';
 import { canSee, mayContactReporter } from '../domain/case-lifecycle.ts';
 import {
   codeOfPostingSortKey,
-  everyPostingOf,
   MAX_QUERY_TERMS,
   mayFindByPhone,
   monthOf,
   parseSearchQuery,
   phonePostingKey,
   phoneTail,
-  postingsOf,
   previousMonth,
   scopesOfStaff,
   termPostingKey,
@@ -35,34 +31,6 @@ import type { CaseStore } from '../ports/case-store.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import { parseOrThrow } from '../validation.ts';
 import { type CaseSummary, requireCaseAccess, summarise } from './case-queries.ts';
-
-// ─── upkeep ────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Writes the postings the case should have now and deletes those under units it has left.
- * Idempotent: run it again, or after a newer run, and the postings are the same (a stale run's
- * postings under an old unit are filtered out at query time and removed by the next move or by
- * anonymisation). An anonymised case gets none.
- */
-export async function indexCaseForSearch(
-  state: CaseState,
-  report: CaseReport | undefined,
-  index: Pick<CaseSearchIndex, 'write'>,
-): Promise<{ written: number; removed: number }> {
-  const postings = postingsOf(state, report);
-  await index.write(postings.sortKey, postings.keys, postings.stale);
-  return { written: postings.keys.length, removed: postings.stale.length };
-}
-
-/** Deletes every posting the report's words and phone can have made, under every unit the case was with. */
-export async function removeCaseFromSearch(
-  state: CaseState,
-  report: CaseReport,
-  index: Pick<CaseSearchIndex, 'write'>,
-): Promise<void> {
-  const postings = postingsOf(state, undefined);
-  await index.write(postings.sortKey, [], everyPostingOf(state, report));
-}
 
 // ─── the query ─────────────────────────────────────────────────────────────────────────────────
 

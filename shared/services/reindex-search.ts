@@ -7,7 +7,7 @@
  */
 import type { CaseBatchReader, CaseSearchIndex } from '../ports/case-search.ts';
 import type { CaseScan } from '../ports/statistics-rebuild.ts';
-import { indexCaseForSearch } from './case-search.ts';
+import { indexCaseForSearch } from './case-search-upkeep.ts';
 
 /** Where a backfill has got: the scan's position after the last finished page. */
 export interface SearchReindexProgress {

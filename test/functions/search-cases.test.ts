@@ -19,7 +19,7 @@ import {
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import type { CaseReport, CaseState } from '../../shared/domain/case.ts';
-import { indexCaseForSearch } from '../../shared/services/case-search.ts';
+import { indexCaseForSearch } from '../../shared/services/case-search-upkeep.ts';
 import { type EmulatedTables, emulatedTables } from '../support/emulated-tables.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { type TestStaffTokens, testStaffTokens } from '../support/staff-tokens.ts';

@@ -16,7 +16,7 @@ import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-r
 import { CaseReport, CaseState } from '../../shared/domain/case.ts';
 import { everyPostingOf, monthOf, scopeKey, termPostingKey } from '../../shared/domain/case-search.ts';
 import { anonymiseReports } from '../../shared/services/anonymise-reports.ts';
-import { indexCaseForSearch } from '../../shared/services/case-search.ts';
+import { indexCaseForSearch } from '../../shared/services/case-search-upkeep.ts';
 import { ErrorBody, type StaffApi, staffApi } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
