@@ -8,8 +8,9 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { type SweepDeps, type SweepReport, sweepCases } from '../shared/services/sweep-cases.ts';
-import { caseWriteServices, heldSmsReports } from './wiring/case-writes.ts';
+import { caseWriteServices } from './wiring/case-writes.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
+import { heldSmsReports } from './wiring/sweep.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   logger: Logger;

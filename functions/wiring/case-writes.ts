@@ -11,7 +11,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseSearchIndex } from '../../shared/adapters/dynamodb-case-search.ts';
-import { DynamoDbPendingSmsReports } from '../../shared/adapters/dynamodb-pending-sms-reports.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
@@ -20,7 +19,6 @@ import { SqsWorkerRelayQueue } from '../../shared/adapters/sqs-wecom-queues.ts';
 import { loadConfig, QueueUrl, TableName, UnitQueueUrls } from '../../shared/config.ts';
 import type { CaseSearchIndex } from '../../shared/ports/case-search.ts';
 import type { DispatchQueue } from '../../shared/ports/dispatch-queue.ts';
-import type { PendingSmsReports } from '../../shared/ports/pending-sms-reports.ts';
 import type { PolicyReader } from '../../shared/ports/policies.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
@@ -90,10 +88,3 @@ export const writeServicesFrom = (
 
 export const caseWriteServices = (env: NodeJS.ProcessEnv = process.env): CaseWriteServices =>
   writeServicesFrom(createDocumentClient(), createSqsClient(), loadConfig(CaseWriteConfig, env));
-
-/**
- * SMS reports held for their place (sweep-cases sends on the ones nobody answered): the SMS table,
- * which every case-writing function already reads and writes for reporters' texts.
- */
-export const heldSmsReports = (env: NodeJS.ProcessEnv = process.env): PendingSmsReports =>
-  new DynamoDbPendingSmsReports(createDocumentClient(), loadConfig(CaseWriteConfig, env).SMS_TABLE);

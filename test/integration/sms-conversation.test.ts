@@ -14,8 +14,9 @@ import tickEvent from '../../events/eventbridge/scheduled-tick.json' with { type
 import aliyunPushEvent from '../../events/http/aliyun-smsup-push.json' with { type: 'json' };
 import { makeHandler } from '../../functions/sms-webhooks.ts';
 import { makeHandler as makeSweepHandler, type SweepHandlerDeps } from '../../functions/sweep-cases.ts';
-import { caseWriteServices, heldSmsReports } from '../../functions/wiring/case-writes.ts';
+import { caseWriteServices } from '../../functions/wiring/case-writes.ts';
 import { GatewaySettings, sendSmsServices } from '../../functions/wiring/sms.ts';
+import { heldSmsReports } from '../../functions/wiring/sweep.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
