@@ -3,22 +3,30 @@
  * malformed variable fails the cold start with a message naming it, instead of a vague error on
  * the first request.
  */
-import * as z from 'zod';
+
 import { ConfigError } from './errors.ts';
+import * as z from './schema.ts';
 import { issuesOf } from './validation.ts';
 
-export const TableName = z.string().min(3).max(255);
+export const TableName = z.string().check(z.minLength(3), z.maxLength(255));
 export const QueueUrl = z.httpUrl();
 
 /** `{ unitId: queueUrl }`, as the topology's unitQueues binding passes it. */
-export const UnitQueueUrls = z.string().transform((raw, ctx) => {
-  const parsed = z.record(z.string(), QueueUrl).safeParse(safeJson(raw));
-  if (!parsed.success) {
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of unit id to queue URL' });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+export const UnitQueueUrls = z.pipe(
+  z.string(),
+  z.transform((raw: string, ctx) => {
+    const parsed = z.record(z.string(), QueueUrl).safeParse(safeJson(raw));
+    if (!parsed.success) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'expected a JSON object of unit id to queue URL',
+        input: raw,
+      });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
+);
 
 function safeJson(raw: string): unknown {
   try {
@@ -28,8 +36,11 @@ function safeJson(raw: string): unknown {
   }
 }
 
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+export function loadConfig<S extends z.core.$ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = z.safeParse(schema, env);
   if (result.success) return result.data;
   const names = issuesOf(result.error)
     .map((i) => `${i.path}: ${i.message}`)

@@ -2,8 +2,9 @@
  * Turns zod failures into the ValidationError the edge understands, so every boundary (HTTP,
  * queue message, CSV row) reports bad input the same way: one issue per bad field, named by path.
  */
-import type { z } from 'zod';
+
 import { type FieldIssue, ValidationError } from './errors.ts';
+import * as z from './schema.ts';
 
 /**
  * The issue's message, unless it is zod's default for a pattern ("Invalid string: must match
@@ -21,11 +22,11 @@ function humanMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-export const issuesOf = (error: z.ZodError): FieldIssue[] =>
+export const issuesOf = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: humanMessage(issue) }));
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(input);
+export function parseOrThrow<S extends z.core.$ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issues = issuesOf(result.error);
   const fields = [...new Set(issues.map((i) => i.path || '(body)'))].join(', ');

@@ -34,7 +34,7 @@ import { smsSender } from './sms-sender.ts';
 
 export const CaseWriteConfig = CaseReadConfig.extend({
   // A forwarded appeal's changes, queued for relay-to-workers (WeChat Work, issue 16).
-  WECOM_RELAYS_QUEUE_URL: QueueUrl.optional(),
+  WECOM_RELAYS_QUEUE_URL: z.optional(QueueUrl),
   UNIT_QUEUE_URLS: UnitQueueUrls,
   SMS_ORIGINATION_IDENTITY: z.string().min(1),
   // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
@@ -42,7 +42,7 @@ export const CaseWriteConfig = CaseReadConfig.extend({
   // The search postings, written by the case's outbox (shared/services/case-search.ts).
   SEARCH_TABLE: TableName,
   // The staff notifier's queue (return visits, escalations); bound to every case-writing function.
-  STAFF_NOTIFICATIONS_QUEUE_URL: QueueUrl.optional(),
+  STAFF_NOTIFICATIONS_QUEUE_URL: z.optional(QueueUrl),
   /** Case updates one phone may be sent per day; unset (''), the default. */
   REPORTER_TEXTS_PER_DAY: z.preprocess(
     (value) => (value === '' ? undefined : value),

@@ -2,11 +2,16 @@
  * Reading a queue message body: JSON first, then the zod schema, so a malformed message fails
  * with a ValidationError naming its fields (and goes to the DLQ after retries), never a cast.
  */
-import type { z } from 'zod';
+
 import { MalformedBodyError } from '../errors.ts';
+import type * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 
-export function parseMessageBody<S extends z.ZodType>(schema: S, body: string, what: string): z.infer<S> {
+export function parseMessageBody<S extends z.core.$ZodType>(
+  schema: S,
+  body: string,
+  what: string,
+): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -11,8 +11,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import type * as z from '../schema.ts';
 import { parseMessageBody } from './message-body.ts';
 
 /** Log fields: ids, codes, counts and outcomes; never personal data. */
@@ -26,7 +26,7 @@ export interface Delivery {
   context: Context;
 }
 
-export interface QueueEdgeOptions<S extends z.ZodType> {
+export interface QueueEdgeOptions<S extends z.core.$ZodType> {
   logger: Logger;
   /** The message's schema and its name in errors, e.g. 'The intake message'. */
   message: { schema: S; what: string };
@@ -39,7 +39,7 @@ export interface QueueEdgeOptions<S extends z.ZodType> {
 }
 
 /** The whole Lambda handler for an SQS event source mapping with ReportBatchItemFailures. */
-export function queueEdge<S extends z.ZodType>({
+export function queueEdge<S extends z.core.$ZodType>({
   logger,
   message: { schema, what },
   handle,
