@@ -5,10 +5,10 @@
  * shared/web/page-assets.ts reads them.
  */
 import * as esbuild from 'esbuild';
-import * as z from 'zod';
+import * as z from '../shared/schema.ts';
 import { browserPages, writePageAssets } from '../shared/web/page-assets.ts';
 
-const Args = z.tuple([z.enum(browserPages), z.string().min(1)]);
+const Args = z.tuple([z.enum(browserPages), z.string().check(z.minLength(1))]);
 const parsed = Args.safeParse(process.argv.slice(2));
 if (!parsed.success) {
   console.error(`usage: node infra/build-page-assets.ts <${browserPages.join('|')}> <outDir>`);

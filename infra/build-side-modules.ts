@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import * as z from 'zod';
 import { sideModuleNames } from '../functions/wiring/side-modules.ts';
+import * as z from '../shared/schema.ts';
 import { sideModuleBuildOptions } from './constructs/handler-bundling.ts';
 
-const Args = z.tuple([z.string().min(1)], z.enum(sideModuleNames));
+const Args = z.tuple([z.string().check(z.minLength(1))], z.enum(sideModuleNames));
 const parsed = Args.safeParse(process.argv.slice(2));
 if (!parsed.success) {
   console.error(`usage: node infra/build-side-modules.ts <outDir> <${sideModuleNames.join('|')}>...`);

@@ -4,7 +4,7 @@
  * `Authorization: Bearer …`. Any answer other than 2xx becomes an ApiError carrying the API's error
  * envelope (code, message, field issues). The password only ever comes from the environment.
  */
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { TargetError } from './targets.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -18,13 +18,13 @@ const ErrorEnvelope = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   }),
 });
 /** What API Gateway itself answers, e.g. `{"message":"Not Found"}` for a route it does not have. */
 const GatewayError = z.object({ message: z.string() });
 
-const SignedIn = z.object({ idToken: z.string().min(1) });
+const SignedIn = z.object({ idToken: z.string().check(z.minLength(1)) });
 
 export class ApiError extends Error {
   override name = 'ApiError';

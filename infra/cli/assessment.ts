@@ -6,7 +6,7 @@
  * score, received, on-time shares, returned, escalated, mean rating) or, with `--json`, the API's
  * answer as it is. Exit codes: 0 done, 1 the API refused or failed, 2 bad usage.
  */
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { ApiError, credentialsFrom, signIn } from './api-client.ts';
 import type { Output } from './queue-pull.ts';
 import { resolveApiUrl } from './targets.ts';
@@ -31,7 +31,7 @@ export interface AssessmentFlags {
   outputs?: string | undefined;
 }
 
-const Share = z.number().nullable();
+const Share = z.nullable(z.number());
 const Answer = z.object({
   level: z.string(),
   range: z.object({ from: z.string(), to: z.string() }),
@@ -40,8 +40,8 @@ const Answer = z.object({
     z.object({
       id: z.string(),
       zh: z.string(),
-      rank: z.number().nullable(),
-      score: z.number().nullable(),
+      rank: z.nullable(z.number()),
+      score: z.nullable(z.number()),
       received: z.number(),
       acceptedOnTimeRate: Share,
       resolvedOnTimeRate: Share,

@@ -6,8 +6,8 @@
  * Exit codes: 0 done, 1 the API refused or failed (its message and each field issue printed),
  * 2 bad usage (usage text printed).
  */
-import * as z from 'zod';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
+import * as z from '../../shared/schema.ts';
 import { ApiError, credentialsFrom, type StaffApi, signIn } from './api-client.ts';
 import { readInputFile } from './input-file.ts';
 import type { Output } from './queue-pull.ts';
@@ -110,13 +110,13 @@ const CampaignSummary = z.object({
   firstRunAt: z.string(),
   channel: z.object({
     kind: z.string(),
-    purpose: z.string().optional(),
-    venue: z.string().optional(),
-    durationMinutes: z.number().optional(),
-    assignee: z.object({ role: z.string(), name: z.string() }).optional(),
+    purpose: z.optional(z.string()),
+    venue: z.optional(z.string()),
+    durationMinutes: z.optional(z.number()),
+    assignee: z.optional(z.object({ role: z.string(), name: z.string() })),
   }),
-  nextRunAt: z.string().optional(),
-  lastRunAt: z.string().optional(),
+  nextRunAt: z.optional(z.string()),
+  lastRunAt: z.optional(z.string()),
 });
 type CampaignSummary = z.infer<typeof CampaignSummary>;
 
@@ -133,7 +133,7 @@ const CampaignView = z.object({
   campaign: CampaignSummary,
   upcoming: z.array(z.string()),
   households: z.number(),
-  preview: SmsPreview.optional(),
+  preview: z.optional(SmsPreview),
 });
 
 const PlanPreview = z.object({ upcoming: z.array(z.string()), warnings: z.array(z.string()) });
@@ -142,8 +142,8 @@ const CampaignList = z.object({ campaigns: z.array(CampaignSummary) });
 
 const JsonObject = z.record(z.string(), z.unknown());
 
-function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(answer);
+function parseAnswer<S extends z.core.$ZodType>(schema: S, answer: unknown, what: string): z.infer<S> {
+  const result = z.safeParse(schema, answer);
   if (!result.success) throw new ApiError(200, 'bad_response', `unexpected answer to ${what}`);
   return result.data;
 }

@@ -6,7 +6,7 @@
  * stored only as a hash and cannot be shown again. Exit codes: 0 done, 1 the API refused or
  * failed, 2 bad usage.
  */
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { ApiError, credentialsFrom, signIn } from './api-client.ts';
 import type { Output } from './queue-pull.ts';
 import { resolveApiUrl } from './targets.ts';
@@ -25,7 +25,7 @@ const Partner = z.object({
   name: z.string(),
   createdAt: z.string(),
   status: z.enum(['active', 'revoked']),
-  revokedAt: z.string().optional(),
+  revokedAt: z.optional(z.string()),
 });
 const Created = z.object({ partner: Partner, apiKey: z.string() });
 const Listed = z.object({ partners: z.array(Partner) });

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import * as z from '../../shared/schema.ts';
 import { apiUrlOutputKey, queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
 
 /** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
