@@ -4,10 +4,10 @@
  * stored one, or to keywords only. Admins only. A switch names the version the admin saw in use
  * (`expectedVersion`, `null` for keywords only), so two admins switching at once cannot both win.
  */
-import * as z from 'zod';
 import type { Staff } from '../domain/staff.ts';
 import { ForbiddenError, NotFoundError, VersionConflictError } from '../errors.ts';
 import type { ActiveModel, ClassifierModels, ModelSummary } from '../ports/classifier-models.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 
 export interface ClassifierAdminDeps {
@@ -49,19 +49,20 @@ async function activeSummary(
 }
 
 export const SwitchRequest = z
-  .object({
+  .strictObject({
     /** The version in use when the admin looked (null: keywords only). */
-    expectedVersion: z.number().int().positive().nullable(),
+    expectedVersion: z.nullable(z.int().check(z.positive())),
     /** Switch to this version; omitted: the newest version older than the one in use. */
-    version: z.number().int().positive().optional(),
+    version: z.optional(z.int().check(z.positive())),
     /** Switch to keywords only. */
-    keywordsOnly: z.literal(true).optional(),
+    keywordsOnly: z.optional(z.literal(true)),
   })
-  .strict()
-  .refine((r) => !(r.version !== undefined && r.keywordsOnly), {
-    message: 'name a version or keywordsOnly, not both',
-    path: ['version'],
-  });
+  .check(
+    z.refine((r) => !(r.version !== undefined && r.keywordsOnly), {
+      message: 'name a version or keywordsOnly, not both',
+      path: ['version'],
+    }),
+  );
 
 /** `POST /api/admin/classifier/rollback`. */
 export async function switchClassifier(

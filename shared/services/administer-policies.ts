@@ -3,7 +3,6 @@
  * (SLAs per category, the working calendar with its 调休 days, the rating window). Each is
  * replaced whole, validated first, so a half-edited rule set can never route a report.
  */
-import * as z from 'zod';
 import { RoutingRule } from '../domain/organisation.ts';
 import { validateOrganisation } from '../domain/routing.ts';
 import { ServiceLevels } from '../domain/service-levels.ts';
@@ -13,6 +12,7 @@ import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';
 import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 
 export interface AdministerDeps {
@@ -23,10 +23,10 @@ export interface AdministerDeps {
 export const PoliciesBody = z.object({
   serviceLevels: ServiceLevels,
   calendar: WorkingCalendar,
-  ratingWindowDays: z.number().int().min(1).max(30),
+  ratingWindowDays: z.int().check(z.minimum(1), z.maximum(30)),
 });
 
-export const RoutingRulesBody = z.object({ rules: z.array(RoutingRule).min(1) });
+export const RoutingRulesBody = z.object({ rules: z.array(RoutingRule).check(z.minLength(1)) });
 
 function assertAdmin(staff: Staff): void {
   if (staff.role !== 'admin')

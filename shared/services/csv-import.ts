@@ -5,8 +5,8 @@
  * header that cannot be read stops it (a ValidationError naming `header`), as no row could be.
  */
 import { parse } from 'csv-parse/sync';
-import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
+import * as z from '../schema.ts';
 
 /** A row an import refused: the line it starts on (the header is line 1), the field and why. */
 export interface CsvRowIssue {

@@ -7,40 +7,40 @@
  * centre's dispatchers) every township; a township centre's dispatcher their own township (another
  * one is a 403); everyone else none (403): units and grid workers have their own lists.
  */
-import * as z from 'zod';
 import { EntityId, Grid, type Organisation } from '../domain/organisation.ts';
 import type { Staff } from '../domain/staff.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
+import * as z from '../schema.ts';
 
 export const RegistryQuery = z.object({
-  townshipId: EntityId.optional().describe(
-    "the township whose grids are listed; a township centre's own by default",
-  ),
+  townshipId: z
+    .optional(EntityId)
+    .check(z.describe("the township whose grids are listed; a township centre's own by default")),
 });
 
 const TownshipFigures = z.object({
   id: z.string(),
   zh: z.string(),
   en: z.string(),
-  grids: z.number().int(),
-  microGrids: z.number().int(),
+  grids: z.int(),
+  microGrids: z.int(),
   /** Grids with a WeChat group on record. */
-  groups: z.number().int(),
+  groups: z.int(),
   /** Groups whose member count has been read from the platform. */
-  counted: z.number().int(),
-  households: z.number().int(),
+  counted: z.int(),
+  households: z.int(),
   /** Members of the counted groups. */
-  members: z.number().int(),
+  members: z.int(),
 });
 
 export const RegistryAnswer = z.object({
   scope: z.enum(['county', 'township']),
   townships: z.array(TownshipFigures),
   /** The township whose grids are listed; absent when the county asked for none. */
-  townshipId: z.string().optional(),
+  townshipId: z.optional(z.string()),
   grids: z.array(
-    Grid.extend({
+    z.extend(Grid, {
       communityZh: z.string(),
       communityEn: z.string(),
     }),

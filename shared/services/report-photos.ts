@@ -10,7 +10,6 @@
  * where the case view finds them. A retry of the same submission finds the upload gone and the
  * case's photo already there, and goes on. A report without photos does none of this.
  */
-import * as z from 'zod';
 import {
   casePhotoPrefix,
   checkPhoto,
@@ -33,6 +32,7 @@ import {
 import { type FieldIssue, ForbiddenError, ValidationError } from '../errors.ts';
 import type { PublicPhotoRecorder } from '../ports/case-store.ts';
 import type { PhotoStore, PhotoUploadForm } from '../ports/photo-store.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 
 export interface PhotoUploadTicket extends PhotoUploadForm {
@@ -139,12 +139,14 @@ export const EvidencePhotoRequest = z
   .object({
     uploadId: PhotoUploadId,
     kind: EvidenceKind,
-    public: z.boolean({ error: 'true or false' }).optional(),
+    public: z.optional(z.boolean({ error: 'true or false' })),
   })
-  .refine((r) => !(r.public === true && r.kind === 'before'), {
-    path: ['public'],
-    message: 'only a result photo (after) can be shown to the public',
-  });
+  .check(
+    z.refine((r) => !(r.public === true && r.kind === 'before'), {
+      path: ['public'],
+      message: 'only a result photo (after) can be shown to the public',
+    }),
+  );
 
 /** The actions that mean the caller's unit is working the case now (the handler's). */
 const WORKING_ACTIONS: readonly string[] = ['accept', 'resolve'];
