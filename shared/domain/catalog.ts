@@ -2,7 +2,7 @@
  * The public catalogue the report form is built from: categories, the townships with their
  * communities, and the units. It carries no household counts, grids or people.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { CategoryCode } from './categories.ts';
 import { EntityId, TownshipKind, UnitKind } from './organisation.ts';
 

@@ -2,7 +2,7 @@
  * The report categories residents choose from (codes from DOMAIN.md). The code list is the
  * contract of the public API; names are display data for the form and the console.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 
 export const categoryCodes = [
   'fraud',

@@ -5,21 +5,21 @@
  * effects may run at most once (a text message cannot be taken back, and SMS providers offer no
  * idempotency key, so an attempt whose outcome is unknown is never repeated).
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import type { CaseNotice } from './case.ts';
 import { Effect } from './case-lifecycle.ts';
 
 export const OutboxEntry = z.object({
   /** `v<version>e<index>`: unique on the case, stable across retries. */
-  id: z.string().regex(/^v\d+e\d+$/, 'must be an outbox entry id such as v3e0'),
-  version: z.number().int().positive(),
+  id: z.string().check(z.regex(/^v\d+e\d+$/, 'must be an outbox entry id such as v3e0')),
+  version: z.int().check(z.positive()),
   effect: Effect,
   /** Attempts started so far. */
-  attempts: z.number().int().nonnegative(),
+  attempts: z.int().check(z.nonnegative()),
   /** When the sweeper may next attempt it. */
   nextAt: z.iso.datetime(),
   /** The claim token of an at-most-once attempt that started and has no recorded outcome yet. */
-  inFlight: z.string().optional(),
+  inFlight: z.optional(z.string()),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 

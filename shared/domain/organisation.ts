@@ -3,15 +3,17 @@
  * sub-district centres, county departments), the communities residents live in, the grids below
  * them, and the routing rules that say which unit owns which category where.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { CategoryCode } from './categories.ts';
 
 /** Lower-case slug ids keep queue names, URLs and DynamoDB keys readable and safe. */
 export const EntityId = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens');
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens'),
+  );
 export type EntityId = z.infer<typeof EntityId>;
 
 export const UnitKind = z.enum(['county_centre', 'township_centre', 'department']);
@@ -20,10 +22,10 @@ export type UnitKind = z.infer<typeof UnitKind>;
 export const Unit = z.object({
   id: EntityId,
   kind: UnitKind,
-  zh: z.string().min(1),
-  en: z.string().min(1),
+  zh: z.string().check(z.minLength(1)),
+  en: z.string().check(z.minLength(1)),
   /** Township centres: the township or sub-district they serve. */
-  townshipId: EntityId.optional(),
+  townshipId: z.optional(EntityId),
   /**
    * The WeChat Work userids of the unit's handlers (centres: their dispatchers), who get its
    * staff notifications (overdue cases, escalations) as app messages. Kept here with the grid
@@ -31,10 +33,7 @@ export const Unit = z.object({
    * time, so a person taken off the list stops receiving them (shared/services/notify-staff.ts).
    */
   // Lazy: WecomUserId is declared further down, with the grid it was made for.
-  wecomUserIds: z
-    .array(z.lazy(() => WecomUserId))
-    .max(100)
-    .optional(),
+  wecomUserIds: z.optional(z.array(z.lazy(() => WecomUserId)).check(z.maxLength(100))),
 });
 export type Unit = z.infer<typeof Unit>;
 
@@ -42,8 +41,8 @@ export const TownshipKind = z.enum(['subdistrict', 'town', 'township']);
 export const Township = z.object({
   id: EntityId,
   kind: TownshipKind,
-  zh: z.string().min(1),
-  en: z.string().min(1),
+  zh: z.string().check(z.minLength(1)),
+  en: z.string().check(z.minLength(1)),
   /** The township-level comprehensive-governance centre (综治中心) that triages here. */
   centreUnitId: EntityId,
 });
@@ -53,16 +52,16 @@ export const Community = z.object({
   id: EntityId,
   townshipId: EntityId,
   kind: z.enum(['community', 'village']),
-  zh: z.string().min(1),
-  en: z.string().min(1),
-  households: z.number().int().positive(),
+  zh: z.string().check(z.minLength(1)),
+  en: z.string().check(z.minLength(1)),
+  households: z.int().check(z.positive()),
 });
 export type Community = z.infer<typeof Community>;
 
 /** A WeChat Work (企业微信 / 政务微信) userid, as the platform's address book holds it. */
 export const WecomUserId = z
   .string()
-  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeChat Work userid: 1-64 letters, digits, _ . @ -');
+  .check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeChat Work userid: 1-64 letters, digits, _ . @ -'));
 export type WecomUserId = z.infer<typeof WecomUserId>;
 
 /**
@@ -72,10 +71,10 @@ export type WecomUserId = z.infer<typeof WecomUserId>;
  */
 export const MicroGrid = z.object({
   id: EntityId,
-  zh: z.string().trim().min(1).max(40),
-  households: z.number().int().nonnegative(),
+  zh: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+  households: z.int().check(z.nonnegative()),
   /** The micro-grid worker's WeChat Work userid (an admin of the grid's group). */
-  wecomUserId: WecomUserId.optional(),
+  wecomUserId: z.optional(WecomUserId),
 });
 export type MicroGrid = z.infer<typeof MicroGrid>;
 
@@ -88,28 +87,30 @@ export const GridGroup = z.object({
   /** WeChat Work's customer group chat id (chat_id). */
   chatId: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat Work group chat id: 1-64 letters, digits, _ -'),
+    .check(
+      z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat Work group chat id: 1-64 letters, digits, _ -'),
+    ),
   /** The group owner: the grid worker, who confirms enterprise mass-sends in the app. */
   ownerUserId: WecomUserId,
-  adminUserIds: z.array(WecomUserId).max(50).default([]),
-  memberCount: z.number().int().nonnegative().optional(),
+  adminUserIds: z._default(z.array(WecomUserId).check(z.maxLength(50)), []),
+  memberCount: z.optional(z.int().check(z.nonnegative())),
   /** When memberCount was last read from the platform (UTC). */
-  memberCountAt: z.iso.datetime().optional(),
+  memberCountAt: z.optional(z.iso.datetime()),
 });
 export type GridGroup = z.infer<typeof GridGroup>;
 
 export const Grid = z.object({
   id: EntityId,
   communityId: EntityId,
-  zh: z.string().min(1),
-  households: z.number().int().positive(),
+  zh: z.string().check(z.minLength(1)),
+  households: z.int().check(z.positive()),
   /**
    * The grid worker's WeChat Work user id (企业微信 / 政务微信 userid): an appeal they forward to
    * the civicloop app becomes a case in this grid's community (shared/services/receive-wecom.ts).
    */
-  wecomUserId: WecomUserId.optional(),
-  microGrids: z.array(MicroGrid).max(60).optional(),
-  group: GridGroup.optional(),
+  wecomUserId: z.optional(WecomUserId),
+  microGrids: z.optional(z.array(MicroGrid).check(z.maxLength(60))),
+  group: z.optional(GridGroup),
 });
 export type Grid = z.infer<typeof Grid>;
 

@@ -14,7 +14,7 @@
  * typed without the country code. A refused number is answered with a sentence derived from the
  * shapes ("11 digits starting with 13–19"), never with a pattern.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 
 /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{7,14}$/;
@@ -72,24 +72,34 @@ function digitSets(pattern: string): DigitSet[] | undefined {
 }
 
 /** `+86 1[3-9]XXXXXXXXX` → a shape; issues name what is wrong with it. */
-const Shape = z
-  .string()
-  .trim()
-  .transform((source, ctx): PhoneShape => {
+const Shape = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((source: string, ctx): PhoneShape => {
     const parts = /^\+([1-9]\d{0,2})\s+(\S+)$/.exec(source);
     const digits = parts?.[2] === undefined ? undefined : digitSets(parts[2].toUpperCase());
     const countryCode = parts?.[1] ?? '';
     if (!digits || digits.length < 4 || countryCode.length + digits.length > 15) {
-      ctx.addIssue({
+      ctx.issues.push({
         code: 'custom',
         message: `"${source}" is not a number shape: write the country code, a space, then one entry per digit (a digit, X for any, [3-9] or [5689] for a choice), e.g. +86 1[3-9]XXXXXXXXX`,
+        input: source,
       });
       return z.NEVER;
     }
     return { countryCode, digits, source };
-  });
+  }),
+);
 
 export const DEFAULT_PHONE_SHAPES = '+86 1[3-9]XXXXXXXXX';
+
+/** The setting's comma-separated shapes, each parsed. */
+const ShapeList = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((raw: string) => raw.split(',').filter((s) => s.trim() !== '')),
+  ),
+  z.array(Shape).check(z.minLength(1, 'name at least one number shape, e.g. +86 1[3-9]XXXXXXXXX')),
+);
 
 /**
  * The deployment setting: shapes separated by commas; unset (empty) means mainland mobiles. For
@@ -97,11 +107,10 @@ export const DEFAULT_PHONE_SHAPES = '+86 1[3-9]XXXXXXXXX';
  */
 export const PhonePolicySetting = z.preprocess(
   (value) => (value === '' || value === undefined ? DEFAULT_PHONE_SHAPES : value),
-  z
-    .string()
-    .transform((raw) => raw.split(',').filter((s) => s.trim() !== ''))
-    .pipe(z.array(Shape).min(1, 'name at least one number shape, e.g. +86 1[3-9]XXXXXXXXX'))
-    .transform((shapes): PhonePolicy => ({ shapes })),
+  z.pipe(
+    ShapeList,
+    z.transform((shapes: PhoneShape[]): PhonePolicy => ({ shapes })),
+  ),
 );
 
 export const DEFAULT_PHONE_POLICY: PhonePolicy = PhonePolicySetting.parse('');
@@ -170,12 +179,15 @@ export function describePolicy(policy: PhonePolicy): string {
 /** The contact phone the public form takes under `policy`, as E.164. */
 export const contactPhoneWithin = (policy: PhonePolicy) => {
   const message = describePolicy(policy);
-  return z.string({ error: message }).transform((raw, ctx) => {
-    const e164 = acceptedPhone(raw, policy);
-    if (e164 === undefined || !E164.test(e164)) {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    }
-    return e164;
-  });
+  return z.pipe(
+    z.string({ error: message }),
+    z.transform((raw: string, ctx) => {
+      const e164 = acceptedPhone(raw, policy);
+      if (e164 === undefined || !E164.test(e164)) {
+        ctx.issues.push({ code: 'custom', message, input: raw });
+        return z.NEVER;
+      }
+      return e164;
+    }),
+  );
 };

@@ -17,7 +17,7 @@
  * quality. What a JPEG needs to be shown — JFIF (APP0), an ICC colour profile (APP2) and Adobe's
  * colour transform (APP14) — is kept.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 
 /** Photos a resident may attach to one report. */
 export const MAX_REPORT_PHOTOS = 3;
@@ -40,14 +40,14 @@ export const PHOTO_CONTENT_TYPE = 'image/jpeg';
 /** An upload id: 16 random bytes, base64url (22 characters); names `uploads/<id>.jpg`. */
 export const PhotoUploadId = z
   .string({ error: 'an upload id from POST /api/photo-uploads' })
-  .regex(/^[A-Za-z0-9_-]{22}$/, 'an upload id from POST /api/photo-uploads');
+  .check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'an upload id from POST /api/photo-uploads'));
 export type PhotoUploadId = z.infer<typeof PhotoUploadId>;
 
 /** The photos a report names: up to three distinct upload ids. */
-export const ReportPhotoIds = z
-  .array(PhotoUploadId, { error: 'a list of upload ids' })
-  .max(MAX_REPORT_PHOTOS, `at most ${MAX_REPORT_PHOTOS} photos`)
-  .refine((ids) => new Set(ids).size === ids.length, 'the same photo twice');
+export const ReportPhotoIds = z.array(PhotoUploadId, { error: 'a list of upload ids' }).check(
+  z.maxLength(MAX_REPORT_PHOTOS, `at most ${MAX_REPORT_PHOTOS} photos`),
+  z.refine((ids) => new Set(ids).size === ids.length, 'the same photo twice'),
+);
 
 export const newPhotoUploadId = (randomBytes: (n: number) => Uint8Array): PhotoUploadId =>
   Buffer.from(randomBytes(16)).toString('base64url');

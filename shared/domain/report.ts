@@ -3,7 +3,7 @@
  * that carries it from intake to the router. Phone numbers are normalised to E.164 here so every
  * later comparison (ratings, the household registry) sees one form.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { CategoryCode } from './categories.ts';
 import { EntityId, WecomUserId } from './organisation.ts';
 import { normaliseTypedPhone } from './phone-number.ts';
@@ -15,8 +15,8 @@ const PHONE_MESSAGE =
   'enter a mobile number: 11 digits starting with 1, or an international number starting with +';
 
 /** Form posts send empty strings for untouched optional fields; treat them as absent. */
-const optionalText = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const optionalText = <S extends z.core.$ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.optional(schema));
 
 /** Community id for a report the system could not place: the router sends it to the county centre. */
 export const UNPLACED_COMMUNITY = 'unplaced';
@@ -25,32 +25,35 @@ export const UNPLACED_COMMUNITY = 'unplaced';
  * A phone in any form residents type (13812345678, +86 138 1234 5678, 0086…) or any E.164 number,
  * normalised to E.164. What the public form may take is narrower (shared/domain/phone-number.ts).
  */
-export const PhoneNumber = z.string({ error: PHONE_MESSAGE }).transform((raw, ctx) => {
-  const e164 = normaliseTypedPhone(raw);
-  if (e164 === undefined) {
-    ctx.addIssue({ code: 'custom', message: PHONE_MESSAGE });
-    return z.NEVER;
-  }
-  return e164;
-});
+export const PhoneNumber = z.pipe(
+  z.string({ error: PHONE_MESSAGE }),
+  z.transform((raw: string, ctx) => {
+    const e164 = normaliseTypedPhone(raw);
+    if (e164 === undefined) {
+      ctx.issues.push({ code: 'custom', message: PHONE_MESSAGE, input: raw });
+      return z.NEVER;
+    }
+    return e164;
+  }),
+);
 export type PhoneNumber = z.infer<typeof PhoneNumber>;
 
 export const Location = z.object({
-  lat: z.coerce.number().min(-90).max(90),
-  lng: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().check(z.minimum(-90), z.maximum(90)),
+  lng: z.coerce.number().check(z.minimum(-180), z.maximum(180)),
 });
 
 export const ReportSubmission = z.object({
   category: CategoryCode,
   communityId: EntityId,
-  description: z
-    .string({ error: 'describe the problem' })
-    .trim()
-    .min(1, 'describe the problem')
-    .refine((s) => [...s].length <= MAX_DESCRIPTION, `at most ${MAX_DESCRIPTION} characters`),
+  description: z.string({ error: 'describe the problem' }).check(
+    z.trim(),
+    z.minLength(1, 'describe the problem'),
+    z.refine((s) => [...s].length <= MAX_DESCRIPTION, `at most ${MAX_DESCRIPTION} characters`),
+  ),
   contactPhone: optionalText(PhoneNumber),
-  location: Location.optional(),
-  address: optionalText(z.string().trim().max(200, 'at most 200 characters')),
+  location: z.optional(Location),
+  address: optionalText(z.string().check(z.trim(), z.maxLength(200, 'at most 200 characters'))),
 });
 export type ReportSubmission = z.infer<typeof ReportSubmission>;
 
@@ -60,12 +63,15 @@ export type ReportSubmission = z.infer<typeof ReportSubmission>;
  * any other bad field. SMS has no list to pick from; the router places those reports instead.
  */
 export const reportSubmissionAmong = (communityIds: ReadonlySet<string>) =>
-  ReportSubmission.extend({
+  z.extend(ReportSubmission, {
     // Piped, so an id that is not even well-formed gets one issue, not two.
-    communityId: ReportSubmission.shape.communityId.pipe(
-      z.string().refine((id) => communityIds.has(id), {
-        error: 'unknown community: choose one of the communities in GET /api/catalog',
-      }),
+    communityId: z.pipe(
+      ReportSubmission.shape.communityId,
+      z.string().check(
+        z.refine((id) => communityIds.has(id), {
+          error: 'unknown community: choose one of the communities in GET /api/catalog',
+        }),
+      ),
     ),
   });
 
@@ -82,19 +88,18 @@ export const ReportSubmitted = z.object({
   channel: Channel,
   report: ReportSubmission,
   /** SHA-256 (hex) of the reporter's private token; the token itself is never stored. */
-  reporterTokenHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash: 64 lower-case hexadecimal digits')
-    .optional(),
+  reporterTokenHash: z.optional(
+    z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash: 64 lower-case hexadecimal digits')),
+  ),
   /**
    * Why the classifier chose the category, for a text it classified (SMS); absent for a category
    * the resident chose, and on messages queued before it was sent. Kept on the case for staff.
    */
-  classification: ClassificationExplanation.optional(),
+  classification: z.optional(ClassificationExplanation),
   /**
    * The grid worker who forwarded the appeal (channel `wecom`): their WeChat Work userid, a staff
    * id, so each later status change is relayed to them to post in the grid's group.
    */
-  forwardedBy: WecomUserId.optional(),
+  forwardedBy: z.optional(WecomUserId),
 });
 export type ReportSubmitted = z.infer<typeof ReportSubmitted>;

@@ -3,8 +3,8 @@
  * and to resolve it, and the deadline arithmetic on the county's working calendar. The levels
  * themselves are data an admin edits (defaults in shared/reference/service-level-defaults.ts).
  */
-import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
+import * as z from '../schema.ts';
 import { CategoryCode } from './categories.ts';
 import { addWorkingDays, addWorkingHours, type WorkingCalendar } from './working-calendar.ts';
 
@@ -18,7 +18,7 @@ export const Duration = z.object({
    * (a fraud victim's money moves tonight, not after the holiday).
    */
   unit: z.enum(['working_days', 'working_hours', 'hours']),
-  amount: z.number().int().positive(),
+  amount: z.int().check(z.positive()),
 });
 export type Duration = z.infer<typeof Duration>;
 
@@ -31,29 +31,31 @@ export const ServiceLevel = z.object({
 });
 export type ServiceLevel = z.infer<typeof ServiceLevel>;
 
-export const ServiceLevels = z.array(ServiceLevel).superRefine((levels, ctx) => {
-  // Two levels for one category would make the deadline depend on list order.
-  const seen = new Set<CategoryCode>();
-  levels.forEach((level, i) => {
-    if (seen.has(level.category)) {
+export const ServiceLevels = z.array(ServiceLevel).check(
+  z.superRefine((levels, ctx) => {
+    // Two levels for one category would make the deadline depend on list order.
+    const seen = new Set<CategoryCode>();
+    levels.forEach((level, i) => {
+      if (seen.has(level.category)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'category'],
+          message: `more than one service level for ${level.category}`,
+        });
+      }
+      seen.add(level.category);
+    });
+    // `other` is the fallback for every category without its own level; without it a case of
+    // such a category could get no deadline at all, so refuse the list up front.
+    if (!seen.has('other')) {
       ctx.addIssue({
         code: 'custom',
-        path: [i, 'category'],
-        message: `more than one service level for ${level.category}`,
+        path: [],
+        message: 'a service level for the `other` category is required',
       });
     }
-    seen.add(level.category);
-  });
-  // `other` is the fallback for every category without its own level; without it a case of
-  // such a category could get no deadline at all, so refuse the list up front.
-  if (!seen.has('other')) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [],
-      message: 'a service level for the `other` category is required',
-    });
-  }
-});
+  }),
+);
 export type ServiceLevels = z.infer<typeof ServiceLevels>;
 
 /**

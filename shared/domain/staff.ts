@@ -5,7 +5,7 @@
  * `custom:displayName`, else their user id; what they do is recorded with that name and their own
  * unit (`TimelineActor`), for staff to read, never residents.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { EntityId } from './organisation.ts';
 
 export const Role = z.enum([
@@ -25,15 +25,15 @@ export type Role = z.infer<typeof Role>;
  * `custom:townshipId` for dispatchers, `custom:communityId` and `custom:gridId` for grid workers.
  */
 export const StaffClaims = z.object({
-  sub: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
   /** The person's name (Cognito's standard `name` attribute), shown to other staff. */
-  name: z.string().min(1).max(64).optional(),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   'custom:role': Role,
-  'custom:displayName': z.string().min(1).optional(),
-  'custom:unitId': EntityId.optional(),
-  'custom:townshipId': EntityId.optional(),
-  'custom:communityId': EntityId.optional(),
-  'custom:gridId': EntityId.optional(),
+  'custom:displayName': z.optional(z.string().check(z.minLength(1))),
+  'custom:unitId': z.optional(EntityId),
+  'custom:townshipId': z.optional(EntityId),
+  'custom:communityId': z.optional(EntityId),
+  'custom:gridId': z.optional(EntityId),
 });
 export type StaffClaims = z.infer<typeof StaffClaims>;
 
@@ -84,10 +84,10 @@ export function staffFromClaims(claims: StaffClaims): Staff | undefined {
  * community — which the catalogue names. Personal data: staff endpoints only.
  */
 export const TimelineActor = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   role: Role,
-  unitId: EntityId.optional(),
-  communityId: EntityId.optional(),
+  unitId: z.optional(EntityId),
+  communityId: z.optional(EntityId),
 });
 export type TimelineActor = z.infer<typeof TimelineActor>;
 

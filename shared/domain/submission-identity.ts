@@ -7,13 +7,18 @@
  * must look like one (UUIDs and similar), or two clients could share a receipt.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { newReporterToken } from './reporter-token.ts';
 import { generateTrackingCode, type TrackingCode } from './tracking-code.ts';
 
 export const IdempotencyKey = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{16,128}$/, 'use a random key of 16 to 128 letters, digits, - or _ (a UUID is fine)');
+  .check(
+    z.regex(
+      /^[A-Za-z0-9_-]{16,128}$/,
+      'use a random key of 16 to 128 letters, digits, - or _ (a UUID is fine)',
+    ),
+  );
 
 /** SHA-256 of the parts with a purpose label, so no derived value can stand in for another. */
 const digest = (purpose: string, ...parts: string[]) =>

@@ -3,7 +3,7 @@
  * Crockford base32 (no I, L, O, U), shown as `K7M-2QX-9PA`. 45 random bits make them
  * unguessable in sequence; input is forgiving (any case, spaces or hyphens, O for 0, I/L for 1).
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 9;
@@ -11,7 +11,9 @@ const LENGTH = 9;
 /** The stored form: nine characters, no separators. */
 export const TrackingCode = z
   .string()
-  .regex(/^[0-9A-HJKMNP-TV-Z]{9}$/, 'not a tracking code: nine letters and digits, like K7M-2QX-9PA');
+  .check(
+    z.regex(/^[0-9A-HJKMNP-TV-Z]{9}$/, 'not a tracking code: nine letters and digits, like K7M-2QX-9PA'),
+  );
 export type TrackingCode = z.infer<typeof TrackingCode>;
 
 export function generateTrackingCode(randomBytes: (n: number) => Uint8Array): TrackingCode {
