@@ -8,7 +8,7 @@
  * note staff wrote for the public. Never the resident's words, address, phone or name; a location
  * only for the categories whose subject is a public place, rounded to about 100 m.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { type CaseState, isOpen } from '../case.ts';
 import { type CategoryCode, categories, categoryCodes } from '../categories.ts';
 import type { Community, Township, Unit } from '../organisation.ts';
@@ -210,7 +210,7 @@ const W3_MESSAGE = 'a w3 datetime with its time zone, e.g. 2026-12-01T00:00:00Z 
 const W3Datetime = z.iso.datetime({ offset: true, error: W3_MESSAGE });
 
 /** Comma lists as the spec writes them (`status=open,closed`); blank means not given. */
-const commaList = <T extends z.ZodType>(item: T) =>
+const commaList = <T extends z.core.$ZodType>(item: T) =>
   z.preprocess(
     (raw) =>
       typeof raw === 'string' && raw.trim() !== ''
@@ -219,44 +219,52 @@ const commaList = <T extends z.ZodType>(item: T) =>
             .map((part) => part.trim())
             .filter(Boolean)
         : undefined,
-    z.array(item).min(1).optional(),
+    z.optional(z.array(item).check(z.minLength(1))),
   );
 
 const blankAsAbsent = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const RequestsQuery = z.object({
-  jurisdiction_id: z.preprocess(blankAsAbsent, z.string().optional()),
-  service_request_id: commaList(z.string().min(1)).refine((ids) => !ids || ids.length <= MAX_REQUEST_IDS, {
-    error: `at most ${MAX_REQUEST_IDS} ids at once`,
-  }),
-  service_code: commaList(
-    z.string().refine(isServiceCode, {
-      error: `one of the service codes of services.json: ${categoryCodes.join(', ')}`,
+  jurisdiction_id: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  service_request_id: commaList(z.string().check(z.minLength(1))).check(
+    z.refine((ids) => !ids || ids.length <= MAX_REQUEST_IDS, {
+      error: `at most ${MAX_REQUEST_IDS} ids at once`,
     }),
   ),
-  start_date: z.preprocess(blankAsAbsent, W3Datetime.optional()),
-  end_date: z.preprocess(blankAsAbsent, W3Datetime.optional()),
+  service_code: commaList(
+    z.string().check(
+      z.refine(isServiceCode, {
+        error: `one of the service codes of services.json: ${categoryCodes.join(', ')}`,
+      }),
+    ),
+  ),
+  start_date: z.preprocess(blankAsAbsent, z.optional(W3Datetime)),
+  end_date: z.preprocess(blankAsAbsent, z.optional(W3Datetime)),
   status: commaList(z.enum(['open', 'closed'], { error: 'open or closed' })),
   page_size: z.preprocess(
     blankAsAbsent,
-    z.coerce
-      .number({ error: `a whole number from 1 to ${MAX_PAGE_SIZE}` })
-      .int(`a whole number from 1 to ${MAX_PAGE_SIZE}`)
-      .min(1, `a whole number from 1 to ${MAX_PAGE_SIZE}`)
-      .max(MAX_PAGE_SIZE, `a whole number from 1 to ${MAX_PAGE_SIZE}`)
-      .default(DEFAULT_PAGE_SIZE),
+    z._default(
+      z.coerce
+        .number({ error: `a whole number from 1 to ${MAX_PAGE_SIZE}` })
+        .check(
+          z.int(`a whole number from 1 to ${MAX_PAGE_SIZE}`),
+          z.minimum(1, `a whole number from 1 to ${MAX_PAGE_SIZE}`),
+          z.maximum(MAX_PAGE_SIZE, `a whole number from 1 to ${MAX_PAGE_SIZE}`),
+        ),
+      DEFAULT_PAGE_SIZE,
+    ),
   ),
   /** The `rel="next"` link's cursor; pages are not numbered (see the README). */
-  cursor: z.preprocess(blankAsAbsent, z.string().max(2048).optional()),
+  cursor: z.preprocess(blankAsAbsent, z.optional(z.string().check(z.maxLength(2048)))),
   page: z.preprocess(
     blankAsAbsent,
-    z
-      .undefined({
+    z.optional(
+      z.undefined({
         error: 'pages are not numbered: follow the Link header (rel="next"), which carries a cursor',
-      })
-      .optional(),
+      }),
+    ),
   ),
-  lang: z.preprocess(blankAsAbsent, z.enum(['zh', 'en'], { error: 'zh or en' }).default('zh')),
+  lang: z.preprocess(blankAsAbsent, z._default(z.enum(['zh', 'en'], { error: 'zh or en' }), 'zh')),
 });
 export type RequestsQuery = z.infer<typeof RequestsQuery>;
 
@@ -287,18 +295,18 @@ export function requestWindowOf(
 
 /** Form fields as the spec names them; what we do not keep (names, email, device) is read and dropped. */
 export const ServiceRequestForm = z.object({
-  api_key: z.string().optional(),
-  jurisdiction_id: z.preprocess(blankAsAbsent, z.string().optional()),
+  api_key: z.optional(z.string()),
+  jurisdiction_id: z.preprocess(blankAsAbsent, z.optional(z.string())),
   service_code: z.preprocess(
     blankAsAbsent,
     z.string({ error: 'the service_code of the request (services.json)' }),
   ),
-  lat: z.preprocess(blankAsAbsent, z.string().optional()),
-  long: z.preprocess(blankAsAbsent, z.string().optional()),
-  address_string: z.preprocess(blankAsAbsent, z.string().optional()),
-  description: z.preprocess(blankAsAbsent, z.string().optional()),
-  phone: z.preprocess(blankAsAbsent, z.string().optional()),
-  [`attribute[${COMMUNITY_ATTRIBUTE}]`]: z.preprocess(blankAsAbsent, z.string().optional()),
+  lat: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  long: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  address_string: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  description: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  phone: z.preprocess(blankAsAbsent, z.optional(z.string())),
+  [`attribute[${COMMUNITY_ATTRIBUTE}]`]: z.preprocess(blankAsAbsent, z.optional(z.string())),
 });
 export type ServiceRequestForm = z.infer<typeof ServiceRequestForm>;
 

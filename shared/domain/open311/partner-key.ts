@@ -6,13 +6,15 @@
  * gives nobody a key, and the pepper alone gives nobody a record.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 
 const KEY_PREFIX = 'o311';
 const SECRET_BYTES = 32;
 
 /** Ours, random: 12 lower-case hex digits. */
-export const PartnerId = z.string().regex(/^[0-9a-f]{12}$/, 'a partner id: 12 lower-case hexadecimal digits');
+export const PartnerId = z
+  .string()
+  .check(z.regex(/^[0-9a-f]{12}$/, 'a partner id: 12 lower-case hexadecimal digits'));
 export type PartnerId = z.infer<typeof PartnerId>;
 
 const KEY_SHAPE = /^o311_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -20,9 +22,7 @@ const KEY_SHAPE = /^o311_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 export const NewPartner = z.object({
   name: z
     .string({ error: 'the partner system, e.g. 12345 hotline (vendor)' })
-    .trim()
-    .min(2, 'at least 2 characters')
-    .max(100, 'at most 100 characters'),
+    .check(z.trim(), z.minLength(2, 'at least 2 characters'), z.maxLength(100, 'at most 100 characters')),
 });
 export type NewPartner = z.infer<typeof NewPartner>;
 
