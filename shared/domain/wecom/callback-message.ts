@@ -6,7 +6,7 @@
  * with the field named and nothing of its content.
  */
 import { XMLParser } from 'fast-xml-parser';
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -36,8 +36,8 @@ function xmlRoot(xml: string): unknown {
   return root.data.xml;
 }
 
-function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
+function parseWith<T extends z.core.$ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
     throw new CallbackXmlError(`${what}: bad or missing ${fields.join(', ')}`);
@@ -45,12 +45,12 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string)
   return result.data;
 }
 
-const Text = z.string().min(1);
+const Text = z.string().check(z.minLength(1));
 
 export const CallbackEnvelope = z.object({
   ToUserName: Text,
-  Encrypt: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be Base64'),
-  AgentID: z.string().optional(),
+  Encrypt: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be Base64')),
+  AgentID: z.optional(z.string()),
 });
 export type CallbackEnvelope = z.infer<typeof CallbackEnvelope>;
 
@@ -62,14 +62,14 @@ const Common = {
   ToUserName: Text,
   /** The sender's WeChat Work user id (a grid worker). */
   FromUserName: Text,
-  CreateTime: z.string().regex(/^\d{1,12}$/, 'must be seconds since 1970'),
-  AgentID: z.string().regex(/^\d{1,12}$/, 'must be the app id'),
+  CreateTime: z.string().check(z.regex(/^\d{1,12}$/, 'must be seconds since 1970')),
+  AgentID: z.string().check(z.regex(/^\d{1,12}$/, 'must be the app id')),
 };
-const MsgId = z.string().regex(/^\d{1,24}$/, 'must be the message id');
-const Coordinate = z
-  .string()
-  .regex(/^-?\d{1,3}(\.\d+)?$/, 'must be a coordinate')
-  .transform(Number);
+const MsgId = z.string().check(z.regex(/^\d{1,24}$/, 'must be the message id'));
+const Coordinate = z.pipe(
+  z.string().check(z.regex(/^-?\d{1,3}(\.\d+)?$/, 'must be a coordinate')),
+  z.transform(Number),
+);
 
 export const AppMessage = z.discriminatedUnion('MsgType', [
   z.object({ ...Common, MsgType: z.literal('text'), MsgId, Content: Text }),
@@ -77,12 +77,12 @@ export const AppMessage = z.discriminatedUnion('MsgType', [
     ...Common,
     MsgType: z.literal('location'),
     MsgId,
-    Location_X: Coordinate.pipe(z.number().min(-90).max(90)),
-    Location_Y: Coordinate.pipe(z.number().min(-180).max(180)),
-    Scale: z.string().optional(),
-    Label: z.string().optional(),
+    Location_X: z.pipe(Coordinate, z.number().check(z.minimum(-90), z.maximum(90))),
+    Location_Y: z.pipe(Coordinate, z.number().check(z.minimum(-180), z.maximum(180))),
+    Scale: z.optional(z.string()),
+    Label: z.optional(z.string()),
   }),
-  z.object({ ...Common, MsgType: z.literal('image'), MsgId, PicUrl: z.string().optional(), MediaId: Text }),
+  z.object({ ...Common, MsgType: z.literal('image'), MsgId, PicUrl: z.optional(z.string()), MediaId: Text }),
   z.object({ ...Common, MsgType: z.literal('event'), Event: Text }),
 ]);
 export type AppMessage = z.infer<typeof AppMessage>;
@@ -102,7 +102,7 @@ export type ParsedAppMessage =
       AgentID: string;
     };
 
-const Other = z.object({ ...Common, MsgType: Text, MsgId: MsgId.optional() });
+const Other = z.object({ ...Common, MsgType: Text, MsgId: z.optional(MsgId) });
 
 export function parseAppMessage(xml: string): ParsedAppMessage {
   const root = xmlRoot(xml);

@@ -12,7 +12,7 @@
  * the limit named. The case keeps it as the resident's photo (`cases/<code>/resident-<n>.jpg`),
  * stripped of its metadata like a web upload, because it is the resident's evidence.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { WecomUserId } from '../organisation.ts';
 import { MAX_REPORT_PHOTOS } from '../photos.ts';
 import { TrackingCode } from '../tracking-code.ts';
@@ -37,8 +37,8 @@ export const WecomPhotoJob = z.object({
   kind: z.literal('wecom.photo'),
   trackingCode: TrackingCode,
   /** WeChat Work's temporary media id (media/get). */
-  mediaId: z.string().regex(/^[A-Za-z0-9_\-=+/.@]{1,256}$/, 'must be a WeChat Work media id'),
-  number: z.number().int().min(1).max(MAX_FORWARDED_PHOTOS),
+  mediaId: z.string().check(z.regex(/^[A-Za-z0-9_\-=+/.@]{1,256}$/, 'must be a WeChat Work media id')),
+  number: z.int().check(z.minimum(1), z.maximum(MAX_FORWARDED_PHOTOS)),
   /** The worker who forwarded it, told when the photo cannot be kept. */
   worker: WecomUserId,
 });

@@ -6,7 +6,7 @@
  * (shared/services/case-effects.ts, `relay_to_worker`), and relay-to-workers sends it: the
  * functions that change cases hold no WeChat Work secret.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { Stage } from '../case.ts';
 import { WecomUserId } from '../organisation.ts';
 import { formatTrackingCode, TrackingCode } from '../tracking-code.ts';
@@ -34,10 +34,10 @@ export const WorkerRelay = z.object({
   kind: z.literal('wecom.relay'),
   worker: WecomUserId,
   trackingCode: TrackingCode,
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   stage: Stage,
-  action: z.string().min(1).max(40),
-  unitZh: z.string().max(80).optional(),
+  action: z.string().check(z.minLength(1), z.maxLength(40)),
+  unitZh: z.optional(z.string().check(z.maxLength(80))),
 });
 export type WorkerRelay = z.infer<typeof WorkerRelay>;
 
