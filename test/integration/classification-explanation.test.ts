@@ -32,7 +32,7 @@ afterAll(async () => {
   await rt?.stop();
 });
 
-const WithClassification = z.object({ classification: ClassificationExplanation.optional() });
+const WithClassification = z.object({ classification: z.optional(ClassificationExplanation) });
 const PHONE = '+8613900001414';
 const TEXT = '魏家庄村村口的路灯坏了好几天了，晚上黑乎乎的';
 

@@ -12,7 +12,7 @@
  * admin puts in the keyword table. Pure and deterministic: the same text, table and model give the
  * same explanation.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { CategoryCode } from '../categories.ts';
 import type { KeywordHit } from './classify-report.ts';
 import { featureContributions, type ModelPrediction, type TextModel } from './text-model.ts';
@@ -27,7 +27,7 @@ const MAX_FEATURE_CHARS = 40;
 export const ClassificationMethod = z.enum(['keywords', 'model', 'both', 'abstained']);
 export type ClassificationMethod = z.infer<typeof ClassificationMethod>;
 
-const Probability = z.number().min(0).max(1);
+const Probability = z.number().check(z.minimum(0), z.maximum(1));
 
 export const ClassificationExplanation = z.object({
   /**
@@ -38,27 +38,37 @@ export const ClassificationExplanation = z.object({
   /** The category it decided (`other` when it abstained). */
   category: CategoryCode,
   keywords: z
-    .array(z.object({ keyword: z.string().min(1).max(MAX_KEYWORD_CHARS), category: CategoryCode }))
-    .max(MAX_EXPLAINED_KEYWORDS),
+    .array(
+      z.object({
+        keyword: z.string().check(z.minLength(1), z.maxLength(MAX_KEYWORD_CHARS)),
+        category: CategoryCode,
+      }),
+    )
+    .check(z.maxLength(MAX_EXPLAINED_KEYWORDS)),
   /** Absent when no model was in use. */
-  model: z
-    .object({
+  model: z.optional(
+    z.object({
       /** The stored version that classified it (absent for a model that was never stored). */
-      version: z.number().int().positive().optional(),
+      version: z.optional(z.int().check(z.positive())),
       top: z.object({ category: CategoryCode, confidence: Probability }),
-      runnerUp: z.object({ category: CategoryCode, confidence: Probability }).optional(),
+      runnerUp: z.optional(z.object({ category: CategoryCode, confidence: Probability })),
       /** The confidence the model alone needs to name a category. */
-      threshold: z.number().min(0).max(1.01),
+      threshold: z.number().check(z.minimum(0), z.maximum(1.01)),
       /**
        * The text's n-grams that favoured the top category over the runner-up most, largest first:
        * Chinese characters as written, Latin words stemmed (`w:` dropped); the weight is the
        * log-likelihood ratio.
        */
       features: z
-        .array(z.object({ feature: z.string().min(1).max(MAX_FEATURE_CHARS), weight: z.number().positive() }))
-        .max(MAX_EXPLAINED_FEATURES),
-    })
-    .optional(),
+        .array(
+          z.object({
+            feature: z.string().check(z.minLength(1), z.maxLength(MAX_FEATURE_CHARS)),
+            weight: z.number().check(z.positive()),
+          }),
+        )
+        .check(z.maxLength(MAX_EXPLAINED_FEATURES)),
+    }),
+  ),
 });
 export type ClassificationExplanation = z.infer<typeof ClassificationExplanation>;
 

@@ -6,12 +6,12 @@
  * Chinese is matched as substrings of the normalised text (no word segmentation needed for short
  * keywords); English keywords are matched as whole words, with common inflections.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { CategoryCode } from '../categories.ts';
 
 export const CategoryKeywords = z.object({
-  zh: z.array(z.string().min(1)),
-  en: z.array(z.string().min(1)),
+  zh: z.array(z.string().check(z.minLength(1))),
+  en: z.array(z.string().check(z.minLength(1))),
 });
 export type CategoryKeywords = z.infer<typeof CategoryKeywords>;
 

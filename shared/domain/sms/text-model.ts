@@ -20,7 +20,7 @@
  * tune): see BENCHMARKS.md. Complement naive Bayes, softmax regression, character 1–4-grams and
  * keyword hits as features all did worse there; a larger vocabulary and lighter smoothing did better.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { CategoryCode } from '../categories.ts';
 
 export const TEXT_MODEL_KIND = 'naive-bayes-ngrams-v1';
@@ -28,18 +28,18 @@ export const TEXT_MODEL_KIND = 'naive-bayes-ngrams-v1';
 export const TextModel = z.object({
   kind: z.literal(TEXT_MODEL_KIND),
   /** The categories it has seen, in the order of each feature's weights. */
-  labels: z.array(CategoryCode).min(2),
+  labels: z.array(CategoryCode).check(z.minLength(2)),
   /** Per label: its log prior. */
   bias: z.array(z.number()),
   /** Weight = byte × scale. */
-  scale: z.number().positive(),
-  features: z.array(z.string().min(1)),
+  scale: z.number().check(z.positive()),
+  features: z.array(z.string().check(z.minLength(1))),
   /** base64 of features.length × labels.length signed bytes, feature-major. */
   weights: z.string(),
   /** Log-scores are divided by this before the softmax (naive Bayes is overconfident on long texts). */
-  temperature: z.number().positive(),
+  temperature: z.number().check(z.positive()),
   /** The model alone names a category only at or above this confidence; calibrated by its trainer. */
-  threshold: z.number().min(0).max(1.01),
+  threshold: z.number().check(z.minimum(0), z.maximum(1.01)),
 });
 export type TextModel = z.infer<typeof TextModel>;
 
