@@ -5,8 +5,9 @@
  * `version`. Also who may plan campaigns (and who takes part in their lectures and screenings), and
  * when the scheduler should pick an occurrence up.
  */
-import * as z from 'zod';
+
 import { TransitionNotAllowedError, ValidationError } from '../../errors.ts';
+import * as z from '../../schema.ts';
 import type { Staff } from '../staff.ts';
 import {
   type Campaign,
@@ -20,8 +21,8 @@ import { nextOccurrence } from './recurrence.ts';
 import { fromShanghaiLocal, shanghaiLocal } from './shanghai-time.ts';
 
 export const CampaignAction = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('schedule'), expectedVersion: z.number().int().min(1) }),
-  z.object({ action: z.literal('cancel'), expectedVersion: z.number().int().min(1) }),
+  z.object({ action: z.literal('schedule'), expectedVersion: z.int().check(z.minimum(1)) }),
+  z.object({ action: z.literal('cancel'), expectedVersion: z.int().check(z.minimum(1)) }),
 ]);
 export type CampaignAction = z.infer<typeof CampaignAction>;
 export type CampaignActionName = CampaignAction['action'] | 'edit';

@@ -5,7 +5,7 @@
  * one occurrence; it keeps a snapshot of the campaign as it was when the run started, which is
  * why editing a campaign only affects runs that have not started.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { EntityId } from '../organisation.ts';
 import { PhoneNumber } from '../report.ts';
 import { GroupMassSendPurpose, GroupMassSendText } from './group-mass-send.ts';
@@ -19,7 +19,7 @@ export type CampaignStatus = z.infer<typeof CampaignStatus>;
 /** The person a lecture or screening is assigned to; their phone gets the day-before reminder. */
 export const Assignee = z.object({
   role: z.enum(['police_officer', 'grid_worker']),
-  name: z.string().trim().min(1).max(40),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   phone: PhoneNumber,
 });
 export type Assignee = z.infer<typeof Assignee>;
@@ -28,14 +28,14 @@ export const CampaignChannel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sms'), signature: SenderSignature, body: OutreachBody }),
   z.object({
     kind: z.literal('lecture'),
-    venue: z.string().trim().min(1).max(80),
-    durationMinutes: z.number().int().min(15).max(480).default(60),
+    venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+    durationMinutes: z._default(z.int().check(z.minimum(15), z.maximum(480)), 60),
     assignee: Assignee,
   }),
   z.object({
     kind: z.literal('video'),
-    venue: z.string().trim().min(1).max(80),
-    durationMinutes: z.number().int().min(5).max(240).default(30),
+    venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+    durationMinutes: z._default(z.int().check(z.minimum(5), z.maximum(240)), 30),
     assignee: Assignee,
   }),
   /**
@@ -56,36 +56,36 @@ export const isSendingChannel = (channel: CampaignChannel): channel is SendingCh
 
 /** What staff write: the body of POST /api/campaigns and PUT /api/campaigns/{id}. */
 export const CampaignPlan = z.object({
-  title: z.string().trim().min(1).max(60),
-  communityIds: z
-    .array(EntityId)
-    .min(1)
-    .max(250)
-    .refine((ids) => new Set(ids).size === ids.length, 'list each community once'),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  communityIds: z.array(EntityId).check(
+    z.minLength(1),
+    z.maxLength(250),
+    z.refine((ids) => new Set(ids).size === ids.length, 'list each community once'),
+  ),
   /** The first run, in Asia/Shanghai wall-clock time. */
   firstRunAt: LocalDateTime,
-  recurrence: Recurrence.default({ frequency: 'once' }),
+  recurrence: z._default(Recurrence, { frequency: 'once' }),
   channel: CampaignChannel,
 });
 export type CampaignPlan = z.infer<typeof CampaignPlan>;
 
 export const StaffRef = z.object({ userId: z.string(), name: z.string() });
 
-export const Campaign = CampaignPlan.extend({
-  campaignId: z.string().min(1),
+export const Campaign = z.extend(CampaignPlan, {
+  campaignId: z.string().check(z.minLength(1)),
   status: CampaignStatus,
-  version: z.number().int().min(1),
+  version: z.int().check(z.minimum(1)),
   createdBy: StaffRef,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** The next occurrence not yet started (UTC); absent in draft, when the series ended, or cancelled. */
-  nextRunAt: z.iso.datetime().optional(),
+  nextRunAt: z.optional(z.iso.datetime()),
   /** When the scheduler picks the next occurrence up: the run time for SMS, the reminder time for tasks. */
-  nextDueAt: z.iso.datetime().optional(),
+  nextDueAt: z.optional(z.iso.datetime()),
   /** The latest occurrence that has started (UTC). */
-  lastRunAt: z.iso.datetime().optional(),
-  cancelledAt: z.iso.datetime().optional(),
-  completedAt: z.iso.datetime().optional(),
+  lastRunAt: z.optional(z.iso.datetime()),
+  cancelledAt: z.optional(z.iso.datetime()),
+  completedAt: z.optional(z.iso.datetime()),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
@@ -94,15 +94,15 @@ export const FinalOutcome = z.enum(['sent', 'optedOut', 'capped', 'failed', 'can
 export type FinalOutcome = z.infer<typeof FinalOutcome>;
 
 export const RunCounts = z.object({
-  enqueued: z.number().int().min(0),
-  sent: z.number().int().min(0),
-  optedOut: z.number().int().min(0),
-  capped: z.number().int().min(0),
-  deferred: z.number().int().min(0),
-  failed: z.number().int().min(0),
-  cancelled: z.number().int().min(0),
+  enqueued: z.int().check(z.minimum(0)),
+  sent: z.int().check(z.minimum(0)),
+  optedOut: z.int().check(z.minimum(0)),
+  capped: z.int().check(z.minimum(0)),
+  deferred: z.int().check(z.minimum(0)),
+  failed: z.int().check(z.minimum(0)),
+  cancelled: z.int().check(z.minimum(0)),
   /** SMS parts billed for what was sent. */
-  parts: z.number().int().min(0),
+  parts: z.int().check(z.minimum(0)),
 });
 export type RunCounts = z.infer<typeof RunCounts>;
 export const emptyCounts = (): RunCounts => ({
@@ -151,36 +151,38 @@ export const CampaignRun = z.object({
   runId: z.string(),
   occurrenceAt: z.iso.datetime(),
   /** The campaign version this run was started from, and what it said then. */
-  campaignVersion: z.number().int(),
+  campaignVersion: z.int(),
   title: z.string(),
   communityIds: z.array(EntityId),
   channel: CampaignChannel,
   status: RunStatus,
   createdAt: z.iso.datetime(),
-  completedAt: z.iso.datetime().optional(),
+  completedAt: z.optional(z.iso.datetime()),
   counts: RunCounts,
   /** Planning progress: the community being listed and the registry cursor within it. */
-  planning: z
-    .object({
-      communityIndex: z.number().int().min(0),
-      cursor: z.string().optional(),
+  planning: z.optional(
+    z.object({
+      communityIndex: z.int().check(z.minimum(0)),
+      cursor: z.optional(z.string()),
       /**
        * Pages enqueued so far. It numbers the batches, so a replayed page gets the same batch ids,
        * and each checkpoint is conditional on it, so two planners cannot both advance the run.
        */
-      page: z.number().int().min(0),
-    })
-    .optional(),
-  reminder: z.object({ sentAt: z.iso.datetime(), to: z.literal('assignee') }).optional(),
+      page: z.int().check(z.minimum(0)),
+    }),
+  ),
+  reminder: z.optional(z.object({ sentAt: z.iso.datetime(), to: z.literal('assignee') })),
   /** Attendance per community, recorded after a lecture or screening. */
-  attendance: z.record(EntityId, z.number().int().min(0)).optional(),
+  attendance: z.optional(z.record(EntityId, z.int().check(z.minimum(0)))),
   /**
    * WeChat-group runs, once their tasks are created: the polling round that may go on (a poll
    * request of another round is a duplicate and steps aside) and when polling began.
    */
-  groupPoll: z.object({ round: z.number().int().min(0), since: z.iso.datetime() }).optional(),
+  groupPoll: z.optional(z.object({ round: z.int().check(z.minimum(0)), since: z.iso.datetime() })),
   /** A completed WeChat-group run: the groups its mass-send reached and their grids' households. */
-  groupReach: z.object({ groups: z.number().int().min(0), households: z.number().int().min(0) }).optional(),
+  groupReach: z.optional(
+    z.object({ groups: z.int().check(z.minimum(0)), households: z.int().check(z.minimum(0)) }),
+  ),
 });
 export type CampaignRun = z.infer<typeof CampaignRun>;
 
@@ -195,33 +197,33 @@ export function runIdOf(occurrenceAt: Date): string {
 /** The household-level work item: who in a run still has to be tried. */
 export const OutreachBatch = z.object({
   kind: z.literal('outreach.batch'),
-  campaignId: z.string().min(1),
-  runId: z.string().min(1),
+  campaignId: z.string().check(z.minLength(1)),
+  runId: z.string().check(z.minLength(1)),
   /** Unique within the run; the run's tallies count each batch once. */
-  batchId: z.string().min(1),
-  householdIds: z.array(z.string().min(1)).min(1).max(100),
+  batchId: z.string().check(z.minLength(1)),
+  householdIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(100)),
 });
 export type OutreachBatch = z.infer<typeof OutreachBatch>;
 
 /** Asks the planner to (continue to) enqueue a run's households. */
 export const PlanRun = z.object({
   kind: z.literal('outreach.plan'),
-  campaignId: z.string().min(1),
-  runId: z.string().min(1),
+  campaignId: z.string().check(z.minLength(1)),
+  runId: z.string().check(z.minLength(1)),
   /** Names one planning effort: its continuations carry it on, a duplicate request has another. */
-  token: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
 });
 export type PlanRun = z.infer<typeof PlanRun>;
 
 /** Asks the planner to poll a WeChat-group run's tasks at the platform (round `round`). */
 export const PollGroupRun = z.object({
   kind: z.literal('outreach.poll_groups'),
-  campaignId: z.string().min(1),
-  runId: z.string().min(1),
-  round: z.number().int().min(0),
+  campaignId: z.string().check(z.minLength(1)),
+  runId: z.string().check(z.minLength(1)),
+  round: z.int().check(z.minimum(0)),
   /** A round continued in another invocation: the tasks' page to go on from, and the open ones so far. */
-  cursor: z.string().min(1).optional(),
-  open: z.number().int().min(0).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1))),
+  open: z.optional(z.int().check(z.minimum(0))),
 });
 export type PollGroupRun = z.infer<typeof PollGroupRun>;
 

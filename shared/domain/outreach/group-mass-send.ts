@@ -6,7 +6,7 @@
  * per group (counted per Asia/Shanghai calendar month), which owner gets which groups (one task
  * per owner), each group's status, and the counts per grid and township the campaign shows.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import type { Organisation } from '../organisation.ts';
 import { shanghaiLocal } from './shanghai-time.ts';
 
@@ -19,14 +19,14 @@ export type GroupMassSendPurpose = z.infer<typeof GroupMassSendPurpose>;
 
 /** add_msg_template takes at most 4,000 bytes of text content (UTF-8). */
 export const GROUP_TEXT_MAX_BYTES = 4000;
-export const GroupMassSendText = z
-  .string()
-  .trim()
-  .min(1)
-  .refine(
+export const GroupMassSendText = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.refine(
     (text) => new TextEncoder().encode(text).length <= GROUP_TEXT_MAX_BYTES,
     `at most ${GROUP_TEXT_MAX_BYTES} bytes (about 1,300 Chinese characters): the platform's limit`,
-  );
+  ),
+);
 
 /**
  * The platform's limit per customer group and calendar month: 4 enterprise mass-sends, as the

@@ -10,7 +10,7 @@
  * scammers imitate, and it must never ask residents to open a link, since that is exactly what
  * the campaign teaches them not to do.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { type SmsParts, smsParts } from '../sms/sms-parts.ts';
 
 export const OPT_OUT_LINE = '拒收请回复R';
@@ -24,10 +24,9 @@ const IMPERSONATION =
   'county messages must not look like they come from the national anti-fraud centre (12381, 96110)';
 
 /** The sender's name that goes inside 【】, e.g. 县公安局反诈中心. */
-export const SenderSignature = z
-  .string()
-  .trim()
-  .superRefine((signature, ctx) => {
+export const SenderSignature = z.string().check(
+  z.trim(),
+  z.superRefine((signature, ctx) => {
     const length = codePoints(signature);
     if (length < SIGNATURE_MIN || length > SIGNATURE_MAX) {
       ctx.addIssue({
@@ -44,13 +43,13 @@ export const SenderSignature = z
         message: `the signature must not contain 12381 or 96110: ${IMPERSONATION}`,
       });
     }
-  });
+  }),
+);
 
 /** What staff write between the signature and the opt-out line. */
-export const OutreachBody = z
-  .string()
-  .trim()
-  .superRefine((body, ctx) => {
+export const OutreachBody = z.string().check(
+  z.trim(),
+  z.superRefine((body, ctx) => {
     const length = codePoints(body);
     if (length === 0) ctx.addIssue({ code: 'custom', message: 'the message text is empty' });
     if (length > BODY_MAX) {
@@ -74,7 +73,8 @@ export const OutreachBody = z
         message: `the opt-out line ${OPT_OUT_LINE} is added at the end for you; remove it from the text`,
       });
     }
-  });
+  }),
+);
 
 /**
  * The SMS exactly as residents receive it: 【signature】body, a full stop if the body does not end

@@ -9,7 +9,7 @@
  * and start === end means no quiet hours at all rather than a whole day of them, since a
  * window that blocks every minute would defer sends forever.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 import { LocalTime } from '../working-calendar.ts';
 import { addDays, fromShanghaiLocal, SHANGHAI_OFFSET_MS, shanghaiLocal } from './shanghai-time.ts';
 

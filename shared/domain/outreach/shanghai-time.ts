@@ -7,7 +7,7 @@
  * zone, which is UTC on Lambda but not on a developer's laptop) is involved. Nothing here reads the
  * clock.
  */
-import * as z from 'zod';
+import * as z from '../../schema.ts';
 
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
@@ -24,7 +24,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 /** A local Asia/Shanghai date and time to the minute, e.g. '2026-12-01T09:00', that really exists. */
 export const LocalDateTime = z
   .string()
-  .refine(isValidLocalDateTime, 'a local time as YYYY-MM-DDTHH:MM (Asia/Shanghai)');
+  .check(z.refine(isValidLocalDateTime, 'a local time as YYYY-MM-DDTHH:MM (Asia/Shanghai)'));
 export type LocalDateTime = z.infer<typeof LocalDateTime>;
 
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
