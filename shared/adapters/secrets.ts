@@ -12,9 +12,9 @@
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { ConfigError, DependencyError } from '../errors.ts';
 import type { SecretReader } from '../ports/secret.ts';
+import * as z from '../schema.ts';
 
 /**
  * How long a value is used before it is fetched again: the longest a rotation takes to reach a
@@ -26,9 +26,11 @@ export const SECRET_MAX_AGE_SECONDS = 300;
 /** A Secrets Manager secret's ARN, as a function's configuration names it. */
 export const SecretArn = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/,
-    'expected the ARN of a Secrets Manager secret',
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/,
+      'expected the ARN of a Secrets Manager secret',
+    ),
   );
 
 let coldStartProvider: SecretsProvider | undefined;

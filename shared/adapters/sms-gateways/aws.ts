@@ -5,21 +5,21 @@
  * subscriber beyond a successful invocation, so these parsers return messages only.
  */
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { InboundSms } from '../../domain/sms/inbound-sms.ts';
 import { MalformedBodyError } from '../../errors.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 
-const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number such as +8613800138000');
+const E164 = z.string().check(z.regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number such as +8613800138000'));
 
 export const AwsInboundMessage = z.object({
   originationNumber: E164,
-  destinationNumber: z.string().min(1).max(64),
+  destinationNumber: z.string().check(z.minLength(1), z.maxLength(64)),
   // AWS sends the keyword it matched, or an empty string; it plays no part in our routing.
-  messageKeyword: z.string().optional(),
-  messageBody: z.string().max(5000),
-  inboundMessageId: z.string().min(1).max(200),
-  previousPublishedMessageId: z.string().optional(),
+  messageKeyword: z.optional(z.string()),
+  messageBody: z.string().check(z.maxLength(5000)),
+  inboundMessageId: z.string().check(z.minLength(1), z.maxLength(200)),
+  previousPublishedMessageId: z.optional(z.string()),
 });
 export type AwsInboundMessage = z.infer<typeof AwsInboundMessage>;
 

@@ -5,35 +5,42 @@
  * message id and is not signed (the route is guarded by protection.ts).
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { InboundSms } from '../../domain/sms/inbound-sms.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { type GatewayResult, jsonAnswer } from './gateway.ts';
 
+/** The country calling code as text, whether it came as a string or a number. */
+const NationcodeText = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
+/** The Unix time as a number, whether it came as one or as digits. */
+const TimeNumber = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d+$/, 'must be a Unix time in seconds, digits only'))]),
+  z.transform(Number),
+);
+
 const TencentReply = z
   .object({
-    mobile: z.string().regex(/^\d{4,14}$/, 'must be the national number, digits only'),
-    nationcode: z
-      .union([z.string(), z.number()])
-      .transform(String)
-      .pipe(z.string().regex(/^[1-9]\d{0,3}$/, 'must be a country calling code such as 86')),
-    text: z.string().max(5000),
-    sign: z.string().max(64).optional().default(''),
-    time: z
-      .union([z.number(), z.string().regex(/^\d+$/, 'must be a Unix time in seconds, digits only')])
-      .transform(Number)
-      .pipe(z.number().int().positive()),
-    extend: z.string().max(64).optional().default(''),
+    mobile: z.string().check(z.regex(/^\d{4,14}$/, 'must be the national number, digits only')),
+    nationcode: z.pipe(
+      NationcodeText,
+      z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'must be a country calling code such as 86')),
+    ),
+    text: z.string().check(z.maxLength(5000)),
+    sign: z._default(z.optional(z.string().check(z.maxLength(64))), ''),
+    time: z.pipe(TimeNumber, z.int().check(z.positive())),
+    extend: z._default(z.optional(z.string().check(z.maxLength(64))), ''),
   })
-  .superRefine((reply, ctx) => {
-    const e164 = `+${reply.nationcode}${reply.mobile}`;
-    const valid =
-      reply.nationcode === '86' ? /^1[3-9]\d{9}$/.test(reply.mobile) : /^\+[1-9]\d{7,14}$/.test(e164);
-    if (!valid) ctx.addIssue({ code: 'custom', path: ['mobile'], message: 'is not a valid mobile number' });
-  });
+  .check(
+    z.superRefine((reply, ctx) => {
+      const e164 = `+${reply.nationcode}${reply.mobile}`;
+      const valid =
+        reply.nationcode === '86' ? /^1[3-9]\d{9}$/.test(reply.mobile) : /^\+[1-9]\d{7,14}$/.test(e164);
+      if (!valid) ctx.addIssue({ code: 'custom', path: ['mobile'], message: 'is not a valid mobile number' });
+    }),
+  );
 type TencentReply = z.infer<typeof TencentReply>;
 
-export const TencentReplies = z.array(TencentReply).max(1000);
+export const TencentReplies = z.array(TencentReply).check(z.maxLength(1000));
 
 export const TENCENT_ANSWER = { result: 0, errmsg: 'OK' } as const;
 

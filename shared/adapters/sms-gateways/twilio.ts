@@ -7,8 +7,8 @@
  * replies go out separately through the SmsSender, so they are idempotent and audited.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { InboundSms } from '../../domain/sms/inbound-sms.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 import type { GatewayResult } from './gateway.ts';
 
@@ -54,10 +54,10 @@ const single = (name: string) =>
   z.union(
     [
       z.string(),
-      z
-        .array(z.string())
-        .length(1)
-        .transform((v) => v[0] ?? ''),
+      z.pipe(
+        z.array(z.string()).check(z.length(1)),
+        z.transform((v: string[]) => v[0] ?? ''),
+      ),
     ],
     {
       error: `${name} must be given once`,
@@ -65,10 +65,10 @@ const single = (name: string) =>
   );
 
 const TwilioWebhook = z.object({
-  MessageSid: single('MessageSid').pipe(z.string().min(1).max(200)),
-  From: single('From').pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number')),
-  To: single('To').pipe(z.string().max(64)),
-  Body: single('Body').pipe(z.string().max(5000)),
+  MessageSid: z.pipe(single('MessageSid'), z.string().check(z.minLength(1), z.maxLength(200))),
+  From: z.pipe(single('From'), z.string().check(z.regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number'))),
+  To: z.pipe(single('To'), z.string().check(z.maxLength(64))),
+  Body: z.pipe(single('Body'), z.string().check(z.maxLength(5000))),
 });
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
