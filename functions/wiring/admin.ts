@@ -2,12 +2,12 @@
  * Composition root of the admin function (administer): the routing rules, policies and classifier
  * models over the directory and classifier tables, read uncached.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbClassifierModels } from '../../shared/adapters/dynamodb-classifier-models.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 import type { ClassifierAdminDeps } from '../../shared/services/administer-classifier.ts';
 import type { AdministerDeps } from '../../shared/services/administer-policies.ts';
 

@@ -3,13 +3,13 @@
  * working days: only the statistics and directory tables (the policies live in the directory
  * table), read-only, parsed with zod. No case is read on these routes.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
 import type { PolicyReader } from '../../shared/ports/policies.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory, cachedPolicies } from '../../shared/services/cached-directory.ts';
 import type { AssessmentDeps } from '../../shared/services/unit-assessment.ts';
 

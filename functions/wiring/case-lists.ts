@@ -2,12 +2,12 @@
  * Composition root of list-cases: the readers' services (case-reads.ts), the secret its page
  * cursors are signed with, and batch reads of the reports for the export.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseBatchReader } from '../../shared/adapters/dynamodb-case-search.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config.ts';
 import type { SecretReader } from '../../shared/ports/secret.ts';
+import * as z from '../../shared/schema.ts';
 import {
   type CaseExportDeps,
   EXPORT_CHUNK_BYTES,
@@ -19,7 +19,7 @@ import { CaseReadConfig, type CaseReadServices, readServicesFrom } from './case-
  * The case lists also sign their page cursors, with the secret `CURSOR_SECRET_ARN` names (read
  * when a list is asked for, at least 32 characters: shared/adapters/secrets.ts).
  */
-export const CaseListConfig = CaseReadConfig.extend({ CURSOR_SECRET_ARN: SecretArn });
+export const CaseListConfig = z.extend(CaseReadConfig, { CURSOR_SECRET_ARN: SecretArn });
 
 export interface CaseListServices extends CaseReadServices {
   /** The secret the lists' page cursors are signed with. */
@@ -36,13 +36,11 @@ export interface CaseListServices extends CaseReadServices {
  */
 export const caseListServices = (env: NodeJS.ProcessEnv = process.env): CaseListServices => {
   const config = loadConfig(
-    CaseListConfig.extend({
-      CASE_EXPORT_CHUNK_BYTES: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(EXPORT_CHUNK_BYTES)
-        .default(EXPORT_CHUNK_BYTES),
+    z.extend(CaseListConfig, {
+      CASE_EXPORT_CHUNK_BYTES: z._default(
+        z.coerce.number().check(z.int(), z.minimum(1), z.maximum(EXPORT_CHUNK_BYTES)),
+        EXPORT_CHUNK_BYTES,
+      ),
     }),
     env,
   );

@@ -6,7 +6,6 @@
  * schemas) it builds: a reader never loads the SMS, queue or search adapters.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
@@ -15,6 +14,7 @@ import { loadConfig, TableName } from '../../shared/config.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
 import type { DirectoryReader } from '../../shared/ports/directory.ts';
 import type { StatsStore } from '../../shared/ports/stats-store.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { ReportStatusDeps } from '../../shared/services/report-status.ts';
 

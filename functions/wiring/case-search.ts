@@ -2,7 +2,6 @@
  * Composition root of search-cases: the cases table (the case by code, and hits checked in
  * batches), the search postings, and the secret the case lists sign their cursors with.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoDbCaseBatchReader,
@@ -12,6 +11,7 @@ import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts'
 import { openCursor, sealCursor } from '../../shared/adapters/page-cursor.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 import type { CaseSearchDeps } from '../../shared/services/case-search.ts';
 
 export const CaseSearchConfig = z.object({

@@ -8,7 +8,6 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseSearchIndex } from '../../shared/adapters/dynamodb-case-search.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
@@ -23,6 +22,7 @@ import type { PolicyReader } from '../../shared/ports/policies.ts';
 import type { SmsSender } from '../../shared/ports/sms-sender.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
 import type { WorkerRelayQueue } from '../../shared/ports/wecom.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedPolicies } from '../../shared/services/cached-directory.ts';
 import {
   DEFAULT_REPORTER_TEXTS_PER_DAY,
@@ -32,11 +32,11 @@ import {
 import { CaseReadConfig, type CaseReadServices, DIRECTORY_TTL_MS, readServicesFrom } from './case-reads.ts';
 import { smsSender } from './sms-sender.ts';
 
-export const CaseWriteConfig = CaseReadConfig.extend({
+export const CaseWriteConfig = z.extend(CaseReadConfig, {
   // A forwarded appeal's changes, queued for relay-to-workers (WeChat Work, issue 16).
   WECOM_RELAYS_QUEUE_URL: z.optional(QueueUrl),
   UNIT_QUEUE_URLS: UnitQueueUrls,
-  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  SMS_ORIGINATION_IDENTITY: z.string().check(z.minLength(1)),
   // Reporters' texts: the opt-out list and the per-phone daily count live in the SMS table.
   SMS_TABLE: TableName,
   // The search postings, written by the case's outbox (shared/services/case-search.ts).
@@ -46,7 +46,7 @@ export const CaseWriteConfig = CaseReadConfig.extend({
   /** Case updates one phone may be sent per day; unset (''), the default. */
   REPORTER_TEXTS_PER_DAY: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number().int().min(1).max(50).default(DEFAULT_REPORTER_TEXTS_PER_DAY),
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), DEFAULT_REPORTER_TEXTS_PER_DAY),
   ),
 });
 

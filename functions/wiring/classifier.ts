@@ -4,13 +4,13 @@
  * own table) and the models store the SMS functions and the admin read.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbClassifierModels } from '../../shared/adapters/dynamodb-classifier-models.ts';
 import { DynamoDbPolicies } from '../../shared/adapters/dynamodb-policies.ts';
 import { DynamoDbTrainingExamples } from '../../shared/adapters/dynamodb-training-examples.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
 import type { LoadedModel } from '../../shared/domain/sms/report-classifier.ts';
+import * as z from '../../shared/schema.ts';
 import { activeModelLoader } from '../../shared/services/active-classifier-model.ts';
 import type { TrainClassifierDeps } from '../../shared/services/train-classifier.ts';
 
@@ -19,7 +19,7 @@ const MODEL_POINTER_TTL_MS = 60_000;
 
 export const ClassifierTableConfig = z.object({ CLASSIFIER_TABLE: TableName });
 
-export const TrainerConfig = ClassifierTableConfig.extend({
+export const TrainerConfig = z.extend(ClassifierTableConfig, {
   CASES_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
 });

@@ -3,13 +3,13 @@
  * directory the community is checked against, the intake queue and the accepted phone numbers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbSubmissionLedger } from '../../shared/adapters/dynamodb-submission-ledger.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { type PhonePolicy, PhonePolicySetting } from '../../shared/domain/phone-number.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { SubmitReportDeps } from '../../shared/services/submit-report.ts';
 import { photoStore } from './photos.ts';

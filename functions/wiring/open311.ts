@@ -4,13 +4,13 @@
  * policy) and the administer function's partner management (the partner table and the pepper).
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { DynamoDbPartnerKeys } from '../../shared/adapters/dynamodb-partner-keys.ts';
 import { DynamoDbServiceRequestFeed } from '../../shared/adapters/dynamodb-service-request-feed.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 import type { PartnerAdminDeps } from '../../shared/services/administer-partners.ts';
 import {
   DEFAULT_PARTNER_REQUESTS_PER_MINUTE,
@@ -24,17 +24,20 @@ const PartnerConfig = z.object({ PARTNERS_TABLE: TableName, PARTNER_KEY_PEPPER_A
 /** Partner POSTs per minute per key; empty: 60. */
 const PartnerRequestsPerMinute = z.preprocess(
   (v) => (v === undefined || v === '' ? undefined : v),
-  z.coerce.number().int().min(1).max(6000).default(DEFAULT_PARTNER_REQUESTS_PER_MINUTE),
+  z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(6000)),
+    DEFAULT_PARTNER_REQUESTS_PER_MINUTE,
+  ),
 );
 
 /** The public address of /open311/v2, e.g. https://12345.pingyao.gov.cn/open311/v2; empty: the request's host. */
-const EndpointUrl = z.preprocess((v) => (v === '' ? undefined : v), z.httpUrl().optional());
+const EndpointUrl = z.preprocess((v) => (v === '' ? undefined : v), z.optional(z.httpUrl()));
 
 export function open311Services(
   env: NodeJS.ProcessEnv = process.env,
 ): Open311ReadDeps & Open311SubmitDeps & { endpointUrl?: string } {
   const config = loadConfig(
-    PartnerConfig.extend({
+    z.extend(PartnerConfig, {
       CASES_TABLE: TableName,
       OPEN311_PARTNER_REQUESTS_PER_MINUTE: PartnerRequestsPerMinute,
       OPEN311_ENDPOINT_URL: EndpointUrl,

@@ -3,10 +3,10 @@
  * page posts photos there, the console shows them from there). Apart from the S3 store's wiring
  * (photos.ts) so the pages' bundles load no S3 client.
  */
-import * as z from 'zod';
 import { loadConfig } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 
-export const PhotosConfig = z.object({ PHOTOS_BUCKET: z.string().min(3).max(63) });
+export const PhotosConfig = z.object({ PHOTOS_BUCKET: z.string().check(z.minLength(3), z.maxLength(63)) });
 
 /**
  * Where the browser meets the bucket: the S3 endpoint's origin when one is set (the local

@@ -3,7 +3,6 @@
  * the retention period, CDK context `reportRetentionDays`) and the adapters built from it. It
  * reaches nothing else: no queue, no SMS, no statistics.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseSearchIndex } from '../../shared/adapters/dynamodb-case-search.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
@@ -13,6 +12,7 @@ import {
   MAX_RETENTION_DAYS,
   MIN_RETENTION_DAYS,
 } from '../../shared/domain/report-retention.ts';
+import * as z from '../../shared/schema.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { photoStore } from './photos.ts';
 
@@ -25,12 +25,19 @@ export const RetentionConfig = z.object({
   SEARCH_TABLE: TableName,
   REPORT_RETENTION_DAYS: z.preprocess(
     unsetAsDefault,
-    z.coerce
-      .number()
-      .int()
-      .min(MIN_RETENTION_DAYS, `at least ${MIN_RETENTION_DAYS} days (longer than any rating window)`)
-      .max(MAX_RETENTION_DAYS)
-      .default(DEFAULT_RETENTION_DAYS),
+    z._default(
+      z.coerce
+        .number()
+        .check(
+          z.int(),
+          z.minimum(
+            MIN_RETENTION_DAYS,
+            `at least ${MIN_RETENTION_DAYS} days (longer than any rating window)`,
+          ),
+          z.maximum(MAX_RETENTION_DAYS),
+        ),
+      DEFAULT_RETENTION_DAYS,
+    ),
   ),
 });
 

@@ -3,7 +3,6 @@
  * have (sender included), plus the SMS channel's memory, the household registry and the intake
  * queue; for the webhooks, the gateways' settings and secrets too.
  */
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { DynamoDbPendingSmsReports } from '../../shared/adapters/dynamodb-pending-sms-reports.ts';
@@ -13,15 +12,16 @@ import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import type { SecretReader } from '../../shared/ports/secret.ts';
+import * as z from '../../shared/schema.ts';
 import { memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveSmsDeps } from '../../shared/services/receive-sms.ts';
 import { CaseWriteConfig, writeServicesFrom } from './case-writes.ts';
 import { classifierModelFrom } from './classifier.ts';
 
-export const SmsConfig = CaseWriteConfig.extend({
+export const SmsConfig = z.extend(CaseWriteConfig, {
   HOUSEHOLDS_TABLE: TableName,
   INTAKE_QUEUE_URL: QueueUrl,
-  SMS_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  SMS_REPORTS_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 5),
   // The key SMS reports' tracking codes are derived with, read when a report is made.
   TRACKING_CODE_SECRET_ARN: SecretArn,
   // The report classifier's trained models (issue 14); none stored: keywords only.
@@ -50,10 +50,10 @@ export function sendSmsServices(env: NodeJS.ProcessEnv = process.env): ReceiveSm
 }
 
 export const GatewaySettings = z.object({
-  SMS_ALLOWLIST_ALIYUN: z.string().default(''),
-  SMS_ALLOWLIST_TENCENT: z.string().default(''),
+  SMS_ALLOWLIST_ALIYUN: z._default(z.string(), ''),
+  SMS_ALLOWLIST_TENCENT: z._default(z.string(), ''),
   /** The exact URL configured in Twilio; when empty, rebuilt from the request. */
-  TWILIO_WEBHOOK_URL: z.string().default(''),
+  TWILIO_WEBHOOK_URL: z._default(z.string(), ''),
 });
 export type GatewaySettings = z.infer<typeof GatewaySettings>;
 

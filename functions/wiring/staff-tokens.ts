@@ -4,15 +4,15 @@
  * environment the stack sets on those functions (the user pool's provider URL, the console
  * client's id, `<issuer>/.well-known/jwks.json`); the local runtime sets its issuer's.
  */
-import * as z from 'zod';
 import { jwtStaffTokens, remoteKeys } from '../../shared/adapters/jwt-staff-tokens.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { staffTokenEnv } from '../../shared/http/staff-identity.ts';
 import type { StaffTokenVerifier } from '../../shared/ports/staff-tokens.ts';
+import * as z from '../../shared/schema.ts';
 
 const StaffTokenConfig = z.object({
-  [staffTokenEnv.issuer]: z.string().min(1),
-  [staffTokenEnv.audience]: z.string().min(1).max(128),
+  [staffTokenEnv.issuer]: z.string().check(z.minLength(1)),
+  [staffTokenEnv.audience]: z.string().check(z.minLength(1), z.maxLength(128)),
   // Any host: a Cognito URL in AWS, the stand-in's 127.0.0.1 locally (z.httpUrl wants a domain).
   [staffTokenEnv.keys]: z.url({ protocol: /^https?$/ }),
 });

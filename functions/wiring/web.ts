@@ -3,11 +3,11 @@
  * Kept apart from the admin's (./admin.ts) so the resident-facing functions do not load the
  * policies and classifier adapters, and their schemas, on every cold start.
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
 import type { DirectoryReader } from '../../shared/ports/directory.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
