@@ -5,7 +5,6 @@
  * customer group chats through the civicloop app's WeChat Work client (its token shared in the
  * SMS table with every other caller).
  */
-import * as z from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbGridRegistry } from '../../shared/adapters/dynamodb-grid-registry.ts';
@@ -13,6 +12,7 @@ import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.t
 import { secretReader } from '../../shared/adapters/secrets.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 import type { RegistryViewDeps } from '../../shared/services/grid-registry-view.ts';
 import type { GridGroupImportDeps } from '../../shared/services/import-grid-groups.ts';
 import type { RefreshGroupMembersDeps } from '../../shared/services/refresh-group-members.ts';
@@ -31,7 +31,7 @@ export function gridRegistryServices(
   };
 }
 
-const RefreshConfig = WecomAppConfig.extend({ DIRECTORY_TABLE: TableName, SMS_TABLE: TableName });
+const RefreshConfig = z.extend(WecomAppConfig, { DIRECTORY_TABLE: TableName, SMS_TABLE: TableName });
 
 export function refreshGroupMembersServices(
   env: NodeJS.ProcessEnv = process.env,

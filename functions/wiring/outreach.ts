@@ -4,7 +4,6 @@
  * `makeHandler`, so tests hand in fakes instead.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
@@ -17,6 +16,7 @@ import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.t
 import { SqsOutreachQueue, SqsPlanQueue } from '../../shared/adapters/sqs-queues.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { DEFAULT_QUIET_HOURS, QuietHours } from '../../shared/domain/outreach/quiet-hours.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { CampaignApiDeps } from '../../shared/services/campaigns/planner-context.ts';
 import type { PlanOutreachDeps } from '../../shared/services/plan-outreach-run.ts';
@@ -31,25 +31,28 @@ const DAY_MS = 86_400_000;
 /** A deployment setting left unset arrives as ''; then the default applies. */
 const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
 
-/** `HH:MM-HH:MM`, e.g. `21:00-08:00` (the default). */
-const QuietHoursSetting = z.preprocess(
-  unsetAsDefault,
-  z
-    .string()
-    .default(`${DEFAULT_QUIET_HOURS.start}-${DEFAULT_QUIET_HOURS.end}`)
-    .transform((raw, ctx) => {
-      const [start, end] = raw.split('-');
-      const parsed = QuietHours.safeParse({ start, end });
-      if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', message: 'expected HH:MM-HH:MM, e.g. 21:00-08:00' });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
+/** `HH:MM-HH:MM`, e.g. `21:00-08:00` (the default), read as quiet hours. */
+const QuietHoursRange = z.pipe(
+  z._default(z.string(), `${DEFAULT_QUIET_HOURS.start}-${DEFAULT_QUIET_HOURS.end}`),
+  z.transform((raw: string, ctx) => {
+    const [start, end] = raw.split('-');
+    const parsed = QuietHours.safeParse({ start, end });
+    if (!parsed.success) {
+      ctx.issues.push({ code: 'custom', message: 'expected HH:MM-HH:MM, e.g. 21:00-08:00', input: raw });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
 );
 
+/** The quiet hours as set; unset (''), the default. */
+const QuietHoursSetting = z.preprocess(unsetAsDefault, QuietHoursRange);
+
 /** The frequency cap in days: the sender applies it and the campaign preview estimates with it. */
-const CapDaysSetting = z.preprocess(unsetAsDefault, z.coerce.number().int().min(0).max(90).default(7));
+const CapDaysSetting = z.preprocess(
+  unsetAsDefault,
+  z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(90)), 7),
+);
 
 export const CampaignApiConfig = z.object({
   OUTREACH_TABLE: TableName,
@@ -61,7 +64,7 @@ export const CampaignApiConfig = z.object({
   /** The platform's mass-sends per WeChat group and month, as the group planner applies it. */
   WECOM_GROUP_SENDS_PER_MONTH: z.preprocess(
     unsetAsDefault,
-    z.coerce.number().int().min(1).max(31).default(4),
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(31)), 4),
   ),
 });
 
@@ -69,7 +72,7 @@ export const OutreachTickConfig = z.object({
   OUTREACH_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
-  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  SMS_ORIGINATION_IDENTITY: z.string().check(z.minLength(1)),
   OUTREACH_QUEUE_URL: QueueUrl,
   OUTREACH_PLAN_QUEUE_URL: QueueUrl,
 });
@@ -86,12 +89,12 @@ export const SendOutreachConfig = z.object({
   HOUSEHOLDS_TABLE: TableName,
   SMS_TABLE: TableName,
   STATS_TABLE: TableName,
-  SMS_ORIGINATION_IDENTITY: z.string().min(1),
+  SMS_ORIGINATION_IDENTITY: z.string().check(z.minLength(1)),
   OUTREACH_QUIET_HOURS: QuietHoursSetting,
   /** Across all senders together; providers and carriers throttle above their agreed rate. */
   OUTREACH_MESSAGES_PER_SECOND: z.preprocess(
     unsetAsDefault,
-    z.coerce.number().int().min(1).max(1000).default(20),
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 20),
   ),
   OUTREACH_CAP_DAYS: CapDaysSetting,
 });

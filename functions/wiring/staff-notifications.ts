@@ -5,7 +5,6 @@
  * (the same secrets and settings as the callback's), and the console's address for the links.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbStaffNotificationLedger } from '../../shared/adapters/dynamodb-staff-notifications.ts';
@@ -15,6 +14,7 @@ import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notif
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import type { NotifyStaffDeps } from '../../shared/services/notify-staff.ts';
 import { WecomAppConfig } from './wecom-app-config.ts';
@@ -22,11 +22,11 @@ import { WecomAppConfig } from './wecom-app-config.ts';
 /** The environment variable of the notifier's queue, in every function that raises notifications. */
 export const STAFF_NOTIFICATIONS_QUEUE_ENV = 'STAFF_NOTIFICATIONS_QUEUE_URL';
 
-export const NotifyStaffConfig = WecomAppConfig.extend({
+export const NotifyStaffConfig = z.extend(WecomAppConfig, {
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
   /** The staff console's address, e.g. https://grid.pingyao.gov.cn/console; empty: no links. */
-  CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.optional(z.url({ protocol: /^https?$/ }))),
 });
 
 /** A worker moved to another grid stops getting its notifications within this long. */

@@ -4,8 +4,8 @@
  * API host (the government edition, 政务微信, runs its own). Its own module, so the callback's
  * composition root (and the case store behind it) stays out of the functions that only call.
  */
-import * as z from 'zod';
 import { SecretArn } from '../../shared/adapters/secrets.ts';
+import * as z from '../../shared/schema.ts';
 
 /** The public platform's API host; the government edition (政务微信) names its own. */
 export const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
@@ -18,10 +18,10 @@ export const WecomAppConfig = z.object({
   /** The civicloop app's AgentId in the county's WeChat Work; empty: 1000002, the first app's. */
   WECOM_AGENT_ID: z.preprocess(
     unsetAsDefault,
-    z
-      .string()
-      .regex(/^\d{1,12}$/)
-      .default('1000002'),
+    z._default(z.string().check(z.regex(/^\d{1,12}$/)), '1000002'),
   ),
-  WECOM_API_BASE_URL: z.preprocess(unsetAsDefault, z.url({ protocol: /^https?$/ }).default(WECOM_PUBLIC_API)),
+  WECOM_API_BASE_URL: z.preprocess(
+    unsetAsDefault,
+    z._default(z.url({ protocol: /^https?$/ }), WECOM_PUBLIC_API),
+  ),
 });

@@ -5,29 +5,23 @@
  * wiring (wecom.ts) so their bundles load no classifier and no callback crypto.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
+import * as z from '../../shared/schema.ts';
 
 const orDefault = (v: unknown) => (v === '' ? undefined : v);
 
 /** The app's configuration; the secrets optional, so a caller can say what is missing. */
 export const WecomAppConfig = z.object({
-  WECOM_CORP_ID_ARN: SecretArn.optional(),
-  WECOM_APP_SECRET_ARN: SecretArn.optional(),
+  WECOM_CORP_ID_ARN: z.optional(SecretArn),
+  WECOM_APP_SECRET_ARN: z.optional(SecretArn),
   /** The app's AgentId; empty: 1000002, the first app's. */
-  WECOM_AGENT_ID: z.preprocess(
-    orDefault,
-    z
-      .string()
-      .regex(/^\d{1,12}$/)
-      .default('1000002'),
-  ),
+  WECOM_AGENT_ID: z.preprocess(orDefault, z._default(z.string().check(z.regex(/^\d{1,12}$/)), '1000002')),
   /** The government edition's own API host; empty: the public platform's. */
   WECOM_API_BASE_URL: z.preprocess(
     orDefault,
-    z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com'),
+    z._default(z.url({ protocol: /^https?$/ }), 'https://qyapi.weixin.qq.com'),
   ),
 });
 

@@ -4,7 +4,6 @@
  * table, the platform's mass-send calls with the app's token from the one shared cache (the SMS
  * table), and the delayed polling requests on the planning queue.
  */
-import * as z from 'zod';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb-directory.ts';
 import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
@@ -15,6 +14,7 @@ import { SqsGroupPollQueue } from '../../shared/adapters/sqs-group-poll-queue.ts
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { WecomGroupMassSendApi } from '../../shared/adapters/wecom-group-mass-send.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import { countingGroupReach } from '../../shared/services/count-group-reach.ts';
 import type { GroupOutreachDeps } from '../../shared/services/group-mass-send-run.ts';
@@ -22,7 +22,7 @@ import { WecomAppConfig } from './wecom-app-config.ts';
 
 const unsetAsDefault = (v: unknown) => (v === '' ? undefined : v);
 
-export const GroupOutreachConfig = WecomAppConfig.extend({
+export const GroupOutreachConfig = z.extend(WecomAppConfig, {
   OUTREACH_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
@@ -30,7 +30,7 @@ export const GroupOutreachConfig = WecomAppConfig.extend({
   OUTREACH_PLAN_QUEUE_URL: QueueUrl,
   WECOM_GROUP_SENDS_PER_MONTH: z.preprocess(
     unsetAsDefault,
-    z.coerce.number().int().min(1).max(31).default(4),
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(31)), 4),
   ),
 });
 

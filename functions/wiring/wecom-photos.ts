@@ -7,13 +7,14 @@
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { loadConfig, TableName } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import * as z from '../../shared/schema.ts';
 import type { AttachWecomPhotoDeps } from '../../shared/services/attach-wecom-photo.ts';
 import type { RelayToWorkerDeps } from '../../shared/services/relay-to-worker.ts';
 import { photoStore } from './photos.ts';
 import { WecomAppConfig, wecomAppClient } from './wecom-app.ts';
 
 function wecomApp(env: NodeJS.ProcessEnv, who: string) {
-  const config = loadConfig(WecomAppConfig.extend({ SMS_TABLE: TableName }), env);
+  const config = loadConfig(z.extend(WecomAppConfig, { SMS_TABLE: TableName }), env);
   const app = wecomAppClient(createDocumentClient(), config.SMS_TABLE, config);
   if (!app) throw new ConfigError(`${who} needs the WeChat Work app secrets`);
   return app;

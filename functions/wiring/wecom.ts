@@ -9,12 +9,13 @@ import { SqsWecomPhotoQueue } from '../../shared/adapters/sqs-wecom-queues.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
 import { PhonePolicySetting } from '../../shared/domain/phone-number.ts';
+import * as z from '../../shared/schema.ts';
 import { cachedDirectory, memoiseFor } from '../../shared/services/cached-directory.ts';
 import type { ReceiveWecomDeps } from '../../shared/services/receive-wecom.ts';
 import { classifierModelFrom } from './classifier.ts';
 import { WecomAppConfig } from './wecom-app-config.ts';
 
-export const WecomConfig = WecomAppConfig.extend({
+export const WecomConfig = z.extend(WecomAppConfig, {
   CASES_TABLE: TableName,
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
