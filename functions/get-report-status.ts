@@ -11,7 +11,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { normaliseTrackingCode } from '../shared/domain/tracking-code.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -20,6 +19,7 @@ import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/re
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { PhotoStore } from '../shared/ports/photo-store.ts';
+import * as z from '../shared/schema.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import {
   getReportStatus,
@@ -58,8 +58,8 @@ export const statusPageCsp = (bucketOrigin: string | undefined): string =>
  * its field) and `rated`, set by the redirect after a rating. Anything odd reads as absent.
  */
 const StatusPageQuery = z.object({
-  code: z.string().max(64).optional().catch(undefined),
-  rated: z.literal('1').optional().catch(undefined),
+  code: z.catch(z.optional(z.string().check(z.maxLength(64))), undefined),
+  rated: z.catch(z.optional(z.literal('1')), undefined),
 });
 
 type Route = (event: APIGatewayProxyEventV2, deps: ReportStatusHandlerDeps) => Promise<HttpResponse>;
@@ -70,7 +70,7 @@ const routes: RouteTable<Route> = {
 
   'GET /status': async (event, deps) => {
     const language = requestLanguage(event);
-    const query = StatusPageQuery.catch({}).parse(event.queryStringParameters ?? {});
+    const query = z.catch(StatusPageQuery, {}).parse(event.queryStringParameters ?? {});
     const lookup = await lookUp(query.code, query.rated !== undefined, deps);
     const statusCode = lookup.kind === 'invalid' ? 400 : lookup.kind === 'not_found' ? 404 : 200;
     const page = renderStatusPage({ catalog: await getCatalog(deps), lang: language.lang, lookup });

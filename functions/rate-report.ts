@@ -10,7 +10,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { CaseConflictError, CaseStateError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { requestLanguage } from '../shared/http/page-language.ts';
@@ -18,6 +17,7 @@ import { assertBodyWithin, bodyExceeds, readRequestBody } from '../shared/http/r
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
+import * as z from '../shared/schema.ts';
 import { rateReport, rateReportForm } from '../shared/services/rate-report.ts';
 import { getReportStatus } from '../shared/services/report-status.ts';
 import type { TransitionDeps } from '../shared/services/transition-case.ts';
@@ -39,15 +39,16 @@ const JSON_MAX_BODY_BYTES = 4 * 1024;
 export const FORM_MAX_BODY_BYTES = 8 * 1024;
 
 /** The form's own fields as typed, to fill the form in again; anything else is ignored. */
-const RatingEcho = z
-  .object({
-    lang: z.string().optional().catch(undefined),
-    code: z.string().optional().catch(undefined),
-    token: z.string().optional().catch(undefined),
-    score: z.string().optional().catch(undefined),
-    comment: z.string().optional().catch(undefined),
-  })
-  .catch({});
+const RatingEcho = z.catch(
+  z.object({
+    lang: z.catch(z.optional(z.string()), undefined),
+    code: z.catch(z.optional(z.string()), undefined),
+    token: z.catch(z.optional(z.string()), undefined),
+    score: z.catch(z.optional(z.string()), undefined),
+    comment: z.catch(z.optional(z.string()), undefined),
+  }),
+  {},
+);
 
 type Route = (event: APIGatewayProxyEventV2, deps: RateReportHandlerDeps) => Promise<HttpResponse>;
 

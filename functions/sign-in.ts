@@ -11,7 +11,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeJwt } from 'jose';
-import * as z from 'zod';
 import { DependencyError, UnauthorizedError } from '../shared/errors.ts';
 import { clientAddress } from '../shared/http/edge-origin.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
@@ -20,6 +19,7 @@ import { type HttpResponse, jsonResponse } from '../shared/http/responses.ts';
 import { staffFromTokenClaims } from '../shared/http/staff-identity.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { SignInContext, StaffSignIn } from '../shared/ports/staff-sign-in.ts';
+import * as z from '../shared/schema.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
 import { signInServices } from './wiring/staff-sign-in.ts';
@@ -39,14 +39,10 @@ export interface SignInHandlerDeps {
 }
 
 const Credentials = z.object({
-  username: z.string().trim().min(1).max(128),
-  password: z.string().min(1).max(256),
+  username: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
   /** `AmazonCognitoAdvancedSecurityData.getData(…)` from the sign-in page, when it ran. */
-  deviceData: z
-    .string()
-    .min(1)
-    .max(16 * 1024)
-    .optional(),
+  deviceData: z.optional(z.string().check(z.minLength(1), z.maxLength(16 * 1024))),
 });
 
 /** Where the sign-in comes from, as Cognito's adaptive authentication wants to know it. */

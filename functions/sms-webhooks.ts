@@ -28,7 +28,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { parseAliyunPush } from '../shared/adapters/sms-gateways/aliyun.ts';
 import { type GatewayResult, toHttpResponse } from '../shared/adapters/sms-gateways/gateway.ts';
 import {
@@ -45,6 +44,7 @@ import { limitBodySize, readRequestBody } from '../shared/http/request-body.ts';
 import type { HttpResponse } from '../shared/http/responses.ts';
 import { type RouteTable, routeFor } from '../shared/http/route-table.ts';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
+import * as z from '../shared/schema.ts';
 import {
   type ReceiveSmsDeps,
   receiveSmsBatch,

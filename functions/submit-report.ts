@@ -6,13 +6,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { DEFAULT_PHONE_POLICY, type PhonePolicy } from '../shared/domain/phone-number.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { httpEdge } from '../shared/http/http-edge.ts';
 import { limitBodySize, prefersHtml, readRequestBody } from '../shared/http/request-body.ts';
 import { type HttpResponse, htmlResponse, jsonResponse } from '../shared/http/responses.ts';
 import { createLogger } from '../shared/logger.ts';
+import * as z from '../shared/schema.ts';
 import { getCatalog } from '../shared/services/catalog.ts';
 import { screenContactPhone } from '../shared/services/screen-contact-phone.ts';
 import { type SubmitReportDeps, submitReport } from '../shared/services/submit-report.ts';
@@ -34,14 +34,14 @@ export interface SubmitReportHandlerDeps extends SubmitReportDeps {
 
 /** The form's own fields as typed, to re-render them; anything else in the body is ignored. */
 const FormEcho = z.object({
-  lang: z.string().optional().catch(undefined),
-  category: z.string().optional().catch(undefined),
-  communityId: z.string().optional().catch(undefined),
-  description: z.string().optional().catch(undefined),
-  contactPhone: z.string().optional().catch(undefined),
-  address: z.string().optional().catch(undefined),
+  lang: z.catch(z.optional(z.string()), undefined),
+  category: z.catch(z.optional(z.string()), undefined),
+  communityId: z.catch(z.optional(z.string()), undefined),
+  description: z.catch(z.optional(z.string()), undefined),
+  contactPhone: z.catch(z.optional(z.string()), undefined),
+  address: z.catch(z.optional(z.string()), undefined),
 });
-const formEcho = (body: unknown) => FormEcho.catch({}).parse(body);
+const formEcho = (body: unknown) => z.catch(FormEcho, {}).parse(body);
 
 export const makeHandler = (deps: SubmitReportHandlerDeps) =>
   middy<APIGatewayProxyEventV2, HttpResponse>()
