@@ -14,7 +14,6 @@
  * fail as a DependencyError. The token never appears in a log or an error (it travels in the
  * query string, so no URL is ever logged either).
  */
-import * as z from 'zod';
 import { ConfigError, DependencyError, UndeliverableError } from '../errors.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type {
@@ -28,6 +27,7 @@ import type {
   WecomMediaReader,
   WecomMessenger,
 } from '../ports/wecom.ts';
+import * as z from '../schema.ts';
 
 /** Refresh this long before the token's expiry (tokens live 7,200 s). */
 export const REFRESH_EARLY_MS = 5 * 60_000;
@@ -41,24 +41,24 @@ export const RATE_LIMIT_ERRORS = new Set([45009, 45033, -1]);
 /** message/send: "user & party & tag all invalid". */
 const ALL_RECIPIENTS_INVALID = 81013;
 
-const ApiAnswer = z.object({ errcode: z.number().int().default(0), errmsg: z.string().default('') });
-const TokenAnswer = ApiAnswer.extend({
-  access_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
+const ApiAnswer = z.object({ errcode: z._default(z.int(), 0), errmsg: z._default(z.string(), '') });
+const TokenAnswer = z.extend(ApiAnswer, {
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.int().check(z.positive()),
 });
-const SendAnswer = ApiAnswer.extend({ invaliduser: z.string().optional() });
+const SendAnswer = z.extend(ApiAnswer, { invaliduser: z.optional(z.string()) });
 /** groupchat/get's answer, as much of it as is read (member names and join details are not). */
-const GroupChatAnswer = ApiAnswer.extend({
-  group_chat: z
-    .object({
+const GroupChatAnswer = z.extend(ApiAnswer, {
+  group_chat: z.optional(
+    z.object({
       chat_id: z.string(),
       owner: z.string(),
-      admin_list: z.array(z.object({ userid: z.string() })).optional(),
+      admin_list: z.optional(z.array(z.object({ userid: z.string() }))),
       // Counted, not kept: a customer group holds at most 500 members on the public platform; a
       // government edition's larger groups are counted all the same.
-      member_list: z.array(z.object({ type: z.number().int().optional() })),
-    })
-    .optional(),
+      member_list: z.array(z.object({ type: z.optional(z.int()) })),
+    }),
+  ),
 });
 
 /** An answer with a non-zero errcode; the code and message only. */

@@ -8,38 +8,38 @@
  * and the call retried once, and the platform's rate limits (45009, 45033, -1) are waited out
  * with a growing pause, a bounded number of times — as wecom-api.ts does for app messages.
  */
-import * as z from 'zod';
 import { DependencyError } from '../errors.ts';
 import type { CreatedGroupTask, GroupMassSender } from '../ports/group-mass-send.ts';
+import * as z from '../schema.ts';
 import { RATE_LIMIT_ERRORS, TOKEN_ERRORS, WecomApiError } from './wecom-api.ts';
 
 const CALL_TIMEOUT_MS = 3_000;
 /** get_groupmsg_send_result pages at most 1,000 results. */
 const RESULT_PAGE = 1000;
 
-const ApiAnswer = z.object({ errcode: z.number().int().default(0), errmsg: z.string().default('') });
-const AddAnswer = ApiAnswer.extend({
-  msgid: z.string().optional(),
-  fail_list: z.array(z.string()).optional(),
+const ApiAnswer = z.object({ errcode: z._default(z.int(), 0), errmsg: z._default(z.string(), '') });
+const AddAnswer = z.extend(ApiAnswer, {
+  msgid: z.optional(z.string()),
+  fail_list: z.optional(z.array(z.string())),
 });
-const TaskAnswer = ApiAnswer.extend({
-  next_cursor: z.string().optional(),
-  task_list: z
-    .array(z.object({ userid: z.string(), status: z.number().int(), send_time: z.number().optional() }))
-    .optional(),
+const TaskAnswer = z.extend(ApiAnswer, {
+  next_cursor: z.optional(z.string()),
+  task_list: z.optional(
+    z.array(z.object({ userid: z.string(), status: z.int(), send_time: z.optional(z.number()) })),
+  ),
 });
-const ResultAnswer = ApiAnswer.extend({
-  next_cursor: z.string().optional(),
-  send_list: z
-    .array(
+const ResultAnswer = z.extend(ApiAnswer, {
+  next_cursor: z.optional(z.string()),
+  send_list: z.optional(
+    z.array(
       z.object({
-        chat_id: z.string().optional(),
-        userid: z.string().optional(),
-        status: z.number().int(),
-        send_time: z.number().optional(),
+        chat_id: z.optional(z.string()),
+        userid: z.optional(z.string()),
+        status: z.int(),
+        send_time: z.optional(z.number()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 type Answer = z.infer<typeof ApiAnswer>;
 
@@ -91,11 +91,15 @@ export class WecomGroupMassSendApi implements GroupMassSender {
   }
 
   /** One call with the shared token, rate limits waited out, a refused token renewed once. */
-  async #call<S extends z.ZodType<Answer>>(path: string, schema: S, body: unknown): Promise<z.infer<S>> {
+  async #call<S extends z.core.$ZodType<Answer>>(
+    path: string,
+    schema: S,
+    body: unknown,
+  ): Promise<z.infer<S>> {
     const tries = this.#o.rateLimitTries ?? 6;
     const once = async (token: string): Promise<z.infer<S>> => {
       for (let attempt = 1; ; attempt++) {
-        const parsed = schema.safeParse(await this.#post(path, token, body));
+        const parsed = z.safeParse(schema, await this.#post(path, token, body));
         if (!parsed.success) throw new DependencyError(`WeChat Work ${path} answered an unexpected shape`);
         if (!RATE_LIMIT_ERRORS.has(parsed.data.errcode) || attempt >= tries) return parsed.data;
         await this.#sleep(250 * 2 ** (attempt - 1) * (1 + Math.random() / 2));

@@ -4,7 +4,6 @@
  * answered with {"code":0,"msg":"接收成功"} or Aliyun retries. The push is not signed; the route
  * that calls this is guarded by protection.ts.
  */
-
 import { PhoneNumber } from '../../domain/report.ts';
 import { InboundSms } from '../../domain/sms/inbound-sms.ts';
 import * as z from '../../schema.ts';
