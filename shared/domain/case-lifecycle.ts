@@ -4,26 +4,28 @@
  * themselves; they ask `planTransition`, which is pure, and write what it returns in one
  * conditional update.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { type CaseState, isOpen, Stage, type TimelineEvent } from './case.ts';
 import { CategoryCode } from './categories.ts';
 import { EntityId } from './organisation.ts';
 import { type Staff, timelineActor } from './staff.ts';
 import { formatTrackingCode, TrackingCode } from './tracking-code.ts';
 
-const Note = z.string().trim().min(1, 'write a note').max(1000, 'at most 1000 characters');
+const Note = z
+  .string()
+  .check(z.trim(), z.minLength(1, 'write a note'), z.maxLength(1000, 'at most 1000 characters'));
 
 /** What staff can ask for through `POST /api/cases/{id}/transitions`. */
 export const StaffAction = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('accept'), note: Note.optional() }),
+  z.object({ action: z.literal('accept'), note: z.optional(Note) }),
   z.object({ action: z.literal('return'), note: Note }),
-  z.object({ action: z.literal('reassign'), unitId: EntityId, note: Note.optional() }),
+  z.object({ action: z.literal('reassign'), unitId: EntityId, note: z.optional(Note) }),
   z.object({ action: z.literal('resolve'), note: Note }),
-  z.object({ action: z.literal('verify'), note: Note.optional() }),
+  z.object({ action: z.literal('verify'), note: z.optional(Note) }),
   z.object({ action: z.literal('reject_resolution'), note: Note }),
-  z.object({ action: z.literal('close'), note: Note.optional() }),
+  z.object({ action: z.literal('close'), note: z.optional(Note) }),
   z.object({ action: z.literal('reopen'), note: Note }),
-  z.object({ action: z.literal('merge'), into: TrackingCode, note: Note.optional() }),
+  z.object({ action: z.literal('merge'), into: TrackingCode, note: z.optional(Note) }),
   z.object({
     action: z.literal('record_return_visit'),
     outcome: z.enum(['satisfied', 'unresolved']),
@@ -40,13 +42,13 @@ export type StaffAction = z.infer<typeof StaffAction>;
 export const CategoryCorrection = z.object({
   action: z.literal('recategorise'),
   category: CategoryCode,
-  note: Note.optional(),
+  note: z.optional(Note),
 });
 export type CategoryCorrection = z.infer<typeof CategoryCorrection>;
 
 /** Everything `POST /api/cases/{id}/transitions` accepts. */
 export const StaffRequestAction = z.discriminatedUnion('action', [
-  ...StaffAction.options,
+  ...StaffAction.def.options,
   CategoryCorrection,
 ]);
 export type StaffRequestAction = z.infer<typeof StaffRequestAction>;
@@ -92,7 +94,7 @@ export const Effect = z.discriminatedUnion('kind', [
    * An app message to the grid worker who forwarded the appeal in WeChat Work (`forwardedBy`),
    * to relay in the grid's group: the case moved to `stage` (or to another unit) by `action`.
    */
-  z.object({ kind: z.literal('relay_to_worker'), stage: Stage, action: z.string().min(1) }),
+  z.object({ kind: z.literal('relay_to_worker'), stage: Stage, action: z.string().check(z.minLength(1)) }),
   /**
    * Staff told in WeChat Work (issue 16 item 4): the case went on the return-visit list, so its
    * community's grid workers get an app message with a link (shared/services/notify-staff.ts).
@@ -107,23 +109,23 @@ export const Effect = z.discriminatedUnion('kind', [
       unitId: EntityId,
       since: z.iso.datetime(),
       /** When the case entered this stage at this unit (a reassignment starts a new stay). */
-      heldSince: z.iso.datetime().optional(),
+      heldSince: z.optional(z.iso.datetime()),
     }),
     to: z.object({ stage: Stage, unitId: EntityId }),
     /** The category before a recategorisation (the counters per category move with it). */
-    fromCategory: CategoryCode.optional(),
-    rating: z.number().int().optional(),
-    escalated: z.boolean().optional(),
+    fromCategory: z.optional(CategoryCode),
+    rating: z.optional(z.int()),
+    escalated: z.optional(z.boolean()),
     /**
      * For the unit assessment (shared/domain/unit-assessment.ts); absent on entries stored before
      * it, which then count in the stage figures only: the action, the SLA deadline an acceptance
      * or resolution answered, and the working time of the stay the change ended.
      */
-    action: z.string().optional(),
-    due: z.iso.datetime().optional(),
-    workingMs: z.number().nonnegative().optional(),
+    action: z.optional(z.string()),
+    due: z.optional(z.iso.datetime()),
+    workingMs: z.optional(z.number().check(z.nonnegative())),
     /** The case's township, for the assessment's township rows. */
-    townshipId: EntityId.optional(),
+    townshipId: z.optional(EntityId),
   }),
 ]);
 export type Effect = z.infer<typeof Effect>;

@@ -12,7 +12,7 @@
  * their own, so they cannot disagree. The member count is never in the file: it is read from the
  * platform, and kept across a re-import while the chat id stays the same.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { EntityId, type Grid, GridGroup, MicroGrid, type Organisation, WecomUserId } from './organisation.ts';
 
 export const GRID_GROUP_CSV_COLUMNS = [
@@ -56,20 +56,19 @@ interface GoodRow {
 }
 
 const lowerId = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), EntityId);
-const trimmed = <T extends z.ZodType>(schema: T) =>
+const trimmed = <T extends z.core.$ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), schema);
 const ChatId = trimmed(GridGroup.shape.chatId);
 const UserId = trimmed(WecomUserId);
-const Households = z
-  .string()
-  .trim()
-  .regex(/^\d{1,6}$/, 'must be a whole number of households (0 or more)')
-  .transform(Number);
+const Households = z.pipe(
+  z.string().check(z.trim(), z.regex(/^\d{1,6}$/, 'must be a whole number of households (0 or more)')),
+  z.transform(Number),
+);
 const MicroGridName = MicroGrid.shape.zh;
 
 /** A field's check: its value, or an issue with zod's message (never the value itself). */
 function check<T>(
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   raw: string,
   field: string,
   issues: { field: string; reason: string }[],
@@ -79,7 +78,7 @@ function check<T>(
     if (required) issues.push({ field, reason: 'missing' });
     return undefined;
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = z.safeParse(schema, raw);
   if (parsed.success) return parsed.data;
   issues.push({ field, reason: parsed.error.issues[0]?.message ?? 'invalid' });
   return undefined;
@@ -131,7 +130,7 @@ export interface GridGroupPlan {
   rejected: GridGroupRowIssue[];
 }
 
-const MAX_MICRO_GRIDS = MicroGrid.array().max(60);
+const MAX_MICRO_GRIDS = z.array(MicroGrid).check(z.maxLength(60));
 const MAX_ADMINS = 50;
 
 /**

@@ -5,7 +5,7 @@
  * registry's CSV import format and its row-by-row validation, which names the bad field and never
  * echoes a value (phones and names are personal data and the reasons end up in shared logs).
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { EntityId, type Organisation } from './organisation.ts';
 import { PhoneNumber } from './report.ts';
 
@@ -19,7 +19,9 @@ export type HouseholdId = z.infer<typeof HouseholdId>;
 /** A phone already normalised by `PhoneNumber`: what the registry stores and looks up. */
 export const E164Phone = z
   .string()
-  .regex(/^\+[1-9]\d{7,14}$/, 'must be a phone number in international form, such as +8613812345678');
+  .check(
+    z.regex(/^\+[1-9]\d{7,14}$/, 'must be a phone number in international form, such as +8613812345678'),
+  );
 
 export const MAX_PHONES = 3;
 const MAX_HEAD_NAME = 50;
@@ -27,12 +29,12 @@ const MAX_HEAD_NAME = 50;
 export const Household = z.object({
   householdId: HouseholdId,
   communityId: EntityId,
-  gridId: EntityId.optional(),
-  phones: z.array(E164Phone).min(1).max(MAX_PHONES),
+  gridId: z.optional(EntityId),
+  phones: z.array(E164Phone).check(z.minLength(1), z.maxLength(MAX_PHONES)),
   /** The head of household (户主), as the registry spells it. */
-  headName: z.string().min(1).max(MAX_HEAD_NAME).optional(),
+  headName: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_HEAD_NAME))),
   /** Replied R / T / TD / 退订 to outreach; set by the SMS side, never by an import. */
-  optedOut: z.boolean().optional(),
+  optedOut: z.optional(z.boolean()),
 });
 export type Household = z.infer<typeof Household>;
 

@@ -7,7 +7,7 @@
  * it as the directory stands, and the card they see: a category, a community, the tracking code
  * and the link, never a resident's name or phone.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { CategoryCode, categories } from './categories.ts';
 import { EntityId, type Organisation } from './organisation.ts';
 import { shanghaiLocal } from './outreach/shanghai-time.ts';
@@ -16,9 +16,11 @@ import { formatTrackingCode, TrackingCode } from './tracking-code.ts';
 /** One notification key, once: a repeated sweep or a redelivered message sends nothing more. */
 const NotificationKey = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9#:_.-]+$/, 'must be a notification key: letters, digits, # : _ . -');
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[A-Za-z0-9#:_.-]+$/, 'must be a notification key: letters, digits, # : _ . -'),
+  );
 
 export const StaffNotification = z.discriminatedUnion('about', [
   /** A closed case went on the return-visit list (回访): its community's grid workers visit. */
@@ -47,11 +49,11 @@ export const StaffNotification = z.discriminatedUnion('about', [
     kind: z.literal('staff.notify'),
     about: z.literal('outreach_task'),
     key: NotificationKey,
-    campaignId: z.string().min(1).max(80),
+    campaignId: z.string().check(z.minLength(1), z.maxLength(80)),
     task: z.enum(['lecture', 'video']),
     occurrenceAt: z.iso.datetime(),
-    venue: z.string().min(1).max(80),
-    communityIds: z.array(EntityId).min(1).max(250),
+    venue: z.string().check(z.minLength(1), z.maxLength(80)),
+    communityIds: z.array(EntityId).check(z.minLength(1), z.maxLength(250)),
   }),
 ]);
 export type StaffNotification = z.infer<typeof StaffNotification>;

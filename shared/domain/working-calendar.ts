@@ -11,7 +11,7 @@
  * needed. The schema pins the zone and offset so a calendar for another zone cannot be stored by
  * mistake and silently mis-handled.
  */
-import * as z from 'zod';
+import * as z from '../schema.ts';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
@@ -28,10 +28,12 @@ const MAX_CONSECUTIVE_DAYS_OFF = 400;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A local calendar date, YYYY-MM-DD, that really exists (no 2026-02-30). */
-export const LocalDate = z.string().refine(isValidLocalDate, 'a real date as YYYY-MM-DD');
+export const LocalDate = z.string().check(z.refine(isValidLocalDate, 'a real date as YYYY-MM-DD'));
 
 /** A local wall-clock time, HH:MM in 24-hour form. */
-export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (00:00–23:59)');
+export const LocalTime = z
+  .string()
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (00:00–23:59)'));
 
 export const WorkingCalendar = z
   .object({
@@ -46,37 +48,39 @@ export const WorkingCalendar = z
     /** Saturdays and Sundays that are working days (调休 make-up days). */
     makeUpWorkdays: z.array(LocalDate),
   })
-  .superRefine((cal, ctx) => {
-    // Overnight working hours are not a thing for a county office and would complicate every
-    // calculation below, so the day must open before it closes.
-    if (minutesOf(cal.workdayStart) >= minutesOf(cal.workdayEnd)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['workdayEnd'],
-        message: 'workdayEnd must be after workdayStart',
+  .check(
+    z.superRefine((cal, ctx) => {
+      // Overnight working hours are not a thing for a county office and would complicate every
+      // calculation below, so the day must open before it closes.
+      if (minutesOf(cal.workdayStart) >= minutesOf(cal.workdayEnd)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workdayEnd'],
+          message: 'workdayEnd must be after workdayStart',
+        });
+      }
+      // A day that is both off and a make-up day is a typo in one of the lists; refuse rather than guess.
+      const holidays = new Set(cal.holidays);
+      cal.makeUpWorkdays.forEach((day, i) => {
+        if (holidays.has(day)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['makeUpWorkdays', i],
+            message: `${day} is listed both as a holiday and as a make-up working day`,
+          });
+        }
+        // A make-up weekday would change nothing: it is already a working day. Listing one means
+        // the admin typed the wrong date.
+        if (isValidLocalDate(day) && !isWeekend(day)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['makeUpWorkdays', i],
+            message: `${day} is not a Saturday or Sunday, so it cannot be a make-up working day`,
+          });
+        }
       });
-    }
-    // A day that is both off and a make-up day is a typo in one of the lists; refuse rather than guess.
-    const holidays = new Set(cal.holidays);
-    cal.makeUpWorkdays.forEach((day, i) => {
-      if (holidays.has(day)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['makeUpWorkdays', i],
-          message: `${day} is listed both as a holiday and as a make-up working day`,
-        });
-      }
-      // A make-up weekday would change nothing: it is already a working day. Listing one means
-      // the admin typed the wrong date.
-      if (isValidLocalDate(day) && !isWeekend(day)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['makeUpWorkdays', i],
-          message: `${day} is not a Saturday or Sunday, so it cannot be a make-up working day`,
-        });
-      }
-    });
-  });
+    }),
+  );
 export type WorkingCalendar = z.infer<typeof WorkingCalendar>;
 
 /**
