@@ -14,7 +14,6 @@
  * outreach staff are refused every case route. The phone is filled only where the case view would
  * show it (`mayContactReporter`, row by row); every other row leaves it empty.
  */
-import * as z from 'zod';
 import type { CaseReport, CaseState } from '../domain/case.ts';
 import { mayContactReporter } from '../domain/case-lifecycle.ts';
 import { categories } from '../domain/categories.ts';
@@ -24,6 +23,7 @@ import type { Staff } from '../domain/staff.ts';
 import { formatTrackingCode } from '../domain/tracking-code.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { CaseBatchReader } from '../ports/case-search.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 import { type CaseListDeps, CaseListQuery, readCaseList, requireCaseAccess } from './case-queries.ts';
 import { STAGE_NAMES } from './statistics-export.ts';
@@ -38,11 +38,11 @@ export const EXPORT_PAGE_SIZE = 100;
  */
 export const EXPORT_CHUNK_BYTES = 3 * 1024 * 1024;
 
-export const CaseExportQuery = CaseListQuery.omit({ limit: true }).extend({
+export const CaseExportQuery = z.extend(z.omit(CaseListQuery, { limit: true }), {
   /** The header's and the names' language. */
-  lang: z.enum(['zh', 'en']).default('zh'),
+  lang: z._default(z.enum(['zh', 'en']), 'zh'),
   /** Add the description and the reporter's phone (roles that work cases only). */
-  personal: z.enum(['true', 'false']).default('false'),
+  personal: z._default(z.enum(['true', 'false']), 'false'),
 });
 export type CaseExportQuery = z.infer<typeof CaseExportQuery>;
 

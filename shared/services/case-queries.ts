@@ -6,7 +6,6 @@
  * resumed only by cursors sealed for that reader and that list; never a scan. Outreach staff are
  * refused every case route (403).
  */
-import * as z from 'zod';
 import type { CaseReport, CaseState } from '../domain/case.ts';
 import { Stage } from '../domain/case.ts';
 import {
@@ -31,19 +30,20 @@ import type { DirectoryReader } from '../ports/directory.ts';
 import type { PolicyReader } from '../ports/policies.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { StatsSnapshot, StatsStore } from '../ports/stats-store.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 import { likelyDuplicates } from './likely-duplicates.ts';
 import { visibleCase } from './transition-case.ts';
 import { DateRangeQuery, hoursPerWorkingDay } from './unit-assessment.ts';
 
 export const CaseListQuery = z.object({
-  list: z.enum(['queue', 'problems', 'transfers', 'return_visits']).default('queue'),
-  status: z.enum(['open', 'done']).default('open'),
-  stage: Stage.optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  communityId: EntityId.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(2000).optional(),
+  list: z._default(z.enum(['queue', 'problems', 'transfers', 'return_visits']), 'queue'),
+  status: z._default(z.enum(['open', 'done']), 'open'),
+  stage: z.optional(Stage),
+  overdue: z.optional(z.enum(['true', 'false'])),
+  communityId: z.optional(EntityId),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

@@ -9,7 +9,6 @@
  *
  * The postings are kept by shared/services/case-search-upkeep.ts.
  */
-import * as z from 'zod';
 import type { CaseState } from '../domain/case.ts';
 import { canSee, mayContactReporter } from '../domain/case-lifecycle.ts';
 import {
@@ -29,16 +28,23 @@ import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { CaseBatchReader, CaseSearchIndex } from '../ports/case-search.ts';
 import type { CaseStore } from '../ports/case-store.ts';
 import type { SecretReader } from '../ports/secret.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 import { type CaseSummary, requireCaseAccess, summarise } from './case-queries.ts';
 
 // ─── the query ─────────────────────────────────────────────────────────────────────────────────
 
 export const CaseSearchQuery = z.object({
-  q: z.string().trim().min(1, 'type a tracking code, the last digits of a phone, or words').max(200),
-  by: z.enum(['auto', 'code', 'phone', 'text']).default('auto'),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-  cursor: z.string().max(2000).optional(),
+  q: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'type a tracking code, the last digits of a phone, or words'),
+      z.maxLength(200),
+    ),
+  by: z._default(z.enum(['auto', 'code', 'phone', 'text']), 'auto'),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type CaseSearchQuery = z.infer<typeof CaseSearchQuery>;
 
@@ -75,7 +81,10 @@ export const MONTHS_SEARCHED = 24;
 /** Cases with one phone ending looked at (a county has a few a year per ending). */
 const PHONE_POSTINGS = 100;
 
-const Position = z.object({ m: z.string().regex(/^\d{4}-\d{2}$/), b: z.string().max(100).optional() });
+const Position = z.object({
+  m: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+  b: z.optional(z.string().check(z.maxLength(100))),
+});
 type Position = z.infer<typeof Position>;
 
 export interface CaseSearchResult {

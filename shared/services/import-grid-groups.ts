@@ -7,7 +7,6 @@
  * re-import of the same file changes nothing and reports every grid unchanged.
  */
 
-import * as z from 'zod';
 import {
   GRID_GROUP_CSV_COLUMNS,
   type GridGroupCsvColumn,
@@ -24,20 +23,21 @@ import type { Staff } from '../domain/staff.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { GridRegistryWriter } from '../ports/grid-registry.ts';
+import * as z from '../schema.ts';
 import { csvHeaderError, readCsvImport } from './csv-import.ts';
 
 export const GridGroupImportAnswer = z.object({
   /** Grids the file describes that are now as it says (changed or already so). */
-  grids: z.number().int(),
+  grids: z.int(),
   /** Of those, grids written by this import; the others were already as the file says. */
-  changed: z.number().int(),
-  unchanged: z.number().int(),
-  groups: z.object({ added: z.number().int(), changed: z.number().int() }),
-  microGrids: z.object({ added: z.number().int(), changed: z.number().int(), removed: z.number().int() }),
+  changed: z.int(),
+  unchanged: z.int(),
+  groups: z.object({ added: z.int(), changed: z.int() }),
+  microGrids: z.object({ added: z.int(), changed: z.int(), removed: z.int() }),
   /** Grids that had no worker on record and took the group owner as their worker. */
-  gridWorkersSet: z.number().int(),
+  gridWorkersSet: z.int(),
   /** One entry per bad field, by line (the header is line 1); a refused grid's other rows too. */
-  rejected: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })),
+  rejected: z.array(z.object({ line: z.int(), field: z.string(), reason: z.string() })),
 });
 export type GridGroupImport = z.infer<typeof GridGroupImportAnswer>;
 
@@ -45,8 +45,10 @@ export type GridGroupImport = z.infer<typeof GridGroupImportAnswer>;
 export const GridGroupImportBody = z.object({
   csv: z
     .string()
-    .min(1, 'the file is empty')
-    .max(4_000_000, 'at most 4,000,000 characters: split the file by township'),
+    .check(
+      z.minLength(1, 'the file is empty'),
+      z.maxLength(4_000_000, 'at most 4,000,000 characters: split the file by township'),
+    ),
 });
 
 export interface GridGroupImportDeps {

@@ -3,23 +3,23 @@
  * person who reported it — proven by the private token from the 202 answer (or, by SMS, by the
  * reporting phone). A rating of 1–2 puts the case on the return-visit list.
  */
-import * as z from 'zod';
 import type { CaseState } from '../domain/case.ts';
 import { reporterTokenMatches } from '../domain/reporter-token.ts';
 import { normaliseTrackingCode } from '../domain/tracking-code.ts';
 import { NotFoundError } from '../errors.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 import { applyCaseAction, type TransitionDeps } from './transition-case.ts';
 
 export const RatingRequest = z.object({
-  token: z.string().min(10).max(200),
-  score: z.coerce.number().int('a whole number from 1 to 5').min(1, 'from 1 to 5').max(5, 'from 1 to 5'),
-  comment: z
-    .string()
-    .trim()
-    .max(500, 'at most 500 characters')
-    .optional()
-    .transform((c) => (c ? c : undefined)),
+  token: z.string().check(z.minLength(10), z.maxLength(200)),
+  score: z.coerce
+    .number()
+    .check(z.int('a whole number from 1 to 5'), z.minimum(1, 'from 1 to 5'), z.maximum(5, 'from 1 to 5')),
+  comment: z.pipe(
+    z.optional(z.string().check(z.trim(), z.maxLength(500, 'at most 500 characters'))),
+    z.transform((c: string | undefined) => (c ? c : undefined)),
+  ),
 });
 
 /** Proof of being the reporter: the web token, or the phone the report came from. */
@@ -58,12 +58,14 @@ export async function rateCase(
  * code as a field too (a form cannot put it in the path), checked for its shape so a mistyped code
  * is named next to its field like any other.
  */
-export const RatingForm = RatingRequest.extend({
+export const RatingForm = z.extend(RatingRequest, {
   code: z
     .string()
-    .refine(
-      (code) => normaliseTrackingCode(code) !== undefined,
-      'a 9-character tracking code, like K7M-2QX-9PA',
+    .check(
+      z.refine(
+        (code) => normaliseTrackingCode(code) !== undefined,
+        'a 9-character tracking code, like K7M-2QX-9PA',
+      ),
     ),
 });
 

@@ -29,7 +29,6 @@
  * a retry queues the same report and the router makes one case. The app message may then be sent
  * twice, never not at all.
  */
-import * as z from 'zod';
 import { gridOfWorker } from '../domain/organisation.ts';
 import { DEFAULT_PHONE_POLICY, type PhonePolicy } from '../domain/phone-number.ts';
 import type { ReportSubmitted } from '../domain/report.ts';
@@ -56,6 +55,7 @@ import type {
   WecomPhotoQueue,
   WorkerAppealTrail,
 } from '../ports/wecom.ts';
+import * as z from '../schema.ts';
 import { idsForMessage } from './receive-sms.ts';
 import { getReportStatus, type ReportStatusDeps } from './report-status.ts';
 
@@ -85,12 +85,14 @@ export interface ReceiveWecomDeps extends ReportStatusDeps {
 
 /** The query string every callback carries (URL-decoded by the HTTP API). */
 export const CallbackQuery = z.object({
-  msg_signature: z.string().regex(/^[0-9a-fA-F]{40}$/, 'must be a SHA-1 signature (40 hex digits)'),
-  timestamp: z.string().regex(/^\d{1,12}$/, 'must be seconds since 1970'),
-  nonce: z.string().min(1).max(64),
+  msg_signature: z.string().check(z.regex(/^[0-9a-fA-F]{40}$/, 'must be a SHA-1 signature (40 hex digits)')),
+  timestamp: z.string().check(z.regex(/^\d{1,12}$/, 'must be seconds since 1970')),
+  nonce: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 export type CallbackQuery = z.infer<typeof CallbackQuery>;
-export const VerificationQuery = CallbackQuery.extend({ echostr: z.string().min(1).max(1024) });
+export const VerificationQuery = z.extend(CallbackQuery, {
+  echostr: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
 export type VerificationQuery = z.infer<typeof VerificationQuery>;
 
 export type CallbackRefusal =

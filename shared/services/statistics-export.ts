@@ -8,12 +8,12 @@
  * columns come last: the month, the cases taken in per channel and the outreach reach (households
  * sent an SMS; WeChat groups sent a mass-send and their households). Each row fills its own columns.
  */
-import * as z from 'zod';
 import { Stage } from '../domain/case.ts';
 import { categories } from '../domain/categories.ts';
 import type { Organisation } from '../domain/organisation.ts';
 import { type CsvValue, csvFile } from '../domain/spreadsheet-csv.ts';
 import { LocalDate } from '../domain/working-calendar.ts';
+import * as z from '../schema.ts';
 import type { StaffStats } from './case-queries.ts';
 
 /**
@@ -21,9 +21,9 @@ import type { StaffStats } from './case-queries.ts';
  * `GET /api/stats`: both or neither, at most 24 months) and the header's language.
  */
 export const StatsExportQuery = z.object({
-  from: LocalDate.optional(),
-  to: LocalDate.optional(),
-  lang: z.enum(['zh', 'en']).default('zh'),
+  from: z.optional(LocalDate),
+  to: z.optional(LocalDate),
+  lang: z._default(z.enum(['zh', 'en']), 'zh'),
 });
 
 type Lang = 'zh' | 'en';

@@ -4,7 +4,6 @@
  * the move with the lifecycle table, write it with one conditional update, then run its effects.
  */
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
 import type { CaseState } from '../domain/case.ts';
 import {
   type Actor,
@@ -36,6 +35,7 @@ import type { DispatchQueue } from '../ports/dispatch-queue.ts';
 import type { PolicyReader } from '../ports/policies.ts';
 import type { SmsSender } from '../ports/sms-sender.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 import { type CaseEffectsDeps, runOutbox } from './case-effects.ts';
 import { lifecycleContext } from './lifecycle-context.ts';
@@ -57,9 +57,10 @@ export interface TransitionDeps extends CaseWorkDeps, Pick<CaseEffectsDeps, 'onE
   onEffectsDeferred?: (trackingCode: string, error: unknown) => void;
 }
 
-export const TransitionRequest = z
-  .object({ expectedVersion: z.number().int().positive() })
-  .and(z.preprocess((v) => normaliseMergeTarget(v), StaffRequestAction));
+export const TransitionRequest = z.intersection(
+  z.object({ expectedVersion: z.int().check(z.positive()) }),
+  z.preprocess((v) => normaliseMergeTarget(v), StaffRequestAction),
+);
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
 /** `into` arrives as a resident would write it (`k7m-2qx-9pa`); the schema wants the stored form. */

@@ -9,7 +9,6 @@
  * township's row. A scoped reader gets their own row with its rank among all rows and how many
  * were ranked, never another row's figures. Grid workers and outreach staff: 403.
  */
-import * as z from 'zod';
 import { addCounters, type CounterDeltas } from '../domain/case-statistics.ts';
 import type { Organisation } from '../domain/organisation.ts';
 import { shanghaiDay } from '../domain/outreach/shanghai-time.ts';
@@ -32,6 +31,7 @@ import { ForbiddenError } from '../errors.ts';
 import type { DirectoryReader } from '../ports/directory.ts';
 import type { PolicyReader } from '../ports/policies.ts';
 import type { StatsStore } from '../ports/stats-store.ts';
+import * as z from '../schema.ts';
 import { parseOrThrow } from '../validation.ts';
 
 /** The longest range one request may ask for, in calendar months touched. */
@@ -43,10 +43,10 @@ const monthsTouched = (from: string, to: string) =>
   Number(from.slice(5, 7)) +
   1;
 
-const rangeFields = { from: LocalDate.optional(), to: LocalDate.optional() };
+const rangeFields = { from: z.optional(LocalDate), to: z.optional(LocalDate) };
 
 /** Both or neither; `from` not after `to`; at most MAX_RANGE_MONTHS calendar months. */
-function refineRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+function refineRange(q: { from?: string; to?: string }, ctx: z.core.$RefinementCtx): void {
   if ((q.from === undefined) !== (q.to === undefined)) {
     ctx.addIssue({
       code: 'custom',
@@ -66,7 +66,7 @@ function refineRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): v
 }
 
 /** `from`/`to` as the statistics and the assessment take them: both or neither (this month so far). */
-export const DateRangeQuery = z.object(rangeFields).superRefine(refineRange);
+export const DateRangeQuery = z.object(rangeFields).check(z.superRefine(refineRange));
 
 /** Columns the rows can be sorted by (and the CSV's columns after id and name). */
 export const SortKey = z.enum(ASSESSMENT_COLUMNS);
@@ -75,14 +75,14 @@ export type SortKey = z.infer<typeof SortKey>;
 export const AssessmentQuery = z
   .object({
     ...rangeFields,
-    level: z.enum(['unit', 'township']).default('unit'),
-    sort: SortKey.default('rank'),
-    order: z.enum(['asc', 'desc']).optional(),
+    level: z._default(z.enum(['unit', 'township']), 'unit'),
+    sort: z._default(SortKey, 'rank'),
+    order: z.optional(z.enum(['asc', 'desc'])),
     /** The CSV header's language. */
-    lang: z.enum(['zh', 'en']).default('zh'),
-    format: z.enum(['csv']).optional(),
+    lang: z._default(z.enum(['zh', 'en']), 'zh'),
+    format: z.optional(z.enum(['csv'])),
   })
-  .superRefine(refineRange);
+  .check(z.superRefine(refineRange));
 export type AssessmentQuery = z.infer<typeof AssessmentQuery>;
 
 export interface AssessmentDeps {

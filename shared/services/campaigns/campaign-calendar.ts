@@ -1,11 +1,11 @@
 /** The planner's list of campaigns and the calendar of their occurrences. */
-import * as z from 'zod';
 import type { Campaign, CampaignStatus } from '../../domain/outreach/campaign.ts';
 import { occurrencesBetween } from '../../domain/outreach/recurrence.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../domain/outreach/shanghai-time.ts';
 import type { Staff } from '../../domain/staff.ts';
 import { LocalDate } from '../../domain/working-calendar.ts';
 import { ValidationError } from '../../errors.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { type CampaignApiDeps, listAllCampaigns, requireViewer } from './planner-context.ts';
 
@@ -19,9 +19,9 @@ export interface CalendarEntry {
 }
 
 export const ListQuery = z.object({
-  from: LocalDate.optional(),
-  to: LocalDate.optional(),
-  status: z.enum(['draft', 'scheduled', 'running', 'completed', 'cancelled']).optional(),
+  from: z.optional(LocalDate),
+  to: z.optional(LocalDate),
+  status: z.optional(z.enum(['draft', 'scheduled', 'running', 'completed', 'cancelled'])),
 });
 
 /** Campaigns, newest first, and the calendar of their occurrences from `from` to `to` (default: 6 weeks). */

@@ -2,7 +2,6 @@
  * The outreach tasks: the lectures and screenings a community's grid worker takes part in (for
  * planners, every community's), and the attendance recorded after one is held.
  */
-import * as z from 'zod';
 import { EntityId } from '../../domain/organisation.ts';
 import {
   type Assignee,
@@ -21,6 +20,7 @@ import {
 import { occurrencesBetween } from '../../domain/outreach/recurrence.ts';
 import type { Staff } from '../../domain/staff.ts';
 import { ForbiddenError, NotFoundError, TransitionNotAllowedError, ValidationError } from '../../errors.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { finishCampaignIfDone } from '../finish-campaign.ts';
 import { type CampaignView, getCampaign } from './plan-campaigns.ts';
@@ -75,7 +75,7 @@ export interface OutreachTasks {
   tasks: OutreachTask[];
 }
 
-export const TasksQuery = z.object({ communityId: EntityId.optional() });
+export const TasksQuery = z.object({ communityId: z.optional(EntityId) });
 
 type TaskCampaign = Campaign & { channel: TaskChannel };
 
@@ -182,8 +182,8 @@ export async function listOutreachTasks(
 
 export const AttendanceBody = z.object({
   counts: z
-    .record(EntityId, z.number().int().min(0).max(100_000))
-    .refine((c) => Object.keys(c).length > 0, 'give the attendance of at least one community'),
+    .record(EntityId, z.int().check(z.minimum(0), z.maximum(100_000)))
+    .check(z.refine((c) => Object.keys(c).length > 0, 'give the attendance of at least one community')),
 });
 
 /**

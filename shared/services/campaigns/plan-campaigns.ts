@@ -3,7 +3,6 @@
  * cancel, each one conditional write on the campaign's version; and a campaign as the planner
  * shows it, with its upcoming occurrences, runs, SMS preview and, once completed, its effect.
  */
-import * as z from 'zod';
 import type { Organisation } from '../../domain/organisation.ts';
 import { type Campaign, CampaignPlan, type CampaignRun } from '../../domain/outreach/campaign.ts';
 import type { CampaignEffect } from '../../domain/outreach/campaign-effect.ts';
@@ -20,6 +19,7 @@ import { type OutreachSmsPreview, outreachSmsPreview } from '../../domain/outrea
 import { toRRuleText } from '../../domain/outreach/recurrence.ts';
 import type { Staff } from '../../domain/staff.ts';
 import { VersionConflictError } from '../../errors.ts';
+import * as z from '../../schema.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { effectOf } from './campaign-effect.ts';
 import { latestGroupSendsOf, type RunGroupSends } from './group-sends.ts';
@@ -124,7 +124,7 @@ async function smsPreviewOf(
   };
 }
 
-export const CreateBody = CampaignPlan.extend({ schedule: z.boolean().default(false) });
+export const CreateBody = z.extend(CampaignPlan, { schedule: z._default(z.boolean(), false) });
 
 export async function createCampaign(
   staff: Staff,
@@ -147,7 +147,7 @@ export async function createCampaign(
   return getCampaign(staff, campaign.campaignId, deps);
 }
 
-export const EditBody = CampaignPlan.extend({ expectedVersion: z.number().int().min(1) });
+export const EditBody = z.extend(CampaignPlan, { expectedVersion: z.int().check(z.minimum(1)) });
 
 export async function updateCampaign(
   staff: Staff,
