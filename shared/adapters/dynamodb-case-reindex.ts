@@ -7,7 +7,7 @@
  * conditioned on the version read, and a case that moved meanwhile got its keys from that move.
  */
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { indexKeysOf, stateIndexKeyNames } from './case-table-layout.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
@@ -65,7 +65,7 @@ async function reindexItem(
   try {
     keys = indexKeysOf(caseStateOfItem(item));
   } catch (error) {
-    if (error instanceof z.ZodError) return 'unreadable';
+    if (error instanceof z.core.$ZodError) return 'unreadable';
     throw error;
   }
   const names: Record<string, string> = { '#version': 'version' };

@@ -5,9 +5,9 @@
  * not a valid case is skipped and named by its key, never by its content.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { CaseState } from '../domain/case.ts';
 import type { CaseScan, CaseScanPage } from '../ports/statistics-rebuild.ts';
+import * as z from '../schema.ts';
 import { awsCall } from './aws-call.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
@@ -42,7 +42,7 @@ export class DynamoDbCaseScan implements CaseScan {
       try {
         cases.push(caseStateOfItem(item));
       } catch (error) {
-        if (!(error instanceof z.ZodError)) throw error;
+        if (!(error instanceof z.core.$ZodError)) throw error;
         unreadable.push(String(item.pk));
       }
     }

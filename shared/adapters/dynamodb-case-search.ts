@@ -5,9 +5,9 @@
  * against the cases table with BatchGetItem (100 keys a request), never a Scan.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CaseReport, type CaseState } from '../domain/case.ts';
 import type { CaseBatchReader, CaseSearchIndex, PostingPage } from '../ports/case-search.ts';
+import * as z from '../schema.ts';
 import { awsCall, batchGetAll, batchWriteAll, type WriteRequest } from './aws-call.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
 
@@ -70,7 +70,7 @@ export class DynamoDbCaseBatchReader implements CaseBatchReader {
       try {
         return [caseStateOfItem(item)];
       } catch (error) {
-        if (error instanceof z.ZodError) return [];
+        if (error instanceof z.core.$ZodError) return [];
         throw error;
       }
     });
@@ -93,10 +93,10 @@ export class DynamoDbCaseBatchReader implements CaseBatchReader {
 
 const PROGRESS_KEY = { pk: '~REINDEX', sk: 'PROGRESS' };
 const StoredProgress = z.object({
-  after: z.string().optional(),
+  after: z.optional(z.string()),
   cases: z.number(),
   postings: z.number(),
-  completedAt: z.string().optional(),
+  completedAt: z.optional(z.string()),
 });
 
 /** The backfill's position, one item in the search table (no posting key starts with `~`). */

@@ -14,7 +14,6 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CaseNotice, CaseReport, CaseState } from '../domain/case.ts';
 import { type DuplicateLinkPlan, Effect, type TransitionPlan } from '../domain/case-lifecycle.ts';
 import {
@@ -38,6 +37,7 @@ import type {
   PublicPhotoRecorder,
 } from '../ports/case-store.ts';
 import type { TrainingExample } from '../ports/training-examples.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import {
   caseIndexes,
@@ -58,14 +58,14 @@ const plain = (item: Record<string, unknown>): Record<string, unknown> =>
 
 const toState = (item: Record<string, unknown>): CaseState => CaseState.parse(plain(item));
 
-/** A stored state item as a CaseState (a ZodError when it is not one), for the statistics rebuild. */
+/** A stored state item as a CaseState (a z.core.$ZodError when it is not one), for the statistics rebuild. */
 export { toState as caseStateOfItem };
 
 /** Outbox entries are top-level attributes (no parent map that older items might lack). */
 const ENTRY_PREFIX = 'ob_';
 /** Before entries had their own attributes, a version's effects were one list in the `effects` map. */
 const LegacyEffects = z.record(z.string(), z.array(Effect));
-const StoredEntry = OutboxEntry.omit({ id: true });
+const StoredEntry = z.omit(OutboxEntry, { id: true });
 const Notices = z.array(CaseNotice);
 
 /** The outbox entries on a stored case item, oldest first; legacy lists read as entries due now. */

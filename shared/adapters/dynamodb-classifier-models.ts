@@ -7,11 +7,11 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CategoryCode } from '../domain/categories.ts';
 import { TextModel } from '../domain/sms/text-model.ts';
 import { ValidationError } from '../errors.ts';
 import type { ActiveModel, ClassifierModels, ModelSummary } from '../ports/classifier-models.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 const PK = 'MODEL';
@@ -22,19 +22,19 @@ export const MAX_MODEL_BYTES = 380_000;
 
 const Rate = z.object({ precision: z.number(), coverage: z.number() });
 const StoredSummary = z.object({
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   trainedAt: z.string(),
-  examples: z.number().int().nonnegative(),
-  perCategory: z.partialRecord(CategoryCode, z.number().int().nonnegative()),
-  measured: Rate.extend({ folds: z.number().int() }),
+  examples: z.int().check(z.nonnegative()),
+  perCategory: z.partialRecord(CategoryCode, z.int().check(z.nonnegative())),
+  measured: z.extend(Rate, { folds: z.int() }),
   keywordsOnly: Rate,
   threshold: z.number(),
-  features: z.number().int().nonnegative(),
-  storedBytes: z.number().int().nonnegative(),
+  features: z.int().check(z.nonnegative()),
+  storedBytes: z.int().check(z.nonnegative()),
   examplesDigest: z.string(),
 });
 const StoredPointer = z.object({
-  version: z.number().int().positive().optional(),
+  version: z.optional(z.int().check(z.positive())),
   changedAt: z.string(),
   changedBy: z.string(),
 });

@@ -4,10 +4,10 @@
  * hundred small items — is one Query, never a scan.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { Community, Grid, type Organisation, RoutingRule, Township, Unit } from '../domain/organisation.ts';
 import { DependencyError } from '../errors.ts';
 import type { DirectoryReader, DirectoryWriter } from '../ports/directory.ts';
+import * as z from '../schema.ts';
 import { awsCall, batchWriteAll, partitionItems } from './aws-call.ts';
 
 const PK = 'ORG';

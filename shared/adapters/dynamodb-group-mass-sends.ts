@@ -18,7 +18,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { RunCounts } from '../domain/outreach/campaign.ts';
 import {
   type GroupSendRecord,
@@ -34,6 +33,7 @@ import type {
   GroupTask,
   GroupTaskPage,
 } from '../ports/group-mass-send.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
@@ -51,8 +51,8 @@ const StoredTask = z.discriminatedUnion('status', [
     chatIds: z.array(z.string()),
     msgid: z.string(),
     createdAt: z.string(),
-    remindedAt: z.string().optional(),
-    sent: z.boolean().optional(),
+    remindedAt: z.optional(z.string()),
+    sent: z.optional(z.boolean()),
   }),
   z.object({ owner: z.string(), status: z.enum(['unknown', 'failed']), chatIds: z.array(z.string()) }),
 ]);
@@ -61,11 +61,11 @@ const StoredGroup = z.object({
   gridId: z.string(),
   communityId: z.string(),
   townshipId: z.string(),
-  households: z.number().int(),
+  households: z.int(),
   ownerUserId: z.string(),
   status: Status,
 });
-const StoredSlot = z.object({ chatId: z.string(), runs: z.instanceof(Set).optional() });
+const StoredSlot = z.object({ chatId: z.string(), runs: z.optional(z.instanceof(Set)) });
 
 export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendLog, GroupRunProgress {
   readonly #db: DynamoDBDocumentClient;

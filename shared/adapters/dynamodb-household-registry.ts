@@ -26,7 +26,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { Household } from '../domain/household.ts';
 import { PhoneNumber } from '../domain/report.ts';
 import { DependencyError, ValidationError } from '../errors.ts';
@@ -35,6 +34,7 @@ import type {
   HouseholdPage,
   HouseholdRegistry,
 } from '../ports/household-registry.ts';
+import * as z from '../schema.ts';
 import { awsCall, batchWriteAll, conditionalWrite } from './aws-call.ts';
 
 export const HOUSEHOLD_COMMUNITY_INDEX = 'byCommunity';
@@ -48,8 +48,8 @@ const countsKey = (communityId: string): Key => ({ pk: communityPk(communityId),
 
 const CountsItem = z.object({
   communityId: z.string(),
-  households: z.number().int(),
-  optedOut: z.number().int(),
+  households: z.int(),
+  optedOut: z.int(),
   countedAt: z.string(),
 });
 

@@ -19,7 +19,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import {
   Campaign,
   CampaignRun,
@@ -39,6 +38,7 @@ import type {
   OutreachReach,
   WorkLeases,
 } from '../ports/outreach.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite, partitionItems } from './aws-call.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
@@ -80,14 +80,14 @@ const StoredDelivery = z.discriminatedUnion('status', [
     status: z.literal('done'),
     at: z.string(),
     outcome: FinalOutcome,
-    parts: z.number().optional(),
+    parts: z.optional(z.number()),
   }),
 ]);
 
 const reachPk = (communityId: string) => `REACH#${communityId}`;
 /** The UTC hour an instant falls in, as the reach items' sort key: `2026-12-06T14`. */
 const reachHour = (at: Date) => at.toISOString().slice(0, 13);
-const ReachItem = z.object({ n: z.number().int() });
+const ReachItem = z.object({ n: z.int() });
 
 export class DynamoDbOutreachStore
   implements CampaignStore, DeliveryLog, OutreachCap, OutreachReach, WorkLeases

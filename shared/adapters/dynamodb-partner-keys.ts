@@ -5,8 +5,8 @@
  * expiring by TTL (`expiresAt`).
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { PartnerKeys, PartnerRecord } from '../ports/partner-keys.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite, partitionItems } from './aws-call.ts';
 
 const PARTNER_PK = 'PARTNER';
@@ -17,8 +17,8 @@ const StoredPartner = z.object({
   keyHash: z.string(),
   createdAt: z.string(),
   createdBy: z.string(),
-  revokedAt: z.string().optional(),
-  revokedBy: z.string().optional(),
+  revokedAt: z.optional(z.string()),
+  revokedBy: z.optional(z.string()),
 });
 
 const toRecord = (item: Record<string, unknown>): PartnerRecord => StoredPartner.parse(item);

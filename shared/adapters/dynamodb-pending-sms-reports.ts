@@ -15,7 +15,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { ReportSubmitted } from '../domain/report.ts';
 import { SmsProvider } from '../domain/sms/inbound-sms.ts';
 import { DependencyError } from '../errors.ts';
@@ -27,6 +26,7 @@ import {
   type PendingSmsReports,
   type WaitingSmsReport,
 } from '../ports/pending-sms-reports.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
@@ -41,22 +41,27 @@ const Base = z.object({
   trackingCode: z.string(),
   lang: z.enum(['zh', 'en']),
   dueAt: z.string(),
-  previous: z
-    .object({ ref: z.string(), trackingCode: z.string(), answeredBy: z.string().optional() })
-    .optional(),
+  previous: z.optional(
+    z.object({ ref: z.string(), trackingCode: z.string(), answeredBy: z.optional(z.string()) }),
+  ),
 });
 
-const PendingItem = z.object({ expiresAt: z.number() }).and(
+const PendingItem = z.intersection(
+  z.object({ expiresAt: z.number() }),
   z.discriminatedUnion('stage', [
-    Base.extend({ stage: z.literal('waiting'), message: ReportSubmitted }),
-    Base.extend({
+    z.extend(Base, { stage: z.literal('waiting'), message: ReportSubmitted }),
+    z.extend(Base, {
       stage: z.literal('answered'),
       message: ReportSubmitted,
       answeredBy: z.string(),
       decidedAt: z.string(),
     }),
-    Base.extend({ stage: z.literal('timed_out'), message: ReportSubmitted, decidedAt: z.string() }),
-    Base.extend({ stage: z.literal('forwarded'), answeredBy: z.string().optional(), decidedAt: z.string() }),
+    z.extend(Base, { stage: z.literal('timed_out'), message: ReportSubmitted, decidedAt: z.string() }),
+    z.extend(Base, {
+      stage: z.literal('forwarded'),
+      answeredBy: z.optional(z.string()),
+      decidedAt: z.string(),
+    }),
   ]),
 );
 

@@ -3,17 +3,17 @@
  * directory table under the partition `POLICY`: three small items, read together in one Query.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { ServiceLevels } from '../domain/service-levels.ts';
 import { KeywordTable } from '../domain/sms/classify-report.ts';
 import { WorkingCalendar } from '../domain/working-calendar.ts';
 import { DependencyError } from '../errors.ts';
 import type { KeywordStore, Policies, PolicyReader, PolicyWriter } from '../ports/policies.ts';
 import { defaultKeywordTable } from '../reference/report-keywords.ts';
+import * as z from '../schema.ts';
 import { awsCall, batchWriteAll, partitionItems } from './aws-call.ts';
 
 const PK = 'POLICY';
-const RatingWindow = z.number().int().min(1).max(30);
+const RatingWindow = z.int().check(z.minimum(1), z.maximum(30));
 
 export class DynamoDbPolicies implements PolicyReader, PolicyWriter, KeywordStore {
   readonly #db: DynamoDBDocumentClient;

@@ -14,10 +14,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CaseReport, type CaseState } from '../domain/case.ts';
 import type { AnonymisedStateFields } from '../domain/report-retention.ts';
 import type { ReportRetention, RetentionBackfill, RetentionPage } from '../ports/report-retention.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 import { caseIndexes } from './case-table-layout.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
@@ -32,9 +32,9 @@ const [COUNTY_LANE, LANE_SK] = caseIndexes.byCounty;
 const COUNTY_DONE_LANE = 'COUNTY#done';
 
 const Progress = z.object({
-  after: z.string().optional(),
-  completedAt: z.iso.datetime().optional(),
-  indexed: z.number().int().nonnegative().default(0),
+  after: z.optional(z.string()),
+  completedAt: z.optional(z.iso.datetime()),
+  indexed: z._default(z.int().check(z.nonnegative()), 0),
 });
 
 export class DynamoDbReportRetention implements ReportRetention {
@@ -255,7 +255,7 @@ function readCases(items: Record<string, unknown>[]): Omit<RetentionPage, 'next'
     try {
       cases.push(caseStateOfItem(item));
     } catch (error) {
-      if (!(error instanceof z.ZodError)) throw error;
+      if (!(error instanceof z.core.$ZodError)) throw error;
       unreadable.push(String(item.pk).replace(/^CASE#/, ''));
     }
   }

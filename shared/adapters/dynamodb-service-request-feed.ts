@@ -9,10 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { CaseState } from '../domain/case.ts';
 import { ValidationError } from '../errors.ts';
 import type { ServiceRequestFeed, SubmittedBetween } from '../ports/service-request-feed.ts';
+import * as z from '../schema.ts';
 import { awsCall } from './aws-call.ts';
 import { caseIndexes, laneKey, VISIT_LANE_PREFIX } from './case-table-layout.ts';
 import { caseStateOfItem } from './dynamodb-case-store.ts';
@@ -40,8 +40,8 @@ const segmentsOf = (lanes: SubmittedBetween['lanes']): Segment[] =>
   );
 
 const Cursor = z.object({
-  s: z.number().int().nonnegative(),
-  k: z.record(z.string(), z.string()).optional(),
+  s: z.int().check(z.nonnegative()),
+  k: z.optional(z.record(z.string(), z.string())),
   q: z.string(),
 });
 type Cursor = z.infer<typeof Cursor>;

@@ -5,12 +5,12 @@
  * can come any more. Every change is one conditional write; no scans.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { NotificationClaim, StaffNotificationLedger } from '../ports/staff-notifications.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 const keyOf = (key: string) => ({ pk: `WECOM#NOTIFY#${key}`, sk: 'NOTIFY' });
-const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number().optional() });
+const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.optional(z.number()) });
 const epochSeconds = (at: Date) => Math.ceil(at.getTime() / 1000);
 
 export class DynamoDbStaffNotificationLedger implements StaffNotificationLedger {

@@ -8,8 +8,8 @@
  *   Nothing reads them any more; the rebuild deletes them once the counters hold every case.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { LegacyStatistics, RebuildCheckpoint, RebuildCheckpoints } from '../ports/statistics-rebuild.ts';
+import * as z from '../schema.ts';
 import { awsCall, batchWriteAll, conditionalWrite } from './aws-call.ts';
 
 const CHECKPOINT_KEY = { pk: 'MIGRATION', sk: 'stats-rebuild' } as const;
@@ -17,18 +17,18 @@ const LEGACY_PK = 'STATS';
 /** Legacy keys read per page: each is a delete request, written 25 at a time. */
 const LEGACY_PAGE = 100;
 
-const Count = z.number().int().nonnegative();
+const Count = z.int().check(z.nonnegative());
 const StoredCheckpoint = z.object({
-  revision: z.number().int().positive(),
+  revision: z.int().check(z.positive()),
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  cursor: z.string().optional(),
+  cursor: z.optional(z.string()),
   pages: Count,
   casesRead: Count,
   changesRecorded: Count,
   unreadable: Count,
-  completedAt: z.iso.datetime().optional(),
-}) satisfies z.ZodType<RebuildCheckpoint>;
+  completedAt: z.optional(z.iso.datetime()),
+}) satisfies z.core.$ZodType<RebuildCheckpoint>;
 
 export class DynamoDbRebuildCheckpoints implements RebuildCheckpoints {
   readonly #db: DynamoDBDocumentClient;

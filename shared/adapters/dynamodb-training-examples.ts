@@ -6,9 +6,9 @@
  * `sk = STATE`, so the scans over cases skip them.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CategoryCode } from '../domain/categories.ts';
 import type { TrainingExample, TrainingExampleSource } from '../ports/training-examples.ts';
+import * as z from '../schema.ts';
 import { awsCall } from './aws-call.ts';
 
 const monthPk = (month: string) => `EXAMPLE#${month}`;

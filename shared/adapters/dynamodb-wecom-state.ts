@@ -13,7 +13,6 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { PhotoPlacement } from '../domain/wecom/worker-photos.ts';
 import { DependencyError } from '../errors.ts';
 import type {
@@ -22,18 +21,19 @@ import type {
   WecomCallbackMemory,
   WorkerAppealTrail,
 } from '../ports/wecom.ts';
+import * as z from '../schema.ts';
 import { awsCall, conditionalWrite } from './aws-call.ts';
 
 const TokenItem = z.object({
-  token: z.string().optional(),
-  expiresAtMs: z.number().optional(),
-  leaseUntil: z.number().optional(),
+  token: z.optional(z.string()),
+  expiresAtMs: z.optional(z.number()),
+  leaseUntil: z.optional(z.number()),
 });
 
 const LatestAppealItem = z.object({
   trackingCode: z.string(),
   atMs: z.number(),
-  photos: z.number().int().nonnegative(),
+  photos: z.int().check(z.nonnegative()),
 });
 /** The latest appeal is kept well past the photo window, then the table's TTL removes it. */
 const LATEST_APPEAL_TTL_S = 24 * 3600;

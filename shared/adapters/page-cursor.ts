@@ -9,8 +9,8 @@
  * the check and is the same 400, so a LastEvaluatedKey can only ever resume the page it ended.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
+import * as z from '../schema.ts';
 
 const Cursor = z.record(z.string(), z.union([z.string(), z.number()]));
 type Cursor = z.infer<typeof Cursor>;
