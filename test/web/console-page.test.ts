@@ -221,10 +221,11 @@ describe('renderConsolePage', () => {
       'resolved',
       'verified',
     ]);
-    for (const option of StaffRequestAction.options) {
-      const action = option.shape.action.value;
-      expect(consoleText.zh.actions[action]).toBeTruthy();
-      expect(consoleText.en.actionHints[action]).toBeTruthy();
+    for (const option of StaffRequestAction.def.options) {
+      for (const action of option.shape.action.def.values) {
+        expect(consoleText.zh.actions[action]).toBeTruthy();
+        expect(consoleText.en.actionHints[action]).toBeTruthy();
+      }
     }
   });
 });
@@ -444,7 +445,7 @@ describe('actionFieldSpecs', () => {
   it('asks for exactly the fields each transition validates, marking the required ones', () => {
     const specs = actionFieldSpecs();
     expect(Object.keys(specs).sort()).toEqual(
-      StaffRequestAction.options.map((o) => o.shape.action.value).sort(),
+      StaffRequestAction.def.options.flatMap((o) => o.shape.action.def.values).sort(),
     );
     expect(specs.accept).toEqual([{ name: 'note', required: false }]);
     expect(specs.return).toEqual([{ name: 'note', required: true }]);
