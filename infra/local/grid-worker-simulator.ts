@@ -13,12 +13,12 @@
  * Only the demo's grid workers can be played: no one's data beyond the demo's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
 import {
   imageMessageXml,
   locationMessageXml,
   textMessageXml,
 } from '../../shared/domain/wecom/callback-message.ts';
+import * as z from '../../shared/schema.ts';
 import { issuesOf } from '../../shared/validation.ts';
 import type { GridWorkerState } from '../../shared/web/grid-worker/grid-worker-config.ts';
 import { renderGridWorkerPage } from '../../shared/web/grid-worker-page.ts';
@@ -57,29 +57,34 @@ export interface PlayedAppeal {
   status: number;
 }
 
-const Lat = z.coerce.number().min(-90).max(90);
-const Lng = z.coerce.number().min(-180).max(180);
+const Lat = z.coerce.number().check(z.minimum(-90), z.maximum(90));
+const Lng = z.coerce.number().check(z.minimum(-180), z.maximum(180));
 const SendRequest = z.discriminatedUnion('kind', [
   z.object({
-    userId: z.string().min(1),
+    userId: z.string().check(z.minLength(1)),
     kind: z.literal('text'),
-    content: z.string().trim().min(1, 'type the appeal').max(2048, 'at most 2048 characters'),
+    content: z
+      .string()
+      .check(z.trim(), z.minLength(1, 'type the appeal'), z.maxLength(2048, 'at most 2048 characters')),
   }),
   z.object({
-    userId: z.string().min(1),
+    userId: z.string().check(z.minLength(1)),
     kind: z.literal('location'),
     lat: Lat,
     lng: Lng,
-    label: z.string().trim().max(200).default(''),
+    label: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
   }),
   z.object({
-    userId: z.string().min(1),
+    userId: z.string().check(z.minLength(1)),
     kind: z.literal('image'),
-    photo: z.base64('a base64 JPEG or PNG').min(1, 'choose a photo'),
+    photo: z.base64('a base64 JPEG or PNG').check(z.minLength(1, 'choose a photo')),
     contentType: z.enum(['image/jpeg', 'image/png'], 'a JPEG or PNG photo'),
   }),
 ]);
-const ConfirmRequest = z.object({ userId: z.string().min(1), msgid: z.string().min(1) });
+const ConfirmRequest = z.object({
+  userId: z.string().check(z.minLength(1)),
+  msgid: z.string().check(z.minLength(1)),
+});
 
 /** The callback's refusal, `{ code }` JSON, or its first characters. */
 function reasonOf(body: string): string {
@@ -95,7 +100,7 @@ function safeJson(text: string): unknown {
 }
 
 /** The request's JSON checked against `schema`; undefined once a 400 has been answered. */
-async function parsedBody<T extends z.ZodType>(
+async function parsedBody<T extends z.core.$ZodType>(
   req: IncomingMessage,
   res: ServerResponse,
   schema: T,
@@ -107,7 +112,7 @@ async function parsedBody<T extends z.ZodType>(
     writeJson(res, 400, { code: 'malformed_body', message: 'send JSON (a photo up to 2 MB)' });
     return undefined;
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = z.safeParse(schema, raw);
   if (parsed.success) return parsed.data;
   writeJson(res, 400, { code: 'invalid_request', issues: issuesOf(parsed.error) });
   return undefined;

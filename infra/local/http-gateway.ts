@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { rateLimitedBody } from '../client-limits.ts';
 import type { HttpMethod } from '../topology.ts';
 import type { ClientLimiter } from './client-limiter.ts';
@@ -29,11 +29,11 @@ interface Route {
 }
 
 const StructuredResult = z.object({
-  statusCode: z.number().int(),
-  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
-  cookies: z.array(z.string()).optional(),
+  statusCode: z.int(),
+  headers: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  body: z.optional(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
+  cookies: z.optional(z.array(z.string())),
 });
 
 export function routesOf(functions: Iterable<HostedFunction>): Route[] {

@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { readAwsJson, sendAwsJsonError } from './aws-json-protocol.ts';
 
 const REGION = 'us-east-1';
@@ -25,7 +25,7 @@ export const localSecretArn = (name: string): string =>
 /** As random as the 48 characters the stack has Secrets Manager generate, in fewer of them. */
 const generatedValue = (): string => randomBytes(32).toString('base64url');
 
-const StoredSecrets = z.record(z.string(), z.string().min(1));
+const StoredSecrets = z.record(z.string(), z.string().check(z.minLength(1)));
 
 interface Version {
   value: string;
@@ -93,8 +93,8 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 
 const GetSecretValueRequest = z.object({
   SecretId: z.string(),
-  VersionId: z.string().optional(),
-  VersionStage: z.string().optional(),
+  VersionId: z.optional(z.string()),
+  VersionStage: z.optional(z.string()),
 });
 
 export interface SecretsManagerServer {

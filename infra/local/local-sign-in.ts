@@ -12,8 +12,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
-import * as z from 'zod';
 import type { SignedIn, StaffSignIn } from '../../shared/ports/staff-sign-in.ts';
+import * as z from '../../shared/schema.ts';
 import { demoPassword, findDemoLogin } from '../demo/demo-staff.ts';
 import { readAwsJson, sendAwsJsonError } from './aws-json-protocol.ts';
 import { type LocalIdentity, tokenLifetimeSeconds } from './local-identity.ts';
@@ -57,16 +57,16 @@ const ContextData = z.object({
   IpAddress: z.string(),
   ServerName: z.string(),
   ServerPath: z.string(),
-  HttpHeaders: z.array(z.object({ headerName: z.string().optional(), headerValue: z.string().optional() })),
-  EncodedData: z.string().optional(),
+  HttpHeaders: z.array(z.object({ headerName: z.optional(z.string()), headerValue: z.optional(z.string()) })),
+  EncodedData: z.optional(z.string()),
 });
 
 const AdminInitiateAuthRequest = z.object({
   AuthFlow: z.string(),
   UserPoolId: z.string(),
   ClientId: z.string(),
-  AuthParameters: z.record(z.string(), z.string()).optional(),
-  ContextData: ContextData.optional(),
+  AuthParameters: z.optional(z.record(z.string(), z.string())),
+  ContextData: z.optional(ContextData),
 });
 
 export interface CognitoSignInServer {

@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
 import type { OutboxEntry } from '../../shared/adapters/local-outbox.ts';
 import { PhoneNumber } from '../../shared/domain/report.ts';
 import { smsParts } from '../../shared/domain/sms/sms-parts.ts';
+import * as z from '../../shared/schema.ts';
 import { issuesOf } from '../../shared/validation.ts';
 import { renderPhoneSimulatorPage } from '../../shared/web/phone-simulator-page.ts';
 import { readJsonBody, writeJson } from './http-bodies.ts';
@@ -47,7 +47,9 @@ export interface SimulatedMessage {
 
 const SendRequest = z.object({
   from: PhoneNumber,
-  body: z.string().trim().min(1, 'type a message').max(1600, 'at most 1600 characters'),
+  body: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'type a message'), z.maxLength(1600, 'at most 1600 characters')),
 });
 
 /** The SNS event AWS End User Messaging SMS would publish for this message. */

@@ -12,7 +12,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import type { HostedFunction } from './function-host.ts';
 
 const BatchResponse = z.object({

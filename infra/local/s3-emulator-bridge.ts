@@ -17,7 +17,7 @@
  * Every other request (the SDK's Get/Head/Put/List/Delete, presigned GETs) passes through.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { readBody } from './http-bodies.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length']);

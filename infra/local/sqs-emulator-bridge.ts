@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 import { readBody } from './http-bodies.ts';
 
 /** fauxqs accepts U+E000–U+FFFD; this block of it carries the surrogates (see toEmulatorBody). */
@@ -58,10 +58,10 @@ const SendMessageBatch = z.looseObject({
 });
 const SendMessageResult = z.looseObject({ MD5OfMessageBody: z.string() });
 const SendMessageBatchResult = z.looseObject({
-  Successful: z.array(z.looseObject({ Id: z.string(), MD5OfMessageBody: z.string() })).optional(),
+  Successful: z.optional(z.array(z.looseObject({ Id: z.string(), MD5OfMessageBody: z.string() }))),
 });
 const ReceiveMessageResult = z.looseObject({
-  Messages: z.array(z.looseObject({ Body: z.string(), MD5OfBody: z.string() })).optional(),
+  Messages: z.optional(z.array(z.looseObject({ Body: z.string(), MD5OfBody: z.string() }))),
 });
 const VisibilityChange = z.looseObject({ VisibilityTimeout: z.number() });
 const VisibilityChangeBatch = z.looseObject({ Entries: z.array(VisibilityChange) });

@@ -11,7 +11,7 @@
  * are our own.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/schema.ts';
 
 export interface SimulatedMassSendGroup {
   chatId: string;
@@ -51,19 +51,19 @@ const PATHS = new Set([
 ]);
 
 const AddBody = z.object({
-  chat_type: z.enum(['single', 'group']).default('single'),
-  sender: z.string().optional(),
-  chat_id_list: z.array(z.string()).max(2000).optional(),
-  allow_select: z.boolean().optional(),
-  text: z.object({ content: z.string().max(4000) }).optional(),
+  chat_type: z._default(z.enum(['single', 'group']), 'single'),
+  sender: z.optional(z.string()),
+  chat_id_list: z.optional(z.array(z.string()).check(z.maxLength(2000))),
+  allow_select: z.optional(z.boolean()),
+  text: z.optional(z.object({ content: z.string().check(z.maxLength(4000)) })),
 });
 const TaskQuery = z.object({
-  msgid: z.string().min(1),
-  limit: z.number().int().min(1).max(1000).default(500),
-  cursor: z.string().optional(),
+  msgid: z.string().check(z.minLength(1)),
+  limit: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 500),
+  cursor: z.optional(z.string()),
 });
-const ResultQuery = TaskQuery.extend({ userid: z.string().min(1) });
-const RemindBody = z.object({ msgid: z.string().min(1) });
+const ResultQuery = z.extend(TaskQuery, { userid: z.string().check(z.minLength(1)) });
+const RemindBody = z.object({ msgid: z.string().check(z.minLength(1)) });
 
 const formatError = { errcode: 47001, errmsg: 'data format error' };
 const unknownMsgid = { errcode: 41063, errmsg: 'invalid msgid' };

@@ -12,9 +12,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import jpeg from 'jpeg-js';
-import * as z from 'zod';
 import { callbackSignature, encryptCallbackMessage } from '../../shared/domain/wecom/callback-crypto.ts';
 import { callbackEnvelopeXml } from '../../shared/domain/wecom/callback-message.ts';
+import * as z from '../../shared/schema.ts';
 import { demoGroupChats } from '../demo/demo-organisation.ts';
 import { readBody } from './http-bodies.ts';
 import { massSendSimulator, type SimulatedMassSend } from './wecom-mass-send-simulator.ts';
@@ -83,7 +83,7 @@ export interface SimulatedGroupChat {
   memberCount: number;
 }
 
-const GroupChatBody = z.object({ chat_id: z.string().min(1), need_name: z.number().int().optional() });
+const GroupChatBody = z.object({ chat_id: z.string().check(z.minLength(1)), need_name: z.optional(z.int()) });
 
 /** groupchat/get's group_chat as the platform answers it: every member listed. */
 function groupChatAnswer(chat: SimulatedGroupChat, at: number): Record<string, unknown> {
@@ -106,12 +106,12 @@ function groupChatAnswer(chat: SimulatedGroupChat, at: number): Record<string, u
 }
 
 const SendBody = z.object({
-  touser: z.string().min(1),
+  touser: z.string().check(z.minLength(1)),
   msgtype: z.literal('text'),
-  agentid: z.number().int(),
-  text: z.object({ content: z.string().min(1).max(2048) }),
-  enable_duplicate_check: z.number().int().optional(),
-  duplicate_check_interval: z.number().int().min(1).max(14_400).optional(),
+  agentid: z.int(),
+  text: z.object({ content: z.string().check(z.minLength(1), z.maxLength(2048)) }),
+  enable_duplicate_check: z.optional(z.int()),
+  duplicate_check_interval: z.optional(z.int().check(z.minimum(1), z.maximum(14_400))),
 });
 
 /** What media/get answers for a media id nobody set: a small grey JPEG, as a phone would send. */
@@ -119,20 +119,20 @@ const defaultPhoto = (): Uint8Array =>
   new Uint8Array(jpeg.encode({ width: 16, height: 16, data: Buffer.alloc(16 * 16 * 4, 200) }, 80).data);
 /** A text card (staff notifications): the platform's limits, 128 bytes of title, 512 of description. */
 const CardBody = z.object({
-  touser: z.string().min(1),
+  touser: z.string().check(z.minLength(1)),
   msgtype: z.literal('textcard'),
-  agentid: z.number().int(),
+  agentid: z.int(),
   textcard: z.object({
-    title: z
-      .string()
-      .min(1)
-      .refine((t) => Buffer.byteLength(t) <= 128),
-    description: z
-      .string()
-      .min(1)
-      .refine((d) => Buffer.byteLength(d) <= 512),
+    title: z.string().check(
+      z.minLength(1),
+      z.refine((t) => Buffer.byteLength(t) <= 128),
+    ),
+    description: z.string().check(
+      z.minLength(1),
+      z.refine((d) => Buffer.byteLength(d) <= 512),
+    ),
     url: z.url(),
-    btntxt: z.string().max(4).optional(),
+    btntxt: z.optional(z.string().check(z.maxLength(4))),
   }),
 });
 
