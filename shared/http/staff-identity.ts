@@ -9,10 +9,10 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import * as z from 'zod';
 import { type Staff, StaffClaims, staffFromClaims } from '../domain/staff.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { StaffTokenVerifier } from '../ports/staff-tokens.ts';
+import * as z from '../schema.ts';
 
 /**
  * The variables the stack and the local runtime set on every function with a staff route: the

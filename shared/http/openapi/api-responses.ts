@@ -8,7 +8,6 @@
  * `Fits` compares top-level fields only, so nested objects (a row, a reason, an estimate) have
  * checks of their own, unions one per member (`FitsByCode`), and enums are compared both ways.
  */
-import * as z from 'zod';
 import { CaseNotice, CaseState, Routing, Stage, TimelineEvent } from '../../domain/case.ts';
 import type { ActionName } from '../../domain/case-lifecycle.ts';
 import { Catalog } from '../../domain/catalog.ts';
@@ -40,6 +39,7 @@ import { TIMED_STAGES } from '../../domain/unit-assessment.ts';
 import { LocalDate, LocalTime } from '../../domain/working-calendar.ts';
 import type { ModelSummary } from '../../ports/classifier-models.ts';
 import type { PolicyReader } from '../../ports/policies.ts';
+import * as z from '../../schema.ts';
 import type { ClassifierStatus } from '../../services/administer-classifier.ts';
 import type { PartnerView } from '../../services/administer-partners.ts';
 import { PoliciesBody } from '../../services/administer-policies.ts';
@@ -71,51 +71,59 @@ const Instant = z.iso.datetime();
 /** A tracking code as answers show it, with dashes: K7M-2QX-9PA. */
 const DisplayedTrackingCode = z
   .string()
-  .regex(
-    /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/,
-    'a tracking code as XXX-XXX-XXX (digits and capital letters)',
+  .check(
+    z.regex(
+      /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/,
+      'a tracking code as XXX-XXX-XXX (digits and capital letters)',
+    ),
   );
 /** A case id: the tracking code without dashes. */
-const CaseId = z.string().regex(/^[0-9A-Z]{9}$/, 'a case id: 9 digits and capital letters');
+const CaseId = z.string().check(z.regex(/^[0-9A-Z]{9}$/, 'a case id: 9 digits and capital letters'));
 
 /** `{ error: { code, message, issues? } }`: every error answer of the own API (shared/http/responses.ts). */
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().describe('machine-readable: invalid_request, not_found, version_conflict, …'),
-      message: z.string().describe('in words, for a person'),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-      currentVersion: z.number().int().optional().describe('on version_conflict: the version now'),
-      allowedActions: z.array(z.string()).optional().describe('on transition_not_allowed'),
+      code: z.string().check(z.describe('machine-readable: invalid_request, not_found, version_conflict, …')),
+      message: z.string().check(z.describe('in words, for a person')),
+      issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+      currentVersion: z.optional(z.int()).check(z.describe('on version_conflict: the version now')),
+      allowedActions: z.optional(z.array(z.string())).check(z.describe('on transition_not_allowed')),
     }),
   })
-  .describe('The error envelope of every route');
+  .check(z.describe('The error envelope of every route'));
 
 export const SubmissionReceiptBody = z.object({
   trackingCode: DisplayedTrackingCode,
   status: z.literal('received'),
   statusUrl: z.string(),
-  reporterToken: z.string().describe('shown once: the only proof that lets this reporter rate'),
+  reporterToken: z.string().check(z.describe('shown once: the only proof that lets this reporter rate')),
 });
 
 /** POST /api/photo-uploads: the presigned form (report-photos.ts). */
 export const PhotoUploadTicketBody = z.object({
-  uploadId: z.string().describe('what the report names the photo by, in `photos`'),
-  url: z.string().describe("the bucket's URL: post the fields, then the file as `file`"),
-  fields: z.record(z.string(), z.string()).describe('the policy, its signature, the key and Content-Type'),
-  maxBytes: z.number().int(),
-  expiresInSeconds: z.number().int(),
+  uploadId: z.string().check(z.describe('what the report names the photo by, in `photos`')),
+  url: z.string().check(z.describe("the bucket's URL: post the fields, then the file as `file`")),
+  fields: z
+    .record(z.string(), z.string())
+    .check(z.describe('the policy, its signature, the key and Content-Type')),
+  maxBytes: z.int(),
+  expiresInSeconds: z.int(),
 });
 
 /** GET /api/cases/{id}/photos: the case's photos as short-lived URLs. */
 export const CasePhotosBody = z.object({
   photos: z.array(
     z.object({
-      source: z.enum(['resident', 'before', 'after']).describe("the resident's, or the unit's evidence"),
-      number: z.number().int().min(0).describe("a resident photo's place in the report; 0 for evidence"),
-      public: z.boolean().describe('a result photo shown on the public status'),
-      url: z.string().describe('a presigned GET'),
-      expiresInSeconds: z.number().int(),
+      source: z
+        .enum(['resident', 'before', 'after'])
+        .check(z.describe("the resident's, or the unit's evidence")),
+      number: z
+        .int()
+        .check(z.minimum(0), z.describe("a resident photo's place in the report; 0 for evidence")),
+      public: z.boolean().check(z.describe('a result photo shown on the public status')),
+      url: z.string().check(z.describe('a presigned GET')),
+      expiresInSeconds: z.int(),
     }),
   ),
 });
@@ -125,38 +133,42 @@ export const PublicStatusBody = z
     trackingCode: DisplayedTrackingCode,
     stage: Stage,
     category: CategoryCode,
-    unit: z.object({ id: EntityId, zh: z.string(), en: z.string() }).nullable(),
+    unit: z.nullable(z.object({ id: EntityId, zh: z.string(), en: z.string() })),
     submittedAt: Instant,
     updatedAt: Instant,
     timeline: z.array(z.object({ stage: Stage, at: Instant })),
-    mergedInto: z.object({ trackingCode: DisplayedTrackingCode, stage: Stage }).optional(),
-    resolution: z.object({ note: z.string(), at: Instant }).optional(),
+    mergedInto: z.optional(z.object({ trackingCode: DisplayedTrackingCode, stage: Stage })),
+    resolution: z.optional(z.object({ note: z.string(), at: Instant })),
     photos: z
-      .array(
-        z.object({
-          url: z.string().describe('/photos/{trackingCode}/{n}: redirects to a short-lived URL of the photo'),
-        }),
+      .optional(
+        z
+          .array(
+            z.object({
+              url: z
+                .string()
+                .check(z.describe('/photos/{trackingCode}/{n}: redirects to a short-lived URL of the photo')),
+            }),
+          )
+          .check(z.maxLength(3)),
       )
-      .max(3)
-      .optional()
-      .describe('the result photos the unit made public, while the resolution stands'),
-    anonymisedAt: Instant.optional(),
+      .check(z.describe('the result photos the unit made public, while the resolution stands')),
+    anonymisedAt: z.optional(Instant),
   })
-  .describe('A report as anyone holding its tracking code sees it: no personal data, no staff');
+  .check(z.describe('A report as anyone holding its tracking code sees it: no personal data, no staff'));
 
 export const StaffBody = z.object({
   role: Role,
   userId: z.string(),
   name: z.string(),
-  unitId: EntityId.optional(),
-  townshipId: EntityId.optional(),
-  communityId: EntityId.optional(),
-  gridId: EntityId.optional(),
+  unitId: z.optional(EntityId),
+  townshipId: z.optional(EntityId),
+  communityId: z.optional(EntityId),
+  gridId: z.optional(EntityId),
 });
 
 export const SessionBody = z.object({
-  idToken: z.string().describe('a Cognito ID token (JWT): send it as `Authorization: Bearer …`'),
-  expiresIn: z.number().int().describe('seconds'),
+  idToken: z.string().check(z.describe('a Cognito ID token (JWT): send it as `Authorization: Bearer …`')),
+  expiresIn: z.int().check(z.describe('seconds')),
   staff: StaffBody,
 });
 
@@ -178,60 +190,80 @@ const ActionNameBody = z.enum([
   'rate',
 ]);
 
-export const CaseSummaryBody = CaseState.pick({
-  stage: true,
-  version: true,
-  category: true,
-  communityId: true,
-  townshipId: true,
-  unitId: true,
-  submittedAt: true,
-  updatedAt: true,
-  returnVisit: true,
-})
-  .extend({
+/**
+ * A case's list row without its description, for the answers that extend it: zod/mini's
+ * `z.extend` keeps the checks of the object it extends, a `z.describe` among them, so extending
+ * CaseSummaryBody would put the list row's description on the full case too.
+ */
+const CaseSummaryFields = z.extend(
+  z.pick(CaseState, {
+    stage: true,
+    version: true,
+    category: true,
+    communityId: true,
+    townshipId: true,
+    unitId: true,
+    submittedAt: true,
+    updatedAt: true,
+    returnVisit: true,
+  }),
+  {
     id: CaseId,
     trackingCode: DisplayedTrackingCode,
-    dueAt: Instant.optional(),
+    dueAt: z.optional(Instant),
     overdue: z.boolean(),
     escalated: z.boolean(),
-    transfers: z.number().int().nonnegative(),
-    rating: z.number().int().min(1).max(5).optional(),
-  })
-  .describe('A case as a list row: enough to triage, nothing personal');
+    transfers: z.int().check(z.nonnegative()),
+    rating: z.optional(z.int().check(z.minimum(1), z.maximum(5))),
+  },
+);
+export const CaseSummaryBody = CaseSummaryFields.check(
+  z.describe('A case as a list row: enough to triage, nothing personal'),
+);
 
 export const CasePageBody = z.object({
   cases: z.array(CaseSummaryBody),
-  cursor: z.string().optional().describe('pass it back as `cursor` for the next page; absent on the last'),
+  cursor: z
+    .optional(z.string())
+    .check(z.describe('pass it back as `cursor` for the next page; absent on the last')),
 });
 
-export const CaseDetailBody = CaseSummaryBody.extend({
-  routing: Routing,
-  timeline: z.array(TimelineEvent),
-  resolvedBy: z.string().optional(),
-  escalation: CaseState.shape.escalation,
-  ratingDetail: CaseState.shape.rating,
-  possibleDuplicates: z.array(CaseId),
-  notices: z.array(CaseNotice),
-  mergedInto: CaseId.optional(),
-  duplicates: z.array(CaseId),
-  report: z
-    .object({
-      description: z.string(),
-      address: z.string().optional(),
-      location: z.object({ lat: z.number(), lng: z.number() }).optional(),
-      contactPhone: z.string().optional().describe('only for staff who may call the reporter'),
-    })
-    .nullable(),
-  allowedActions: z.array(ActionNameBody),
-  classification: CaseState.shape.classification.describe(
-    'why the SMS classifier chose the intake category; only for staff who may correct it and the unit holding the case',
-  ),
-}).describe('One case in full, with the actions the caller may take now');
+export const CaseDetailBody = z
+  .extend(CaseSummaryFields, {
+    routing: Routing,
+    timeline: z.array(TimelineEvent),
+    resolvedBy: z.optional(z.string()),
+    escalation: CaseState.shape.escalation,
+    ratingDetail: CaseState.shape.rating,
+    possibleDuplicates: z.array(CaseId),
+    notices: z.array(CaseNotice),
+    mergedInto: z.optional(CaseId),
+    duplicates: z.array(CaseId),
+    report: z.nullable(
+      z.object({
+        description: z.string(),
+        address: z.optional(z.string()),
+        location: z.optional(z.object({ lat: z.number(), lng: z.number() })),
+        contactPhone: z.optional(z.string()).check(z.describe('only for staff who may call the reporter')),
+      }),
+    ),
+    allowedActions: z.array(ActionNameBody),
+    classification: CaseState.shape.classification.check(
+      z.describe(
+        'why the SMS classifier chose the intake category; only for staff who may correct it and the unit holding the case',
+      ),
+    ),
+  })
+  .check(z.describe('One case in full, with the actions the caller may take now'));
 
 export const TransitionResultBody = z
-  .union([CaseDetailBody, CaseSummaryBody.extend({ allowedActions: z.array(ActionNameBody).max(0) })])
-  .describe('The case as it now is; its list row alone when the move took it out of the caller scope');
+  .union([
+    CaseDetailBody,
+    z.extend(CaseSummaryFields, { allowedActions: z.array(ActionNameBody).check(z.maxLength(0)) }),
+  ])
+  .check(
+    z.describe('The case as it now is; its list row alone when the move took it out of the caller scope'),
+  );
 
 export const RoutingRulesAnswer = z.object({ rules: z.array(RoutingRule) });
 export const PoliciesAnswer = PoliciesBody;
@@ -243,12 +275,12 @@ export const PartnerBody = z.object({
   createdAt: Instant,
   createdBy: z.string(),
   status: z.enum(['active', 'revoked']),
-  revokedAt: Instant.optional(),
+  revokedAt: z.optional(Instant),
 });
 export const PartnerListBody = z.object({ partners: z.array(PartnerBody) });
 export const PartnerCreatedBody = z.object({
   partner: PartnerBody,
-  apiKey: z.string().describe('shown this once, stored only as a hash'),
+  apiKey: z.string().check(z.describe('shown this once, stored only as a hash')),
 });
 export const PartnerRevokedBody = z.object({ partner: PartnerBody });
 
@@ -256,76 +288,86 @@ const StageCounts = z.partialRecord(Stage, z.number());
 
 /** One township's month of statistics by channel (channel-statistics.ts ChannelRow). */
 const ChannelRowBody = z.object({
-  month: z.string().describe('YYYY-MM (Asia/Shanghai)'),
+  month: z.string().check(z.describe('YYYY-MM (Asia/Shanghai)')),
   townshipId: z.string(),
   intake: z
-    .record(Channel, z.number().int())
-    .describe(
-      'cases that came in, per channel: web (the resident page and Open311 partners), sms, ' +
-        "grid_worker (entered by a grid worker), wecom (forwarded in the WeChat Work app); counted on the day a case leaves 'received'",
+    .record(Channel, z.int())
+    .check(
+      z.describe(
+        'cases that came in, per channel: web (the resident page and Open311 partners), sms, ' +
+          "grid_worker (entered by a grid worker), wecom (forwarded in the WeChat Work app); counted on the day a case leaves 'received'",
+      ),
     ),
   reach: z.object({
-    sms: z.object({ households: z.number().int().describe('households sent an outreach SMS') }),
+    sms: z.object({ households: z.int().check(z.describe('households sent an outreach SMS')) }),
     wecom: z.object({
-      groups: z.number().int().describe('grid groups an enterprise mass-send was sent to'),
-      households: z.number().int().describe('households in those groups (member count at sending)'),
+      groups: z.int().check(z.describe('grid groups an enterprise mass-send was sent to')),
+      households: z.int().check(z.describe('households in those groups (member count at sending)')),
     }),
   }),
 });
-const StageMeans = z.partialRecord(Stage, z.number()).describe('milliseconds');
+const StageMeans = z.partialRecord(Stage, z.number()).check(z.describe('milliseconds'));
 
 export const StatsBody = z
   .object({
     byStage: StageCounts,
-    byUnit: z.record(z.string(), StageCounts).describe('unit id → counts by stage'),
-    byCommunity: z.record(z.string(), StageCounts).describe('community id → counts by stage'),
+    byUnit: z.record(z.string(), StageCounts).check(z.describe('unit id → counts by stage')),
+    byCommunity: z.record(z.string(), StageCounts).check(z.describe('community id → counts by stage')),
     overdueByUnit: z.record(z.string(), z.number()),
-    byCategory: z.partialRecord(CategoryCode, StageCounts).optional(),
-    meanMsInStage: StageMeans.optional(),
-    meanWorkingMsInStage: StageMeans.optional(),
-    satisfaction: z
-      .object({
+    byCategory: z.optional(z.partialRecord(CategoryCode, StageCounts)),
+    meanMsInStage: z.optional(StageMeans),
+    meanWorkingMsInStage: z.optional(StageMeans),
+    satisfaction: z.optional(
+      z.object({
         ratings: z.number(),
-        mean: z.number().nullable(),
+        mean: z.nullable(z.number()),
         byUnit: z.record(z.string(), z.object({ ratings: z.number(), mean: z.number() })),
-      })
-      .optional(),
-    range: z.object({ from: z.string(), to: z.string() }).optional(),
+      }),
+    ),
+    range: z.optional(z.object({ from: z.string(), to: z.string() })),
     byChannel: z
       .array(ChannelRowBody)
-      .describe(
-        "intake and outreach reach per channel, per township and month: the range's months, or for all-time " +
-          'figures the last 12 months (this one included); only townships with something counted, only the ' +
-          "caller's communities",
+      .check(
+        z.describe(
+          "intake and outreach reach per channel, per township and month: the range's months, or for all-time " +
+            'figures the last 12 months (this one included); only townships with something counted, only the ' +
+            "caller's communities",
+        ),
       ),
-    timeInStage: z
-      .partialRecord(
+    timeInStage: z.optional(
+      z.partialRecord(
         Stage,
         z.object({
           meanSeconds: z.number(),
           meanHours: z.number(),
-          meanWorkingHours: z.number().optional(),
-          meanWorkingDays: z.number().optional(),
+          meanWorkingHours: z.optional(z.number()),
+          meanWorkingDays: z.optional(z.number()),
         }),
-      )
-      .optional(),
+      ),
+    ),
   })
-  .describe('Counts narrowed to the caller; figures the counters cannot narrow are left out');
+  .check(z.describe('Counts narrowed to the caller; figures the counters cannot narrow are left out'));
 
-const Rate = z.number().nullable().describe('0 to 1; null without anything to divide by');
-const WorkingHours = z.number().nullable();
+const Rate = z.nullable(z.number()).check(z.describe('0 to 1; null without anything to divide by'));
+const WorkingHours = z.nullable(z.number());
 
 /** How long cases stayed in one stage at the row, in working time (unit-assessment.ts StayFigures). */
 const StayFiguresBody = z.object({
-  stays: z.number().int().nonnegative(),
+  stays: z.int().check(z.nonnegative()),
   meanWorkingHours: WorkingHours,
   meanWorkingDays: WorkingHours,
-  p90WorkingHours: WorkingHours.describe('nearest-rank 90th percentile, interpolated inside its bucket'),
+  p90WorkingHours: WorkingHours.check(
+    z.describe('nearest-rank 90th percentile, interpolated inside its bucket'),
+  ),
   p90WorkingDays: WorkingHours,
   p90Bucket: z
-    .object({ fromHours: z.number(), toHours: z.number().nullable().describe('null above the last bound') })
-    .nullable()
-    .describe('the histogram bucket the 90th percentile lies in: (fromHours, toHours]'),
+    .nullable(
+      z.object({
+        fromHours: z.number(),
+        toHours: z.nullable(z.number()).check(z.describe('null above the last bound')),
+      }),
+    )
+    .check(z.describe('the histogram bucket the 90th percentile lies in: (fromHours, toHours]')),
 });
 
 /** One unit or township with every measure, its score and rank (AssessmentRow). */
@@ -334,61 +376,61 @@ const AssessmentRowBody = z.object({
   zh: z.string(),
   en: z.string(),
   rank: z
-    .number()
-    .int()
-    .min(1)
-    .nullable()
-    .describe('1 = best score; equal scores share a rank; null without a score'),
-  score: z.number().min(0).max(100).nullable(),
-  received: z.number().int(),
-  reopened: z.number().int(),
-  accepted: z.number().int(),
-  acceptedOnTime: z.number().int(),
+    .nullable(z.int().check(z.minimum(1)))
+    .check(z.describe('1 = best score; equal scores share a rank; null without a score')),
+  score: z.nullable(z.number().check(z.minimum(0), z.maximum(100))),
+  received: z.int(),
+  reopened: z.int(),
+  accepted: z.int(),
+  acceptedOnTime: z.int(),
   acceptedOnTimeRate: Rate,
-  resolved: z.number().int(),
-  resolvedOnTime: z.number().int(),
+  resolved: z.int(),
+  resolvedOnTime: z.int(),
   resolvedOnTimeRate: Rate,
-  returned: z.number().int(),
-  reassignedAway: z.number().int(),
-  escalated: z.number().int(),
-  escalatedAcceptOverdue: z.number().int(),
-  escalatedResolveOverdue: z.number().int(),
-  verified: z.number().int(),
-  verificationFailures: z.number().int(),
+  returned: z.int(),
+  reassignedAway: z.int(),
+  escalated: z.int(),
+  escalatedAcceptOverdue: z.int(),
+  escalatedResolveOverdue: z.int(),
+  verified: z.int(),
+  verificationFailures: z.int(),
   verificationFailureRate: Rate,
-  stages: z.record(z.enum(TIMED_STAGES), StayFiguresBody).describe('every timed stage'),
+  stages: z.record(z.enum(TIMED_STAGES), StayFiguresBody).check(z.describe('every timed stage')),
   satisfaction: z.object({
-    ratings: z.number().int(),
-    mean: z.number().nullable(),
-    satisfiedShare: Rate.describe('ratings of 4 or 5 ÷ ratings'),
-    unsatisfied: z.number().int(),
-    returnVisits: z.object({ satisfied: z.number().int(), unresolved: z.number().int() }),
+    ratings: z.int(),
+    mean: z.nullable(z.number()),
+    satisfiedShare: Rate.check(z.describe('ratings of 4 or 5 ÷ ratings')),
+    unsatisfied: z.int(),
+    returnVisits: z.object({ satisfied: z.int(), unresolved: z.int() }),
   }),
 });
 
 const TrendPointBody = z.object({
-  month: z.string().describe('YYYY-MM'),
-  received: z.number().int(),
+  month: z.string().check(z.describe('YYYY-MM')),
+  received: z.int(),
   acceptedOnTimeRate: Rate,
   resolvedOnTimeRate: Rate,
-  escalated: z.number().int(),
-  satisfactionMean: z.number().nullable(),
-  score: z.number().nullable(),
+  escalated: z.int(),
+  satisfactionMean: z.nullable(z.number()),
+  score: z.nullable(z.number()),
 });
 
 export const AssessmentBody = z
   .object({
     level: z.enum(['unit', 'township']),
-    range: z.object({ from: LocalDate, to: LocalDate, months: z.array(z.string()).describe('YYYY-MM') }),
+    range: z.object({
+      from: LocalDate,
+      to: LocalDate,
+      months: z.array(z.string()).check(z.describe('YYYY-MM')),
+    }),
     rows: z.array(AssessmentRowBody),
     ranked: z
-      .number()
       .int()
-      .describe('how many rows were ranked (have a score), of all rows, visible or not'),
+      .check(z.describe('how many rows were ranked (have a score), of all rows, visible or not')),
     sort: z.object({ by: SortKey, order: z.enum(['asc', 'desc']) }),
     trend: z
       .array(z.object({ id: EntityId, points: z.array(TrendPointBody) }))
-      .describe('per row, per month'),
+      .check(z.describe('per row, per month')),
     score: z.object({
       weights: z.object({
         acceptedOnTime: z.number(),
@@ -400,43 +442,45 @@ export const AssessmentBody = z
       scale: z.literal('0-100'),
     }),
     sla: z.object({
-      levels: z.array(ServiceLevel).describe('the service levels configured now'),
+      levels: z.array(ServiceLevel).check(z.describe('the service levels configured now')),
       calendar: z.object({
         workdayStart: LocalTime,
         workdayEnd: LocalTime,
         hoursPerWorkingDay: z.number(),
       }),
-      onTime: z.string().describe('what "on time" means, in words'),
+      onTime: z.string().check(z.describe('what "on time" means, in words')),
     }),
-    histogram: z.object({ workingHourBounds: z.array(z.number()).readonly() }),
+    histogram: z.object({ workingHourBounds: z.readonly(z.array(z.number())) }),
   })
-  .describe(
-    'The unit assessment: rows with every measure, score and rank, the trend per month, and the rules in force',
+  .check(
+    z.describe(
+      'The unit assessment: rows with every measure, score and rank, the trend per month, and the rules in force',
+    ),
   );
 
 /** One fact a risk row's suggestion rests on, with the numbers it was judged on (RiskReasonDetail). */
 const RiskReasonBody = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('no_reports'), windowDays: z.number().int() }),
-  z.object({ code: z.literal('no_household_count'), reports90: z.number().int() }),
+  z.object({ code: z.literal('no_reports'), windowDays: z.int() }),
+  z.object({ code: z.literal('no_household_count'), reports90: z.int() }),
   z.object({ code: z.literal('above_threshold'), ratePer1000: z.number(), thresholdPer1000: z.number() }),
   z.object({ code: z.literal('below_threshold'), ratePer1000: z.number(), thresholdPer1000: z.number() }),
   z.object({
     code: z.literal('rising'),
-    recent30: z.number().int(),
-    earlier60: z.number().int(),
-    trendRatio: z.number().nullable(),
+    recent30: z.int(),
+    earlier60: z.int(),
+    trendRatio: z.nullable(z.number()),
     factor: z.number(),
   }),
-  z.object({ code: z.literal('too_few_reports'), recent30: z.number().int(), minimum: z.number().int() }),
+  z.object({ code: z.literal('too_few_reports'), recent30: z.int(), minimum: z.int() }),
   z.object({
     code: z.literal('not_rising'),
-    recent30: z.number().int(),
-    earlier60: z.number().int(),
-    trendRatio: z.number().nullable(),
+    recent30: z.int(),
+    earlier60: z.int(),
+    trendRatio: z.nullable(z.number()),
     factor: z.number(),
   }),
-  z.object({ code: z.literal('recent_campaign'), lastCampaignAt: Instant, withinDays: z.number().int() }),
-  z.object({ code: z.literal('already_scheduled'), nextCampaignAt: Instant, withinDays: z.number().int() }),
+  z.object({ code: z.literal('recent_campaign'), lastCampaignAt: Instant, withinDays: z.int() }),
+  z.object({ code: z.literal('already_scheduled'), nextCampaignAt: Instant, withinDays: z.int() }),
 ]);
 
 const RiskRowBody = z.object({
@@ -444,38 +488,43 @@ const RiskRowBody = z.object({
   zh: z.string(),
   en: z.string(),
   townshipId: EntityId,
-  households: z.number().int(),
-  reports90: z.number().int().describe('fraud reports in the trailing 90 days'),
-  ratePer1000: z.number().describe('reports90 per 1,000 households; 0 when the household count is unknown'),
-  recent30: z.number().int().describe('reports in the last 30 days, today included'),
-  earlier60: z.number().int().describe('reports in the 60 days before those'),
+  households: z.int(),
+  reports90: z.int().check(z.describe('fraud reports in the trailing 90 days')),
+  ratePer1000: z
+    .number()
+    .check(z.describe('reports90 per 1,000 households; 0 when the household count is unknown')),
+  recent30: z.int().check(z.describe('reports in the last 30 days, today included')),
+  earlier60: z.int().check(z.describe('reports in the 60 days before those')),
   trend: z.enum(['rising', 'falling', 'steady', 'new']),
   trendRatio: z
-    .number()
-    .nullable()
-    .describe('recent30 against the earlier pace (earlier60 / 2); null when earlier60 is 0'),
-  lastCampaignAt: Instant.optional(),
-  nextCampaignAt: Instant.optional(),
-  due: z.boolean().describe('whether the planner suggests a campaign here now'),
+    .nullable(z.number())
+    .check(z.describe('recent30 against the earlier pace (earlier60 / 2); null when earlier60 is 0')),
+  lastCampaignAt: z.optional(Instant),
+  nextCampaignAt: z.optional(Instant),
+  due: z.boolean().check(z.describe('whether the planner suggests a campaign here now')),
   reason: z.enum(['high_and_rising', 'high_rate', 'rising', 'recent_campaign', 'campaign_planned', 'low']),
-  reasons: z.array(RiskReasonBody).min(1).describe('every fact behind `due`, with its numbers'),
+  reasons: z
+    .array(RiskReasonBody)
+    .check(z.minLength(1), z.describe('every fact behind `due`, with its numbers')),
 });
 
 export const RiskRankingBody = z
-  .object({ asOf: LocalDate, windowDays: z.number().int(), communities: z.array(RiskRowBody) })
-  .describe(
-    'Communities ranked by fraud reports per 1,000 households, highest first, with why each is due or not',
+  .object({ asOf: LocalDate, windowDays: z.int(), communities: z.array(RiskRowBody) })
+  .check(
+    z.describe(
+      'Communities ranked by fraud reports per 1,000 households, highest first, with why each is due or not',
+    ),
   );
 
 const TaskRunBody = z.object({
   runId: z.string(),
   occurrenceAt: Instant,
   status: RunStatus,
-  communityIds: z.array(EntityId).describe("of the run's communities, those in view"),
-  attendance: z.record(EntityId, z.number().int()).describe('recorded so far, of the communities in view'),
+  communityIds: z.array(EntityId).check(z.describe("of the run's communities, those in view")),
+  attendance: z.record(EntityId, z.int()).check(z.describe('recorded so far, of the communities in view')),
   awaitingAttendance: z
     .array(EntityId)
-    .describe('the communities in view whose attendance the run still waits for'),
+    .check(z.describe('the communities in view whose attendance the run still waits for')),
 });
 
 /** A lecture or screening as the people who hold it see it: no assignee phone (OutreachTask). */
@@ -484,24 +533,24 @@ const OutreachTaskBody = z.object({
   title: z.string(),
   kind: z.enum(['lecture', 'video']),
   status: CampaignStatus,
-  communityIds: z.array(EntityId).describe("of the campaign's communities, those in view"),
+  communityIds: z.array(EntityId).check(z.describe("of the campaign's communities, those in view")),
   venue: z.string(),
-  durationMinutes: z.number().int(),
-  assignee: Assignee.pick({ role: true, name: true }),
-  upcoming: z.array(Instant).describe('its occurrences in the next 60 days'),
-  runs: z.array(TaskRunBody).describe('the runs that included a community in view, oldest first'),
+  durationMinutes: z.int(),
+  assignee: z.pick(Assignee, { role: true, name: true }),
+  upcoming: z.array(Instant).check(z.describe('its occurrences in the next 60 days')),
+  runs: z.array(TaskRunBody).check(z.describe('the runs that included a community in view, oldest first')),
 });
 
 export const OutreachTasksBody = z
   .object({
-    communityId: EntityId.optional().describe(
-      "the community the answer is limited to: a grid worker's own, or the one asked for",
-    ),
-    from: Instant.describe('the window of `upcoming`'),
+    communityId: z
+      .optional(EntityId)
+      .check(z.describe("the community the answer is limited to: a grid worker's own, or the one asked for")),
+    from: Instant.check(z.describe('the window of `upcoming`')),
     to: Instant,
     tasks: z.array(OutreachTaskBody),
   })
-  .describe('Lectures and screenings, limited to one community when asked or for a grid worker');
+  .check(z.describe('Lectures and screenings, limited to one community when asked or for a grid worker'));
 
 const CalendarEntryBody = z.object({
   campaignId: z.string(),
@@ -516,87 +565,87 @@ export const CampaignListBody = z
   .object({
     from: LocalDate,
     to: LocalDate,
-    campaigns: z.array(Campaign).describe('newest first'),
+    campaigns: z.array(Campaign).check(z.describe('newest first')),
     calendar: z
       .array(CalendarEntryBody)
-      .describe('occurrences of scheduled, running and completed campaigns from `from` to `to`'),
+      .check(z.describe('occurrences of scheduled, running and completed campaigns from `from` to `to`')),
   })
-  .describe('Campaigns and the calendar of their occurrences');
+  .check(z.describe('Campaigns and the calendar of their occurrences'));
 
 /** An SMS's composed text and size, and what sending it takes (outreach-message.ts OutreachSmsPreview). */
 const SmsPreviewBody = z.object({
-  text: z.string().describe('the full text as sent: signature and body'),
-  characters: z.number().int(),
+  text: z.string().check(z.describe('the full text as sent: signature and body')),
+  characters: z.int(),
   encoding: z.enum(['GSM-7', 'UCS-2']),
-  parts: z.number().int().min(1),
-  estimatedMessages: z.number().int().nonnegative().describe('one message per household'),
-  estimatedParts: z.number().int().nonnegative().describe('billable parts: households × parts'),
+  parts: z.int().check(z.minimum(1)),
+  estimatedMessages: z.int().check(z.nonnegative(), z.describe('one message per household')),
+  estimatedParts: z.int().check(z.nonnegative(), z.describe('billable parts: households × parts')),
 });
 
 const CommunityEstimateBody = z.discriminatedUnion('source', [
   z.object({
     communityId: EntityId,
     source: z.literal('registry'),
-    households: z.number().int().describe('households the run would text here'),
-    registered: z.number().int().describe('households the registry holds for the community'),
-    optedOut: z.number().int(),
-    capped: z.number().int().describe('held by the frequency cap at the send time'),
+    households: z.int().check(z.describe('households the run would text here')),
+    registered: z.int().check(z.describe('households the registry holds for the community')),
+    optedOut: z.int(),
+    capped: z.int().check(z.describe('held by the frequency cap at the send time')),
   }),
   z.object({
     communityId: EntityId,
     source: z.literal('directory'),
-    households: z.number().int().describe("the directory's count: no registry is loaded for the community"),
+    households: z.int().check(z.describe("the directory's count: no registry is loaded for the community")),
   }),
 ]);
 
 /** Where an SMS run's message count comes from, per community (outreach-estimate.ts). */
 const OutreachEstimateBody = z.object({
-  households: z.number().int().describe('households the run would text, all communities together'),
-  at: Instant.describe('the send time the frequency cap was judged at'),
-  registryCommunities: z.number().int(),
-  directoryCommunities: z.number().int(),
+  households: z.int().check(z.describe('households the run would text, all communities together')),
+  at: Instant.check(z.describe('the send time the frequency cap was judged at')),
+  registryCommunities: z.int(),
+  directoryCommunities: z.int(),
   communities: z.array(CommunityEstimateBody),
 });
 const EstimateSourceBody = z.enum(['registry', 'directory', 'mixed']);
 
 const GroupEffectBody = z.object({
-  households: z.number().int(),
-  beforeRate: z.number().nullable().describe('fraud reports per 1,000 households per week'),
-  afterRate: z.number().nullable(),
-  change: z.number().nullable().describe('afterRate − beforeRate; negative is fewer reports after'),
+  households: z.int(),
+  beforeRate: z.nullable(z.number()).check(z.describe('fraud reports per 1,000 households per week')),
+  afterRate: z.nullable(z.number()),
+  change: z.nullable(z.number()).check(z.describe('afterRate − beforeRate; negative is fewer reports after')),
 });
 
 const GroupSendStatusBody = z.enum(['limited', 'created', 'sent', 'not_sent', 'failed', 'unknown']);
 const GroupStatusCountsBody = z
   .object({
-    limited: z.number().int().describe('at their monthly limit when planned: no task'),
-    created: z.number().int().describe("in their owner's task, awaiting confirmation"),
-    sent: z.number().int().describe('confirmed by the owner and sent by the platform'),
-    not_sent: z.number().int().describe('not confirmed within the run, or not sent by the platform'),
-    failed: z.number().int().describe('refused by the platform'),
-    unknown: z.number().int().describe("the task's creation was interrupted before its answer"),
+    limited: z.int().check(z.describe('at their monthly limit when planned: no task')),
+    created: z.int().check(z.describe("in their owner's task, awaiting confirmation")),
+    sent: z.int().check(z.describe('confirmed by the owner and sent by the platform')),
+    not_sent: z.int().check(z.describe('not confirmed within the run, or not sent by the platform')),
+    failed: z.int().check(z.describe('refused by the platform')),
+    unknown: z.int().check(z.describe("the task's creation was interrupted before its answer")),
   })
-  .describe('groups per status');
+  .check(z.describe('groups per status'));
 
 /** A WeChat-group run's groups per township and grid (group-mass-send.ts GroupSendSummary). */
 const RunGroupSendsBody = z.object({
   runId: z.string(),
-  groups: z.number().int(),
+  groups: z.int(),
   counts: GroupStatusCountsBody,
-  householdsReached: z.number().int().describe("the grids' households of the groups it was sent to"),
+  householdsReached: z.int().check(z.describe("the grids' households of the groups it was sent to")),
   townships: z.array(
     z.object({
       townshipId: EntityId,
       zh: z.string(),
       counts: GroupStatusCountsBody,
-      householdsReached: z.number().int(),
+      householdsReached: z.int(),
       grids: z.array(
         z.object({
           gridId: EntityId,
           zh: z.string(),
           communityId: EntityId,
           status: GroupSendStatusBody,
-          households: z.number().int(),
+          households: z.int(),
         }),
       ),
     }),
@@ -606,12 +655,14 @@ const RunGroupSendsBody = z.object({
 /** What a WeChat-group plan reaches and which groups are at their monthly limit (GroupSendPreview). */
 const GroupSendPreviewBody = z.object({
   purpose: z.enum(['fraud_alert', 'notice']),
-  month: z.string().describe('YYYY-MM, Asia/Shanghai: the month of the first run, the limit judged in it'),
-  groups: z.number().int(),
-  households: z.number().int().describe("the groups' grids' households"),
-  gridsWithoutGroup: z.number().int(),
-  owners: z.number().int().describe('grid workers who each get one task to confirm'),
-  textBytes: z.number().int().describe("the text's UTF-8 size; the platform takes 4,000"),
+  month: z
+    .string()
+    .check(z.describe('YYYY-MM, Asia/Shanghai: the month of the first run, the limit judged in it')),
+  groups: z.int(),
+  households: z.int().check(z.describe("the groups' grids' households")),
+  gridsWithoutGroup: z.int(),
+  owners: z.int().check(z.describe('grid workers who each get one task to confirm')),
+  textBytes: z.int().check(z.describe("the text's UTF-8 size; the platform takes 4,000")),
   atLimit: z
     .array(
       z.object({
@@ -619,109 +670,120 @@ const GroupSendPreviewBody = z.object({
         zh: z.string(),
         communityId: EntityId,
         townshipId: EntityId,
-        taken: z.number().int(),
+        taken: z.int(),
       }),
     )
-    .describe('groups that would not receive it: 4 mass-sends this month (3 for a notice)'),
+    .check(z.describe('groups that would not receive it: 4 mass-sends this month (3 for a notice)')),
 });
 
 const CampaignReachBody = z.object({
-  smsHouseholds: z.number().int().describe('households texted'),
-  groups: z.number().int().describe('WeChat groups the mass-send was sent to'),
-  groupHouseholds: z.number().int().describe("those groups' grids' households"),
+  smsHouseholds: z.int().check(z.describe('households texted')),
+  groups: z.int().check(z.describe('WeChat groups the mass-send was sent to')),
+  groupHouseholds: z.int().check(z.describe("those groups' grids' households")),
 });
 
 /** A completed campaign against the communities without one (campaign-effect.ts CampaignEffect). */
 const CampaignEffectBody = z.object({
-  weeks: z.number().int(),
+  weeks: z.int(),
   before: z.object({ from: LocalDate, to: LocalDate }),
   after: z.object({ from: LocalDate, to: LocalDate, complete: z.boolean() }),
   campaign: GroupEffectBody,
-  comparison: GroupEffectBody.extend({ communities: z.number().int() })
-    .nullable()
-    .describe('the communities without a campaign in the period; null when there are none'),
+  comparison: z
+    .nullable(z.extend(GroupEffectBody, { communities: z.int() }))
+    .check(z.describe('the communities without a campaign in the period; null when there are none')),
   difference: z
-    .number()
-    .nullable()
-    .describe("campaign.change − comparison.change: beyond the county's own drift"),
+    .nullable(z.number())
+    .check(z.describe("campaign.change − comparison.change: beyond the county's own drift")),
   weekly: z.array(
     z.object({
       weekStart: LocalDate,
-      campaignRate: z.number().nullable(),
-      comparisonRate: z.number().nullable(),
+      campaignRate: z.nullable(z.number()),
+      comparisonRate: z.nullable(z.number()),
     }),
   ),
-  reach: CampaignReachBody.optional().describe('how far its runs reached, SMS beside WeChat groups'),
+  reach: z
+    .optional(CampaignReachBody)
+    .check(z.describe('how far its runs reached, SMS beside WeChat groups')),
 });
 
 export const CampaignViewBody = z
   .object({
     campaign: Campaign,
     allowedActions: z.array(z.string()),
-    rrule: z.string().describe('the recurrence as an RFC 5545 RRULE'),
-    upcoming: z.array(z.string()).describe('the next occurrences not started (up to 10)'),
+    rrule: z.string().check(z.describe('the recurrence as an RFC 5545 RRULE')),
+    upcoming: z.array(z.string()).check(z.describe('the next occurrences not started (up to 10)')),
     runs: z.array(CampaignRun),
-    preview: SmsPreviewBody.optional().describe(
-      "an SMS campaign's text and size, its messages estimated for the next run",
-    ),
-    estimate: OutreachEstimateBody.optional().describe(
-      'where preview.estimatedMessages comes from, per community',
-    ),
-    estimateSource: EstimateSourceBody.optional(),
+    preview: z
+      .optional(SmsPreviewBody)
+      .check(z.describe("an SMS campaign's text and size, its messages estimated for the next run")),
+    estimate: z
+      .optional(OutreachEstimateBody)
+      .check(z.describe('where preview.estimatedMessages comes from, per community')),
+    estimateSource: z.optional(EstimateSourceBody),
     households: z.number(),
-    groupSends: RunGroupSendsBody.optional().describe(
-      "a WeChat-group campaign's latest run: its groups per township, each grid's status",
-    ),
-    effect: CampaignEffectBody.optional().describe('a completed campaign against comparison communities'),
+    groupSends: z
+      .optional(RunGroupSendsBody)
+      .check(z.describe("a WeChat-group campaign's latest run: its groups per township, each grid's status")),
+    effect: z
+      .optional(CampaignEffectBody)
+      .check(z.describe('a completed campaign against comparison communities')),
   })
-  .describe('One campaign with its runs, outcomes and, for SMS, the preview of its next run');
+  .check(z.describe('One campaign with its runs, outcomes and, for SMS, the preview of its next run'));
 
 export const CampaignPreviewBody = z
   .object({
-    households: z.number().int().describe("the directory's household count of the communities"),
-    rrule: z.string().describe('the recurrence as an RFC 5545 RRULE'),
-    upcoming: z.array(Instant).describe('the occurrences not started'),
-    estimateSource: EstimateSourceBody.optional().describe('SMS only: where estimatedMessages comes from'),
-    estimate: OutreachEstimateBody.optional(),
-    message: SmsPreviewBody.optional().describe('SMS only'),
-    groups: GroupSendPreviewBody.optional().describe('WeChat-group campaigns only'),
-    warnings: z.array(z.string()).describe('about the plan, in words'),
+    households: z.int().check(z.describe("the directory's household count of the communities")),
+    rrule: z.string().check(z.describe('the recurrence as an RFC 5545 RRULE')),
+    upcoming: z.array(Instant).check(z.describe('the occurrences not started')),
+    estimateSource: z
+      .optional(EstimateSourceBody)
+      .check(z.describe('SMS only: where estimatedMessages comes from')),
+    estimate: z.optional(OutreachEstimateBody),
+    message: z.optional(SmsPreviewBody).check(z.describe('SMS only')),
+    groups: z.optional(GroupSendPreviewBody).check(z.describe('WeChat-group campaigns only')),
+    warnings: z.array(z.string()).check(z.describe('about the plan, in words')),
   })
-  .describe("A plan's reach and occurrences and, for SMS, its full text, size and estimated messages");
+  .check(
+    z.describe("A plan's reach and occurrences and, for SMS, its full text, size and estimated messages"),
+  );
 
 export const AttendanceAnswer = z
   .union([CampaignViewBody, OutreachTaskBody])
-  .describe('The campaign (outreach staff) or the task (grid worker) after the attendance');
+  .check(z.describe('The campaign (outreach staff) or the task (grid worker) after the attendance'));
 
 /** One stored classifier model version (ports/classifier-models.ts ModelSummary). */
 const ModelSummaryBody = z.object({
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   trainedAt: Instant,
-  examples: z.number().int().describe('labelled examples it was trained on'),
-  perCategory: z.partialRecord(CategoryCode, z.number().int()),
+  examples: z.int().check(z.describe('labelled examples it was trained on')),
+  perCategory: z.partialRecord(CategoryCode, z.int()),
   measured: z
-    .object({ precision: z.number(), coverage: z.number(), folds: z.number().int() })
-    .describe('cross-validated on the training examples at the calibrated threshold'),
+    .object({ precision: z.number(), coverage: z.number(), folds: z.int() })
+    .check(z.describe('cross-validated on the training examples at the calibrated threshold')),
   keywordsOnly: z
     .object({ precision: z.number(), coverage: z.number() })
-    .describe('the keyword table alone on the same examples'),
+    .check(z.describe('the keyword table alone on the same examples')),
   threshold: z.number(),
-  features: z.number().int(),
-  storedBytes: z.number().int().describe('compressed'),
-  examplesDigest: z.string().describe('SHA-256 of the examples, so an unchanged set is not retrained'),
+  features: z.int(),
+  storedBytes: z.int().check(z.describe('compressed')),
+  examplesDigest: z
+    .string()
+    .check(z.describe('SHA-256 of the examples, so an unchanged set is not retrained')),
 });
 
 export const ClassifierStatusBody = z
   .object({
-    active: ModelSummaryBody.extend({
-      since: Instant,
-      by: z.string().describe('the admin who switched to it'),
-    })
-      .nullable()
-      .describe('the model in use; null: keywords only'),
-    versions: z.array(ModelSummaryBody).describe('newest first, at most 20'),
+    active: z
+      .nullable(
+        z.extend(ModelSummaryBody, {
+          since: Instant,
+          by: z.string().check(z.describe('the admin who switched to it')),
+        }),
+      )
+      .check(z.describe('the model in use; null: keywords only')),
+    versions: z.array(ModelSummaryBody).check(z.describe('newest first, at most 20')),
   })
-  .describe('The SMS classifier model in use and its stored versions');
+  .check(z.describe('The SMS classifier model in use and its stored versions'));
 
 // ─── Open311 GeoReport v2 (functions/open311.ts): the spec's shapes, as our JSON answers fill them ───
 
@@ -729,7 +791,9 @@ export const Open311ServiceBody = z.object({
   service_code: CategoryCode,
   service_name: z.string(),
   description: z.string(),
-  metadata: z.literal(true).describe('every service has the community attribute: fetch its definition'),
+  metadata: z
+    .literal(true)
+    .check(z.describe('every service has the community attribute: fetch its definition')),
   type: z.literal('realtime'),
   keywords: z.string(),
   group: z.string(),
@@ -744,11 +808,11 @@ export const Open311ServiceDefinitionBody = z.object({
       datatype: z.literal('singlevaluelist'),
       required: z.literal(false),
       datatype_description: z.string(),
-      order: z.number().int(),
+      order: z.int(),
       description: z.string(),
       values: z
         .array(z.object({ key: EntityId, name: z.string() }))
-        .describe("the county's communities and villages"),
+        .check(z.describe("the county's communities and villages")),
     }),
   ),
 });
@@ -757,23 +821,28 @@ export const Open311ServiceDefinitionBody = z.object({
 export const Open311RequestBody = z.object({
   service_request_id: DisplayedTrackingCode,
   status: z.enum(['open', 'closed']),
-  status_notes: z.string().optional().describe('the public resolution note, or the case it was merged into'),
+  status_notes: z
+    .optional(z.string())
+    .check(z.describe('the public resolution note, or the case it was merged into')),
   service_name: z.string(),
   service_code: CategoryCode,
-  agency_responsible: z.string().optional(),
+  agency_responsible: z.optional(z.string()),
   requested_datetime: z.iso.datetime({ offset: true }),
   updated_datetime: z.iso.datetime({ offset: true }),
-  expected_datetime: z.iso.datetime({ offset: true }).optional().describe('the resolution deadline'),
-  lat: z.number().optional().describe('rounded to 3 decimals; only for problems in a public place'),
-  long: z.number().optional(),
+  expected_datetime: z
+    .optional(z.iso.datetime({ offset: true }))
+    .check(z.describe('the resolution deadline')),
+  lat: z.optional(z.number()).check(z.describe('rounded to 3 decimals; only for problems in a public place')),
+  long: z.optional(z.number()),
   media_url: z
-    .string()
-    .optional()
-    .describe('the first result photo the unit made public, while the resolution stands: a redirect'),
+    .optional(z.string())
+    .check(
+      z.describe('the first result photo the unit made public, while the resolution stands: a redirect'),
+    ),
 });
 
 export const Open311ReceiptBody = z.object({
-  service_request_id: DisplayedTrackingCode.describe('our tracking code'),
+  service_request_id: DisplayedTrackingCode.check(z.describe('our tracking code')),
   service_notice: z.string(),
 });
 

@@ -8,7 +8,6 @@
  * routed), validate the document with an OpenAPI validator, and check real answers against it.
  * Built once per container, on the first request (functions/get-openapi.ts).
  */
-import * as z from 'zod';
 import { StaffRequestAction } from '../../domain/case-lifecycle.ts';
 import { RequestsQuery, ServiceRequestForm } from '../../domain/open311/georeport.ts';
 import { NewPartner } from '../../domain/open311/partner-key.ts';
@@ -16,6 +15,7 @@ import { CampaignAction } from '../../domain/outreach/campaign-lifecycle.ts';
 import { ReportPhotoIds } from '../../domain/photos.ts';
 import { ReportSubmission } from '../../domain/report.ts';
 import { KeywordTable } from '../../domain/sms/classify-report.ts';
+import * as z from '../../schema.ts';
 import { SwitchRequest } from '../../services/administer-classifier.ts';
 import { PoliciesBody, RoutingRulesBody } from '../../services/administer-policies.ts';
 import { ListQuery as CampaignListQuery } from '../../services/campaigns/campaign-calendar.ts';
@@ -39,7 +39,7 @@ type JsonSchema = Record<string, unknown>;
 type Audience = 'public' | 'staff';
 
 /** A JSON answer's schema: a registered answer (a component) or a schema of its own. */
-type AnswerSchema = z.ZodType;
+type AnswerSchema = z.core.$ZodType;
 
 interface ResponseSpec {
   description: string;
@@ -54,9 +54,9 @@ interface OperationSpec {
   description?: string;
   tag: string;
   audience: Audience;
-  query?: z.ZodType;
+  query?: z.core.$ZodType;
   /** Request bodies by media type; `input` schemas (what a client sends, before defaults). */
-  body?: { json?: z.ZodType; form?: z.ZodType; required?: boolean };
+  body?: { json?: z.core.$ZodType; form?: z.core.$ZodType; required?: boolean };
   headers?: { name: string; description: string; schema: JsonSchema; required?: boolean }[];
   responses: Record<number, ResponseSpec>;
 }
@@ -67,8 +67,10 @@ const notFound = (what = 'not found (a case outside the caller scope is 404 too)
 const conflict = (what: string) => errorAnswer(what);
 
 /** A JSON report may name up to three photos uploaded through POST /api/photo-uploads. */
-const ReportSubmissionWithPhotos = ReportSubmission.extend({
-  photos: ReportPhotoIds.optional().describe('upload ids from POST /api/photo-uploads; a form post has none'),
+const ReportSubmissionWithPhotos = z.extend(ReportSubmission, {
+  photos: z
+    .optional(ReportPhotoIds)
+    .check(z.describe('upload ids from POST /api/photo-uploads; a form post has none')),
 });
 
 /** The form a browser without JavaScript posts: the JSON fields as strings, and the page language. */
@@ -76,32 +78,35 @@ const ReportForm = z.object({
   category: z.string(),
   communityId: z.string(),
   description: z.string(),
-  contactPhone: z.string().optional(),
-  address: z.string().optional(),
-  lang: z.enum(['zh', 'en']).optional(),
+  contactPhone: z.optional(z.string()),
+  address: z.optional(z.string()),
+  lang: z.optional(z.enum(['zh', 'en'])),
 });
 
 /** functions/sign-in.ts validates the same fields (its schema lives with the handler). */
 const SignInBody = z.object({
-  username: z.string().min(1).max(128),
-  password: z.string().min(1).max(256),
-  deviceData: z.string().min(1).max(16_384).optional(),
+  username: z.string().check(z.minLength(1), z.maxLength(128)),
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  deviceData: z.optional(z.string().check(z.minLength(1), z.maxLength(16_384))),
 });
 
-const TransitionBody = z.object({ expectedVersion: z.number().int().positive() }).and(StaffRequestAction);
+const TransitionBody = z.intersection(
+  z.object({ expectedVersion: z.int().check(z.positive()) }),
+  StaffRequestAction,
+);
 
 const RatingForm = z.object({
   code: z.string(),
   token: z.string(),
   score: z.string(),
-  comment: z.string().optional(),
-  lang: z.enum(['zh', 'en']).optional(),
+  comment: z.optional(z.string()),
+  lang: z.optional(z.enum(['zh', 'en'])),
 });
 
-const LangQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
-const StatusPageQuery = LangQuery.extend({
-  code: z.string().max(64).optional(),
-  rated: z.literal('1').optional(),
+const LangQuery = z.object({ lang: z.optional(z.enum(['zh', 'en'])) });
+const StatusPageQuery = z.extend(LangQuery, {
+  code: z.optional(z.string().check(z.maxLength(64))),
+  rated: z.optional(z.literal('1')),
 });
 
 const page = (description: string): ResponseSpec => ({
@@ -116,21 +121,21 @@ const page = (description: string): ResponseSpec => ({
  * them against the GeoReport v2 schemas, test/support/georeport-v2-schemas.ts).
  */
 const Open311Errors = z
-  .array(z.object({ code: z.number().int(), description: z.string() }))
-  .describe('GeoReport v2 errors; `code` is the HTTP status');
+  .array(z.object({ code: z.int(), description: z.string() }))
+  .check(z.describe('GeoReport v2 errors; `code` is the HTTP status'));
 const open311Error = (description: string): ResponseSpec => ({
   description,
   json: Open311Errors,
   text: ['text/xml'],
 });
 const OPEN311_LANG = {
-  lang: z.enum(['zh', 'en']).optional().describe('names and descriptions in English with en'),
+  lang: z.optional(z.enum(['zh', 'en'])).check(z.describe('names and descriptions in English with en')),
 };
 
 function open311Operations(): Record<string, OperationSpec> {
   const ops: Record<string, OperationSpec> = {};
   for (const format of ['json', 'xml'] as const) {
-    const as = (description: string, json: z.ZodType): ResponseSpec =>
+    const as = (description: string, json: z.core.$ZodType): ResponseSpec =>
       format === 'json' ? { description, json } : { description, text: ['text/xml'] };
     const fail = (description: string): ResponseSpec =>
       format === 'json' ? { description, json: Open311Errors } : { description, text: ['text/xml'] };
@@ -146,7 +151,7 @@ function open311Operations(): Record<string, OperationSpec> {
       summary: `GeoReport v2 services (${format}): our categories`,
       tag: 'open311',
       audience: 'public',
-      query: z.object({ jurisdiction_id: z.string().optional(), ...OPEN311_LANG }),
+      query: z.object({ jurisdiction_id: z.optional(z.string()), ...OPEN311_LANG }),
       responses: {
         200: as('the services', z.array(answers.Open311ServiceBody)),
         404: fail('another jurisdiction'),
@@ -178,7 +183,7 @@ function open311Operations(): Record<string, OperationSpec> {
       responses: {
         200: as(
           'queued: its service_request_id (our tracking code)',
-          z.array(answers.Open311ReceiptBody).length(1),
+          z.array(answers.Open311ReceiptBody).check(z.length(1)),
         ),
         400: fail('a field named'),
         403: fail('api_key missing or not valid'),
@@ -192,7 +197,7 @@ function open311Operations(): Record<string, OperationSpec> {
     summary: 'GeoReport v2 service definition: `{service_code}.json` or `.xml`',
     tag: 'open311',
     audience: 'public',
-    query: z.object({ jurisdiction_id: z.string().optional(), ...OPEN311_LANG }),
+    query: z.object({ jurisdiction_id: z.optional(z.string()), ...OPEN311_LANG }),
     responses: {
       200: {
         description: 'the definition',
@@ -206,11 +211,11 @@ function open311Operations(): Record<string, OperationSpec> {
     summary: 'GeoReport v2 one service request: `{service_request_id}.json` or `.xml`',
     tag: 'open311',
     audience: 'public',
-    query: z.object({ jurisdiction_id: z.string().optional() }),
+    query: z.object({ jurisdiction_id: z.optional(z.string()) }),
     responses: {
       200: {
         description: 'the request, as a list of one',
-        json: z.array(answers.Open311RequestBody).length(1),
+        json: z.array(answers.Open311RequestBody).check(z.length(1)),
         text: ['text/xml'],
       },
       404: open311Error('no such request'),
@@ -263,7 +268,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     summary: 'Chart.js for the console, cached (304 when the ETag matches)',
     tag: 'pages',
     audience: 'public',
-    query: z.object({ v: z.string().optional() }),
+    query: z.object({ v: z.optional(z.string()) }),
     responses: {
       200: { description: 'the script (application/javascript)' },
       304: { description: 'not modified' },
@@ -646,7 +651,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     tag: 'outreach',
     audience: 'staff',
     body: {
-      json: z.object({ expectedVersion: z.number().int().min(1) }).and(CampaignAction),
+      json: z.intersection(z.object({ expectedVersion: z.int().check(z.minimum(1)) }), CampaignAction),
       required: true,
     },
     responses: {
@@ -781,7 +786,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
 // ─── generation ──────────────────────────────────────────────────────────────────────────────
 
 /** zod → JSON Schema 2020-12 as OpenAPI 3.1 embeds it: no `$schema`, no `$id` inside the document. */
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const {
     $schema: _dialect,
     $id: _id,
@@ -795,10 +800,10 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /** The answers of api-responses.ts become named components (`CaseDetailBody` → `CaseDetail`). */
-function componentNames(): Map<z.ZodType, string> {
-  const names = new Map<z.ZodType, string>();
+function componentNames(): Map<z.core.$ZodType, string> {
+  const names = new Map<z.core.$ZodType, string>();
   for (const [name, schema] of Object.entries(answers)) {
-    if (schema instanceof z.ZodType) names.set(schema, name.replace(/Body$|Answer$/, '') || name);
+    if (schema instanceof z.core.$ZodType) names.set(schema, name.replace(/Body$|Answer$/, '') || name);
   }
   return names;
 }
@@ -846,7 +851,7 @@ export interface OpenApiDocument {
 export function buildOpenApiDocument(): OpenApiDocument {
   const components = componentNames();
   const schemas: Record<string, JsonSchema> = {};
-  const refTo = (schema: z.ZodType): JsonSchema => {
+  const refTo = (schema: z.core.$ZodType): JsonSchema => {
     const name = components.get(schema);
     if (name === undefined) return jsonSchemaOf(schema, 'output');
     schemas[name] ??= jsonSchemaOf(schema, 'output');
