@@ -31,22 +31,22 @@ const get = (value: unknown, key: string): unknown =>
 
 interface Pattern {
   where: string;
-  schema: z.ZodType;
+  schema: z.core.$ZodType;
   pattern: RegExp;
 }
 
 /** Every string schema with a pattern check reachable from `root`, through any wrapper. */
-function patternsIn(root: z.ZodType, where: string): Pattern[] {
+function patternsIn(root: z.core.$ZodType, where: string): Pattern[] {
   const found: Pattern[] = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown): void => {
-    if (value instanceof z.ZodType) {
+    if (value instanceof z.core.$ZodType) {
       if (seen.has(value)) return;
       seen.add(value);
       const def = value._zod.def;
       for (const check of [get(def, 'checks')].flat()) {
         const pattern = get(get(get(check, '_zod'), 'def'), 'pattern');
-        if (value instanceof z.ZodString && pattern instanceof RegExp)
+        if (value instanceof z.core.$ZodString && pattern instanceof RegExp)
           found.push({ where, schema: value, pattern });
       }
       for (const [key, child] of Object.entries(def)) {
@@ -70,7 +70,7 @@ function patternsIn(root: z.ZodType, where: string): Pattern[] {
 
 const exportedPatterns = Object.entries(modules).flatMap(([file, module]) =>
   Object.entries(typeof module === 'object' && module !== null ? module : {}).flatMap(([name, value]) =>
-    value instanceof z.ZodType ? patternsIn(value, `${file} ${name}`) : [],
+    value instanceof z.core.$ZodType ? patternsIn(value, `${file} ${name}`) : [],
   ),
 );
 
@@ -87,7 +87,7 @@ describe('messages for values that do not match a pattern', () => {
     const raw: string[] = [];
     for (const { where, schema, pattern } of exportedPatterns) {
       if (pattern.test(refused)) continue;
-      const result = schema.safeParse(refused);
+      const result = z.safeParse(schema, refused);
       expect(result.success, where).toBe(false);
       for (const issue of result.error?.issues ?? []) {
         if (issue.message.includes(String(pattern)) || issue.message.includes(pattern.source))
