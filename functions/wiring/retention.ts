@@ -19,26 +19,20 @@ import { photoStore } from './photos.ts';
 // A deployment setting left unset arrives as ''; then the default applies.
 const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
 
+/** Whole days a report keeps its words and phone, between the bounds the domain sets. */
+const RetentionDays = z.coerce
+  .number()
+  .check(
+    z.int(),
+    z.minimum(MIN_RETENTION_DAYS, `at least ${MIN_RETENTION_DAYS} days (longer than any rating window)`),
+    z.maximum(MAX_RETENTION_DAYS),
+  );
+
 export const RetentionConfig = z.object({
   CASES_TABLE: TableName,
   // The search postings of an anonymised report go with its words and phone.
   SEARCH_TABLE: TableName,
-  REPORT_RETENTION_DAYS: z.preprocess(
-    unsetAsDefault,
-    z._default(
-      z.coerce
-        .number()
-        .check(
-          z.int(),
-          z.minimum(
-            MIN_RETENTION_DAYS,
-            `at least ${MIN_RETENTION_DAYS} days (longer than any rating window)`,
-          ),
-          z.maximum(MAX_RETENTION_DAYS),
-        ),
-      DEFAULT_RETENTION_DAYS,
-    ),
-  ),
+  REPORT_RETENTION_DAYS: z.preprocess(unsetAsDefault, z._default(RetentionDays, DEFAULT_RETENTION_DAYS)),
 });
 
 export function retentionServices(env: NodeJS.ProcessEnv = process.env): AnonymiseDeps {
