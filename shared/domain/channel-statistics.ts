@@ -7,11 +7,12 @@
  * as the sender records it. The township is read from the directory when the figures are read,
  * so a community moved to another township carries its history with it. Pure.
  */
+import * as z from '../schema.ts';
 import type { CounterDeltas } from './case-statistics.ts';
 import { Channel } from './report.ts';
 
 /** The outreach channels whose reach is counted. */
-export const ReachChannel = Channel.extract(['sms', 'wecom']);
+export const ReachChannel = z.enum(['sms', 'wecom'] satisfies Channel[]);
 export type ReachChannel = (typeof ReachChannel.options)[number];
 
 /** Counter names; ids contain hyphens only, so `|` separates safely. */

@@ -42,6 +42,7 @@ import type { DirectoryReader } from '../ports/directory.ts';
 import type { PartnerKeys } from '../ports/partner-keys.ts';
 import type { SecretReader } from '../ports/secret.ts';
 import type { ServiceRequestFeed } from '../ports/service-request-feed.ts';
+import * as z from '../schema.ts';
 import { issuesOf, parseOrThrow } from '../validation.ts';
 import { type QueueReportDeps, queueReport } from './submit-report.ts';
 
@@ -305,7 +306,11 @@ export async function getServiceRequest(
   input: unknown,
   deps: Open311ReadDeps,
 ): Promise<Open311Request[]> {
-  const query = parseOrThrow(RequestsQuery.pick({ jurisdiction_id: true, lang: true }), input, 'The query');
+  const query = parseOrThrow(
+    z.pick(RequestsQuery, { jurisdiction_id: true, lang: true }),
+    input,
+    'The query',
+  );
   checkJurisdiction(query.jurisdiction_id);
   const code = normaliseTrackingCode(id);
   const state = code === undefined ? undefined : await deps.cases.getCase(code);

@@ -75,17 +75,17 @@ const isActionField = (key: string): key is ActionField =>
  */
 export function actionFieldSpecs(): Record<ConsoleAction, ActionFieldSpec[]> {
   const specs: Partial<Record<ConsoleAction, ActionFieldSpec[]>> = {};
-  for (const option of StaffRequestAction.options) {
+  for (const option of StaffRequestAction.def.options) {
+    // The discriminator is a literal whose one value names the action.
+    const actions = option.shape.action.def.values;
     const fields: ActionFieldSpec[] = [];
     for (const [key, schema] of Object.entries(option.shape)) {
       if (key === 'action') continue;
       if (!isActionField(key))
-        throw new Error(
-          `console: action ${option.shape.action.value} has a field ${key} the form cannot show`,
-        );
+        throw new Error(`console: action ${actions.join('/')} has a field ${key} the form cannot show`);
       fields.push({ name: key, required: !schema.safeParse(undefined).success });
     }
-    specs[option.shape.action.value] = fields;
+    for (const action of actions) specs[action] = fields;
   }
   return specs as Record<ConsoleAction, ActionFieldSpec[]>;
 }
