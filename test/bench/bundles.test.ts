@@ -88,7 +88,7 @@ describe('the bench bundles', () => {
     for (const source of unusedCredentialSources) expect(asked).not.toContain(source);
   });
 
-  it('keeps every module of a function out of lazy initialisers and zod\'s classic API out: no import() inside the bundle, the S3 SDK beside it', async () => {
+  it("keeps every module of a function out of lazy initialisers and zod's classic API out: no import() inside the bundle, the S3 SDK beside it", async () => {
     // A dynamic import() of a bundled module makes esbuild wrap that module's whole import graph in
     // lazy initialisers, compiled twice at every cold start: our photo store's once wrapped zod, the
     // SDK and our own code; the SDK's own import() of its event-stream serde wrapped 31 of its
@@ -115,7 +115,9 @@ describe('the bench bundles', () => {
       // zod's classic API costs every cold start a fixed ~7 ms and more per schema than zod/mini,
       // as soon as one module of the bundle uses it (shared/schema.ts).
       expect(modules.some(({ module }) => module.startsWith('// node_modules/zod/v4/mini/'))).toBe(true);
-      expect(modules.filter(({ module }) => module.startsWith('// node_modules/zod/v4/classic/'))).toEqual([]);
+      expect(modules.filter(({ module }) => module.startsWith('// node_modules/zod/v4/classic/'))).toEqual(
+        [],
+      );
       const wrapped = modules.filter(({ next }) => /^var [^=]*= [\w$]+\(\(\) => \{$/.test(next));
       expect(wrapped.map(({ module }) => module)).toEqual([]);
       for (const external of unreachedSdkModules.filter((m) => code.includes(`"${m}"`)))
