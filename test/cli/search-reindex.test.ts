@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { type CliRuntime, startCliRuntime } from '../support/cli-runtime.ts';
-import { type StaffApi, staffApi } from '../support/staff-api.ts';
+import { eventually, type StaffApi, staffApi } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
 let cli: CliRuntime['cli'];
@@ -47,6 +47,11 @@ beforeAll(async () => {
     ids.push(
       (await api.dispatchedCase({ category: 'fraud', communityId: 'chengdong-kangning', description })).id,
     );
+  // The postings are written by each case's outbox after its delivery, so a case can be
+  // dispatched before it is found: wait until both are, then take the postings as complete.
+  await eventually('both cases found', async () =>
+    (await found('客服退款')).length === 1 && (await found('streetlight')).length === 1 ? true : undefined,
+  );
   indexed = await postings();
   // As if the cases were stored before search existed.
   const requests = indexed.map((key) => {
