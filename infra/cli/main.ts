@@ -18,8 +18,10 @@
  *     API, signed in like the campaign commands; see partners.ts
  *   campaign create|list|cancel … [--outputs <cdk-outputs.json>] — through the staff API, signed in
  *     as CIVICLOOP_USERNAME (or --user) with CIVICLOOP_PASSWORD; see campaigns.ts
+ * `--data-dir DIR` reaches a local runtime started with `npm start -- --data-dir DIR`.
  * Exit codes: 0 done, 1 failed, 2 bad usage (the usage text is printed).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultPolicies } from '../../shared/reference/default-policies.ts';
 import { demoOrganisation } from '../demo/demo-organisation.ts';
@@ -51,7 +53,8 @@ ${classifierUsage}
 ${assessmentUsage}
 ${campaignUsage}
 ${partnersUsage}
-  add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime)`;
+  add --outputs cdk-outputs.json to act on the deployed stack (default: the local runtime;
+  --data-dir DIR for one started with npm start -- --data-dir DIR)`;
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
 
@@ -75,6 +78,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       max: { type: 'string' },
       outputs: { type: 'string' },
+      'data-dir': { type: 'string' },
       restart: { type: 'boolean', default: false },
       'drop-legacy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -98,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [group, command] = positionals;
+  // The runtime file `npm start -- --data-dir DIR` wrote, for every command that reads it.
+  const dataDir = values['data-dir'];
+  if (dataDir !== undefined) process.env.CIVICLOOP_RUNTIME_FILE = join(dataDir, 'local-runtime.json');
   if (!values.help && group === 'assessment' && positionals.length === 1) {
     return assessmentCommand(values, process.env, io);
   }

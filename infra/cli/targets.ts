@@ -13,8 +13,11 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import * as z from '../../shared/schema.ts';
 import { apiUrlOutputKey, queueOutputKey, tableOutputKey } from '../stack-outputs.ts';
 
-/** Where `npm start` records its endpoints; CIVICLOOP_RUNTIME_FILE points elsewhere (tests). */
-export const localRuntimeFile =
+/**
+ * Where `npm start` records its endpoints: `.data/local-runtime.json`, or the file
+ * CIVICLOOP_RUNTIME_FILE names (the CLI's `--data-dir`, and the tests). Read when a command runs.
+ */
+export const localRuntimeFile = (): string =>
   process.env.CIVICLOOP_RUNTIME_FILE ??
   fileURLToPath(new URL('../../.data/local-runtime.json', import.meta.url));
 
@@ -53,10 +56,13 @@ function readStackOutputs(outputsFile: string): Record<string, string> {
 }
 
 function readLocalRuntime(): z.infer<typeof LocalRuntimeFile> {
-  if (!existsSync(localRuntimeFile)) {
-    throw new TargetError('the local runtime is not running: start it with `npm start` (or pass --outputs)');
+  const file = localRuntimeFile();
+  if (!existsSync(file)) {
+    throw new TargetError(
+      `the local runtime is not running (no ${file}): start it with \`npm start\`; pass --data-dir if it was started with one, or --outputs for a deployed stack`,
+    );
   }
-  return LocalRuntimeFile.parse(readJson(localRuntimeFile));
+  return LocalRuntimeFile.parse(readJson(file));
 }
 
 /** The base URL of the HTTP API, without a trailing slash (a deployed stage URL ends with one). */

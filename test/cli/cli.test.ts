@@ -1,7 +1,11 @@
 /**
  * The CLI, run as a real process against the local runtime the way a department would use it:
- * `queue pull` (the reference department consumer), `directory seed` and `logins`.
+ * `queue pull` (the reference department consumer), `directory seed` and `logins`; `--data-dir`
+ * finds a runtime started with `npm start -- --data-dir DIR`.
  */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
@@ -14,9 +18,10 @@ const Receipt = z.object({ trackingCode: z.string() });
 
 let rt: LocalRuntime;
 let cli: CliRuntime['cli'];
+let runtimeFile = '';
 
 beforeAll(async () => {
-  ({ rt, cli } = await startCliRuntime());
+  ({ rt, cli, runtimeFile } = await startCliRuntime());
 });
 afterAll(async () => {
   await rt?.stop();
@@ -92,6 +97,38 @@ describe('logins', () => {
   it('refuses logins with anything after it, printing the usage', async () => {
     await expect(cli('logins', 'all')).rejects.toMatchObject({
       stderr: expect.stringContaining('npm run cli -- logins'),
+    });
+  });
+});
+
+describe('--data-dir', () => {
+  // The CLI as a person runs it: no CIVICLOOP_RUNTIME_FILE, only the flag.
+  const { CIVICLOOP_RUNTIME_FILE: _, ...env } = process.env;
+  const cliIn = (dataDir: string, ...args: string[]) =>
+    promisify(execFile)(process.execPath, ['infra/cli/main.ts', ...args, '--data-dir', dataDir], { env });
+
+  it('reaches the runtime whose data directory it names', async () => {
+    const code = await submit('楼道灯坏了，老人晚上看不见');
+    const { stdout } = await cliIn(
+      dirname(runtimeFile),
+      'queue',
+      'pull',
+      '--unit',
+      'civil-affairs',
+      '--wait',
+      '5',
+      '--json',
+    );
+    expect(stdout).toContain(code);
+  });
+
+  it('names the file it looked for when no runtime was started there', async () => {
+    const nowhere = join(dirname(runtimeFile), 'not-started');
+    await expect(
+      cliIn(nowhere, 'queue', 'pull', '--unit', 'civil-affairs', '--wait', '0'),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`no ${join(nowhere, 'local-runtime.json')}`),
     });
   });
 });

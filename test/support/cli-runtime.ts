@@ -10,6 +10,8 @@ const run = promisify(execFile);
 
 export interface CliRuntime {
   rt: LocalRuntime;
+  /** The endpoints file written as `npm start` writes `<data dir>/local-runtime.json`. */
+  runtimeFile: string;
   cli(...args: string[]): Promise<{ stdout: string; stderr: string }>;
   /** The same, with extra environment variables (e.g. CIVICLOOP_USERNAME / CIVICLOOP_PASSWORD). */
   cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }>;
@@ -41,5 +43,5 @@ export async function startCliRuntime(options: { dataDir?: string } = {}): Promi
     run(process.execPath, ['infra/cli/main.ts', ...args], {
       env: { ...process.env, ...env, CIVICLOOP_RUNTIME_FILE: runtimeFile },
     });
-  return { rt, cli: (...args) => cliWithEnv({}, ...args), cliWithEnv };
+  return { rt, runtimeFile, cli: (...args) => cliWithEnv({}, ...args), cliWithEnv };
 }
