@@ -11,10 +11,10 @@ import * as z from '../../shared/schema.ts';
 import type { AttachWecomPhotoDeps } from '../../shared/services/attach-wecom-photo.ts';
 import type { RelayToWorkerDeps } from '../../shared/services/relay-to-worker.ts';
 import { photoStore } from './photos.ts';
-import { WecomAppConfig, wecomAppClient } from './wecom-app.ts';
+import { OptionalWecomAppConfig, wecomAppClient } from './wecom-app.ts';
 
 function wecomApp(env: NodeJS.ProcessEnv, who: string) {
-  const config = loadConfig(z.extend(WecomAppConfig, { SMS_TABLE: TableName }), env);
+  const config = loadConfig(z.extend(OptionalWecomAppConfig, { SMS_TABLE: TableName }), env);
   const app = wecomAppClient(createDocumentClient(), config.SMS_TABLE, config);
   if (!app) throw new ConfigError(`${who} needs the WeChat Work app secrets`);
   return app;
