@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { eventually, staffApi } from '../support/staff-api.ts';
 
@@ -15,28 +14,7 @@ const AssessmentAnswer = z.object({
   rows: z.array(z.object({ id: z.string(), received: z.number(), accepted: z.number() })),
 });
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
-
-async function newPage(): Promise<Page> {
-  const context = await started().browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const { started, newPage } = browserSession({ acceptDownloads: true });
 
 /** Today and the first of this month on the Shanghai calendar, as the console's presets count them. */
 function shanghaiDays(): { today: string; monthStart: string; lastMonthStart: string; lastMonthEnd: string } {
@@ -96,11 +74,9 @@ const columnOf = (page: Page, column: string) =>
 
 describe('statistics over a period and the unit assessment in the staff console', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
     // Two road reports reach the transport bureau, one sanitation report urban management; the
     // transport bureau accepts one, so a stay in "dispatched" has ended.
-    const staff = staffApi(runtime);
+    const staff = staffApi(started().runtime);
     await staff.signIn(['supervisor', 'handler.transport']);
     const report = (category: string, description: string) =>
       staff.dispatchedCase({
@@ -124,16 +100,6 @@ describe('statistics over a period and the unit assessment in the staff console'
       return rows.reduce((n, r) => n + r.received, 0) >= 3 && accepted >= 1 ? true : undefined;
     });
   }, 120_000);
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await runtime?.stop();
-  });
 
   it('shows the county supervisor the ranking for a period, sorts it by any column, draws the trend and exports the CSV with a BOM', async () => {
     const { monthStart, today, lastMonthStart, lastMonthEnd } = shanghaiDays();

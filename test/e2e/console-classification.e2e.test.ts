@@ -5,11 +5,10 @@
  * confidence and the words that counted — and its button opens the category correction, which
  * moves the case in one more click. An admin, who may not correct categories, sees no panel.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { activateTrainedModel } from '../support/classifier-model.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { textReport } from '../support/sms-report.ts';
@@ -21,28 +20,13 @@ const fill = (template: string, values: Record<string, string | number>): string
 
 const TEXT = '魏家庄村东头的路灯坏了一个多礼拜，晚上走路看不见';
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
+const session = browserSession({ deviceScaleFactor: 1 });
+const { newPage } = session;
 let api: StaffApi | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
-function started(): { runtime: LocalRuntime; browser: Browser; api: StaffApi } {
-  if (!runtime || !browser || !api) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser, api };
-}
-
-async function newPage(): Promise<Page> {
-  const context = await started().browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
+function started() {
+  if (!api) throw new Error('the runtime or the browser did not start');
+  return { ...session.started(), api };
 }
 
 async function signIn(page: Page, username: string, path: string): Promise<void> {
@@ -52,22 +36,11 @@ async function signIn(page: Page, username: string, path: string): Promise<void>
 
 describe('why this category, in the staff console', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
+    const { runtime } = session.started();
     await activateTrainedModel(runtime);
-    browser = await launchChromium();
     api = staffApi(runtime);
     await api.signIn(['supervisor']);
   }, 120_000);
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await runtime?.stop();
-  });
 
   it('shows the township dispatcher the keywords, the model and the words that counted, and corrects the category from there', async () => {
     const id = (await textReport(started().runtime, '+8613900001515', TEXT)).replaceAll('-', '');

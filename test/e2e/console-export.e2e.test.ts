@@ -5,31 +5,28 @@
  * township once — and the statistics' export gives the figures with a BOM and header too.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { casesIn, seedCases } from '../support/seeded-cases.ts';
 
 const CASES = 150;
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+// The chunk bound lowered to 4 KB before the session below starts the runtime (hooks run in order).
+beforeAll(() => {
+  process.env.CASE_EXPORT_CHUNK_BYTES = '4096';
+});
+afterAll(() => {
+  delete process.env.CASE_EXPORT_CHUNK_BYTES;
+});
 
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
+const { started, newPage, pageErrors } = browserSession({ acceptDownloads: true });
 
 beforeAll(async () => {
-  process.env.CASE_EXPORT_CHUNK_BYTES = '4096';
-  runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  browser = await launchChromium();
+  const { runtime } = started();
   const store = new DynamoDbCaseStore(
     createDocumentClient(runtime.dynamoClient),
     runtime.resources.tables.cases ?? '',
@@ -45,23 +42,9 @@ beforeAll(async () => {
     ),
   );
 }, 120_000);
-afterAll(async () => {
-  delete process.env.CASE_EXPORT_CHUNK_BYTES;
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await runtime?.stop();
-});
 
 async function signedIn(username: string, hash: string): Promise<Page> {
-  const context = await started().browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await newPage();
   await page.goto(`${started().runtime.url}/console${hash}`);
   await signInOnConsolePage(page, username);
   return page;

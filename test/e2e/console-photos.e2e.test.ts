@@ -4,22 +4,14 @@
  * bucket's presigned URL (so the page's CSP allows the bucket origin for images and nothing more),
  * and a case without photos shows no photo block.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const pageErrors: string[] = [];
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
+const { started, newPage, pageErrors } = browserSession();
 
 const Ticket = z.object({ uploadId: z.string(), url: z.string(), fields: z.record(z.string(), z.string()) });
 
@@ -63,11 +55,8 @@ async function reportWithPhotos(photos: number): Promise<string> {
 
 /** The case view as the supervisor sees it, and the answer to its photos request. */
 async function openAsSupervisor(code: string): Promise<{ page: Page; photosAnswered: Promise<unknown> }> {
-  const { runtime, browser } = started();
-  const page = await (
-    await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
-  ).newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { runtime } = started();
+  const page = await newPage();
   await page.goto(`${runtime.url}/console`);
   await signInOnConsolePage(page, 'supervisor');
   const photosAnswered = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${code}/photos`));
@@ -77,16 +66,6 @@ async function openAsSupervisor(code: string): Promise<{ page: Page; photosAnswe
 }
 
 describe('case photos in the console', () => {
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-  });
-
   it("shows the resident's photos, loaded from the bucket's presigned URLs", async () => {
     const code = await reportWithPhotos(2);
     const { page } = await openAsSupervisor(code);

@@ -5,38 +5,22 @@
  * their own township only, the county supervisor every township and moves between them; a unit's
  * handler has no tab.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import scheduledTick from '../../events/eventbridge/refresh-group-members.json' with { type: 'json' };
 import { demoGroupChats, demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { RegistryAnswer } from '../../shared/services/grid-registry-view.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { eventually, staffApi } from '../support/staff-api.ts';
 
 const r = consoleText.zh.registry;
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
+const { started, newPage } = browserSession();
 
 async function signedIn(username: string, hash: string): Promise<Page> {
-  const context = await started().browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await newPage();
   await page.goto(`${started().runtime.url}/console${hash}`);
   await signInOnConsolePage(page, username);
   return page;
@@ -47,8 +31,7 @@ const g1Members = demoGroupChats().find((c) => c.chatId === g1?.group?.chatId)?.
 
 describe('the grid registry in the staff console', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
+    const { runtime } = started();
     // The hourly member-count refresh, run now as its schedule would (the runtime also runs it
     // once as it starts); then wait until the registry shows every group counted.
     const refresh = runtime.functions.get('refresh-group-members');
@@ -62,14 +45,6 @@ describe('the grid registry in the staff console', () => {
       return counted === 28 ? true : undefined;
     });
   }, 120_000);
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-  });
 
   it("shows a township centre's dispatcher their grids: micro-grids, group, owner, admins and members against households", async () => {
     if (!g1?.group || g1Members === undefined) throw new Error('the demo grid has no group');

@@ -5,23 +5,14 @@
  * report page's lookup then show the public one only, loaded through the /photos redirect (so the
  * pages' CSPs allow the bucket).
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const pageErrors: string[] = [];
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
+const { started, newPage, pageErrors } = browserSession();
 
 /** A road report, accepted by the transport unit: its case id and tracking code as shown. */
 async function acceptedCase(): Promise<{ id: string; code: string }> {
@@ -53,22 +44,12 @@ async function acceptedCase(): Promise<{ id: string; code: string }> {
 }
 
 describe('the resolve form with result photos', () => {
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-  });
-
   it('uploads and attaches them before resolving; the status page shows the public one only', async () => {
-    const { runtime, browser } = started();
+    const { runtime } = started();
     const { id, code } = await acceptedCase();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const page = await newPage();
+    // The status and lookup pages open in the same context, so its page errors count too.
+    const context = page.context();
     await page.goto(`${runtime.url}/console`);
     await signInOnConsolePage(page, 'handler.transport');
     await page.goto(`${runtime.url}/console#/case/${id}`);
@@ -99,7 +80,6 @@ describe('the resolve form with result photos', () => {
       .toBe(2);
 
     const status = await context.newPage();
-    status.on('pageerror', (error) => pageErrors.push(error.message));
     await status.goto(`${runtime.url}/status?code=${code}`);
     const images = status.locator('#result-photos img');
     expect(await images.count()).toBe(1);
@@ -113,7 +93,6 @@ describe('the resolve form with result photos', () => {
 
     // The report page's own lookup (JavaScript) shows it too, from the JSON status.
     const lookup = await context.newPage();
-    lookup.on('pageerror', (error) => pageErrors.push(error.message));
     await lookup.goto(`${runtime.url}/`);
     await lookup.fill('#code', code);
     await lookup.click('#check-submit');

@@ -8,29 +8,21 @@
  * the classifier's reasons for an SMS report sit beside the correction; the language switch always
  * names the language.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 import { eventually, type StaffApi, staffApi } from '../support/staff-api.ts';
 
 const t = consoleText.zh;
 const fill = (template: string, values: Record<string, string | number>): string =>
   template.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
-
-const desk: BrowserContextOptions = {
-  viewport: { width: 1366, height: 900 },
-  deviceScaleFactor: 1,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
 
 const SearchAnswer = z.object({ cases: z.array(z.object({ id: z.string() })) });
 const RiskAnswer = z.object({
@@ -42,24 +34,14 @@ const RiskAnswer = z.object({
   ),
 });
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
+const session = browserSession({ deviceScaleFactor: 1 });
+const { newPage } = session;
 let api: StaffApi | undefined;
 let ledger: DynamoDbFraudReports | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
-function started(): { runtime: LocalRuntime; browser: Browser; api: StaffApi; ledger: DynamoDbFraudReports } {
-  if (!runtime || !browser || !api || !ledger) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser, api, ledger };
-}
-
-async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await started().browser.newContext({ ...desk, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
+function started() {
+  if (!api || !ledger) throw new Error('the runtime or the browser did not start');
+  return { ...session.started(), api, ledger };
 }
 
 async function signIn(page: Page, username: string, path = '/console'): Promise<void> {
@@ -108,8 +90,7 @@ async function searchable(words: string, id: string): Promise<void> {
 
 describe('search, names and category correction in the staff console', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
+    const { runtime } = session.started();
     api = staffApi(runtime);
     await api.signIn(['supervisor', 'outreach.police']);
     ledger = new DynamoDbFraudReports(
@@ -117,16 +98,6 @@ describe('search, names and category correction in the staff console', () => {
       runtime.resources.tables.stats ?? '',
     );
   }, 120_000);
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await runtime?.stop();
-  });
 
   it('opens a case from its code typed in lower case with spaces, finds it by words in scope only, and refuses a phone search in words', async () => {
     const words = '排水沟盖板';

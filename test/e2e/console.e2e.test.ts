@@ -1,44 +1,24 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { CHART_ASSET_PATH } from '../../shared/web/console-page.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 
 const t = consoleText.zh;
 
-// A common office screen; the console is built for desks first.
-const desk: BrowserContextOptions = {
-  viewport: { width: 1366, height: 900 },
-  deviceScaleFactor: 1,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
-
 const Receipt = z.object({ trackingCode: z.string(), reporterToken: z.string() });
 const Status = z.object({ stage: z.string() });
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
+const session = browserSession({ deviceScaleFactor: 1 });
+const { started } = session;
 /** Every request the pages made, to prove nothing left the system's own origin. */
 const requested: string[] = [];
-/** Uncaught errors in the console's script; there must be none. */
-const pageErrors: string[] = [];
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
 
 async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await started().browser.newContext({ ...desk, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await session.newPage(options);
   page.on('request', (request) => requested.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   return page;
 }
 
@@ -110,21 +90,6 @@ async function done(page: Page, action: keyof typeof t.actions): Promise<void> {
 }
 
 describe('staff console in a desk browser', () => {
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await runtime?.stop();
-  });
-
   it('takes a road report through the closed loop: handler accepts and resolves, the centre verifies and closes', async () => {
     const { runtime } = started();
     const description = '魏家庄村口的水泥路面塌陷了一个大坑，晚上骑电动车很危险，已经有人摔倒。';

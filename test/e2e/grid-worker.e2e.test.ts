@@ -4,19 +4,17 @@
  * callback, and the tracking code comes back as an app message on the page; a photo is forwarded
  * the same way; a mass-send waiting for the worker is confirmed from the page and its group sent.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import { launchChromium } from '../support/browser.ts';
+import type { LocalRuntime } from '../../infra/local/runtime.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 
 const SCREENSHOT = '/tmp/grid-worker.png';
 const WORKER = 'gw-chengdong-kangning-g2';
 const GROUP = 'wr-chengdong-kangning-g2';
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
+const { started, newPage, pageErrors } = browserSession();
 
 /** A mass-send to the worker's group, created as the planner creates it (add_msg_template). */
 async function massSendWaitingFor(rt: LocalRuntime): Promise<string> {
@@ -48,21 +46,9 @@ async function massSendWaitingFor(rt: LocalRuntime): Promise<string> {
 }
 
 describe('the grid worker page in a browser', () => {
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-  });
-
   it('sends an appeal and shows the tracking code the app sent back', async () => {
-    if (!browser || !runtime) throw new Error('not started');
-    const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const { runtime } = started();
+    const page = await newPage({ viewport: { width: 390, height: 900 } });
     await page.goto(`${runtime.url}/_local/wecom`);
     await page.getByLabel('网格员 · Grid worker').selectOption(WORKER);
     await page.getByLabel('文字 · Text').fill('康宁社区2网格：路灯坏了一周了，晚上很黑');
@@ -86,13 +72,13 @@ describe('the grid worker page in a browser', () => {
     await page.getByRole('button', { name: '发送照片 · Send photo' }).click();
     await expect.poll(() => page.locator('#sent li').first().textContent()).toContain('accepted');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(errors).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   it("confirms a mass-send waiting in the worker's app, and its group is sent", async () => {
-    if (!browser || !runtime) throw new Error('not started');
+    const { runtime } = started();
     const msgid = await massSendWaitingFor(runtime);
-    const page = await browser.newPage();
+    const page = await newPage();
     await page.goto(`${runtime.url}/_local/wecom`);
     await page.getByLabel('网格员 · Grid worker').selectOption(WORKER);
     const task = page.locator(`#mass-sends li[data-msgid="${msgid}"]`);
@@ -102,7 +88,7 @@ describe('the grid worker page in a browser', () => {
   });
 
   it('answers 400 naming the field for an empty appeal, and 404 for someone who is no demo grid worker', async () => {
-    if (!runtime) throw new Error('not started');
+    const { runtime } = started();
     const empty = await fetch(`${runtime.url}/_local/wecom/send`, {
       method: 'POST',
       body: JSON.stringify({ userId: WORKER, kind: 'text', content: ' ' }),

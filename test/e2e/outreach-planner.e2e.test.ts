@@ -12,11 +12,10 @@
  * ledger and the campaign store the API reads), so the ranking, the effect and the tasks have
  * history without waiting days for it.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbFraudReports } from '../../shared/adapters/dynamodb-fraud-reports.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
@@ -30,7 +29,7 @@ import { outreachSmsPreview } from '../../shared/domain/outreach/outreach-messag
 import { toRRuleText } from '../../shared/domain/outreach/recurrence.ts';
 import { addDays, fromShanghaiLocal, shanghaiDay } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 
 const t = consoleText.zh;
@@ -38,13 +37,6 @@ const p = t.planner;
 const fill = (template: string, values: Record<string, string | number>): string =>
   template.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 const zhNumber = (n: number): string => new Intl.NumberFormat('zh-CN').format(n);
-
-const desk: BrowserContextOptions = {
-  viewport: { width: 1366, height: 900 },
-  deviceScaleFactor: 1,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-};
 
 const RiskRanking = z.object({
   communities: z.array(
@@ -64,34 +56,27 @@ const CampaignView = z.object({
     .optional(),
 });
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
+const session = browserSession({ deviceScaleFactor: 1 });
 let ledger: DynamoDbFraudReports | undefined;
 let store: DynamoDbOutreachStore | undefined;
-const contexts: BrowserContext[] = [];
 /** Every request the pages made, to prove nothing left the system's own origin. */
 const requested: string[] = [];
 /** The same, per page, to tell who asked for what. */
 const requestsOf = new WeakMap<Page, string[]>();
-/** Uncaught errors in the console's script; there must be none. */
-const pageErrors: string[] = [];
 
 function started() {
-  if (!runtime || !browser || !ledger || !store) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser, ledger, store };
+  if (!ledger || !store) throw new Error('the runtime or the browser did not start');
+  return { ...session.started(), ledger, store };
 }
 
 async function newPage(): Promise<Page> {
-  const context = await started().browser.newContext(desk);
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await session.newPage();
   const own: string[] = [];
   requestsOf.set(page, own);
   page.on('request', (request) => {
     requested.push(request.url());
     own.push(request.url());
   });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   return page;
 }
 
@@ -171,23 +156,15 @@ async function seedHeldLecture(plan: LecturePlan): Promise<{ campaign: Campaign;
 
 describe('the campaign planner in the staff console', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
+    const { runtime } = session.started();
     const db = createDocumentClient(runtime.dynamoClient);
     ledger = new DynamoDbFraudReports(db, runtime.resources.tables.stats ?? '');
     store = new DynamoDbOutreachStore(db, runtime.resources.tables.outreach ?? '');
   }, 120_000);
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
     const { runtime } = started();
     expect(requested.filter((url) => !url.startsWith(runtime.url))).toEqual([]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await runtime?.stop();
   });
 
   it('opens on the fraud-risk ranking for outreach staff, who have no case tabs, ranked as the API ranks it', async () => {

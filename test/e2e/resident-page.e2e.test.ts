@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExifReader from 'exifreader';
 import jpeg from 'jpeg-js';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { CaseDispatched } from '../../shared/domain/case.ts';
 import { pageText } from '../../shared/web/page-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { jpegWithGps } from '../support/photo-fixtures.ts';
 import { receiveMatching } from '../support/queues.ts';
 
@@ -33,18 +32,11 @@ const fraudReport =
   '今天上午有人打电话冒充县公安局民警，说我的银行卡涉嫌洗钱，要我把存款转到“安全账户”。我没有转账。';
 const canonical = (code: string): string => code.replaceAll('-', '');
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-
-function started(): { runtime: LocalRuntime; browser: Browser } {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
+const { started, newPage } = browserSession(phone);
 
 async function openPage(options: BrowserContextOptions = {}, path = '/'): Promise<Page> {
-  const { runtime, browser } = started();
-  const context = await browser.newContext({ ...phone, ...options });
-  const page = await context.newPage();
+  const { runtime } = started();
+  const page = await newPage(options);
   const response = await page.goto(`${runtime.url}${path}`);
   expect(response?.status()).toBe(200);
   return page;
@@ -104,16 +96,6 @@ async function submitByApi(): Promise<{ trackingCode: string; reporterToken: str
 }
 
 describe('resident page in a phone browser', () => {
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-  });
-
   it('files a fraud report, shows the tracking code, and the case reaches the anti-fraud queue', async () => {
     const { runtime } = started();
     const page = await openPage();

@@ -7,17 +7,15 @@
  * the township's groups by status and, opened, each grid's group with its status.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbGroupMassSends } from '../../shared/adapters/dynamodb-group-mass-sends.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { groupSendMonth } from '../../shared/domain/outreach/group-mass-send.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
-import { launchChromium } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
 
 const p = consoleText.zh.planner;
@@ -30,34 +28,7 @@ const COMMUNITY = 'chengdong-kangning';
 const grids = demoOrganisation.grids.filter((g) => g.communityId === COMMUNITY && g.group);
 const [full, ...others] = grids;
 
-let runtime: LocalRuntime | undefined;
-let browser: Browser | undefined;
-const pageErrors: string[] = [];
-
-function started() {
-  if (!runtime || !browser) throw new Error('the runtime or the browser did not start');
-  return { runtime, browser };
-}
-
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, memory: true, quiet: true });
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await started().browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const { started, newPage, pageErrors } = browserSession();
 
 describe('a notice to the grid WeChat groups in the console', () => {
   it('is previewed with the group at its limit, scheduled, and shown per township and grid once workers confirm', async () => {
