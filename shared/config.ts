@@ -8,6 +8,13 @@ import { ConfigError } from './errors.ts';
 import * as z from './schema.ts';
 import { issuesOf } from './validation.ts';
 
+/**
+ * For `z.preprocess` of a deployment setting that may be left unset: CDK passes an unset context
+ * value as '', which reads as absent, so the setting's default (or its absence) applies rather
+ * than a parse of ''.
+ */
+export const unsetAsDefault = (value: unknown): unknown => (value === '' ? undefined : value);
+
 export const TableName = z.string().check(z.minLength(3), z.maxLength(255));
 export const QueueUrl = z.httpUrl();
 

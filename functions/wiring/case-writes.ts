@@ -15,7 +15,7 @@ import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs-queues.ts';
 import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notification-queue.ts';
 import { SqsWorkerRelayQueue } from '../../shared/adapters/sqs-wecom-queues.ts';
-import { loadConfig, QueueUrl, TableName, UnitQueueUrls } from '../../shared/config.ts';
+import { loadConfig, QueueUrl, TableName, UnitQueueUrls, unsetAsDefault } from '../../shared/config.ts';
 import type { CaseSearchIndex } from '../../shared/ports/case-search.ts';
 import type { DispatchQueue } from '../../shared/ports/dispatch-queue.ts';
 import type { PolicyReader } from '../../shared/ports/policies.ts';
@@ -45,7 +45,7 @@ export const CaseWriteConfig = z.extend(CaseReadConfig, {
   STAFF_NOTIFICATIONS_QUEUE_URL: z.optional(QueueUrl),
   /** Case updates one phone may be sent per day; unset (''), the default. */
   REPORTER_TEXTS_PER_DAY: z.preprocess(
-    (value) => (value === '' ? undefined : value),
+    unsetAsDefault,
     z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), DEFAULT_REPORTER_TEXTS_PER_DAY),
   ),
 });

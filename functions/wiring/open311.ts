@@ -9,7 +9,7 @@ import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts'
 import { DynamoDbPartnerKeys } from '../../shared/adapters/dynamodb-partner-keys.ts';
 import { DynamoDbServiceRequestFeed } from '../../shared/adapters/dynamodb-service-request-feed.ts';
 import { SecretArn, secretReader } from '../../shared/adapters/secrets.ts';
-import { loadConfig, TableName } from '../../shared/config.ts';
+import { loadConfig, TableName, unsetAsDefault } from '../../shared/config.ts';
 import * as z from '../../shared/schema.ts';
 import type { PartnerAdminDeps } from '../../shared/services/administer-partners.ts';
 import {
@@ -23,7 +23,7 @@ const PartnerConfig = z.object({ PARTNERS_TABLE: TableName, PARTNER_KEY_PEPPER_A
 
 /** Partner POSTs per minute per key; empty: 60. */
 const PartnerRequestsPerMinute = z.preprocess(
-  (v) => (v === undefined || v === '' ? undefined : v),
+  unsetAsDefault,
   z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(6000)),
     DEFAULT_PARTNER_REQUESTS_PER_MINUTE,
@@ -31,7 +31,7 @@ const PartnerRequestsPerMinute = z.preprocess(
 );
 
 /** The public address of /open311/v2, e.g. https://12345.pingyao.gov.cn/open311/v2; empty: the request's host. */
-const EndpointUrl = z.preprocess((v) => (v === '' ? undefined : v), z.optional(z.httpUrl()));
+const EndpointUrl = z.preprocess(unsetAsDefault, z.optional(z.httpUrl()));
 
 export function open311Services(
   env: NodeJS.ProcessEnv = process.env,

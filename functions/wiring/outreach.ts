@@ -14,7 +14,7 @@ import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts'
 import { DynamoDbSmsState } from '../../shared/adapters/dynamodb-sms-state.ts';
 import { DynamoDbStatsStore } from '../../shared/adapters/dynamodb-stats-store.ts';
 import { SqsOutreachQueue, SqsPlanQueue } from '../../shared/adapters/sqs-queues.ts';
-import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { loadConfig, QueueUrl, TableName, unsetAsDefault } from '../../shared/config.ts';
 import { DEFAULT_QUIET_HOURS, QuietHours } from '../../shared/domain/outreach/quiet-hours.ts';
 import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
@@ -27,9 +27,6 @@ import { staffNotificationQueue } from './staff-notifications.ts';
 
 const DIRECTORY_TTL_MS = 60_000;
 const DAY_MS = 86_400_000;
-
-/** A deployment setting left unset arrives as ''; then the default applies. */
-const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
 
 /** `HH:MM-HH:MM`, e.g. `21:00-08:00` (the default), read as quiet hours. */
 const QuietHoursRange = z.pipe(

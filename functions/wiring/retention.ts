@@ -6,7 +6,7 @@
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseSearchIndex } from '../../shared/adapters/dynamodb-case-search.ts';
 import { DynamoDbReportRetention } from '../../shared/adapters/dynamodb-report-retention.ts';
-import { loadConfig, TableName } from '../../shared/config.ts';
+import { loadConfig, TableName, unsetAsDefault } from '../../shared/config.ts';
 import {
   DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
@@ -15,9 +15,6 @@ import {
 import * as z from '../../shared/schema.ts';
 import type { AnonymiseDeps } from '../../shared/services/anonymise-reports.ts';
 import { photoStore } from './photos.ts';
-
-// A deployment setting left unset arrives as ''; then the default applies.
-const unsetAsDefault = (value: unknown) => (value === '' ? undefined : value);
 
 /** Whole days a report keeps its words and phone, between the bounds the domain sets. */
 const RetentionDays = z.coerce

@@ -12,7 +12,7 @@ import { DynamoDbWecomState } from '../../shared/adapters/dynamodb-wecom-state.t
 import { secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsStaffNotificationQueue } from '../../shared/adapters/sqs-staff-notification-queue.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
-import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { loadConfig, QueueUrl, TableName, unsetAsDefault } from '../../shared/config.ts';
 import type { StaffNotificationQueue } from '../../shared/ports/staff-notifications.ts';
 import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
@@ -26,7 +26,7 @@ export const NotifyStaffConfig = z.extend(WecomAppConfig, {
   DIRECTORY_TABLE: TableName,
   SMS_TABLE: TableName,
   /** The staff console's address, e.g. https://grid.pingyao.gov.cn/console; empty: no links. */
-  CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.optional(z.url({ protocol: /^https?$/ }))),
+  CONSOLE_URL: z.preprocess(unsetAsDefault, z.optional(z.url({ protocol: /^https?$/ }))),
 });
 
 /** A worker moved to another grid stops getting its notifications within this long. */

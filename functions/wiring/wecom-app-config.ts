@@ -5,12 +5,11 @@
  * composition root (and the case store behind it) stays out of the functions that only call.
  */
 import { SecretArn } from '../../shared/adapters/secrets.ts';
+import { unsetAsDefault } from '../../shared/config.ts';
 import * as z from '../../shared/schema.ts';
 
 /** The public platform's API host; the government edition (政务微信) names its own. */
 export const WECOM_PUBLIC_API = 'https://qyapi.weixin.qq.com';
-
-const unsetAsDefault = (v: unknown) => (v === '' ? undefined : v);
 
 export const WecomAppConfig = z.object({
   WECOM_CORP_ID_ARN: SecretArn,

@@ -13,14 +13,12 @@ import { secretReader } from '../../shared/adapters/secrets.ts';
 import { SqsGroupPollQueue } from '../../shared/adapters/sqs-group-poll-queue.ts';
 import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { WecomGroupMassSendApi } from '../../shared/adapters/wecom-group-mass-send.ts';
-import { loadConfig, QueueUrl, TableName } from '../../shared/config.ts';
+import { loadConfig, QueueUrl, TableName, unsetAsDefault } from '../../shared/config.ts';
 import * as z from '../../shared/schema.ts';
 import { cachedDirectory } from '../../shared/services/cached-directory.ts';
 import { countingGroupReach } from '../../shared/services/count-group-reach.ts';
 import type { GroupOutreachDeps } from '../../shared/services/group-mass-send-run.ts';
 import { WecomAppConfig } from './wecom-app-config.ts';
-
-const unsetAsDefault = (v: unknown) => (v === '' ? undefined : v);
 
 export const GroupOutreachConfig = z.extend(WecomAppConfig, {
   OUTREACH_TABLE: TableName,
