@@ -14,18 +14,18 @@ import { WecomApiClient } from '../../shared/adapters/wecom-api.ts';
 import { WecomGroupMassSendApi } from '../../shared/adapters/wecom-group-mass-send.ts';
 import type { Grid, Organisation } from '../../shared/domain/organisation.ts';
 import {
-  type Campaign,
+  type CampaignPlan,
   type CampaignRun,
   emptyCounts,
   type PlanRun,
   type PollGroupRun,
-  runIdOf,
 } from '../../shared/domain/outreach/campaign.ts';
 import type { GroupMassSendPurpose } from '../../shared/domain/outreach/group-mass-send.ts';
 import { fromShanghaiLocal, shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
 import type { GroupMassSender } from '../../shared/ports/group-mass-send.ts';
 import type { GroupOutreachDeps } from '../../shared/services/group-mass-send-run.ts';
 import type { EmulatedTables } from './emulated-tables.ts';
+import { storedCampaignRun } from './outreach.ts';
 
 export const HOUR_MS = 3_600_000;
 export const CORP_ID = 'ww0000000000000016';
@@ -126,42 +126,24 @@ export async function plannedGroupRun(
   org: Organisation,
   purpose: GroupMassSendPurpose,
 ): Promise<{ run: CampaignRun; request: PlanRun }> {
-  const at = world.clock.now.toISOString();
   const communityIds = [...new Set(org.grids.map((g) => g.communityId))];
   const channel = {
     kind: 'wecom_group' as const,
     purpose,
     text: '近期冒充客服退款诈骗高发，请勿点击陌生链接。',
   };
-  const campaign: Campaign = {
+  const plan: CampaignPlan = {
     title: '网格群反诈提醒',
     communityIds,
     firstRunAt: shanghaiLocal(world.clock.now).dateTime,
     recurrence: { frequency: 'once' },
     channel,
-    campaignId,
-    status: 'running',
-    version: 2,
-    createdBy: { userId: 'u', name: 'test' },
-    createdAt: at,
-    updatedAt: at,
-    lastRunAt: at,
   };
-  await world.store.create(campaign);
-  const run: CampaignRun = {
-    campaignId,
-    runId: runIdOf(world.clock.now),
-    occurrenceAt: at,
-    campaignVersion: 2,
-    title: campaign.title,
-    communityIds,
-    channel,
+  const run = await storedCampaignRun(world, campaignId, plan, {
     status: 'planning',
-    createdAt: at,
     counts: emptyCounts(),
     planning: { communityIndex: 0, page: 0 },
-  };
-  await world.store.createRun(run);
+  });
   return { run, request: { kind: 'outreach.plan', campaignId, runId: run.runId, token: `${campaignId}-t1` } };
 }
 

@@ -118,12 +118,15 @@ export const smsPlan = (overrides: Partial<CampaignPlan> = {}): CampaignPlan => 
   ...overrides,
 });
 
-/** A stored, running SMS run of a one-off campaign, ready for batches. */
-export async function startedSmsRun(
-  world: OutreachWorld,
+/**
+ * A one-off campaign of `plan`, stored running, and its run at the clock's time with the status
+ * and counts the test starts from (and, for a run in planning, where planning stands).
+ */
+export async function storedCampaignRun(
+  world: { store: DynamoDbOutreachStore; clock: { now: Date } },
   campaignId: string,
-  enqueued: number,
-  plan = smsPlan(),
+  plan: CampaignPlan,
+  start: Pick<CampaignRun, 'status' | 'counts' | 'planning'>,
 ): Promise<CampaignRun> {
   const at = world.clock.now.toISOString();
   const campaign: Campaign = {
@@ -145,13 +148,21 @@ export async function startedSmsRun(
     title: plan.title,
     communityIds: plan.communityIds,
     channel: plan.channel,
-    status: 'sending',
     createdAt: at,
-    counts: { ...emptyCounts(), enqueued },
+    ...start,
   };
   await world.store.createRun(run);
   return run;
 }
+
+/** A stored, running SMS run of a one-off campaign, ready for batches. */
+export const startedSmsRun = (
+  world: OutreachWorld,
+  campaignId: string,
+  enqueued: number,
+  plan = smsPlan(),
+): Promise<CampaignRun> =>
+  storedCampaignRun(world, campaignId, plan, { status: 'sending', counts: { ...emptyCounts(), enqueued } });
 
 export const batchOf = (run: CampaignRun, batchId: string, households: Household[]): OutreachBatch => ({
   kind: 'outreach.batch',
