@@ -67,6 +67,13 @@ const StoredGroup = z.object({
 });
 const StoredSlot = z.object({ chatId: z.string(), runs: z.optional(z.instanceof(Set)) });
 
+/** A conditional update's expressions, with `#status` for the item's status. */
+interface ConditionalUpdate {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
 export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendLog, GroupRunProgress {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
@@ -324,43 +331,21 @@ export class DynamoDbGroupMassSends implements GroupMonthlySlots, GroupMassSendL
 
   // ─── helpers ─────────────────────────────────────────────────────────────────────────────
 
-  #updateRun(
-    campaignId: string,
-    runId: string,
-    what: string,
-    update: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, unknown>;
-    },
-  ): Promise<boolean> {
-    return conditionalWrite(what, () =>
-      this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: `CAMPAIGN#${campaignId}`, sk: `RUN#${runId}` },
-          ExpressionAttributeNames: { '#status': 'status' },
-          ...update,
-        }),
-      ),
-    );
+  #updateRun(campaignId: string, runId: string, what: string, update: ConditionalUpdate): Promise<boolean> {
+    return this.#update({ pk: `CAMPAIGN#${campaignId}`, sk: `RUN#${runId}` }, what, update);
   }
 
-  async #updateTask(
-    runKey: string,
-    owner: string,
-    what: string,
-    update: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, unknown>;
-    },
-  ): Promise<boolean> {
+  #updateTask(runKey: string, owner: string, what: string, update: ConditionalUpdate): Promise<boolean> {
+    return this.#update({ pk: runPk(runKey), sk: taskSk(owner) }, what, update);
+  }
+
+  /** One conditional update of a run or a task, whose `status` every condition names as `#status`. */
+  #update(key: { pk: string; sk: string }, what: string, update: ConditionalUpdate): Promise<boolean> {
     return conditionalWrite(what, () =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: runPk(runKey), sk: taskSk(owner) },
+          Key: key,
           ExpressionAttributeNames: { '#status': 'status' },
           ...update,
         }),
