@@ -34,6 +34,7 @@ import { formatTrackingCode, generateTrackingCode } from '../../shared/domain/tr
 import { startDueRuns } from '../../shared/services/start-due-runs.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { outreachWorld, smsPlan } from '../support/outreach.ts';
+import { eventually } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
 let sim: WecomSimulator;
@@ -63,15 +64,8 @@ const cardsAbout = (text: string, on: WecomSimulator = sim): (SentAppMessage & {
     .filter((m) => m.card !== undefined && m.content.includes(text))
     .map((m) => ({ ...m, users: m.touser.split('|') }));
 
-/** Polls (bounded) until `read` gives a value. */
-async function eventually<T>(read: () => T | undefined, tries = 100): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('not there in time');
-}
+// The notifier's cards arrive off the request path: polled, at most 10 s.
+const cardPolls = { attempts: 100, everyMs: 100 };
 
 /** Waits until the notifier's queue is empty and nothing is in flight (bounded). */
 async function notifierSettled(): Promise<void> {
@@ -138,7 +132,11 @@ describe('an overdue case', () => {
     expect((await store.createCase(state, [])).created).toBe(true);
 
     await sweep();
-    const card = await eventually(() => cardsAbout(formatTrackingCode(state.trackingCode))[0]);
+    const card = await eventually(
+      'the card',
+      () => cardsAbout(formatTrackingCode(state.trackingCode))[0],
+      cardPolls,
+    );
     await sweep();
     await notifierSettled();
 
@@ -158,7 +156,11 @@ describe('a case put on the return-visit list', () => {
     expect((await store.createCase(state, [])).created).toBe(true);
 
     await sweep();
-    const card = await eventually(() => cardsAbout(formatTrackingCode(state.trackingCode))[0]);
+    const card = await eventually(
+      'the card',
+      () => cardsAbout(formatTrackingCode(state.trackingCode))[0],
+      cardPolls,
+    );
     expect(card.users.sort()).toEqual([...kangningWorkers].sort());
     expect(card.card?.title).toBe('回访任务：道路交通与路灯');
     expect(card.card?.url).toBe(`${consoleUrl}#/case/${state.trackingCode}`);
@@ -204,7 +206,7 @@ describe("tomorrow's lecture", () => {
     expect((await startDueRuns(deps)).remindersSent).toBe(1);
     await startDueRuns(deps);
 
-    const card = await eventually(() => cardsAbout('康宁社区活动室')[0]);
+    const card = await eventually('the card', () => cardsAbout('康宁社区活动室')[0], cardPolls);
     expect(card.users.sort()).toEqual([...kangningWorkers].sort());
     expect(card.card?.url).toBe(`${consoleUrl}#/tasks`);
     expect(card.content).toContain('12月10日15:00');

@@ -11,6 +11,7 @@ import { sealCallback, sealVerification, type WecomSimulator } from '../../infra
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDbCaseStore } from '../../shared/adapters/dynamodb-case-store.ts';
 import { locationMessageXml, textMessageXml } from '../../shared/domain/wecom/callback-message.ts';
+import { eventually } from '../support/staff-api.ts';
 
 let rt: LocalRuntime;
 let sim: WecomSimulator;
@@ -56,15 +57,8 @@ const post = (sealed: { query: Record<string, string>; body: string }) =>
 const answers = () => sim.sent.filter((m) => !m.content.startsWith('【进展】'));
 const sentTo = (user: string) => answers().filter((m) => m.touser === user);
 
-/** Polls (bounded) until `read` gives a value. */
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, tries = 60): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('not there in time');
-}
+// The answers go out off the request path: polled, at most 6 s.
+const answerPolls = { attempts: 60, everyMs: 100 };
 
 const codeIn = (content: string) => /查询码([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3})/.exec(content)?.[1];
 
@@ -105,14 +99,18 @@ describe("a grid worker's appeal through the app", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
     expect(ackMs).toBeLessThan(5_000);
-    const reply = await eventually(() => sentTo(WORKER).find((m) => codeIn(m.content)));
+    const reply = await eventually(
+      'the app message',
+      () => sentTo(WORKER).find((m) => codeIn(m.content)),
+      answerPolls,
+    );
     expect(reply.agentid).toBe(Number(AGENT));
     const code = (codeIn(reply.content) ?? '').replaceAll('-', '');
     const cases = new DynamoDbCaseStore(
       createDocumentClient(rt.dynamoClient),
       rt.resources.tables.cases ?? '',
     );
-    const state = await eventually(() => cases.getCase(code));
+    const state = await eventually('the case', () => cases.getCase(code), answerPolls);
     expect(state.communityId).toBe('chengdong-kangning');
     expect(state.channel).toBe('wecom');
   });
@@ -120,15 +118,16 @@ describe("a grid worker's appeal through the app", () => {
   it('answers CX <code> with the case status as an app message', async () => {
     const before = sentTo(WORKER).length;
     await post(sealCallback(text('路灯坏了一周了'), keys(), { timestamp: nowSeconds() }));
-    const code = codeIn((await eventually(() => sentTo(WORKER)[before])).content) ?? '';
+    const code =
+      codeIn((await eventually('the app message', () => sentTo(WORKER)[before], answerPolls)).content) ?? '';
     const cases = new DynamoDbCaseStore(
       createDocumentClient(rt.dynamoClient),
       rt.resources.tables.cases ?? '',
     );
-    await eventually(() => cases.getCase(code.replaceAll('-', '')));
+    await eventually('the case', () => cases.getCase(code.replaceAll('-', '')), answerPolls);
     const response = await post(sealCallback(text(`CX ${code}`), keys(), { timestamp: nowSeconds() }));
     expect(response.status).toBe(200);
-    const status = await eventually(() => sentTo(WORKER)[before + 1]);
+    const status = await eventually('the app message', () => sentTo(WORKER)[before + 1], answerPolls);
     expect(status.content).toContain(code);
     expect(status.content).not.toContain('【');
   });
@@ -139,13 +138,17 @@ describe("a grid worker's appeal through the app", () => {
       sealCallback(text('7号楼电梯困人，物业电话打不通', microWorker), keys(), { timestamp: nowSeconds() }),
     );
     expect(response.status).toBe(200);
-    const reply = await eventually(() => sentTo(microWorker).find((m) => codeIn(m.content)));
+    const reply = await eventually(
+      'the app message',
+      () => sentTo(microWorker).find((m) => codeIn(m.content)),
+      answerPolls,
+    );
     const code = (codeIn(reply.content) ?? '').replaceAll('-', '');
     const cases = new DynamoDbCaseStore(
       createDocumentClient(rt.dynamoClient),
       rt.resources.tables.cases ?? '',
     );
-    const state = await eventually(() => cases.getCase(code));
+    const state = await eventually('the case', () => cases.getCase(code), answerPolls);
     expect(state.communityId).toBe('chengdong-kangning');
     expect(state.channel).toBe('wecom');
   });
@@ -163,12 +166,13 @@ describe("a grid worker's appeal through the app", () => {
       label: '平遥县康宁路12号',
     });
     expect((await post(sealCallback(xml, keys(), { timestamp: nowSeconds() }))).status).toBe(200);
-    const code = codeIn((await eventually(() => sentTo(WORKER)[before])).content) ?? '';
+    const code =
+      codeIn((await eventually('the app message', () => sentTo(WORKER)[before], answerPolls)).content) ?? '';
     const cases = new DynamoDbCaseStore(
       createDocumentClient(rt.dynamoClient),
       rt.resources.tables.cases ?? '',
     );
-    const state = await eventually(() => cases.getCase(code.replaceAll('-', '')));
+    const state = await eventually('the case', () => cases.getCase(code.replaceAll('-', '')), answerPolls);
     expect(state.communityId).toBe('chengdong-kangning');
   });
 
@@ -176,7 +180,7 @@ describe("a grid worker's appeal through the app", () => {
     const sealed = sealCallback(text('小区门口垃圾三天没人清'), keys(), { timestamp: nowSeconds() });
     const before = sentTo(WORKER).length;
     expect((await post(sealed)).status).toBe(200);
-    await eventually(() => sentTo(WORKER)[before]);
+    await eventually('the app message', () => sentTo(WORKER)[before], answerPolls);
     const replay = await post(sealed);
     expect(replay.status).toBe(200);
     expect(sentTo(WORKER)).toHaveLength(before + 1);
@@ -187,7 +191,7 @@ describe("a grid worker's appeal through the app", () => {
       sealCallback(text('我要反映问题', 'stranger-01'), keys(), { timestamp: nowSeconds() }),
     );
     expect(response.status).toBe(200);
-    const reply = await eventually(() => sentTo('stranger-01')[0]);
+    const reply = await eventually('the app message', () => sentTo('stranger-01')[0], answerPolls);
     expect(reply.content).toMatch(/尚未登记为网格员/);
     expect(codeIn(reply.content)).toBeUndefined();
   });

@@ -55,7 +55,7 @@ export interface ApiAnswer {
 /** Polls `probe` until it returns a value, at most `attempts` times `everyMs` apart. */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   { attempts = 400, everyMs = 25 } = {},
 ): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
