@@ -24,9 +24,11 @@ import {
   runKeyOf,
 } from '../domain/outreach/campaign.ts';
 import {
+  emptyGroupCounts,
   GROUP_SENDS_PER_MONTH,
   type GroupSendRecord,
   type GroupSendStatus,
+  type GroupStatusCounts,
   groupSendMonth,
   type OwnerTask,
   ownerTasksOf,
@@ -235,7 +237,7 @@ export type GroupPollResult =
   | { status: 'polled'; open: number; reminded: number; next: number }
   | { status: 'continued'; open: number; reminded: number }
   | { status: 'cancelled'; open: number }
-  | { status: 'completed'; counts: Record<GroupSendStatus, number> };
+  | { status: 'completed'; counts: GroupStatusCounts };
 
 type WhereIs = Map<string, Pick<GroupSendRecord, 'townshipId' | 'gridId'>>;
 const whereIsOf = (owners: OwnerTask[]): WhereIs =>
@@ -369,14 +371,7 @@ async function completeGroupRun(
   deps: GroupOutreachDeps,
 ): Promise<GroupPollResult> {
   const runKey = runKeyOf(run.campaignId, run.runId);
-  const tally: Record<GroupSendStatus, number> = {
-    limited: 0,
-    created: 0,
-    sent: 0,
-    not_sent: 0,
-    failed: 0,
-    unknown: 0,
-  };
+  const tally = emptyGroupCounts();
   let households = 0;
   let cursor: string | undefined;
   do {
