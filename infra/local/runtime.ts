@@ -96,6 +96,11 @@ export interface LocalRuntime {
   /** The WeChat Work stand-in the functions call (its app messages recorded), when the topology binds it. */
   wecom?: WecomSimulator;
   /**
+   * What the platform seals this runtime's WeChat Work callbacks with: the generated Token,
+   * EncodingAESKey and corp id, and the app's AgentId (the grid-worker page's appeals use them).
+   */
+  wecomCallbackKeys(): { token: string; encodingAesKey: string; corpId: string; agentId: string };
+  /**
    * A valid ID token for a demo login (infra/demo/demo-staff.ts), to send as
    * `Authorization: Bearer …`; what POST /api/session would answer, without the password.
    */
@@ -242,15 +247,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   // The grid worker page posts its sealed callbacks to this runtime's own gateway, once it listens.
   let selfUrl = '';
+  const wecomCallbackKeys = () => ({
+    token: secrets.value('wecomCallbackToken'),
+    encodingAesKey: secrets.value('wecomEncodingAesKey'),
+    corpId: secrets.value('wecomCorpId'),
+    agentId: process.env.WECOM_AGENT_ID || '1000002',
+  });
   const gridWorker = wecom
     ? mountGridWorkerSimulator({
         wecom,
-        keys: () => ({
-          token: secrets.value('wecomCallbackToken'),
-          encodingAesKey: secrets.value('wecomEncodingAesKey'),
-          corpId: secrets.value('wecomCorpId'),
-          agentId: process.env.WECOM_AGENT_ID || '1000002',
-        }),
+        keys: wecomCallbackKeys,
         workers: demoOrganisation.grids.flatMap((g) =>
           g.wecomUserId ? [{ userId: g.wecomUserId, gridId: g.id, name: g.zh }] : [],
         ),
@@ -294,6 +300,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     functions,
     secrets,
     ...(wecom ? { wecom } : {}),
+    wecomCallbackKeys,
     async signInAs(username) {
       const login = findDemoLogin(username);
       if (!login) throw new Error(`no demo login named ${username}`);

@@ -37,7 +37,6 @@ export interface CallbackBenchReport {
   wallMs: number;
 }
 
-const AGENT = '1000002';
 /** A few appeals a grid worker might forward in a day, in the residents' words. */
 const appealTexts = [
   '康宁社区3号楼楼道灯坏了一个星期，晚上很黑',
@@ -55,12 +54,7 @@ export async function benchWecomCallback(options: CallbackBenchOptions): Promise
   try {
     const sim = rt.wecom;
     if (!sim) throw new Error('the runtime has no WeChat Work simulator');
-    const keys = {
-      token: rt.secrets.value('wecomCallbackToken'),
-      encodingAesKey: rt.secrets.value('wecomEncodingAesKey'),
-      corpId: rt.secrets.value('wecomCorpId'),
-      agentId: AGENT,
-    };
+    const keys = rt.wecomCallbackKeys();
     const sentBefore = sim.sent.length;
     const statuses = new Map<number, number>();
     const ackMs: number[] = [];
@@ -73,7 +67,7 @@ export async function benchWecomCallback(options: CallbackBenchOptions): Promise
         fromUser: workers[n % workers.length] ?? '',
         createTime: timestamp,
         msgId: String(8_100_000_000_000_000_000n + BigInt(n)),
-        agentId: AGENT,
+        agentId: keys.agentId,
         content: appealTexts[n % appealTexts.length] ?? '',
       });
       const sealed = sealCallback(message, keys, { timestamp, nonce: String(100_000 + n) });

@@ -25,13 +25,7 @@ afterAll(async () => {
 });
 
 const WORKER = 'gw-chengdong-kangning-g1';
-const AGENT = '1000002';
-const keys = () => ({
-  token: rt.secrets.value('wecomCallbackToken'),
-  encodingAesKey: rt.secrets.value('wecomEncodingAesKey'),
-  corpId: rt.secrets.value('wecomCorpId'),
-  agentId: AGENT,
-});
+const keys = () => rt.wecomCallbackKeys();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 let msgId = 7_000_000_000_000_000_000n;
 const nextMsgId = () => String(++msgId);
@@ -42,7 +36,7 @@ const text = (content: string, fromUser = WORKER, id = nextMsgId()) =>
     fromUser,
     createTime: nowSeconds(),
     msgId: id,
-    agentId: AGENT,
+    agentId: keys().agentId,
     content,
   });
 
@@ -104,7 +98,7 @@ describe("a grid worker's appeal through the app", () => {
       () => sentTo(WORKER).find((m) => codeIn(m.content)),
       answerPolls,
     );
-    expect(reply.agentid).toBe(Number(AGENT));
+    expect(reply.agentid).toBe(Number(keys().agentId));
     const code = (codeIn(reply.content) ?? '').replaceAll('-', '');
     const cases = new DynamoDbCaseStore(
       createDocumentClient(rt.dynamoClient),
@@ -160,7 +154,7 @@ describe("a grid worker's appeal through the app", () => {
       fromUser: WORKER,
       createTime: nowSeconds(),
       msgId: nextMsgId(),
-      agentId: AGENT,
+      agentId: keys().agentId,
       lat: 37.2,
       lng: 112.19,
       label: '平遥县康宁路12号',

@@ -35,14 +35,8 @@ afterAll(async () => {
 });
 
 const WORKER = 'gw-chengdong-kangning-g1';
-const AGENT = '1000002';
 const PHONE = '13812345678';
-const keys = () => ({
-  token: rt.secrets.value('wecomCallbackToken'),
-  encodingAesKey: rt.secrets.value('wecomEncodingAesKey'),
-  corpId: rt.secrets.value('wecomCorpId'),
-  agentId: AGENT,
-});
+const keys = () => rt.wecomCallbackKeys();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 let msgId = 8_100_000_000_000_000_000n;
 const nextMsgId = () => String(++msgId);
@@ -54,7 +48,7 @@ const sealText = (content: string, fromUser = WORKER) =>
       fromUser,
       createTime: nowSeconds(),
       msgId: nextMsgId(),
-      agentId: AGENT,
+      agentId: keys().agentId,
       content,
     }),
     keys(),
@@ -68,7 +62,7 @@ const sealImage = (mediaId: string, fromUser = WORKER) =>
       fromUser,
       createTime: nowSeconds(),
       msgId: nextMsgId(),
-      agentId: AGENT,
+      agentId: keys().agentId,
       picUrl: 'https://wework.qpic.cn/wwpic/test/0',
       mediaId,
     }),
