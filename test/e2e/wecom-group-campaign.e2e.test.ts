@@ -17,6 +17,7 @@ import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
 import { consoleText } from '../../shared/web/console-text.ts';
 import { browserSession } from '../support/browser-session.ts';
 import { signInOnConsolePage } from '../support/console-sign-in.ts';
+import { tickOutreach } from '../support/outreach.ts';
 
 const p = consoleText.zh.planner;
 const G = p.groups;
@@ -78,9 +79,7 @@ describe('a notice to the grid WeChat groups in the console', () => {
     expect(await page.textContent('#campaign-group-text')).toContain('冒充客服退款');
 
     // The scheduler's tick starts the run; plan-outreach creates one task per grid worker.
-    const tick = runtime.functions.get('outreach-tick');
-    if (!tick) throw new Error('no outreach-tick function');
-    await tick.invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+    await tickOutreach(runtime);
     const owners = others.map((g) => g.group?.ownerUserId ?? '');
     const tasks = () => sim.massSends.filter((t) => owners.includes(t.sender));
     await vi.waitFor(() => expect(tasks()).toHaveLength(others.length), { timeout: 30_000, interval: 200 });

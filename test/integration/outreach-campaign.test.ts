@@ -21,6 +21,7 @@ import { localOutbox } from '../../shared/adapters/local-outbox.ts';
 import type { Household } from '../../shared/domain/household.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
 import { importHouseholds } from '../../shared/services/import-households.ts';
+import { tickOutreach } from '../support/outreach.ts';
 import { queueDepth } from '../support/queues.ts';
 
 /** Quiet hours switched off, so the test means the same at any hour CI runs it. */
@@ -58,11 +59,7 @@ async function api(method: string, path: string, body?: unknown, as = token) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const tick = () => {
-  const fn = rt.functions.get('outreach-tick');
-  if (!fn) throw new Error('no outreach-tick function');
-  return fn.invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
-};
+const tick = () => tickOutreach(rt);
 
 beforeAll(async () => {
   rt = await startLocalRuntime({

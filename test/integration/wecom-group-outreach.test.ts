@@ -13,6 +13,7 @@ import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import type { WecomSimulator } from '../../infra/local/wecom-simulator.ts';
 import { shanghaiLocal } from '../../shared/domain/outreach/shanghai-time.ts';
+import { tickOutreach } from '../support/outreach.ts';
 
 const COMMUNITY = 'chengdong-kangning';
 const OWNERS = demoOrganisation.grids
@@ -32,11 +33,7 @@ async function api(method: string, path: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const tick = () => {
-  const fn = rt.functions.get('outreach-tick');
-  if (!fn) throw new Error('no outreach-tick function');
-  return fn.invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
-};
+const tick = () => tickOutreach(rt);
 
 const tasksOfCommunity = () => sim.massSends.filter((m) => OWNERS.includes(m.sender));
 

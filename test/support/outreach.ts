@@ -4,7 +4,9 @@
  * test moves, and queues that keep what was sent so the test can deliver it (or deliver it twice).
  */
 
+import tickEvent from '../../events/eventbridge/scheduled-tick.json' with { type: 'json' };
 import { demoOrganisation } from '../../infra/demo/demo-organisation.ts';
+import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import { DynamoDbHouseholdRegistry } from '../../shared/adapters/dynamodb-household-registry.ts';
 import { DynamoDbOutreachStore } from '../../shared/adapters/dynamodb-outreach-store.ts';
 import { DynamoDbSendPacer } from '../../shared/adapters/dynamodb-send-pacer.ts';
@@ -28,6 +30,13 @@ import type { StartDueRunsDeps } from '../../shared/services/start-due-runs.ts';
 import type { EmulatedTables } from './emulated-tables.ts';
 
 export const DAY_MS = 86_400_000;
+
+/** The scheduler's minute on a local runtime: outreach-tick invoked with the sample scheduled event. */
+export function tickOutreach(rt: LocalRuntime): Promise<unknown> {
+  const fn = rt.functions.get('outreach-tick');
+  if (!fn) throw new Error('no outreach-tick function');
+  return fn.invoke(tickEvent);
+}
 
 export interface OutreachWorld {
   store: DynamoDbOutreachStore;
