@@ -8,9 +8,8 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { createLogger, logEffectFailure } from '../shared/logger.ts';
 import { type SweepDeps, type SweepReport, sweepCases } from '../shared/services/sweep-cases.ts';
-import { caseWriteServices } from './wiring/case-writes.ts';
 import { onFirstInvocation } from './wiring/on-first-invocation.ts';
-import { heldSmsReports } from './wiring/sweep.ts';
+import { sweepServices } from './wiring/sweep.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   logger: Logger;
@@ -36,8 +35,7 @@ export const handler = onFirstInvocation(() => {
   const logger = createLogger('sweep-cases');
   return makeHandler({
     logger,
-    ...caseWriteServices(),
-    pendingReports: heldSmsReports(),
+    ...sweepServices(),
     onEffectFailed: (trackingCode, entry, outcome, error) =>
       logEffectFailure(logger, { trackingCode, entry, outcome, error }),
   });

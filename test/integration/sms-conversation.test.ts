@@ -16,7 +16,7 @@ import { makeHandler } from '../../functions/sms-webhooks.ts';
 import { makeHandler as makeSweepHandler, type SweepHandlerDeps } from '../../functions/sweep-cases.ts';
 import { caseWriteServices } from '../../functions/wiring/case-writes.ts';
 import { GatewaySettings, sendSmsServices } from '../../functions/wiring/sms.ts';
-import { heldSmsReports } from '../../functions/wiring/sweep.ts';
+import { sweepServices } from '../../functions/wiring/sweep.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { unitQueueName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -269,8 +269,7 @@ describe('a held report nobody answers', () => {
   /** The scheduled sweep-cases function on its own composition, reading the clock. */
   const sweep = (overrides: Partial<SweepHandlerDeps> = {}) =>
     makeSweepHandler({
-      ...caseWriteServices(),
-      pendingReports: heldSmsReports(),
+      ...sweepServices(),
       logger: new Logger({ logLevel: 'SILENT' }),
       now: () => clock,
       ...overrides,
